@@ -1,0 +1,152 @@
+import { sleep } from '../clock.js';
+import { type PluginError, toPluginError } from '../errors.js';
+import type { Plugin, PluginKind } from '../plugin.js';
+import type { Resolved } from './config.js';
+import { backoffMs, deadlineSignal, withDeadline } from './deadline.js';
+import type { Pipeline } from './pipeline.js';
+
+// Consumers start before producers, so no data arrives at a plugin that is not ready.
+const START_ORDER: PluginKind[] = ['sink', 'alerter', 'detector', 'processor', 'source'];
+
+/** Starts every plugin kind by kind under `timeoutMs` each, applying each entry's `onStartError`. */
+export async function startAll(p: Pipeline, timeoutMs: number): Promise<void> {
+  for (const kind of START_ORDER) {
+    const entries = p.allEntries().filter((e) => e.plugin.kind === kind);
+    await Promise.all(entries.map((e) => startOne(p, e, timeoutMs)));
+  }
+}
+
+async function startOne(p: Pipeline, e: Resolved<Plugin>, timeoutMs: number): Promise<void> {
+  try {
+    await tryStart(p, e.plugin, timeoutMs);
+    p.active.add(e.plugin.name);
+  } catch (err) {
+    const pe = err as PluginError;
+    p.stats(e.plugin.name).errors++;
+    if (e.onStartError === 'fail') throw pe;
+    p.report(pe);
+    if (e.onStartError === 'retry') void retryStart(p, e, timeoutMs);
+    else
+      p.log.warn(`${e.plugin.name} failed to start and is ignored (onStartError: 'ignore'): ${pe.message}`);
+  }
+}
+
+async function tryStart(p: Pipeline, plugin: Plugin, timeoutMs: number): Promise<void> {
+  if (!plugin.start) return;
+  const { signal, deadline, dispose } = deadlineSignal(p.clock, timeoutMs, p.forceCtl.signal);
+  try {
+    await withDeadline(
+      plugin.name,
+      'start',
+      signal,
+      timeoutMs,
+      () => plugin.start!(p.context(plugin.name, signal, deadline)),
+      'ERR_PLUGIN_START',
+    );
+  } finally {
+    dispose();
+  }
+}
+
+async function retryStart(p: Pipeline, e: Resolved<Plugin>, timeoutMs: number): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await sleep(p.clock, backoffMs(attempt, 500, 60_000), p.forceCtl.signal);
+    } catch {
+      return;
+    }
+    if (p.status !== 'running' && p.status !== 'starting') return;
+    try {
+      await tryStart(p, e.plugin, timeoutMs);
+    } catch (err) {
+      p.stats(e.plugin.name).errors++;
+      p.report(toPluginError(err, e.plugin.name, 'start', 'ERR_PLUGIN_START'));
+      continue;
+    }
+    p.active.add(e.plugin.name);
+    p.log.info(`${e.plugin.name} started after ${attempt + 1} retries`);
+    const { sources, sinks } = p.runners();
+    sinks.find((r) => r.name === e.plugin.name)?.activate();
+    const src = sources.find((r) => r.name === e.plugin.name);
+    if (src && p.status === 'running') void src.begin();
+    return;
+  }
+}
+
+/**
+ * Stops the started plugins of `kinds` (in that order; each kind in parallel) under one deadline: a number of
+ * ms, or a signal shared with the rest of the shutdown. Sinks are flushed before they stop. Errors are reported.
+ */
+export async function stopAll(
+  p: Pipeline,
+  limit: number | AbortSignal,
+  kinds: PluginKind[] = ['source', 'processor', 'detector', 'alerter', 'sink'],
+): Promise<void> {
+  const own = typeof limit === 'number' ? deadlineSignal(p.clock, limit) : undefined;
+  const signal = own ? own.signal : (limit as AbortSignal);
+  try {
+    for (const kind of kinds) {
+      const entries = p.allEntries().filter((e) => e.plugin.kind === kind && p.active.has(e.plugin.name));
+      await Promise.all(entries.map((e) => stopOne(p, e.plugin, signal)));
+    }
+  } finally {
+    own?.dispose();
+  }
+}
+
+async function stopOne(p: Pipeline, plugin: Plugin, signal: AbortSignal): Promise<void> {
+  p.active.delete(plugin.name);
+  const ctx = p.context(plugin.name, signal, Number.POSITIVE_INFINITY);
+  const hooks: ('flush' | 'stop')[] = plugin.kind === 'sink' ? ['flush', 'stop'] : ['stop'];
+  for (const hook of hooks) {
+    const fn = (plugin as { flush?: (c: typeof ctx) => unknown; stop?: (c: typeof ctx) => unknown })[hook];
+    if (!fn) continue;
+    try {
+      await withDeadline(
+        plugin.name,
+        hook,
+        signal,
+        0,
+        () => fn.call(plugin, ctx) as Promise<void>,
+        'ERR_PLUGIN_STOP',
+      );
+    } catch (err) {
+      p.stats(plugin.name).errors++;
+      p.report(toPluginError(err, plugin.name, hook, 'ERR_PLUGIN_STOP'));
+    }
+  }
+}
+
+const SNAPSHOT_KEY = 'snapshot';
+
+/** Restores processors', detectors' and alerters' state from the state store. */
+export async function restoreSnapshots(p: Pipeline): Promise<void> {
+  for (const e of [...p.processors, ...p.detectors, ...p.alerters]) {
+    const plugin = e.plugin;
+    if (!plugin.restore || !p.active.has(plugin.name)) continue;
+    try {
+      const state = await p.state.get(`${plugin.name}/${SNAPSHOT_KEY}`);
+      if (state !== undefined) plugin.restore(state, p.stageContext(plugin.name, p.now()));
+    } catch (err) {
+      p.stats(plugin.name).errors++;
+      p.report(toPluginError(err, plugin.name, 'restore'));
+    }
+  }
+}
+
+/** Saves processors', detectors' and alerters' state to the state store. */
+export async function saveSnapshots(p: Pipeline): Promise<void> {
+  for (const e of [...p.processors, ...p.detectors, ...p.alerters]) {
+    const plugin = e.plugin;
+    if (!plugin.snapshot || !p.active.has(plugin.name)) continue;
+    try {
+      await p.state.put(
+        `${plugin.name}/${SNAPSHOT_KEY}`,
+        plugin.snapshot(p.stageContext(plugin.name, p.now())),
+      );
+    } catch (err) {
+      p.stats(plugin.name).errors++;
+      p.report(toPluginError(err, plugin.name, 'snapshot', 'ERR_STATE_STORE'));
+    }
+  }
+}

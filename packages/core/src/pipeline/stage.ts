@@ -1,0 +1,195 @@
+import type { Alert } from '../alert.js';
+import type { AlertEvent, LogBatch, MetricBatch, SourceBatch } from '../batch.js';
+import { sliceBatch } from '../batch.js';
+import { type Hook, type PluginError, toPluginError } from '../errors.js';
+import type { Finding } from '../finding.js';
+import { fingerprint } from '../labels.js';
+import type { Alerter, AlerterInput, Detector, Processor, SinkBatch, StageContext } from '../plugin.js';
+import type { Resolved } from './config.js';
+import type { PluginStats } from './stats.js';
+
+/** What the processing stage needs from the pipeline. */
+export interface StageDeps {
+  processors: Resolved<Processor>[];
+  detectors: Resolved<Detector>[];
+  alerters: Resolved<Alerter>[];
+  stats(name: string): PluginStats;
+  context(name: string, now: number): StageContext;
+  isActive(name: string): boolean;
+  report(err: PluginError): void;
+  onFinding(f: Finding): void;
+  onAlert(a: Alert): void;
+  /** Hands findings to asynchronous judges. */
+  toJudges(findings: readonly Finding[]): void;
+  /** Fans a batch out to every sink that accepts its kind. */
+  toSinks(batch: SinkBatch): Promise<void>;
+  chunkSize: number;
+}
+
+const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/**
+ * The synchronous hot path: processors → detectors → alerters, then fan-out to sinks. Large batches are
+ * processed in chunks with a yield to the event loop between them, so the host service stays responsive.
+ * Every plugin call is isolated: a throw is reported and counted, and the data flow goes on.
+ */
+export class Stage {
+  constructor(private readonly d: StageDeps) {}
+
+  /** Runs one source batch through the graph. `now` is the clock (stream) or data time (batch). */
+  async ingest(batch: SourceBatch, now: number): Promise<void> {
+    if (batch.kind === 'metrics') {
+      const size = this.d.chunkSize;
+      for (let start = 0; start < batch.length; start += size) {
+        const chunk =
+          start === 0 && batch.length <= size
+            ? batch
+            : sliceBatch(batch, start, Math.min(batch.length, start + size));
+        await this.metrics(chunk, 0, now);
+        if (start + size < batch.length) await yieldToLoop();
+      }
+    } else if (batch.kind === 'logs') {
+      await this.logs(batch, now);
+    } else {
+      await this.events(batch.events, now);
+    }
+  }
+
+  /** Runs `batch` from processor index `from` on (flushed windows enter after their processor). */
+  async metrics(batch: MetricBatch, from: number, now: number): Promise<void> {
+    let b = batch;
+    for (let i = from; i < this.d.processors.length && b.length > 0; i++) {
+      const p = this.d.processors[i]!.plugin;
+      if (!this.d.isActive(p.name)) continue;
+      const s = this.d.stats(p.name);
+      s.received += b.length;
+      const out = this.call(p.name, 'process', () => p.process(b, this.d.context(p.name, now)));
+      if (out === undefined) {
+        s.dropped += b.length;
+        return;
+      }
+      b = out;
+      s.sent += b.length;
+    }
+    if (b.length === 0) return;
+    const findings = this.detect(b, now);
+    const alerts = this.evaluate({ metrics: b, ...(findings.length > 0 ? { findings } : {}) }, now);
+    await this.d.toSinks(b);
+    if (findings.length > 0) await this.d.toSinks({ kind: 'findings', findings });
+    if (alerts.length > 0) await this.d.toSinks({ kind: 'alerts', alerts });
+  }
+
+  /** Processors' `flush` at stop or at the end of a batch run; output goes through the rest of the graph. */
+  async flushProcessors(now: number): Promise<void> {
+    for (let i = 0; i < this.d.processors.length; i++) {
+      const p = this.d.processors[i]!.plugin;
+      if (!p.flush || !this.d.isActive(p.name)) continue;
+      const out = this.call(p.name, 'flush', () => p.flush!(this.d.context(p.name, now)));
+      if (out && out.length > 0) {
+        this.d.stats(p.name).sent += out.length;
+        await this.metrics(out, i + 1, now);
+      }
+    }
+  }
+
+  /** Alerter evaluation without data (the timer) or with health changes / late verdicts. */
+  async evaluateOnly(input: AlerterInput, now: number): Promise<void> {
+    if (input.updatedFindings && input.updatedFindings.length > 0) {
+      await this.d.toSinks({ kind: 'findings', findings: input.updatedFindings });
+    }
+    const alerts = this.evaluate(input, now);
+    if (alerts.length > 0) await this.d.toSinks({ kind: 'alerts', alerts });
+  }
+
+  private detect(b: MetricBatch, now: number): Finding[] {
+    const findings: Finding[] = [];
+    for (const { plugin: d } of this.d.detectors) {
+      if (!d.detect || !this.d.isActive(d.name)) continue;
+      const s = this.d.stats(d.name);
+      s.received += b.length;
+      const out = this.call(d.name, 'detect', () => d.detect!(b, this.d.context(d.name, now)));
+      if (out && out.length > 0) {
+        s.sent += out.length;
+        for (const f of out) findings.push(f);
+      }
+    }
+    for (const f of findings) this.d.onFinding(f);
+    if (findings.length > 0) this.d.toJudges(findings);
+    return findings;
+  }
+
+  private evaluate(input: AlerterInput, now: number): Alert[] {
+    const alerts: Alert[] = [];
+    for (const { plugin: a } of this.d.alerters) {
+      if (!this.d.isActive(a.name)) continue;
+      const s = this.d.stats(a.name);
+      s.received += inputCount(input);
+      const out = this.call(a.name, 'evaluate', () => a.evaluate(input, this.d.context(a.name, now)));
+      if (out && out.length > 0) {
+        s.sent += out.length;
+        for (const al of out) alerts.push(al);
+      }
+    }
+    for (const a of alerts) this.d.onAlert(a);
+    return alerts;
+  }
+
+  private async logs(batch: LogBatch, now: number): Promise<void> {
+    let b = batch;
+    for (const { plugin: p } of this.d.processors) {
+      if (!p.processLogs || !this.d.isActive(p.name)) continue;
+      const out = this.call(p.name, 'process', () => p.processLogs!(b, this.d.context(p.name, now)));
+      if (out === undefined) return;
+      b = out;
+    }
+    if (b.records.length === 0) return;
+    const alerts = this.evaluate({ logs: b }, now);
+    await this.d.toSinks(b);
+    if (alerts.length > 0) await this.d.toSinks({ kind: 'alerts', alerts });
+  }
+
+  private async events(events: readonly AlertEvent[], now: number): Promise<void> {
+    if (events.length === 0) return;
+    const active = this.d.alerters.some((a) => this.d.isActive(a.plugin.name));
+    // with no alert manager in the pipeline, external alerts still reach alert sinks as they are
+    const alerts = active ? this.evaluate({ events }, now) : events.map(eventToAlert);
+    if (!active) for (const a of alerts) this.d.onAlert(a);
+    if (alerts.length > 0) await this.d.toSinks({ kind: 'alerts', alerts });
+  }
+
+  private call<T>(plugin: string, hook: Hook, fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (err) {
+      this.d.stats(plugin).errors++;
+      this.d.report(toPluginError(err, plugin, hook));
+      return undefined;
+    }
+  }
+}
+
+function inputCount(i: AlerterInput): number {
+  return (
+    (i.metrics?.length ?? 0) +
+    (i.findings?.length ?? 0) +
+    (i.updatedFindings?.length ?? 0) +
+    (i.logs?.records.length ?? 0) +
+    (i.events?.length ?? 0) +
+    (i.health?.length ?? 0)
+  );
+}
+
+/** An external alert event as an Argus alert (used when no alerter manages it). */
+export function eventToAlert(e: AlertEvent): Alert {
+  const base = {
+    labels: e.labels,
+    annotations: e.annotations,
+    startsAt: e.startsAt,
+    fingerprint: fingerprint(e.labels),
+    origin: e.origin,
+    ...(e.generatorURL ? { generatorURL: e.generatorURL } : {}),
+  };
+  return e.status === 'firing'
+    ? { ...base, state: 'firing' }
+    : { ...base, state: 'resolved', endsAt: e.endsAt ?? e.startsAt };
+}

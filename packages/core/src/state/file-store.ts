@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ArgusError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { checkKey, memoryStateStore, type StateStore } from './store.js';
+
+/** Options for {@link fileStateStore}. */
+export interface FileStateStoreOptions {
+  /** Directory holding the state. @default '.argus/state' under the working directory */
+  dir?: string;
+  /** fsync each write and its directory (crash-safe against power loss, slower). @default true */
+  fsync?: boolean;
+}
+
+/**
+ * A crash-safe state store in a directory, without native dependencies. Each key is one file written
+ * with write-temp, fsync, rename: after `kill -9` a key holds its old or its new value. Each file carries
+ * a SHA-256 of its content, so a torn or edited file is detected and reported, not silently read.
+ */
+export function fileStateStore(options: FileStateStoreOptions = {}): StateStore {
+  const dir = resolve(options.dir ?? join('.argus', 'state'));
+  const doSync = options.fsync ?? true;
+  let ready: Promise<void> | undefined;
+  const ensureDir = (): Promise<void> => {
+    ready ??= mkdir(dir, { recursive: true }).then(() => undefined);
+    return ready;
+  };
+  let seq = 0;
+
+  return {
+    location: dir,
+    async get<T>(key: string) {
+      checkKey(key);
+      let raw: string;
+      try {
+        raw = await readFile(join(dir, fileName(key)), 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw err;
+      }
+      return decode(raw, key, dir) as T;
+    },
+    async put(key, value) {
+      checkKey(key);
+      await ensureDir();
+      const body = encode(key, value);
+      const tmp = join(dir, `.tmp-${process.pid}-${++seq}`);
+      const fh = await open(tmp, 'w');
+      try {
+        await fh.writeFile(body, 'utf8');
+        if (doSync) await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, join(dir, fileName(key)));
+      if (doSync) await syncDir(dir);
+    },
+    async delete(key) {
+      checkKey(key);
+      await rm(join(dir, fileName(key)), { force: true });
+    },
+    async list(prefix = '') {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw err;
+      }
+      return names
+        .filter((n) => n.endsWith('.json'))
+        .map((n) => decodeURIComponent(n.slice(0, -5)))
+        .filter((k) => k.startsWith(prefix))
+        .sort();
+    },
+  };
+}
+
+// encodeURIComponent keeps keys readable on disk and reversible for list(); '.' and '*' are escaped too,
+// so no key can become '..' or a hidden temp file.
+function fileName(key: string): string {
+  return `${encodeURIComponent(key).replace(/\./g, '%2E').replace(/\*/g, '%2A')}.json`;
+}
+
+function encode(key: string, value: unknown): string {
+  const json = JSON.stringify(value === undefined ? null : value);
+  const sum = createHash('sha256').update(json).digest('hex');
+  return `${JSON.stringify({ v: 1, key, sha256: sum })}\n${json}`;
+}
+
+function decode(raw: string, key: string, dir: string): unknown {
+  const nl = raw.indexOf('\n');
+  const corrupt = (why: string): never => {
+    throw new ArgusError(
+      'ERR_STATE_STORE',
+      `state file for key "${key}" in ${dir} is corrupt (${why}); delete ${join(dir, fileName(key))} to start that state afresh`,
+    );
+  };
+  if (nl < 0) return corrupt('no header');
+  let header: { sha256?: string };
+  try {
+    header = JSON.parse(raw.slice(0, nl));
+  } catch {
+    return corrupt('unreadable header');
+  }
+  const json = raw.slice(nl + 1);
+  if (createHash('sha256').update(json).digest('hex') !== header.sha256) return corrupt('checksum mismatch');
+  return JSON.parse(json);
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } catch {
+    // some filesystems refuse fsync on directories; the rename is still atomic
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Opens the default state store: file-backed in `dir` (default `.argus/state`), or — when the directory
+ * cannot be written (a read-only container) — in memory, saying so once through `log`.
+ */
+export async function openStateStore(
+  options: FileStateStoreOptions & { log?: Logger } = {},
+): Promise<StateStore> {
+  const dir = resolve(options.dir ?? join('.argus', 'state'));
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+    const probe = join(dir, `.probe-${process.pid}`);
+    const fh = await open(probe, 'w');
+    await fh.close();
+    await rm(probe, { force: true });
+    return fileStateStore(options);
+  } catch (err) {
+    options.log?.warn(
+      `state directory ${dir} is not writable (${(err as Error).message}); keeping state in memory, so learned baselines and alert state will not survive a restart. Set dataDir to a writable directory to fix this.`,
+    );
+    return memoryStateStore();
+  }
+}

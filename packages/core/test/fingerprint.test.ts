@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createSeriesRegistry, fingerprint, labelsKey, SERIES_REJECTED } from '../src/index.js';
+
+// Real Alertmanager 0.25 output (copied from shared/reference/local-servers/alertmanager-fingerprints.json).
+const cases = JSON.parse(
+  readFileSync(new URL('./fixtures/alertmanager-fingerprints.json', import.meta.url), 'utf8'),
+) as {
+  labels: Record<string, string>;
+  fingerprint: string;
+}[];
+
+describe('fingerprint', () => {
+  it.each(cases.map((c) => [c.fingerprint, c.labels] as const))('matches Alertmanager: %s', (fp, labels) => {
+    expect(fingerprint(labels)).toBe(fp);
+  });
+
+  it('hashes the empty set to the FNV-1a offset basis', () => {
+    expect(fingerprint({})).toBe('cbf29ce484222325');
+  });
+
+  it('does not depend on insertion order', () => {
+    expect(fingerprint({ b: '2', a: '1' })).toBe(fingerprint({ a: '1', b: '2' }));
+  });
+
+  it('separates names from values (no ambiguity across pairs)', () => {
+    expect(fingerprint({ a: 'bc' })).not.toBe(fingerprint({ ab: 'c' }));
+  });
+
+  it('agrees with a BigInt reference on random label sets', () => {
+    const ref = (labels: Record<string, string>): string => {
+      let h = 0xcbf29ce484222325n;
+      const enc = new TextEncoder();
+      for (const n of Object.keys(labels).sort()) {
+        for (const part of [n, labels[n]!]) {
+          for (const b of enc.encode(part)) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+          h = ((h ^ 0xffn) * 0x100000001b3n) & 0xffffffffffffffffn;
+        }
+      }
+      return h.toString(16).padStart(16, '0');
+    };
+    let seed = 42;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 200; i++) {
+      const labels: Record<string, string> = {};
+      const n = Math.floor(rnd() * 6);
+      for (let j = 0; j < n; j++)
+        labels[`l${Math.floor(rnd() * 20)}`] = String.fromCodePoint(
+          ...Array.from({ length: Math.floor(rnd() * 8) }, () => Math.floor(rnd() * 0x2fff)),
+        );
+      expect(fingerprint(labels)).toBe(ref(labels));
+    }
+  });
+});
+
+describe('series registry', () => {
+  it('interns a label set once and returns the same id', () => {
+    const r = createSeriesRegistry();
+    const a = r.intern({ job: 'x', instance: '1' });
+    expect(r.intern({ instance: '1', job: 'x' })).toBe(a);
+    expect(r.intern({ job: 'x', instance: '2' })).toBe(a + 1);
+    expect(r.size).toBe(2);
+    expect(r.labels(a)).toEqual({ job: 'x', instance: '1' });
+    expect(r.fingerprint(a)).toBe(fingerprint({ job: 'x', instance: '1' }));
+    expect(r.lookup({ job: 'nope' })).toBeUndefined();
+  });
+
+  it('refuses series past maxSeries, warns once, and keeps existing ones', () => {
+    const limits: number[] = [];
+    const r = createSeriesRegistry({ maxSeries: 2, onLimit: (m) => limits.push(m) });
+    const a = r.intern({ a: '1' });
+    r.intern({ a: '2' });
+    expect(r.intern({ a: '3' })).toBe(SERIES_REJECTED);
+    expect(r.intern({ a: '4' })).toBe(SERIES_REJECTED);
+    expect(r.intern({ a: '1' })).toBe(a);
+    expect(r.rejected).toBe(2);
+    expect(limits).toEqual([2]);
+  });
+
+  it('labelsKey does not collide when values contain separators', () => {
+    expect(labelsKey({ a: 'x\u0001b\u0000y' })).not.toBe(labelsKey({ a: 'x', b: 'y' }));
+  });
+
+  it('throws a RangeError for an unknown id', () => {
+    expect(() => createSeriesRegistry().labels(5)).toThrow(RangeError);
+  });
+});
