@@ -73,7 +73,7 @@ export async function runBatch(p: Pipeline, o: BatchOptions): Promise<BatchSumma
     p.setState('failed');
     throw err;
   }
-  for (const r of p.runners().sinks) if (p.active.has(r.name)) r.activate();
+  for (const r of p.wiring.sinks) if (p.active.has(r.name)) r.activate();
   p.setState('running');
   const total = Math.ceil((o.to - o.from) / windowMs);
   let done = 0;
@@ -87,7 +87,7 @@ export async function runBatch(p: Pipeline, o: BatchOptions): Promise<BatchSumma
           for await (const batch of src.readRange!({ from: w, to: end, stepMs: o.stepMs }, ctx)) {
             const n = sourceCount(batch);
             samples += batch.kind === 'metrics' ? n : 0;
-            p.stats(src.name).sent += n;
+            p.telemetry.count(src.name, 'sent', n);
             if (batch.kind === 'metrics' && n > 0) p.dataNow = Math.max(p.dataNow, batch.timestamps[n - 1]!);
             await p.ingest(batch);
             if (o.signal?.aborted) break;
@@ -97,9 +97,9 @@ export async function runBatch(p: Pipeline, o: BatchOptions): Promise<BatchSumma
         }
       }
       p.dataNow = end;
-      await p.enqueue(() => p.stage.evaluateOnly({}, end));
+      await p.enqueue(() => p.wiring.stage.evaluateOnly({}, end));
       done++;
-      p.safeEmit('progress', { done, total, fraction: done / total, at: end });
+      p.telemetry.emit('progress', { done, total, fraction: done / total, at: end });
     }
   } finally {
     await p.stop({ timeoutMs: o.stopTimeoutMs ?? 60_000 });

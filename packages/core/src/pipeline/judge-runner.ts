@@ -16,6 +16,7 @@ export interface JudgeRunnerDeps {
   /** Delivers findings whose verdicts changed. */
   updated(findings: Finding[]): Promise<void>;
   dropped(count: number): void;
+  count(field: 'received' | 'sent', n: number): void;
   force: AbortSignal;
 }
 
@@ -57,7 +58,7 @@ export class JudgeRunner {
         this.d.dropped(1);
       }
       this.queue.push(f);
-      this.d.stats.received++;
+      this.d.count('received', 1);
     }
     this.d.stats.queueDepth = this.queue.length;
     this.pump();
@@ -136,7 +137,7 @@ export class JudgeRunner {
         verdicts: [...(f.verdicts ?? []), v.verdict],
       });
     }
-    this.d.stats.sent += updated.length;
+    if (updated.length > 0) this.d.count('sent', updated.length);
     if (updated.length > 0) await this.d.updated(updated);
   }
 }

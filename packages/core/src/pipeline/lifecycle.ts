@@ -1,6 +1,6 @@
 import { sleep } from '../clock.js';
 import { type PluginError, toPluginError } from '../errors.js';
-import type { Plugin, PluginKind } from '../plugin.js';
+import type { Health, Plugin, PluginKind } from '../plugin.js';
 import type { Resolved } from './config.js';
 import { backoffMs, deadlineSignal, withDeadline } from './deadline.js';
 import type { Pipeline } from './pipeline.js';
@@ -24,7 +24,7 @@ async function startOne(p: Pipeline, e: Resolved<Plugin>, timeoutMs: number): Pr
     const pe = err as PluginError;
     p.stats(e.plugin.name).errors++;
     if (e.onStartError === 'fail') throw pe;
-    p.report(pe);
+    p.telemetry.report(pe);
     if (e.onStartError === 'retry') void retryStart(p, e, timeoutMs);
     else
       p.log.warn(`${e.plugin.name} failed to start and is ignored (onStartError: 'ignore'): ${pe.message}`);
@@ -60,12 +60,12 @@ async function retryStart(p: Pipeline, e: Resolved<Plugin>, timeoutMs: number): 
       await tryStart(p, e.plugin, timeoutMs);
     } catch (err) {
       p.stats(e.plugin.name).errors++;
-      p.report(toPluginError(err, e.plugin.name, 'start', 'ERR_PLUGIN_START'));
+      p.telemetry.report(toPluginError(err, e.plugin.name, 'start', 'ERR_PLUGIN_START'));
       continue;
     }
     p.active.add(e.plugin.name);
     p.log.info(`${e.plugin.name} started after ${attempt + 1} retries`);
-    const { sources, sinks } = p.runners();
+    const { sources, sinks } = p.wiring;
     sinks.find((r) => r.name === e.plugin.name)?.activate();
     const src = sources.find((r) => r.name === e.plugin.name);
     if (src && p.status === 'running') void src.begin();
@@ -112,7 +112,7 @@ async function stopOne(p: Pipeline, plugin: Plugin, signal: AbortSignal): Promis
       );
     } catch (err) {
       p.stats(plugin.name).errors++;
-      p.report(toPluginError(err, plugin.name, hook, 'ERR_PLUGIN_STOP'));
+      p.telemetry.report(toPluginError(err, plugin.name, hook, 'ERR_PLUGIN_STOP'));
     }
   }
 }
@@ -129,7 +129,7 @@ export async function restoreSnapshots(p: Pipeline): Promise<void> {
       if (state !== undefined) plugin.restore(state, p.stageContext(plugin.name, p.now()));
     } catch (err) {
       p.stats(plugin.name).errors++;
-      p.report(toPluginError(err, plugin.name, 'restore'));
+      p.telemetry.report(toPluginError(err, plugin.name, 'restore'));
     }
   }
 }
@@ -146,7 +146,26 @@ export async function saveSnapshots(p: Pipeline): Promise<void> {
       );
     } catch (err) {
       p.stats(plugin.name).errors++;
-      p.report(toPluginError(err, plugin.name, 'snapshot', 'ERR_STATE_STORE'));
+      p.telemetry.report(toPluginError(err, plugin.name, 'snapshot', 'ERR_STATE_STORE'));
     }
   }
+}
+
+/** Calls every plugin's `healthcheck` under `timeoutMs` (a dry run: nothing is started); a throw reads as down. */
+export async function healthcheckAll(p: Pipeline, timeoutMs: number): Promise<Record<string, Health>> {
+  const out: Record<string, Health> = {};
+  await Promise.all(
+    p.allEntries().map(async ({ plugin }) => {
+      if (!plugin.healthcheck) return;
+      const { signal, deadline, dispose } = deadlineSignal(p.clock, timeoutMs);
+      try {
+        out[plugin.name] = await plugin.healthcheck(p.context(plugin.name, signal, deadline));
+      } catch (err) {
+        out[plugin.name] = { status: 'down', message: err instanceof Error ? err.message : String(err) };
+      } finally {
+        dispose();
+      }
+    }),
+  );
+  return out;
 }

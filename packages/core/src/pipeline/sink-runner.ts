@@ -15,6 +15,7 @@ export interface SinkRunnerDeps {
   report(err: PluginError): void;
   dropped(count: number, reason: DropReason): void;
   sent(count: number): void;
+  received(count: number): void;
   blocked(queued: number): void;
   /** Aborts when shutdown is forced. */
   force: AbortSignal;
@@ -70,7 +71,7 @@ export class SinkRunner {
   async offer(batch: SinkBatch): Promise<void> {
     const n = itemCount(batch);
     if (n === 0) return;
-    this.deps.stats.received += n;
+    this.deps.received(n);
     if (this.closed) {
       this.drop(n, 'shutdown');
       return;

@@ -15,6 +15,8 @@ export interface SourceRunnerDeps {
   ingest(batch: SourceBatch): Promise<void>;
   report(err: PluginError): void;
   health(h: SourceHealth): void;
+  /** Counts items the source produced and emits `sent`. */
+  sent(n: number): void;
   /** Aborts when shutdown is forced. */
   force: AbortSignal;
 }
@@ -75,8 +77,7 @@ export class SourceRunner {
 
   private async emit(batch: SourceBatch): Promise<boolean> {
     if (this.stopped) return false;
-    const n = sourceCount(batch);
-    this.d.stats.sent += n;
+    this.d.sent(sourceCount(batch));
     await this.d.ingest(batch);
     return true;
   }
@@ -135,7 +136,7 @@ export class SourceRunner {
     this.setHealth(true);
     const batches = out === undefined ? [] : isBatchList(out) ? out : [out];
     for (const b of batches) {
-      this.d.stats.sent += sourceCount(b);
+      this.d.sent(sourceCount(b));
       await this.d.ingest(b);
     }
   }

@@ -14,6 +14,8 @@ export interface StageDeps {
   detectors: Resolved<Detector>[];
   alerters: Resolved<Alerter>[];
   stats(name: string): PluginStats;
+  /** Adds to a plugin's received/sent counter and emits the event. */
+  count(name: string, field: 'received' | 'sent', n: number): void;
   context(name: string, now: number): StageContext;
   isActive(name: string): boolean;
   report(err: PluginError): void;
@@ -61,15 +63,14 @@ export class Stage {
     for (let i = from; i < this.d.processors.length && b.length > 0; i++) {
       const p = this.d.processors[i]!.plugin;
       if (!this.d.isActive(p.name)) continue;
-      const s = this.d.stats(p.name);
-      s.received += b.length;
+      this.d.count(p.name, 'received', b.length);
       const out = this.call(p.name, 'process', () => p.process(b, this.d.context(p.name, now)));
       if (out === undefined) {
-        s.dropped += b.length;
+        this.d.stats(p.name).dropped += b.length;
         return;
       }
       b = out;
-      s.sent += b.length;
+      this.d.count(p.name, 'sent', b.length);
     }
     if (b.length === 0) return;
     const findings = this.detect(b, now);
@@ -86,7 +87,7 @@ export class Stage {
       if (!p.flush || !this.d.isActive(p.name)) continue;
       const out = this.call(p.name, 'flush', () => p.flush!(this.d.context(p.name, now)));
       if (out && out.length > 0) {
-        this.d.stats(p.name).sent += out.length;
+        this.d.count(p.name, 'sent', out.length);
         await this.metrics(out, i + 1, now);
       }
     }
@@ -105,11 +106,10 @@ export class Stage {
     const findings: Finding[] = [];
     for (const { plugin: d } of this.d.detectors) {
       if (!d.detect || !this.d.isActive(d.name)) continue;
-      const s = this.d.stats(d.name);
-      s.received += b.length;
+      this.d.count(d.name, 'received', b.length);
       const out = this.call(d.name, 'detect', () => d.detect!(b, this.d.context(d.name, now)));
       if (out && out.length > 0) {
-        s.sent += out.length;
+        this.d.count(d.name, 'sent', out.length);
         for (const f of out) findings.push(f);
       }
     }
@@ -122,11 +122,11 @@ export class Stage {
     const alerts: Alert[] = [];
     for (const { plugin: a } of this.d.alerters) {
       if (!this.d.isActive(a.name)) continue;
-      const s = this.d.stats(a.name);
-      s.received += inputCount(input);
+      const n = inputCount(input);
+      if (n > 0) this.d.count(a.name, 'received', n);
       const out = this.call(a.name, 'evaluate', () => a.evaluate(input, this.d.context(a.name, now)));
       if (out && out.length > 0) {
-        s.sent += out.length;
+        this.d.count(a.name, 'sent', out.length);
         for (const al of out) alerts.push(al);
       }
     }
