@@ -1,0 +1,13 @@
+export type { AggregateOptions } from './aggregate.js';
+export { aggregate } from './aggregate.js';
+export type { DownsampleOptions } from './downsample.js';
+export { downsample } from './downsample.js';
+export type { FilterOptions } from './filter.js';
+export { filter } from './filter.js';
+export type { LabelMatcher, MatchOp } from './matchers.js';
+export { labelMatcher, MatcherSyntaxError, matchesLabels, parseMatchers } from './matchers.js';
+export type { RateOptions } from './rate.js';
+export { rate } from './rate.js';
+export type { RelabelAction, RelabelRule } from './relabel/config.js';
+export type { RelabelOptions } from './relabel.js';
+export { relabel } from './relabel.js';
