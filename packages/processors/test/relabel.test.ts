@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${1} here is Prometheus template syntax, not a JS template
 import { createSeriesRegistry, type Labels } from '@argus/core';
 import { describe, expect, it } from 'vitest';
 import { type RelabelRule, relabel } from '../src/index.js';
