@@ -7,6 +7,7 @@ const OK = Object.freeze({ ok: true });
 /**
  * EWMA spike detector: per-series mean and variance in typed arrays indexed by series id.
  * Does the arithmetic for every sample and reports a finding only past `sigmas` deviations.
+ * `onSamples(total)` is called after each batch with the number of samples seen so far.
  */
 export function ewmaDetector({
   name = 'ewma',
@@ -14,10 +15,12 @@ export function ewmaDetector({
   sigmas = 6,
   warmup = 30,
   initialSeries = 1024,
+  onSamples,
 } = {}) {
   let state = ewmaState(initialSeries);
   const hits = new Int32Array(1024);
   const k2 = sigmas * sigmas;
+  let samples = 0;
   const detector = {
     kind: 'detector',
     name,
@@ -31,6 +34,8 @@ export function ewmaDetector({
       const max = maxSeriesId(series, length);
       if (max >= state.mean.length) state = growEwmaState(state, Math.max(max + 1, state.mean.length * 2));
       const n = ewmaUpdate(state, series, values, length, alpha, k2, warmup, hits);
+      samples += length;
+      onSamples?.(samples);
       if (n === 0) return undefined;
       detector.findings += n;
       const out = [];

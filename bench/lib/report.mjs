@@ -10,84 +10,77 @@ function table(head, rows) {
     `| ${head.join(' | ')} |`,
     `|${head.map(() => '---').join('|')}|`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
   ];
+}
+
+function throughputTable(rows) {
+  const head = ['series', 'samples/run', 'runs', 'end-to-end', 'tight loop', 'ratio', 'target ≥ 0.33'];
+  head.push('overhead/batch', 'no sink (diagnostic)');
+  return table(
+    head,
+    rows.map((t) => [
+      fmtInt(t.series),
+      fmtInt(t.samplesPerRun),
+      t.repeats,
+      fmtRate(t.pipelineRate),
+      fmtRate(t.tightRate),
+      t.ratio.toFixed(2),
+      mark(t.ratio >= 1 / 3),
+      `${t.overheadUsPerBatch.toFixed(0)} µs`,
+      `${fmtRate(t.noSinkRate)} (${t.noSinkRatio.toFixed(2)})`,
+    ]),
+  );
+}
+
+function delayTable(idle, rows) {
+  const body = rows.map((d) => [
+    fmtInt(d.series),
+    fmtInt(d.chunkSize),
+    fmtRate(d.rate),
+    fmtMs(d.p50Ms),
+    fmtMs(d.p99Ms),
+    fmtMs(d.maxMs),
+    mark(d.p99Ms < 10),
+  ]);
+  body.unshift(['–', 'idle loop', '–', fmtMs(idle.p50Ms), fmtMs(idle.p99Ms), fmtMs(idle.maxMs), '–']);
+  return table(['series', 'chunkSize', 'end-to-end', 'p50', 'p99', 'max', 'target p99 < 10'], body);
+}
+
+function memoryTable(rows) {
+  const head = ['series', 'interned labels (registry)', 'interned labels (pipeline)', 'runtime state'];
+  head.push('of which array buffers', 'target runtime ≤ 200');
+  return table(
+    head,
+    rows.map((m) => [
+      fmtInt(m.series),
+      m.registry.bytesPerSeries.toFixed(0),
+      m.pipeline.labelsBytesPerSeries.toFixed(0),
+      m.pipeline.runtimeBytesPerSeries.toFixed(1),
+      m.pipeline.runtimeBufferBytesPerSeries.toFixed(1),
+      mark(m.pipeline.runtimeBytesPerSeries <= 200),
+    ]),
+  );
 }
 
 /** The whole report as Markdown. */
 export function markdown(result) {
-  const { machine, throughput, delay, idle, memory } = result;
+  const { machine: m } = result;
   const out = [
-    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; Node ${machine.node}; ${result.date}; commit ${result.commit}`,
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; Node ${m.node}; ${result.date}; commit ${result.commit}`,
     '',
   ];
-  if (throughput) {
-    out.push('### Throughput (source → processor → detector → sink)', '');
-    out.push(
-      ...table(
-        [
-          'series',
-          'samples/run',
-          'runs',
-          'end-to-end',
-          'tight loop',
-          'ratio',
-          'overhead/batch',
-          'target ≥ 0.33',
-        ],
-        throughput.map((t) => [
-          fmtInt(t.series),
-          fmtInt(t.samplesPerRun),
-          t.repeats,
-          fmtRate(t.pipelineRate),
-          fmtRate(t.tightRate),
-          t.ratio.toFixed(2),
-          `${t.overheadUsPerBatch.toFixed(0)} µs`,
-          mark(t.ratio >= 1 / 3),
-        ]),
-      ),
-      '',
-    );
+  if (result.throughput) {
+    out.push('### Throughput (source → processor → detector → sink), samples/s', '');
+    out.push(...throughputTable(result.throughput));
   }
-  if (delay) {
+  if (result.delay) {
     out.push('### Event-loop delay added while the pipeline runs (ms)', '');
-    const rows = delay.map((d) => [
-      fmtInt(d.series),
-      d.chunkSize ? fmtInt(d.chunkSize) : 'idle',
-      d.rate ? fmtRate(d.rate) : '–',
-      fmtMs(d.p50Ms),
-      fmtMs(d.p99Ms),
-      fmtMs(d.maxMs),
-      d.chunkSize ? mark(d.p99Ms < 10) : '–',
-    ]);
-    rows.unshift(['–', 'idle', '–', fmtMs(idle.p50Ms), fmtMs(idle.p99Ms), fmtMs(idle.maxMs), '–']);
-    out.push(
-      ...table(['series', 'chunkSize', 'end-to-end', 'p50', 'p99', 'max', 'target p99 < 10'], rows),
-      '',
-    );
+    out.push(...delayTable(result.idle, result.delay));
   }
-  if (memory) {
+  if (result.memory) {
     out.push('### Memory per active series (bytes, heap + array buffers)', '');
-    out.push(
-      ...table(
-        [
-          'series',
-          'interned labels (registry)',
-          'interned labels (pipeline)',
-          'runtime state',
-          'of which array buffers',
-          'target runtime ≤ 200',
-        ],
-        memory.map((m) => [
-          fmtInt(m.series),
-          m.registry.bytesPerSeries.toFixed(0),
-          m.pipeline.labelsBytesPerSeries.toFixed(0),
-          m.pipeline.runtimeBytesPerSeries.toFixed(1),
-          m.pipeline.runtimeBufferBytesPerSeries.toFixed(1),
-          mark(m.pipeline.runtimeBytesPerSeries <= 200),
-        ]),
-      ),
-      '',
-    );
+    out.push(...memoryTable(result.memory));
   }
   return out.join('\n');
 }

@@ -11,59 +11,74 @@ const SIGMAS = 6;
 const WARMUP = 30;
 
 /**
- * Runs `ticks` batches of `pool` through source → processor → detector → sink once. Time runs from the
- * first emit to the sink having counted every sample. With `loopDelay`, an event-loop delay histogram
- * (resolution 1 ms) is enabled for exactly that span.
+ * The benchmark graph. Completion is when the sink has counted every sample, or, with `withSink: false`
+ * (a diagnostic that isolates the cost of sink delivery), when the detector has seen every sample.
  */
-export async function pipelineOnce({ pool, ticks, chunkSize, loopDelay = false }) {
+function graph({ pool, ticks, chunkSize, withSink, onStart, onDone, errors }) {
   const expected = pool[0].length * ticks;
-  const errors = [];
-  const histogram = loopDelay ? monitorEventLoopDelay({ resolution: 1 }) : undefined;
-  let t0 = 0;
-  let resolveDone;
-  const done = new Promise((r) => {
-    resolveDone = r;
+  const whenAll = (n) => n >= expected && onDone(performance.now());
+  const detector = ewmaDetector({
+    alpha: ALPHA,
+    sigmas: SIGMAS,
+    warmup: WARMUP,
+    ...(withSink ? {} : { onSamples: whenAll }),
   });
-  const detector = ewmaDetector({ alpha: ALPHA, sigmas: SIGMAS, warmup: WARMUP });
-  const sink = countingSink({ onCount: (n) => n >= expected && resolveDone(performance.now()) });
-  const source = tickSource({
-    batches: pool,
-    ticks,
-    onStart: () => {
-      t0 = performance.now();
-    },
-  });
+  const sink = countingSink({ onCount: whenAll });
   const pipeline = createPipeline({
-    sources: [source],
+    sources: [tickSource({ batches: pool, ticks, onStart })],
     processors: [scaleProcessor({ scale: SCALE, offset: OFFSET })],
     detectors: [detector],
     // block instead of the metrics default (dropOldest) so a dropped batch can never inflate the rate
-    sinks: [{ use: sink, buffer: { whenFull: 'block' } }],
+    sinks: withSink ? [{ use: sink, buffer: { whenFull: 'block' } }] : [],
     logger: silentLogger,
     onError: (err) => errors.push(err),
     ...(chunkSize ? { chunkSize } : {}),
   });
-  if (histogram) {
-    // the histogram's first timer run only sets its reference time (reset() does the same, so it is not
-    // used): enable it a few ticks before the data flows, or a block right at the start goes unrecorded
-    histogram.enable();
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  await pipeline.start();
+  return { pipeline, detector, sink, expected };
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs `ticks` batches of `pool` through source → processor → detector → sink once. Time runs from the
+ * first emit to the sink having counted every sample. With `loopDelay`, an event-loop delay histogram
+ * (resolution 1 ms) covers the run.
+ */
+export async function pipelineOnce({ pool, ticks, chunkSize, loopDelay = false, withSink = true }) {
+  const errors = [];
+  let t0 = 0;
+  let onDone;
+  const done = new Promise((r) => {
+    onDone = r;
+  });
+  const onStart = () => {
+    t0 = performance.now();
+  };
+  const g = graph({ pool, ticks, chunkSize, withSink, onStart, onDone, errors });
+  const histogram = loopDelay ? monitorEventLoopDelay({ resolution: 1 }) : undefined;
+  // the histogram's first timer run only sets its reference time (reset() does the same, so it is not
+  // used): enable it a few ms before the data flows, or a block right at the start goes unrecorded
+  histogram?.enable();
+  if (histogram) await sleep(5);
+  await g.pipeline.start();
   const t1 = await done;
-  if (histogram) {
-    // a loop blocked until now is recorded only when the histogram's timer next runs: let it run
-    await new Promise((r) => setTimeout(r, 5));
-    histogram.disable();
-  }
-  const stats = pipeline.stats();
-  await pipeline.stop();
+  // a loop blocked until now is recorded only when the histogram's timer next runs: let it run
+  if (histogram) await sleep(5);
+  histogram?.disable();
+  const received = g.pipeline.stats().plugins.ewma.received;
+  await g.pipeline.stop();
   if (errors.length > 0) throw new Error(`pipeline reported ${errors.length} error(s): ${errors[0].message}`);
-  if (sink.samples !== expected || stats.plugins.ewma.received !== expected) {
-    throw new Error(`expected ${expected} samples, sink got ${sink.samples}`);
+  if ((withSink && g.sink.samples !== g.expected) || received !== g.expected) {
+    throw new Error(`expected ${g.expected} samples, detector saw ${received}, sink got ${g.sink.samples}`);
   }
   const ms = t1 - t0;
-  return { samples: expected, ms, rate: (expected / ms) * 1000, findings: detector.findings, histogram };
+  return {
+    samples: g.expected,
+    ms,
+    rate: (g.expected / ms) * 1000,
+    findings: g.detector.findings,
+    histogram,
+  };
 }
 
 /** The same work as the pipeline with nothing in between: scale into a scratch array, then the EWMA update. */
@@ -92,20 +107,24 @@ export function median(xs) {
 }
 
 /**
- * Warm-up, then `repeats` alternating pipeline and tight-loop runs (alternating spreads machine noise
- * over both sides); reports the medians and their ratio.
+ * Warm-up, then `repeats` rounds of: pipeline, tight loop, pipeline without its sink (interleaved so
+ * machine noise spreads over all three); reports the medians and the ratios to the tight loop.
  */
 export async function compare({ pool, ticks, repeats }) {
   await pipelineOnce({ pool, ticks: Math.max(1, ticks >> 2) });
   tightLoopOnce({ pool, ticks: Math.max(1, ticks >> 2) });
+  await pipelineOnce({ pool, ticks: Math.max(1, ticks >> 2), withSink: false });
   const pipe = [];
   const loop = [];
+  const noSink = [];
   for (let r = 0; r < repeats; r++) {
     pipe.push(await pipelineOnce({ pool, ticks }));
     loop.push(tightLoopOnce({ pool, ticks }));
+    noSink.push(await pipelineOnce({ pool, ticks, withSink: false }));
   }
   const pipelineRate = median(pipe.map((x) => x.rate));
   const tightRate = median(loop.map((x) => x.rate));
+  const noSinkRate = median(noSink.map((x) => x.rate));
   return {
     series: pool[0].length,
     ticks,
@@ -114,11 +133,14 @@ export async function compare({ pool, ticks, repeats }) {
     pipelineRate,
     tightRate,
     ratio: pipelineRate / tightRate,
+    noSinkRate,
+    noSinkRatio: noSinkRate / tightRate,
     // what the pipeline adds per source batch (one tick of every series), beyond the arithmetic
     overheadUsPerBatch: (1 / pipelineRate - 1 / tightRate) * pool[0].length * 1e6,
     findingsPerRun: pipe[0].findings,
     tightFindingsPerRun: loop[0].findings,
     pipelineRuns: pipe.map((x) => x.rate),
     tightRuns: loop.map((x) => x.rate),
+    noSinkRuns: noSink.map((x) => x.rate),
   };
 }
