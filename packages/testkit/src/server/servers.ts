@@ -1,0 +1,107 @@
+import { type RunningServer, type ServerContext, startServer } from './server.js';
+
+/** A config text, or a function of the server's port and directory that returns it. */
+export type ConfigText = string | ((ctx: ServerContext) => string);
+
+const text = (c: ConfigText, ctx: ServerContext): string => (typeof c === 'function' ? c(ctx) : c);
+
+/** Options of {@link startAlertmanager}. */
+export interface AlertmanagerOptions {
+  /** alertmanager.yml content. */
+  config: ConfigText;
+  /** Extra command-line flags. */
+  extraArgs?: readonly string[];
+  /** @default 15000 */
+  timeoutMs?: number;
+}
+
+/**
+ * Starts Debian's `prometheus-alertmanager` on a free port of 127.0.0.1, with gossip off
+ * (`--cluster.listen-address=`, else it binds 0.0.0.0:9094) and its external URL set to the local address.
+ * @example
+ * const am = await startAlertmanager({ config: 'route: { receiver: x }\nreceivers: [{ name: x }]\n' });
+ */
+export function startAlertmanager(options: AlertmanagerOptions): Promise<RunningServer> {
+  return startServer({
+    command: 'prometheus-alertmanager',
+    debianPackage: 'prometheus-alertmanager',
+    files: (ctx) => ({ 'alertmanager.yml': text(options.config, ctx) }),
+    args: ({ port, dataDir }) => [
+      `--config.file=${dataDir}/alertmanager.yml`,
+      `--storage.path=${dataDir}/data`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--web.external-url=http://127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      ...(options.extraArgs ?? []),
+    ],
+    readyPath: '/-/ready',
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
+}
+
+/** Options of {@link startPrometheus}. */
+export interface PrometheusOptions {
+  /** prometheus.yml content; reference rules as `rule_files: [rules.yml]`. */
+  config: ConfigText;
+  /** Written to `<dataDir>/rules.yml`. */
+  rules?: ConfigText;
+  /** Extra flags, e.g. `--web.enable-lifecycle`. */
+  extraArgs?: readonly string[];
+  /** @default 15000 */
+  timeoutMs?: number;
+}
+
+/**
+ * Starts Debian's `prometheus` on a free port of 127.0.0.1. Note: it runs its first scrape and rule evaluation
+ * about 5 s after start whatever the intervals, so tests must poll for data.
+ * @example
+ * const prom = await startPrometheus({ config: ({ port }) => selfScrape(port) });
+ */
+export function startPrometheus(options: PrometheusOptions): Promise<RunningServer> {
+  return startServer({
+    command: 'prometheus',
+    debianPackage: 'prometheus',
+    files: (ctx) => ({
+      'prometheus.yml': text(options.config, ctx),
+      ...(options.rules === undefined ? {} : { 'rules.yml': text(options.rules, ctx) }),
+    }),
+    args: ({ port, dataDir }) => [
+      `--config.file=${dataDir}/prometheus.yml`,
+      `--storage.tsdb.path=${dataDir}/data`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--web.external-url=http://127.0.0.1:${port}`,
+      ...(options.extraArgs ?? []),
+    ],
+    readyPath: '/-/ready',
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
+}
+
+/** Options of {@link startNodeExporter}. */
+export interface NodeExporterOptions {
+  /** Files for the textfile collector (name ending in `.prom` → content), served from `<dataDir>/textfile`. */
+  textfiles?: Readonly<Record<string, string>>;
+  extraArgs?: readonly string[];
+  /** @default 15000 */
+  timeoutMs?: number;
+}
+
+/** Starts Debian's `prometheus-node-exporter` on a free port of 127.0.0.1 (systemd collector off). Ready on `/metrics`. */
+export function startNodeExporter(options: NodeExporterOptions = {}): Promise<RunningServer> {
+  return startServer({
+    command: 'prometheus-node-exporter',
+    debianPackage: 'prometheus-node-exporter',
+    files: () =>
+      Object.fromEntries(
+        Object.entries(options.textfiles ?? { 'testkit.prom': '' }).map(([k, v]) => [`textfile/${k}`, v]),
+      ),
+    args: ({ port, dataDir }) => [
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--collector.textfile.directory=${dataDir}/textfile`,
+      '--no-collector.systemd',
+      ...(options.extraArgs ?? []),
+    ],
+    readyPath: '/metrics',
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
+}
