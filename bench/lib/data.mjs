@@ -16,9 +16,11 @@ function rng(seed) {
 /**
  * `poolSize` batches of one sample per series (ids 0..series-1), each at its own tick time. Values are
  * a per-series level plus noise of σ≈1; in the last batch of the pool every 1000th series gets a
- * +50σ spike, so the detector reports a finding for about 1 sample in 8 000 and stays quiet otherwise.
+ * +50σ spike, so the detector reports a finding for about 1 sample in 32 000 and stays quiet otherwise.
+ * The pool is long enough for the EWMA variance to forget one spike before the next (with a short
+ * pool the repeating spikes inflate the variance and are never reported).
  */
-export function tickBatches(series, poolSize = 8) {
+export function tickBatches(series, poolSize = 32) {
   const random = rng(42);
   const ids = new Int32Array(series);
   const level = new Float64Array(series);
