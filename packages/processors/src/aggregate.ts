@@ -77,38 +77,19 @@ export const aggregate: Factory<z.ZodType<Parsed, AggregateOptions>, Processor> 
   name: 'aggregate',
   options: schema,
   create(opts) {
-    let groupOf = new Int32Array(0); // group index + 1; 0 = series not seen yet
-    let groupIds = new Int32Array(0); // output series id per group
-    let groupIndex = new Map<number, number>();
+    let groups = new Groups(opts);
     let windows = new Windows(opts.op, opts.stepMs);
     const guard = new RegistryGuard();
-
-    const resolve = (id: number, ctx: StageContext): number => {
-      const out = ctx.series.intern(groupLabels(ctx.series.labels(id), opts));
-      if (out === SERIES_REJECTED) {
-        ctx.metrics.count('seriesRejected');
-        return 0;
-      }
-      let g = groupIndex.get(out);
-      if (g === undefined) {
-        g = groupIndex.size;
-        groupIndex.set(out, g);
-        groupIds = growI32(groupIds, g + 1);
-        groupIds[g] = out;
-      }
-      return (groupOf[id] = g + 1);
-    };
     const emitter =
       (b: MetricBatchBuilder): EmitWindow =>
       (g, start, value) =>
-        b.push(groupIds[g]!, start, value);
+        b.push(groups.outputId(g), start, value);
 
     return {
       ...(opts.name ? { name: opts.name } : {}),
       process(batch, ctx): MetricBatch {
         if (guard.changed(ctx.series)) {
-          groupOf = new Int32Array(0);
-          groupIndex = new Map();
+          groups = new Groups(opts);
           windows = new Windows(opts.op, opts.stepMs);
         }
         if (batch.length === 0) return batch;
@@ -118,10 +99,8 @@ export const aggregate: Factory<z.ZodType<Parsed, AggregateOptions>, Processor> 
         for (let i = 0; i < batch.length; i++) {
           const id = batch.series[i]!;
           if (id < 0 || batch.stale?.[i] === 1) continue;
-          if (id >= groupOf.length) groupOf = growI32(groupOf, id + 1);
-          const g = groupOf[id] || resolve(id, ctx);
-          if (g === 0) continue;
-          if (!windows.add(g - 1, batch.timestamps[i]!, batch.values[i]!, emit)) late++;
+          const g = groups.of(id, ctx);
+          if (g >= 0 && !windows.add(g, batch.timestamps[i]!, batch.values[i]!, emit)) late++;
         }
         if (late > 0) ctx.metrics.count('late', late);
         return b.length === 0 ? EMPTY_METRICS : b.build();
@@ -134,3 +113,40 @@ export const aggregate: Factory<z.ZodType<Parsed, AggregateOptions>, Processor> 
     };
   },
 });
+
+/** Maps input series ids to dense group indexes, once per series (4 bytes per series id, 4 per group). */
+class Groups {
+  private groupOf = new Int32Array(0); // group index + 1; 0 = series not seen yet
+  private ids = new Int32Array(0); // output series id per group
+  private readonly index = new Map<number, number>();
+
+  constructor(private readonly opts: Parsed) {}
+
+  /** The group of input series `id`, or -1 when its output series was refused by the series cap. */
+  of(id: number, ctx: StageContext): number {
+    if (id >= this.groupOf.length) this.groupOf = growI32(this.groupOf, id + 1);
+    const g = this.groupOf[id]!;
+    return g !== 0 ? g - 1 : this.resolve(id, ctx);
+  }
+
+  outputId(group: number): number {
+    return this.ids[group]!;
+  }
+
+  private resolve(id: number, ctx: StageContext): number {
+    const out = ctx.series.intern(groupLabels(ctx.series.labels(id), this.opts));
+    if (out === SERIES_REJECTED) {
+      ctx.metrics.count('seriesRejected');
+      return -1;
+    }
+    let g = this.index.get(out);
+    if (g === undefined) {
+      g = this.index.size;
+      this.index.set(out, g);
+      this.ids = growI32(this.ids, g + 1);
+      this.ids[g] = out;
+    }
+    this.groupOf[id] = g + 1;
+    return g;
+  }
+}

@@ -79,95 +79,121 @@ export const rate: Factory<z.ZodType<Parsed, RateOptions>, Processor> = definePr
   name: 'rate',
   options: schema,
   create(opts) {
-    let prevT = new Float64Array(0);
-    let prevV = new Float64Array(0);
-    let has = new Uint8Array(0);
-    let outIds = new Int32Array(0); // output id + 1; 0 = series not seen yet
-    let pending = new Map<string, [number, number]>();
-    const guard = new RegistryGuard();
-
-    const reset = (): void => {
-      prevT = new Float64Array(0);
-      prevV = new Float64Array(0);
-      has = new Uint8Array(0);
-      outIds = new Int32Array(0);
-    };
-    const ensure = (id: number): void => {
-      if (id < outIds.length) return;
-      prevT = growF64(prevT, id + 1);
-      prevV = growF64(prevV, id + 1);
-      has = growU8(has, id + 1);
-      outIds = growI32(outIds, id + 1);
-    };
-    const firstSight = (id: number, ctx: StageContext): number => {
-      const out = ctx.series.intern(outputLabels(ctx.series.labels(id), opts.nameSuffix));
-      if (out === SERIES_REJECTED) {
-        ctx.metrics.count('seriesRejected');
-        return 0;
-      }
-      if (pending.size > 0) {
-        const fp = ctx.series.fingerprint(id);
-        const saved = pending.get(fp);
-        if (saved) {
-          pending.delete(fp);
-          [prevT[id], prevV[id]] = saved;
-          has[id] = 1;
-        }
-      }
-      return (outIds[id] = out + 1);
-    };
-
+    const state = new RateState(opts);
     return {
       ...(opts.name ? { name: opts.name } : {}),
-      process(batch, ctx): MetricBatch {
-        if (guard.changed(ctx.series)) reset();
-        if (batch.length === 0) return batch;
-        const b = new MetricBatchBuilder(batch.length);
-        const { series, timestamps, values, stale } = batch;
-        for (let i = 0; i < batch.length; i++) {
-          const id = series[i]!;
-          if (id < 0) continue;
-          ensure(id);
-          const o = outIds[id] || firstSight(id, ctx);
-          if (o === 0) continue;
-          const t = timestamps[i]!;
-          const v = values[i]!;
-          if (stale?.[i] === 1) {
-            has[id] = 0;
-            b.push(o - 1, t, Number.NaN, true);
-          } else if (Number.isNaN(v)) {
-            ctx.metrics.count('nanSkipped');
-          } else if (has[id] === 0) {
-            has[id] = 1;
-            prevT[id] = t;
-            prevV[id] = v;
-          } else {
-            const dt = t - prevT[id]!;
-            if (dt <= 0) {
-              ctx.metrics.count(dt === 0 ? 'duplicate' : 'outOfOrder');
-              continue;
-            }
-            b.push(o - 1, t, change(opts.mode, prevV[id]!, v, dt));
-            prevT[id] = t;
-            prevV[id] = v;
-          }
-        }
-        return b.length === 0 ? EMPTY_METRICS : b.build();
-      },
-      snapshot(ctx): RateSnapshot {
-        const out: RateSnapshot = { version: 1, series: Object.fromEntries(pending) };
-        for (let id = 0; id < has.length; id++) {
-          if (has[id] === 1) out.series[ctx.series.fingerprint(id)] = [prevT[id]!, prevV[id]!];
-        }
-        return out;
-      },
-      restore(state): void {
-        pending = parseSnapshot(state);
-        reset();
-      },
+      process: (batch, ctx) => state.process(batch, ctx),
+      snapshot: (ctx) => state.snapshot(ctx),
+      restore: (saved) => state.restore(saved),
     };
   },
 });
+
+/** Per-series state of {@link rate}, in typed arrays indexed by input series id. */
+class RateState {
+  private prevT = new Float64Array(0);
+  private prevV = new Float64Array(0);
+  private has = new Uint8Array(0);
+  private outIds = new Int32Array(0); // output id + 1; 0 = series not seen yet
+  /** Restored entries whose series has not been seen since, by fingerprint. */
+  private pending = new Map<string, [number, number]>();
+  private readonly guard = new RegistryGuard();
+
+  constructor(private readonly opts: Parsed) {}
+
+  process(batch: MetricBatch, ctx: StageContext): MetricBatch {
+    if (this.guard.changed(ctx.series)) this.reset();
+    if (batch.length === 0) return batch;
+    const b = new MetricBatchBuilder(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const id = batch.series[i]!;
+      if (id < 0) continue;
+      this.ensure(id);
+      const o = this.outIds[id] || this.firstSight(id, ctx);
+      if (o !== 0) this.step(id, o - 1, batch, i, b, ctx);
+    }
+    return b.length === 0 ? EMPTY_METRICS : b.build();
+  }
+
+  snapshot(ctx: StageContext): RateSnapshot {
+    const out: RateSnapshot = { version: 1, series: Object.fromEntries(this.pending) };
+    for (let id = 0; id < this.has.length; id++) {
+      if (this.has[id] === 1) out.series[ctx.series.fingerprint(id)] = [this.prevT[id]!, this.prevV[id]!];
+    }
+    return out;
+  }
+
+  restore(saved: unknown): void {
+    this.pending = parseSnapshot(saved);
+    this.reset();
+  }
+
+  private step(
+    id: number,
+    out: number,
+    batch: MetricBatch,
+    i: number,
+    b: MetricBatchBuilder,
+    ctx: StageContext,
+  ): void {
+    const t = batch.timestamps[i]!;
+    const v = batch.values[i]!;
+    if (batch.stale?.[i] === 1) {
+      this.has[id] = 0;
+      b.push(out, t, Number.NaN, true);
+    } else if (Number.isNaN(v)) {
+      ctx.metrics.count('nanSkipped');
+    } else if (this.has[id] === 0) {
+      this.remember(id, t, v);
+    } else {
+      const dt = t - this.prevT[id]!;
+      if (dt <= 0) {
+        ctx.metrics.count(dt === 0 ? 'duplicate' : 'outOfOrder');
+        return;
+      }
+      b.push(out, t, change(this.opts.mode, this.prevV[id]!, v, dt));
+      this.remember(id, t, v);
+    }
+  }
+
+  private remember(id: number, t: number, v: number): void {
+    this.has[id] = 1;
+    this.prevT[id] = t;
+    this.prevV[id] = v;
+  }
+
+  private firstSight(id: number, ctx: StageContext): number {
+    const out = ctx.series.intern(outputLabels(ctx.series.labels(id), this.opts.nameSuffix));
+    if (out === SERIES_REJECTED) {
+      ctx.metrics.count('seriesRejected');
+      return 0;
+    }
+    if (this.pending.size > 0) {
+      const fp = ctx.series.fingerprint(id);
+      const saved = this.pending.get(fp);
+      if (saved) {
+        this.pending.delete(fp);
+        this.remember(id, saved[0], saved[1]);
+      }
+    }
+    return (this.outIds[id] = out + 1);
+  }
+
+  private ensure(id: number): void {
+    if (id < this.outIds.length) return;
+    this.prevT = growF64(this.prevT, id + 1);
+    this.prevV = growF64(this.prevV, id + 1);
+    this.has = growU8(this.has, id + 1);
+    this.outIds = growI32(this.outIds, id + 1);
+  }
+
+  private reset(): void {
+    this.prevT = new Float64Array(0);
+    this.prevV = new Float64Array(0);
+    this.has = new Uint8Array(0);
+    this.outIds = new Int32Array(0);
+  }
+}
 
 function parseSnapshot(state: unknown): Map<string, [number, number]> {
   const s = state as Partial<RateSnapshot> | null;

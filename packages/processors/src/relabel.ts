@@ -37,6 +37,18 @@ const schema: z.ZodType<Parsed, RelabelOptions> = z.object({
 // cache cells: 0 = not seen yet, DROPPED = dropped, otherwise output id + 1
 const DROPPED = -1;
 
+/** The cache cell for a series seen for the first time: DROPPED, output id + 1, or 0 when the cap refused it. */
+function relabelSeries(rules: readonly CompiledRule[], id: number, ctx: StageContext): number {
+  const labels = applyRules(rules, ctx.series.labels(id));
+  if (!labels) return DROPPED;
+  const out = ctx.series.intern(labels);
+  if (out === SERIES_REJECTED) {
+    ctx.metrics.count('seriesRejected');
+    return 0;
+  }
+  return out + 1;
+}
+
 /**
  * Rewrites series labels with Prometheus `relabel_configs` semantics (replace, keep, drop, labelmap, labeldrop,
  * labelkeep, hashmod, lowercase, uppercase, keepequal, dropequal). Each series is relabelled once, when first
@@ -51,19 +63,6 @@ export const relabel: Factory<z.ZodType<Parsed, RelabelOptions>, Processor> = de
   create(opts) {
     let cache = new Int32Array(0);
     const guard = new RegistryGuard();
-
-    const resolve = (id: number, ctx: StageContext): number => {
-      const labels = applyRules(opts.rules, ctx.series.labels(id));
-      if (!labels) return (cache[id] = DROPPED);
-      const out = ctx.series.intern(labels);
-      // a refusal by the series cap is not cached: the series may be accepted later
-      if (out === SERIES_REJECTED) {
-        ctx.metrics.count('seriesRejected');
-        return DROPPED;
-      }
-      cache[id] = out + 1;
-      return out + 1;
-    };
 
     return {
       ...(opts.name ? { name: opts.name } : {}),
@@ -82,7 +81,12 @@ export const relabel: Factory<z.ZodType<Parsed, RelabelOptions>, Processor> = de
           }
           if (id >= cache.length) cache = growI32(cache, id + 1);
           let c = cache[id]!;
-          if (c === 0) c = resolve(id, ctx);
+          if (c === 0) {
+            c = relabelSeries(opts.rules, id, ctx);
+            // a refusal by the series cap is not cached: the series may be accepted later
+            if (c === 0) c = DROPPED;
+            else cache[id] = c;
+          }
           out[i] = c === DROPPED ? -1 : c - 1;
           if (c !== DROPPED) kept++;
           if (out[i] !== id) same = false;

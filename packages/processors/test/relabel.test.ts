@@ -209,6 +209,14 @@ describe('relabel processor', () => {
     expect(ctx.series.size).toBe(size + 2);
   });
 
+  it('drops (and counts) samples whose output series the series cap refuses', () => {
+    const ctx = stageContext(createSeriesRegistry({ maxSeries: 1 }));
+    const input = batchOf(ctx.series, [[{ job: 'api' }, 1, 1]]);
+    const out = relabel({ rules: [{ targetLabel: 'env', replacement: 'prod' }] }).process(input, ctx);
+    expect(out.length).toBe(0);
+    expect(ctx.counts).toEqual({ seriesRejected: 1 });
+  });
+
   it('returns the batch itself when no series changes', () => {
     const ctx = stageContext();
     const input = batchOf(ctx.series, [[{ job: 'api' }, 1, 1]]);
