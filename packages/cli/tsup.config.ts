@@ -6,4 +6,5 @@ export default defineConfig({
   dts: { entry: 'src/index.ts' },
   clean: true,
   target: 'node20',
+  shims: true,
 });

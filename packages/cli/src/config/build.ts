@@ -1,0 +1,165 @@
+import {
+  API_VERSION,
+  createPipeline,
+  formatPath,
+  type OptionIssue,
+  type Pipeline,
+  type PipelineOptions,
+  type Plugin,
+} from '@argus/core';
+import type { Io } from '../format.js';
+import { ioLogger } from '../runtime.js';
+import { builtins } from './builtins.js';
+import { exportNames, importFrom, pickExport, splitSpecifier } from './resolve.js';
+import { type Config, type ConfigEntry, LISTS, type ListName } from './schema.js';
+import type { Position } from './yaml.js';
+
+/** Where a config came from, for error messages. */
+export interface ConfigOrigin {
+  /** The file as the user named it. */
+  file: string;
+  /** Its folder: plugins are resolved from here. */
+  dir: string;
+  /** Source positions (YAML only). */
+  locate?: (path: readonly (string | number)[]) => Position | undefined;
+}
+
+/** Formats one problem as `file:line:col path: message` (no position for TS/JS configs). */
+export function problem(origin: ConfigOrigin, path: (string | number)[], message: string): string {
+  const pos = origin.locate?.(path);
+  const where = pos ? `${origin.file}:${pos.line}:${pos.col}` : origin.file;
+  return `${where} ${formatPath(path)}: ${message}`;
+}
+
+const SINGULAR: Record<ListName, string> = {
+  sources: 'source',
+  processors: 'processor',
+  detectors: 'detector',
+  alerters: 'alerter',
+  sinks: 'sink',
+};
+
+/** Parses a formatted option path (`a.b[2].c`) back into keys. */
+export function parsePath(p: string): (string | number)[] {
+  if (p === '(root)') return [];
+  return [...p.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!));
+}
+
+function useLabel(e: ConfigEntry): string {
+  return typeof e.use === 'string' ? `use: ${JSON.stringify(e.use)}` : `plugin "${e.use.name}"`;
+}
+
+async function factoryFor(
+  e: ConfigEntry & { use: string },
+  list: ListName,
+  origin: ConfigOrigin,
+  io: Io,
+): Promise<(o: Record<string, unknown>) => unknown> {
+  const known = await builtins();
+  const b = known[e.use];
+  if (b) {
+    if (b.kind !== SINGULAR[list])
+      throw new Error(`"${e.use}" is a ${b.kind}; list it under ${b.kind}s, not ${list}`);
+    return (o) => b.create(o, io);
+  }
+  const { module, exportName } = splitSpecifier(e.use);
+  if (!e.use.includes('#') && !module.startsWith('.')) {
+    throw new Error(
+      `unknown plugin "${e.use}"; builtins: ${Object.keys(known).join(', ')}; or name a package export as "<package>#<export>"`,
+    );
+  }
+  const mod = await importFrom(origin.dir, module);
+  const f = pickExport(mod, exportName);
+  if (typeof f !== 'function') {
+    throw new Error(
+      `"${module}" has no function export "${exportName}" (its exports: ${exportNames(mod).join(', ') || 'none'})`,
+    );
+  }
+  return f as (o: Record<string, unknown>) => unknown;
+}
+
+function checkPlugin(p: unknown, e: ConfigEntry, list: ListName): string | undefined {
+  if (typeof p !== 'object' || p === null)
+    return `${useLabel(e)} returned ${p === null ? 'null' : typeof p}, not a plugin object`;
+  const { kind, apiVersion, name } = p as Partial<Plugin>;
+  if (kind !== SINGULAR[list])
+    return `${useLabel(e)} made a ${String(kind)} plugin; list it under ${String(kind)}s`;
+  if (apiVersion !== API_VERSION) {
+    return (
+      `${useLabel(e)} (plugin "${String(name)}") declares apiVersion ${String(apiVersion)}, but this Argus implements ` +
+      `apiVersion ${API_VERSION}; upgrade the plugin or @argus/cli so they match`
+    );
+  }
+  return undefined;
+}
+
+async function instantiate(
+  e: ConfigEntry,
+  list: ListName,
+  i: number,
+  origin: ConfigOrigin,
+  io: Io,
+): Promise<{ plugin?: Plugin; problems: string[] }> {
+  const at = (path: (string | number)[], m: string): string => problem(origin, [list, i, ...path], m);
+  let plugin: unknown = e.use;
+  if (typeof e.use === 'string') {
+    let factory: (o: Record<string, unknown>) => unknown;
+    try {
+      factory = await factoryFor(e as ConfigEntry & { use: string }, list, origin, io);
+    } catch (err) {
+      return { problems: [at(['use'], (err as Error).message)] };
+    }
+    try {
+      plugin = await factory(e.options ?? {});
+    } catch (err) {
+      const issues = (err as { code?: string; issues?: OptionIssue[] }).issues;
+      if ((err as { code?: string }).code === 'ERR_PLUGIN_OPTIONS' && Array.isArray(issues)) {
+        return {
+          problems: issues.map((x) =>
+            at(['options', ...parsePath(x.path)], `${x.message} (given: ${x.given})`),
+          ),
+        };
+      }
+      return { problems: [at(['use'], `${useLabel(e)} failed: ${(err as Error).message}`)] };
+    }
+  }
+  const bad = checkPlugin(plugin, e, list);
+  return bad ? { problems: [at(['use'], bad)] } : { plugin: plugin as Plugin, problems: [] };
+}
+
+/** What {@link buildPipeline} made. */
+export interface Built {
+  pipeline?: Pipeline;
+  problems: string[];
+  counts: Record<ListName, number>;
+  stopTimeoutMs?: number | undefined;
+}
+
+/** Instantiates every entry (collecting every problem, each located), then creates the pipeline. No I/O is started. */
+export async function buildPipeline(config: Config, origin: ConfigOrigin, io: Io): Promise<Built> {
+  const problems: string[] = [];
+  const lists: Record<string, unknown[]> = {};
+  const owners = new Map<string, (string | number)[]>();
+  for (const list of LISTS) {
+    lists[list] = [];
+    for (const [i, e] of config[list].entries()) {
+      const r = await instantiate(e, list, i, origin, io);
+      problems.push(...r.problems);
+      if (!r.plugin) continue;
+      const { use: _use, options: _options, ...settings } = e;
+      lists[list].push({ use: r.plugin, ...settings });
+      owners.set(r.plugin.name, [list, i]);
+    }
+  }
+  const counts = Object.fromEntries(LISTS.map((l) => [l, config[l].length])) as Record<ListName, number>;
+  const { stopTimeoutMs, ...settings } = config.pipeline ?? {};
+  if (problems.length > 0) return { problems, counts };
+  try {
+    const pipeline = createPipeline({ ...(lists as PipelineOptions), ...settings, logger: ioLogger(io) });
+    return { pipeline, problems, counts, stopTimeoutMs };
+  } catch (err) {
+    const plugin = (err as { plugin?: string }).plugin;
+    const path = (plugin && owners.get(plugin)) || [];
+    return { problems: [problem(origin, path, (err as Error).message)], counts };
+  }
+}

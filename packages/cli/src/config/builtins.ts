@@ -1,0 +1,69 @@
+import type { Plugin, PluginKind } from '@argus/core';
+import { type SyntheticSourceOptions, syntheticSource } from '@argus/source-synthetic';
+import type { Io } from '../format.js';
+import { type ConsoleSinkOptions, consoleSink } from '../plugins/console-sink.js';
+import { ewmaDetector } from '../plugins/ewma-detector.js';
+import { processSource } from '../plugins/process-source.js';
+import { scoreThresholdAlerter } from '../plugins/score-threshold.js';
+
+/** A plugin the config can name with a bare word. */
+export interface Builtin {
+  readonly kind: PluginKind;
+  readonly description: string;
+  create(options: Record<string, unknown>, io: Io): Plugin;
+}
+
+const core: Record<string, Builtin> = {
+  synthetic: {
+    kind: 'source',
+    description: 'seeded synthetic series with injected anomalies (@argus/source-synthetic)',
+    create: (o) => syntheticSource(o as unknown as SyntheticSourceOptions),
+  },
+  process: {
+    kind: 'source',
+    description: 'this process: heap, RSS, event-loop p99, CPU',
+    create: (o) => processSource(o),
+  },
+  ewma: { kind: 'detector', description: 'EWMA z-score detector', create: (o) => ewmaDetector(o) },
+  'score-threshold': {
+    kind: 'alerter',
+    description: 'fires after N consecutive high-score findings',
+    create: (o) => scoreThresholdAlerter(o),
+  },
+  console: {
+    kind: 'sink',
+    description: 'prints findings and alerts',
+    create: (o, io) => consoleSink(o as ConsoleSinkOptions, io),
+  },
+};
+
+const PROCESSORS = ['filter', 'relabel', 'rate', 'aggregate', 'downsample'] as const;
+
+let processors: Promise<Record<string, Builtin>> | undefined;
+
+// @argus/processors is loaded on demand, so the CLI still works where it is not installed
+function loadProcessors(): Promise<Record<string, Builtin>> {
+  const specifier = '@argus/processors';
+  processors ??= import(specifier).then(
+    (mod: Record<string, unknown>) => {
+      const out: Record<string, Builtin> = {};
+      for (const name of PROCESSORS) {
+        const factory = mod[name];
+        if (typeof factory !== 'function') continue;
+        out[name] = {
+          kind: 'processor',
+          description: `${name} processor (@argus/processors)`,
+          create: (o) => (factory as (o: unknown) => Plugin)(o),
+        };
+      }
+      return out;
+    },
+    () => ({}),
+  );
+  return processors;
+}
+
+/** Every builtin available here, by name. */
+export async function builtins(): Promise<Record<string, Builtin>> {
+  return { ...core, ...(await loadProcessors()) };
+}

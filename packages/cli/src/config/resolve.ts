@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** Splits `"<package>#<export>"`; the export defaults to `default`. */
+export function splitSpecifier(use: string): { module: string; exportName: string } {
+  const i = use.lastIndexOf('#');
+  return i <= 0
+    ? { module: use, exportName: 'default' }
+    : { module: use.slice(0, i), exportName: use.slice(i + 1) };
+}
+
+/**
+ * Resolves a module the way Node would from a file in `dir` (so a config uses the plugins installed next to
+ * it, not the CLI's own), then imports it. Relative paths are taken from `dir`.
+ */
+export async function importFrom(dir: string, specifier: string): Promise<Record<string, unknown>> {
+  let file: string;
+  if (specifier.startsWith('.') || isAbsolute(specifier)) {
+    file = resolve(dir, specifier);
+    if (!existsSync(file)) throw new Error(`cannot find ${JSON.stringify(specifier)} (looked for ${file})`);
+  } else {
+    try {
+      file = createRequire(join(dir, '__argus_config__.js')).resolve(specifier);
+    } catch {
+      throw new Error(
+        `cannot find package ${JSON.stringify(specifier)} from ${dir}; install it next to the config (npm install ${specifier})`,
+      );
+    }
+  }
+  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+}
+
+/** Picks an export, looking through a CommonJS module's `default` too. */
+export function pickExport(mod: Record<string, unknown>, name: string): unknown {
+  if (name in mod) return mod[name];
+  const def = mod['default'];
+  if (typeof def === 'object' && def !== null && name in def) return (def as Record<string, unknown>)[name];
+  return undefined;
+}
+
+/** The names a module exports, for error messages. */
+export function exportNames(mod: Record<string, unknown>): string[] {
+  const def = mod['default'];
+  const inner = typeof def === 'object' && def !== null ? Object.keys(def) : [];
+  return [...new Set([...Object.keys(mod), ...inner])].filter((k) => k !== '__esModule');
+}

@@ -1,0 +1,164 @@
+import { createPipeline } from '@argus/core';
+import { type AnomalySpec, type SyntheticSeries, syntheticSource } from '@argus/source-synthetic';
+import { createPrinter, type Io } from './format.js';
+import { consoleSink } from './plugins/console-sink.js';
+import { ewmaDetector } from './plugins/ewma-detector.js';
+import { processSource } from './plugins/process-source.js';
+import { scoreThresholdAlerter } from './plugins/score-threshold.js';
+import { ioLogger, runPipeline } from './runtime.js';
+
+/** Options of `argus demo`. */
+export interface DemoOptions {
+  durationS?: number | undefined;
+  seed: number;
+  json: boolean;
+  quietFindings: boolean;
+}
+
+const SERVICES = ['checkout', 'payments', 'search'] as const;
+const ALERTNAMES: Record<string, string> = {
+  http_request_duration_seconds: 'HighLatency',
+  http_requests_per_second: 'TrafficAnomaly',
+  queue_depth: 'QueueBacklog',
+};
+const FIRST_INCIDENT_MS = 8_000;
+const INCIDENT_EVERY_MS = 40_000;
+
+interface Scenario {
+  service: (typeof SERVICES)[number];
+  metric: string;
+  anomaly: Omit<AnomalySpec, 'at'>;
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    service: 'checkout',
+    metric: 'http_request_duration_seconds',
+    anomaly: { kind: 'levelShift', magnitude: 1.6, durationMs: 15_000 },
+  },
+  {
+    service: 'payments',
+    metric: 'queue_depth',
+    anomaly: { kind: 'levelShift', magnitude: 60, durationMs: 20_000 },
+  },
+  {
+    service: 'search',
+    metric: 'http_requests_per_second',
+    anomaly: { kind: 'dip', magnitude: 150, durationMs: 15_000 },
+  },
+  {
+    service: 'payments',
+    metric: 'http_request_duration_seconds',
+    anomaly: { kind: 'drift', magnitude: 1.2, durationMs: 20_000 },
+  },
+  {
+    service: 'checkout',
+    metric: 'http_requests_per_second',
+    anomaly: { kind: 'spike', magnitude: 250, durationMs: 10_000 },
+  },
+];
+
+/** One planned incident. */
+export interface Incident {
+  service: string;
+  metric: string;
+  alertname: string;
+  kind: string;
+  start: number;
+  end: number;
+}
+
+/** The demo's incidents for the next 24 h: the first ~8 s after `t0`, then one every 40 s, rotating by seed. */
+export function planIncidents(t0: number, seed: number): Incident[] {
+  const out: Incident[] = [];
+  for (let i = 0; i < 2160; i++) {
+    const s = SCENARIOS[(((seed - 1 + i) % SCENARIOS.length) + SCENARIOS.length) % SCENARIOS.length]!;
+    // round up to the next whole second: the source samples once a second
+    const start = Math.ceil((t0 + FIRST_INCIDENT_MS + i * INCIDENT_EVERY_MS) / 1000) * 1000;
+    out.push({
+      service: s.service,
+      metric: s.metric,
+      alertname: ALERTNAMES[s.metric]!,
+      kind: s.anomaly.kind,
+      start,
+      end: start + (s.anomaly.durationMs ?? 1000),
+    });
+  }
+  return out;
+}
+
+function demoSeries(incidents: Incident[]): SyntheticSeries[] {
+  const anomaliesOf = (service: string, metric: string): AnomalySpec[] =>
+    incidents
+      .filter((i) => i.service === service && i.metric === metric)
+      .map((i) => {
+        const s = SCENARIOS.find((x) => x.service === service && x.metric === metric)!;
+        return { ...s.anomaly, at: i.start };
+      });
+  return SERVICES.flatMap((service, n): SyntheticSeries[] => [
+    {
+      labels: { __name__: 'http_request_duration_seconds', service, quantile: '0.99' },
+      base: 0.2 + 0.05 * n,
+      noise: 0.015,
+      anomalies: anomaliesOf(service, 'http_request_duration_seconds'),
+    },
+    {
+      labels: { __name__: 'http_requests_per_second', service },
+      base: [120, 80, 200][n]!,
+      noise: 5,
+      anomalies: anomaliesOf(service, 'http_requests_per_second'),
+    },
+    {
+      labels: { __name__: 'queue_depth', service },
+      base: 20,
+      noise: 2,
+      anomalies: anomaliesOf(service, 'queue_depth'),
+    },
+  ]);
+}
+
+function banner(io: Io, o: DemoOptions, first: Incident, incidents: Incident[], seriesCount: number): void {
+  const printer = createPrinter(io, o.json);
+  if (o.json) {
+    printer.json({
+      type: 'banner',
+      series: seriesCount,
+      services: [...SERVICES],
+      firstIncident: first,
+      incidents: incidents.slice(0, 5),
+    });
+    return;
+  }
+  const inS = Math.max(0, Math.round((first.start - Date.now()) / 1000));
+  const at = new Date(first.start).toTimeString().slice(0, 8);
+  printer.line(
+    `argus demo: watching this process (heap, RSS, event-loop p99, CPU) and ${SERVICES.length} services × 3 metrics ` +
+      `(${SERVICES.join(', ')}); first incident (${first.alertname} on ${first.service}) due at ${at}, in ${inS}s. ` +
+      `${o.durationS === undefined ? 'Ctrl-C to stop.' : `Running for ${o.durationS}s.`}`,
+  );
+}
+
+/** Runs the self-contained demo pipeline in real time. Resolves with the exit code. */
+export async function runDemo(o: DemoOptions, io: Io): Promise<number> {
+  const t0 = Date.now();
+  const incidents = planIncidents(t0, o.seed);
+  const series = demoSeries(incidents);
+  const pipeline = createPipeline({
+    logger: ioLogger(io),
+    sources: [
+      {
+        use: syntheticSource({ name: 'workload', series, seed: o.seed, stepMs: 1000, backfillMs: 60_000 }),
+        intervalMs: 1000,
+      },
+      { use: processSource({ name: 'self' }), intervalMs: 1000 },
+    ],
+    detectors: [ewmaDetector({ threshold: 5 })],
+    alerters: [scoreThresholdAlerter({ alertnames: ALERTNAMES, alertname: 'ProcessAnomaly' })],
+    sinks: [consoleSink({ findings: !o.quietFindings, json: o.json }, io)],
+  });
+  await runPipeline(pipeline, {
+    durationS: o.durationS,
+    onStarted: () => banner(io, o, incidents[0]!, incidents, series.length + 4),
+  });
+  return 0;
+}

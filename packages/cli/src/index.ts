@@ -1,0 +1,12 @@
+export type { ArgusConfig, ConfigItem } from './define-config.js';
+export { defineConfig } from './define-config.js';
+export type { Io } from './format.js';
+export { main, processIo, version } from './main.js';
+export type { ConsoleSinkOptions } from './plugins/console-sink.js';
+export { consoleSink } from './plugins/console-sink.js';
+export type { EwmaDetectorOptions } from './plugins/ewma-detector.js';
+export { ewmaDetector } from './plugins/ewma-detector.js';
+export type { ProcessSourceOptions } from './plugins/process-source.js';
+export { processSource } from './plugins/process-source.js';
+export type { ScoreThresholdOptions } from './plugins/score-threshold.js';
+export { scoreThresholdAlerter } from './plugins/score-threshold.js';

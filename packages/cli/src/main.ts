@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { runConfig, validateConfig } from './commands.js';
+import { runDemo } from './demo.js';
+import type { Io } from './format.js';
+
+const HELP = `Usage: argus <command> [options]
+
+Commands:
+  demo                 Watch this process and a synthetic workload with injected incidents
+  run <config>         Run the pipeline a config file describes (.yaml, .yml, .json, .ts, .js, .mjs)
+  validate <config>    Check a config file without starting anything
+
+Options:
+  -h, --help           Show this help
+  -v, --version        Show the version
+
+demo options:
+  --duration <s>       Stop after this many seconds (default: until Ctrl-C)
+  --seed <n>           Seed of the synthetic workload (default: 1)
+  --json               One JSON object per line
+  --quiet-findings     Print alerts only, not every finding
+
+run options:
+  --duration <s>       Stop after this many seconds (default: until Ctrl-C)
+`;
+
+/** The process's stdio as an {@link Io}; colour only on a TTY without NO_COLOR. */
+export function processIo(): Io {
+  return {
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+    color: process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined,
+  };
+}
+
+/** The CLI version, from its package.json. */
+export function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    return pkg.version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  duration: { type: 'string' },
+  seed: { type: 'string' },
+  json: { type: 'boolean' },
+  'quiet-findings': { type: 'boolean' },
+} as const;
+
+function number(name: string, raw: string | undefined, io: Io): number | undefined | null {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < 0) {
+    io.stderr(`argus: --${name} must be a non-negative number, got ${JSON.stringify(raw)}\n`);
+    return null;
+  }
+  return n;
+}
+
+/**
+ * Runs the CLI with `argv` (without node and script). Resolves with the exit code: 0 ok, 1 failure
+ * (invalid config, pipeline error), 2 usage error.
+ * @example
+ * process.exitCode = await main(process.argv.slice(2));
+ */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true });
+  } catch (err) {
+    io.stderr(`argus: ${(err as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values: v, positionals } = parsed;
+  if (v.version) {
+    io.stdout(`${version()}\n`);
+    return 0;
+  }
+  const [command, file, ...extra] = positionals;
+  if (v.help || command === 'help' || command === undefined) {
+    (command === undefined && !v.help ? io.stderr : io.stdout)(HELP);
+    return command === undefined && !v.help ? 2 : 0;
+  }
+  const durationS = number('duration', v.duration, io);
+  const seed = number('seed', v.seed, io);
+  if (durationS === null || seed === null) return 2;
+  try {
+    return await dispatch(
+      command,
+      file,
+      extra,
+      { durationS, seed, json: v.json, quiet: v['quiet-findings'] },
+      io,
+    );
+  } catch (err) {
+    io.stderr(`argus: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+interface Flags {
+  durationS: number | undefined;
+  seed: number | undefined;
+  json: boolean | undefined;
+  quiet: boolean | undefined;
+}
+
+async function dispatch(
+  command: string,
+  file: string | undefined,
+  extra: string[],
+  f: Flags,
+  io: Io,
+): Promise<number> {
+  if (extra.length > 0) return usage(io, `unexpected argument ${JSON.stringify(extra[0])}`);
+  switch (command) {
+    case 'demo':
+      if (file !== undefined) return usage(io, `demo takes no argument, got ${JSON.stringify(file)}`);
+      return runDemo(
+        { durationS: f.durationS, seed: f.seed ?? 1, json: f.json ?? false, quietFindings: f.quiet ?? false },
+        io,
+      );
+    case 'run':
+      if (file === undefined) return usage(io, 'run needs a config file: argus run <config.yaml>');
+      return runConfig(file, { durationS: f.durationS }, io);
+    case 'validate':
+      if (file === undefined) return usage(io, 'validate needs a config file: argus validate <config.yaml>');
+      return validateConfig(file, io);
+    default:
+      return usage(io, `unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+function usage(io: Io, message: string): number {
+  io.stderr(`argus: ${message}\n\n${HELP}`);
+  return 2;
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/index.js';
+import { captureIo } from './helpers.js';
+
+interface Line {
+  type: string;
+  [k: string]: unknown;
+}
+
+describe('argus demo', () => {
+  it('finds and alerts the first injected incident within 30 s', async () => {
+    const io = captureIo();
+    const started = Date.now();
+    const code = await main(['demo', '--duration', '25', '--json', '--seed', '1'], io);
+    expect(code).toBe(0);
+    const lines = io.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Line);
+    const banner = lines.find((l) => l.type === 'banner')!;
+    const first = banner['firstIncident'] as {
+      service: string;
+      metric: string;
+      alertname: string;
+      start: number;
+      end: number;
+    };
+    expect(first.start - started).toBeLessThanOrEqual(11_000);
+    const findings = lines.filter(
+      (l) =>
+        l.type === 'finding' &&
+        (l['series'] as Record<string, string>)['service'] === first.service &&
+        (l['series'] as Record<string, string>)['__name__'] === first.metric,
+    );
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.every((f) => (f['at'] as number) >= first.start)).toBe(true);
+    const firing = lines.find(
+      (l) =>
+        l.type === 'alert' &&
+        l['state'] === 'firing' &&
+        (l['labels'] as Record<string, string>)['alertname'] === first.alertname,
+    );
+    expect(firing?.['labels']).toMatchObject({ service: first.service });
+    expect(firing?.['startsAt']).toBeGreaterThanOrEqual(first.start);
+    expect((firing?.['startsAt'] as number) - started).toBeLessThan(30_000);
+    expect(firing?.['fingerprint']).toMatch(/^[0-9a-f]{16}$/);
+    // the workload's noise alone never fires: every firing alert matches a planned incident
+    const planned = banner['incidents'] as { alertname: string; service: string }[];
+    for (const a of lines.filter((l) => l.type === 'alert' && l['state'] === 'firing')) {
+      const labels = a['labels'] as Record<string, string>;
+      if (labels['alertname'] === 'ProcessAnomaly') continue;
+      expect(
+        planned.some((p) => p.alertname === labels['alertname'] && p.service === labels['service']),
+      ).toBe(true);
+    }
+  }, 40_000);
+});

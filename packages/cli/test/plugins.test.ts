@@ -1,0 +1,100 @@
+import {
+  type Alert,
+  createSeriesRegistry,
+  type Finding,
+  metricBatch,
+  type StageContext,
+  silentLogger,
+} from '@argus/core';
+import { describe, expect, it } from 'vitest';
+import { ewmaDetector, scoreThresholdAlerter } from '../src/index.js';
+
+const series = createSeriesRegistry();
+const id = series.intern({ __name__: 'queue_depth', service: 'checkout' });
+const ctx: StageContext = {
+  now: 0,
+  mode: 'batch',
+  series,
+  log: silentLogger,
+  metrics: { count() {}, gauge() {}, observe() {} },
+};
+const batch = (values: number[], t0 = 0) =>
+  metricBatch(
+    Int32Array.from(values, () => id),
+    Float64Array.from(values, (_, i) => (t0 + i) * 1000),
+    Float64Array.from(values),
+  );
+// a deterministic wiggle around 20
+const normal = (n: number) => Array.from({ length: n }, (_, i) => 20 + Math.sin(i * 1.7) * 2);
+
+describe('ewmaDetector', () => {
+  it('reports points far from the baseline as spikes/dips with an expected band, and nothing else', () => {
+    const d = ewmaDetector({ threshold: 4, warmupPoints: 10 });
+    expect(d.detect!(batch(normal(50)), ctx)).toEqual([]);
+    const out = d.detect!(batch([80, 20, -40], 50), ctx)!;
+    expect(out.map((f) => [f.kind, f.timestamp])).toEqual([
+      ['spike', 50_000],
+      ['dip', 52_000],
+    ]);
+    expect(out[0]!.expected!.value).toBeCloseTo(20, 0);
+    expect(out[0]!.score).toBeGreaterThan(0.9);
+  });
+
+  it('rejects bad options naming the field', () => {
+    expect(() => ewmaDetector({ alpha: 2 })).toThrow(
+      expect.objectContaining({ code: 'ERR_PLUGIN_OPTIONS', message: expect.stringContaining('alpha') }),
+    );
+  });
+});
+
+describe('scoreThresholdAlerter', () => {
+  const finding = (t: number, score = 0.9): Finding => ({
+    id: `f${t}`,
+    series: id,
+    timestamp: t * 1000,
+    value: 80,
+    score,
+    kind: 'spike',
+    detector: 'x',
+    explanation: 'high',
+    expected: { value: 20, lower: 10, upper: 30 },
+  });
+
+  it('fires after forPoints consecutive findings, resolves after resolvePoints normal points, reporting only changes', () => {
+    const a = scoreThresholdAlerter({
+      forPoints: 3,
+      resolvePoints: 2,
+      alertnames: { queue_depth: 'QueueBacklog' },
+    });
+    const changes: Alert[] = [];
+    for (let t = 0; t < 12; t++) {
+      const anomalous = t >= 3 && t < 7;
+      const out = a.evaluate(
+        { metrics: batch([anomalous ? 80 : 20], t), ...(anomalous ? { findings: [finding(t)] } : {}) },
+        ctx,
+      );
+      changes.push(...(out ?? []));
+    }
+    expect(changes.map((c) => c.state)).toEqual(['firing', 'resolved']);
+    const [firing, resolved] = changes;
+    expect(firing).toMatchObject({
+      startsAt: 3000,
+      labels: { alertname: 'QueueBacklog', service: 'checkout', severity: 'warning' },
+    });
+    expect(firing!.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(resolved).toMatchObject({ endsAt: 8000, fingerprint: firing!.fingerprint });
+    expect(resolved!.annotations['peak']).toBe('80');
+  });
+
+  it('ignores low scores and broken runs', () => {
+    const a = scoreThresholdAlerter({ forPoints: 2, minScore: 0.8 });
+    const out = [
+      a.evaluate({ metrics: batch([80], 0), findings: [finding(0, 0.5)] }, ctx),
+      a.evaluate({ metrics: batch([80], 1), findings: [finding(1, 0.5)] }, ctx),
+      a.evaluate({ metrics: batch([80], 2), findings: [finding(2)] }, ctx),
+      a.evaluate({ metrics: batch([20], 3) }, ctx),
+      a.evaluate({ metrics: batch([80], 4), findings: [finding(4)] }, ctx),
+    ].flatMap((x) => x ?? []);
+    expect(out).toEqual([]);
+  });
+});
