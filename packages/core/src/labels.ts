@@ -73,10 +73,11 @@ export function compareBytes(a: string, b: string): number {
 /** A canonical string key for a label set (sorted names), used to intern series. Not for the hot path. */
 export function labelsKey(labels: Labels): string {
   const names = Object.keys(labels).sort();
-  let key = '';
-  // JSON-quoting makes the key injective whatever bytes names and values hold
-  for (const n of names) key += `${JSON.stringify(n)}:${JSON.stringify(labels[n])},`;
-  return key;
+  const parts: string[] = [];
+  // JSON-quoting makes the key injective whatever bytes names and values hold; join() gives a flat string
+  // (repeated += leaves V8 holding a rope of pieces, several times the memory per interned series)
+  for (const n of names) parts.push(JSON.stringify(n), ':', JSON.stringify(labels[n]), ',');
+  return parts.join('');
 }
 
 /** Formats labels the way Prometheus prints a series: `{a="1", b="x\"y"}`. */

@@ -61,7 +61,7 @@ export function createSeriesRegistry(options: SeriesRegistryOptions = {}): Serie
         return SERIES_REJECTED;
       }
       const id = labelSets.length;
-      labelSets.push(Object.freeze({ ...labels }));
+      labelSets.push(Object.freeze(Object.assign({}, labels)));
       fingerprints.push(undefined);
       ids.set(key, id);
       return id;

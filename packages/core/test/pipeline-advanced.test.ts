@@ -226,6 +226,27 @@ describe('backpressure and drops', () => {
     expect(p.status).toBe('stopped');
   });
 
+  it("a pending write's signal aborts at the sink's timeoutMs, and the timeout is reported", async () => {
+    const src = pushSource();
+    const aborted: string[] = [];
+    const sink = collectSink('patient', ['metrics']);
+    sink.write = (_b, ctx) =>
+      new Promise((resolve) => {
+        ctx.signal.addEventListener('abort', () => {
+          aborted.push((ctx.signal.reason as PluginError).code);
+          resolve({ ok: false, retryable: false, error: new Error('aborted') });
+        });
+      });
+    const errors: PluginError[] = [];
+    const p = createPipeline({ ...quiet, onError: (e) => errors.push(e), sources: [src], sinks: [{ use: sink, timeoutMs: 30, maxRetries: 0 }] });
+    await p.start();
+    await src.emit(samples([[0, 1, 1]]));
+    await p.stop({ timeoutMs: 2000 });
+    expect(aborted).toEqual(['ERR_PLUGIN_TIMEOUT']);
+    expect(errors.map((e) => [e.code, e.plugin, e.hook])).toEqual([['ERR_PLUGIN_TIMEOUT', 'patient', 'write']]);
+    expect(p.stats().plugins['patient']!.dropped).toBe(1);
+  });
+
   it('refuses samples of series past maxSeries and reports them as dropped', async () => {
     const src = pushSource();
     const sink = collectSink('s', ['metrics']);

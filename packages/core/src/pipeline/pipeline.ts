@@ -20,6 +20,7 @@ import type {
 import { createSeriesRegistry, type SeriesRegistry } from '../series.js';
 import { memoryStateStore, type StateStore, scopedStateStore } from '../state/store.js';
 import { type BatchOptions, type BatchSummary, runBatch } from './batch-run.js';
+import type { BaseContext } from './call-context.js';
 import {
   type PipelineOptions,
   type Resolved,
@@ -73,6 +74,11 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   /** @internal */ dataNow = 0;
   private readonly pluginStats = new Map<string, PluginStats>();
   private readonly heap: HeapGuard;
+  private readonly bases = new Map<string, BaseContext>();
+  private readonly stageContexts = new Map<
+    string,
+    { -readonly [K in keyof StageContext]: StageContext[K] }
+  >();
   private lifecycle: PipelineState = 'created';
   private chain: Promise<void> = Promise.resolve();
   private stopPromise: Promise<void> | undefined;
@@ -213,25 +219,36 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   }
 
   /** @internal */ context(name: string, signal: AbortSignal, deadline: number): PluginContext {
-    return {
-      signal,
-      deadline,
-      log: childLogger(this.log, { plugin: name }),
-      clock: this.clock,
-      metrics: metricsHook(this.stats(name)),
-      series: this.series,
-      state: scopedStateStore(this.state, name),
-    };
+    return { ...this.baseContext(name), signal, deadline };
   }
 
-  /** @internal */ stageContext(name: string, now: number): StageContext {
-    return {
-      now,
-      mode: this.mode,
-      series: this.series,
-      log: this.log,
-      metrics: metricsHook(this.stats(name)),
-    };
+  /** @internal The per-plugin parts of every context, built once. */
+  baseContext(name: string): BaseContext {
+    let b = this.bases.get(name);
+    if (!b) {
+      b = {
+        log: childLogger(this.log, { plugin: name }),
+        clock: this.clock,
+        metrics: metricsHook(this.stats(name)),
+        series: this.series,
+        state: scopedStateStore(this.state, name),
+      };
+      this.bases.set(name, b);
+    }
+    return b;
+  }
+
+  /** @internal One reused object per plugin: the hot path allocates no context per chunk. */
+  stageContext(name: string, now: number): StageContext {
+    let c = this.stageContexts.get(name);
+    if (!c) {
+      const b = this.baseContext(name);
+      c = { now, mode: this.mode, series: this.series, log: b.log, metrics: b.metrics };
+      this.stageContexts.set(name, c);
+    }
+    c.now = now;
+    c.mode = this.mode;
+    return c;
   }
 
   /** @internal */ setState(s: PipelineState): void {

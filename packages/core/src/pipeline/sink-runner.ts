@@ -1,8 +1,9 @@
 import { type Clock, sleep } from '../clock.js';
 import { PluginError, toPluginError } from '../errors.js';
-import type { PluginContext, Sink, SinkBatch, WriteResult } from '../plugin.js';
+import type { Sink, SinkBatch, WriteResult } from '../plugin.js';
+import { type BaseContext, CallContext, callWithDeadline } from './call-context.js';
 import type { Resolved } from './config.js';
-import { backoffMs, deadlineSignal, withDeadline } from './deadline.js';
+import { backoffMs } from './deadline.js';
 import type { DropReason } from './events.js';
 import { observeLatency, type PluginStats } from './stats.js';
 
@@ -10,8 +11,8 @@ import { observeLatency, type PluginStats } from './stats.js';
 export interface SinkRunnerDeps {
   stats: PluginStats;
   clock: Clock;
-  /** Builds the context for one call under `signal`. */
-  context(signal: AbortSignal, deadline: number): PluginContext;
+  /** The plugin's per-call-invariant context parts. */
+  base: BaseContext;
   report(err: PluginError): void;
   dropped(count: number, reason: DropReason): void;
   sent(count: number): void;
@@ -186,23 +187,20 @@ export class SinkRunner {
   }
 
   private async writeOnce(batch: SinkBatch): Promise<WriteResult> {
-    const { signal, deadline, dispose } = deadlineSignal(
-      this.deps.clock,
-      this.entry.timeoutMs,
-      this.deps.force,
-    );
+    const { clock, force } = this.deps;
+    const ctx = new CallContext(this.deps.base, force, clock.now() + this.entry.timeoutMs);
     const t0 = performance.now();
     try {
-      return await withDeadline(this.name, 'write', signal, this.entry.timeoutMs, () =>
-        this.entry.plugin.write(batch, this.deps.context(signal, deadline)),
+      const r = callWithDeadline(this.name, 'write', ctx, this.entry.timeoutMs, force, (c) =>
+        this.entry.plugin.write(batch, c),
       );
+      return r instanceof Promise ? await r : r;
     } catch (err) {
       const e = toPluginError(err, this.name, 'write', 'ERR_SINK_WRITE');
       // a throw is treated as retryable unless the plugin said otherwise
       const retryable = e.retryable || !(err instanceof Error && 'retryable' in err);
       return { ok: false, retryable, error: e };
     } finally {
-      dispose();
       observeLatency(this.deps.stats, performance.now() - t0);
     }
   }

@@ -36,6 +36,10 @@ const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
  * Every plugin call is isolated: a throw is reported and counted, and the data flow goes on.
  */
 export class Stage {
+  // samples processed since the last yield, across batches: a push source emitting small batches back to
+  // back would otherwise be served through microtasks only and starve the host's event loop
+  private sinceYield = 0;
+
   constructor(private readonly d: StageDeps) {}
 
   /** Runs one source batch through the graph. `now` is the clock (stream) or data time (batch). */
@@ -48,7 +52,11 @@ export class Stage {
             ? batch
             : sliceBatch(batch, start, Math.min(batch.length, start + size));
         await this.metrics(chunk, 0, now);
-        if (start + size < batch.length) await yieldToLoop();
+        this.sinceYield += chunk.length;
+        if (this.sinceYield >= size) {
+          this.sinceYield = 0;
+          await yieldToLoop();
+        }
       }
     } else if (batch.kind === 'logs') {
       await this.logs(batch, now);

@@ -28,6 +28,7 @@ export function wire(p: Pipeline): Wiring {
     (e) =>
       new SinkRunner(e, {
         ...base(e.plugin.name),
+        base: p.baseContext(e.plugin.name),
         dropped: (n, reason) => p.telemetry.dropped(e.plugin.name, n, reason),
         received: (n) => p.telemetry.count(e.plugin.name, 'received', n),
         sent: (n) => p.telemetry.count(e.plugin.name, 'sent', n),
