@@ -1,0 +1,111 @@
+/**
+ * Bit-level writer over 32-bit words. Bits are packed MSB-first within each word, so a chunk's bytes
+ * read in order are the same stream the Gorilla paper draws. `n` is at most 32 per call.
+ */
+export class BitWriter {
+  words: Uint32Array;
+  /** Index of the word being filled. */
+  private w = 0;
+  /** Free bits left in `words[w]` (32 = empty). */
+  private free = 32;
+
+  constructor(capacityWords = 64) {
+    this.words = new Uint32Array(Math.max(2, capacityWords));
+  }
+
+  /** Number of bits written so far. */
+  get bitLength(): number {
+    return this.w * 32 + (32 - this.free);
+  }
+
+  /** Appends the low `n` bits of `value` (0 ≤ n ≤ 32). */
+  write(value: number, n: number): void {
+    if (n === 0) return;
+    if (this.w + 1 >= this.words.length) this.grow();
+    const v = n === 32 ? value >>> 0 : (value & ((1 << n) - 1)) >>> 0;
+    if (n <= this.free) {
+      this.free -= n;
+      this.words[this.w] = (this.words[this.w]! | (v << this.free)) >>> 0;
+      if (this.free === 0) {
+        this.w++;
+        this.free = 32;
+      }
+      return;
+    }
+    const spill = n - this.free;
+    this.words[this.w] = (this.words[this.w]! | (v >>> spill)) >>> 0;
+    this.w++;
+    this.free = 32 - spill;
+    this.words[this.w] = (v << this.free) >>> 0;
+  }
+
+  /** Appends one bit. */
+  bit(b: number): void {
+    this.write(b, 1);
+  }
+
+  /** Appends a 64-bit quantity given as its high and low 32-bit halves. */
+  write64(hi: number, lo: number): void {
+    this.write(hi, 32);
+    this.write(lo, 32);
+  }
+
+  /** The written stream as big-endian bytes, trimmed to whole bytes. */
+  toBytes(): Uint8Array {
+    const n = Math.ceil(this.bitLength / 8);
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = (this.words[i >>> 2]! >>> (24 - 8 * (i & 3))) & 0xff;
+    return out;
+  }
+
+  private grow(): void {
+    const next = new Uint32Array(this.words.length * 2);
+    next.set(this.words);
+    this.words = next;
+  }
+}
+
+/** Reads what {@link BitWriter} wrote, from its big-endian bytes. Reading past the end yields zeros. */
+export class BitReader {
+  private readonly words: Uint32Array;
+  private w = 0;
+  private used = 0;
+
+  constructor(bytes: Uint8Array, byteOffset = 0, byteLength: number = bytes.length - byteOffset) {
+    const nw = Math.ceil(byteLength / 4) + 1;
+    this.words = new Uint32Array(nw);
+    for (let i = 0; i < byteLength; i++) {
+      const b = bytes[byteOffset + i]!;
+      this.words[i >>> 2] = (this.words[i >>> 2]! | (b << (24 - 8 * (i & 3)))) >>> 0;
+    }
+  }
+
+  /** Reads `n` bits (0 ≤ n ≤ 32) as an unsigned number. */
+  read(n: number): number {
+    if (n === 0) return 0;
+    const avail = 32 - this.used;
+    const cur = this.words[this.w] ?? 0;
+    if (n < avail) {
+      const v = (cur << this.used) >>> (32 - n);
+      this.used += n;
+      return v;
+    }
+    if (n === avail) {
+      const v = this.used === 0 ? cur : (cur << this.used) >>> this.used;
+      this.w++;
+      this.used = 0;
+      return v >>> 0;
+    }
+    const rest = n - avail;
+    const hi = avail === 0 ? 0 : (cur << this.used) >>> this.used;
+    this.w++;
+    const next = this.words[this.w] ?? 0;
+    this.used = rest;
+    return (hi * 2 ** rest + (next >>> (32 - rest))) >>> 0;
+  }
+
+  /** Reads one bit. */
+  bit(): number {
+    return this.read(1);
+  }
+}

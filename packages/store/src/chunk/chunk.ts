@@ -1,0 +1,115 @@
+import { BitReader, BitWriter } from './bits.js';
+import { findScale, readDecimalValues, writeDecimalValues } from './decimal.js';
+import { DOD_CODE, readInt, writeInt } from './ints.js';
+import { readXorValues, writeXorValues } from './xor.js';
+
+/** Value coding of a chunk. */
+export const ENC_XOR = 0;
+/** Scaled decimal integers (a lossless special case tried before XOR). */
+export const ENC_DECIMAL = 1;
+
+/** Most samples one chunk holds. u16 fields in the header bound it. */
+export const MAX_CHUNK_SAMPLES = 65_535;
+
+/** Largest |timestamp| a chunk accepts: keeps every delta-of-delta a safe integer. */
+export const MAX_ABS_TIMESTAMP: number = 2 ** 51;
+
+/** Decoded columns of a chunk. `stale` is undefined when no sample is stale. */
+export interface ChunkColumns {
+  readonly n: number;
+  readonly t: Float64Array;
+  readonly v: Float64Array;
+  readonly stale: Uint8Array | undefined;
+}
+
+/**
+ * Encodes samples [start, start+n) into a self-describing chunk:
+ * `u8 encoding | u8 scale | u16 count | u16 staleCount | u16 staleIndex × staleCount | bit stream`.
+ * The bit stream holds the first timestamp (64 bits), then delta-of-deltas (Prometheus's buckets),
+ * then the values (XOR, or scaled decimals when every value is one exactly). Timestamps must be
+ * non-decreasing safe integers within ±2^51 ms; the caller checks.
+ * @param scaleHint the scale of the series' previous chunk, tried first (-1 for none)
+ */
+export function encodeChunk(
+  t: Float64Array,
+  v: Float64Array,
+  stale: Uint8Array | undefined,
+  start: number,
+  n: number,
+  scaleHint = -1,
+): Uint8Array {
+  if (n < 1 || n > MAX_CHUNK_SAMPLES) throw new RangeError(`chunk size ${n} outside 1..${MAX_CHUNK_SAMPLES}`);
+  const staleIdx: number[] = [];
+  if (stale) for (let i = 0; i < n; i++) if (stale[start + i]) staleIdx.push(i);
+  const w = new BitWriter(Math.ceil(n / 8) + 8);
+  writeTimestamps(w, t, start, n);
+  const k = findScale(v, start, n, scaleHint);
+  if (k >= 0) writeDecimalValues(w, v, start, n, k);
+  else writeXorValues(w, v, start, n);
+  const body = w.toBytes();
+  const head = 6 + 2 * staleIdx.length;
+  const out = new Uint8Array(head + body.length);
+  out[0] = k >= 0 ? ENC_DECIMAL : ENC_XOR;
+  out[1] = Math.max(k, 0);
+  out[2] = n >>> 8;
+  out[3] = n & 0xff;
+  out[4] = staleIdx.length >>> 8;
+  out[5] = staleIdx.length & 0xff;
+  for (let j = 0; j < staleIdx.length; j++) {
+    out[6 + 2 * j] = staleIdx[j]! >>> 8;
+    out[7 + 2 * j] = staleIdx[j]! & 0xff;
+  }
+  out.set(body, head);
+  return out;
+}
+
+function writeTimestamps(w: BitWriter, t: Float64Array, start: number, n: number): void {
+  writeInt(w, { widths: [] }, t[start]!);
+  let prev = t[start]!;
+  let prevDelta = 0;
+  for (let i = start + 1; i < start + n; i++) {
+    const ts = t[i]!;
+    const d = ts - prev;
+    writeInt(w, DOD_CODE, d - prevDelta);
+    prevDelta = d;
+    prev = ts;
+  }
+}
+
+/** Number of samples in an encoded chunk, read from its header. */
+export function chunkLength(bytes: Uint8Array): number {
+  return (bytes[2]! << 8) | bytes[3]!;
+}
+
+/** The scale of a decimal chunk, -1 for an XOR chunk (the next chunk's hint). */
+export function chunkScale(bytes: Uint8Array): number {
+  return bytes[0] === ENC_DECIMAL ? bytes[1]! : -1;
+}
+
+/** Decodes a chunk made by {@link encodeChunk}. Throws `RangeError` on an unknown encoding. */
+export function decodeChunk(bytes: Uint8Array): ChunkColumns {
+  const enc = bytes[0];
+  if (enc !== ENC_XOR && enc !== ENC_DECIMAL) throw new RangeError(`unknown chunk encoding ${enc}`);
+  const n = chunkLength(bytes);
+  const ns = (bytes[4]! << 8) | bytes[5]!;
+  let stale: Uint8Array | undefined;
+  if (ns > 0) {
+    stale = new Uint8Array(n);
+    for (let j = 0; j < ns; j++) stale[(bytes[6 + 2 * j]! << 8) | bytes[7 + 2 * j]!] = 1;
+  }
+  const head = 6 + 2 * ns;
+  const r = new BitReader(bytes, head);
+  const t = new Float64Array(n);
+  let prev = readInt(r, { widths: [] });
+  t[0] = prev;
+  let delta = 0;
+  for (let i = 1; i < n; i++) {
+    delta += readInt(r, DOD_CODE);
+    prev += delta;
+    t[i] = prev;
+  }
+  const v = new Float64Array(n);
+  if (enc === ENC_DECIMAL) readDecimalValues(r, v, n, bytes[1]!);
+  else readXorValues(r, v, n);
+  return { n, t, v, stale };
+}

@@ -1,0 +1,67 @@
+import type { BitReader, BitWriter } from './bits.js';
+
+const TWO32 = 4294967296;
+
+/**
+ * A variable-width code for signed integers: a unary prefix picks a bucket, then the value in that many bits
+ * (two's complement). Zero costs one bit. The last bucket holds any |x| < 2^53 in 64 bits.
+ */
+export interface IntCode {
+  /** Bit widths of the buckets after the zero bucket, smallest first; each ≤ 32. */
+  readonly widths: readonly number[];
+}
+
+/** Prometheus's buckets for timestamp delta-of-deltas (14, 17, 20 bits). */
+export const DOD_CODE: IntCode = { widths: [14, 17, 20] };
+/** Buckets for scaled-decimal value deltas, tuned for gauges with a few significant digits. */
+export const VALUE_CODE: IntCode = { widths: [6, 12, 20, 32] };
+
+function fits(x: number, n: number): boolean {
+  const half = 2 ** (n - 1);
+  return x >= -half && x < half;
+}
+
+/** Writes `x` (a safe integer) with `code`. */
+export function writeInt(w: BitWriter, code: IntCode, x: number): void {
+  if (x === 0) {
+    w.write(0, 1);
+    return;
+  }
+  const widths = code.widths;
+  for (let b = 0; b < widths.length; b++) {
+    const n = widths[b]!;
+    if (fits(x, n)) {
+      // prefix: b+1 ones then a zero
+      w.write((2 ** (b + 2) - 2) >>> 0, b + 2);
+      w.write(x, n);
+      return;
+    }
+  }
+  w.write((2 ** (widths.length + 1) - 1) >>> 0, widths.length + 1);
+  const hi = Math.floor(x / TWO32);
+  w.write(hi, 32);
+  w.write(x - hi * TWO32, 32);
+}
+
+/** Bits {@link writeInt} would spend on `x`. */
+export function intCost(code: IntCode, x: number): number {
+  if (x === 0) return 1;
+  const widths = code.widths;
+  for (let b = 0; b < widths.length; b++) if (fits(x, widths[b]!)) return b + 2 + widths[b]!;
+  return widths.length + 1 + 64;
+}
+
+/** Reads what {@link writeInt} wrote. */
+export function readInt(r: BitReader, code: IntCode): number {
+  const widths = code.widths;
+  let b = 0;
+  while (b <= widths.length && r.read(1) === 1) b++;
+  if (b === 0) return 0;
+  if (b > widths.length) {
+    const hi = r.read(32) | 0;
+    return hi * TWO32 + r.read(32);
+  }
+  const n = widths[b - 1]!;
+  const u = r.read(n);
+  return u >= 2 ** (n - 1) ? u - 2 ** n : u;
+}

@@ -1,0 +1,2 @@
+export type { ChunkColumns } from './chunk/chunk.js';
+export { decodeChunk, encodeChunk } from './chunk/chunk.js';
