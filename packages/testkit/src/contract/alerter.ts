@@ -53,35 +53,9 @@ export function alerterChecks(factory: () => Alerter, options: AlerterSuiteOptio
     shapeCheck('alerter', factory, caps),
     lifecycleCheck('alerter', factory, wrap),
     deadlineCheck('alerter', factory),
-    {
-      name: 'stats, alert events and sink counts agree exactly for a known input',
-      async run() {
-        const a = make('alerter', factory);
-        const { h, n, alerts } = await run(a, input);
-        expect(h.tally.errors.map((e) => e.message)).toEqual([]);
-        const s = h.pipeline.stats().plugins[a.name]!;
-        expect(s.received, `${a.name} received`).toBe(n);
-        expect(s.sent, `${a.name} sent = alert changes`).toBe(alerts.length);
-        expect(h.out.alerts().length, 'alerts at the sink').toBe(alerts.length);
-      },
-    },
-    {
-      name: 'emits valid alerts (labels, state, fingerprint, origin)',
-      async run() {
-        const a = make('alerter', factory);
-        const { alerts } = await run(a, input);
-        if (wantAlerts) expect(alerts.length, 'alert changes on the sample input').toBeGreaterThan(0);
-        for (const al of alerts) expectValidAlert(al);
-      },
-    },
-    {
-      name: 'evaluates an empty input (the timer tick) without throwing',
-      async run() {
-        const a = make('alerter', factory);
-        const out = a.evaluate({}, testStageContext({ now: Date.now() })) ?? [];
-        for (const al of out) expectValidAlert(al);
-      },
-    },
+    countsCheck(factory, input),
+    validCheck(factory, input, wantAlerts),
+    emptyCheck(factory),
   ];
   if (options.badOptions) {
     checks.splice(1, 0, badOptionsCheck('alerter', factory, options.badOptions, options.optionsErrorPlugin));
@@ -98,6 +72,44 @@ export function alerterChecks(factory: () => Alerter, options: AlerterSuiteOptio
   }
   if (caps.healthcheck) checks.push(healthCheck('alerter', factory, wrap));
   return checks;
+}
+
+function countsCheck(factory: () => Alerter, input: SampleInput): ContractCheck {
+  return {
+    name: 'stats, alert events and sink counts agree exactly for a known input',
+    async run() {
+      const a = make('alerter', factory);
+      const { h, n, alerts } = await run(a, input);
+      expect(h.tally.errors.map((e) => e.message)).toEqual([]);
+      const s = h.pipeline.stats().plugins[a.name]!;
+      expect(s.received, `${a.name} received`).toBe(n);
+      expect(s.sent, `${a.name} sent = alert changes`).toBe(alerts.length);
+      expect(h.out.alerts().length, 'alerts at the sink').toBe(alerts.length);
+    },
+  };
+}
+
+function validCheck(factory: () => Alerter, input: SampleInput, wantAlerts: boolean): ContractCheck {
+  return {
+    name: 'emits valid alerts (labels, state, fingerprint, origin)',
+    async run() {
+      const a = make('alerter', factory);
+      const { alerts } = await run(a, input);
+      if (wantAlerts) expect(alerts.length, 'alert changes on the sample input').toBeGreaterThan(0);
+      for (const al of alerts) expectValidAlert(al);
+    },
+  };
+}
+
+function emptyCheck(factory: () => Alerter): ContractCheck {
+  return {
+    name: 'evaluates an empty input (the timer tick) without throwing',
+    async run() {
+      const a = make('alerter', factory);
+      const out = a.evaluate({}, testStageContext({ now: Date.now() })) ?? [];
+      for (const al of out) expectValidAlert(al);
+    },
+  };
 }
 
 /**

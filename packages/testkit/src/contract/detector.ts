@@ -76,52 +76,10 @@ export function detectorChecks(factory: () => Detector, options: DetectorSuiteOp
     shapeCheck('detector', factory, caps),
     lifecycleCheck('detector', factory),
     deadlineCheck('detector', factory),
-    {
-      name: 'stats, finding events and sink counts agree exactly for a known input',
-      async run() {
-        const d = make('detector', factory);
-        const { h, n, found } = await run(d, input);
-        expect(h.tally.errors.map((e) => e.message)).toEqual([]);
-        const s = h.pipeline.stats().plugins[d.name]!;
-        expect(s.received, `${d.name} received`).toBe(n);
-        expect(s.sent, `${d.name} sent = findings reported`).toBe(found.length);
-        expect(h.out.findings().length, 'findings at the sink').toBe(found.length);
-        expect(h.tally.sent[h.out.name] ?? 0, `'sent' events of the sink`).toBe(n + found.length);
-      },
-    },
-    {
-      name: 'reports findings with scores in [0,1] and valid fields',
-      async run() {
-        const d = make('detector', factory);
-        const { h, found } = await run(d, input);
-        if (wantFindings) expect(found.length, 'findings on the sample input').toBeGreaterThan(0);
-        for (const f of found) expectValidFinding(f, h.pipeline.series, d.name);
-      },
-    },
-    {
-      name: 'processes a batch pushed just before pipeline.stop()',
-      async run() {
-        const d = make('detector', factory);
-        const h = harness(d);
-        await h.pipeline.start();
-        const batch = input(h.pipeline.series);
-        const pushing = h.source.push(batch);
-        await h.pipeline.stop();
-        await pushing;
-        expect(h.pipeline.stats().plugins[d.name]!.received).toBe(batch.length);
-      },
-    },
-    {
-      name: 'does not throw on NaN, ±Inf or an empty batch',
-      async run() {
-        const d = make('detector', factory);
-        if (!d.detect) return;
-        const ctx = testStageContext({ now: 0 });
-        await d.start?.(testContext({ series: ctx.series }));
-        detectOdd(d, ctx, input);
-        await d.stop?.(testContext({ series: ctx.series }));
-      },
-    },
+    countsCheck(factory, input),
+    validCheck(factory, input, wantFindings),
+    stopRaceCheck(factory, input),
+    oddValuesCheck(factory, input),
   ];
   if (options.badOptions) {
     checks.splice(1, 0, badOptionsCheck('detector', factory, options.badOptions, options.optionsErrorPlugin));
@@ -151,6 +109,64 @@ function judgeCheck(factory: () => Detector, input: SampleInput): ContractCheck 
         expect(ids.has(v.findingId), `verdict for unknown finding ${v.findingId}`).toBe(true);
         if (v.verdict.score !== undefined) expect(v.verdict.score >= 0 && v.verdict.score <= 1).toBe(true);
       }
+    },
+  };
+}
+
+function countsCheck(factory: () => Detector, input: SampleInput): ContractCheck {
+  return {
+    name: 'stats, finding events and sink counts agree exactly for a known input',
+    async run() {
+      const d = make('detector', factory);
+      const { h, n, found } = await run(d, input);
+      expect(h.tally.errors.map((e) => e.message)).toEqual([]);
+      const s = h.pipeline.stats().plugins[d.name]!;
+      expect(s.received, `${d.name} received`).toBe(n);
+      expect(s.sent, `${d.name} sent = findings reported`).toBe(found.length);
+      expect(h.out.findings().length, 'findings at the sink').toBe(found.length);
+      expect(h.tally.sent[h.out.name] ?? 0, `'sent' events of the sink`).toBe(n + found.length);
+    },
+  };
+}
+
+function validCheck(factory: () => Detector, input: SampleInput, wantFindings: boolean): ContractCheck {
+  return {
+    name: 'reports findings with scores in [0,1] and valid fields',
+    async run() {
+      const d = make('detector', factory);
+      const { h, found } = await run(d, input);
+      if (wantFindings) expect(found.length, 'findings on the sample input').toBeGreaterThan(0);
+      for (const f of found) expectValidFinding(f, h.pipeline.series, d.name);
+    },
+  };
+}
+
+function stopRaceCheck(factory: () => Detector, input: SampleInput): ContractCheck {
+  return {
+    name: 'processes a batch pushed just before pipeline.stop()',
+    async run() {
+      const d = make('detector', factory);
+      const h = harness(d);
+      await h.pipeline.start();
+      const batch = input(h.pipeline.series);
+      const pushing = h.source.push(batch);
+      await h.pipeline.stop();
+      await pushing;
+      expect(h.pipeline.stats().plugins[d.name]!.received).toBe(batch.length);
+    },
+  };
+}
+
+function oddValuesCheck(factory: () => Detector, input: SampleInput): ContractCheck {
+  return {
+    name: 'does not throw on NaN, ±Inf or an empty batch',
+    async run() {
+      const d = make('detector', factory);
+      if (!d.detect) return;
+      const ctx = testStageContext({ now: 0 });
+      await d.start?.(testContext({ series: ctx.series }));
+      detectOdd(d, ctx, input);
+      await d.stop?.(testContext({ series: ctx.series }));
     },
   };
 }

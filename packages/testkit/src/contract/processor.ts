@@ -38,59 +38,10 @@ export function processorChecks(
     shapeCheck('processor', factory, caps),
     lifecycleCheck('processor', factory),
     deadlineCheck('processor', factory),
-    {
-      name: 'stats and sink events carry exact counts: every sample it sent reaches the sink',
-      async run() {
-        const p = make('processor', factory);
-        const h = harness(p);
-        await h.pipeline.start();
-        const n = await pushAll(h, input);
-        await h.pipeline.stop();
-        expect(h.tally.errors.map((e) => e.message)).toEqual([]);
-        const s = h.pipeline.stats().plugins[p.name]!;
-        expect(s.received, `${p.name} received`).toBe(n);
-        expect(s.dropped, `${p.name} dropped`).toBe(0);
-        expect(h.out.samples().length, 'samples at the sink').toBe(s.sent);
-        expect(h.tally.sent[h.out.name] ?? 0, `'sent' events of the sink`).toBe(s.sent);
-      },
-    },
-    {
-      name: 'processes a batch pushed just before pipeline.stop()',
-      async run() {
-        const p = make('processor', factory);
-        const h = harness(p);
-        await h.pipeline.start();
-        const batch = input(h.pipeline.series);
-        const pushing = h.source.push(batch);
-        await h.pipeline.stop();
-        await pushing;
-        expect(h.pipeline.stats().plugins[p.name]!.received).toBe(batch.length);
-        expect(h.out.samples().length).toBe(h.pipeline.stats().plugins[p.name]!.sent);
-      },
-    },
-    {
-      name: 'does not modify its input arrays and returns a valid batch',
-      async run() {
-        const p = make('processor', factory);
-        const ctx = testStageContext();
-        const batch = input(ctx.series);
-        const copy = structuredClone(batch);
-        const out = p.process(batch, { ...ctx, now: batch.timestamps[batch.length - 1] ?? 0 });
-        expect(batch, 'the input batch after process()').toEqual(copy);
-        expectValidBatch(out, ctx.series, 'process() output');
-        const flushed = p.flush?.(ctx);
-        if (flushed) expectValidBatch(flushed, ctx.series, 'flush() output');
-      },
-    },
-    {
-      name: 'handles an empty batch',
-      async run() {
-        const p = make('processor', factory);
-        const ctx = testStageContext();
-        const out = p.process(EMPTY_METRICS, ctx);
-        expectValidBatch(out, ctx.series, 'process(empty) output');
-      },
-    },
+    countsCheck(factory, input),
+    stopRaceCheck(factory, input),
+    mutationCheck(factory, input),
+    emptyCheck(factory),
   ];
   if (options.badOptions) {
     checks.splice(
@@ -106,6 +57,71 @@ export function processorChecks(
   }
   if (caps.healthcheck) checks.push(healthCheck('processor', factory));
   return checks;
+}
+
+function countsCheck(factory: () => Processor, input: SampleInput): ContractCheck {
+  return {
+    name: 'stats and sink events carry exact counts: every sample it sent reaches the sink',
+    async run() {
+      const p = make('processor', factory);
+      const h = harness(p);
+      await h.pipeline.start();
+      const n = await pushAll(h, input);
+      await h.pipeline.stop();
+      expect(h.tally.errors.map((e) => e.message)).toEqual([]);
+      const s = h.pipeline.stats().plugins[p.name]!;
+      expect(s.received, `${p.name} received`).toBe(n);
+      expect(s.dropped, `${p.name} dropped`).toBe(0);
+      expect(h.out.samples().length, 'samples at the sink').toBe(s.sent);
+      expect(h.tally.sent[h.out.name] ?? 0, `'sent' events of the sink`).toBe(s.sent);
+    },
+  };
+}
+
+function stopRaceCheck(factory: () => Processor, input: SampleInput): ContractCheck {
+  return {
+    name: 'processes a batch pushed just before pipeline.stop()',
+    async run() {
+      const p = make('processor', factory);
+      const h = harness(p);
+      await h.pipeline.start();
+      const batch = input(h.pipeline.series);
+      const pushing = h.source.push(batch);
+      await h.pipeline.stop();
+      await pushing;
+      expect(h.pipeline.stats().plugins[p.name]!.received).toBe(batch.length);
+      expect(h.out.samples().length).toBe(h.pipeline.stats().plugins[p.name]!.sent);
+    },
+  };
+}
+
+function mutationCheck(factory: () => Processor, input: SampleInput): ContractCheck {
+  return {
+    name: 'does not modify its input arrays and returns a valid batch',
+    async run() {
+      const p = make('processor', factory);
+      const ctx = testStageContext();
+      const batch = input(ctx.series);
+      const copy = structuredClone(batch);
+      const out = p.process(batch, { ...ctx, now: batch.timestamps[batch.length - 1] ?? 0 });
+      expect(batch, 'the input batch after process()').toEqual(copy);
+      expectValidBatch(out, ctx.series, 'process() output');
+      const flushed = p.flush?.(ctx);
+      if (flushed) expectValidBatch(flushed, ctx.series, 'flush() output');
+    },
+  };
+}
+
+function emptyCheck(factory: () => Processor): ContractCheck {
+  return {
+    name: 'handles an empty batch',
+    async run() {
+      const p = make('processor', factory);
+      const ctx = testStageContext();
+      const out = p.process(EMPTY_METRICS, ctx);
+      expectValidBatch(out, ctx.series, 'process(empty) output');
+    },
+  };
 }
 
 /**
