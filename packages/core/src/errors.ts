@@ -44,6 +44,8 @@ export class PluginError extends Error {
   readonly hook: Hook;
   /** Whether trying again may succeed (network errors, 5xx, 429). */
   readonly retryable: boolean;
+  /** The message without the `[plugin:hook]` prefix (for re-wrapping without repeating it). */
+  readonly detail: string;
 
   constructor(
     code: ErrorCode,
@@ -60,6 +62,7 @@ export class PluginError extends Error {
     this.plugin = plugin;
     this.hook = hook;
     this.retryable = options.retryable ?? false;
+    this.detail = message;
   }
 }
 

@@ -210,6 +210,42 @@ describe('backpressure and drops', () => {
     expect(errors.map((e) => e.code)).toEqual(['ERR_SINK_WRITE', 'ERR_SINK_WRITE']);
   });
 
+  it('retries a sink whose write throws (a throw is retryable unless marked otherwise), with one clean message', async () => {
+    const src = pushSource();
+    let calls = 0;
+    const sink = collectSink('thrower', ['metrics'], () => {
+      if (++calls < 2) throw new Error('socket hang up');
+      return { ok: true };
+    });
+    const final = collectSink('final', ['metrics'], () => {
+      throw Object.assign(new Error('bad request'), { retryable: false });
+    });
+    const errors: PluginError[] = [];
+    const p = createPipeline({ ...quiet, onError: (e) => errors.push(e), sources: [src], sinks: [sink, final] });
+    await p.start();
+    await src.emit(samples([[0, 1, 1]]));
+    await p.stop({ timeoutMs: 5000 });
+    expect(totalSamples(sink.batches)).toBe(1);
+    expect(p.stats().plugins['final']).toMatchObject({ errors: 1, dropped: 1 });
+    expect(errors.map((e) => e.message).sort()).toEqual(['[final:write] bad request', '[thrower:write] socket hang up']);
+  });
+
+  it('still calls quick stop hooks after the shutdown deadline has passed, and blames only the slow one', async () => {
+    const src = pushSource();
+    const stopped: string[] = [];
+    const hang = collectSink('hang', ['metrics'], () => new Promise(() => {}));
+    hang.stop = () => new Promise(() => {});
+    const quick = collectSink('quick', ['metrics']);
+    quick.stop = () => void stopped.push('quick');
+    const errors: PluginError[] = [];
+    const p = createPipeline({ ...quiet, onError: (e) => errors.push(e), sources: [src], sinks: [{ use: hang, timeoutMs: 60_000 }, quick] });
+    await p.start();
+    await src.emit(samples([[0, 1, 1]]));
+    await p.stop({ timeoutMs: 50 });
+    expect(stopped).toEqual(['quick']);
+    expect(errors.filter((e) => e.hook === 'stop').map((e) => [e.plugin, e.code])).toEqual([['hang', 'ERR_PLUGIN_TIMEOUT']]);
+  });
+
   it('when the stop deadline passes, what is left is dropped as shutdown and counted', async () => {
     const src = pushSource();
     const sink = collectSink('stuck', ['metrics'], () => new Promise(() => {}));
@@ -238,12 +274,19 @@ describe('backpressure and drops', () => {
         });
       });
     const errors: PluginError[] = [];
-    const p = createPipeline({ ...quiet, onError: (e) => errors.push(e), sources: [src], sinks: [{ use: sink, timeoutMs: 30, maxRetries: 0 }] });
+    const p = createPipeline({
+      ...quiet,
+      onError: (e) => errors.push(e),
+      sources: [src],
+      sinks: [{ use: sink, timeoutMs: 30, maxRetries: 0 }],
+    });
     await p.start();
     await src.emit(samples([[0, 1, 1]]));
     await p.stop({ timeoutMs: 2000 });
     expect(aborted).toEqual(['ERR_PLUGIN_TIMEOUT']);
-    expect(errors.map((e) => [e.code, e.plugin, e.hook])).toEqual([['ERR_PLUGIN_TIMEOUT', 'patient', 'write']]);
+    expect(errors.map((e) => [e.code, e.plugin, e.hook])).toEqual([
+      ['ERR_PLUGIN_TIMEOUT', 'patient', 'write'],
+    ]);
     expect(p.stats().plugins['patient']!.dropped).toBe(1);
   });
 

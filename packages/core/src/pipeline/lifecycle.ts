@@ -1,5 +1,5 @@
 import { sleep } from '../clock.js';
-import { type PluginError, toPluginError } from '../errors.js';
+import { PluginError, toPluginError } from '../errors.js';
 import type { Health, Plugin, PluginKind } from '../plugin.js';
 import type { Resolved } from './config.js';
 import { backoffMs, deadlineSignal, withDeadline } from './deadline.js';
@@ -102,14 +102,7 @@ async function stopOne(p: Pipeline, plugin: Plugin, signal: AbortSignal): Promis
     const fn = (plugin as { flush?: (c: typeof ctx) => unknown; stop?: (c: typeof ctx) => unknown })[hook];
     if (!fn) continue;
     try {
-      await withDeadline(
-        plugin.name,
-        hook,
-        signal,
-        0,
-        () => fn.call(plugin, ctx) as Promise<void>,
-        'ERR_PLUGIN_STOP',
-      );
+      await settleOrGiveUp(plugin.name, hook, signal, () => fn.call(plugin, ctx));
     } catch (err) {
       p.stats(plugin.name).errors++;
       p.telemetry.report(toPluginError(err, plugin.name, hook, 'ERR_PLUGIN_STOP'));
@@ -168,4 +161,63 @@ export async function healthcheckAll(p: Pipeline, timeoutMs: number): Promise<Re
     }),
   );
   return out;
+}
+
+// Grace after the shutdown deadline: a hook called late still gets a moment to settle before it is reported.
+const LATE_GRACE_MS = 100;
+
+/**
+ * Always calls the hook — even when the shutdown deadline has already passed, so quick stops still release
+ * their resources — and waits until it settles or until the deadline (plus a short grace) passes.
+ */
+function settleOrGiveUp(
+  plugin: string,
+  hook: 'flush' | 'stop',
+  signal: AbortSignal,
+  run: () => unknown,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let result: unknown;
+    try {
+      result = run();
+    } catch (err) {
+      reject(toPluginError(err, plugin, hook, 'ERR_PLUGIN_STOP'));
+      return;
+    }
+    if (typeof (result as { then?: unknown } | null)?.then !== 'function') {
+      resolve();
+      return;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const giveUp = (): void => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new PluginError(
+              'ERR_PLUGIN_TIMEOUT',
+              plugin,
+              hook,
+              'did not finish before the shutdown deadline',
+              { retryable: false },
+            ),
+          ),
+        LATE_GRACE_MS,
+      );
+      timer.unref?.();
+    };
+    if (signal.aborted) giveUp();
+    else signal.addEventListener('abort', giveUp, { once: true });
+    (result as Promise<unknown>).then(
+      () => {
+        if (timer) clearTimeout(timer);
+        signal.removeEventListener('abort', giveUp);
+        resolve();
+      },
+      (err: unknown) => {
+        if (timer) clearTimeout(timer);
+        signal.removeEventListener('abort', giveUp);
+        reject(toPluginError(err, plugin, hook, 'ERR_PLUGIN_STOP'));
+      },
+    );
+  });
 }

@@ -168,7 +168,7 @@ export class SinkRunner {
       this.deps.report(
         err.code === 'ERR_SINK_WRITE' || err.code === 'ERR_PLUGIN_TIMEOUT'
           ? err
-          : new PluginError('ERR_SINK_WRITE', this.name, 'write', err.message, {
+          : new PluginError('ERR_SINK_WRITE', this.name, 'write', err.detail ?? err.message, {
               cause: err,
               retryable: result.retryable,
             }),
@@ -197,9 +197,7 @@ export class SinkRunner {
       return r instanceof Promise ? await r : r;
     } catch (err) {
       const e = toPluginError(err, this.name, 'write', 'ERR_SINK_WRITE');
-      // a throw is treated as retryable unless the plugin said otherwise
-      const retryable = e.retryable || !(err instanceof Error && 'retryable' in err);
-      return { ok: false, retryable, error: e };
+      return { ok: false, retryable: thrownIsRetryable(e), error: e };
     } finally {
       observeLatency(this.deps.stats, performance.now() - t0);
     }
@@ -222,4 +220,15 @@ export class SinkRunner {
     this.idleWaiters = [];
     for (const r of w) r();
   }
+}
+
+// A throw is retryable unless the plugin said otherwise: look at what the plugin threw (the wrapper's cause),
+// not at the wrapper, whose `retryable` defaults to false.
+function thrownIsRetryable(e: PluginError): boolean {
+  if (e.code === 'ERR_PLUGIN_TIMEOUT') return true;
+  const original = e.cause ?? e;
+  if (typeof original === 'object' && original !== null && 'retryable' in original) {
+    return (original as { retryable: unknown }).retryable === true;
+  }
+  return true;
 }
