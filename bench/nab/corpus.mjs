@@ -30,7 +30,8 @@ export function loadCorpus(dir = NAB_DIR) {
         if (l === undefined || r === undefined) throw new Error(`${key}: window ${a}..${b} matches no row`);
         return [l, r];
       });
-      files.push({ key, category: cat, file: name, stamps, times, values, windows: wins });
+      const raw = lines.map((l) => cells(l)[1]);
+      files.push({ key, category: cat, file: name, stamps, times, values, raw, windows: wins });
     }
   }
   return files;

@@ -1,3 +1,35 @@
+export type { ReportOptions, Schema } from './detectors.js';
+export {
+  changePointDetector,
+  changePointOptions,
+  flatlineDetector,
+  flatlineOptions,
+  madDetector,
+  madOptions,
+  robustZDetector,
+  robustZOptions,
+  seasonalDetector,
+  seasonalOptions,
+  trendDetector,
+  trendOptions,
+} from './detectors.js';
+export type { EnsembleOptions, MemberName } from './ensemble.js';
+export { createEnsembleModel, ensembleDetector, ensembleOptions, memberModel } from './ensemble.js';
+export type { Model } from './model.js';
+export type { CusumModelOptions } from './models/cusum.js';
+export { cusumModel } from './models/cusum.js';
+export type { EnsembleMember, EnsembleModelOptions } from './models/ensemble.js';
+export { ensembleModel, likelihoodScore } from './models/ensemble.js';
+export type { EwmaModelOptions } from './models/ewma.js';
+export { ewmaModel } from './models/ewma.js';
+export type { FlatlineModelOptions } from './models/flatline.js';
+export { flatlineModel } from './models/flatline.js';
+export type { MadModelOptions } from './models/mad.js';
+export { madModel } from './models/mad.js';
+export type { SeasonalModelOptions } from './models/seasonal.js';
+export { seasonalModel } from './models/seasonal.js';
+export type { TrendModelOptions } from './models/trend.js';
+export { trendModel } from './models/trend.js';
 export type { NabFile, NabProfile, NabProfileName, NabSweep } from './nab/score.js';
 export {
   NAB_NO_FLAG_THRESHOLD,
@@ -10,3 +42,5 @@ export {
   scoreFile,
   sweepThreshold,
 } from './nab/score.js';
+export type { PointOut } from './util/score.js';
+export { pointOut, scoreFromZ } from './util/score.js';

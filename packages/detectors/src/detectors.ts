@@ -1,0 +1,212 @@
+import { type Detector, defineDetector, type Factory } from '@argus/core';
+import { z } from 'zod';
+import { type CusumModelOptions, cusumModel } from './models/cusum.js';
+import { type EwmaModelOptions, ewmaModel } from './models/ewma.js';
+import { type FlatlineModelOptions, flatlineModel } from './models/flatline.js';
+import { type MadModelOptions, madModel } from './models/mad.js';
+import { MAX_SLOTS, type SeasonalModelOptions, seasonalModel } from './models/seasonal.js';
+import { type TrendModelOptions, trendModel } from './models/trend.js';
+import { modelDetector } from './plugin.js';
+
+/** Options every detector takes besides its model's. */
+export interface ReportOptions {
+  /** Report a finding when the score reaches this (0..1). */
+  readonly minScore: number;
+}
+
+/** A detector's options schema: parsed model options plus {@link ReportOptions}; every field optional on input. */
+export type Schema<O> = z.ZodType<
+  O & ReportOptions,
+  { -readonly [K in keyof (O & ReportOptions)]?: (O & ReportOptions)[K] | undefined }
+>;
+
+const minScore = z
+  .number()
+  .min(0)
+  .max(1)
+  .default(0.8)
+  .describe('Report a finding when the score reaches this (0..1)');
+const warmupSamples = z
+  .number()
+  .int()
+  .min(1)
+  .default(150)
+  .describe('Samples per series learned before scoring');
+const zHalf = z.number().positive().default(4).describe('Surprise, in standard deviations, that scores 0.5');
+const bandSigma = z
+  .number()
+  .positive()
+  .default(3)
+  .describe('Half-width of the expected band, in standard deviations');
+const alpha = (d: number, what: string) =>
+  z.number().gt(0).lt(1).default(d).describe(`Weight of each new sample in ${what} (0..1)`);
+
+/** Options schema of {@link robustZDetector}. */
+export const robustZOptions: Schema<EwmaModelOptions> = z.object({
+  alpha: alpha(0.01, 'the moving mean and variance'),
+  clipSigma: z
+    .number()
+    .positive()
+    .default(3)
+    .describe('Residuals are clipped to this many standard deviations before updating'),
+  warmupSamples,
+  zHalf,
+  bandSigma,
+  minScore,
+});
+
+/** Robust z-score over an EWMA/EWMV baseline: spikes and dips. */
+export const robustZDetector: Factory<Schema<EwmaModelOptions>, Detector> = defineDetector({
+  name: 'robust-z',
+  options: robustZOptions,
+  create: (o) => modelDetector('robust-z', ewmaModel(o), o.minScore),
+});
+
+/** Options schema of {@link madDetector}. */
+export const madOptions: Schema<MadModelOptions> = z.object({
+  windowSamples: z.number().int().min(5).max(4096).default(64).describe('Samples in the sliding window'),
+  warmupSamples: z
+    .number()
+    .int()
+    .min(3)
+    .default(30)
+    .describe('Samples per series before scoring (≤ windowSamples useful)'),
+  zHalf,
+  bandSigma,
+  minScore,
+});
+
+/** Median/MAD over a sliding window: spikes and dips, robust to outliers in the window. */
+export const madDetector: Factory<Schema<MadModelOptions>, Detector> = defineDetector({
+  name: 'mad',
+  options: madOptions,
+  create: (o) => modelDetector('mad', madModel(o), o.minScore),
+});
+
+/** Options schema of {@link seasonalDetector}. */
+export const seasonalOptions: Schema<SeasonalModelOptions> = z
+  .object({
+    periodMs: z
+      .union([z.literal('auto'), z.number().int().positive()])
+      .default('auto')
+      .describe("Season length in ms, or 'auto' (none, a day or a week, chosen after warm-up)"),
+    slotMs: z
+      .number()
+      .int()
+      .positive()
+      .default(3_600_000)
+      .describe('Profile resolution in ms (periodMs / slotMs ≤ 168)'),
+    levelAlpha: alpha(0.003, 'the level'),
+    seasonAlpha: alpha(0.05, "its time slot's seasonal offset"),
+    minExplained: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.3)
+      .describe("'auto': share of variance a season must explain to be used"),
+    warmupSamples,
+    zHalf,
+    bandSigma,
+    minScore,
+  })
+  .refine((o) => o.periodMs === 'auto' || o.periodMs / o.slotMs <= MAX_SLOTS, {
+    message: `periodMs / slotMs must be ≤ ${MAX_SLOTS}; raise slotMs`,
+    path: ['slotMs'],
+  });
+
+/** Seasonal baseline (additive Holt-Winters over a coarse time-slot profile): deviations from the usual shape. */
+export const seasonalDetector: Factory<Schema<SeasonalModelOptions>, Detector> = defineDetector({
+  name: 'seasonal',
+  options: seasonalOptions,
+  create: (o) => modelDetector('seasonal', seasonalModel(o), o.minScore),
+});
+
+/** Options schema of {@link changePointDetector}. */
+export const changePointOptions: Schema<CusumModelOptions> = z.object({
+  alpha: alpha(0.003, 'the reference level'),
+  driftSigma: z.number().min(0).default(0.5).describe('CUSUM allowance k, in standard deviations per sample'),
+  thresholdSigma: z
+    .number()
+    .positive()
+    .default(8)
+    .describe('CUSUM decision interval h, in standard deviations (scores 0.5)'),
+  warmupSamples,
+  minScore,
+});
+
+/** Two-sided CUSUM: persistent level shifts. */
+export const changePointDetector: Factory<Schema<CusumModelOptions>, Detector> = defineDetector({
+  name: 'change-point',
+  options: changePointOptions,
+  create: (o) => modelDetector('change-point', cusumModel(o), o.minScore),
+});
+
+/** Options schema of {@link flatlineDetector}. */
+export const flatlineOptions: Schema<FlatlineModelOptions> = z.object({
+  relTolerance: z
+    .number()
+    .min(0)
+    .default(0)
+    .describe('Values within this share of each other count as equal (0: exact)'),
+  minRunSamples: z.number().int().min(2).default(10).describe('Shortest run of equal values that may score'),
+  runFactor: z
+    .number()
+    .min(1)
+    .default(1.5)
+    .describe('A run scores when this many times longer than the longest run seen in warm-up'),
+  gapFactor: z
+    .number()
+    .gt(1)
+    .default(5)
+    .describe('A gap scores when this many times the usual sampling interval'),
+  warmupSamples,
+  minScore,
+});
+
+/** Stuck values and missing data (gaps). */
+export const flatlineDetector: Factory<Schema<FlatlineModelOptions>, Detector> = defineDetector({
+  name: 'flatline',
+  options: flatlineOptions,
+  create: (o) => modelDetector('flatline', flatlineModel(o), o.minScore),
+});
+
+/** Options schema of {@link trendDetector}. */
+export const trendOptions: Schema<TrendModelOptions> = z
+  .object({
+    windowSamples: z
+      .number()
+      .int()
+      .min(4)
+      .max(256)
+      .default(32)
+      .describe('Samples the Theil–Sen slope is fitted over'),
+    refitSamples: z.number().int().min(1).default(8).describe('Refit the slope every this many samples'),
+    horizonMs: z
+      .number()
+      .int()
+      .positive()
+      .default(3_600_000)
+      .describe('Forecast horizon in ms (the H of "will cross X within H")'),
+    crossAbove: z
+      .number()
+      .optional()
+      .describe('Alert when the forecast band will be above this value within horizonMs'),
+    crossBelow: z
+      .number()
+      .optional()
+      .describe('Alert when the forecast band will be below this value within horizonMs'),
+    zHalf,
+    bandSigma,
+    minScore,
+  })
+  .refine((o) => o.crossAbove === undefined || o.crossBelow === undefined || o.crossBelow < o.crossAbove, {
+    message: 'crossBelow must be less than crossAbove',
+    path: ['crossBelow'],
+  });
+
+/** Robust trend (Theil–Sen) with a forecast band and "will cross X within H" alerts. */
+export const trendDetector: Factory<Schema<TrendModelOptions>, Detector> = defineDetector({
+  name: 'trend',
+  options: trendOptions,
+  create: (o) => modelDetector('trend', trendModel(o), o.minScore),
+});

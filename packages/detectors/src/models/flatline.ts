@@ -1,0 +1,87 @@
+import { expectNumbers, fmt, type Model } from '../model.js';
+import { growF64 } from '../util/arrays.js';
+import type { PointOut } from '../util/score.js';
+
+/** Options of {@link flatlineModel}. */
+export interface FlatlineModelOptions {
+  /** Two values closer than this share of their magnitude count as the same value (0: exact). */
+  readonly relTolerance: number;
+  /** A run must be at least this many samples long to score. */
+  readonly minRunSamples: number;
+  /** A run scores once it is this many times longer than the longest run seen while warming up. */
+  readonly runFactor: number;
+  /** A gap scores once it is this many times the typical sampling interval. */
+  readonly gapFactor: number;
+  readonly warmupSamples: number;
+}
+
+const F = 7; // last value, run length, longest warm-up run, last t, interval EWMA, count, last kind (0 run, 1 gap)
+
+/**
+ * Stuck values (a run of identical samples far longer than usual) and missing data (a gap far longer than the
+ * usual sampling interval). Repeated or backwards timestamps are not gaps. Cost O(1); memory 7 doubles per series.
+ */
+export function flatlineModel(o: FlatlineModelOptions): Model {
+  let s = new Float64Array(0) as Float64Array;
+  const ensure = (id: number): number => {
+    s = growF64(s, (id + 1) * F);
+    return id * F;
+  };
+  return {
+    update(id: number, t: number, v: number, out: PointOut): number {
+      out.score = 0;
+      out.z = 0;
+      if (!Number.isFinite(v)) return 0;
+      const b = ensure(id);
+      const n = (s[b + 5] as number) + 1;
+      s[b + 5] = n;
+      const last = s[b] as number;
+      const same = n > 1 && Math.abs(v - last) <= o.relTolerance * Math.max(Math.abs(v), Math.abs(last));
+      const run = same ? (s[b + 1] as number) + 1 : 1;
+      s[b] = v;
+      s[b + 1] = run;
+      const gap = n > 1 ? gapRatio(s, b, t) : 0;
+      if (n <= o.warmupSamples) {
+        s[b + 2] = Math.max(s[b + 2] as number, run);
+        return 0;
+      }
+      const ref = Math.max(o.minRunSamples, o.runFactor * (s[b + 2] as number));
+      const runScore = run >= ref ? 1 - (0.5 * ref) / run : 0;
+      const gapScore = gap >= o.gapFactor ? 1 - (0.5 * o.gapFactor) / gap : 0;
+      out.expected = Number.NaN;
+      out.kind = gapScore > runScore ? 'missing' : 'flatline';
+      out.z = gapScore > runScore ? gap : run;
+      out.score = Math.max(runScore, gapScore);
+      return out.score;
+    },
+    explain(out: PointOut, v: number): string {
+      return out.kind === 'missing'
+        ? `no data for ${fmt(out.z)} times the usual sampling interval`
+        : `value stuck at ${fmt(v)} for ${out.z} samples in a row`;
+    },
+    save(id: number): unknown {
+      if ((id + 1) * F > s.length) return undefined;
+      return Array.from(s.subarray(id * F, (id + 1) * F));
+    },
+    load(id: number, state: unknown): void {
+      const vals = expectNumbers('flatline', 'state', state, F);
+      const b = ensure(id);
+      for (let i = 0; i < F; i++) s[b + i] = vals[i] ?? 0;
+    },
+  };
+}
+
+/** Gap since the previous sample, in typical intervals; updates the interval estimate with positive steps only. */
+function gapRatio(s: Float64Array, b: number, t: number): number {
+  const dt = t - (s[b + 3] as number);
+  s[b + 3] = Math.max(t, s[b + 3] as number);
+  if (!(dt > 0)) return 0;
+  const typical = s[b + 4] as number;
+  if (typical === 0) {
+    s[b + 4] = dt;
+    return 0;
+  }
+  const ratio = dt / typical;
+  s[b + 4] = typical + 0.05 * (Math.min(dt, 3 * typical) - typical);
+  return ratio;
+}

@@ -1,0 +1,85 @@
+import { type Detector, type Finding, type MetricBatch, newFindingId, type StageContext } from '@argus/core';
+import type { Model } from './model.js';
+import { pointOut } from './util/score.js';
+
+type DetectorBody = Omit<Detector, 'kind' | 'apiVersion' | 'name'> & { name?: string };
+
+/**
+ * Wraps a {@link Model} as a detector body: scores every sample, reports a finding for each score at or above
+ * `minScore`, and snapshots learned state keyed by series fingerprint (ids are not stable across restarts).
+ */
+export function modelDetector(name: string, model: Model, minScore: number): DetectorBody {
+  const out = pointOut();
+  const seen: number[] = [];
+  let mark = new Uint8Array(64);
+  const remember = (id: number): void => {
+    if (id >= mark.length) {
+      const grown = new Uint8Array(Math.max(64, id * 2));
+      grown.set(mark);
+      mark = grown;
+    }
+    if (mark[id] === 0) {
+      mark[id] = 1;
+      seen.push(id);
+    }
+  };
+  return {
+    detect(batch: MetricBatch, _ctx: StageContext): Finding[] | undefined {
+      let findings: Finding[] | undefined;
+      for (let i = 0; i < batch.length; i++) {
+        if (batch.stale?.[i] === 1) continue;
+        const id = batch.series[i] as number;
+        if (id < 0) continue;
+        remember(id);
+        const value = batch.values[i] as number;
+        const timestamp = batch.timestamps[i] as number;
+        if (model.update(id, timestamp, value, out) < minScore) continue;
+        (findings ??= []).push(toFinding(name, model, id, timestamp, value, out));
+      }
+      return findings;
+    },
+    snapshot(ctx: StageContext): unknown {
+      const series: Record<string, unknown> = {};
+      for (const id of seen) {
+        const s = model.save(id);
+        if (s !== undefined) series[ctx.series.fingerprint(id)] = { labels: ctx.series.labels(id), state: s };
+      }
+      return { version: 1, series };
+    },
+    restore(state: unknown, ctx: StageContext): void {
+      const series = (
+        state as { series?: Record<string, { labels: Record<string, string>; state: unknown }> }
+      )?.series;
+      if (typeof series !== 'object' || series === null)
+        throw new TypeError(`${name}: snapshot has no series map`);
+      for (const entry of Object.values(series)) {
+        const id = ctx.series.intern(entry.labels);
+        if (id < 0) continue;
+        model.load(id, entry.state);
+        remember(id);
+      }
+    },
+  };
+}
+
+function toFinding(
+  name: string,
+  model: Model,
+  id: number,
+  timestamp: number,
+  value: number,
+  out: ReturnType<typeof pointOut>,
+): Finding {
+  const hasBand = Number.isFinite(out.expected);
+  return {
+    id: newFindingId(),
+    series: id,
+    timestamp,
+    value,
+    score: out.score,
+    kind: out.kind,
+    detector: name,
+    explanation: model.explain(out, value),
+    ...(hasBand ? { expected: { value: out.expected, lower: out.lower, upper: out.upper } } : {}),
+  };
+}
