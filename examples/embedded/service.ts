@@ -1,5 +1,5 @@
-import { createPipeline, openStateStore } from '@argus/core';
 import { consoleSink, ewmaDetector, processSource, scoreThresholdAlerter } from '@argus/cli';
+import { createPipeline, openStateStore } from '@argus/core';
 
 // Watch this service's own heap, RSS, event-loop delay and CPU; print findings and alerts as they happen.
 const pipeline = createPipeline({

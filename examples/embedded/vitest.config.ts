@@ -1,3 +1,5 @@
 import { defineProject } from 'vitest/config';
 
-export default defineProject({ test: { name: 'example-embedded', include: ['test/**/*.test.ts'], testTimeout: 60_000 } });
+export default defineProject({
+  test: { name: 'example-embedded', include: ['test/**/*.test.ts'], testTimeout: 60_000 },
+});

@@ -35,10 +35,14 @@ describe("the README's embed example", () => {
     child.stderr.on('data', (d) => (output += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const until = Date.now() + 30_000;
-    while (!existsSync(join(cwd, '.argus', 'state')) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    while (!existsSync(join(cwd, '.argus', 'state')) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 2500)); // a few polls
     child.kill('SIGTERM');
-    const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 10_000))]);
+    const code = await Promise.race([
+      exited,
+      new Promise<'hung'>((r) => setTimeout(() => r('hung'), 10_000)),
+    ]);
     if (code === 'hung') child.kill('SIGKILL');
     expect(output).not.toMatch(/error|warn/i);
     expect(code).toBe(0);

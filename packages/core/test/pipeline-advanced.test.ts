@@ -221,13 +221,21 @@ describe('backpressure and drops', () => {
       throw Object.assign(new Error('bad request'), { retryable: false });
     });
     const errors: PluginError[] = [];
-    const p = createPipeline({ ...quiet, onError: (e) => errors.push(e), sources: [src], sinks: [sink, final] });
+    const p = createPipeline({
+      ...quiet,
+      onError: (e) => errors.push(e),
+      sources: [src],
+      sinks: [sink, final],
+    });
     await p.start();
     await src.emit(samples([[0, 1, 1]]));
     await p.stop({ timeoutMs: 5000 });
     expect(totalSamples(sink.batches)).toBe(1);
     expect(p.stats().plugins['final']).toMatchObject({ errors: 1, dropped: 1 });
-    expect(errors.map((e) => e.message).sort()).toEqual(['[final:write] bad request', '[thrower:write] socket hang up']);
+    expect(errors.map((e) => e.message).sort()).toEqual([
+      '[final:write] bad request',
+      '[thrower:write] socket hang up',
+    ]);
   });
 
   it('still calls quick stop hooks after the shutdown deadline has passed, and blames only the slow one', async () => {
@@ -238,12 +246,19 @@ describe('backpressure and drops', () => {
     const quick = collectSink('quick', ['metrics']);
     quick.stop = () => void stopped.push('quick');
     const errors: PluginError[] = [];
-    const p = createPipeline({ ...quiet, onError: (e) => errors.push(e), sources: [src], sinks: [{ use: hang, timeoutMs: 60_000 }, quick] });
+    const p = createPipeline({
+      ...quiet,
+      onError: (e) => errors.push(e),
+      sources: [src],
+      sinks: [{ use: hang, timeoutMs: 60_000 }, quick],
+    });
     await p.start();
     await src.emit(samples([[0, 1, 1]]));
     await p.stop({ timeoutMs: 50 });
     expect(stopped).toEqual(['quick']);
-    expect(errors.filter((e) => e.hook === 'stop').map((e) => [e.plugin, e.code])).toEqual([['hang', 'ERR_PLUGIN_TIMEOUT']]);
+    expect(errors.filter((e) => e.hook === 'stop').map((e) => [e.plugin, e.code])).toEqual([
+      ['hang', 'ERR_PLUGIN_TIMEOUT'],
+    ]);
   });
 
   it('when the stop deadline passes, what is left is dropped as shutdown and counted', async () => {

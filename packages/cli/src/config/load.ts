@@ -34,7 +34,10 @@ async function importModule(path: string): Promise<unknown> {
   let mod: Record<string, unknown>;
   if (TS.has(extname(path))) {
     const { createJiti } = await import('jiti');
-    mod = (await createJiti(path, { interopDefault: true, fsCache: false }).import(path)) as Record<string, unknown>;
+    mod = (await createJiti(path, { interopDefault: true, fsCache: false }).import(path)) as Record<
+      string,
+      unknown
+    >;
   } else {
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { SourceBatch } from '../batch.js';
 import { type Clock, systemClock } from '../clock.js';
-import { ArgusError, type PluginError } from '../errors.js';
+import { ArgusError } from '../errors.js';
 import type { Finding } from '../finding.js';
 import { childLogger, consoleLogger, type Logger } from '../logger.js';
 import type {
