@@ -1,2 +1,18 @@
 export type { ChunkColumns } from './chunk/chunk.js';
 export { decodeChunk, encodeChunk } from './chunk/chunk.js';
+export type { ResolvedStoreOptions, RollupLevel, StoreOptions } from './options.js';
+export { storeOptionsSchema } from './options.js';
+export type { Store } from './store.js';
+export { createStore } from './store.js';
+export type {
+  EventQuery,
+  HistoryQuery,
+  LatestSample,
+  RangeAgg,
+  RangeQuery,
+  RangeSeries,
+  Selector,
+  StoredAlert,
+  StoredFinding,
+  StoreStats,
+} from './types.js';

@@ -1,0 +1,157 @@
+import type { Labels } from '@argus/core';
+import { type LabelMatcher, matchesLabels, parseMatchers } from '@argus/processors';
+import type { LatestSample, RangeQuery, RangeSeries, Selector } from '../types.js';
+import type { SeriesData } from './series-data.js';
+import type { StoreState } from './state.js';
+
+/** Most steps one range query may produce per result, as Prometheus's 11,000-point limit. */
+export const MAX_STEPS = 11_000;
+
+/** Parses a selector given as text; passes parsed matchers through. */
+export function toMatchers(sel: Selector): readonly LabelMatcher[] {
+  return typeof sel === 'string' ? parseMatchers(sel) : sel;
+}
+
+/** Series whose labels match. */
+export function matching(st: StoreState, sel: Selector): SeriesData[] {
+  const m = toMatchers(sel);
+  const out: SeriesData[] = [];
+  for (const s of st.byKey.values()) if (matchesLabels(m, s.labels)) out.push(s);
+  return out;
+}
+
+interface Acc {
+  labels: Labels;
+  min: Float64Array;
+  max: Float64Array;
+  sum: Float64Array;
+  count: Float64Array;
+  last: Float64Array;
+  lastT: Float64Array;
+}
+
+function acc(labels: Labels, n: number): Acc {
+  const min = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  const max = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+  const lastT = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+  return {
+    labels,
+    min,
+    max,
+    sum: new Float64Array(n),
+    count: new Float64Array(n),
+    last: new Float64Array(n),
+    lastT,
+  };
+}
+
+function groupOf(labels: Labels, by: readonly string[] | undefined): { key: string; labels: Labels } {
+  if (!by) return { key: JSON.stringify(labels), labels };
+  const g: Record<string, string> = {};
+  for (const n of by) if (labels[n] !== undefined) g[n] = labels[n]!;
+  return { key: JSON.stringify(Object.entries(g).sort()), labels: g };
+}
+
+/** Validates a range query and returns its number of steps. */
+export function stepsOf(q: RangeQuery): number {
+  if (!(Number.isFinite(q.from) && Number.isFinite(q.to) && q.to > q.from)) {
+    throw new RangeError(`store.range: need finite from < to, got from=${q.from} to=${q.to}`);
+  }
+  if (!(q.stepMs > 0)) throw new RangeError(`store.range: stepMs must be > 0, got ${q.stepMs}`);
+  const n = Math.ceil((q.to - q.from) / q.stepMs);
+  if (n > MAX_STEPS) {
+    throw new RangeError(`store.range: ${n} steps exceeds ${MAX_STEPS}; raise stepMs or shorten the range`);
+  }
+  return n;
+}
+
+/** Runs a range query: raw samples and rolled-up buckets (which never overlap) folded per step. */
+export function rangeQuery(st: StoreState, q: RangeQuery): RangeSeries[] {
+  const n = stepsOf(q);
+  const groups = new Map<string, Acc>();
+  for (const s of matching(st, q.matchers)) {
+    const g = groupOf(s.labels, q.by);
+    let a = groups.get(g.key);
+    if (!a) {
+      a = acc(g.labels, n);
+      groups.set(g.key, a);
+    }
+    addRaw(a, s, q);
+    for (const level of st.rollups.get(s.id) ?? []) {
+      for (const b of level.buckets) {
+        if (b.start < q.from || b.start >= q.to) continue;
+        const k = Math.floor((b.start - q.from) / q.stepMs);
+        a.min[k] = Math.min(a.min[k]!, b.min);
+        a.max[k] = Math.max(a.max[k]!, b.max);
+        a.sum[k]! += b.sum;
+        a.count[k]! += b.count;
+        if (b.lastT >= a.lastT[k]!) {
+          a.lastT[k] = b.lastT;
+          a.last[k] = b.last;
+        }
+      }
+    }
+  }
+  return [...groups.values()].map((a) => finish(a, q));
+}
+
+function addRaw(a: Acc, s: SeriesData, q: RangeQuery): void {
+  const r = s.read(q.from, q.to);
+  const { min, max, sum, count, last, lastT } = a;
+  for (let i = 0; i < r.n; i++) {
+    if (r.s[i]) continue;
+    const t = r.t[i]!;
+    const v = r.v[i]!;
+    const k = Math.floor((t - q.from) / q.stepMs);
+    min[k] = Math.min(min[k]!, v);
+    max[k] = Math.max(max[k]!, v);
+    sum[k]! += v;
+    count[k]!++;
+    if (t >= lastT[k]!) {
+      lastT[k] = t;
+      last[k] = v;
+    }
+  }
+}
+
+function finish(a: Acc, q: RangeQuery): RangeSeries {
+  let m = 0;
+  for (let k = 0; k < a.count.length; k++) if (a.count[k]! > 0) m++;
+  const timestamps = new Float64Array(m);
+  const values = new Float64Array(m);
+  let j = 0;
+  for (let k = 0; k < a.count.length; k++) {
+    if (a.count[k] === 0) continue;
+    timestamps[j] = q.from + k * q.stepMs;
+    values[j++] =
+      q.agg === 'avg'
+        ? a.sum[k]! / a.count[k]!
+        : q.agg === 'min'
+          ? a.min[k]!
+          : q.agg === 'max'
+            ? a.max[k]!
+            : a.last[k]!;
+  }
+  return { labels: a.labels, timestamps, values };
+}
+
+/** The newest sample (raw, else the newest rollup bucket's last value) of each matching series. */
+export function latestQuery(st: StoreState, sel: Selector): LatestSample[] {
+  const out: LatestSample[] = [];
+  for (const s of matching(st, sel)) {
+    if (Number.isFinite(s.maxT)) {
+      const r = s.read(s.maxT, s.maxT + 1);
+      if (r.n > 0) {
+        out.push({ labels: s.labels, timestamp: r.t[0]!, value: r.v[0]!, stale: r.s[0] === 1 });
+        continue;
+      }
+    }
+    let best: { t: number; v: number } | undefined;
+    for (const level of st.rollups.get(s.id) ?? []) {
+      const b = level.buckets[level.buckets.length - 1];
+      if (b && (!best || b.lastT > best.t)) best = { t: b.lastT, v: b.last };
+    }
+    if (best) out.push({ labels: s.labels, timestamp: best.t, value: best.v, stale: false });
+  }
+  return out;
+}

@@ -1,0 +1,115 @@
+import { BUCKET_BYTES, type Partial, single } from './rollup.js';
+import { decodeCols, type SealedChunk, type SeriesData } from './series-data.js';
+import type { StoreState } from './state.js';
+
+/** Fixed bytes counted per series (index entry, objects), beside its labels. */
+const SERIES_OVERHEAD_BYTES = 200;
+
+/** Estimated memory of everything the store holds. */
+export function storeBytes(st: StoreState): number {
+  let b = st.c.chunkBytes;
+  for (const s of st.byKey.values()) b += s.bufferBytes + SERIES_OVERHEAD_BYTES + s.key.length * 2;
+  for (const levels of st.rollups.values()) for (const l of levels) b += l.buckets.length * BUCKET_BYTES;
+  b += (st.findings.length + st.alerts.length) * 400;
+  return b;
+}
+
+/** Moves a raw chunk's samples into the first rollup level (or drops them when there is none). */
+function evictChunk(st: StoreState, s: SeriesData, c: SealedChunk): void {
+  st.sealed(c, -1);
+  st.c.evictedChunks++;
+  if (st.opts.rollups.length === 0) return;
+  const level = st.rollupsOf(s.id)[0]!;
+  const d = decodeCols(c);
+  for (let i = 0; i < d.n; i++) if (!d.s[i]) level.add(single(d.t[i]!, d.t[i]!, d.v[i]!));
+}
+
+/** Hands evicted buckets of level `i` to level `i + 1`, or drops them at the last level. */
+function cascade(st: StoreState, id: number, i: number, buckets: readonly Partial[]): void {
+  const next = st.rollupsOf(id)[i + 1];
+  if (next) for (const b of buckets) next.add(b);
+}
+
+/** Drops a series once nothing of it is left. */
+function dropIfEmpty(st: StoreState, s: SeriesData): void {
+  if (s.chunks.length > 0 || s.head.n > 0 || s.ooo.n > 0) return;
+  const levels = st.rollups.get(s.id);
+  if (levels?.some((l) => l.buckets.length > 0)) return;
+  st.drop(s);
+}
+
+/**
+ * Applies retention by age, relative to the newest sample seen (data time, as Prometheus does): raw chunks
+ * ending before `newest − retentionMs` go to the first rollup level; each level passes on what outlives it.
+ */
+export function enforceAge(st: StoreState): void {
+  st.lastAgeCheck = st.newestT;
+  const rawCut = st.newestT - st.opts.retentionMs;
+  for (const s of [...st.byKey.values()]) {
+    // an idle series' head would otherwise keep old samples forever
+    if (s.head.n > 0 && s.head.t[s.head.n - 1]! < rawCut && s.ooo.n === 0) s.seal();
+    while (s.chunks.length > 0 && s.chunks[0]!.maxT < rawCut) evictChunk(st, s, s.chunks.shift()!);
+    const levels = st.rollups.get(s.id);
+    if (levels) {
+      st.opts.rollups.forEach((l, i) => {
+        cascade(st, s.id, i, levels[i]!.evictBefore(st.newestT - l.retentionMs));
+      });
+    }
+    dropIfEmpty(st, s);
+  }
+  const eventCut = st.newestT - Math.max(st.opts.retentionMs, ...st.opts.rollups.map((l) => l.retentionMs));
+  if (st.findings.length > 0 && st.findings[0]!.timestamp < eventCut) {
+    st.findings = st.findings.filter((f) => f.timestamp >= eventCut);
+  }
+  if (st.alerts.length > 0 && st.alerts[0]!.at < eventCut)
+    st.alerts = st.alerts.filter((a) => a.at >= eventCut);
+}
+
+/**
+ * Keeps memory under `maxBytes`: evicts the oldest raw chunks of all series (into rollups) until 90 % of
+ * the budget, then, if still over, the oldest rollup buckets of the finest level first.
+ */
+export function enforceBytes(st: StoreState): void {
+  st.sealedSinceCheck = 0;
+  const max = st.opts.maxBytes;
+  let bytes = storeBytes(st);
+  if (bytes <= max) return;
+  const target = max * 0.9;
+  const all: { s: SeriesData; c: SealedChunk }[] = [];
+  for (const s of st.byKey.values()) for (const c of s.chunks) all.push({ s, c });
+  all.sort((a, b) => a.c.maxT - b.c.maxT);
+  for (const { s, c } of all) {
+    if (bytes <= target) break;
+    if (s.chunks[0] !== c) continue;
+    s.chunks.shift();
+    const before = st.rollups.get(s.id)?.[0]?.buckets.length ?? 0;
+    evictChunk(st, s, c);
+    const after = st.rollups.get(s.id)?.[0]?.buckets.length ?? 0;
+    bytes -= c.bytes.length - (after - before) * BUCKET_BYTES;
+  }
+  for (let i = 0; i < st.opts.rollups.length && bytes > target; i++)
+    bytes = dropBuckets(st, i, bytes, target);
+  for (const s of [...st.byKey.values()]) dropIfEmpty(st, s);
+}
+
+function dropBuckets(st: StoreState, level: number, bytes: number, target: number): number {
+  const all: { id: number; start: number }[] = [];
+  for (const [id, levels] of st.rollups)
+    for (const b of levels[level]!.buckets) all.push({ id, start: b.start });
+  all.sort((a, b) => a.start - b.start);
+  let b = bytes;
+  for (const { id } of all) {
+    if (b <= target) break;
+    const moved = st.rollupsOf(id)[level]!.dropOldest(1);
+    cascade(st, id, level, moved);
+    b -= BUCKET_BYTES;
+  }
+  return b;
+}
+
+/** Runs the checks that are due after an append. */
+export function maintain(st: StoreState): void {
+  const ageStep = Math.min(st.opts.retentionMs / 10, 60_000);
+  if (st.newestT - st.lastAgeCheck >= ageStep) enforceAge(st);
+  if (st.sealedSinceCheck >= 256) enforceBytes(st);
+}

@@ -1,0 +1,107 @@
+import { type Labels, labelsKey } from '@argus/core';
+import type { ResolvedStoreOptions } from '../options.js';
+import type { StoredAlert, StoredFinding } from '../types.js';
+import { RollupSeries } from './rollup.js';
+import { type SealedChunk, type SeriesConfig, SeriesData } from './series-data.js';
+
+/** What persistence is told about, in order; the store works without one. */
+export interface Journal {
+  series(id: number, labels: Labels): void;
+  sample(id: number, t: number, v: number, stale: number): void;
+  finding(f: StoredFinding): void;
+  alert(a: StoredAlert): void;
+}
+
+/** Mutable counters behind `stats()`. */
+export interface Counters {
+  samples: number;
+  chunkBytes: number;
+  chunkSamples: number;
+  chunks: number;
+  outOfOrderAccepted: number;
+  outOfOrderRejected: number;
+  duplicatesIgnored: number;
+  duplicatesRejected: number;
+  duplicatesOverwritten: number;
+  invalidTimestamps: number;
+  evictedChunks: number;
+}
+
+/** Everything a store holds; shared by its modules, never exported from the package. */
+export class StoreState {
+  readonly byKey: Map<string, SeriesData> = new Map();
+  /** Store series ids are indexes here; removed series leave a hole. */
+  readonly byId: (SeriesData | undefined)[] = [];
+  readonly rollups: Map<number, RollupSeries[]> = new Map();
+  findings: StoredFinding[] = [];
+  alerts: StoredAlert[] = [];
+  newestT: number = Number.NEGATIVE_INFINITY;
+  journal: Journal | undefined;
+  sealedSinceCheck = 0;
+  lastAgeCheck: number = Number.NEGATIVE_INFINITY;
+  readonly c: Counters = {
+    samples: 0,
+    chunkBytes: 0,
+    chunkSamples: 0,
+    chunks: 0,
+    outOfOrderAccepted: 0,
+    outOfOrderRejected: 0,
+    duplicatesIgnored: 0,
+    duplicatesRejected: 0,
+    duplicatesOverwritten: 0,
+    invalidTimestamps: 0,
+    evictedChunks: 0,
+  };
+  readonly cfg: SeriesConfig;
+
+  constructor(readonly opts: ResolvedStoreOptions) {
+    this.cfg = {
+      chunkSamples: opts.chunkSamples,
+      oooWindowMs: opts.outOfOrderWindowMs,
+      overwrite: opts.onDuplicate === 'overwrite',
+      onSeal: (_s, c) => this.sealed(c, 1),
+    };
+  }
+
+  /** Byte and sample accounting for chunks added (+1) or removed (-1). */
+  sealed(c: SealedChunk, sign: 1 | -1): void {
+    this.c.chunkBytes += sign * c.bytes.length;
+    this.c.chunkSamples += sign * c.n;
+    this.c.chunks += sign;
+    if (sign === 1) this.sealedSinceCheck++;
+  }
+
+  /** The store id of a label set, creating the series on first sight. */
+  intern(labels: Labels): number {
+    const key = labelsKey(labels);
+    const known = this.byKey.get(key);
+    if (known) return known.id;
+    return this.create(this.byId.length, Object.freeze({ ...labels }), key).id;
+  }
+
+  /** Creates a series with a given id (also used when recovering from disk). */
+  create(id: number, labels: Labels, key: string = labelsKey(labels)): SeriesData {
+    const s = new SeriesData(id, labels, key, this.cfg);
+    this.byKey.set(key, s);
+    this.byId[id] = s;
+    this.journal?.series(id, labels);
+    return s;
+  }
+
+  /** The rollup levels of a series, created on first use. */
+  rollupsOf(id: number): RollupSeries[] {
+    let r = this.rollups.get(id);
+    if (!r) {
+      r = this.opts.rollups.map((l) => new RollupSeries(l.stepMs));
+      this.rollups.set(id, r);
+    }
+    return r;
+  }
+
+  /** Removes a series that holds nothing any more (series churn). */
+  drop(s: SeriesData): void {
+    this.byKey.delete(s.key);
+    this.byId[s.id] = undefined;
+    this.rollups.delete(s.id);
+  }
+}

@@ -1,0 +1,210 @@
+import type { Alert, Finding, Labels, MetricBatch, SeriesRegistry } from '@argus/core';
+import { matchesLabels } from '@argus/processors';
+import { appendColumns, foldOoo } from './internal/append.js';
+import { latestQuery, matching, rangeQuery, toMatchers } from './internal/query.js';
+import { enforceAge, enforceBytes, maintain, storeBytes } from './internal/retention.js';
+import { StoreState } from './internal/state.js';
+import { resolveStoreOptions, type StoreOptions } from './options.js';
+import { openPersistence, type Persistence } from './persist/persistence.js';
+import type {
+  EventQuery,
+  HistoryQuery,
+  LatestSample,
+  RangeQuery,
+  RangeSeries,
+  Selector,
+  StoredAlert,
+  StoredFinding,
+  StoreStats,
+} from './types.js';
+
+/** The embedded history: compressed samples, findings and alerts. Made by {@link createStore}. */
+export interface Store extends HistoryQuery {
+  /** Loads the data directory (when configured) and starts flushing; idempotent. Memory-only stores need no open. */
+  open(): Promise<void>;
+  /** Writes buffered records to the segment file now. */
+  flush(): Promise<void>;
+  /** Flushes, writes a snapshot and releases the data directory; idempotent. */
+  close(): Promise<void>;
+  /** The store's own id for a label set (created on first sight). */
+  intern(labels: Labels): number;
+  /** Appends one sample. Returns whether it was stored (see {@link StoreStats} for why not). */
+  append(labels: Labels, timestamp: number, value: number, stale?: boolean): boolean;
+  /** Appends a pipeline batch; series ids are resolved to labels through `registry`. Returns samples stored. */
+  appendBatch(batch: MetricBatch, registry: SeriesRegistry): number;
+  /** Records findings beside the samples. */
+  recordFindings(findings: readonly Finding[], registry: SeriesRegistry): void;
+  /** Records alert state changes. */
+  recordAlerts(alerts: readonly Alert[]): void;
+  /** Findings with from ≤ timestamp < to whose series labels match. */
+  findings(query: EventQuery): StoredFinding[];
+  /** Alert changes with from ≤ at < to whose labels match. */
+  alerts(query: EventQuery): StoredAlert[];
+  /** Samples in [from, to) of one series, raw, in time order (out-of-order samples merged). */
+  samples(
+    labels: Labels,
+    from: number,
+    to: number,
+  ): { timestamps: Float64Array; values: Float64Array; stale: Uint8Array };
+  /** Raw samples of matching series for batch reads. */
+  readSeries(
+    matchers: Selector,
+    from: number,
+    to: number,
+  ): { labels: Labels; timestamps: Float64Array; values: Float64Array; stale: Uint8Array }[];
+  /** Applies retention (age, then bytes) now; it also runs by itself as data arrives. */
+  compact(): void;
+  stats(): StoreStats;
+}
+
+/**
+ * Creates a store. Memory-only unless `dataDir` is set (then call `open()` before writing).
+ * @example
+ * const store = createStore({ retentionMs: 2 * 86_400_000, dataDir: '.argus/store' });
+ * await store.open();
+ * store.append({ __name__: 'up', job: 'api' }, Date.now(), 1);
+ */
+export function createStore(options?: StoreOptions): Store {
+  const opts = resolveStoreOptions(options);
+  const st = new StoreState(opts);
+  const regCache = new WeakMap<SeriesRegistry, Int32Array>();
+  const one = { id: new Int32Array(1), t: new Float64Array(1), v: new Float64Array(1), s: new Uint8Array(1) };
+  let persistence: Persistence | undefined;
+  let opening: Promise<void> | undefined;
+  let closing: Promise<void> | undefined;
+
+  const mapIds = (batch: MetricBatch, reg: SeriesRegistry): Int32Array => {
+    let map = regCache.get(reg) ?? new Int32Array(0);
+    const ids = new Int32Array(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const rid = batch.series[i]!;
+      if (rid >= map.length) {
+        const g = new Int32Array(Math.max(rid + 1, map.length * 2)).fill(-1);
+        g.set(map);
+        map = g;
+        regCache.set(reg, map);
+      }
+      let sid = map[rid]!;
+      // a series dropped by retention gets a new id: re-check that the cached one is alive
+      if (sid < 0 || st.byId[sid] === undefined) {
+        sid = st.intern(reg.labels(rid));
+        map[rid] = sid;
+      }
+      ids[i] = sid;
+    }
+    return ids;
+  };
+
+  const eventFilter = <T>(
+    list: readonly T[],
+    q: EventQuery,
+    at: (x: T) => number,
+    labels: (x: T) => Labels,
+  ): T[] => {
+    const m = q.matchers === undefined ? [] : toMatchers(q.matchers);
+    return list.filter((x) => at(x) >= q.from && at(x) < q.to && matchesLabels(m, labels(x)));
+  };
+
+  const store: Store = {
+    open() {
+      if (!opts.dataDir) return Promise.resolve();
+      opening ??= openPersistence(st, opts).then((p) => {
+        persistence = p;
+      });
+      return opening;
+    },
+    flush: async () => persistence?.flush(),
+    close() {
+      closing ??= (async () => {
+        await opening;
+        await persistence?.close();
+      })();
+      return closing;
+    },
+    intern: (labels) => st.intern(labels),
+    append(labels, t, v, stale = false) {
+      // typed scratch columns: a plain array would canonicalise NaN payloads (V8 double arrays do)
+      one.id[0] = st.intern(labels);
+      one.t[0] = t;
+      one.v[0] = v;
+      one.s[0] = stale ? 1 : 0;
+      const stored = appendColumns(st, one.id, one.t, one.v, one.s, 1) === 1;
+      maintain(st);
+      return stored;
+    },
+    appendBatch(batch, registry) {
+      if (batch.length === 0) return 0;
+      const n = appendColumns(
+        st,
+        mapIds(batch, registry),
+        batch.timestamps,
+        batch.values,
+        batch.stale,
+        batch.length,
+      );
+      maintain(st);
+      return n;
+    },
+    recordFindings(findings, registry) {
+      for (const f of findings) {
+        const { series, ...rest } = f;
+        const rec: StoredFinding = { ...rest, labels: registry.labels(series) };
+        st.findings.push(rec);
+        st.journal?.finding(rec);
+      }
+      st.findings.sort((a, b) => a.timestamp - b.timestamp);
+    },
+    recordAlerts(alerts) {
+      for (const alert of alerts) {
+        const rec: StoredAlert = {
+          at: alert.state === 'resolved' ? (alert.endsAt ?? alert.startsAt) : alert.startsAt,
+          alert,
+        };
+        st.alerts.push(rec);
+        st.journal?.alert(rec);
+      }
+      st.alerts.sort((a, b) => a.at - b.at);
+    },
+    findings: (q) =>
+      eventFilter(
+        st.findings,
+        q,
+        (f) => f.timestamp,
+        (f) => f.labels,
+      ),
+    alerts: (q) =>
+      eventFilter(
+        st.alerts,
+        q,
+        (a) => a.at,
+        (a) => a.alert.labels,
+      ),
+    samples(labels, from, to) {
+      const s = st.byId[st.intern(labels)]!;
+      const r = s.read(from, to);
+      return { timestamps: r.t.slice(), values: r.v.slice(), stale: r.s.slice() };
+    },
+    readSeries(sel, from, to) {
+      return matching(st, sel).map((s) => {
+        const r = s.read(from, to);
+        return { labels: s.labels, timestamps: r.t, values: r.v, stale: r.s };
+      });
+    },
+    compact() {
+      for (const s of [...st.byKey.values()]) if (s.ooo.n > 0) foldOoo(st, s.id);
+      enforceAge(st);
+      enforceBytes(st);
+    },
+    series: async (sel) => matching(st, sel).map((s) => s.labels),
+    range: async (q: RangeQuery): Promise<RangeSeries[]> => rangeQuery(st, q),
+    latest: async (sel): Promise<LatestSample[]> => latestQuery(st, sel),
+    stats: () => ({
+      ...st.c,
+      series: st.byKey.size,
+      bytes: storeBytes(st),
+      findings: st.findings.length,
+      alerts: st.alerts.length,
+    }),
+  };
+  return store;
+}
