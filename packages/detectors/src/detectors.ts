@@ -20,12 +20,9 @@ export type Schema<O> = z.ZodType<
   { -readonly [K in keyof (O & ReportOptions)]?: (O & ReportOptions)[K] | undefined }
 >;
 
-const minScore = z
-  .number()
-  .min(0)
-  .max(1)
-  .default(0.8)
-  .describe('Report a finding when the score reaches this (0..1)');
+const reportAt = (d: number) =>
+  z.number().min(0).max(1).default(d).describe('Report a finding when the score reaches this (0..1)');
+const minScore = reportAt(0.8);
 const warmupSamples = z
   .number()
   .int()
@@ -131,7 +128,7 @@ export const changePointOptions: Schema<CusumModelOptions> = z.object({
     .default(8)
     .describe('CUSUM decision interval h, in standard deviations (scores 0.5)'),
   warmupSamples,
-  minScore,
+  minScore: reportAt(0.5),
 });
 
 /** Two-sided CUSUM: persistent level shifts. */
