@@ -76,7 +76,7 @@ describe('createStore: samples in and out', () => {
   it('stores NaN payloads, ±Inf and -0 bit-exact, and keeps staleness explicit', async () => {
     const store = createStore({ chunkSamples: 4 });
     const vals = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0, 1.25];
-    vals.forEach((v, i) => store.append(L, i * 15_000, v));
+    for (const [i, v] of vals.entries()) store.append(L, i * 15_000, v);
     store.append(L, 6 * 15_000, Number.NaN, true);
     const got = store.samples(L, 0, 1e9);
     expect(patterns(got.values).slice(0, 6)).toEqual(vals.map(bitsOf));
