@@ -54,7 +54,7 @@ const DETECTORS = {
 
 const GRID = [
   {},
-  { peakDecay: 0.999 },
+  { peakDecay: 0.995 },
   { members: ['seasonal', 'robustZ'] },
   { members: ['seasonal', 'robustZ', 'changePoint', 'flatline'] },
 ];

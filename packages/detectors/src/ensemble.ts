@@ -60,7 +60,7 @@ export const ensembleOptions: Schema<EnsembleOptions> = z.object({
     .default(0.001)
     .describe("Weight of each sample in a member's long-run surprise distribution"),
   warmupSamples: z.number().int().min(1).default(150).describe('Samples per series before scoring'),
-  peakDecay: z.number().min(0).max(1).default(0.995).describe('Per-sample decay of the recent peak score'),
+  peakDecay: z.number().min(0).max(1).default(0.999).describe('Per-sample decay of the recent peak score'),
   repeatDamping: z
     .number()
     .min(0)
