@@ -2,7 +2,7 @@
 // Lints every publishable package as a consumer would install it: publint (package.json, exports, files)
 // and attw --pack (types resolve for ESM and CJS consumers under node10/node16/bundler resolution).
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -22,7 +22,9 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
       execFileSync(bin(tool), args, { cwd: root, stdio: 'pipe', encoding: 'utf8' });
     } catch (err) {
       failed++;
-      console.error(`check-packages: ${tool} found problems in ${pkg.name}:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+      console.error(
+        `check-packages: ${tool} found problems in ${pkg.name}:\n${err.stdout ?? ''}${err.stderr ?? ''}`,
+      );
     }
   }
 }
