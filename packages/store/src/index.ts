@@ -2,6 +2,7 @@ export type { ChunkColumns } from './chunk/chunk.js';
 export { decodeChunk, encodeChunk } from './chunk/chunk.js';
 export type { ResolvedStoreOptions, RollupLevel, StoreOptions } from './options.js';
 export { storeOptionsSchema } from './options.js';
+export type { RecoveryIssue } from './persist/load.js';
 export type { StoreSinkOptions, StoreSourceOptions } from './plugins.js';
 export { storeSink, storeSource } from './plugins.js';
 export type { Store } from './store.js';

@@ -47,7 +47,7 @@ export function storeSink(store: Store, options: StoreSinkOptions = {}): Sink {
     name: o.name,
     apiVersion: API_VERSION,
     accepts: o.accepts as SinkInputKind[],
-    start: () => store.open(),
+    start: (ctx) => store.open({ log: (m) => ctx.log.warn(m) }),
     write(batch: SinkBatch, ctx: PluginContext): WriteResult {
       if (stopped) return { ok: false, retryable: false, error: new Error(`${o.name}: write after stop`) };
       try {
@@ -96,7 +96,7 @@ export function storeSource(store: Store, options: StoreSourceOptions = {}): Sou
     kind: 'source',
     name: o.name,
     apiVersion: API_VERSION,
-    start: () => store.open(),
+    start: (ctx) => store.open({ log: (m) => ctx.log.warn(m) }),
     readRange: (range: TimeRange, ctx: PluginContext) => replay(store, o, range, ctx),
   };
 }

@@ -5,7 +5,7 @@ import { latestQuery, matching, rangeQuery, toMatchers } from './internal/query.
 import { enforceAge, enforceBytes, maintain, storeBytes } from './internal/retention.js';
 import { StoreState } from './internal/state.js';
 import { resolveStoreOptions, type StoreOptions } from './options.js';
-import { openPersistence, type Persistence } from './persist/persistence.js';
+import { openPersistence, type Persistence, type RecoveryIssue } from './persist/persistence.js';
 import type {
   EventQuery,
   HistoryQuery,
@@ -20,8 +20,13 @@ import type {
 
 /** The embedded history: compressed samples, findings and alerts. Made by {@link createStore}. */
 export interface Store extends HistoryQuery {
-  /** Loads the data directory (when configured) and starts flushing; idempotent. Memory-only stores need no open. */
-  open(): Promise<void>;
+  /**
+   * Loads the data directory (when configured) and starts flushing; idempotent. Memory-only stores need no open.
+   * Damaged files are reported through `log` (default `console.warn`), naming the file and byte offset.
+   */
+  open(options?: { log?: (message: string) => void }): Promise<void>;
+  /** Damage found by `open()` in the data directory (empty when none). */
+  recoveryIssues(): readonly RecoveryIssue[];
   /** Writes buffered records to the segment file now. */
   flush(): Promise<void>;
   /** Flushes, writes a snapshot and releases the data directory; idempotent. */
@@ -106,13 +111,14 @@ export function createStore(options?: StoreOptions): Store {
   };
 
   const store: Store = {
-    open() {
+    open(o) {
       if (!opts.dataDir) return Promise.resolve();
-      opening ??= openPersistence(st, opts).then((p) => {
+      opening ??= openPersistence(st, opts, o?.log ?? ((m) => console.warn(m))).then((p) => {
         persistence = p;
       });
       return opening;
     },
+    recoveryIssues: () => persistence?.issues ?? [],
     flush: async () => persistence?.flush(),
     close() {
       closing ??= (async () => {

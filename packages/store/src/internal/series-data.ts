@@ -129,6 +129,16 @@ export class SeriesData {
     this.cfg.onSeal(this, chunk);
   }
 
+  /** Adds a chunk read from a snapshot (they come oldest first, before the head's samples). */
+  restoreChunk(bytes: Uint8Array): void {
+    const d = decodeChunk(bytes);
+    const chunk = { minT: d.t[0]!, maxT: d.t[d.n - 1]!, n: d.n, bytes };
+    this.chunks.push(chunk);
+    this.maxT = Math.max(this.maxT, chunk.maxT);
+    this.scale = chunkScale(bytes);
+    this.cfg.onSeal(this, chunk);
+  }
+
   private growHead(): Cols {
     const h = this.head;
     const g = cols(Math.min(Math.max(8, h.t.length * 2), this.cfg.chunkSamples));

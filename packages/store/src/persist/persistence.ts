@@ -1,13 +1,143 @@
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { foldOoo } from '../internal/append.js';
+import { enforceAge } from '../internal/retention.js';
 import type { StoreState } from '../internal/state.js';
 import type { ResolvedStoreOptions } from '../options.js';
+import { frame } from './frame.js';
+import { SampleBuf, SegmentJournal } from './journal.js';
+import { loadFile, type RecoveryIssue } from './load.js';
+import { chunkRecord, jsonRecord, REC, rollupRecord, type SnapshotHeader, seriesRecord } from './records.js';
+
+export type { RecoveryIssue } from './load.js';
 
 /** An open data directory. */
 export interface Persistence {
   flush(): Promise<void>;
   close(): Promise<void>;
+  readonly issues: readonly RecoveryIssue[];
 }
 
-/** Opens the data directory: loads the snapshot, replays segments, starts the flush timer. */
-export async function openPersistence(_st: StoreState, _opts: ResolvedStoreOptions): Promise<Persistence> {
-  throw new Error('store: persistence is not implemented yet');
+const SEGMENT = /^segment-(\d{8})\.log$/;
+const SNAPSHOT = /^snapshot-(\d{8})\.bin$/;
+const pad = (n: number): string => String(n).padStart(8, '0');
+
+function numbered(names: readonly string[], re: RegExp): { n: number; name: string }[] {
+  return names
+    .map((name) => ({ name, m: re.exec(name) }))
+    .filter((x) => x.m)
+    .map((x) => ({ n: Number(x.m![1]), name: x.name }))
+    .sort((a, b) => a.n - b.n);
+}
+
+/**
+ * Opens the data directory: loads the newest snapshot, replays the segments written after it, starts a fresh
+ * segment (a damaged tail is never appended to), and flushes/snapshots on timers. Damage is reported through
+ * `log` (file and byte offset) and everything valid is kept.
+ */
+export async function openPersistence(
+  st: StoreState,
+  opts: ResolvedStoreOptions,
+  log: (message: string) => void,
+): Promise<Persistence> {
+  const dir = opts.dataDir!;
+  mkdirSync(dir, { recursive: true });
+  const names = readdirSync(dir);
+  const snaps = numbered(names, SNAPSHOT);
+  const issues: RecoveryIssue[] = [];
+  let covered = -1;
+  const snap = snaps[snaps.length - 1];
+  if (snap) {
+    const header: { value?: SnapshotHeader } = {};
+    issues.push(...loadFile(st, dir, snap.name, header));
+    covered = header.value?.segment ?? snap.n;
+    if (header.value) {
+      st.newestT = Math.max(st.newestT, header.value.newestT);
+      if (st.byId.length < header.value.nextId) st.byId.length = header.value.nextId;
+    }
+  }
+  const segs = numbered(names, SEGMENT);
+  for (const s of segs) if (s.n > covered) issues.push(...loadFile(st, dir, s.name));
+  st.findings.sort((a, b) => a.timestamp - b.timestamp);
+  st.alerts.sort((a, b) => a.at - b.at);
+  enforceAge(st);
+  for (const i of issues) log(i.message);
+
+  let seq = Math.max(covered, segs[segs.length - 1]?.n ?? -1) + 1;
+  let journal = new SegmentJournal(join(dir, `segment-${pad(seq)}.log`));
+  st.journal = journal;
+  const snapshot = (): void => {
+    journal.close();
+    const done = seq;
+    seq++;
+    journal = new SegmentJournal(join(dir, `segment-${pad(seq)}.log`));
+    st.journal = journal;
+    writeSnapshot(st, dir, done);
+    for (const f of readdirSync(dir)) {
+      const m = SEGMENT.exec(f) ?? SNAPSHOT.exec(f);
+      if (m && Number(m[1]) <= done && f !== `snapshot-${pad(done)}.bin`)
+        rmSync(join(dir, f), { force: true });
+    }
+  };
+  const flushTimer = setInterval(() => journal.flush(), opts.flushIntervalMs);
+  flushTimer.unref();
+  const snapTimer = setInterval(snapshot, opts.snapshotIntervalMs);
+  snapTimer.unref();
+  let closed = false;
+  return {
+    issues,
+    flush: async () => {
+      if (!closed) journal.flush();
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(flushTimer);
+      clearInterval(snapTimer);
+      snapshot();
+      journal.close();
+      st.journal = undefined;
+    },
+  };
+}
+
+/** Writes a snapshot of everything (out-of-order buffers folded first) to a temp file, fsyncs, renames. */
+function writeSnapshot(st: StoreState, dir: string, segment: number): void {
+  for (const s of [...st.byKey.values()]) if (s.ooo.n > 0) foldOoo(st, s.id);
+  const tmp = join(dir, `snapshot-${pad(segment)}.tmp`);
+  const fd = openSync(tmp, 'w');
+  const put = (payload: Uint8Array): void => {
+    const f = frame(payload);
+    let done = 0;
+    while (done < f.length) done += writeSync(fd, f, done);
+  };
+  const header: SnapshotHeader = { segment, newestT: st.newestT, nextId: st.byId.length };
+  put(jsonRecord(REC.snapshotHeader, header));
+  for (const s of st.byKey.values()) {
+    put(seriesRecord(s.id, s.labels));
+    for (const c of s.chunks) put(chunkRecord(s.id, c.bytes));
+    if (s.head.n > 0) {
+      const b = new SampleBuf();
+      for (let i = 0; i < s.head.n; i++) b.push(s.id, s.head.t[i]!, s.head.v[i]!, s.head.s[i]!);
+      put(b.toRecord());
+    }
+    (st.rollups.get(s.id) ?? []).forEach((l, i) => {
+      if (l.buckets.length > 0) put(rollupRecord(s.id, i, l.buckets));
+    });
+  }
+  for (const f of st.findings) put(jsonRecord(REC.finding, f));
+  for (const a of st.alerts) put(jsonRecord(REC.alert, a));
+  put(jsonRecord(REC.snapshotEnd, {}));
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(tmp, join(dir, `snapshot-${pad(segment)}.bin`));
 }

@@ -1,0 +1,137 @@
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import type { Labels } from '@argus/core';
+import type { Journal } from '../internal/state.js';
+import type { StoredAlert, StoredFinding } from '../types.js';
+import { frame } from './frame.js';
+import { jsonRecord, REC, seriesRecord } from './records.js';
+
+/** Columns of samples waiting to be framed. */
+export class SampleBuf {
+  n = 0;
+  id: Uint32Array = new Uint32Array(1024);
+  t: Float64Array = new Float64Array(1024);
+  v: Float64Array = new Float64Array(1024);
+  s: Uint8Array = new Uint8Array(1024);
+
+  push(id: number, t: number, v: number, s: number): void {
+    if (this.n === this.id.length) this.grow();
+    const i = this.n++;
+    this.id[i] = id;
+    this.t[i] = t;
+    this.v[i] = v;
+    this.s[i] = s;
+  }
+
+  private grow(): void {
+    const c = this.id.length * 2;
+    const id = new Uint32Array(c);
+    id.set(this.id);
+    const t = new Float64Array(c);
+    t.set(this.t);
+    const v = new Float64Array(c);
+    v.set(this.v);
+    const s = new Uint8Array(c);
+    s.set(this.s);
+    Object.assign(this, { id, t, v, s });
+  }
+
+  /** Columnar samples record: `u8 type | u32 n | u32 id × n | f64 t × n | f64 v × n | u8 stale × n`, value bytes copied raw. */
+  toRecord(): Uint8Array {
+    const n = this.n;
+    const out = new Uint8Array(5 + n * 21);
+    out[0] = REC.samples;
+    new DataView(out.buffer).setUint32(1, n, true);
+    let o = 5;
+    out.set(new Uint8Array(this.id.buffer, 0, n * 4), o);
+    o += n * 4;
+    out.set(new Uint8Array(this.t.buffer, 0, n * 8), o);
+    o += n * 8;
+    out.set(new Uint8Array(this.v.buffer, 0, n * 8), o);
+    o += n * 8;
+    out.set(this.s.subarray(0, n), o);
+    this.n = 0;
+    return out;
+  }
+}
+
+/** Decodes a samples record into aligned typed arrays (value bits untouched). */
+export function readSamples(p: Uint8Array): {
+  n: number;
+  id: Uint32Array;
+  t: Float64Array;
+  v: Float64Array;
+  s: Uint8Array;
+} {
+  const n = new DataView(p.buffer, p.byteOffset, p.byteLength).getUint32(1, true);
+  const copy = (off: number, bytes: number): ArrayBuffer => p.slice(off, off + bytes).buffer;
+  let o = 5;
+  const id = new Uint32Array(copy(o, n * 4));
+  o += n * 4;
+  const t = new Float64Array(copy(o, n * 8));
+  o += n * 8;
+  const v = new Float64Array(copy(o, n * 8));
+  o += n * 8;
+  return { n, id, t, v, s: p.slice(o, o + n) };
+}
+
+/**
+ * The append-only segment writer: records are buffered in memory and written by `flush()` (on a timer),
+ * so a crash loses at most one flush interval. Samples are batched into columnar records.
+ */
+export class SegmentJournal implements Journal {
+  private pending: Uint8Array[] = [];
+  private readonly samples = new SampleBuf();
+  private fd: number;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'a');
+  }
+
+  series(id: number, labels: Labels): void {
+    this.cut();
+    this.pending.push(frame(seriesRecord(id, labels)));
+  }
+
+  sample(id: number, t: number, v: number, stale: number): void {
+    this.samples.push(id, t, v, stale);
+    if (this.samples.n >= 65_536) this.cut();
+  }
+
+  finding(f: StoredFinding): void {
+    this.cut();
+    this.pending.push(frame(jsonRecord(REC.finding, f)));
+  }
+
+  alert(a: StoredAlert): void {
+    this.cut();
+    this.pending.push(frame(jsonRecord(REC.alert, a)));
+  }
+
+  private cut(): void {
+    if (this.samples.n > 0) this.pending.push(frame(this.samples.toRecord()));
+  }
+
+  /** Writes everything buffered to the file (one write call). */
+  flush(sync = false): void {
+    this.cut();
+    if (this.pending.length === 0) return;
+    let n = 0;
+    for (const p of this.pending) n += p.length;
+    const buf = new Uint8Array(n);
+    let o = 0;
+    for (const p of this.pending) {
+      buf.set(p, o);
+      o += p.length;
+    }
+    this.pending = [];
+    let done = 0;
+    while (done < buf.length) done += writeSync(this.fd, buf, done);
+    if (sync) fsyncSync(this.fd);
+  }
+
+  /** Flushes and closes the file. */
+  close(): void {
+    this.flush(true);
+    closeSync(this.fd);
+  }
+}

@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { labelsKey } from '@argus/core';
+import { appendColumns } from '../internal/append.js';
+import type { StoreState } from '../internal/state.js';
+import type { StoredAlert, StoredFinding } from '../types.js';
+import { readFrames } from './frame.js';
+import { readSamples } from './journal.js';
+import { jsonBody, REC, readRollup, readSeries, type SnapshotHeader } from './records.js';
+
+/** A damaged region found while loading, with the message shown to the user. */
+export interface RecoveryIssue {
+  readonly file: string;
+  readonly offset: number;
+  readonly message: string;
+}
+
+function applySeries(st: StoreState, p: Uint8Array): void {
+  const { id, labels } = readSeries(p);
+  const existing = st.byId[id];
+  if (existing) st.drop(existing);
+  const other = st.byKey.get(labelsKey(labels));
+  if (other) st.drop(other);
+  st.create(id, labels);
+}
+
+/** Applies one record (from a snapshot or a segment) to the state. Journal must be off. */
+function apply(st: StoreState, p: Uint8Array, header: { value?: SnapshotHeader }): void {
+  switch (p[0]) {
+    case REC.series:
+      applySeries(st, p);
+      return;
+    case REC.samples: {
+      const s = readSamples(p);
+      appendColumns(st, s.id, s.t, s.v, s.s, s.n);
+      return;
+    }
+    case REC.chunk: {
+      const id = new DataView(p.buffer, p.byteOffset, p.byteLength).getUint32(1, true);
+      st.byId[id]?.restoreChunk(p.slice(5));
+      return;
+    }
+    case REC.rollup: {
+      const r = readRollup(p);
+      if (st.byId[r.id]) st.rollupsOf(r.id)[r.level]?.buckets.push(...r.buckets);
+      return;
+    }
+    case REC.finding:
+      st.findings.push(jsonBody<StoredFinding>(p));
+      return;
+    case REC.alert:
+      st.alerts.push(jsonBody<StoredAlert>(p));
+      return;
+    case REC.snapshotHeader:
+      header.value = jsonBody<SnapshotHeader>(p);
+      return;
+    default:
+  }
+}
+
+/** Loads one file's records into the state; returns the damage found. */
+export function loadFile(
+  st: StoreState,
+  dir: string,
+  name: string,
+  header: { value?: SnapshotHeader } = {},
+): RecoveryIssue[] {
+  // a plain Uint8Array: Buffer#slice would return views into a shared pool, not copies
+  const buf = new Uint8Array(readFileSync(join(dir, name)));
+  const bad: RecoveryIssue[] = [];
+  const issues = readFrames(buf, (p, offset) => {
+    try {
+      apply(st, p, header);
+    } catch (err) {
+      const message = `store: ${join(dir, name)}: unreadable record at byte ${offset} (${String(err)}); skipped`;
+      bad.push({ file: join(dir, name), offset, message });
+    }
+  });
+  return bad.concat(
+    issues.map((i) => ({
+      file: join(dir, name),
+      offset: i.offset,
+      message:
+        `store: ${join(dir, name)}: ${i.reason} at byte ${i.offset}; ${i.skipped} bytes skipped, ` +
+        'every valid record before and after it was recovered',
+    })),
+  );
+}
