@@ -1,0 +1,166 @@
+import {
+  type Alert,
+  type Alerter,
+  type AlerterInput,
+  defineAlerter,
+  type Factory,
+  type StageContext,
+} from '@argus/core';
+import { type LabelMatcher, matchesLabels, parseMatchers } from '@argus/processors';
+import { z } from 'zod';
+import {
+  type CompareOp,
+  compare,
+  type RuleBaseOptions,
+  type RuleBaseParsed,
+  ruleBase,
+  ruleLabels,
+  selectorSchema,
+} from './common.js';
+import { RuleTracker, readSnapshot } from './tracker.js';
+
+/** Options of {@link thresholdRule}. */
+export interface ThresholdRuleOptions extends RuleBaseOptions {
+  /** PromQL series selector, e.g. `node_load1{job="node"}`. */
+  selector: string;
+  /** Comparison of the value against `threshold`. @default '>' */
+  op?: CompareOp;
+  /** The condition is `value <op> threshold`. */
+  threshold: number;
+  /** Hysteresis: once active, the alert holds until the value crosses this instead of `threshold`. */
+  resolveThreshold?: number;
+  /** A series with no sample for this long stops matching (Prometheus lookback delta). @default 300000 */
+  staleAfterMs?: number;
+}
+
+interface Parsed extends RuleBaseParsed {
+  selector: string;
+  op: CompareOp;
+  threshold: number;
+  resolveThreshold?: number | undefined;
+  staleAfterMs: number;
+}
+
+const schema: z.ZodType<Parsed, ThresholdRuleOptions> = z
+  .object({
+    ...ruleBase,
+    selector: selectorSchema.describe('PromQL series selector, e.g. `node_load1{job="node"}`'),
+    op: z
+      .enum(['>', '>=', '<', '<=', '==', '!='])
+      .default('>')
+      .describe('Comparison of value against threshold'),
+    threshold: z.number().describe('The alert condition is `value <op> threshold`'),
+    resolveThreshold: z
+      .number()
+      .optional()
+      .describe(
+        'Hysteresis: once active, the alert holds until the value crosses this instead of `threshold`',
+      ),
+    staleAfterMs: z
+      .number()
+      .int()
+      .positive()
+      .default(300_000)
+      .describe('A series with no sample for this long stops matching (Prometheus lookback delta), ms'),
+  })
+  .refine(
+    (o) =>
+      o.resolveThreshold === undefined ||
+      ((o.op === '>' || o.op === '>=') && o.resolveThreshold <= o.threshold) ||
+      ((o.op === '<' || o.op === '<=') && o.resolveThreshold >= o.threshold),
+    {
+      path: ['resolveThreshold'],
+      message:
+        'must be on the resolved side of threshold (≤ it for > and >=, ≥ it for < and <=; not with == or !=)',
+    },
+  );
+
+/** A series' last sample, for evaluations without data. */
+interface Last {
+  ts: number;
+  value: number;
+  stale: boolean;
+}
+
+/**
+ * A threshold rule as an alerter: every series matching `selector` whose value satisfies `<op> threshold`
+ * becomes an alert (labels: the series' minus `__name__`, plus the rule's labels and `alertname`), with
+ * Prometheus's pending/firing/resolved semantics, `for`, `keep_firing_for`, and optional hysteresis.
+ * @example thresholdRule({ alert: 'HighLoad', selector: 'node_load1', op: '>', threshold: 4, resolveThreshold: 3, forMs: 60_000 })
+ */
+export const thresholdRule: Factory<z.ZodType<Parsed, ThresholdRuleOptions>, Alerter> = defineAlerter({
+  name: 'threshold-rule',
+  options: schema,
+  create(o) {
+    const matchers: LabelMatcher[] = parseMatchers(o.selector);
+    const tracker = new RuleTracker<number>({
+      alert: o.alert,
+      forMs: o.forMs,
+      keepFiringForMs: o.keepFiringForMs,
+      labels: ruleLabels(o),
+      annotations: o.annotations,
+      origin: o.name ?? `rule:${o.alert}`,
+      generatorURL: o.generatorURL,
+    });
+    const matchCache: (boolean | undefined)[] = [];
+    const last = new Map<number, Last>();
+    const op = o.op;
+    const holds = (active: boolean, v: number): boolean =>
+      active && o.resolveThreshold !== undefined
+        ? compare(op, v, o.resolveThreshold)
+        : compare(op, v, o.threshold);
+
+    const onMetrics = (input: AlerterInput, ctx: StageContext, out: Alert[]): void => {
+      const b = input.metrics;
+      if (!b) return;
+      for (let i = 0; i < b.length; i++) {
+        const id = b.series[i]!;
+        let m = matchCache[id];
+        if (m === undefined) m = matchCache[id] = matchesLabels(matchers, ctx.series.labels(id));
+        if (!m) continue;
+        const ts = b.timestamps[i]!;
+        const value = b.values[i]!;
+        const stale = b.stale?.[i] === 1;
+        last.set(id, { ts, value, stale });
+        const on = !stale && holds(tracker.active.has(id), value);
+        const a = tracker.step(id, ts, on ? { labels: ctx.series.labels(id), value } : undefined);
+        if (a) out.push(a);
+      }
+    };
+
+    return {
+      name: o.name ?? `rule:${o.alert}`,
+      evaluate(input, ctx) {
+        const out: Alert[] = [];
+        onMetrics(input, ctx, out);
+        for (const id of [...tracker.active.keys()]) {
+          const l = last.get(id);
+          if (l && ctx.now <= l.ts) continue;
+          const gone = !l || l.stale || ctx.now - l.ts > o.staleAfterMs;
+          const a = tracker.step(
+            id,
+            ctx.now,
+            gone ? undefined : { labels: ctx.series.labels(id), value: l.value },
+          );
+          if (a) out.push(a);
+        }
+        return out;
+      },
+      snapshot: () => ({
+        alerts: tracker.snapshot(),
+        last: [...last].map(([id, l]) => [tracker.active.get(id)?.fingerprint, l]),
+      }),
+      restore(state, ctx) {
+        const s = state as { alerts?: unknown; last?: [string | undefined, Last][] } | undefined;
+        const lastByFp = new Map((s?.last ?? []).filter(([fp]) => fp));
+        for (const a of readSnapshot(s?.alerts)) {
+          const id = ctx.series.intern(a.seriesLabels);
+          if (id < 0) continue;
+          tracker.active.set(id, a);
+          const l = lastByFp.get(a.fingerprint);
+          if (l) last.set(id, l);
+        }
+      },
+    };
+  },
+});

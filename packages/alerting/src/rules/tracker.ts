@@ -1,0 +1,148 @@
+import { type Alert, type AlertState, fingerprint, type Labels } from '@argus/core';
+import { compileTemplate, type Template } from '../template.js';
+
+/** What every rule shares: identity, timing, and the labels/annotations it adds. */
+export interface RuleSpec {
+  /** The alert name (`alertname` label). */
+  readonly alert: string;
+  /** How long the condition must hold before pending becomes firing. */
+  readonly forMs: number;
+  /** How long a firing alert keeps firing after the condition stops holding. */
+  readonly keepFiringForMs: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  /** Shown as the alert's origin. */
+  readonly origin: string;
+  readonly generatorURL?: string | undefined;
+}
+
+/** One active (pending or firing) alert of a rule, JSON-serialisable for snapshots. */
+export interface TrackedAlert {
+  /** The input series' labels. */
+  seriesLabels: Labels;
+  labels: Labels;
+  fingerprint: string;
+  state: 'pending' | 'firing';
+  activeAt: number;
+  firedAt?: number;
+  keepFiringSince?: number;
+  value: number;
+  findings?: string[];
+}
+
+/**
+ * Prometheus's alerting-rule state machine, per alert: absent → pending (activeAt) → firing once the condition
+ * has held for `for` (at once when `for` is 0) → resolved when it stops holding, after `keep_firing_for`. A
+ * pending alert whose condition stops holding is dropped (reported as `inactive`, never notified).
+ */
+export class RuleTracker<K> {
+  readonly active: Map<K, TrackedAlert> = new Map();
+  private readonly labelTpl: [string, Template][];
+  private readonly annTpl: [string, Template][];
+
+  constructor(readonly spec: RuleSpec) {
+    const where = `rule ${JSON.stringify(spec.alert)}`;
+    this.labelTpl = Object.entries(spec.labels).map(([k, v]) => [
+      k,
+      compileTemplate(v, `${where} label ${k}`),
+    ]);
+    this.annTpl = Object.entries(spec.annotations).map(([k, v]) => [
+      k,
+      compileTemplate(v, `${where} annotation ${k}`),
+    ]);
+  }
+
+  /**
+   * Advances one alert to time `ts`: `present` when the condition holds (with the series labels and value),
+   * `undefined` when it does not. Returns the alert when its state changed.
+   */
+  step(
+    key: K,
+    ts: number,
+    present: { labels: Labels; value: number; findings?: string[] } | undefined,
+  ): Alert | undefined {
+    let a = this.active.get(key);
+    if (!present) {
+      if (!a) return undefined;
+      if (a.state === 'pending') {
+        this.active.delete(key);
+        return this.toAlert(a, 'inactive', ts);
+      }
+      if (this.spec.keepFiringForMs > 0) {
+        a.keepFiringSince ??= ts;
+        if (ts - a.keepFiringSince < this.spec.keepFiringForMs) return undefined;
+      }
+      this.active.delete(key);
+      return this.toAlert(a, 'resolved', ts);
+    }
+    const created = !a;
+    if (!a) {
+      const labels = this.alertLabels(present.labels, present.value);
+      a = {
+        seriesLabels: present.labels,
+        labels,
+        fingerprint: fingerprint(labels),
+        state: 'pending',
+        activeAt: ts,
+        value: present.value,
+      };
+      this.active.set(key, a);
+    }
+    a.value = present.value;
+    if (present.findings) a.findings = present.findings;
+    delete a.keepFiringSince;
+    if (a.state === 'pending' && ts - a.activeAt >= this.spec.forMs) {
+      a.state = 'firing';
+      a.firedAt = ts;
+      return this.toAlert(a, 'firing', ts);
+    }
+    return created ? this.toAlert(a, 'pending', ts) : undefined;
+  }
+
+  /** The alert as core's {@link Alert} in `state`. */
+  toAlert(a: TrackedAlert, state: AlertState, ts: number): Alert {
+    const data = { labels: a.seriesLabels, value: a.value };
+    const annotations: Record<string, string> = {};
+    for (const [k, t] of this.annTpl) annotations[k] = t(data);
+    return {
+      labels: a.labels,
+      annotations,
+      state,
+      startsAt: a.firedAt ?? a.activeAt,
+      ...(state === 'resolved' || state === 'inactive' ? { endsAt: ts } : {}),
+      fingerprint: a.fingerprint,
+      origin: this.spec.origin,
+      value: a.value,
+      ...(a.findings ? { findings: a.findings } : {}),
+      ...(this.spec.generatorURL ? { generatorURL: this.spec.generatorURL } : {}),
+    };
+  }
+
+  private alertLabels(series: Labels, value: number): Labels {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(series)) if (k !== '__name__') out[k] = v;
+    for (const [k, t] of this.labelTpl) out[k] = t({ labels: series, value });
+    out['alertname'] = this.spec.alert;
+    return out;
+  }
+
+  /** JSON-serialisable state: every pending/firing alert, keyed by fingerprint. */
+  snapshot(): TrackedAlert[] {
+    return [...this.active.values()].map((a) => ({ ...a }));
+  }
+}
+
+/** Reads a snapshot back defensively (a corrupt entry is skipped, not fatal). */
+export function readSnapshot(state: unknown): TrackedAlert[] {
+  if (!Array.isArray(state)) return [];
+  return state.filter(
+    (a): a is TrackedAlert =>
+      typeof a === 'object' &&
+      a !== null &&
+      typeof a.fingerprint === 'string' &&
+      (a.state === 'pending' || a.state === 'firing') &&
+      typeof a.activeAt === 'number' &&
+      typeof a.labels === 'object' &&
+      typeof a.seriesLabels === 'object',
+  );
+}
