@@ -1,0 +1,18 @@
+export type { AzureAlertHandler, AzureAlertHandlerOptions } from './alert-handler.js';
+export { createAzureAlertHandler } from './alert-handler.js';
+export type { CommonAlert } from './alert-schema.js';
+export { commonAlertSchema, toAlertEvents } from './alert-schema.js';
+export type { AzureAlertsSource, AzureAlertsSourceOptions } from './alerts.js';
+export { azureAlertsOptions, azureAlertsSource } from './alerts.js';
+export type { AzureAuth } from './auth.js';
+export { azureAuthSchema, createAzureCredential } from './auth.js';
+export type { MetricDefinitionInfo } from './definitions.js';
+export { discoverMetricDefinitions } from './definitions.js';
+export type { AzureDeps } from './internal/azure.js';
+export { azureLogsSource } from './logs.js';
+export type { AzureLogsSourceOptions } from './logs-options.js';
+export { azureLogsOptions } from './logs-options.js';
+export { azureMetricsSource } from './metrics.js';
+export type { Aggregation } from './metrics-map.js';
+export type { AzureMetricsSourceOptions, TimeGrain } from './metrics-options.js';
+export { azureMetricsOptions } from './metrics-options.js';
