@@ -13,6 +13,13 @@ export class BitWriter {
     this.words = new Uint32Array(Math.max(2, capacityWords));
   }
 
+  /** Empties the writer, keeping its buffer (encoders reuse one writer). */
+  reset(): void {
+    this.words.fill(0, 0, this.w + 1);
+    this.w = 0;
+    this.free = 32;
+  }
+
   /** Number of bits written so far. */
   get bitLength(): number {
     return this.w * 32 + (32 - this.free);
@@ -50,11 +57,30 @@ export class BitWriter {
     this.write(lo, 32);
   }
 
+  /** Number of whole bytes the stream takes. */
+  get byteLength(): number {
+    return Math.ceil(this.bitLength / 8);
+  }
+
+  /** Copies the stream as big-endian bytes into `out` at `offset`. */
+  copyTo(out: Uint8Array, offset: number): void {
+    const n = this.byteLength;
+    const words = this.words;
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const x = words[i >>> 2]!;
+      out[offset + i] = x >>> 24;
+      out[offset + i + 1] = (x >>> 16) & 0xff;
+      out[offset + i + 2] = (x >>> 8) & 0xff;
+      out[offset + i + 3] = x & 0xff;
+    }
+    for (; i < n; i++) out[offset + i] = (words[i >>> 2]! >>> (24 - 8 * (i & 3))) & 0xff;
+  }
+
   /** The written stream as big-endian bytes, trimmed to whole bytes. */
   toBytes(): Uint8Array {
-    const n = Math.ceil(this.bitLength / 8);
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = (this.words[i >>> 2]! >>> (24 - 8 * (i & 3))) & 0xff;
+    const out = new Uint8Array(this.byteLength);
+    this.copyTo(out, 0);
     return out;
   }
 

@@ -14,6 +14,9 @@ export const MAX_CHUNK_SAMPLES = 65_535;
 /** Largest |timestamp| a chunk accepts: keeps every delta-of-delta a safe integer. */
 export const MAX_ABS_TIMESTAMP: number = 2 ** 51;
 
+/** One writer reused by every encode: encoding is synchronous, and this saves an allocation per chunk. */
+const writer = new BitWriter(1024);
+
 /** Decoded columns of a chunk. `stale` is undefined when no sample is stale. */
 export interface ChunkColumns {
   readonly n: number;
@@ -41,14 +44,14 @@ export function encodeChunk(
   if (n < 1 || n > MAX_CHUNK_SAMPLES) throw new RangeError(`chunk size ${n} outside 1..${MAX_CHUNK_SAMPLES}`);
   const staleIdx: number[] = [];
   if (stale) for (let i = 0; i < n; i++) if (stale[start + i]) staleIdx.push(i);
-  const w = new BitWriter(Math.ceil(n / 8) + 8);
+  const w = writer;
+  w.reset();
   writeTimestamps(w, t, start, n);
   const k = findScale(v, start, n, scaleHint);
-  if (k >= 0) writeDecimalValues(w, v, start, n, k);
+  if (k >= 0) writeDecimalValues(w, n);
   else writeXorValues(w, v, start, n);
-  const body = w.toBytes();
   const head = 6 + 2 * staleIdx.length;
-  const out = new Uint8Array(head + body.length);
+  const out = new Uint8Array(head + w.byteLength);
   out[0] = k >= 0 ? ENC_DECIMAL : ENC_XOR;
   out[1] = Math.max(k, 0);
   out[2] = n >>> 8;
@@ -59,7 +62,7 @@ export function encodeChunk(
     out[6 + 2 * j] = staleIdx[j]! >>> 8;
     out[7 + 2 * j] = staleIdx[j]! & 0xff;
   }
-  out.set(body, head);
+  w.copyTo(out, head);
   return out;
 }
 

@@ -18,7 +18,7 @@ function exactAt(v: number, k: number): boolean {
  * Tries `hint` first: consecutive chunks of a series nearly always share their scale.
  */
 export function findScale(v: Float64Array, start: number, n: number, hint: number): number {
-  if (hint >= 0 && allExact(v, start, n, hint) && (hint === 0 || !allExact(v, start, n, hint - 1))) {
+  if (hint >= 0 && (hint === 0 || !allExact(v, start, n, hint - 1)) && allExact(v, start, n, hint)) {
     return hint;
   }
   let k = 0;
@@ -30,23 +30,33 @@ export function findScale(v: Float64Array, start: number, n: number, hint: numbe
   return allExact(v, start, n, k) ? k : -1;
 }
 
+/** Scaled integers of the last successful {@link allExact} check, reused by the writer. */
+let scaled = new Float64Array(1024);
+
 function allExact(v: Float64Array, start: number, n: number, k: number): boolean {
-  for (let i = start; i < start + n; i++) if (!exactAt(v[i]!, k)) return false;
+  if (scaled.length < n) scaled = new Float64Array(n);
+  const p = POW10[k]!;
+  for (let i = 0; i < n; i++) {
+    const x = v[start + i]!;
+    const m = Math.round(x * p);
+    if (m / p !== x || Math.abs(m) >= MAX_MANTISSA || (x === 0 && 1 / x < 0)) return false;
+    scaled[i] = m;
+  }
   return true;
 }
 
 /**
- * Writes the scaled integers: a 1-bit mode (0 = deltas, suits gauges; 1 = delta-of-deltas, suits counters
+ * Writes the scaled integers computed by the {@link findScale} call that returned `k` (call it right before): a 1-bit mode (0 = deltas, suits gauges; 1 = delta-of-deltas, suits counters
  * and ramps), the first integer, then the chosen differences. The cheaper mode is picked by counting bits.
  */
-export function writeDecimalValues(w: BitWriter, v: Float64Array, start: number, n: number, k: number): void {
-  const p = POW10[k]!;
+export function writeDecimalValues(w: BitWriter, n: number): void {
+  const m0 = scaled;
   let costDelta = 0;
   let costDod = 0;
-  let prev = Math.round(v[start]! * p);
+  let prev = m0[0]!;
   let prevDelta = 0;
-  for (let i = start + 1; i < start + n; i++) {
-    const m = Math.round(v[i]! * p);
+  for (let i = 1; i < n; i++) {
+    const m = m0[i]!;
     const d = m - prev;
     costDelta += intCost(VALUE_CODE, d);
     costDod += intCost(VALUE_CODE, d - prevDelta);
@@ -55,11 +65,11 @@ export function writeDecimalValues(w: BitWriter, v: Float64Array, start: number,
   }
   const dod = costDod < costDelta ? 1 : 0;
   w.write(dod, 1);
-  prev = Math.round(v[start]! * p);
+  prev = m0[0]!;
   writeInt(w, VALUE_CODE, prev);
   prevDelta = 0;
-  for (let i = start + 1; i < start + n; i++) {
-    const m = Math.round(v[i]! * p);
+  for (let i = 1; i < n; i++) {
+    const m = m0[i]!;
     const d = m - prev;
     writeInt(w, VALUE_CODE, dod ? d - prevDelta : d);
     prevDelta = d;

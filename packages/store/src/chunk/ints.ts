@@ -16,8 +16,11 @@ export const DOD_CODE: IntCode = { widths: [14, 17, 20] };
 /** Buckets for scaled-decimal value deltas, tuned for gauges with a few significant digits. */
 export const VALUE_CODE: IntCode = { widths: [6, 12, 20, 32] };
 
+/** HALF[n] = 2^(n-1): the bound of an n-bit two's complement integer (Math.pow per call is slow). */
+const HALF = Array.from({ length: 65 }, (_, n) => (n === 0 ? 0 : 2 ** (n - 1)));
+
 function fits(x: number, n: number): boolean {
-  const half = 2 ** (n - 1);
+  const half = HALF[n]!;
   return x >= -half && x < half;
 }
 
@@ -32,7 +35,7 @@ export function writeInt(w: BitWriter, code: IntCode, x: number): void {
     const n = widths[b]!;
     if (fits(x, n)) {
       // prefix: b+1 ones then a zero
-      w.write((2 ** (b + 2) - 2) >>> 0, b + 2);
+      w.write((1 << (b + 2)) - 2, b + 2);
       w.write(x, n);
       return;
     }
@@ -63,5 +66,5 @@ export function readInt(r: BitReader, code: IntCode): number {
   }
   const n = widths[b - 1]!;
   const u = r.read(n);
-  return u >= 2 ** (n - 1) ? u - 2 ** n : u;
+  return u >= HALF[n]! ? u - 2 * HALF[n]! : u;
 }

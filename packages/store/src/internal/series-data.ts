@@ -117,8 +117,12 @@ export class SeriesData {
     const h = this.head;
     if (h.n === 0) return;
     this.pushChunk(h, 0, h.n);
-    // a series that went stale usually ends: give its head memory back
-    this.head = cols(h.s[h.n - 1] ? 0 : Math.min(h.t.length, this.cfg.chunkSamples));
+    // a series that went stale usually ends: give its head memory back; otherwise reuse the buffers
+    if (h.s[h.n - 1]) this.head = cols(0);
+    else {
+      h.s.fill(0, 0, h.n);
+      h.n = 0;
+    }
   }
 
   private pushChunk(c: Cols, start: number, n: number): void {
