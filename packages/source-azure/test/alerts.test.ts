@@ -1,0 +1,231 @@
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type AlertEventBatch, createPipeline } from '@argus/core';
+import { memorySink } from '@argus/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { azureAlertsSource, createAzureAlertHandler } from '../src/index.js';
+import { ctxAt } from './helpers.js';
+
+const TOKEN = 'a-long-shared-secret-0123';
+const TARGET = '/subscriptions/1111/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm1';
+
+// The doc's compact metric alert (reference §8).
+const fired = {
+  schemaId: 'azureMonitorCommonAlertSchema',
+  data: {
+    essentials: {
+      alertId:
+        '/subscriptions/1111/providers/Microsoft.AlertsManagement/alerts/b9569717-bc32-442f-add5-83a997729330',
+      alertRule: 'HighCPU',
+      severity: 'Sev3',
+      signalType: 'Metric',
+      monitorCondition: 'Fired',
+      monitoringService: 'Platform',
+      alertTargetIDs: [TARGET],
+      configurationItems: ['vm1'],
+      originAlertId: '1111_rg_microsoft.insights_metricAlerts_HighCPU_-117781227',
+      firedDateTime: '2025-01-01T00:05:00.1234567Z',
+      description: '',
+      essentialsVersion: '1.0',
+      alertContextVersion: '1.0',
+    },
+    alertContext: {
+      properties: null,
+      conditionType: 'SingleResourceMultipleMetricCriteria',
+      condition: {
+        windowSize: 'PT5M',
+        allOf: [
+          {
+            metricName: 'Percentage CPU',
+            metricNamespace: 'Microsoft.Compute/virtualMachines',
+            operator: 'GreaterThan',
+            threshold: '80',
+            timeAggregation: 'Average',
+            dimensions: [{ name: 'ResourceId', value: '3efad9dc' }],
+            metricValue: 91.3,
+          },
+        ],
+        windowStartTime: '2025-01-01T00:00:03.064Z',
+        windowEndTime: '2025-01-01T00:05:03.064Z',
+      },
+    },
+    customProperties: { team: 'ops' },
+  },
+};
+const resolved = {
+  ...fired,
+  data: {
+    ...fired.data,
+    essentials: {
+      ...fired.data.essentials,
+      monitorCondition: 'Resolved',
+      resolvedDateTime: '2025-01-01T00:20:00.0000000Z',
+    },
+  },
+};
+
+function post(
+  url: string,
+  body: string,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+  method = 'POST',
+) {
+  return new Promise<{ status: number; body: { error?: string; accepted?: number } }>((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of closers.splice(0)) await c();
+});
+
+async function mounted(emit: (b: AlertEventBatch) => Promise<boolean>) {
+  const handler = createAzureAlertHandler({ token: TOKEN, emit, maxBodyBytes: 4096, now: () => 42 });
+  const server = createServer((req, res) => handler(req, res));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  closers.push(() => new Promise((r) => server.close(() => r())));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+}
+
+describe('createAzureAlertHandler', () => {
+  it('turns Fired and Resolved into alert events with severity, target resource and rule', async () => {
+    const got: AlertEventBatch[] = [];
+    const url = await mounted(async (b) => void got.push(b) === undefined);
+    expect(await post(`${url}?token=${TOKEN}`, JSON.stringify(fired))).toEqual({
+      status: 202,
+      body: { accepted: 1 },
+    });
+    expect(await post(`${url}?token=${TOKEN}`, JSON.stringify(resolved))).toMatchObject({ status: 202 });
+    const [f, r] = got.map((b) => b.events[0]!);
+    expect(f).toEqual({
+      labels: {
+        alertname: 'HighCPU',
+        severity: 'informational',
+        azure_severity: 'Sev3',
+        signal_type: 'Metric',
+        monitoring_service: 'Platform',
+        resource_id: TARGET,
+        resource_group: 'rg',
+        resource_type: 'microsoft.compute/virtualmachines',
+        resource_name: 'vm1',
+        subscription_id: '1111',
+      },
+      annotations: {
+        alert_id: fired.data.essentials.alertId,
+        fired_at: '2025-01-01T00:05:00.1234567Z',
+        summary: 'Average Percentage CPU GreaterThan 80 (value 91.3)',
+        origin_alert_id: fired.data.essentials.originAlertId,
+        configuration_items: 'vm1',
+        team: 'ops',
+      },
+      status: 'firing',
+      startsAt: Date.parse('2025-01-01T00:05:00.123Z'),
+      origin: 'azure-monitor',
+    });
+    expect(r!.status).toBe('resolved');
+    expect(r!.endsAt).toBe(Date.parse('2025-01-01T00:20:00Z'));
+    expect(r!.labels).toEqual(f!.labels);
+  });
+
+  it.each([
+    ['no token', '', JSON.stringify(fired), undefined, 401, /missing \?token=/],
+    ['a wrong token', '?token=wrong-wrong-wrong-wrong', JSON.stringify(fired), undefined, 403, /wrong token/],
+    ['GET', `?token=${TOKEN}`, '', 'GET', 405, /only POST/],
+    ['text/plain', `?token=${TOKEN}`, JSON.stringify(fired), 'text', 415, /content-type/],
+    ['not JSON', `?token=${TOKEN}`, '{"schemaId":', undefined, 400, /not JSON/],
+    [
+      'another schema',
+      `?token=${TOKEN}`,
+      JSON.stringify({ schemaId: 'AzureMonitorMetricAlert', data: {} }),
+      undefined,
+      400,
+      /Use common alert schema.*schemaId: /,
+    ],
+    [
+      'a bad severity',
+      `?token=${TOKEN}`,
+      JSON.stringify({
+        ...fired,
+        data: { ...fired.data, essentials: { ...fired.data.essentials, severity: 'High' } },
+      }),
+      undefined,
+      400,
+      /data\.essentials\.severity/,
+    ],
+    [
+      'a body over maxBodyBytes',
+      `?token=${TOKEN}`,
+      JSON.stringify({ pad: 'x'.repeat(5000) }),
+      undefined,
+      413,
+      /over 4096 bytes/,
+    ],
+  ])('answers %s with a clear 4xx and emits nothing', async (_what, query, body, kind, status, message) => {
+    const got: AlertEventBatch[] = [];
+    const url = await mounted(async (b) => void got.push(b) === undefined);
+    const headers =
+      kind === 'text' ? { 'content-type': 'text/plain' } : { 'content-type': 'application/json' };
+    const res = await post(`${url}${query}`, body, headers, kind === 'GET' ? 'GET' : 'POST');
+    expect(res.status).toBe(status);
+    expect(res.body.error).toMatch(message);
+    expect(got).toHaveLength(0);
+  });
+
+  it('answers 503 when the pipeline no longer accepts data', async () => {
+    const url = await mounted(async () => false);
+    expect((await post(`${url}?token=${TOKEN}`, JSON.stringify(fired))).status).toBe(503);
+  });
+
+  it('refuses a short token', () => {
+    expect(() => createAzureAlertHandler({ token: 'short', emit: async () => true })).toThrow(
+      /16 characters/,
+    );
+  });
+});
+
+describe('azureAlertsSource', () => {
+  it('listens on 127.0.0.1 and feeds alert events through a pipeline', async () => {
+    const source = azureAlertsSource({ token: TOKEN, listen: { port: 0 } });
+    const sink = memorySink({ accepts: ['alerts'] });
+    const pipeline = createPipeline({ sources: [source], sinks: [sink] });
+    await pipeline.start();
+    closers.push(() => pipeline.stop({ timeoutMs: 5_000 }).then(() => undefined));
+    const url = source.url()!;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/azure\/alerts$/);
+    expect((await post(`${url}?token=${TOKEN}`, JSON.stringify(fired))).status).toBe(202);
+    expect((await post(url.replace('/azure/alerts', '/other'), '{}')).status).toBe(404);
+    const until = Date.now() + 5_000;
+    while (sink.alerts().length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(sink.alerts()[0]).toMatchObject({
+      labels: { alertname: 'HighCPU', resource_name: 'vm1' },
+      origin: 'azure-monitor',
+    });
+  });
+
+  it('closes its listener on stop', async () => {
+    const source = azureAlertsSource({ token: TOKEN, listen: { port: 0 } });
+    const { ctx } = ctxAt(0);
+    await source.start!(ctx);
+    const url = source.url()!;
+    await source.stop!(ctx);
+    expect(source.url()).toBeUndefined();
+    await expect(post(url, '{}')).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it.each([
+    [{ token: 'short' }, /token: at least 16/],
+    [{ token: TOKEN, listen: { port: 70000 } }, /listen\.port/],
+    [{ token: TOKEN, path: 'hook' }, /path/],
+  ])('rejects %j naming the field', (bad, field) => {
+    expect(() => azureAlertsSource(bad as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_PLUGIN_OPTIONS', message: expect.stringMatching(field) }),
+    );
+  });
+});
