@@ -52,11 +52,18 @@ const DETECTORS = {
   argusTrend: () => memberModel('trend'),
 };
 
+// A slice of the grid searched on the even half (the full log is in docs/detectors.md); defaults are the winner.
 const GRID = [
   {},
-  { peakDecay: 0.995 },
-  { members: ['seasonal', 'robustZ'] },
-  { members: ['seasonal', 'robustZ', 'changePoint', 'flatline'] },
+  { warmupSamples: 150, calibrationSamples: 0 },
+  { warmupSamples: 100, calibrationSamples: 50 },
+  { suppressSamples: 100 },
+  { suppressAt: 0.8 },
+  { averageSamples: 20 },
+  { historySamples: 3000 },
+  { rangeTolerance: 0.05 },
+  { rangeTolerance: null },
+  { members: ['seasonal', 'robustZ', 'flatline'] },
 ];
 
 function tuneEnsemble() {
@@ -102,6 +109,11 @@ for (const name of ['robustZ', 'mad', 'seasonal', 'changePoint', 'flatline', 'tr
 const ens = runCorpus(corpus, () => createEnsembleModel(chosen));
 writeResults(RESULTS, 'argusEnsemble', corpus, ens.scores);
 row('argusEnsemble', ens, `  ${JSON.stringify(chosen)}`);
+console.log(
+  `ensemble thresholds (all 58): ${PROFILES.map((p) => `${p} ${nabScores(corpus, ens.scores)[p].threshold.toFixed(4)}`).join(', ')}`,
+);
+const testHalf = nabScores(corpus, ens.scores, (i) => i % 2 === 1);
+console.log(`ensemble test half: ${PROFILES.map((p) => `${p} ${testHalf[p].score.toFixed(2)}`).join(', ')}`);
 console.log(
   '\npublished (final_results.json): numenta 70.10/63.12/74.32, windowedGaussian 39.65/20.87/47.41, null 0/0/0;',
 );

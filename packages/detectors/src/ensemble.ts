@@ -28,10 +28,16 @@ export interface EnsembleOptions {
   readonly members: readonly MemberName[];
   /** Per-member option overrides (each member's own defaults otherwise). */
   readonly memberOptions: Readonly<Partial<Record<MemberName, Record<string, unknown>>>>;
-  readonly calibrationAlpha: number;
   readonly warmupSamples: number;
-  readonly peakDecay: number;
-  readonly repeatDamping: number;
+  readonly calibrationSamples: number;
+  readonly zHalf: number;
+  readonly averageSamples: number;
+  readonly historySamples: number;
+  readonly meanFloor: number;
+  readonly varianceFloor: number;
+  readonly rangeTolerance: number | null;
+  readonly suppressSamples: number;
+  readonly suppressAt: number;
 }
 
 const MEMBER_NAMES = ['robustZ', 'mad', 'seasonal', 'changePoint', 'flatline', 'trend'] as const;
@@ -42,37 +48,68 @@ const TUNED: Readonly<Partial<Record<MemberName, Record<string, unknown>>>> = {
   changePoint: { alpha: 0.003 },
 };
 
-/** Options schema of {@link ensembleDetector}. */
+const share = (d: number, what: string) => z.number().min(0).max(1).default(d).describe(what);
+
+/** Options schema of {@link ensembleDetector}. Defaults chosen on the even-numbered NAB files (docs/detectors.md). */
 export const ensembleOptions: Schema<EnsembleOptions> = z.object({
   members: z
     .array(z.enum(MEMBER_NAMES))
     .min(1)
-    .default(['seasonal', 'robustZ', 'changePoint'])
+    .default(['seasonal', 'robustZ'])
     .describe('Models to combine'),
   memberOptions: z
     .partialRecord(z.enum(MEMBER_NAMES), z.record(z.string(), z.unknown()))
     .default({})
-    .describe('Option overrides per member, e.g. { seasonal: { periodMs: 86400000 } }'),
-  calibrationAlpha: z
+    .describe(
+      "Option overrides per member, e.g. { seasonal: { periodMs: 86400000 } }; warmupSamples defaults to the ensemble's",
+    ),
+  warmupSamples: z
     .number()
-    .gt(0)
-    .lt(1)
-    .default(0.001)
-    .describe("Weight of each sample in a member's long-run surprise distribution"),
-  warmupSamples: z.number().int().min(1).default(150).describe('Samples per series before scoring'),
-  peakDecay: z.number().min(0).max(1).default(0.999).describe('Per-sample decay of the recent peak score'),
-  repeatDamping: z
+    .int()
+    .min(1)
+    .default(130)
+    .describe("Samples per series the members learn before scoring (each member's warmupSamples)"),
+  calibrationSamples: z
+    .number()
+    .int()
+    .min(0)
+    .default(20)
+    .describe("Further samples the ensemble only learns the members' usual scores from before it scores"),
+  zHalf: z
+    .number()
+    .positive()
+    .default(4)
+    .describe("Surprise (standard deviations) at which a member's raw score is 0.5"),
+  averageSamples: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(10)
+    .describe('Samples in the short moving average of the raw score'),
+  historySamples: z
+    .number()
+    .min(1)
+    .default(1000)
+    .describe(
+      'Effective length, in samples, of the long-run distribution the moving average is compared with',
+    ),
+  meanFloor: share(0.03, 'Lower bound on the long-run mean raw score'),
+  varianceFloor: share(0.0003, 'Lower bound on the long-run variance of the raw score'),
+  rangeTolerance: z
     .number()
     .min(0)
-    .max(1)
-    .default(0)
-    .describe('Factor on scores below the recent peak (0: one alert per episode)'),
-  minScore: z
+    .nullable()
+    .default(0.02)
+    .describe('A value beyond the range seen so far by more than this share of it scores 1; null disables'),
+  suppressSamples: z
     .number()
+    .int()
     .min(0)
-    .max(1)
-    .default(0.5)
-    .describe('Report a finding when the score reaches this (0..1)'),
+    .default(30)
+    .describe('Samples that score 0 after a score at or above suppressAt (one alert per episode)'),
+  suppressAt: share(0.6, 'Score that opens the quiet period (0..1)'),
+  minScore: share(0.5, 'Report a finding when the score reaches this (0..1)'),
 });
 
 /** Builds one member model from its options (validated by that member's own schema). */
@@ -97,12 +134,18 @@ export function memberModel(name: MemberName, overrides: Record<string, unknown>
 /** The ensemble as a bare {@link Model} (e.g. to score every sample); options as for {@link ensembleDetector}. */
 export function createEnsembleModel(input: z.input<typeof ensembleOptions> = {}): Model {
   const o = ensembleOptions.parse(input);
+  const memberWarmup = o.warmupSamples;
   const members: EnsembleMember[] = o.members.map((name) => ({
     name,
-    model: memberModel(name, o.memberOptions[name]),
+    model: memberModel(name, { warmupSamples: memberWarmup, ...o.memberOptions[name] }),
     direct: name === 'flatline',
   }));
-  return ensembleModel({ ...o, members });
+  return ensembleModel({
+    ...o,
+    members,
+    memberWarmupSamples: memberWarmup,
+    warmupSamples: o.warmupSamples + o.calibrationSamples,
+  });
 }
 
 /** Combines several detectors into one calibrated [0,1] score; each finding names the member that fired. */

@@ -1,7 +1,8 @@
 import type { FindingKind } from '@argus/core';
 import { expectNumbers, fmt, type Model } from '../model.js';
 import { growF64 } from '../util/arrays.js';
-import { type PointOut, pointOut } from '../util/score.js';
+import { type PointOut, pointOut, scoreFromZ } from '../util/score.js';
+import { erfc } from '../util/special.js';
 
 /** A member of the ensemble: a model and its name (used in the reason). */
 export interface EnsembleMember {
@@ -14,35 +15,74 @@ export interface EnsembleMember {
 /** Options of {@link ensembleModel}. */
 export interface EnsembleModelOptions {
   readonly members: readonly EnsembleMember[];
-  /** Weight of each sample in a member's long-run surprise distribution (mean/variance of log(1+z)). */
-  readonly calibrationAlpha: number;
+  /** Samples before the ensemble scores; the long-run distribution learns only once the members are warm. */
   readonly warmupSamples: number;
-  /** Decay per sample of the recent peak; a score below the decayed peak is damped (one alert per episode). */
-  readonly peakDecay: number;
-  /** Factor applied to scores that do not exceed the recent peak (0 silences repeats, 1 disables damping). */
-  readonly repeatDamping: number;
+  /** The members' own warm-up (their scores are 0 until then, which must not enter the long-run distribution). */
+  readonly memberWarmupSamples: number;
+  /** Surprise (σ) at which a member's raw score is 0.5 (`z²/(z²+zHalf²)`). */
+  readonly zHalf: number;
+  /** Samples in the short moving average of the raw score. */
+  readonly averageSamples: number;
+  /** Effective length, in samples, of the long-run distribution the moving average is compared against. */
+  readonly historySamples: number;
+  /** Lower bounds on that distribution's mean and variance, so a near-perfectly predicted series does not fire on noise. */
+  readonly meanFloor: number;
+  readonly varianceFloor: number;
+  /** A value beyond everything seen by more than this share of the seen range scores 1; `null` disables it. */
+  readonly rangeTolerance: number | null;
+  /** After a score at or above `suppressAt`, this many following samples score 0 (one alert per episode). */
+  readonly suppressSamples: number;
+  readonly suppressAt: number;
 }
 
-const LOG_FLOOR = Math.log(1e-12);
+const LOG_EPS = Math.log(1e-10);
+// Per series: count, ring sum, mean, variance, quiet, min, max; then the raw-score ring.
+const HEAD = 7;
 
 /**
- * Combines member surprises into one calibrated score: each member's log-surprise is standardised against that
- * series' own long-run distribution (an "anomaly likelihood"), the largest wins, its Gaussian tail probability p
- * maps to `log(p)/log(1e-12)` in [0,1], and repeats within an episode are damped.
- * Cost: the members' cost + O(members); memory: 3 doubles per member + 2 per series, plus the members'.
+ * Combines members into one calibrated score, in the manner of Numenta's "anomaly likelihood": each member's surprise
+ * maps to a raw score in [0,1], the largest wins, its short moving average is compared with the long-run distribution
+ * of that average on this series, and the Gaussian tail probability p becomes `log(p)/log(1e-10)`. A value outside
+ * the range seen so far scores 1; after a high score the next `suppressSamples` score 0.
+ * Cost: the members' + O(members); memory: 7 + averageSamples doubles per series, plus the members'.
  */
 export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastMember: () => string } {
   const m = o.members.length;
-  const F = 2 + 3 * m; // count, peak, then per member: mean, var, (reserved)
+  const F = HEAD + o.averageSamples;
   let s = new Float64Array(0) as Float64Array;
   const memberOut = pointOut();
+  const band = { expected: Number.NaN, lower: Number.NaN, upper: Number.NaN };
   let winner = '';
   let winnerKind: FindingKind = 'spike';
   let winnerZ = 0;
-  const band = { expected: Number.NaN, lower: Number.NaN, upper: Number.NaN };
   const ensure = (id: number): number => {
     s = growF64(s, (id + 1) * F);
     return id * F;
+  };
+  const pick = (name: string, mo: PointOut): void => {
+    winner = name;
+    winnerKind = mo.kind;
+    winnerZ = mo.z;
+    band.expected = mo.expected;
+    band.lower = mo.lower;
+    band.upper = mo.upper;
+  };
+  let direct = 0;
+  /** Feeds every member; returns the largest raw score (and leaves the largest direct score in `direct`). */
+  const members = (id: number, t: number, v: number): number => {
+    let raw = -1;
+    direct = 0;
+    for (let k = 0; k < m; k++) {
+      const member = o.members[k] as EnsembleMember;
+      member.model.update(id, t, v, memberOut);
+      const r = member.direct ? memberOut.score : scoreFromZ(memberOut.z, o.zHalf);
+      if (member.direct && r > direct) direct = r;
+      if (r > raw) {
+        raw = r;
+        pick(member.name, memberOut);
+      }
+    }
+    return Math.max(raw, 0);
   };
   return {
     update(id: number, t: number, v: number, out: PointOut): number {
@@ -52,34 +92,20 @@ export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastM
       if (!Number.isFinite(v)) return 0;
       const n = (s[b] as number) + 1;
       s[b] = n;
-      const a = Math.max(o.calibrationAlpha, 1 / n);
-      let best = 0;
-      let direct = 0;
-      for (let k = 0; k < m; k++) {
-        const member = o.members[k] as EnsembleMember;
-        member.model.update(id, t, v, memberOut);
-        if (member.direct) {
-          if (memberOut.score > direct) direct = memberOut.score;
-          if (memberOut.score > 0 && memberOut.score >= best) pick(member.name, memberOut, band);
-          continue;
-        }
-        const u = Math.log1p(memberOut.z);
-        const c = b + 2 + 3 * k;
-        const mu = s[c] as number;
-        const varr = s[c + 1] as number;
-        const z = (u - mu) / (Math.sqrt(varr) + 1e-3);
-        if (z > best) {
-          best = z;
-          pick(member.name, memberOut, band);
-        }
-        s[c] = mu + a * (u - mu);
-        s[c + 1] = (1 - a) * (varr + a * (u - mu) ** 2);
+      const raw = members(id, t, v);
+      const ma = average(s, b, n, raw, o.averageSamples);
+      const score = n > o.warmupSamples ? Math.max(likelihood(s, b, ma, o), direct) : 0;
+      if (n > o.memberWarmupSamples) learn(s, b, n - o.memberWarmupSamples, ma, o.historySamples);
+      const outside =
+        n > o.warmupSamples && o.rangeTolerance !== null && beyondRange(s, b, v, o.rangeTolerance);
+      if (outside) {
+        winner = 'range';
+        winnerKind = v > (s[b + 6] as number) ? 'spike' : 'dip';
+        winnerZ = 0;
+        rangeBand(s, b, o.rangeTolerance as number, band);
       }
-      if (n <= o.warmupSamples) return 0;
-      const calibrated = Math.max(likelihoodScore(best), direct);
-      const peak = s[b + 1] as number;
-      out.score = calibrated > peak ? calibrated : calibrated * o.repeatDamping;
-      s[b + 1] = Math.max(peak * o.peakDecay, calibrated);
+      widenRange(s, b, v, n);
+      out.score = suppress(s, b, outside ? 1 : score, o);
       out.z = winnerZ;
       out.kind = winnerKind;
       out.expected = band.expected;
@@ -88,8 +114,9 @@ export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastM
       return out.score;
     },
     explain(out: PointOut, v: number): string {
+      if (winner === 'range') return `value ${fmt(v)} is outside everything this series has shown so far`;
       const range = Number.isFinite(out.expected) ? `; expected ${fmt(out.lower)}..${fmt(out.upper)}` : '';
-      return `${winner} fired (surprise ${fmt(out.z)} for its own history): value ${fmt(v)}${range}`;
+      return `${winner} fired (surprise ${fmt(out.z)}, unusual for this series): value ${fmt(v)}${range}`;
     },
     save(id: number): unknown {
       if ((id + 1) * F > s.length || s[id * F] === 0) return undefined;
@@ -106,51 +133,77 @@ export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastM
       const b = ensure(id);
       for (let i = 0; i < F; i++) s[b + i] = own[i] ?? 0;
       o.members.forEach((x, k) => {
-        if (st.members && (st.members as unknown[])[k] !== undefined)
-          x.model.load(id, (st.members as unknown[])[k]);
+        const saved = (st.members as unknown[])[k];
+        if (saved !== undefined && saved !== null) x.model.load(id, saved);
       });
     },
     lastMember: () => winner,
   };
+}
 
-  function pick(name: string, mo: PointOut, into: typeof band): void {
-    winner = name;
-    winnerKind = mo.kind;
-    winnerZ = mo.z;
-    into.expected = mo.expected;
-    into.lower = mo.lower;
-    into.upper = mo.upper;
+/** Pushes `raw` into the series' ring and returns the mean of the last `w` raw scores. */
+function average(s: Float64Array, b: number, n: number, raw: number, w: number): number {
+  const at = b + HEAD + ((n - 1) % w);
+  const sum = (s[b + 1] as number) + raw - (s[at] as number);
+  s[at] = raw;
+  s[b + 1] = sum;
+  return sum / Math.min(n, w);
+}
+
+/** Log-scaled Gaussian tail of the moving average against the series' floored long-run mean and variance. */
+function likelihood(s: Float64Array, b: number, ma: number, o: EnsembleModelOptions): number {
+  const mean = Math.max(s[b + 2] as number, o.meanFloor);
+  const sd = Math.sqrt(Math.max(s[b + 3] as number, o.varianceFloor));
+  return likelihoodScore((ma - mean) / sd);
+}
+
+function learn(s: Float64Array, b: number, n: number, ma: number, history: number): void {
+  const a = Math.max(1 / history, 1 / n);
+  const mean = (s[b + 2] as number) + a * (ma - (s[b + 2] as number));
+  s[b + 2] = mean;
+  s[b + 3] = (1 - a) * ((s[b + 3] as number) + a * (ma - mean) ** 2);
+}
+
+function beyondRange(s: Float64Array, b: number, v: number, tolerance: number): boolean {
+  const lo = s[b + 5] as number;
+  const hi = s[b + 6] as number;
+  if (!(hi > lo)) return false;
+  const slack = (hi - lo) * tolerance;
+  return v > hi + slack || v < lo - slack;
+}
+
+function rangeBand(
+  s: Float64Array,
+  b: number,
+  tolerance: number,
+  into: { expected: number; lower: number; upper: number },
+): void {
+  const lo = s[b + 5] as number;
+  const hi = s[b + 6] as number;
+  into.expected = (lo + hi) / 2;
+  into.lower = lo - (hi - lo) * tolerance;
+  into.upper = hi + (hi - lo) * tolerance;
+}
+
+function widenRange(s: Float64Array, b: number, v: number, n: number): void {
+  if (n === 1 || v < (s[b + 5] as number)) s[b + 5] = v;
+  if (n === 1 || v > (s[b + 6] as number)) s[b + 6] = v;
+}
+
+/** One alert per episode: a high score opens a quiet period during which scores are 0. */
+function suppress(s: Float64Array, b: number, score: number, o: EnsembleModelOptions): number {
+  const quiet = s[b + 4] as number;
+  if (quiet > 0) {
+    s[b + 4] = quiet - 1;
+    return 0;
   }
+  if (score >= o.suppressAt) s[b + 4] = o.suppressSamples;
+  return score;
 }
 
-/** Upper Gaussian tail of a standardised surprise, on a log scale: 0 at p = 1, 1 at p ≤ 1e-12. */
+/** Upper Gaussian tail p of a standardised surprise on a log scale, `log(p + 1e-10)/log(1e-10)`: 0 at p = 1, 1 at p ≈ 0. */
 export function likelihoodScore(z: number): number {
-  if (!(z > 0)) return 0;
+  if (Number.isNaN(z)) return 0;
   const p = 0.5 * erfc(z / Math.SQRT2);
-  if (p <= 0) return 1;
-  return Math.min(1, Math.log(p) / LOG_FLOOR);
-}
-
-/** Complementary error function (Numerical Recipes erfcc, |error| < 1.2e-7). */
-export function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 +
-                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? r : 2 - r;
+  return Math.max(0, Math.min(1, Math.log(p + 1e-10) / LOG_EPS));
 }

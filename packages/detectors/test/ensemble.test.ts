@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { createEnsembleModel, ensembleDetector, likelihoodScore, pointOut } from '../src/index.js';
+import { feed, seasonal } from './helpers.js';
+
+const N = 2016;
+
+describe('ensemble calibration and suppression', () => {
+  it('likelihoodScore is 0 for unsurprising values, rises with the surprise and stays in [0,1]', () => {
+    expect(likelihoodScore(-5)).toBeLessThan(1e-6);
+    expect(likelihoodScore(0)).toBeLessThan(0.05);
+    expect(likelihoodScore(3)).toBeGreaterThan(likelihoodScore(2));
+    expect(likelihoodScore(50)).toBeLessThanOrEqual(1);
+    expect(likelihoodScore(Number.NaN)).toBe(0);
+  });
+
+  const shifted = (): { t: Float64Array; v: Float64Array } => {
+    const { t, v } = seasonal(N, 21);
+    for (let i = 1500; i < 1540; i++) v[i] = (v[i] as number) + 40; // 20σ sustained; the range rule is off below
+    return { t, v };
+  };
+  const run = (o: Parameters<typeof createEnsembleModel>[0]): number[] => {
+    const { t, v } = shifted();
+    const m = createEnsembleModel(o);
+    const out = pointOut();
+    return Array.from(t, (ts, i) => m.update(0, ts, v[i] as number, out));
+  };
+
+  it('scores a sustained shift high within 10 samples, then stays at 0 for suppressSamples samples', () => {
+    const scores = run({ suppressSamples: 30, suppressAt: 0.5, rangeTolerance: null });
+    const first = scores.findIndex((x) => x >= 0.5);
+    expect(first).toBeGreaterThanOrEqual(1500);
+    expect(first).toBeLessThan(1510);
+    expect(Math.max(...scores.slice(first + 1, first + 31))).toBe(0);
+  });
+
+  it('with suppressSamples 0 the same episode keeps scoring high', () => {
+    const scores = run({ suppressSamples: 0, suppressAt: 0.5, rangeTolerance: null });
+    expect(scores.slice(1500, 1540).filter((x) => x >= 0.5).length).toBeGreaterThan(1);
+  });
+
+  it('a value beyond the range seen so far scores 1 and names the range rule', () => {
+    const { t, v } = seasonal(N, 4);
+    v[1200] = 200; // the series lives in about 74..126
+    const hit = feed(ensembleDetector({}), t, v).find((f) => f.timestamp === t[1200]);
+    expect(hit?.score).toBe(1);
+    expect(hit?.explanation).toMatch(/outside everything/);
+    expect(hit?.expected?.upper).toBeLessThan(200);
+  });
+
+  it('rejects bad options naming the field', () => {
+    expect(() => ensembleDetector({ suppressAt: 2 })).toThrow(/suppressAt/);
+    expect(() => ensembleDetector({ averageSamples: 0 })).toThrow(/averageSamples/);
+    expect(() => ensembleDetector({ rangeTolerance: -1 })).toThrow(/rangeTolerance/);
+  });
+
+  it('snapshot/restore keeps the suppression and moving-average state', () => {
+    const { t, v } = seasonal(600, 9);
+    const a = createEnsembleModel({});
+    const out = pointOut();
+    for (let i = 0; i < 500; i++) a.update(0, t[i] as number, v[i] as number, out);
+    const b = createEnsembleModel({});
+    b.load(0, JSON.parse(JSON.stringify(a.save(0))));
+    for (let i = 500; i < 600; i++) {
+      expect(b.update(0, t[i] as number, v[i] as number, out)).toBe(
+        a.update(0, t[i] as number, v[i] as number, pointOut()),
+      );
+    }
+  });
+});
