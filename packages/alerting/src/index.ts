@@ -1,6 +1,27 @@
 export type { BacktestOptions, BacktestTransition } from './backtest.js';
 export { backtest } from './backtest.js';
 export { parseDuration } from './duration.js';
+export type { IntegrationFactory, LoadAlertmanagerConfigOptions } from './manager/am-yaml.js';
+export { loadAlertmanagerConfig } from './manager/am-yaml.js';
+export type { AlertManagerConfig, InhibitRuleConfig, ReceiverConfig, RouteConfig } from './manager/config.js';
+export type { DeadLetter, DeliveryOptions } from './manager/delivery.js';
+export type { HistoryEntry, HistoryEvent, HistoryQuery } from './manager/history.js';
+export type { PostJsonOptions, PostResult } from './manager/http.js';
+export { postJson, redactUrl, retryAfterMs } from './manager/http.js';
+export type { AlertManager, AlertManagerEvents, AlertManagerOptions, AlertView } from './manager/manager.js';
+export { createAlertManager } from './manager/manager.js';
+export type {
+  Notification,
+  NotificationReason,
+  NotifiedAlert,
+  Notifier,
+  NotifyContext,
+  NotifyResult,
+} from './manager/model.js';
+export type { Silence, SilenceInput } from './manager/silences.js';
+export type { TimeRangeSpec } from './manager/time-intervals.js';
+export type { WebhookNotifierOptions, WebhookPayload } from './manager/webhook.js';
+export { webhookNotifier, webhookPayload } from './manager/webhook.js';
 export type { AbsentRuleOptions, SourceDownRuleOptions } from './rules/absent.js';
 export { absentRule, sourceDownRule } from './rules/absent.js';
 export type { AnomalyRuleOptions } from './rules/anomaly.js';

@@ -1,0 +1,150 @@
+import { ArgusError } from '@argus/core';
+import { parse as parseYaml } from 'yaml';
+import { parseDuration } from '../duration.js';
+import type { AlertManagerConfig, InhibitRuleConfig, ReceiverConfig, RouteConfig } from './config.js';
+import type { Notifier } from './model.js';
+import type { TimeRangeSpec } from './time-intervals.js';
+import { webhookNotifier } from './webhook.js';
+
+/** Builds a notifier from one entry of a receiver's `<type>_configs` list (snake_case, as in alertmanager.yml). */
+export type IntegrationFactory = (
+  config: Record<string, unknown>,
+  global: Record<string, unknown>,
+) => Notifier;
+
+/** Options of {@link loadAlertmanagerConfig}. */
+export interface LoadAlertmanagerConfigOptions {
+  /**
+   * Factories per integration key (`slack_configs`, `pagerduty_configs`, …); `webhook_configs` is built in.
+   * @argus/notifiers exports `notifierIntegrations` with Slack, PagerDuty and Teams.
+   */
+  integrations?: Record<string, IntegrationFactory>;
+  /** Named in errors. @default 'alertmanager.yml' */
+  source?: string;
+}
+
+type Obj = Record<string, unknown>;
+
+const builtIn: Record<string, IntegrationFactory> = {
+  webhook_configs: (c) =>
+    webhookNotifier({
+      url: String(c['url'] ?? ''),
+      sendResolved: (c['send_resolved'] as boolean | undefined) ?? true,
+      maxAlerts: (c['max_alerts'] as number | undefined) ?? 0,
+    }),
+};
+
+/**
+ * Reads an existing alertmanager.yml unchanged into an {@link AlertManagerConfig}: route tree (matchers, the old
+ * match/match_re, group_by incl. `...`, timers, continue, mute/active time intervals), receivers, inhibit rules
+ * (new and old forms) and time intervals (`time_intervals` and the older `mute_time_intervals`).
+ */
+export function loadAlertmanagerConfig(
+  text: string,
+  options: LoadAlertmanagerConfigOptions = {},
+): AlertManagerConfig {
+  const where = options.source ?? 'alertmanager.yml';
+  const fail = (msg: string): never => {
+    throw new ArgusError('ERR_PIPELINE_CONFIG', `${where}: ${msg}`);
+  };
+  let doc: Obj;
+  try {
+    doc = (parseYaml(text) ?? {}) as Obj;
+  } catch (err) {
+    return fail(`not valid YAML: ${(err as Error).message}`);
+  }
+  if (!doc['route']) fail('needs a route');
+  const integrations = { ...builtIn, ...options.integrations };
+  const global = (doc['global'] ?? {}) as Obj;
+  const receivers: ReceiverConfig[] = ((doc['receivers'] ?? []) as Obj[]).map((r, i) => {
+    const notifiers: Notifier[] = [];
+    for (const [k, v] of Object.entries(r)) {
+      if (k === 'name') continue;
+      const make = integrations[k];
+      if (!make)
+        fail(
+          `receivers[${i}] (${String(r['name'])}): ${k} needs an integration; pass integrations (e.g. notifierIntegrations from @argus/notifiers)`,
+        );
+      for (const c of (v ?? []) as Obj[]) {
+        try {
+          notifiers.push(make!(c, global));
+        } catch (err) {
+          fail(`receivers[${i}] (${String(r['name'])}) ${k}: ${(err as Error).message}`);
+        }
+      }
+    }
+    return { name: String(r['name']), notifiers };
+  });
+  const dur = (v: unknown, path: string): number | undefined => {
+    if (v === undefined) return undefined;
+    try {
+      return parseDuration(String(v), path);
+    } catch (err) {
+      return fail((err as Error).message);
+    }
+  };
+  const route = (r: Obj, path: string): RouteConfig => {
+    const out: RouteConfig = {};
+    const set = <K extends keyof RouteConfig>(k: K, v: RouteConfig[K] | undefined): void => {
+      if (v !== undefined) out[k] = v;
+    };
+    set('receiver', r['receiver'] as string | undefined);
+    set('matchers', r['matchers'] as string[] | undefined);
+    set('match', r['match'] as Record<string, string> | undefined);
+    set('matchRe', r['match_re'] as Record<string, string> | undefined);
+    set('groupBy', r['group_by'] as string[] | undefined);
+    set('groupWaitMs', dur(r['group_wait'], `${path}.group_wait`));
+    set('groupIntervalMs', dur(r['group_interval'], `${path}.group_interval`));
+    set('repeatIntervalMs', dur(r['repeat_interval'], `${path}.repeat_interval`));
+    set('continue', r['continue'] as boolean | undefined);
+    set('muteTimeIntervals', r['mute_time_intervals'] as string[] | undefined);
+    set('activeTimeIntervals', r['active_time_intervals'] as string[] | undefined);
+    if (Array.isArray(r['routes']))
+      out.routes = (r['routes'] as Obj[]).map((c, i) => route(c, `${path}.routes[${i}]`));
+    return out;
+  };
+  const pairs = (m: unknown, op: string): string[] =>
+    Object.entries((m ?? {}) as Record<string, string>).map(([k, v]) => `${k}${op}${JSON.stringify(v)}`);
+  const inhibitRules: InhibitRuleConfig[] = ((doc['inhibit_rules'] ?? []) as Obj[]).map((r) => ({
+    sourceMatchers: [
+      ...((r['source_matchers'] as string[]) ?? []),
+      ...pairs(r['source_match'], '='),
+      ...pairs(r['source_match_re'], '=~'),
+    ],
+    targetMatchers: [
+      ...((r['target_matchers'] as string[]) ?? []),
+      ...pairs(r['target_match'], '='),
+      ...pairs(r['target_match_re'], '=~'),
+    ],
+    equal: (r['equal'] as string[] | undefined) ?? [],
+  }));
+  const intervals = [
+    ...((doc['time_intervals'] ?? []) as Obj[]),
+    ...((doc['mute_time_intervals'] ?? []) as Obj[]),
+  ];
+  return {
+    route: route(doc['route'] as Obj, 'route'),
+    receivers,
+    inhibitRules,
+    timeIntervals: intervals.map((t) => ({
+      name: String(t['name']),
+      timeIntervals: ((t['time_intervals'] ?? []) as Obj[]).map(timeRange),
+    })),
+  };
+}
+
+function timeRange(t: Obj): TimeRangeSpec {
+  const out: TimeRangeSpec = {};
+  if (t['times']) {
+    out.times = (t['times'] as Obj[]).map((x) => ({
+      startTime: String(x['start_time']),
+      endTime: String(x['end_time']),
+    }));
+  }
+  if (t['weekdays']) out.weekdays = (t['weekdays'] as unknown[]).map(String);
+  if (t['days_of_month']) out.daysOfMonth = (t['days_of_month'] as unknown[]).map(String);
+  if (t['months']) out.months = (t['months'] as unknown[]).map(String);
+  if (t['years']) out.years = (t['years'] as unknown[]).map(String);
+  if (t['location']) out.location = String(t['location']);
+  return out;
+}

@@ -1,0 +1,229 @@
+import { createHash } from 'node:crypto';
+import type { Clock, Labels, TimerHandle } from '@argus/core';
+import { matchesLabels } from '@argus/processors';
+import type { CompiledConfig, Route } from './config.js';
+import type { Delivery, NfRecord } from './delivery.js';
+import type { NotifiedAlert } from './model.js';
+import { buildNotification, needsUpdate } from './notify-build.js';
+import { groupKey, groupLabels, matchRoutes } from './routing.js';
+
+/** One alert as the manager holds it. Times in ms since epoch. */
+export interface AlertRecord {
+  labels: Labels;
+  annotations: Record<string, string>;
+  fingerprint: string;
+  startsAt: number;
+  /** Set once resolved. */
+  endsAt?: number;
+  generatorURL?: string;
+  origin: string;
+  updatedAt: number;
+  /** Times of recent state changes, for flap detection. */
+  changes: number[];
+  flapping: boolean;
+  /** While flapping: the state notifications keep showing (damping). */
+  frozen?: { endsAt?: number };
+  ack?: { by: string; at: number; comment?: string };
+}
+
+/** An aggregation group. */
+export interface Group {
+  readonly key: string;
+  readonly route: Route;
+  readonly labels: Labels;
+  readonly fps: Set<string>;
+  hasFlushed: boolean;
+  timer?: TimerHandle | undefined;
+}
+
+/** What muting needs to know. */
+export interface MuteCheck {
+  silencedBy(labels: Labels, now: number): string[];
+}
+
+interface Deps {
+  clock: Clock;
+  config: () => CompiledConfig;
+  alerts: Map<string, AlertRecord>;
+  records: Map<string, NfRecord>;
+  delivery: () => Delivery;
+  mute: MuteCheck;
+  externalURL: string;
+  saveRecord(key: string): void;
+  dropAlert(fp: string): void;
+  notified(rec: NfRecord): void;
+}
+
+/** The record key of a group, receiver and integration. */
+export function recordKey(groupKey: string, receiver: string, index: number): string {
+  return createHash('sha256').update(`${groupKey}\u0000${receiver}\u0000${index}`).digest('hex').slice(0, 40);
+}
+
+/** Whether the alert shows as resolved in notifications (the frozen state while flapping). */
+export function shownResolved(a: AlertRecord, now: number): boolean {
+  const endsAt = a.frozen ? a.frozen.endsAt : a.endsAt;
+  return endsAt !== undefined && endsAt <= now;
+}
+
+/**
+ * Alertmanager's dispatcher: routes each alert to its aggregation groups, flushes a group after `group_wait`
+ * and then every `group_interval`, drops silenced, inhibited and time-muted alerts, decides per integration with
+ * the notification log whether to notify, and hands notifications to the outbox.
+ */
+export class Dispatcher {
+  readonly groups: Map<string, Group> = new Map();
+  private stopped = false;
+
+  constructor(private readonly d: Deps) {}
+
+  /** Puts an alert into every group its routes give; creates groups (and their timers) as needed. */
+  route(a: AlertRecord, fromRestore = false): void {
+    const now = this.d.clock.now();
+    for (const route of matchRoutes(this.d.config().root, a.labels)) {
+      const labels = groupLabels(route, a.labels);
+      const key = groupKey(route, labels);
+      let g = this.groups.get(key);
+      if (!g) {
+        g = { key, route, labels, fps: new Set(), hasFlushed: fromRestore && this.wasNotified(key) };
+        this.groups.set(key, g);
+        this.schedule(g, g.hasFlushed ? route.groupIntervalMs : route.groupWaitMs);
+      }
+      g.fps.add(a.fingerprint);
+      // an alert older than group_wait makes a group that has not flushed yet flush at once (dispatch.go)
+      if (!g.hasFlushed && a.startsAt + route.groupWaitMs < now) this.schedule(g, 0);
+    }
+  }
+
+  /** Removes groups left empty (Alertmanager's maintenance). */
+  maintain(): void {
+    for (const [k, g] of this.groups) {
+      if (g.fps.size > 0) continue;
+      if (g.timer) this.d.clock.clearTimeout(g.timer);
+      this.groups.delete(k);
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const g of this.groups.values()) if (g.timer) this.d.clock.clearTimeout(g.timer);
+  }
+
+  /** Whether `fp` is muted by an inhibition rule at `now`: fingerprints of the inhibiting alerts. */
+  inhibitedBy(labels: Labels, now: number): string[] {
+    const out: string[] = [];
+    for (const rule of this.d.config().inhibit) {
+      if (!matchesLabels(rule.target, labels)) continue;
+      const targetIsSource = matchesLabels(rule.source, labels);
+      for (const s of this.d.alerts.values()) {
+        if (s.endsAt !== undefined && s.endsAt <= now) continue;
+        if (!matchesLabels(rule.source, s.labels)) continue;
+        // an alert matching both sides cannot be inhibited by alerts that also match both sides
+        if (targetIsSource && matchesLabels(rule.target, s.labels)) continue;
+        if (rule.equal.every((l) => (s.labels[l] ?? '') === (labels[l] ?? ''))) out.push(s.fingerprint);
+      }
+    }
+    return out;
+  }
+
+  private wasNotified(key: string): boolean {
+    for (const r of this.d.records.values()) if (r.groupKey === key) return true;
+    return false;
+  }
+
+  private schedule(g: Group, ms: number): void {
+    if (this.stopped) return;
+    if (g.timer) this.d.clock.clearTimeout(g.timer);
+    g.timer = this.d.clock.setTimeout(() => this.flush(g), ms);
+  }
+
+  /** One flush of a group (the timer's work). */
+  flush(g: Group): void {
+    if (this.stopped) return;
+    g.hasFlushed = true;
+    const now = this.d.clock.now();
+    const records = [...g.fps]
+      .map((fp) => this.d.alerts.get(fp))
+      .filter((a): a is AlertRecord => a !== undefined);
+    if (!g.route.muted(now)) this.notify(g, records, now);
+    for (const a of records) {
+      if (!shownResolved(a, now)) continue;
+      g.fps.delete(a.fingerprint);
+      if (![...this.groups.values()].some((o) => o.fps.has(a.fingerprint))) this.d.dropAlert(a.fingerprint);
+    }
+    this.schedule(g, g.route.groupIntervalMs);
+  }
+
+  private notify(g: Group, records: AlertRecord[], now: number): void {
+    const shown: NotifiedAlert[] = [];
+    for (const a of records) {
+      if (this.d.mute.silencedBy(a.labels, now).length > 0 || this.inhibitedBy(a.labels, now).length > 0)
+        continue;
+      const resolved = shownResolved(a, now);
+      const endsAt = a.frozen ? a.frozen.endsAt : a.endsAt;
+      shown.push({
+        status: resolved ? 'resolved' : 'firing',
+        labels: a.labels,
+        annotations: a.annotations,
+        startsAt: a.startsAt,
+        ...(resolved && endsAt !== undefined ? { endsAt } : {}),
+        ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}),
+        fingerprint: a.fingerprint,
+        ...(a.flapping ? { flapping: true } : {}),
+        ...(a.ack ? { acked: a.ack } : {}),
+      });
+    }
+    const firing = new Set(shown.filter((a) => a.status === 'firing').map((a) => a.fingerprint));
+    const resolved = new Set(shown.filter((a) => a.status === 'resolved').map((a) => a.fingerprint));
+    const receiver = this.d.config().receivers.get(g.route.receiver);
+    (receiver?.notifiers ?? []).forEach((n, index) => {
+      const key = recordKey(g.key, g.route.receiver, index);
+      const rec = this.d.records.get(key);
+      const sendResolved = n.sendResolved ?? true;
+      const reason = needsUpdate(rec?.log, firing, resolved, sendResolved, g.route.repeatIntervalMs, now);
+      if (!reason) return;
+      // an acknowledged alert stops repeating until it changes
+      if (reason === 'repeat interval elapsed' && shown.every((a) => a.status !== 'firing' || a.acked))
+        return;
+      const base = {
+        receiver: g.route.receiver,
+        groupKey: g.key,
+        groupLabels: g.labels,
+        externalURL: this.d.externalURL,
+        at: now,
+      };
+      // resolved alerts of a notification still waiting in the outbox are carried over: it is superseded, not lost
+      const carried = (rec?.pending?.notification.alerts ?? []).filter(
+        (a) => a.status === 'resolved' && !firing.has(a.fingerprint) && !resolved.has(a.fingerprint),
+      );
+      const notification = buildNotification(
+        base,
+        [...shown, ...carried],
+        reason,
+        sendResolved,
+        n.maxAlerts ?? 0,
+      );
+      const next: NfRecord = {
+        groupKey: g.key,
+        receiver: g.route.receiver,
+        index,
+        log: { firing: [...firing].sort(), resolved: [...resolved].sort(), at: now },
+      };
+      if (!notification && rec?.pending) next.pending = rec.pending;
+      if (notification) {
+        next.pending = {
+          id: `${key.slice(0, 12)}-${now}`,
+          notification,
+          attempts: 0,
+          nextAt: now,
+          firstAt: rec?.pending?.firstAt ?? now,
+        };
+      }
+      this.d.records.set(key, next);
+      this.d.saveRecord(key);
+      if (notification) {
+        this.d.delivery().enqueue(key);
+        this.d.notified(next);
+      }
+    });
+  }
+}

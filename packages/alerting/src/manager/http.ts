@@ -1,0 +1,74 @@
+import type { NotifyResult } from './model.js';
+
+/** What {@link postJson} takes. */
+export interface PostJsonOptions {
+  /** The target; never appears in errors beyond its scheme and host. */
+  url: string;
+  body: unknown;
+  headers?: Record<string, string>;
+  signal: AbortSignal;
+  /** Named in errors, e.g. `slack`. */
+  what: string;
+}
+
+/** The result of a POST, with the response status and body when there was a response. */
+export type PostResult = NotifyResult & { readonly status?: number; readonly body?: string };
+
+/** `https://hooks.slack.com/…`: scheme and host only, since paths and queries of webhook URLs carry secrets. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}/…`;
+  } catch {
+    return '<invalid url>';
+  }
+}
+
+/** Parses `Retry-After` (seconds or an HTTP date) into ms, or `undefined`. */
+export function retryAfterMs(header: string | null, now: number = Date.now()): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const t = Date.parse(header);
+  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
+}
+
+/**
+ * POSTs JSON the way every Argus notifier does: any 2xx is success; 408, 429, 5xx and network errors are
+ * retryable (429 with its `Retry-After`); other 4xx are not. Errors name `what`, the status and the redacted
+ * URL — never the full URL or request headers.
+ */
+export async function postJson(o: PostJsonOptions): Promise<PostResult> {
+  let res: Response;
+  try {
+    res = await fetch(o.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'Argus-Alerting/0.1', ...o.headers },
+      body: JSON.stringify(o.body),
+      signal: o.signal,
+    });
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string } };
+    const why = o.signal.aborted ? 'aborted (timeout or shutdown)' : (e.cause?.code ?? e.name);
+    return {
+      ok: false,
+      retryable: true,
+      error: new Error(`${o.what}: POST ${redactUrl(o.url)} failed: ${why}`),
+    };
+  }
+  const body = await res.text().catch(() => '');
+  if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status, body };
+  const retryable = res.status === 408 || res.status === 429 || res.status >= 500;
+  const after =
+    res.status === 429 || res.status === 503 ? retryAfterMs(res.headers.get('retry-after')) : undefined;
+  const snippet = body.slice(0, 200).replace(/https?:\/\/\S+/g, (u) => redactUrl(u));
+  return {
+    ok: false,
+    retryable,
+    status: res.status,
+    body,
+    ...(after === undefined ? {} : { retryAfterMs: after }),
+    error: new Error(
+      `${o.what}: HTTP ${res.status} from ${redactUrl(o.url)}${snippet ? `: ${snippet}` : ''}`,
+    ),
+  };
+}
