@@ -1,0 +1,14 @@
+export type { ExpositionErrorCode } from './errors.js';
+export { ExpositionError } from './errors.js';
+export type {
+  ExpositionFormat,
+  ExpositionLimits,
+  FamilyMetadata,
+  MetricType,
+  ParsedExposition,
+  ParsedSample,
+  ParseExpositionOptions,
+} from './parse.js';
+export { formatOf, parseExposition } from './parse.js';
+export type { ScrapeParseResult, ScrapeParser, ScrapeParserOptions } from './scrape-parser.js';
+export { createScrapeParser } from './scrape-parser.js';

@@ -1,0 +1,124 @@
+import { ExpositionError } from '../errors.js';
+import type { ExpositionLimits } from './limits.js';
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const CLOSE = 125;
+const ESCAPES: Readonly<Record<string, string>> = { n: '\n', '\\': '\\', '"': '"' };
+
+/** Whether `c` may appear in a metric name (`[a-zA-Z0-9_:]`; the first character may not be a digit). */
+export function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 58;
+}
+
+function isLabelStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+function isLabelChar(c: number): boolean {
+  return isLabelStart(c) || (c >= 48 && c <= 57);
+}
+
+/** Returns the index just past the `}` closing the label block that opens at `open`, or -1 when it never closes. */
+export function skipLabelBlock(s: string, open: number, end: number): number {
+  let quoted = false;
+  for (let i = open + 1; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (quoted) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) quoted = false;
+    } else if (c === QUOTE) quoted = true;
+    else if (c === CLOSE) return i + 1;
+  }
+  return -1;
+}
+
+/** Undoes label-value escaping: `\\`, `\"`, `\n`; any other escape is kept as written (as Prometheus does). */
+export function unescapeValue(raw: string, help = false): string {
+  if (!raw.includes('\\')) return raw;
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    const next = raw[i + 1];
+    const unescaped = c === '\\' ? ESCAPES[next ?? ''] : undefined;
+    if (unescaped === undefined || (help && next === '"')) {
+      out += c;
+    } else {
+      out += unescaped;
+      i++;
+    }
+  }
+  return out;
+}
+
+function skipSpace(s: string, i: number, end: number): number {
+  while (i < end && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+  return i;
+}
+
+/**
+ * Parses the label block `s[open, close)` (from `{` to just past `}`) into a flat `[name, value, …]` list,
+ * checking names, duplicates and the label limits. Only runs for series not yet in the cache.
+ */
+export function parseLabelBlock(
+  s: string,
+  open: number,
+  close: number,
+  line: number,
+  limits: ExpositionLimits,
+): string[] {
+  const out: string[] = [];
+  const fail = (msg: string): never => {
+    throw new ExpositionError('ERR_EXPOSITION_SYNTAX', line, msg, s.slice(open, close));
+  };
+  let i = skipSpace(s, open + 1, close);
+  while (s.charCodeAt(i) !== CLOSE) {
+    const nameStart = i;
+    if (!isLabelStart(s.charCodeAt(i))) fail('invalid label name');
+    while (isLabelChar(s.charCodeAt(i))) i++;
+    const name = s.slice(nameStart, i);
+    i = skipSpace(s, i, close);
+    if (s.charCodeAt(i) !== 61) fail(`expected "=" after label name "${name}"`);
+    i = skipSpace(s, i + 1, close);
+    if (s.charCodeAt(i) !== QUOTE) fail(`expected a quoted value for label "${name}"`);
+    const valueStart = ++i;
+    while (s.charCodeAt(i) !== QUOTE) i += s.charCodeAt(i) === BACKSLASH ? 2 : 1;
+    const value = unescapeValue(s.slice(valueStart, i));
+    checkLabel(out, name, value, line, limits);
+    out.push(name, value);
+    i = skipSpace(s, i + 1, close);
+    if (s.charCodeAt(i) === 44) i = skipSpace(s, i + 1, close);
+    else if (s.charCodeAt(i) !== CLOSE) fail(`expected "," or "}" after label "${name}"`);
+  }
+  return out;
+}
+
+function checkLabel(
+  out: readonly string[],
+  name: string,
+  value: string,
+  line: number,
+  limits: ExpositionLimits,
+): void {
+  for (let j = 0; j < out.length; j += 2) {
+    if (out[j] === name)
+      throw new ExpositionError('ERR_EXPOSITION_SYNTAX', line, `duplicate label "${name}"`);
+  }
+  if (name === '__name__') {
+    throw new ExpositionError(
+      'ERR_EXPOSITION_SYNTAX',
+      line,
+      'label "__name__" is not allowed in a label block',
+    );
+  }
+  const limit = (what: string, max: number): never => {
+    throw new ExpositionError('ERR_EXPOSITION_LIMIT', line, `${what} exceeds the limit of ${max}`);
+  };
+  if (limits.labelLimit && out.length / 2 + 1 > limits.labelLimit) limit('label count', limits.labelLimit);
+  if (limits.labelNameLengthLimit && name.length > limits.labelNameLengthLimit) {
+    limit(`length of label name "${name.slice(0, 40)}"`, limits.labelNameLengthLimit);
+  }
+  if (limits.labelValueLengthLimit && value.length > limits.labelValueLengthLimit) {
+    limit(`length of the value of label "${name}"`, limits.labelValueLengthLimit);
+  }
+}

@@ -1,0 +1,187 @@
+import type { Labels, MetricBatchBuilder, SeriesRegistry } from '@argus/core';
+import { SERIES_REJECTED } from '@argus/core';
+import { type CacheEntry, SeriesCache } from './internal/cache.js';
+import type { ExpositionLimits } from './internal/limits.js';
+import { type ExpositionFormat, type ParsedSeries, parseBody } from './internal/parse-core.js';
+
+/** Options of {@link createScrapeParser}. */
+export interface ScrapeParserOptions {
+  /** Where new series are interned (a pipeline's `ctx.series`). */
+  readonly series: SeriesRegistry;
+  /** Labels added to every series, e.g. `{ job, instance }`. */
+  readonly targetLabels?: Labels;
+  /** On a clash, keep the page's label (`true`) or rename it to `exported_<name>` (`false`, Prometheus's default). */
+  readonly honorLabels?: boolean;
+  readonly limits?: ExpositionLimits;
+}
+
+/** Counts from one {@link ScrapeParser.parse}. */
+export interface ScrapeParseResult {
+  /** Sample lines on the page (`scrape_samples_scraped`). */
+  readonly samples: number;
+  /** Series not seen on the previous page (`scrape_series_added`). */
+  readonly added: number;
+  /** Stale markers written for series that vanished. */
+  readonly stale: number;
+  /** Repeated series on the page; the repeats are dropped. */
+  readonly duplicates: number;
+  /** Samples dropped because the series registry refused new series (its cap). */
+  readonly rejected: number;
+}
+
+/** Parses successive pages of one target into batches, remembering its series between scrapes. */
+export interface ScrapeParser {
+  /**
+   * Parses a page into `out` (samples without a timestamp get `timeMs`) and writes stale markers for series
+   * the previous page had and this one lacks. Throws `ExpositionError`; after a throw `out` holds a partial
+   * page and must be discarded, and the caller should call {@link ScrapeParser.markStale}.
+   */
+  parse(body: string, format: ExpositionFormat, timeMs: number, out: MetricBatchBuilder): ScrapeParseResult;
+  /** Writes a stale marker for every live series (target down or gone) and forgets them. Returns how many. */
+  markStale(timeMs: number, out: MetricBatchBuilder): number;
+  /** Series currently live. */
+  readonly size: number;
+}
+
+// An OpenMetrics `_created` line: cached so it is recognised, never emitted.
+const CREATED = -2;
+
+interface Entry extends CacheEntry {
+  readonly id: number;
+  seen: number;
+  explicitTs: boolean;
+}
+
+/**
+ * Creates the hot-path parser the scrape source uses, one per target. Series are looked up by their raw text
+ * (name and label block) in a per-target cache, as Prometheus does, so a steady-state scrape interns nothing
+ * and allocates little beyond the output columns.
+ * @example
+ * const parser = createScrapeParser({ series: createSeriesRegistry(), targetLabels: { job: 'node' } });
+ * const out = new MetricBatchBuilder();
+ * parser.parse(page, 'text', Date.now(), out);
+ * const batch = out.build();
+ */
+export function createScrapeParser(options: ScrapeParserOptions): ScrapeParser {
+  const cache = new SeriesCache<Entry>();
+  const target = Object.entries(options.targetLabels ?? {});
+  const honor = options.honorLabels ?? false;
+  let epoch = 0;
+  /** The page each series id was last written on, to catch a series written twice under two texts. */
+  let idEpoch: Int32Array = new Int32Array(64);
+  let lastFormat: ExpositionFormat | undefined;
+  let added = 0;
+  let duplicates = 0;
+  let seen = 0;
+  let time = 0;
+  let out: MetricBatchBuilder | undefined;
+
+  const handler = {
+    resolve(series: ParsedSeries): Entry {
+      const id = series.created ? CREATED : options.series.intern(seriesLabels(series, target, honor));
+      if (id >= idEpoch.length) idEpoch = grow(idEpoch, id);
+      return { id, seen: -1, explicitTs: false, key: '', next: undefined };
+    },
+    sample(entry: Entry, value: number, ts: number): void {
+      if (entry.seen === epoch) {
+        duplicates++;
+        return;
+      }
+      if (entry.seen !== epoch - 1 && entry.id >= 0) added++;
+      entry.seen = epoch;
+      seen++;
+      if (entry.id < 0) {
+        if (entry.id === SERIES_REJECTED) out!.push(SERIES_REJECTED, 0, 0);
+        return;
+      }
+      // two texts can name one series (`m{a=""}` is `m`): the second is a duplicate too
+      if (idEpoch[entry.id] === epoch) {
+        duplicates++;
+        return;
+      }
+      idEpoch[entry.id] = epoch;
+      // NaN marks a line without a timestamp
+      entry.explicitTs = !Number.isNaN(ts);
+      out!.push(entry.id, entry.explicitTs ? ts : time, value);
+    },
+  };
+
+  return {
+    parse(body, format, timeMs, builder) {
+      if (format !== lastFormat) cache.clear();
+      lastFormat = format;
+      epoch++;
+      added = duplicates = seen = 0;
+      time = timeMs;
+      out = builder;
+      const rejectedBefore = builder.rejected;
+      const samples = parseBody(body, format, cache, handler, options.limits);
+      const stale = seen === cache.map.size ? 0 : sweep(cache, idEpoch, epoch, timeMs, builder);
+      out = undefined;
+      return { samples, added, stale, duplicates, rejected: builder.rejected - rejectedBefore };
+    },
+    markStale(timeMs, builder) {
+      let n = 0;
+      epoch++;
+      for (const e of cache.map.values()) {
+        if (e.id >= 0 && e.seen > 0 && !e.explicitTs && idEpoch[e.id] !== epoch) {
+          idEpoch[e.id] = epoch;
+          builder.push(e.id, timeMs, Number.NaN, true);
+          n++;
+        }
+      }
+      cache.clear();
+      return n;
+    },
+    get size() {
+      return cache.map.size;
+    },
+  };
+}
+
+// Series missing from this page get a stale marker (unless they carried their own timestamps, which
+// Prometheus leaves alone) and leave the cache, so a later return counts as added.
+function sweep(
+  cache: SeriesCache<Entry>,
+  idEpoch: Int32Array,
+  epoch: number,
+  timeMs: number,
+  out: MetricBatchBuilder,
+): number {
+  let n = 0;
+  for (const e of cache.map.values()) {
+    if (e.seen === epoch) continue;
+    if (e.id >= 0 && e.seen > 0 && !e.explicitTs && idEpoch[e.id] !== epoch) {
+      idEpoch[e.id] = epoch;
+      out.push(e.id, timeMs, Number.NaN, true);
+      n++;
+    }
+    cache.evict(e);
+  }
+  return n;
+}
+
+function seriesLabels(series: ParsedSeries, target: readonly [string, string][], honor: boolean): Labels {
+  const labels: Record<string, string> = { __name__: series.name };
+  const pairs = series.labels;
+  for (let i = 0; i < pairs.length; i += 2) {
+    if (pairs[i + 1] !== '') labels[pairs[i]!] = pairs[i + 1]!;
+  }
+  for (const [name, value] of target) {
+    const scraped = labels[name];
+    if (scraped !== undefined) {
+      if (honor) continue;
+      let exported = `exported_${name}`;
+      while (labels[exported] !== undefined) exported = `exported_${exported}`;
+      labels[exported] = scraped;
+    }
+    if (value !== '') labels[name] = value;
+  }
+  return labels;
+}
+
+function grow(a: Int32Array, id: number): Int32Array {
+  const b = new Int32Array(Math.max(id + 1, a.length * 2));
+  b.set(a);
+  return b;
+}

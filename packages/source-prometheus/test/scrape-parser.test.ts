@@ -1,0 +1,125 @@
+import { createSeriesRegistry, type MetricBatch, MetricBatchBuilder } from '@argus/core';
+import { describe, expect, it } from 'vitest';
+import { createScrapeParser, ExpositionError } from '../src/index.js';
+
+function scrape(
+  parser: ReturnType<typeof createScrapeParser>,
+  page: string,
+  t: number,
+  format: 'text' | 'openmetrics' = 'text',
+) {
+  const out = new MetricBatchBuilder();
+  const result = parser.parse(page, format, t, out);
+  return { result, batch: out.build() };
+}
+
+function rows(batch: MetricBatch, names: (id: number) => string) {
+  return Array.from({ length: batch.length }, (_, i) => [
+    names(batch.series[i]!),
+    batch.timestamps[i],
+    batch.values[i],
+    batch.stale?.[i] === 1,
+  ]);
+}
+
+describe('createScrapeParser', () => {
+  it('adds target labels, interns once and reuses ids on the next page', () => {
+    const series = createSeriesRegistry();
+    const parser = createScrapeParser({ series, targetLabels: { job: 'node', instance: 'h:1' } });
+    const page = 'a{x="1"} 1\na{x="2"} 2\nb 3 1000\n';
+    const first = scrape(parser, page, 5000);
+    expect(first.result).toMatchObject({ samples: 3, added: 3, stale: 0, duplicates: 0 });
+    expect(series.labels(first.batch.series[0]!)).toEqual({
+      __name__: 'a',
+      x: '1',
+      job: 'node',
+      instance: 'h:1',
+    });
+    expect(Array.from(first.batch.timestamps)).toEqual([5000, 5000, 1000]);
+    const second = scrape(parser, page.replace('} 1', '} 10'), 6000);
+    expect(second.result.added).toBe(0);
+    expect(Array.from(second.batch.series)).toEqual(Array.from(first.batch.series));
+    expect(Array.from(second.batch.values)).toEqual([10, 2, 3]);
+    expect(series.size).toBe(3);
+  });
+
+  it('writes a stale marker when a series vanishes, and counts it as added when it returns', () => {
+    const series = createSeriesRegistry();
+    const parser = createScrapeParser({ series });
+    const name = (id: number) => series.labels(id)['x'] ?? series.labels(id)['__name__']!;
+    scrape(parser, 'm{x="a"} 1\nm{x="b"} 2\n', 1000);
+    const gone = scrape(parser, 'm{x="a"} 1\n', 2000);
+    expect(gone.result.stale).toBe(1);
+    expect(rows(gone.batch, name)).toEqual([
+      ['a', 2000, 1, false],
+      ['b', 2000, Number.NaN, true],
+    ]);
+    expect(scrape(parser, 'm{x="a"} 1\n', 3000).batch.length).toBe(1);
+    expect(scrape(parser, 'm{x="a"} 1\nm{x="b"} 5\n', 4000).result.added).toBe(1);
+  });
+
+  it('leaves series with their own timestamps without stale markers, as Prometheus does', () => {
+    const parser = createScrapeParser({ series: createSeriesRegistry() });
+    scrape(parser, 'm 1 1000\nn 2\n', 5000);
+    const next = scrape(parser, '# nothing\n', 6000);
+    expect(next.result.stale).toBe(1);
+    expect(next.batch.length).toBe(1);
+  });
+
+  it('marks every live series stale when the target goes down', () => {
+    const parser = createScrapeParser({ series: createSeriesRegistry() });
+    scrape(parser, 'a 1\nb 2\nc 3\n', 1000);
+    const out = new MetricBatchBuilder();
+    expect(parser.markStale(2000, out)).toBe(3);
+    expect(out.build().stale).toEqual(new Uint8Array([1, 1, 1]));
+    expect(parser.size).toBe(0);
+  });
+
+  it('drops repeated series within one page and counts them', () => {
+    const parser = createScrapeParser({ series: createSeriesRegistry() });
+    const { result, batch } = scrape(parser, 'a{x="1"} 1\na{x="1"} 2\nb 3\n', 1000);
+    expect(result.duplicates).toBe(1);
+    expect(Array.from(batch.values)).toEqual([1, 3]);
+    // two spellings of one series: an empty label is no label
+    const alias = scrape(createScrapeParser({ series: createSeriesRegistry() }), 'm{a=""} 1\nm 2\n', 1);
+    expect([alias.result.duplicates, alias.batch.length]).toEqual([1, 1]);
+  });
+
+  it('renames clashing labels to exported_* unless honorLabels is set; empty values mean absent', () => {
+    const page = 'm{job="app",instance="",exported_job="x"} 1\n';
+    for (const [honorLabels, want] of [
+      [false, { __name__: 'm', job: 'scrape', exported_job: 'x', exported_exported_job: 'app' }],
+      [true, { __name__: 'm', job: 'app', exported_job: 'x' }],
+    ] as const) {
+      const series = createSeriesRegistry();
+      const parser = createScrapeParser({
+        series,
+        honorLabels,
+        targetLabels: { job: 'scrape', instance: '' },
+      });
+      const { batch } = scrape(parser, page, 1);
+      expect(series.labels(batch.series[0]!)).toEqual(want);
+    }
+  });
+
+  it('skips OpenMetrics _created lines and keeps the rest', () => {
+    const series = createSeriesRegistry();
+    const parser = createScrapeParser({ series });
+    const page = '# TYPE c counter\nc_total 4\nc_created 1700000000\n# EOF\n';
+    const { batch, result } = scrape(parser, page, 1, 'openmetrics');
+    expect(batch.length).toBe(1);
+    expect(result).toMatchObject({ samples: 2, added: 1, stale: 0 });
+    expect(scrape(parser, page, 2, 'openmetrics').result.stale).toBe(0);
+  });
+
+  it('counts samples of series the registry refused', () => {
+    const parser = createScrapeParser({ series: createSeriesRegistry({ maxSeries: 1 }) });
+    const { result, batch } = scrape(parser, 'a 1\nb 2\nc 3\n', 1);
+    expect([result.rejected, batch.length]).toEqual([2, 1]);
+  });
+
+  it('throws on a bad page so the caller can mark the target down', () => {
+    const parser = createScrapeParser({ series: createSeriesRegistry(), limits: { sampleLimit: 1 } });
+    expect(() => scrape(parser, 'a 1\nb 2\n', 1)).toThrow(ExpositionError);
+  });
+});
