@@ -73,6 +73,7 @@ export function createStore(options?: StoreOptions): Store {
   const opts = resolveStoreOptions(options);
   const st = new StoreState(opts);
   const regCache = new WeakMap<SeriesRegistry, Int32Array>();
+  let idScratch = new Int32Array(1024);
   const one = { id: new Int32Array(1), t: new Float64Array(1), v: new Float64Array(1), s: new Uint8Array(1) };
   let persistence: Persistence | undefined;
   let opening: Promise<void> | undefined;
@@ -80,7 +81,8 @@ export function createStore(options?: StoreOptions): Store {
 
   const mapIds = (batch: MetricBatch, reg: SeriesRegistry): Int32Array => {
     let map = regCache.get(reg) ?? new Int32Array(0);
-    const ids = new Int32Array(batch.length);
+    if (idScratch.length < batch.length) idScratch = new Int32Array(batch.length * 2);
+    const ids = idScratch;
     for (let i = 0; i < batch.length; i++) {
       const rid = batch.series[i]!;
       if (rid >= map.length) {

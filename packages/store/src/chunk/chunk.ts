@@ -70,13 +70,22 @@ function writeTimestamps(w: BitWriter, t: Float64Array, start: number, n: number
   writeInt(w, { widths: [] }, t[start]!);
   let prev = t[start]!;
   let prevDelta = 0;
+  let zeros = 0; // regular scrapes give long runs of zero delta-of-deltas: one bit each, written in bulk
   for (let i = start + 1; i < start + n; i++) {
     const ts = t[i]!;
     const d = ts - prev;
-    writeInt(w, DOD_CODE, d - prevDelta);
+    const dod = d - prevDelta;
     prevDelta = d;
     prev = ts;
+    if (dod === 0) {
+      zeros++;
+      continue;
+    }
+    for (; zeros > 0; zeros -= 32) w.write(0, Math.min(zeros, 32));
+    zeros = 0;
+    writeInt(w, DOD_CODE, dod);
   }
+  for (; zeros > 0; zeros -= 32) w.write(0, Math.min(zeros, 32));
 }
 
 /** Number of samples in an encoded chunk, read from its header. */

@@ -1,5 +1,5 @@
 import type { BitReader, BitWriter } from './bits.js';
-import { intCost, readInt, VALUE_CODE, writeInt } from './ints.js';
+import { magnitudeBits, readInt, VALUE_CODE, writeInt } from './ints.js';
 
 /** Powers of ten used both to scale and to unscale, so decoding repeats the exact same division. */
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
@@ -47,7 +47,7 @@ function allExact(v: Float64Array, start: number, n: number, k: number): boolean
 
 /**
  * Writes the scaled integers computed by the {@link findScale} call that returned `k` (call it right before): a 1-bit mode (0 = deltas, suits gauges; 1 = delta-of-deltas, suits counters
- * and ramps), the first integer, then the chosen differences. The cheaper mode is picked by counting bits.
+ * and ramps), the first integer, then the chosen differences. The mode with the smaller summed magnitudes is picked.
  */
 export function writeDecimalValues(w: BitWriter, n: number): void {
   const m0 = scaled;
@@ -58,8 +58,8 @@ export function writeDecimalValues(w: BitWriter, n: number): void {
   for (let i = 1; i < n; i++) {
     const m = m0[i]!;
     const d = m - prev;
-    costDelta += intCost(VALUE_CODE, d);
-    costDod += intCost(VALUE_CODE, d - prevDelta);
+    costDelta += magnitudeBits(d);
+    costDod += magnitudeBits(d - prevDelta);
     prevDelta = d;
     prev = m;
   }

@@ -34,9 +34,13 @@ export function writeInt(w: BitWriter, code: IntCode, x: number): void {
   for (let b = 0; b < widths.length; b++) {
     const n = widths[b]!;
     if (fits(x, n)) {
-      // prefix: b+1 ones then a zero
-      w.write((1 << (b + 2)) - 2, b + 2);
-      w.write(x, n);
+      // prefix: b+1 ones then a zero; one write call when prefix and value fit in 32 bits
+      const prefix = (1 << (b + 2)) - 2;
+      if (b + 2 + n <= 32) w.write(((prefix << n) | (x & ((1 << n) - 1))) >>> 0, b + 2 + n);
+      else {
+        w.write(prefix, b + 2);
+        w.write(x, n);
+      }
       return;
     }
   }
@@ -44,14 +48,6 @@ export function writeInt(w: BitWriter, code: IntCode, x: number): void {
   const hi = Math.floor(x / TWO32);
   w.write(hi, 32);
   w.write(x - hi * TWO32, 32);
-}
-
-/** Bits {@link writeInt} would spend on `x`. */
-export function intCost(code: IntCode, x: number): number {
-  if (x === 0) return 1;
-  const widths = code.widths;
-  for (let b = 0; b < widths.length; b++) if (fits(x, widths[b]!)) return b + 2 + widths[b]!;
-  return widths.length + 1 + 64;
 }
 
 /** Reads what {@link writeInt} wrote. */
@@ -67,4 +63,10 @@ export function readInt(r: BitReader, code: IntCode): number {
   const n = widths[b - 1]!;
   const u = r.read(n);
   return u >= HALF[n]! ? u - 2 * HALF[n]! : u;
+}
+
+/** A cheap stand-in for the bits an integer costs (its magnitude's bit length), for choosing a coding. */
+export function magnitudeBits(x: number): number {
+  const a = x < 0 ? -x : x;
+  return a >= 0x7fffffff ? 64 : 32 - Math.clz32(a);
 }
