@@ -8,6 +8,8 @@ export interface Recorder extends Notifier {
   /** Results to return, in order; when empty, success. */
   readonly script: NotifyResult[];
   attempts: number;
+  /** When set, sends never complete (a hung receiver). */
+  hang: boolean;
 }
 
 export function recorder(opts: { sendResolved?: boolean; maxAlerts?: number } = {}): Recorder {
@@ -18,8 +20,10 @@ export function recorder(opts: { sendResolved?: boolean; maxAlerts?: number } = 
     sent: [],
     script: [],
     attempts: 0,
+    hang: false,
     async send(n) {
       r.attempts++;
+      if (r.hang) return new Promise<never>(() => {});
       const res = r.script.shift() ?? { ok: true };
       if (res.ok) r.sent.push(n);
       return res;

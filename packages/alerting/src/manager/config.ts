@@ -57,6 +57,8 @@ export interface AlertManagerConfig {
 
 /** A compiled route. */
 export interface Route {
+  /** Position in the tree (`route.routes[0]`): unique, unlike `key` when siblings have equal matchers. */
+  readonly id: string;
   readonly key: string;
   readonly matchers: LabelMatcher[];
   readonly receiver: string;
@@ -200,6 +202,7 @@ function compileRoute(
       : inherited;
   const groupBy = r.groupBy ? (r.groupBy.includes('...') ? 'all' : [...r.groupBy]) : (parent?.groupBy ?? []);
   const route: Route = {
+    id: path,
     key: parent ? `${parent.key}/${matchersString(matchers)}` : matchersString(matchers),
     matchers,
     receiver,

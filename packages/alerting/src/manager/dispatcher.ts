@@ -82,10 +82,18 @@ export class Dispatcher {
     for (const route of matchRoutes(this.d.config().root, a.labels)) {
       const labels = groupLabels(route, a.labels);
       const key = groupKey(route, labels);
-      let g = this.groups.get(key);
+      // siblings with equal matchers share a group key but are separate groups (Alertmanager keys groups per route)
+      const id = `${route.id}\u0000${key}`;
+      let g = this.groups.get(id);
       if (!g) {
-        g = { key, route, labels, fps: new Set(), hasFlushed: fromRestore && this.wasNotified(key) };
-        this.groups.set(key, g);
+        g = {
+          key,
+          route,
+          labels,
+          fps: new Set(),
+          hasFlushed: fromRestore && this.wasNotified(key, route.receiver),
+        };
+        this.groups.set(id, g);
         this.schedule(g, g.hasFlushed ? route.groupIntervalMs : route.groupWaitMs);
       }
       g.fps.add(a.fingerprint);
@@ -125,8 +133,8 @@ export class Dispatcher {
     return out;
   }
 
-  private wasNotified(key: string): boolean {
-    for (const r of this.d.records.values()) if (r.groupKey === key) return true;
+  private wasNotified(key: string, receiver: string): boolean {
+    for (const r of this.d.records.values()) if (r.groupKey === key && r.receiver === receiver) return true;
     return false;
   }
 
