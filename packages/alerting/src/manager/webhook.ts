@@ -1,4 +1,4 @@
-import { parseOptions } from '@argus/core';
+import { compareBytes, parseOptions } from '@argus/core';
 import { z } from 'zod';
 import { postJson } from './http.js';
 import type { Notification, Notifier } from './model.js';
@@ -27,6 +27,13 @@ const schema: z.ZodType<
 
 const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 
+/** A copy with keys in byte order, as Go's encoding/json writes maps. */
+function sorted(m: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(m).sort(compareBytes)) out[k] = m[k]!;
+  return out;
+}
+
 /** The JSON body of Alertmanager's webhook (payload version 4), field for field. */
 export interface WebhookPayload {
   receiver: string;
@@ -51,7 +58,7 @@ export interface WebhookPayload {
 
 /**
  * Alertmanager's webhook payload v4 for a notification: firing alerts carry the Go zero time as `endsAt`,
- * resolved ones their end; RFC 3339 timestamps; `generatorURL` is `""` when unknown.
+ * resolved ones their end; RFC 3339 timestamps; `generatorURL` is `""` when unknown; label maps in byte order.
  */
 export function webhookPayload(n: Notification): WebhookPayload {
   return {
@@ -59,17 +66,17 @@ export function webhookPayload(n: Notification): WebhookPayload {
     status: n.status,
     alerts: n.alerts.map((a) => ({
       status: a.status,
-      labels: { ...a.labels },
-      annotations: { ...a.annotations },
+      labels: sorted(a.labels),
+      annotations: sorted(a.annotations),
       startsAt: new Date(a.startsAt).toISOString(),
       endsAt:
         a.status === 'resolved' && a.endsAt !== undefined ? new Date(a.endsAt).toISOString() : GO_ZERO_TIME,
       generatorURL: a.generatorURL ?? '',
       fingerprint: a.fingerprint,
     })),
-    groupLabels: { ...n.groupLabels },
-    commonLabels: { ...n.commonLabels },
-    commonAnnotations: { ...n.commonAnnotations },
+    groupLabels: sorted(n.groupLabels),
+    commonLabels: sorted(n.commonLabels),
+    commonAnnotations: sorted(n.commonAnnotations),
     externalURL: n.externalURL,
     version: '4',
     groupKey: n.groupKey,
