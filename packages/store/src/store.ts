@@ -1,4 +1,11 @@
-import type { Alert, Finding, Labels, MetricBatch, SeriesRegistry } from '@argus/core';
+import {
+  type Alert,
+  type Finding,
+  type Labels,
+  labelsKey,
+  type MetricBatch,
+  type SeriesRegistry,
+} from '@argus/core';
 import { matchesLabels } from '@argus/processors';
 import { appendColumns, foldOoo } from './internal/append.js';
 import { latestQuery, matching, rangeQuery, toMatchers } from './internal/query.js';
@@ -188,7 +195,9 @@ export function createStore(options?: StoreOptions): Store {
         (a) => a.alert.labels,
       ),
     samples(labels, from, to) {
-      const s = st.byId[st.intern(labels)]!;
+      const s = st.byKey.get(labelsKey(labels));
+      if (!s)
+        return { timestamps: new Float64Array(0), values: new Float64Array(0), stale: new Uint8Array(0) };
       const r = s.read(from, to);
       return { timestamps: r.t.slice(), values: r.v.slice(), stale: r.s.slice() };
     },

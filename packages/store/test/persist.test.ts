@@ -148,4 +148,17 @@ describe('persistence', () => {
     expect(Array.from(b.samples({ k: 'v' }, 0, 1e9).values)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     expect(bitsOf(b.samples({ k: 'v' }, 0, 1e9).values[8]!)).toBe(bitsOf(8));
   });
+
+  it('removes a snapshot left half-written by a crash and keeps the segments it would have replaced', async () => {
+    const dir = tempDir();
+    const a = createStore({ dataDir: dir, snapshotIntervalMs: 3_600_000 });
+    await a.open();
+    a.append({ k: 'v' }, 1000, 1);
+    await a.flush();
+    writeFileSync(join(dir, 'snapshot-00000000.tmp'), 'garbage');
+    const b = createStore({ dataDir: dir });
+    await b.open();
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(Array.from(b.samples({ k: 'v' }, 0, 1e9).values)).toEqual([1]);
+  });
 });

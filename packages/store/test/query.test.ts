@@ -72,3 +72,12 @@ describe('query API', () => {
     await expect(store.series('{job=')).rejects.toThrow(/invalid selector/);
   });
 });
+
+describe('reads have no side effects', () => {
+  it('samples() of an unknown series returns nothing and creates no series', () => {
+    const store = seeded();
+    const before = store.stats().series;
+    expect(store.samples({ nope: '1' }, 0, 1e9).timestamps.length).toBe(0);
+    expect(store.stats().series).toBe(before);
+  });
+});

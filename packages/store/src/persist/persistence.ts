@@ -52,6 +52,8 @@ export async function openPersistence(
   const dir = opts.dataDir!;
   mkdirSync(dir, { recursive: true });
   const names = readdirSync(dir);
+  // a snapshot cut short by a crash never got renamed: its segments are still there
+  for (const f of names) if (/^snapshot-\d{8}\.tmp$/.test(f)) rmSync(join(dir, f), { force: true });
   const snaps = numbered(names, SNAPSHOT);
   const issues: RecoveryIssue[] = [];
   let covered = -1;
