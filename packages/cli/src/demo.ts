@@ -1,8 +1,8 @@
 import { createPipeline } from '@argus/core';
+import { ensembleDetector } from '@argus/detectors';
 import { type AnomalySpec, type SyntheticSeries, syntheticSource } from '@argus/source-synthetic';
 import { createPrinter, type Io } from './format.js';
 import { consoleSink } from './plugins/console-sink.js';
-import { ewmaDetector } from './plugins/ewma-detector.js';
 import { processSource } from './plugins/process-source.js';
 import { scoreThresholdAlerter } from './plugins/score-threshold.js';
 import { ioLogger, runPipeline } from './runtime.js';
@@ -22,6 +22,21 @@ const ALERTNAMES: Record<string, string> = {
   queue_depth: 'QueueBacklog',
 };
 const FIRST_INCIDENT_MS = 8_000;
+
+/**
+ * The ensemble tuned for a live demo rather than NAB: the 60 s backfill is enough warm-up (30 + 10 samples), findings
+ * continue for as long as an incident lasts (no suppression: the alerter needs consecutive points and must see the
+ * end), the long-run distribution does not learn from an incident (so its alert resolves when it ends, not when
+ * the incident starts to look normal), and the range rule is off because a few dozen samples of noise do not yet show a series' real range.
+ */
+export const DEMO_ENSEMBLE = {
+  warmupSamples: 30,
+  calibrationSamples: 10,
+  suppressSamples: 0,
+  rangeTolerance: null,
+  freezeAt: 0.6,
+  minScore: 0.6,
+} as const;
 const INCIDENT_EVERY_MS = 40_000;
 
 interface Scenario {
@@ -152,8 +167,15 @@ export async function runDemo(o: DemoOptions, io: Io): Promise<number> {
       },
       { use: processSource({ name: 'self' }), intervalMs: 1000 },
     ],
-    detectors: [ewmaDetector({ threshold: 5 })],
-    alerters: [scoreThresholdAlerter({ alertnames: ALERTNAMES, alertname: 'ProcessAnomaly' })],
+    detectors: [ensembleDetector(DEMO_ENSEMBLE)],
+    alerters: [
+      scoreThresholdAlerter({
+        alertnames: ALERTNAMES,
+        alertname: 'ProcessAnomaly',
+        forPoints: 2,
+        resolvePoints: 5,
+      }),
+    ],
     sinks: [consoleSink({ findings: !o.quietFindings, json: o.json }, io)],
   });
   await runPipeline(pipeline, {

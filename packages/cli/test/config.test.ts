@@ -19,6 +19,18 @@ describe('argus validate', () => {
     expect(r.code).toBe(0);
   });
 
+  it('knows the @argus/detectors builtins next to ewma', async () => {
+    const r = await validate('detectors.yaml');
+    expect(r.err).toBe('');
+    expect(r.out).toBe(`${fx('detectors.yaml')}: OK (1 source, 8 detectors, 1 sink)\n`);
+  });
+
+  it('maps a detector option error back to its YAML line', async () => {
+    const r = await validate('bad-ensemble.yaml');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/bad-ensemble\.yaml:5:\d+ detectors\[0\]\.options\.suppressAt: /);
+  });
+
   it('points a shape error at file:line:column and the field path', async () => {
     const r = await validate('bad-type.yaml');
     expect(r.code).toBe(1);

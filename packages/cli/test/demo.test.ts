@@ -8,10 +8,10 @@ interface Line {
 }
 
 describe('argus demo', () => {
-  it('finds and alerts the first injected incident within 30 s', async () => {
+  it('finds, alerts and resolves the first injected incident (found within 30 s)', async () => {
     const io = captureIo();
     const started = Date.now();
-    const code = await main(['demo', '--duration', '25', '--json', '--seed', '1'], io);
+    const code = await main(['demo', '--duration', '42', '--json', '--seed', '1'], io);
     expect(code).toBe(0);
     const lines = io.out
       .trim()
@@ -44,6 +44,11 @@ describe('argus demo', () => {
     expect(firing?.['startsAt']).toBeGreaterThanOrEqual(first.start);
     expect((firing?.['startsAt'] as number) - started).toBeLessThan(30_000);
     expect(firing?.['fingerprint']).toMatch(/^[0-9a-f]{16}$/);
+    // the incident ends and the baseline was not dragged along: the alert resolves after the incident's end
+    const resolved = lines.find(
+      (l) => l.type === 'alert' && l['state'] === 'resolved' && l['fingerprint'] === firing?.['fingerprint'],
+    );
+    expect(resolved?.['endsAt']).toBeGreaterThanOrEqual(first.end);
     // the workload's noise alone never fires: every firing alert matches a planned incident
     const planned = banner['incidents'] as { alertname: string; service: string }[];
     for (const a of lines.filter((l) => l.type === 'alert' && l['state'] === 'firing')) {
@@ -53,5 +58,5 @@ describe('argus demo', () => {
         planned.some((p) => p.alertname === labels['alertname'] && p.service === labels['service']),
       ).toBe(true);
     }
-  }, 40_000);
+  }, 60_000);
 });

@@ -38,6 +38,7 @@ export interface EnsembleOptions {
   readonly rangeTolerance: number | null;
   readonly suppressSamples: number;
   readonly suppressAt: number;
+  readonly freezeAt: number | null;
 }
 
 const MEMBER_NAMES = ['robustZ', 'mad', 'seasonal', 'changePoint', 'flatline', 'trend'] as const;
@@ -109,6 +110,15 @@ export const ensembleOptions: Schema<EnsembleOptions> = z.object({
     .default(30)
     .describe('Samples that score 0 after a score at or above suppressAt (one alert per episode)'),
   suppressAt: share(0.6, 'Score that opens the quiet period (0..1)'),
+  freezeAt: z
+    .number()
+    .min(0)
+    .max(1)
+    .nullable()
+    .default(null)
+    .describe(
+      'While the score is at or above this, the long-run distribution stops learning (alerts end with the incident instead of fading); null: always learns',
+    ),
   minScore: share(0.5, 'Report a finding when the score reaches this (0..1)'),
 });
 

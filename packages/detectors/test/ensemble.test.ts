@@ -38,6 +38,14 @@ describe('ensemble calibration and suppression', () => {
     expect(scores.slice(1500, 1540).filter((x) => x >= 0.5).length).toBeGreaterThan(1);
   });
 
+  it('freezeAt keeps a lasting incident scored higher; without it the incident is learnt as normal sooner', () => {
+    const held = run({ suppressSamples: 0, rangeTolerance: null, freezeAt: 0.5 }).slice(1510, 1540);
+    const fading = run({ suppressSamples: 0, rangeTolerance: null }).slice(1510, 1540);
+    // the members themselves slowly adapt (the seasonal slot offsets), so both fade; the frozen one fades less
+    expect(held.every((x, i) => x >= (fading[i] as number))).toBe(true);
+    expect((held[29] as number) - (fading[29] as number)).toBeGreaterThan(0.1);
+  });
+
   it('a value beyond the range seen so far scores 1 and names the range rule', () => {
     const { t, v } = seasonal(N, 4);
     v[1200] = 200; // the series lives in about 74..126

@@ -1,4 +1,13 @@
 import type { Plugin, PluginKind } from '@argus/core';
+import {
+  changePointDetector,
+  ensembleDetector,
+  flatlineDetector,
+  madDetector,
+  robustZDetector,
+  seasonalDetector,
+  trendDetector,
+} from '@argus/detectors';
 import { type SyntheticSourceOptions, syntheticSource } from '@argus/source-synthetic';
 import type { Io } from '../format.js';
 import { type ConsoleSinkOptions, consoleSink } from '../plugins/console-sink.js';
@@ -13,6 +22,14 @@ export interface Builtin {
   create(options: Record<string, unknown>, io: Io): Plugin;
 }
 
+function detector(what: string, factory: (o: never) => Plugin): Builtin {
+  return {
+    kind: 'detector',
+    description: `${what} (@argus/detectors)`,
+    create: (o) => factory(o as never),
+  };
+}
+
 const core: Record<string, Builtin> = {
   synthetic: {
     kind: 'source',
@@ -24,7 +41,11 @@ const core: Record<string, Builtin> = {
     description: 'this process: heap, RSS, event-loop p99, CPU',
     create: (o) => processSource(o),
   },
-  ewma: { kind: 'detector', description: 'EWMA z-score detector', create: (o) => ewmaDetector(o) },
+  ewma: {
+    kind: 'detector',
+    description: 'EWMA z-score detector (kept for compatibility)',
+    create: (o) => ewmaDetector(o),
+  },
   'score-threshold': {
     kind: 'alerter',
     description: 'fires after N consecutive high-score findings',
@@ -35,6 +56,13 @@ const core: Record<string, Builtin> = {
     description: 'prints findings and alerts',
     create: (o, io) => consoleSink(o as ConsoleSinkOptions, io),
   },
+  'robust-z': detector('robust z-score over an EWMA/EWMV baseline', robustZDetector),
+  mad: detector('median/MAD over a sliding window', madDetector),
+  seasonal: detector('seasonal (Holt-Winters) baseline, period auto-detected', seasonalDetector),
+  'change-point': detector('CUSUM level shifts', changePointDetector),
+  flatline: detector('stuck values and missing data', flatlineDetector),
+  trend: detector('robust trend, forecast band, "will cross X within H"', trendDetector),
+  ensemble: detector('calibrated ensemble of the detectors above', ensembleDetector),
 };
 
 const PROCESSORS = ['filter', 'relabel', 'rate', 'aggregate', 'downsample'] as const;

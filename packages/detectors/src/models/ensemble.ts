@@ -33,6 +33,8 @@ export interface EnsembleModelOptions {
   /** After a score at or above `suppressAt`, this many following samples score 0 (one alert per episode). */
   readonly suppressSamples: number;
   readonly suppressAt: number;
+  /** While the score is at or above this, the long-run distribution does not learn; `null`: it always learns. */
+  readonly freezeAt: number | null;
 }
 
 const LOG_EPS = Math.log(1e-10);
@@ -95,7 +97,8 @@ export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastM
       const raw = members(id, t, v);
       const ma = average(s, b, n, raw, o.averageSamples);
       const score = n > o.warmupSamples ? Math.max(likelihood(s, b, ma, o), direct) : 0;
-      if (n > o.memberWarmupSamples) learn(s, b, n - o.memberWarmupSamples, ma, o.historySamples);
+      if (n > o.memberWarmupSamples && (o.freezeAt === null || score < o.freezeAt))
+        learn(s, b, n - o.memberWarmupSamples, ma, o.historySamples);
       const outside =
         n > o.warmupSamples && o.rangeTolerance !== null && beyondRange(s, b, v, o.rangeTolerance);
       if (outside) {
