@@ -10,5 +10,9 @@ export type {
   ParseExpositionOptions,
 } from './parse.js';
 export { formatOf, parseExposition } from './parse.js';
+export type { ParsedScrapeOptions, ScrapeLimits, ScrapeSourceOptions } from './scrape/options.js';
+export { scrapeSourceSchema } from './scrape/options.js';
+export { scrapeSource } from './scrape/source.js';
+export type { TargetInput } from './scrape/targets.js';
 export type { ScrapeParseResult, ScrapeParser, ScrapeParserOptions } from './scrape-parser.js';
 export { createScrapeParser } from './scrape-parser.js';

@@ -49,6 +49,8 @@ const CREATED = -2;
 interface Entry extends CacheEntry {
   readonly id: number;
   seen: number;
+  /** `seen` before this page touched it: tells, after a failed page, whether the series was live. */
+  prevSeen: number;
   explicitTs: boolean;
 }
 
@@ -67,6 +69,7 @@ export function createScrapeParser(options: ScrapeParserOptions): ScrapeParser {
   const target = Object.entries(options.targetLabels ?? {});
   const honor = options.honorLabels ?? false;
   let epoch = 0;
+  let failed = false;
   /** The page each series id was last written on, to catch a series written twice under two texts. */
   let idEpoch: Int32Array = new Int32Array(64);
   let lastFormat: ExpositionFormat | undefined;
@@ -80,7 +83,7 @@ export function createScrapeParser(options: ScrapeParserOptions): ScrapeParser {
     resolve(series: ParsedSeries): Entry {
       const id = series.created ? CREATED : options.series.intern(seriesLabels(series, target, honor));
       if (id >= idEpoch.length) idEpoch = grow(idEpoch, id);
-      return { id, seen: -1, explicitTs: false, key: '', next: undefined };
+      return { id, seen: -1, prevSeen: -1, explicitTs: false, key: '', next: undefined };
     },
     sample(entry: Entry, value: number, ts: number): void {
       if (entry.seen === epoch) {
@@ -88,6 +91,7 @@ export function createScrapeParser(options: ScrapeParserOptions): ScrapeParser {
         return;
       }
       if (entry.seen !== epoch - 1 && entry.id >= 0) added++;
+      entry.prevSeen = entry.seen;
       entry.seen = epoch;
       seen++;
       if (entry.id < 0) {
@@ -115,22 +119,34 @@ export function createScrapeParser(options: ScrapeParserOptions): ScrapeParser {
       time = timeMs;
       out = builder;
       const rejectedBefore = builder.rejected;
-      const samples = parseBody(body, format, cache, handler, options.limits);
+      let samples: number;
+      try {
+        samples = parseBody(body, format, cache, handler, options.limits);
+      } catch (err) {
+        failed = true;
+        throw err;
+      } finally {
+        out = undefined;
+      }
+      failed = false;
       const stale = seen === cache.map.size ? 0 : sweep(cache, idEpoch, epoch, timeMs, builder);
-      out = undefined;
       return { samples, added, stale, duplicates, rejected: builder.rejected - rejectedBefore };
     },
     markStale(timeMs, builder) {
       let n = 0;
-      epoch++;
+      // live = on the last complete page; a failed page's new series were never written
+      const last = failed ? epoch - 1 : epoch;
+      const mark = ++epoch;
       for (const e of cache.map.values()) {
-        if (e.id >= 0 && e.seen > 0 && !e.explicitTs && idEpoch[e.id] !== epoch) {
-          idEpoch[e.id] = epoch;
+        const live = e.seen === last || (failed && e.seen === last + 1 && e.prevSeen === last);
+        if (e.id >= 0 && live && !e.explicitTs && idEpoch[e.id] !== mark) {
+          idEpoch[e.id] = mark;
           builder.push(e.id, timeMs, Number.NaN, true);
           n++;
         }
       }
       cache.clear();
+      failed = false;
       return n;
     },
     get size() {

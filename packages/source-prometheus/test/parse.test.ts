@@ -82,12 +82,19 @@ describe('parseExposition: text 0.0.4', () => {
     expect(metadata.get('m')?.help).toBe('a \\ b\nc "q"');
   });
 
-  it('accepts a trailing comma, spaces in the block and a last line without a newline', () => {
-    const { samples } = parseExposition('m{ a="1" , b="}{ 2",} 7\nn 8');
+  it('accepts a trailing comma and spaces in the block', () => {
+    const { samples } = parseExposition('m{ a="1" , b="}{ 2",} 7\nn 8\n');
     expect(samples.map((s) => [s.labels, s.value])).toEqual([
       [{ a: '1', b: '}{ 2' }, 7],
       [{}, 8],
     ]);
+  });
+
+  it('refuses a page without its final line feed: it may have been cut mid-number', () => {
+    expect(errorOf(() => parseExposition('a 1\nb 12')).message).toMatch(
+      /line 2: page does not end with a line feed/,
+    );
+    expect(parseExposition('').samples).toEqual([]);
   });
 
   it('reads the page node-exporter 1.5.0 served (every sample line)', () => {

@@ -118,6 +118,19 @@ describe('createScrapeParser', () => {
     expect([result.rejected, batch.length]).toEqual([2, 1]);
   });
 
+  it('after a failed page, marks stale exactly the series of the last good page', () => {
+    const series = createSeriesRegistry();
+    const parser = createScrapeParser({ series });
+    expect(() => scrape(parser, 'fresh 1\nbad{ 2\n', 1)).toThrow(ExpositionError);
+    const none = new MetricBatchBuilder();
+    expect(parser.markStale(2, none)).toBe(0);
+    scrape(parser, 'a 1\nb 2\n', 3);
+    expect(() => scrape(parser, 'a 1\nc 3\nbad{ 2\n', 4)).toThrow(ExpositionError);
+    const out = new MetricBatchBuilder();
+    parser.markStale(5, out);
+    expect(Array.from(out.build().series, (id) => series.labels(id)['__name__'])).toEqual(['a', 'b']);
+  });
+
   it('throws on a bad page so the caller can mark the target down', () => {
     const parser = createScrapeParser({ series: createSeriesRegistry(), limits: { sampleLimit: 1 } });
     expect(() => scrape(parser, 'a 1\nb 2\n', 1)).toThrow(ExpositionError);

@@ -101,6 +101,14 @@ class BodyParser<E extends CacheEntry> {
       else if (this.om || !isBlank(s, pos, end)) this.fail('expected a metric name or "#"', pos, end);
       pos = end + 1;
     }
+    // The format requires a final line feed; without one, a page cut short mid-number would parse as valid.
+    if (len > 0 && s.charCodeAt(len - 1) !== 10 && !this.eof) {
+      throw new ExpositionError(
+        'ERR_EXPOSITION_SYNTAX',
+        this.line,
+        'page does not end with a line feed (truncated?)',
+      );
+    }
     if (this.om && !this.eof) {
       throw new ExpositionError('ERR_EXPOSITION_SYNTAX', 0, 'OpenMetrics page does not end with "# EOF"');
     }
