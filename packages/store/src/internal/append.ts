@@ -20,13 +20,27 @@ export function appendColumns(
   let newest = st.newestT;
   for (let i = 0; i < n; i++) {
     const t = ts[i]!;
-    if (!Number.isSafeInteger(t) || t > MAX_ABS_TIMESTAMP || t < -MAX_ABS_TIMESTAMP) {
+    // NaN fails the first test, ±Inf the range
+    if (!(Math.floor(t) === t && t <= MAX_ABS_TIMESTAMP && t >= -MAX_ABS_TIMESTAMP)) {
       c.invalidTimestamps++;
       continue;
     }
     const s = st.byId[ids[i]!];
     if (!s) continue;
     const f = stale ? stale[i]! : 0;
+    const h = s.head;
+    // the common case inline: in order, not stale, room in the head, no journal
+    if (t > s.maxT && f === 0 && h.n < h.t.length - 1 && j === undefined) {
+      const k = h.n;
+      h.t[k] = t;
+      h.v[k] = vs[i]!;
+      h.n = k + 1;
+      s.maxT = t;
+      if (t > newest) newest = t;
+      stored++;
+      if (k + 1 === s.chunkSamples) s.seal();
+      continue;
+    }
     const r = s.append(t, vs[i]!, f);
     if (r === Append.Ok || r === Append.OutOfOrder || r === Append.DuplicateOverwritten) {
       stored++;

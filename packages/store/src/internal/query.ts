@@ -1,6 +1,6 @@
 import type { Labels } from '@argus/core';
 import { type LabelMatcher, matchesLabels, parseMatchers } from '@argus/processors';
-import type { LatestSample, RangeQuery, RangeSeries, Selector } from '../types.js';
+import type { LatestSample, RangeAgg, RangeQuery, RangeSeries, Selector } from '../types.js';
 import type { SeriesData } from './series-data.js';
 import type { StoreState } from './state.js';
 
@@ -30,23 +30,25 @@ interface Acc {
   lastT: Float64Array;
 }
 
-function acc(labels: Labels, n: number): Acc {
-  const min = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
-  const max = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
-  const lastT = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+const NONE = new Float64Array(0);
+
+/** Allocates only the columns `agg` needs (1,000-series queries would otherwise churn megabytes). */
+function acc(labels: Labels, n: number, agg: RangeAgg): Acc {
+  const col = (on: boolean, fill: number): Float64Array => (on ? new Float64Array(n).fill(fill) : NONE);
   return {
     labels,
-    min,
-    max,
-    sum: new Float64Array(n),
+    min: col(agg === 'min', Number.POSITIVE_INFINITY),
+    max: col(agg === 'max', Number.NEGATIVE_INFINITY),
+    sum: col(agg === 'avg', 0),
     count: new Float64Array(n),
-    last: new Float64Array(n),
-    lastT,
+    last: col(agg === 'last', 0),
+    lastT: col(agg === 'last', Number.NEGATIVE_INFINITY),
   };
 }
 
-function groupOf(labels: Labels, by: readonly string[] | undefined): { key: string; labels: Labels } {
-  if (!by) return { key: JSON.stringify(labels), labels };
+function groupOf(s: SeriesData, by: readonly string[] | undefined): { key: string; labels: Labels } {
+  const labels = s.labels;
+  if (!by) return { key: s.key, labels };
   const g: Record<string, string> = {};
   for (const n of by) if (labels[n] !== undefined) g[n] = labels[n]!;
   return { key: JSON.stringify(Object.entries(g).sort()), labels: g };
@@ -70,10 +72,10 @@ export function rangeQuery(st: StoreState, q: RangeQuery): RangeSeries[] {
   const n = stepsOf(q);
   const groups = new Map<string, Acc>();
   for (const s of matching(st, q.matchers)) {
-    const g = groupOf(s.labels, q.by);
+    const g = groupOf(s, q.by);
     let a = groups.get(g.key);
     if (!a) {
-      a = acc(g.labels, n);
+      a = acc(g.labels, n, q.agg);
       groups.set(g.key, a);
     }
     addRaw(a, s, q);
@@ -81,11 +83,11 @@ export function rangeQuery(st: StoreState, q: RangeQuery): RangeSeries[] {
       for (const b of level.buckets) {
         if (b.start < q.from || b.start >= q.to) continue;
         const k = Math.floor((b.start - q.from) / q.stepMs);
-        a.min[k] = Math.min(a.min[k]!, b.min);
-        a.max[k] = Math.max(a.max[k]!, b.max);
-        a.sum[k]! += b.sum;
         a.count[k]! += b.count;
-        if (b.lastT >= a.lastT[k]!) {
+        if (q.agg === 'min') a.min[k] = Math.min(a.min[k]!, b.min);
+        else if (q.agg === 'max') a.max[k] = Math.max(a.max[k]!, b.max);
+        else if (q.agg === 'avg') a.sum[k]! += b.sum;
+        else if (b.lastT >= a.lastT[k]!) {
           a.lastT[k] = b.lastT;
           a.last[k] = b.last;
         }
@@ -98,16 +100,19 @@ export function rangeQuery(st: StoreState, q: RangeQuery): RangeSeries[] {
 function addRaw(a: Acc, s: SeriesData, q: RangeQuery): void {
   const r = s.read(q.from, q.to);
   const { min, max, sum, count, last, lastT } = a;
+  const agg = q.agg;
+  const from = q.from;
+  const step = q.stepMs;
   for (let i = 0; i < r.n; i++) {
     if (r.s[i]) continue;
     const t = r.t[i]!;
     const v = r.v[i]!;
-    const k = Math.floor((t - q.from) / q.stepMs);
-    min[k] = Math.min(min[k]!, v);
-    max[k] = Math.max(max[k]!, v);
-    sum[k]! += v;
+    const k = Math.floor((t - from) / step);
     count[k]!++;
-    if (t >= lastT[k]!) {
+    if (agg === 'avg') sum[k]! += v;
+    else if (agg === 'min') min[k] = Math.min(min[k]!, v);
+    else if (agg === 'max') max[k] = Math.max(max[k]!, v);
+    else if (t >= lastT[k]!) {
       lastT[k] = t;
       last[k] = v;
     }

@@ -46,13 +46,17 @@ export class SeriesData {
   /** Newest timestamp accepted in order. */
   maxT: number = Number.NEGATIVE_INFINITY;
   private scale = -1;
+  /** Samples per sealed chunk (copied from the config for the append fast path). */
+  readonly chunkSamples: number;
 
   constructor(
     readonly id: number,
     readonly labels: Labels,
     readonly key: string,
     private readonly cfg: SeriesConfig,
-  ) {}
+  ) {
+    this.chunkSamples = cfg.chunkSamples;
+  }
 
   /** Appends one sample; the result says whether it was stored and how. */
   append(t: number, v: number, stale: number): AppendResult {
