@@ -11,7 +11,7 @@ import { appendColumns, foldOoo } from './internal/append.js';
 import { latestQuery, matching, rangeQuery, toMatchers } from './internal/query.js';
 import { enforceAge, enforceBytes, maintain, storeBytes } from './internal/retention.js';
 import { StoreState } from './internal/state.js';
-import { resolveStoreOptions, type StoreOptions } from './options.js';
+import { type ResolvedStoreOptions, resolveStoreOptions, type StoreOptions } from './options.js';
 import { openPersistence, type Persistence, type RecoveryIssue } from './persist/persistence.js';
 import type {
   EventQuery,
@@ -79,47 +79,16 @@ export interface Store extends HistoryQuery {
 export function createStore(options?: StoreOptions): Store {
   const opts = resolveStoreOptions(options);
   const st = new StoreState(opts);
-  const regCache = new WeakMap<SeriesRegistry, Int32Array>();
-  let idScratch = new Int32Array(1024);
-  const one = { id: new Int32Array(1), t: new Float64Array(1), v: new Float64Array(1), s: new Uint8Array(1) };
+  return { ...lifecycleApi(st, opts), ...writeApi(st), ...readApi(st) };
+}
+
+type LifecycleApi = Pick<Store, 'open' | 'recoveryIssues' | 'flush' | 'close'>;
+
+function lifecycleApi(st: StoreState, opts: ResolvedStoreOptions): LifecycleApi {
   let persistence: Persistence | undefined;
   let opening: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
-
-  const mapIds = (batch: MetricBatch, reg: SeriesRegistry): Int32Array => {
-    let map = regCache.get(reg) ?? new Int32Array(0);
-    if (idScratch.length < batch.length) idScratch = new Int32Array(batch.length * 2);
-    const ids = idScratch;
-    for (let i = 0; i < batch.length; i++) {
-      const rid = batch.series[i]!;
-      if (rid >= map.length) {
-        const g = new Int32Array(Math.max(rid + 1, map.length * 2)).fill(-1);
-        g.set(map);
-        map = g;
-        regCache.set(reg, map);
-      }
-      let sid = map[rid]!;
-      // a series dropped by retention gets a new id: re-check that the cached one is alive
-      if (sid < 0 || st.byId[sid] === undefined) {
-        sid = st.intern(reg.labels(rid));
-        map[rid] = sid;
-      }
-      ids[i] = sid;
-    }
-    return ids;
-  };
-
-  const eventFilter = <T>(
-    list: readonly T[],
-    q: EventQuery,
-    at: (x: T) => number,
-    labels: (x: T) => Labels,
-  ): T[] => {
-    const m = q.matchers === undefined ? [] : toMatchers(q.matchers);
-    return list.filter((x) => at(x) >= q.from && at(x) < q.to && matchesLabels(m, labels(x)));
-  };
-
-  const store: Store = {
+  return {
     open(o) {
       if (!opts.dataDir) return Promise.resolve();
       opening ??= openPersistence(st, opts, o?.log ?? ((m) => console.warn(m))).then((p) => {
@@ -136,9 +105,45 @@ export function createStore(options?: StoreOptions): Store {
       })();
       return closing;
     },
+  };
+}
+
+/** Maps a pipeline registry's series ids to store ids, caching per registry (one lookup of labels per series). */
+function idMapper(st: StoreState): (batch: MetricBatch, reg: SeriesRegistry) => Int32Array {
+  const regCache = new WeakMap<SeriesRegistry, Int32Array>();
+  let scratch = new Int32Array(1024);
+  return (batch, reg) => {
+    let map = regCache.get(reg) ?? new Int32Array(0);
+    if (scratch.length < batch.length) scratch = new Int32Array(batch.length * 2);
+    for (let i = 0; i < batch.length; i++) {
+      const rid = batch.series[i]!;
+      if (rid >= map.length) {
+        const g = new Int32Array(Math.max(rid + 1, map.length * 2)).fill(-1);
+        g.set(map);
+        map = g;
+        regCache.set(reg, map);
+      }
+      let sid = map[rid]!;
+      // a series dropped by retention gets a new id: re-check that the cached one is alive
+      if (sid < 0 || st.byId[sid] === undefined) {
+        sid = st.intern(reg.labels(rid));
+        map[rid] = sid;
+      }
+      scratch[i] = sid;
+    }
+    return scratch;
+  };
+}
+
+type WriteApi = Pick<Store, 'intern' | 'append' | 'appendBatch' | 'recordFindings' | 'recordAlerts'>;
+
+function writeApi(st: StoreState): WriteApi {
+  const mapIds = idMapper(st);
+  // typed scratch columns: a plain array would canonicalise NaN payloads (V8 double arrays do)
+  const one = { id: new Int32Array(1), t: new Float64Array(1), v: new Float64Array(1), s: new Uint8Array(1) };
+  return {
     intern: (labels) => st.intern(labels),
     append(labels, t, v, stale = false) {
-      // typed scratch columns: a plain array would canonicalise NaN payloads (V8 double arrays do)
       one.id[0] = st.intern(labels);
       one.t[0] = t;
       one.v[0] = v;
@@ -149,20 +154,13 @@ export function createStore(options?: StoreOptions): Store {
     },
     appendBatch(batch, registry) {
       if (batch.length === 0) return 0;
-      const n = appendColumns(
-        st,
-        mapIds(batch, registry),
-        batch.timestamps,
-        batch.values,
-        batch.stale,
-        batch.length,
-      );
+      const ids = mapIds(batch, registry);
+      const n = appendColumns(st, ids, batch.timestamps, batch.values, batch.stale, batch.length);
       maintain(st);
       return n;
     },
     recordFindings(findings, registry) {
-      for (const f of findings) {
-        const { series, ...rest } = f;
+      for (const { series, ...rest } of findings) {
         const rec: StoredFinding = { ...rest, labels: registry.labels(series) };
         st.findings.push(rec);
         st.journal?.finding(rec);
@@ -171,15 +169,30 @@ export function createStore(options?: StoreOptions): Store {
     },
     recordAlerts(alerts) {
       for (const alert of alerts) {
-        const rec: StoredAlert = {
-          at: alert.state === 'resolved' ? (alert.endsAt ?? alert.startsAt) : alert.startsAt,
-          alert,
-        };
+        const at = alert.state === 'resolved' ? (alert.endsAt ?? alert.startsAt) : alert.startsAt;
+        const rec: StoredAlert = { at, alert };
         st.alerts.push(rec);
         st.journal?.alert(rec);
       }
       st.alerts.sort((a, b) => a.at - b.at);
     },
+  };
+}
+
+function eventFilter<T>(
+  list: readonly T[],
+  q: EventQuery,
+  at: (x: T) => number,
+  labels: (x: T) => Labels,
+): T[] {
+  const m = q.matchers === undefined ? [] : toMatchers(q.matchers);
+  return list.filter((x) => at(x) >= q.from && at(x) < q.to && matchesLabels(m, labels(x)));
+}
+
+type ReadApi = Omit<Store, keyof LifecycleApi | keyof WriteApi>;
+
+function readApi(st: StoreState): ReadApi {
+  return {
     findings: (q) =>
       eventFilter(
         st.findings,
@@ -201,12 +214,11 @@ export function createStore(options?: StoreOptions): Store {
       const r = s.read(from, to);
       return { timestamps: r.t.slice(), values: r.v.slice(), stale: r.s.slice() };
     },
-    readSeries(sel, from, to) {
-      return matching(st, sel).map((s) => {
+    readSeries: (sel, from, to) =>
+      matching(st, sel).map((s) => {
         const r = s.read(from, to);
         return { labels: s.labels, timestamps: r.t, values: r.v, stale: r.s };
-      });
-    },
+      }),
     compact() {
       for (const s of [...st.byKey.values()]) if (s.ooo.n > 0) foldOoo(st, s.id);
       enforceAge(st);
@@ -223,5 +235,4 @@ export function createStore(options?: StoreOptions): Store {
       alerts: st.alerts.length,
     }),
   };
-  return store;
 }

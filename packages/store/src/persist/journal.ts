@@ -123,9 +123,10 @@ export class SegmentJournal implements Journal {
       buf.set(p, o);
       o += p.length;
     }
-    this.pending = [];
     let done = 0;
     while (done < buf.length) done += writeSync(this.fd, buf, done);
+    // cleared only once written: a failed write is retried whole on the next flush
+    this.pending = [];
     if (sync) fsyncSync(this.fd);
   }
 

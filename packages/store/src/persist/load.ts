@@ -18,6 +18,8 @@ export interface RecoveryIssue {
 function applySeries(st: StoreState, p: Uint8Array): void {
   const { id, labels } = readSeries(p);
   const existing = st.byId[id];
+  // a record repeated (a flush retried after a partial write) must not reset the series
+  if (existing && existing.key === labelsKey(labels)) return;
   if (existing) st.drop(existing);
   const other = st.byKey.get(labelsKey(labels));
   if (other) st.drop(other);

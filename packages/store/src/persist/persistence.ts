@@ -50,6 +50,16 @@ export async function openPersistence(
   log: (message: string) => void,
 ): Promise<Persistence> {
   const dir = opts.dataDir!;
+  const { issues, covered, lastSegment } = loadDir(st, dir);
+  for (const i of issues) log(i.message);
+  return run(st, opts, issues, Math.max(covered, lastSegment) + 1, log);
+}
+
+/** Loads the newest snapshot and the segments after it; returns the damage found and the numbers seen. */
+function loadDir(
+  st: StoreState,
+  dir: string,
+): { issues: RecoveryIssue[]; covered: number; lastSegment: number } {
   mkdirSync(dir, { recursive: true });
   const names = readdirSync(dir);
   // a snapshot cut short by a crash never got renamed: its segments are still there
@@ -72,9 +82,19 @@ export async function openPersistence(
   st.findings.sort((a, b) => a.timestamp - b.timestamp);
   st.alerts.sort((a, b) => a.at - b.at);
   enforceAge(st);
-  for (const i of issues) log(i.message);
+  return { issues, covered, lastSegment: segs[segs.length - 1]?.n ?? -1 };
+}
 
-  let seq = Math.max(covered, segs[segs.length - 1]?.n ?? -1) + 1;
+/** Runs the open directory: a fresh segment numbered `first`, the flush and snapshot timers, close. */
+function run(
+  st: StoreState,
+  opts: ResolvedStoreOptions,
+  issues: RecoveryIssue[],
+  first: number,
+  log: (message: string) => void,
+): Persistence {
+  const dir = opts.dataDir!;
+  let seq = first;
   let journal = new SegmentJournal(join(dir, `segment-${pad(seq)}.log`));
   st.journal = journal;
   const snapshot = (): void => {
@@ -90,9 +110,20 @@ export async function openPersistence(
         rmSync(join(dir, f), { force: true });
     }
   };
-  const flushTimer = setInterval(() => journal.flush(), opts.flushIntervalMs);
+  // a timer must never throw into the host (disk full, directory removed): report and retry next tick
+  const guarded = (what: string, fn: () => void) => () => {
+    try {
+      fn();
+    } catch (err) {
+      log(`store: ${what} in ${dir} failed: ${String(err)}; will retry`);
+    }
+  };
+  const flushTimer = setInterval(
+    guarded('flush', () => journal.flush()),
+    opts.flushIntervalMs,
+  );
   flushTimer.unref();
-  const snapTimer = setInterval(snapshot, opts.snapshotIntervalMs);
+  const snapTimer = setInterval(guarded('snapshot', snapshot), opts.snapshotIntervalMs);
   snapTimer.unref();
   let closed = false;
   return {
