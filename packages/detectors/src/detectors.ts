@@ -176,7 +176,7 @@ export const trendOptions: Schema<TrendModelOptions> = z
       .min(4)
       .max(256)
       .default(32)
-      .describe('Samples the Theil–Sen slope is fitted over'),
+      .describe('Samples the robust slope (median of half-window slopes) is fitted over'),
     refitSamples: z.number().int().min(1).default(8).describe('Refit the slope every this many samples'),
     horizonMs: z
       .number()
@@ -201,7 +201,7 @@ export const trendOptions: Schema<TrendModelOptions> = z
     path: ['crossBelow'],
   });
 
-/** Robust trend (Theil–Sen) with a forecast band and "will cross X within H" alerts. */
+/** Robust trend (median of half-window slopes, a Theil–Sen variant) with a forecast band and "will cross X within H" alerts. */
 export const trendDetector: Factory<Schema<TrendModelOptions>, Detector> = defineDetector({
   name: 'trend',
   options: trendOptions,

@@ -1,5 +1,5 @@
 import { expectNumbers, fmt, type Model } from '../model.js';
-import { growF64, median } from '../util/arrays.js';
+import { growF64 } from '../util/arrays.js';
 import { type PointOut, scaleFloor, scoreFromZ } from '../util/score.js';
 
 /** Options of {@link madModel}. */
@@ -14,15 +14,18 @@ export interface MadModelOptions {
 
 /**
  * Median/MAD robust z-score over a sliding window: `|x − median| / (1.4826·MAD)`. The window excludes the
- * current sample (no self-masking). Cost: O(window) per point (quickselect); memory: window + 2 doubles per series.
+ * current sample (no self-masking). The window is also kept sorted (binary search + one block move per sample), so
+ * the median is a lookup and the MAD a merge walk of half the window. Cost: O(window) memory moves per point, no
+ * sorting; memory: 2·window + 2 doubles per series.
  */
 export function madModel(o: MadModelOptions): Model {
   const w = o.windowSamples;
   let ring = new Float64Array(0) as Float64Array;
+  let sorted = new Float64Array(0) as Float64Array;
   let head = new Float64Array(0) as Float64Array; // [next write index, count]
-  const scratch = new Float64Array(w);
   const ensure = (id: number): void => {
     ring = growF64(ring, (id + 1) * w);
+    sorted = growF64(sorted, (id + 1) * w);
     head = growF64(head, (id + 1) * 2);
   };
   return {
@@ -33,8 +36,11 @@ export function madModel(o: MadModelOptions): Model {
       ensure(id);
       const base = id * w;
       const count = head[id * 2 + 1] as number;
-      if (count >= o.warmupSamples) score(ring.subarray(base, base + Math.min(count, w)), v, out, o, scratch);
+      const n = Math.min(count, w);
+      if (count >= o.warmupSamples) score(sorted, base, n, v, out, o);
       const at = head[id * 2] as number;
+      if (count >= w) remove(sorted, base, n, ring[base + at] as number);
+      insert(sorted, base, count >= w ? n - 1 : n, v);
       ring[base + at] = v;
       head[id * 2] = (at + 1) % w;
       head[id * 2 + 1] = count + 1;
@@ -58,16 +64,63 @@ export function madModel(o: MadModelOptions): Model {
       head[id * 2] = h[0] ?? 0;
       head[id * 2 + 1] = h[1] ?? 0;
       for (let i = 0; i < w; i++) ring[id * w + i] = r[i] ?? 0;
+      const n = Math.min(h[1] ?? 0, w);
+      sorted.set(ring.subarray(id * w, id * w + n), id * w);
+      sorted.subarray(id * w, id * w + n).sort();
     },
   };
 }
 
-function score(win: Float64Array, v: number, out: PointOut, o: MadModelOptions, scratch: Float64Array): void {
-  const n = win.length;
-  scratch.set(win);
-  const med = median(scratch, n);
-  for (let i = 0; i < n; i++) scratch[i] = Math.abs((win[i] as number) - med);
-  const sd = 1.4826 * median(scratch, n) + scaleFloor(med);
+/** First index in `a[b..b+n)` whose value is ≥ `v`. */
+function lowerBound(a: Float64Array, b: number, n: number, v: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((a[b + mid] as number) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function remove(a: Float64Array, b: number, n: number, v: number): void {
+  const i = lowerBound(a, b, n, v);
+  a.copyWithin(b + i, b + i + 1, b + n);
+}
+
+function insert(a: Float64Array, b: number, n: number, v: number): void {
+  const i = lowerBound(a, b, n, v);
+  a.copyWithin(b + i + 1, b + i, b + n);
+  a[b + i] = v;
+}
+
+/** k-th smallest (0-based) distance |x − med| over sorted `a[b..b+n)`: merges the two sides outward from the median. */
+function kthDistance(a: Float64Array, b: number, n: number, med: number, k: number): number {
+  let r = lowerBound(a, b, n, med);
+  let l = r - 1;
+  let d = 0;
+  for (let c = 0; c <= k; c++) {
+    const dl = l >= 0 ? med - (a[b + l] as number) : Number.POSITIVE_INFINITY;
+    const dr = r < n ? (a[b + r] as number) - med : Number.POSITIVE_INFINITY;
+    if (dl <= dr) {
+      d = dl;
+      l--;
+    } else {
+      d = dr;
+      r++;
+    }
+  }
+  return d;
+}
+
+function score(a: Float64Array, b: number, n: number, v: number, out: PointOut, o: MadModelOptions): void {
+  const h = n >> 1;
+  const med = n & 1 ? (a[b + h] as number) : ((a[b + h - 1] as number) + (a[b + h] as number)) / 2;
+  const mad =
+    n & 1
+      ? kthDistance(a, b, n, med, h)
+      : (kthDistance(a, b, n, med, h - 1) + kthDistance(a, b, n, med, h)) / 2;
+  const sd = 1.4826 * mad + scaleFloor(med);
   out.expected = med;
   out.lower = med - o.bandSigma * sd;
   out.upper = med + o.bandSigma * sd;
