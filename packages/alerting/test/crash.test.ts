@@ -26,7 +26,11 @@ function start(dir: string, url: string): Proc {
       const m = JSON.parse(buf.slice(0, i));
       buf = buf.slice(i + 1);
       seen.push(m);
-      for (const w of [...waiters]) if (w[0](m)) waiters.splice(waiters.indexOf(w), 1), w[1](m);
+      for (const w of [...waiters]) {
+        if (!w[0](m)) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        w[1](m);
+      }
     }
   });
   return {

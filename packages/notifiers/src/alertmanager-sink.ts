@@ -1,0 +1,137 @@
+import { postJson, redactUrl } from '@argus/alerting';
+import { type Alert, defineSink, type Factory, type Sink, type TimerHandle } from '@argus/core';
+import { z } from 'zod';
+
+/** Options of {@link alertmanagerSink}. */
+export interface AlertmanagerSinkOptions {
+  /** Base URL of each Alertmanager (an HA cluster wants every member), e.g. `http://127.0.0.1:9093`. */
+  url: string | string[];
+  /** Firing alerts are re-sent this often, as Prometheus does (`--rules.alert.resend-delay`). @default 60000 */
+  resendIntervalMs?: number;
+  /** `endsAt` of a firing alert is now plus this, refreshed at each re-send. @default 4 × resendIntervalMs */
+  endsAtAheadMs?: number;
+  /** Resolved alerts keep being re-sent this long, so a restarted Alertmanager still learns of them. @default 300000 */
+  resolvedResendMs?: number;
+  /** Plugin name. @default 'alertmanager' */
+  name?: string;
+}
+
+interface Parsed {
+  url: string[];
+  resendIntervalMs: number;
+  endsAtAheadMs?: number | undefined;
+  resolvedResendMs: number;
+  name?: string | undefined;
+}
+
+const schema: z.ZodType<Parsed, AlertmanagerSinkOptions> = z.object({
+  url: z
+    .union([z.url({ protocol: /^https?$/ }), z.array(z.url({ protocol: /^https?$/ })).min(1)])
+    .transform((u) => (Array.isArray(u) ? u : [u]))
+    .describe('Alertmanager base URL(s); every member of an HA cluster'),
+  resendIntervalMs: z
+    .number()
+    .int()
+    .positive()
+    .default(60_000)
+    .describe('Re-send interval of firing alerts, ms'),
+  endsAtAheadMs: z.number().int().positive().optional().describe('endsAt = now + this for firing alerts, ms'),
+  resolvedResendMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(300_000)
+    .describe('How long resolved alerts are re-sent, ms'),
+  name: z.string().optional().describe('Plugin name'),
+});
+
+interface Held {
+  alert: Alert;
+  resolvedAt?: number;
+}
+
+const iso = (t: number): string => new Date(t).toISOString();
+
+/**
+ * Forwards Argus alerts to a real Alertmanager (`POST /api/v2/alerts`) for teams that already run one: firing alerts
+ * with `endsAt` a few re-send intervals ahead, re-sent while they fire; resolved alerts with their `endsAt`, re-sent
+ * for `resolvedResendMs`. Several Argus replicas sending the same alert are deduplicated by Alertmanager (same
+ * labels, same fingerprint), so each fleet-wide alert is notified once.
+ * @example alertmanagerSink({ url: 'http://alertmanager:9093' })
+ */
+export const alertmanagerSink: Factory<z.ZodType<Parsed, AlertmanagerSinkOptions>, Sink> = defineSink({
+  name: 'alertmanager',
+  options: schema,
+  create(o) {
+    const held = new Map<string, Held>();
+    const ahead = o.endsAtAheadMs ?? 4 * o.resendIntervalMs;
+    let timer: TimerHandle | undefined;
+    let stopped = false;
+    const body = (list: Held[], now: number) =>
+      list.map(({ alert: a, resolvedAt }) => ({
+        labels: a.labels,
+        annotations: a.annotations,
+        startsAt: iso(a.startsAt),
+        endsAt: iso(resolvedAt ?? now + ahead),
+        ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}),
+      }));
+    const post = async (list: Held[], now: number, signal: AbortSignal) => {
+      for (const base of o.url) {
+        const r = await postJson({
+          url: `${base.replace(/\/$/, '')}/api/v2/alerts`,
+          body: body(list, now),
+          signal,
+          what: 'alertmanager',
+        });
+        if (!r.ok) return r;
+      }
+      return { ok: true as const };
+    };
+    return {
+      ...(o.name ? { name: o.name } : {}),
+      accepts: ['alerts'],
+      start(ctx) {
+        const tick = async (): Promise<void> => {
+          const now = ctx.clock.now();
+          for (const [fp, h] of held)
+            if (h.resolvedAt !== undefined && now - h.resolvedAt > o.resolvedResendMs) held.delete(fp);
+          if (held.size > 0) {
+            const r = await post([...held.values()], now, AbortSignal.timeout(o.resendIntervalMs));
+            if (!r.ok) ctx.log.warn(`alertmanager sink: re-send failed: ${r.error.message}`);
+          }
+          if (!stopped) timer = ctx.clock.setTimeout(() => void tick(), o.resendIntervalMs);
+        };
+        timer = ctx.clock.setTimeout(() => void tick(), o.resendIntervalMs);
+      },
+      async write(batch, ctx) {
+        if (stopped) return { ok: false, retryable: false, error: new Error('alertmanager sink is stopped') };
+        if (batch.kind !== 'alerts') return { ok: true };
+        const now = ctx.clock.now();
+        const changed: Held[] = [];
+        for (const a of batch.alerts) {
+          if (a.state === 'firing') held.set(a.fingerprint, { alert: a });
+          else if (a.state === 'resolved') held.set(a.fingerprint, { alert: a, resolvedAt: a.endsAt ?? now });
+          else continue;
+          changed.push(held.get(a.fingerprint)!);
+        }
+        if (changed.length === 0) return { ok: true };
+        const r = await post(changed, now, ctx.signal);
+        return r.ok ? { ok: true } : { ok: false, retryable: r.retryable, error: r.error };
+      },
+      stop(ctx) {
+        stopped = true;
+        if (timer) ctx.clock.clearTimeout(timer);
+      },
+      healthcheck: async (ctx) => {
+        try {
+          const res = await fetch(`${o.url[0]!.replace(/\/$/, '')}/-/ready`, { signal: ctx.signal });
+          return res.ok
+            ? { status: 'ok' }
+            : { status: 'down', message: `${redactUrl(o.url[0]!)} answered ${res.status}` };
+        } catch {
+          return { status: 'down', message: `${redactUrl(o.url[0]!)} unreachable` };
+        }
+      },
+    };
+  },
+});

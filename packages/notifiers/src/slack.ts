@@ -1,0 +1,70 @@
+import { type Notification, type Notifier, postJson } from '@argus/alerting';
+import { parseOptions } from '@argus/core';
+import { z } from 'zod';
+import { alertLine, clip, title } from './common.js';
+
+/** Options of {@link slackNotifier}. */
+export interface SlackNotifierOptions {
+  /** Incoming-webhook URL `https://hooks.slack.com/services/…` (a secret: never logged). */
+  webhookUrl: string;
+  /** @default true */
+  sendResolved?: boolean;
+  /** Alerts listed per message; the rest are counted. @default 20 */
+  maxAlerts?: number;
+}
+
+interface Parsed {
+  webhookUrl: string;
+  sendResolved: boolean;
+  maxAlerts: number;
+}
+
+const schema: z.ZodType<Parsed, SlackNotifierOptions> = z.object({
+  webhookUrl: z.url({ protocol: /^https?$/ }).describe('Slack incoming-webhook URL'),
+  sendResolved: z.boolean().default(true).describe('Send resolved notifications'),
+  maxAlerts: z
+    .number()
+    .int()
+    .positive()
+    .max(45)
+    .default(20)
+    .describe('Alerts listed per message (Slack allows 50 blocks)'),
+});
+
+/** The Slack message for a notification: `text` as the fallback, `blocks` with a header, one section per alert, a context line. */
+export function slackMessage(n: Notification): { text: string; blocks: unknown[] } {
+  const head = title(n);
+  const blocks: unknown[] = [
+    { type: 'header', text: { type: 'plain_text', text: clip(head, 150) } },
+    ...n.alerts.map((a) => ({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: clip(
+          `${a.status === 'firing' ? ':red_circle:' : ':large_green_circle:'} ${alertLine(a, n.commonLabels)}`,
+          3000,
+        ),
+      },
+    })),
+  ];
+  const ctx = [`receiver *${n.receiver}*`, n.reason];
+  if (n.truncatedAlerts > 0) ctx.push(`${n.truncatedAlerts} more not shown`);
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: ctx.join(' · ') }] });
+  return { text: head, blocks };
+}
+
+/**
+ * Slack through an incoming webhook, with Block Kit blocks. 200 `ok` is success; 429 is retried after its
+ * `Retry-After` (Slack allows about one message per second per webhook), 5xx with backoff, other 4xx not.
+ * @example slackNotifier({ webhookUrl: process.env.SLACK_WEBHOOK_URL! })
+ */
+export function slackNotifier(options: SlackNotifierOptions): Notifier {
+  const o = parseOptions(schema, options, 'slack-notifier');
+  return {
+    type: 'slack',
+    sendResolved: o.sendResolved,
+    maxAlerts: o.maxAlerts,
+    send: (n, ctx) =>
+      postJson({ url: o.webhookUrl, body: slackMessage(n), signal: ctx.signal, what: 'slack' }),
+  };
+}

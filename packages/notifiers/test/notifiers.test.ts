@@ -1,0 +1,111 @@
+import { createAlertManager, loadAlertmanagerConfig } from '@argus/alerting';
+import { describe, expect, it } from 'vitest';
+import {
+  dedupKey,
+  notifierIntegrations,
+  pagerdutyNotifier,
+  slackNotifier,
+  teamsNotifier,
+} from '../src/index.js';
+import { notifierContract, sample } from './contract.js';
+import { localReceiver } from './server.js';
+
+describe('slack', () => {
+  notifierContract((url) => slackNotifier({ webhookUrl: url }), [200, 'ok']);
+
+  it('sends text as the fallback plus blocks: a header, one section per alert, a context line', async () => {
+    const r = await localReceiver();
+    await slackNotifier({ webhookUrl: `${r.url}/services/x` }).send(sample(), {
+      signal: new AbortController().signal,
+    });
+    await r.close();
+    const body = r.got[0]!.body as { text: string; blocks: { type: string; text?: { text: string } }[] };
+    expect(body.text).toBe('[FIRING:2] DBDown');
+    expect(body.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context']);
+    expect(body.blocks[1]!.text!.text).toContain('db1 is down (instance=db1)');
+  });
+
+  it('refuses bad options naming the field', () => {
+    expect(() => slackNotifier({ webhookUrl: 'not a url' })).toThrow(
+      expect.objectContaining({ code: 'ERR_PLUGIN_OPTIONS', message: expect.stringContaining('webhookUrl') }),
+    );
+  });
+});
+
+describe('pagerduty', () => {
+  notifierContract(
+    (url) => pagerdutyNotifier({ routingKey: 'R'.repeat(32), url }),
+    [202, '{"status":"success","message":"Event processed"}'],
+  );
+
+  it('triggers with dedup_key = SHA-256 hex of the group key, and resolves with the same key', async () => {
+    const r = await localReceiver([202, {}, '{"status":"success"}']);
+    const pd = pagerdutyNotifier({ routingKey: 'k'.repeat(32), url: `${r.url}/v2/enqueue` });
+    const ctx = { signal: new AbortController().signal };
+    await pd.send(sample(), ctx);
+    await pd.send(sample('resolved'), ctx);
+    await r.close();
+    const [trigger, resolve] = r.got.map((g) => g.body as Record<string, unknown>);
+    const expected = (await import('node:crypto'))
+      .createHash('sha256')
+      .update('{}/{team="db"}:{alertname="DBDown"}')
+      .digest('hex');
+    expect(dedupKey('{}/{team="db"}:{alertname="DBDown"}')).toBe(expected);
+    expect(trigger).toMatchObject({
+      routing_key: 'k'.repeat(32),
+      event_action: 'trigger',
+      dedup_key: expected,
+      payload: { severity: 'critical', source: 'argus', class: 'DBDown' },
+    });
+    expect((trigger!['payload'] as { summary: string }).summary.length).toBeLessThanOrEqual(1024);
+    expect(resolve).toEqual({ routing_key: 'k'.repeat(32), dedup_key: expected, event_action: 'resolve' });
+  });
+});
+
+describe('teams', () => {
+  notifierContract((url) => teamsNotifier({ webhookUrl: url }), [202, '']);
+
+  it('sends one Adaptive Card in a message, as a Workflows webhook expects', async () => {
+    const r = await localReceiver([202, {}, '']);
+    await teamsNotifier({ webhookUrl: `${r.url}/workflows/x/invoke?sig=s` }).send(sample(), {
+      signal: new AbortController().signal,
+    });
+    await r.close();
+    const body = r.got[0]!.body as {
+      type: string;
+      attachments: {
+        contentType: string;
+        content: { type: string; version: string; body: { type: string; text?: string }[] };
+      }[];
+    };
+    expect(body.type).toBe('message');
+    expect(body.attachments[0]!.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    expect(body.attachments[0]!.content).toMatchObject({ type: 'AdaptiveCard', version: '1.2' });
+    expect(body.attachments[0]!.content.body[0]!.text).toBe('[FIRING:2] DBDown');
+  });
+});
+
+describe('alertmanager.yml integrations', () => {
+  it('builds Slack, PagerDuty and Teams receivers from an unchanged config, with Alertmanager defaults', () => {
+    const cfg = loadAlertmanagerConfig(
+      `
+global: { slack_api_url: 'https://hooks.slack.com/services/T/B/X' }
+route: { receiver: slack }
+receivers:
+  - name: slack
+    slack_configs: [{ channel: '#ops' }]
+  - name: pd
+    pagerduty_configs: [{ routing_key: abc }]
+  - name: teams
+    msteamsv2_configs: [{ webhook_url: 'https://example.logic.azure.com/workflows/1/invoke' }]
+`,
+      { integrations: notifierIntegrations },
+    );
+    expect(cfg.receivers.map((r) => r.notifiers!.map((n) => `${n.type}:${n.sendResolved}`))).toEqual([
+      ['slack:false'],
+      ['pagerduty:true'],
+      ['teams:true'],
+    ]);
+    expect(() => createAlertManager({ config: cfg })).not.toThrow();
+  });
+});
