@@ -146,6 +146,12 @@ export interface Detector extends PluginBase {
   readonly kind: 'detector';
   /** Scores every sample of the batch and returns findings worth reporting. Synchronous; a throw is reported and the batch goes on. */
   detect?(batch: MetricBatch, ctx: StageContext): readonly Finding[] | undefined;
+  /**
+   * Called on the runtime's timer (`evaluateIntervalMs`; in batch mode at the end of each window) with no data:
+   * for what only the passing of time reveals — a series that stopped reporting, a missed expected sample.
+   * Synchronous; a throw is reported.
+   */
+  tick?(ctx: StageContext): readonly Finding[] | undefined;
   /** Which findings (of any detector) `judge` wants to see. @default every finding */
   select?(finding: Finding): boolean;
   /**

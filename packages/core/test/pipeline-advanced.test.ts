@@ -463,6 +463,39 @@ describe('lifecycle policies and health', () => {
   });
 });
 
+describe('detector tick', () => {
+  it('runs on the timer with no data, and its findings reach alerters and sinks (absent-series style)', async () => {
+    const src = pushSource();
+    let lastSeen = 0;
+    const absent: Detector = {
+      kind: 'detector',
+      name: 'absent',
+      apiVersion: API_VERSION,
+      detect(b) {
+        if (b.length > 0) lastSeen = b.timestamps[b.length - 1]!;
+        return undefined;
+      },
+      tick(ctx) {
+        if (lastSeen === 0 || ctx.now - lastSeen < 30) return undefined;
+        const f: Finding = { id: newFindingId(), series: 0, timestamp: ctx.now, value: Number.NaN, score: 1, kind: 'missing', detector: 'absent', explanation: 'no data' };
+        lastSeen = ctx.now;
+        return [f];
+      },
+    };
+    const inputs: AlerterInput[] = [];
+    const sink = collectSink('out', ['findings']);
+    const p = createPipeline({ ...quiet, evaluateIntervalMs: 10, sources: [src], detectors: [absent], alerters: [recordingAlerter(inputs)], sinks: [sink] });
+    await p.start();
+    await src.emit(samples([[0, Date.now(), 1]]));
+    const until = Date.now() + 5000;
+    while (sink.batches.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    await p.stop();
+    const kinds = sink.batches.flatMap((b) => (b.kind === 'findings' ? b.findings.map((f) => f.kind) : []));
+    expect(kinds[0]).toBe('missing');
+    expect(inputs.some((i) => i.findings?.[0]?.kind === 'missing')).toBe(true);
+  });
+});
+
 describe('logs and external alert events', () => {
   it('external alert events reach alert sinks as alerts when no alerter manages them', async () => {
     const src = pushSource();

@@ -97,7 +97,7 @@ export async function runBatch(p: Pipeline, o: BatchOptions): Promise<BatchSumma
         }
       }
       p.dataNow = end;
-      await p.enqueue(() => p.wiring.stage.evaluateOnly({}, end));
+      await p.enqueue(() => p.wiring.stage.tick(end));
       done++;
       p.telemetry.emit('progress', { done, total, fraction: done / total, at: end });
     }

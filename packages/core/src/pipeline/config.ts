@@ -82,7 +82,7 @@ export interface PipelineOptions {
   maxHeapBytes?: number;
   /** Samples processed before yielding to the event loop. @default 8192 */
   chunkSize?: number;
-  /** Interval of alerter evaluation without data. @default 1000 */
+  /** Interval of the timer that runs detectors' `tick` and alerters without data. @default 1000 */
   evaluateIntervalMs?: number;
   /** Interval of detector/alerter state snapshots to the state store (also at stop). @default 60000 */
   snapshotIntervalMs?: number;
@@ -229,7 +229,7 @@ function requiredHook(p: Plugin): string | undefined {
     case 'processor':
       return typeof p.process === 'function' ? undefined : 'a processor needs process()';
     case 'detector':
-      return p.detect || p.judge ? undefined : 'a detector needs detect() and/or judge()';
+      return p.detect || p.judge || p.tick ? undefined : 'a detector needs detect(), tick() and/or judge()';
     case 'alerter':
       return typeof p.evaluate === 'function' ? undefined : 'an alerter needs evaluate()';
     case 'sink':

@@ -299,9 +299,9 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       t.unref();
       this.timers.push(t);
     };
-    if (this.alerters.length > 0) {
+    if (this.alerters.length > 0 || this.detectors.some((d) => d.plugin.tick)) {
       every(this.settings.evaluateIntervalMs, () => {
-        void this.enqueue(() => this.wiring.stage.evaluateOnly({}, this.now()));
+        void this.enqueue(() => this.wiring.stage.tick(this.now()));
       });
     }
     every(this.settings.snapshotIntervalMs, () => void saveSnapshots(this));

@@ -101,6 +101,24 @@ export class Stage {
     }
   }
 
+  /** The timer: detectors' `tick` (time-only findings such as absent series), then alerters, then sinks. */
+  async tick(now: number): Promise<void> {
+    const findings: Finding[] = [];
+    for (const { plugin: d } of this.d.detectors) {
+      if (!d.tick || !this.d.isActive(d.name)) continue;
+      const out = this.call(d.name, 'detect', () => d.tick!(this.d.context(d.name, now)));
+      if (out && out.length > 0) {
+        this.d.count(d.name, 'sent', out.length);
+        for (const f of out) findings.push(f);
+      }
+    }
+    for (const f of findings) this.d.onFinding(f);
+    if (findings.length > 0) this.d.toJudges(findings);
+    const alerts = this.evaluate(findings.length > 0 ? { findings } : {}, now);
+    if (findings.length > 0) await this.d.toSinks({ kind: 'findings', findings });
+    if (alerts.length > 0) await this.d.toSinks({ kind: 'alerts', alerts });
+  }
+
   /** Alerter evaluation without data (the timer) or with health changes / late verdicts. */
   async evaluateOnly(input: AlerterInput, now: number): Promise<void> {
     if (input.updatedFindings && input.updatedFindings.length > 0) {
