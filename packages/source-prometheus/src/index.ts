@@ -1,3 +1,17 @@
+export type {
+  PrometheusAuth,
+  PrometheusClient,
+  PrometheusClientOptions,
+  QueryResult,
+  QuerySeries,
+} from './api/client.js';
+export { createPrometheusClient, PrometheusApiError } from './api/client.js';
+export type { EvaluatedSample, PrometheusEvaluator } from './api/evaluator.js';
+export { prometheusEvaluator } from './api/evaluator.js';
+export type { TlsOptions } from './api/http.js';
+export type { ParsedPrometheusOptions, PrometheusSourceOptions, QueryInput } from './api/options.js';
+export { prometheusSourceSchema } from './api/options.js';
+export { prometheusSource } from './api/source.js';
 export type { ExpositionErrorCode } from './errors.js';
 export { ExpositionError } from './errors.js';
 export type {

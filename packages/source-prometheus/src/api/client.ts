@@ -1,0 +1,223 @@
+import type { Labels } from '@argus/core';
+import { type HttpResponse, send, type TlsOptions, type TransportError } from './http.js';
+
+/** How to authenticate to Prometheus (or the proxy in front of it). */
+export type PrometheusAuth =
+  | { readonly type: 'bearer'; readonly token: string }
+  | { readonly type: 'basic'; readonly username: string; readonly password: string };
+
+/** Options of {@link createPrometheusClient}. */
+export interface PrometheusClientOptions {
+  /** Base URL of the server, e.g. `http://127.0.0.1:9090` (a path prefix is kept). */
+  readonly endpoint: string;
+  readonly auth?: PrometheusAuth | undefined;
+  readonly tls?: TlsOptions | undefined;
+  /** Per-request deadline in ms. @default 30000 */
+  readonly timeoutMs?: number;
+  /** Retries of a failed request that may succeed later (network, 5xx, 429, timeout). @default 2 */
+  readonly retries?: number;
+  /** First backoff in ms; doubles each retry, with jitter. @default 250 */
+  readonly backoffMs?: number;
+}
+
+/** One series of a query result; `timestamps` in ms. */
+export interface QuerySeries {
+  readonly labels: Labels;
+  readonly timestamps: readonly number[];
+  readonly values: readonly number[];
+}
+
+/** A query's result, with the warnings the server attached (partial data and the like). */
+export interface QueryResult {
+  readonly series: readonly QuerySeries[];
+  readonly warnings: readonly string[];
+}
+
+/** A failed query: `errorType` is Prometheus's (`bad_data`, `execution`, `timeout`, …) or `http`/`network`. */
+export class PrometheusApiError extends Error {
+  override readonly name = 'PrometheusApiError';
+  constructor(
+    message: string,
+    readonly query: string,
+    readonly errorType: string,
+    readonly status: number,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** A Prometheus HTTP API client: instant and range queries, with auth, TLS, timeouts and retries. */
+export interface PrometheusClient {
+  /** `/api/v1/query` at `timeMs`. A scalar becomes one series with no labels. */
+  query(expr: string, timeMs: number, signal?: AbortSignal): Promise<QueryResult>;
+  /** `/api/v1/query_range`, points at `startMs + k·stepMs` up to `endMs` inclusive (at most 11,000). */
+  queryRange(
+    expr: string,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    signal?: AbortSignal,
+  ): Promise<QueryResult>;
+}
+
+const RETRYABLE_TYPES = new Set(['timeout', 'unavailable', 'internal', 'canceled']);
+const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Creates a client for a Prometheus server's HTTP API. Queries go as form-encoded POSTs (long PromQL fits),
+ * errors name the query and say what the server said.
+ * @example
+ * const prom = createPrometheusClient({ endpoint: 'http://127.0.0.1:9090' });
+ * const { series } = await prom.query('up', Date.now());
+ */
+export function createPrometheusClient(o: PrometheusClientOptions): PrometheusClient {
+  const base = o.endpoint.replace(/\/+$/, '');
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+  };
+  if (o.auth?.type === 'bearer') headers['authorization'] = `Bearer ${o.auth.token}`;
+  if (o.auth?.type === 'basic') {
+    headers['authorization'] =
+      `Basic ${Buffer.from(`${o.auth.username}:${o.auth.password}`).toString('base64')}`;
+  }
+  const call = async (path: string, params: Record<string, string>, expr: string, signal: AbortSignal) => {
+    const body = new URLSearchParams(params).toString();
+    const url = new URL(`${base}${path}`);
+    const once = () => post(url, body, expr, { headers, o, signal });
+    return withRetries(once, o.retries ?? 2, o.backoffMs ?? 250, signal);
+  };
+  const never = new AbortController().signal;
+  return {
+    async query(expr, timeMs, signal = never) {
+      return call('/api/v1/query', { query: expr, time: seconds(timeMs) }, expr, signal);
+    },
+    async queryRange(expr, startMs, endMs, stepMs, signal = never) {
+      const params = { query: expr, start: seconds(startMs), end: seconds(endMs), step: seconds(stepMs) };
+      return call('/api/v1/query_range', params, expr, signal);
+    },
+  };
+}
+
+const seconds = (ms: number): string => (ms / 1000).toFixed(3);
+
+async function post(
+  url: URL,
+  body: string,
+  expr: string,
+  c: { headers: Record<string, string>; o: PrometheusClientOptions; signal: AbortSignal },
+): Promise<QueryResult> {
+  let res: HttpResponse;
+  try {
+    const timeoutMs = c.o.timeoutMs ?? 30_000;
+    res = await send(url, {
+      method: 'POST',
+      headers: c.headers,
+      body,
+      timeoutMs,
+      signal: c.signal,
+      tls: c.o.tls,
+      maxBytes: MAX_RESPONSE_BYTES,
+    });
+  } catch (err) {
+    const e = err as TransportError;
+    throw new PrometheusApiError(
+      `query ${quote(expr)}: ${url.origin} ${e.message}`,
+      expr,
+      'network',
+      0,
+      !e.aborted,
+    );
+  }
+  return decodeEnvelope(res, expr);
+}
+
+/** Reads the `{status, data, errorType, error, warnings}` envelope; non-JSON bodies (proxies) become `http` errors. */
+export function decodeEnvelope(res: HttpResponse, expr: string): QueryResult {
+  let env: { status?: string; data?: unknown; errorType?: string; error?: string; warnings?: unknown };
+  try {
+    env = JSON.parse(res.body);
+  } catch {
+    const retryable = res.status >= 500 || res.status === 429;
+    const what = `HTTP ${res.status}${res.contentType ? ` (${res.contentType.split(';')[0]})` : ''}`;
+    throw new PrometheusApiError(
+      `query ${quote(expr)}: ${what}, not a Prometheus API response`,
+      expr,
+      'http',
+      res.status,
+      retryable,
+    );
+  }
+  if (env.status !== 'success') {
+    const type = env.errorType ?? 'http';
+    const retryable = RETRYABLE_TYPES.has(type) || res.status >= 500 || res.status === 429;
+    const msg = `query ${quote(expr)} failed: ${type}: ${env.error ?? 'no error text'} (HTTP ${res.status})`;
+    throw new PrometheusApiError(msg, expr, type, res.status, retryable);
+  }
+  const warnings = Array.isArray(env.warnings) ? env.warnings.map(String) : [];
+  return { series: decodeData(env.data, expr), warnings };
+}
+
+type Pair = [number, string];
+interface Item {
+  metric?: Record<string, string>;
+  value?: Pair;
+  values?: Pair[];
+}
+
+function decodeData(data: unknown, expr: string): QuerySeries[] {
+  const d = data as { resultType?: string; result?: unknown };
+  const bad = (why: string): never => {
+    throw new PrometheusApiError(
+      `query ${quote(expr)}: unexpected response (${why})`,
+      expr,
+      'bad_response',
+      200,
+      false,
+    );
+  };
+  if (d?.resultType === 'scalar') {
+    const p = d.result as Pair;
+    return [{ labels: {}, timestamps: [p[0] * 1000], values: [sampleValue(p[1])] }];
+  }
+  if (d?.resultType === 'string') bad('a string result has no samples');
+  if (!Array.isArray(d?.result)) bad('no result array');
+  return (d.result as Item[]).map((item) => {
+    // native-histogram points ("histogram"/"histograms") carry no float value and are skipped
+    const pairs = item.values ?? (item.value ? [item.value] : []);
+    return {
+      labels: item.metric ?? {},
+      timestamps: pairs.map((p) => Math.round(p[0] * 1000)),
+      values: pairs.map((p) => sampleValue(p[1])),
+    };
+  });
+}
+
+/** Prometheus sends values as strings; JSON has no NaN or Inf, and `Number('+Inf')` is NaN, so map them. */
+export function sampleValue(s: string): number {
+  if (s === '+Inf') return Number.POSITIVE_INFINITY;
+  if (s === '-Inf') return Number.NEGATIVE_INFINITY;
+  if (s === 'NaN') return Number.NaN;
+  return Number(s);
+}
+
+const quote = (expr: string): string => JSON.stringify(expr.length > 200 ? `${expr.slice(0, 197)}...` : expr);
+
+async function withRetries<T>(
+  fn: () => Promise<T>,
+  retries: number,
+  backoffMs: number,
+  signal: AbortSignal,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const retryable = (err as { retryable?: boolean }).retryable === true;
+      if (!retryable || attempt >= retries || signal.aborted) throw err;
+      const wait = backoffMs * 2 ** attempt * (0.5 + Math.random() / 2);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}

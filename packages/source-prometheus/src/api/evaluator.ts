@@ -1,0 +1,38 @@
+import type { Labels } from '@argus/core';
+import { createPrometheusClient, type PrometheusClientOptions } from './client.js';
+
+/** One sample of an instant query's result. */
+export interface EvaluatedSample {
+  readonly labels: Labels;
+  readonly value: number;
+  /** ms since epoch. */
+  readonly timestampMs: number;
+}
+
+/**
+ * Evaluates PromQL at a point in time. The alerting package evaluates Prometheus rule files through this;
+ * anything with the same shape (another engine, a fake in tests) can stand in.
+ */
+export interface PrometheusEvaluator {
+  /** The instant vector `expr` gives at `timeMs` (a scalar comes back as one sample with no labels). */
+  instant(expr: string, timeMs: number, signal?: AbortSignal): Promise<EvaluatedSample[]>;
+}
+
+/**
+ * A {@link PrometheusEvaluator} backed by a Prometheus server's `/api/v1/query`.
+ * Rejects with `PrometheusApiError` naming the query.
+ * @example
+ * const evaluator = prometheusEvaluator({ endpoint: 'http://127.0.0.1:9090' });
+ * const firing = await evaluator.instant('up == 0', Date.now());
+ */
+export function prometheusEvaluator(options: PrometheusClientOptions): PrometheusEvaluator {
+  const client = createPrometheusClient(options);
+  return {
+    async instant(expr, timeMs, signal) {
+      const { series } = await client.query(expr, timeMs, signal);
+      return series.flatMap((s) =>
+        s.values.map((value, k) => ({ labels: s.labels, value, timestampMs: s.timestamps[k]! })),
+      );
+    },
+  };
+}
