@@ -162,7 +162,7 @@ function writeApi(st: StoreState): WriteApi {
     recordFindings(findings, registry) {
       for (const { series, ...rest } of findings) {
         const rec: StoredFinding = { ...rest, labels: registry.labels(series) };
-        st.findings.push(rec);
+        st.upsertFinding(rec);
         st.journal?.finding(rec);
       }
       st.findings.sort((a, b) => a.timestamp - b.timestamp);

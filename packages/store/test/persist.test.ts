@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSeriesRegistry } from '@argus/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore, type Store } from '../src/index.js';
 import { bitsOf, patterns, randomValue, rng } from './helpers.js';
@@ -160,5 +161,39 @@ describe('persistence', () => {
     await b.open();
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(Array.from(b.samples({ k: 'v' }, 0, 1e9).values)).toEqual([1]);
+  });
+
+  it('a finding judged later replaces its first record, in memory and after a restart', async () => {
+    const dir = tempDir();
+    const reg = createSeriesRegistry();
+    const id = reg.intern({ job: 'api' });
+    const base = {
+      id: 'f1',
+      series: id,
+      timestamp: 5000,
+      value: 9,
+      score: 0.5,
+      kind: 'spike',
+      detector: 'd',
+      explanation: 'x',
+    } as const;
+    const a = createStore({ dataDir: dir, snapshotIntervalMs: 3_600_000 });
+    await a.open();
+    a.recordFindings([base], reg);
+    a.recordFindings(
+      [{ ...base, score: 0.9, verdicts: [{ detector: 'llm', confirmed: true, at: 6000 }] }],
+      reg,
+    );
+    const check = (s: Store) => {
+      const got = s.findings({ from: 0, to: 1e9, matchers: '{job="api"}' });
+      expect(got).toHaveLength(1);
+      expect(got[0]).toMatchObject({ id: 'f1', score: 0.9, labels: { job: 'api' } });
+      expect(got[0]!.verdicts?.[0]?.confirmed).toBe(true);
+    };
+    check(a);
+    await a.flush();
+    const viaSegments = createStore({ dataDir: dir });
+    await viaSegments.open();
+    check(viaSegments);
   });
 });

@@ -59,7 +59,7 @@ export function enforceAge(st: StoreState): void {
   }
   const eventCut = st.newestT - Math.max(st.opts.retentionMs, ...st.opts.rollups.map((l) => l.retentionMs));
   if (st.findings.length > 0 && st.findings[0]!.timestamp < eventCut) {
-    st.findings = st.findings.filter((f) => f.timestamp >= eventCut);
+    st.findings = st.findings.filter((f) => f.timestamp >= eventCut || !st.findingById.delete(f.id));
   }
   if (st.alerts.length > 0 && st.alerts[0]!.at < eventCut)
     st.alerts = st.alerts.filter((a) => a.at >= eventCut);

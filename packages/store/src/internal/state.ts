@@ -34,6 +34,8 @@ export class StoreState {
   readonly byId: (SeriesData | undefined)[] = [];
   readonly rollups: Map<number, RollupSeries[]> = new Map();
   findings: StoredFinding[] = [];
+  /** Findings by id: a finding judged later (a verdict added) comes again and replaces the first record. */
+  readonly findingById: Map<string, StoredFinding> = new Map();
   alerts: StoredAlert[] = [];
   newestT: number = Number.NEGATIVE_INFINITY;
   journal: Journal | undefined;
@@ -86,6 +88,18 @@ export class StoreState {
     this.byId[id] = s;
     this.journal?.series(id, labels);
     return s;
+  }
+
+  /** Records a finding, or updates the one with the same id in place. Returns whether it was new. */
+  upsertFinding(rec: StoredFinding): boolean {
+    const old = this.findingById.get(rec.id);
+    if (old) {
+      Object.assign(old, rec);
+      return false;
+    }
+    this.findingById.set(rec.id, rec);
+    this.findings.push(rec);
+    return true;
   }
 
   /** The rollup levels of a series, created on first use. */

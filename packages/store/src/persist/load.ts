@@ -48,7 +48,7 @@ function apply(st: StoreState, p: Uint8Array, header: { value?: SnapshotHeader }
       return;
     }
     case REC.finding:
-      st.findings.push(jsonBody<StoredFinding>(p));
+      st.upsertFinding(jsonBody<StoredFinding>(p));
       return;
     case REC.alert:
       st.alerts.push(jsonBody<StoredAlert>(p));
