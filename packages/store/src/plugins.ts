@@ -75,6 +75,8 @@ export interface StoreSourceOptions {
   matchers?: string;
   /** Most samples per emitted batch. @default 8192 */
   batchSamples?: number;
+  /** Where raw data has been rolled up, replay one point per bucket with its `avg` or `last`, or skip it. @default 'avg' */
+  rollups?: 'avg' | 'last' | 'none';
 }
 
 const sourceSchema: z.ZodType<Required<StoreSourceOptions>, StoreSourceOptions> = z
@@ -82,12 +84,17 @@ const sourceSchema: z.ZodType<Required<StoreSourceOptions>, StoreSourceOptions> 
     name: z.string().min(1).default('store').describe('Plugin name, unique within the pipeline.'),
     matchers: z.string().default('{__name__=~".*"}').describe('PromQL selector of the series to replay.'),
     batchSamples: z.number().int().positive().default(8192).describe('Most samples per emitted batch.'),
+    rollups: z
+      .enum(['avg', 'last', 'none'])
+      .default('avg')
+      .describe('Where raw data was rolled up: replay one point per bucket (its avg or last), or none.'),
   })
   .strict();
 
 /**
- * A source that replays recorded raw samples for `pipeline.runBatch`, merged across series in time order
- * (backtests and trend reports in embedded mode). It has no `poll`: it reads history only.
+ * A source that replays recorded samples for `pipeline.runBatch`, merged across series in time order
+ * (backtests and trend reports in embedded mode); older history that only survives as rollups is replayed
+ * as one point per bucket. It has no `poll`: it reads history only.
  * @example await createPipeline({ sources: [storeSource(store)], detectors }).runBatch({ from, to, stepMs: 15_000 })
  */
 export function storeSource(store: Store, options: StoreSourceOptions = {}): Source {
@@ -107,7 +114,7 @@ async function* replay(
   range: TimeRange,
   ctx: PluginContext,
 ): AsyncIterable<SourceBatch> {
-  const rows = store.readSeries(o.matchers, range.from, range.to);
+  const rows = store.readSeries(o.matchers, range.from, range.to, o.rollups);
   const ids = rows.map((r) => ctx.series.intern(r.labels));
   let n = 0;
   for (const r of rows) n += r.timestamps.length;

@@ -8,7 +8,7 @@ import {
 } from '@argus/core';
 import { matchesLabels } from '@argus/processors';
 import { appendColumns, foldOoo } from './internal/append.js';
-import { latestQuery, matching, rangeQuery, toMatchers } from './internal/query.js';
+import { latestQuery, matching, rangeQuery, toMatchers, withRollups } from './internal/query.js';
 import { enforceAge, enforceBytes, maintain, storeBytes } from './internal/retention.js';
 import { StoreState } from './internal/state.js';
 import { type ResolvedStoreOptions, resolveStoreOptions, type StoreOptions } from './options.js';
@@ -58,11 +58,16 @@ export interface Store extends HistoryQuery {
     from: number,
     to: number,
   ): { timestamps: Float64Array; values: Float64Array; stale: Uint8Array };
-  /** Raw samples of matching series for batch reads. */
+  /**
+   * Samples of matching series in [from, to) for batch reads: raw samples, and where raw data has been
+   * rolled up, one point per rollup bucket (at its start) carrying the bucket's `avg` or `last` unless
+   * `rollups` is `'none'`. @default rollups 'none'
+   */
   readSeries(
     matchers: Selector,
     from: number,
     to: number,
+    rollups?: 'avg' | 'last' | 'none',
   ): { labels: Labels; timestamps: Float64Array; values: Float64Array; stale: Uint8Array }[];
   /** Applies retention (age, then bytes) now; it also runs by itself as data arrives. */
   compact(): void;
@@ -214,9 +219,9 @@ function readApi(st: StoreState): ReadApi {
       const r = s.read(from, to);
       return { timestamps: r.t.slice(), values: r.v.slice(), stale: r.s.slice() };
     },
-    readSeries: (sel, from, to) =>
+    readSeries: (sel, from, to, rollups = 'none') =>
       matching(st, sel).map((s) => {
-        const r = s.read(from, to);
+        const r = withRollups(st, s, s.read(from, to), from, to, rollups);
         return { labels: s.labels, timestamps: r.t, values: r.v, stale: r.s };
       }),
     compact() {

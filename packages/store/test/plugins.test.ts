@@ -169,4 +169,38 @@ describe('storeSink and storeSource in a real pipeline', () => {
     const r = await sink.write({ kind: 'alerts', alerts: [] }, {} as never);
     expect(r.ok).toBe(false);
   });
+
+  it('replays rolled-up history as one point per bucket (avg), then the raw samples', async () => {
+    const store = createStore({
+      retentionMs: 3_600_000,
+      rollups: [{ stepMs: 300_000, retentionMs: 86_400_000 }],
+    });
+    const n = 6 * 240;
+    for (let i = 0; i < n; i++) store.append({ g: 'x' }, i * 15_000, i % 7);
+    store.compact();
+    const run = async (rollups: 'avg' | 'none') => {
+      const sink = collect();
+      const p = createPipeline({
+        logger: silentLogger,
+        sources: [storeSource(store, { rollups })],
+        sinks: [sink],
+      });
+      await p.runBatch({ from: 0, to: n * 15_000, stepMs: 15_000 });
+      return sink.batches.flatMap((b) => Array.from(b.timestamps, (t, i) => [t, b.values[i]!] as const));
+    };
+    const withRollups = await run('avg');
+    const rawOnly = await run('none');
+    const rawStart = rawOnly[0]![0];
+    expect(rawStart).toBeGreaterThan(0);
+    const rolled = withRollups.filter(([t]) => t < rawStart);
+    expect(rolled.length).toBeGreaterThan(0);
+    for (const [t, v] of rolled) {
+      expect(t % 300_000).toBe(0);
+      const inBucket = Array.from({ length: n }, (_, i) => i).filter(
+        (i) => i * 15_000 >= t && i * 15_000 < Math.min(t + 300_000, rawStart),
+      );
+      expect(v).toBeCloseTo(inBucket.reduce((a, i) => a + (i % 7), 0) / inBucket.length, 12);
+    }
+    expect(withRollups.filter(([t]) => t >= rawStart)).toEqual(rawOnly);
+  });
 });

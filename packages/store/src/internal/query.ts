@@ -1,6 +1,7 @@
 import type { Labels } from '@argus/core';
 import { type LabelMatcher, matchesLabels, parseMatchers } from '@argus/processors';
 import type { LatestSample, RangeAgg, RangeQuery, RangeSeries, Selector } from '../types.js';
+import { type Cols, cols } from './merge.js';
 import type { SeriesData } from './series-data.js';
 import type { StoreState } from './state.js';
 
@@ -158,5 +159,39 @@ export function latestQuery(st: StoreState, sel: Selector): LatestSample[] {
     }
     if (best) out.push({ labels: s.labels, timestamp: best.t, value: best.v, stale: false });
   }
+  return out;
+}
+
+/**
+ * Prepends one point per rollup bucket in [from, to) (coarsest level first: rolled-up data is always older
+ * than the finer levels and the raw samples, so the result stays in time order).
+ */
+export function withRollups(
+  st: StoreState,
+  s: SeriesData,
+  raw: Cols,
+  from: number,
+  to: number,
+  mode: 'avg' | 'last' | 'none',
+): Cols {
+  const levels = st.rollups.get(s.id);
+  if (mode === 'none' || !levels) return raw;
+  const t: number[] = [];
+  const v: number[] = [];
+  for (let l = levels.length - 1; l >= 0; l--) {
+    for (const b of levels[l]!.buckets) {
+      if (b.start < from || b.start >= to) continue;
+      t.push(b.start);
+      v.push(mode === 'avg' ? b.sum / b.count : b.last);
+    }
+  }
+  if (t.length === 0) return raw;
+  const out = cols(t.length + raw.n);
+  out.t.set(t);
+  out.v.set(v);
+  out.t.set(raw.t.subarray(0, raw.n), t.length);
+  out.v.set(raw.v.subarray(0, raw.n), t.length);
+  out.s.set(raw.s.subarray(0, raw.n), t.length);
+  out.n = t.length + raw.n;
   return out;
 }
