@@ -11,7 +11,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const FLUSH_MS = 100;
 // what the child reported this long before the kill must survive: one flush interval plus generous
 // slack for a loaded machine (the child's own stdout lags its appends, which only makes this safer)
-const GUARANTEE_MS = FLUSH_MS + 900;
+const GUARANTEE_MS = FLUSH_MS + 2900;
 
 describe('crash safety', () => {
   it('kill -9 during continuous writes: restart recovers everything but the last flush interval', async () => {
@@ -36,7 +36,7 @@ describe('crash safety', () => {
       await new Promise<void>((resolve) => {
         const check = setInterval(() => {
           const snap = readdirSync(dir).some((f) => f.startsWith('snapshot-'));
-          if (snap && reports.length > 0 && Date.now() - reports[0]!.at > 2000) {
+          if (snap && reports.length > 0 && Date.now() - reports[0]!.at > 4500) {
             clearInterval(check);
             resolve();
           }
