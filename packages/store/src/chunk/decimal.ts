@@ -46,8 +46,9 @@ function allExact(v: Float64Array, start: number, n: number, k: number): boolean
 }
 
 /**
- * Writes the scaled integers computed by the {@link findScale} call that returned `k` (call it right before): a 1-bit mode (0 = deltas, suits gauges; 1 = delta-of-deltas, suits counters
- * and ramps), the first integer, then the chosen differences. The mode with the smaller summed magnitudes is picked.
+ * Writes the scaled integers computed by the {@link findScale} call just before: a 1-bit mode (0 = deltas,
+ * suits gauges; 1 = delta-of-deltas, suits counters and ramps), the first integer, then the chosen
+ * differences. The mode with the smaller summed magnitudes is picked.
  */
 export function writeDecimalValues(w: BitWriter, n: number): void {
   const m0 = scaled;
