@@ -8,7 +8,6 @@ export type { DeadLetter, DeliveryOptions } from './manager/delivery.js';
 export type { HistoryEntry, HistoryEvent, HistoryQuery } from './manager/history.js';
 export type { PostJsonOptions, PostResult } from './manager/http.js';
 export { postJson, redactUrl, retryAfterMs } from './manager/http.js';
-export type { AlertManager, AlertManagerEvents, AlertManagerOptions, AlertView } from './manager/manager.js';
 export { createAlertManager } from './manager/manager.js';
 export type {
   Notification,
@@ -20,6 +19,15 @@ export type {
 } from './manager/model.js';
 export type { Silence, SilenceInput } from './manager/silences.js';
 export type { TimeRangeSpec } from './manager/time-intervals.js';
+export type {
+  AlertManager,
+  AlertManagerEvents,
+  AlertManagerOptions,
+  AlertView,
+  FlapOptions,
+  GroupView,
+  SilenceView,
+} from './manager/types.js';
 export type { WebhookNotifierOptions, WebhookPayload } from './manager/webhook.js';
 export { webhookNotifier, webhookPayload } from './manager/webhook.js';
 export type { AbsentRuleOptions, SourceDownRuleOptions } from './rules/absent.js';

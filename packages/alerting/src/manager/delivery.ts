@@ -48,6 +48,27 @@ export interface DeadLetter {
   readonly notification: Notification;
 }
 
+/** The dead-letter record of an outbox item. */
+export function deadLetterOf(
+  rec: NfRecord,
+  item: OutboxItem,
+  reason: string,
+  integration: string,
+  at: number,
+): DeadLetter {
+  const { groupKey, receiver } = rec;
+  return {
+    id: item.id,
+    receiver,
+    integration,
+    groupKey,
+    attempts: item.attempts,
+    reason,
+    at,
+    notification: item.notification,
+  };
+}
+
 interface Deps {
   clock: Clock;
   records: Map<string, NfRecord>;

@@ -56,3 +56,53 @@ export function silencedBy(silences: Iterable<CompiledSilence>, labels: Labels, 
     if (silenceState(s, now) === 'active' && matchesLabels(s.compiled, labels)) out.push(s.id);
   return out;
 }
+
+/** The silences of one alert manager: create, update, expire, list, match; every change saved through `save`. */
+export class SilenceBook {
+  readonly map: Map<string, CompiledSilence> = new Map();
+
+  constructor(
+    private readonly save: (s: Silence) => void,
+    private readonly note: (at: number, event: 'silenced' | 'unsilenced', reason: string) => void,
+  ) {}
+
+  load(list: readonly Silence[]): void {
+    for (const s of list) this.map.set(s.id, compileSilence(s));
+  }
+
+  add(input: SilenceInput, now: number): string {
+    const s = compileSilence({
+      id: input.id ?? crypto.randomUUID(),
+      matchers: [...input.matchers],
+      startsAt: Math.max(now, input.startsAt ?? now),
+      endsAt: input.endsAt,
+      createdBy: input.createdBy,
+      comment: input.comment,
+      updatedAt: now,
+    });
+    this.set(s);
+    this.note(now, 'silenced', `${s.matchers.join(',')} by ${s.createdBy}: ${s.comment}`);
+    return s.id;
+  }
+
+  expire(id: string, now: number): void {
+    const s = this.map.get(id);
+    if (!s) throw new RangeError(`silence not found: ${id}`);
+    this.set({ ...s, endsAt: Math.min(s.endsAt, now), updatedAt: now });
+    this.note(now, 'unsilenced', id);
+  }
+
+  list(now: number): (Silence & { state: 'active' | 'pending' | 'expired' })[] {
+    return [...this.map.values()].map(({ compiled: _c, ...s }) => ({ ...s, state: silenceState(s, now) }));
+  }
+
+  matching(labels: Labels, now: number): string[] {
+    return silencedBy(this.map.values(), labels, now);
+  }
+
+  private set(s: CompiledSilence): void {
+    this.map.set(s.id, s);
+    const { compiled: _c, ...plain } = s;
+    this.save(plain);
+  }
+}

@@ -1,0 +1,95 @@
+import type { Alert, Clock, Logger, Sink, StateStore } from '@argus/core';
+import type { AlertManagerConfig } from './config.js';
+import type { DeadLetter, DeliveryOptions } from './delivery.js';
+import type { AlertRecord } from './dispatcher.js';
+import type { HistoryEntry, HistoryQuery } from './history.js';
+import type { Notification } from './model.js';
+import type { Silence, SilenceInput } from './silences.js';
+
+/** Flap detection settings. */
+export interface FlapOptions {
+  /** @default 600000 */
+  windowMs?: number;
+  /** State changes within the window that make an alert flapping. @default 6 */
+  startChanges?: number;
+  /** A flapping alert is stable again once it changed at most this often within the window. @default 3 */
+  stopChanges?: number;
+}
+
+/** Options of {@link createAlertManager}. */
+export interface AlertManagerOptions {
+  config: AlertManagerConfig;
+  /** @default the pipeline's clock when used as a sink, else the system clock */
+  clock?: Clock;
+  /** Where alerts, silences, acks, the notification log and the outbox live. @default the sink's state, else memory */
+  state?: StateStore;
+  /** Sent as `externalURL`. @default 'http://argus' */
+  externalURL?: string;
+  /** Flap detection (Nagios/Kapacitor style, with hysteresis); `false` turns it off. */
+  flap?: FlapOptions | false;
+  delivery?: DeliveryOptions;
+  /** History entries kept. @default 10000 */
+  historyLimit?: number;
+  /** Jitter source, for tests. @default Math.random */
+  random?: () => number;
+  log?: Logger;
+}
+
+/** An alert as listed by {@link AlertManager.alerts}, with its muting status. */
+export interface AlertView extends Readonly<AlertRecord> {
+  readonly status: {
+    state: 'active' | 'suppressed' | 'resolved';
+    silencedBy: string[];
+    inhibitedBy: string[];
+  };
+}
+
+/** A silence as listed, with its state now. */
+export interface SilenceView extends Silence {
+  readonly state: 'active' | 'pending' | 'expired';
+}
+
+/** An aggregation group as listed. */
+export interface GroupView {
+  readonly key: string;
+  readonly receiver: string;
+  readonly labels: Record<string, string>;
+  /** Fingerprints. */
+  readonly alerts: string[];
+}
+
+/** Events of the alert manager. */
+export interface AlertManagerEvents {
+  notification: (n: Notification) => void;
+  delivered: (n: Notification) => void;
+  deadLetter: (d: DeadLetter) => void;
+  history: (e: HistoryEntry) => void;
+}
+
+/** An embeddable alert manager: Alertmanager's semantics plus acks, flap detection, storm caps and history. */
+export interface AlertManager {
+  /** Loads durable state and starts timers and delivery. Idempotent. */
+  start(env?: { clock?: Clock; state?: StateStore }): Promise<void>;
+  /** Stops timers and delivery (pending notifications stay in the outbox) and waits for writes. Idempotent. */
+  stop(): Promise<void>;
+  /** Takes alert state changes (firing/resolved; pending and inactive are ignored). Call after `start`. */
+  ingest(alerts: readonly Alert[]): void;
+  /** Resolves once every state change so far is durable. */
+  flushed(): Promise<void>;
+  /** Creates (or, with `id`, updates) a silence; returns its id. Throws a `RangeError` for an invalid one. */
+  silence(s: SilenceInput): string;
+  expireSilence(id: string): void;
+  silences(): SilenceView[];
+  /** Acknowledges a firing alert: it stops repeating until it changes. */
+  ack(fingerprint: string, by: string, comment?: string): void;
+  unack(fingerprint: string): void;
+  alerts(): AlertView[];
+  groups(): GroupView[];
+  history(q?: HistoryQuery): HistoryEntry[];
+  deadLetters(): DeadLetter[];
+  /** Pending notifications per integration lane (`receiver/index`). */
+  queued(): Record<string, number>;
+  /** The manager as a pipeline sink (accepts alerts; a write returns once its state is durable). */
+  sink(name?: string): Sink;
+  on<E extends keyof AlertManagerEvents>(event: E, fn: AlertManagerEvents[E]): void;
+}
