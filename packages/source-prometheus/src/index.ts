@@ -24,6 +24,13 @@ export type {
   ParseExpositionOptions,
 } from './parse.js';
 export { formatOf, parseExposition } from './parse.js';
+export type {
+  MetricsJsonRegistry,
+  ParsedRegistryOptions,
+  RegistryMetric,
+  RegistrySourceOptions,
+} from './registry/source.js';
+export { registrySource } from './registry/source.js';
 export type { ParsedScrapeOptions, ScrapeLimits, ScrapeSourceOptions } from './scrape/options.js';
 export { scrapeSourceSchema } from './scrape/options.js';
 export { scrapeSource } from './scrape/source.js';
