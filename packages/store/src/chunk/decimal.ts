@@ -1,5 +1,5 @@
 import type { BitReader, BitWriter } from './bits.js';
-import { magnitudeBits, readInt, VALUE_CODE, writeInt } from './ints.js';
+import { magnitudeBits, readInt, VALUE_CODE, writeValueInt } from './ints.js';
 
 /** Powers of ten used both to scale and to unscale, so decoding repeats the exact same division. */
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
@@ -67,12 +67,12 @@ export function writeDecimalValues(w: BitWriter, n: number): void {
   const dod = costDod < costDelta ? 1 : 0;
   w.write(dod, 1);
   prev = m0[0]!;
-  writeInt(w, VALUE_CODE, prev);
+  writeValueInt(w, prev);
   prevDelta = 0;
   for (let i = 1; i < n; i++) {
     const m = m0[i]!;
     const d = m - prev;
-    writeInt(w, VALUE_CODE, dod ? d - prevDelta : d);
+    writeValueInt(w, dod ? d - prevDelta : d);
     prevDelta = d;
     prev = m;
   }
