@@ -14,6 +14,8 @@ export { prometheusSourceSchema } from './api/options.js';
 export { prometheusSource } from './api/source.js';
 export type { ExpositionErrorCode } from './errors.js';
 export { ExpositionError } from './errors.js';
+export type { ArgusExporter, ArgusExporterOptions, ExportablePipeline } from './exporter/exporter.js';
+export { argusExporter, metricsHandler } from './exporter/exporter.js';
 export type {
   ExpositionFormat,
   ExpositionLimits,
