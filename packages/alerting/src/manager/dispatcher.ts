@@ -33,6 +33,8 @@ export interface Group {
   readonly labels: Labels;
   readonly fps: Set<string>;
   hasFlushed: boolean;
+  /** A flush at once is already scheduled. */
+  dueNow?: boolean;
   timer?: TimerHandle | undefined;
 }
 
@@ -59,6 +61,14 @@ export function recordKey(groupKey: string, receiver: string, index: number): st
   return createHash('sha256').update(`${groupKey}\u0000${receiver}\u0000${index}`).digest('hex').slice(0, 40);
 }
 
+/** A group's identity within the dispatcher: route and the values of its group-by labels (missing ≠ empty). */
+function groupId(route: Route, a: AlertRecord): string {
+  if (route.groupBy === 'all') return `${route.id}\u0000${a.fingerprint}`;
+  let id = route.id;
+  for (const l of route.groupBy) id += `\u0000${a.labels[l] ?? '\u0001'}`;
+  return id;
+}
+
 /** Whether the alert shows as resolved in notifications (the frozen state while flapping). */
 export function shownResolved(a: AlertRecord, now: number): boolean {
   const endsAt = a.frozen ? a.frozen.endsAt : a.endsAt;
@@ -80,12 +90,13 @@ export class Dispatcher {
   route(a: AlertRecord, fromRestore = false): void {
     const now = this.d.clock.now();
     for (const route of matchRoutes(this.d.config().root, a.labels)) {
-      const labels = groupLabels(route, a.labels);
-      const key = groupKey(route, labels);
-      // siblings with equal matchers share a group key but are separate groups (Alertmanager keys groups per route)
-      const id = `${route.id}\u0000${key}`;
+      // siblings with equal matchers share a group key but are separate groups (Alertmanager keys groups per route);
+      // the id is cheap to build, the formatted key only made when the group is new
+      const id = groupId(route, a);
       let g = this.groups.get(id);
       if (!g) {
+        const labels = groupLabels(route, a.labels);
+        const key = groupKey(route, labels);
         g = {
           key,
           route,
@@ -98,7 +109,10 @@ export class Dispatcher {
       }
       g.fps.add(a.fingerprint);
       // an alert older than group_wait makes a group that has not flushed yet flush at once (dispatch.go)
-      if (!g.hasFlushed && a.startsAt + route.groupWaitMs < now) this.schedule(g, 0);
+      if (!g.hasFlushed && !g.dueNow && a.startsAt + route.groupWaitMs < now) {
+        g.dueNow = true;
+        this.schedule(g, 0);
+      }
     }
   }
 

@@ -47,6 +47,8 @@ const CHUNK = 256;
 export class History {
   readonly entries: HistoryEntry[] = [];
   private seq = 0;
+  private chunk: HistoryEntry[] = [];
+  private chunkNo = -1;
 
   constructor(
     private readonly limit: number,
@@ -65,11 +67,14 @@ export class History {
     const entry = { ...e, seq: this.seq++ };
     this.entries.push(entry);
     if (this.entries.length > this.limit) this.entries.shift();
-    const chunk = Math.floor(entry.seq / CHUNK);
-    this.save(
-      chunk,
-      this.entries.filter((x) => Math.floor(x.seq / CHUNK) === chunk),
-    );
+    const no = Math.floor(entry.seq / CHUNK);
+    if (no !== this.chunkNo) {
+      this.chunkNo = no;
+      this.chunk = this.entries.filter((x) => Math.floor(x.seq / CHUNK) === no);
+    } else {
+      this.chunk.push(entry);
+    }
+    this.save(no, this.chunk);
     return entry;
   }
 

@@ -17,7 +17,7 @@ import { History, type HistoryEntry, type HistoryQuery } from './history.js';
 import { Persist } from './persist.js';
 import { SilenceBook, type SilenceInput } from './silences.js';
 import { managerSink } from './sink.js';
-import { loadState } from './state.js';
+import { emptyState, loadState } from './state.js';
 import type {
   AlertManager,
   AlertManagerEvents,
@@ -91,7 +91,7 @@ class Manager implements AlertManager {
       save: (a) => this.put(`am/alert/${a.fingerprint}`, a),
       remove: (fp) => {
         this.alertMap.delete(fp);
-        this.persist?.del(`am/alert/${fp}`);
+        this.del(`am/alert/${fp}`);
       },
       record: (e) => this.record(e),
       route: (a) => this.dispatcher.route(a),
@@ -110,7 +110,7 @@ class Manager implements AlertManager {
       this.dispatcher.stop();
       this.delivery!.stop();
       if (this.maintenance) this.clock.clearTimeout(this.maintenance);
-      await this.persist!.flushed();
+      await this.persist?.flushed();
     })();
     return this.stopping;
   }
@@ -120,7 +120,7 @@ class Manager implements AlertManager {
   }
 
   ingest(list: readonly Alert[]): void {
-    if (!this.persist) throw new Error('alert manager: call start() before ingest()');
+    if (!this.delivery) throw new Error('alert manager: call start() before ingest()');
     const now = this.clock.now();
     for (const al of list) this.table.ingest(al, now);
   }
@@ -209,6 +209,10 @@ class Manager implements AlertManager {
     this.persist?.put(key, value);
   }
 
+  private del(key: string): void {
+    this.persist?.del(key);
+  }
+
   private record(e: Omit<HistoryEntry, 'seq'>): void {
     this.emit('history', this.hist.add(e));
   }
@@ -259,23 +263,25 @@ class Manager implements AlertManager {
   private async load(env: { clock?: Clock; state?: StateStore }): Promise<void> {
     this.clock = this.o.clock ?? env.clock ?? systemClock;
     const store = this.o.state ?? env.state ?? memoryStateStore();
-    this.persist = new Persist(store, (err) =>
-      this.log.warn(`alert manager: writing state to ${store.location} failed: ${err.message}`),
-    );
+    if (this.o.durable !== false) {
+      this.persist = new Persist(store, (err) =>
+        this.log.warn(`alert manager: writing state to ${store.location} failed: ${err.message}`),
+      );
+    }
     this.delivery = new Delivery(
       {
         clock: this.lateClock(),
         records: this.records,
         receivers: this.config.receivers,
         save: (k) =>
-          this.records.get(k) ? this.put(`am/nf/${k}`, this.records.get(k)) : this.persist!.del(`am/nf/${k}`),
+          this.records.get(k) ? this.put(`am/nf/${k}`, this.records.get(k)) : this.del(`am/nf/${k}`),
         delivered: (rec, item) => this.onDelivered(rec, item),
         deadLetter: (rec, item, reason) => this.onDeadLetter(rec, item, reason),
         random: this.o.random ?? Math.random,
       },
       this.o.delivery,
     );
-    const s = await loadState(store);
+    const s = this.persist ? await loadState(store) : emptyState();
     for (const a of s.alerts) this.alertMap.set(a.fingerprint, a);
     for (const [k, r] of s.records) this.records.set(k, r);
     this.book.load(s.silences);

@@ -25,7 +25,9 @@ export function groupLabels(route: Route, labels: Labels): Labels {
 
 /** Prometheus's `LabelSet.String()`: `{a="1", b="2"}`, names in byte order. */
 export function labelSetString(labels: Labels): string {
-  const names = Object.keys(labels).sort(compareBytes);
+  // label names are ASCII, where UTF-16 order is byte order; only odd names need the slow comparison
+  const names = Object.keys(labels);
+  names.sort(names.every((n) => /^[\x00-\x7f]*$/.test(n)) ? undefined : compareBytes);
   return `{${names.map((n) => `${n}=${goQuote(labels[n]!)}`).join(', ')}}`;
 }
 

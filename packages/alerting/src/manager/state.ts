@@ -33,3 +33,8 @@ export async function loadState(store: StateStore): Promise<LoadedState> {
     history: (await all<HistoryEntry[]>(store, 'am/history/')).map(([, v]) => v),
   };
 }
+
+/** Nothing persisted (durability off). */
+export function emptyState(): LoadedState {
+  return { alerts: [], records: [], silences: [], dead: [], history: [] };
+}

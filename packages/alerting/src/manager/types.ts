@@ -23,6 +23,8 @@ export interface AlertManagerOptions {
   clock?: Clock;
   /** Where alerts, silences, acks, the notification log and the outbox live. @default the sink's state, else memory */
   state?: StateStore;
+  /** Keep state in the store. `false`: in memory only (nothing survives a restart; fastest). @default true */
+  durable?: boolean;
   /** Sent as `externalURL`. @default 'http://argus' */
   externalURL?: string;
   /** Flap detection (Nagios/Kapacitor style, with hysteresis); `false` turns it off. */
