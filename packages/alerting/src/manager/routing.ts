@@ -27,7 +27,7 @@ export function groupLabels(route: Route, labels: Labels): Labels {
 export function labelSetString(labels: Labels): string {
   // label names are ASCII, where UTF-16 order is byte order; only odd names need the slow comparison
   const names = Object.keys(labels);
-  names.sort(names.every((n) => /^[\x00-\x7f]*$/.test(n)) ? undefined : compareBytes);
+  names.sort(names.every((n) => /^[A-Za-z0-9_]*$/.test(n)) ? undefined : compareBytes);
   return `{${names.map((n) => `${n}=${goQuote(labels[n]!)}`).join(', ')}}`;
 }
 
