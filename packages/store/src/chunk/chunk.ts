@@ -100,28 +100,41 @@ export function chunkScale(bytes: Uint8Array): number {
 
 /** Decodes a chunk made by {@link encodeChunk}. Throws `RangeError` on an unknown encoding. */
 export function decodeChunk(bytes: Uint8Array): ChunkColumns {
+  const n = chunkLength(bytes);
+  const t = new Float64Array(n);
+  const v = new Float64Array(n);
+  const s = new Uint8Array(n);
+  const stale = decodeInto(bytes, t, v, s, 0);
+  return { n, t, v, stale: stale ? s : undefined };
+}
+
+/**
+ * Decodes a chunk into columns at `offset` (they must have room for its length); stale flags are set to
+ * 1 where stale and left as they are elsewhere (pass zeroed memory). Returns whether any sample is stale.
+ */
+export function decodeInto(
+  bytes: Uint8Array,
+  t: Float64Array,
+  v: Float64Array,
+  s: Uint8Array,
+  offset: number,
+): boolean {
   const enc = bytes[0];
   if (enc !== ENC_XOR && enc !== ENC_DECIMAL) throw new RangeError(`unknown chunk encoding ${enc}`);
   const n = chunkLength(bytes);
   const ns = (bytes[4]! << 8) | bytes[5]!;
-  let stale: Uint8Array | undefined;
-  if (ns > 0) {
-    stale = new Uint8Array(n);
-    for (let j = 0; j < ns; j++) stale[(bytes[6 + 2 * j]! << 8) | bytes[7 + 2 * j]!] = 1;
-  }
-  const head = 6 + 2 * ns;
-  const r = new BitReader(bytes, head);
-  const t = new Float64Array(n);
+  for (let j = 0; j < ns; j++) s[offset + ((bytes[6 + 2 * j]! << 8) | bytes[7 + 2 * j]!)] = 1;
+  const r = new BitReader(bytes, 6 + 2 * ns);
   let prev = readInt(r, { widths: [] });
-  t[0] = prev;
+  t[offset] = prev;
   let delta = 0;
   for (let i = 1; i < n; i++) {
     delta += readInt(r, DOD_CODE);
     prev += delta;
-    t[i] = prev;
+    t[offset + i] = prev;
   }
-  const v = new Float64Array(n);
-  if (enc === ENC_DECIMAL) readDecimalValues(r, v, n, bytes[1]!);
-  else readXorValues(r, v, n);
-  return { n, t, v, stale };
+  const out = v.subarray(offset, offset + n);
+  if (enc === ENC_DECIMAL) readDecimalValues(r, out, n, bytes[1]!);
+  else readXorValues(r, out, n);
+  return ns > 0;
 }

@@ -1,5 +1,5 @@
 import type { Labels } from '@argus/core';
-import { chunkScale, decodeChunk, encodeChunk } from '../chunk/chunk.js';
+import { chunkScale, decodeChunk, decodeInto, encodeChunk } from '../chunk/chunk.js';
 import { sameBits } from '../chunk/float-bits.js';
 import { type Cols, cols, lowerBound, type MergeCounts, mergeCols } from './merge.js';
 
@@ -190,10 +190,29 @@ export class SeriesData {
 
   /** Samples with from ≤ t < to, chunks + head + out-of-order buffer merged, in time order. */
   read(from: number, to: number, counts?: MergeCounts): Cols {
-    const parts: Cols[] = [];
-    for (const c of this.chunks) if (c.maxT >= from && c.minT < to) parts.push(decodeCols(c));
-    parts.push(this.head);
-    let all = concat(parts);
+    // chunks are in time order and do not overlap: binary-search the first one that can hold `from`
+    const cs = this.chunks;
+    let lo = 0;
+    let hi = cs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cs[mid]!.maxT < from) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    let n = this.head.n;
+    for (; end < cs.length && cs[end]!.minT < to; end++) n += cs[end]!.n;
+    let all = cols(n);
+    let k = 0;
+    for (let i = lo; i < end; i++) {
+      decodeInto(cs[i]!.bytes, all.t, all.v, all.s, k);
+      k += cs[i]!.n;
+    }
+    const h = this.head;
+    all.t.set(h.t.subarray(0, h.n), k);
+    all.v.set(h.v.subarray(0, h.n), k);
+    all.s.set(h.s.subarray(0, h.n), k);
+    all.n = n;
     if (this.ooo.n > 0) all = mergeCols(all, this.ooo, this.cfg.overwrite, counts);
     const a = lowerBound(all.t, all.n, from);
     const b = lowerBound(all.t, all.n, to);
