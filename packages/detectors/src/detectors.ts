@@ -1,5 +1,6 @@
 import { type Detector, defineDetector, type Factory } from '@argus/core';
 import { z } from 'zod';
+import { type ArModelOptions, arModel } from './models/ar.js';
 import { type CusumModelOptions, cusumModel } from './models/cusum.js';
 import { type EwmaModelOptions, ewmaModel } from './models/ewma.js';
 import { type FlatlineModelOptions, flatlineModel } from './models/flatline.js';
@@ -57,6 +58,41 @@ export const robustZDetector: Factory<Schema<EwmaModelOptions>, Detector> = defi
   name: 'robust-z',
   options: robustZOptions,
   create: (o) => modelDetector('robust-z', ewmaModel(o), o.minScore),
+});
+
+/** Options schema of {@link arDetector}. */
+export const arOptions: Schema<ArModelOptions> = z.object({
+  order: z
+    .number()
+    .int()
+    .min(1)
+    .max(16)
+    .default(4)
+    .describe('Past values the next one is predicted from (AR order)'),
+  forgetting: z
+    .number()
+    .gt(0.9)
+    .max(1)
+    .default(0.999)
+    .describe('Least-squares forgetting factor: a sample k steps old weighs forgetting^k'),
+  alpha: alpha(0.01, 'the mean and variance that normalise the series'),
+  residualAlpha: alpha(0.01, 'the prediction-residual variance'),
+  clipSigma: z
+    .number()
+    .positive()
+    .default(3)
+    .describe('Residuals are clipped to this many standard deviations before updating'),
+  warmupSamples,
+  zHalf,
+  bandSigma,
+  minScore,
+});
+
+/** One-step-ahead prediction from the last few values (online AR by recursive least squares): breaks in the dynamics. */
+export const arDetector: Factory<Schema<ArModelOptions>, Detector> = defineDetector({
+  name: 'ar',
+  options: arOptions,
+  create: (o) => modelDetector('ar', arModel(o), o.minScore),
 });
 
 /** Options schema of {@link madDetector}. */

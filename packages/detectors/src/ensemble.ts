@@ -1,6 +1,7 @@
 import { type Detector, defineDetector, type Factory } from '@argus/core';
 import { z } from 'zod';
 import {
+  arOptions,
   changePointOptions,
   flatlineOptions,
   madOptions,
@@ -10,6 +11,7 @@ import {
   trendOptions,
 } from './detectors.js';
 import type { Model } from './model.js';
+import { arModel } from './models/ar.js';
 import { cusumModel } from './models/cusum.js';
 import { type EnsembleMember, ensembleModel } from './models/ensemble.js';
 import { ewmaModel } from './models/ewma.js';
@@ -20,7 +22,7 @@ import { trendModel } from './models/trend.js';
 import { modelDetector } from './plugin.js';
 
 /** Names of the models an ensemble can combine. */
-export type MemberName = 'robustZ' | 'mad' | 'seasonal' | 'changePoint' | 'flatline' | 'trend';
+export type MemberName = 'robustZ' | 'mad' | 'seasonal' | 'changePoint' | 'flatline' | 'trend' | 'ar';
 
 /** Parsed options of the ensemble's own model. */
 export interface EnsembleOptions {
@@ -41,12 +43,13 @@ export interface EnsembleOptions {
   readonly freezeAt: number | null;
 }
 
-const MEMBER_NAMES = ['robustZ', 'mad', 'seasonal', 'changePoint', 'flatline', 'trend'] as const;
+const MEMBER_NAMES = ['robustZ', 'mad', 'seasonal', 'changePoint', 'flatline', 'trend', 'ar'] as const;
 
 /** Member defaults tuned on the even-numbered NAB files (see docs/detectors.md); user overrides win. */
 const TUNED: Readonly<Partial<Record<MemberName, Record<string, unknown>>>> = {
   robustZ: { alpha: 0.003 },
   changePoint: { alpha: 0.003 },
+  ar: { order: 2 },
 };
 
 const share = (d: number, what: string) => z.number().min(0).max(1).default(d).describe(what);
@@ -68,7 +71,7 @@ export const ensembleOptions: Schema<EnsembleOptions> = z.object({
     .number()
     .int()
     .min(1)
-    .default(130)
+    .default(120)
     .describe("Samples per series the members learn before scoring (each member's warmupSamples)"),
   calibrationSamples: z
     .number()
@@ -95,7 +98,7 @@ export const ensembleOptions: Schema<EnsembleOptions> = z.object({
     .describe(
       'Effective length, in samples, of the long-run distribution the moving average is compared with',
     ),
-  meanFloor: share(0.03, 'Lower bound on the long-run mean raw score'),
+  meanFloor: share(0.07, 'Lower bound on the long-run mean raw score'),
   varianceFloor: share(0.0003, 'Lower bound on the long-run variance of the raw score'),
   rangeTolerance: z
     .number()
@@ -138,6 +141,8 @@ export function memberModel(name: MemberName, overrides: Record<string, unknown>
       return flatlineModel(flatlineOptions.parse(input));
     case 'trend':
       return trendModel(trendOptions.parse(input));
+    case 'ar':
+      return arModel(arOptions.parse(input));
   }
 }
 

@@ -1,5 +1,7 @@
 export type { ReportOptions, Schema } from './detectors.js';
 export {
+  arDetector,
+  arOptions,
   changePointDetector,
   changePointOptions,
   flatlineDetector,
@@ -16,6 +18,8 @@ export {
 export type { EnsembleOptions, MemberName } from './ensemble.js';
 export { createEnsembleModel, ensembleDetector, ensembleOptions, memberModel } from './ensemble.js';
 export type { Model } from './model.js';
+export type { ArModelOptions } from './models/ar.js';
+export { arModel } from './models/ar.js';
 export type { CusumModelOptions } from './models/cusum.js';
 export { cusumModel } from './models/cusum.js';
 export type { EnsembleMember, EnsembleModelOptions } from './models/ensemble.js';

@@ -10,6 +10,11 @@ export interface Model {
    * samples it skips); `out` receives the score, the surprise and the expected band. No look-ahead.
    */
   update(id: number, timestamp: number, value: number, out: PointOut): number;
+  /**
+   * Optional: judges series `id` with no sample, at time `now` (the runtime's timer), for what only the passing of time
+   * reveals (a series that stopped reporting). Returns a score like `update`; `out` receives the details.
+   */
+  tick?(id: number, now: number, out: PointOut): number;
   /** One sentence explaining the last `out` for `value`. Only called when a finding is reported. */
   explain(out: PointOut, value: number): string;
   /** JSON-serialisable learned state of one series, or `undefined` when it has none. */

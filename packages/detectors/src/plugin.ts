@@ -38,6 +38,9 @@ export function modelDetector(name: string, model: Model, minScore: number): Det
       }
       return findings;
     },
+    ...(model.tick
+      ? { tick: (ctx: StageContext) => tickAll(name, model, seen, ctx.now, minScore, out) }
+      : {}),
     snapshot(ctx: StageContext): unknown {
       const series: Record<string, unknown> = {};
       for (const id of seen) {
@@ -60,6 +63,24 @@ export function modelDetector(name: string, model: Model, minScore: number): Det
       }
     },
   };
+}
+
+/** Asks the model about every series it has seen, with no sample: absent series. The finding's value is NaN. */
+function tickAll(
+  name: string,
+  model: Model,
+  seen: readonly number[],
+  now: number,
+  minScore: number,
+  out: ReturnType<typeof pointOut>,
+): Finding[] | undefined {
+  const tick = model.tick as NonNullable<Model['tick']>;
+  let findings: Finding[] | undefined;
+  for (const id of seen) {
+    if (tick(id, now, out) < minScore) continue;
+    (findings ??= []).push(toFinding(name, model, id, now, Number.NaN, out));
+  }
+  return findings;
 }
 
 function toFinding(

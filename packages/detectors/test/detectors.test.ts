@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  arDetector,
   changePointDetector,
   ensembleDetector,
   flatlineDetector,
@@ -16,6 +17,7 @@ const detectors = {
   'robust-z': () => robustZDetector({}),
   mad: () => madDetector({}),
   seasonal: () => seasonalDetector({}),
+  ar: () => arDetector({}),
   ensemble: () => ensembleDetector({}),
 };
 
@@ -103,5 +105,7 @@ describe('options', () => {
     expect(() => seasonalDetector({ periodMs: 7 * 86_400_000, slotMs: 60_000 })).toThrow(/slotMs/);
     expect(() => trendDetector({ crossAbove: 1, crossBelow: 5 })).toThrow(/crossBelow/);
     expect(() => ensembleDetector({ members: [] })).toThrow(/members/);
+    expect(() => arDetector({ order: 0 })).toThrow(/order/);
+    expect(() => arDetector({ forgetting: 1.5 })).toThrow(/forgetting/);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ensembleDetector, flatlineDetector, memberModel, pointOut, seasonalDetector } from '../src/index.js';
 import { feed, seasonal, stageContext } from './helpers.js';
 
-const MEMBERS = ['robustZ', 'mad', 'seasonal', 'changePoint', 'flatline', 'trend'] as const;
+const MEMBERS = ['robustZ', 'mad', 'seasonal', 'changePoint', 'flatline', 'trend', 'ar'] as const;
 
 describe('numerical stability', () => {
   for (const name of MEMBERS) {
@@ -71,5 +71,16 @@ describe('snapshot and restore', () => {
   it('malformed state throws, naming the detector', () => {
     const det = seasonalDetector({});
     expect(() => det.restore?.({ nope: 1 }, stageContext())).toThrow(/seasonal/);
+  });
+});
+
+describe('ar: long runs stay finite', () => {
+  it('a constant series for 300k samples keeps the least-squares state bounded, and a change still scores', () => {
+    const m = memberModel('ar');
+    const out = pointOut();
+    for (let i = 0; i < 300_000; i++) m.update(0, i * 60_000, 7, out);
+    const state = m.save(0) as number[];
+    expect(state.every((x) => Number.isFinite(x))).toBe(true);
+    expect(m.update(0, 300_000 * 60_000, 8, out)).toBeGreaterThan(0.99);
   });
 });

@@ -15,7 +15,9 @@ export interface FlatlineModelOptions {
   readonly warmupSamples: number;
 }
 
-const F = 7; // last value, run length, longest warm-up run, last t, interval EWMA, count, last kind (0 run, 1 gap)
+const F = 7; // last value, run length, longest warm-up run, last t, interval EWMA, count, absence reported (0/1)
+// Samples before an absence can be judged: the usual interval needs a few steps to be known.
+const ABSENT_AFTER_SAMPLES = 5;
 
 /**
  * Stuck values (a run of identical samples far longer than usual) and missing data (a gap far longer than the
@@ -35,11 +37,14 @@ export function flatlineModel(o: FlatlineModelOptions): Model {
       const b = ensure(id);
       const n = (s[b + 5] as number) + 1;
       s[b + 5] = n;
+      s[b + 6] = 0;
       const last = s[b] as number;
       const same = n > 1 && Math.abs(v - last) <= o.relTolerance * Math.max(Math.abs(v), Math.abs(last));
       const run = same ? (s[b + 1] as number) + 1 : 1;
       s[b] = v;
       s[b + 1] = run;
+      // The first sample only sets the clock: measuring its "gap" from 0 would make the usual interval the epoch.
+      if (n === 1) s[b + 3] = t;
       const gap = n > 1 ? gapRatio(s, b, t) : 0;
       if (n <= o.warmupSamples) {
         s[b + 2] = Math.max(s[b + 2] as number, run);
@@ -54,7 +59,25 @@ export function flatlineModel(o: FlatlineModelOptions): Model {
       out.score = Math.max(runScore, gapScore);
       return out.score;
     },
+    tick(id: number, now: number, out: PointOut): number {
+      out.score = 0;
+      out.z = 0;
+      const b = id * F;
+      if ((id + 1) * F > s.length || (s[b + 5] as number) < ABSENT_AFTER_SAMPLES || s[b + 6] === 1) return 0;
+      const typical = s[b + 4] as number;
+      const ratio = typical > 0 ? (now - (s[b + 3] as number)) / typical : 0;
+      if (!(ratio >= o.gapFactor)) return 0;
+      s[b + 6] = 1; // one finding per absence; the next sample re-arms it
+      out.expected = Number.NaN;
+      out.kind = 'missing';
+      out.z = ratio;
+      // Unlike a late sample (scored by how late), an absence is a fact once overdue: it scores 1.
+      out.score = 1;
+      return 1;
+    },
     explain(out: PointOut, v: number): string {
+      if (out.kind === 'missing' && Number.isNaN(v))
+        return `no sample for ${fmt(out.z)} times the usual sampling interval: the series stopped reporting`;
       return out.kind === 'missing'
         ? `no data for ${fmt(out.z)} times the usual sampling interval`
         : `value stuck at ${fmt(v)} for ${out.z} samples in a row`;
