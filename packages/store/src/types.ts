@@ -71,7 +71,7 @@ export interface StoredAlert {
 /** Counters of what the store did with its input. */
 export interface StoreStats {
   readonly series: number;
-  /** Samples stored. */
+  /** Samples accepted, including those recovered from the data directory (evictions do not lower it). */
   readonly samples: number;
   readonly chunks: number;
   /** Estimated memory in bytes (chunks, head buffers, rollups, events, series overhead). */

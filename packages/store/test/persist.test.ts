@@ -63,6 +63,7 @@ describe('persistence', () => {
       const viaSnapshot = createStore({ dataDir: dir });
       await viaSnapshot.open();
       expectSame(a, viaSnapshot);
+      expect(viaSnapshot.stats().samples).toBe(a.stats().samples);
       expect(viaSnapshot.recoveryIssues()).toEqual([]);
     }
   });

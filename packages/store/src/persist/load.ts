@@ -39,7 +39,11 @@ function apply(st: StoreState, p: Uint8Array, header: { value?: SnapshotHeader }
     }
     case REC.chunk: {
       const id = new DataView(p.buffer, p.byteOffset, p.byteLength).getUint32(1, true);
-      st.byId[id]?.restoreChunk(p.slice(5));
+      const s = st.byId[id];
+      if (s) {
+        s.restoreChunk(p.slice(5));
+        st.c.samples += s.chunks[s.chunks.length - 1]!.n;
+      }
       return;
     }
     case REC.rollup: {
