@@ -1,13 +1,22 @@
+import { join, resolve } from 'node:path';
+import { openStateStore } from '@argus/core';
 import { type Built, buildPipeline } from './config/build.js';
 import { loadConfig } from './config/load.js';
 import type { ListName } from './config/schema.js';
 import type { Io } from './format.js';
-import { runPipeline } from './runtime.js';
+import { ioLogger, runPipeline } from './runtime.js';
 
-async function prepare(file: string, io: Io): Promise<Built & { file: string }> {
+async function prepare(file: string, io: Io, withState: boolean): Promise<Built & { file: string }> {
   const loaded = await loadConfig(file);
   if (!loaded.config) return { file, problems: loaded.problems, counts: emptyCounts() };
-  return { file, ...(await buildPipeline(loaded.config, loaded.origin, io)) };
+  // only a run touches the data directory; validate does no I/O beyond reading the config
+  const state = withState
+    ? await openStateStore({
+        dir: join(resolve(loaded.config.pipeline?.dataDir ?? '.argus'), 'state'),
+        log: ioLogger(io),
+      })
+    : undefined;
+  return { file, ...(await buildPipeline(loaded.config, loaded.origin, io, state)) };
 }
 
 function emptyCounts(): Record<ListName, number> {
@@ -29,7 +38,7 @@ function report(problems: string[], io: Io): number {
 
 /** `argus validate <config>`: loads and checks everything a run would, starts nothing. */
 export async function validateConfig(file: string, io: Io): Promise<number> {
-  const built = await prepare(file, io);
+  const built = await prepare(file, io, false);
   if (!built.pipeline) return report(built.problems, io);
   io.stdout(`${file}: OK (${summary(built.counts)})\n`);
   return 0;
@@ -41,7 +50,7 @@ export async function runConfig(
   o: { durationS?: number | undefined },
   io: Io,
 ): Promise<number> {
-  const built = await prepare(file, io);
+  const built = await prepare(file, io, true);
   if (!built.pipeline) return report(built.problems, io);
   const pipeline = built.pipeline;
   let failed = false;

@@ -1,3 +1,5 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/index.js';
@@ -99,6 +101,35 @@ describe('argus run', () => {
     expect(io.err).toContain('argus: stopped');
     expect(io.out).toMatch(/finding .* service=checkout {2}queue_depth=/);
     expect(code).toBe(0);
+  }, 20_000);
+
+  it('keeps learned state in the data directory (pipeline.dataDir), and validate touches nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'argus-run-'));
+    try {
+      const file = join(dir, 'argus.yaml');
+      const dataDir = join(dir, 'data');
+      writeFileSync(
+        file,
+        [
+          'sources:',
+          '  - use: synthetic',
+          '    options: { stepMs: 1000, backfillMs: 60000, series: [{ labels: { __name__: q }, base: 5, noise: 1 }] }',
+          'detectors:',
+          '  - use: ensemble',
+          'pipeline:',
+          `  dataDir: ${JSON.stringify(dataDir)}`,
+          '',
+        ].join('\n'),
+      );
+      expect(await main(['validate', file], captureIo())).toBe(0);
+      expect(existsSync(dataDir)).toBe(false);
+      const io = captureIo();
+      expect(await main(['run', file, '--duration', '1'], io)).toBe(0);
+      const saved = readdirSync(join(dataDir, 'state'));
+      expect(saved.some((f) => f.startsWith('ensemble'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 20_000);
 
   it('does not start a config with problems', async () => {

@@ -6,6 +6,7 @@ import {
   type Pipeline,
   type PipelineOptions,
   type Plugin,
+  type StateStore,
 } from '@argus/core';
 import type { Io } from '../format.js';
 import { ioLogger } from '../runtime.js';
@@ -136,7 +137,12 @@ export interface Built {
 }
 
 /** Instantiates every entry (collecting every problem, each located), then creates the pipeline. No I/O is started. */
-export async function buildPipeline(config: Config, origin: ConfigOrigin, io: Io): Promise<Built> {
+export async function buildPipeline(
+  config: Config,
+  origin: ConfigOrigin,
+  io: Io,
+  state?: StateStore,
+): Promise<Built> {
   const problems: string[] = [];
   const lists: Record<string, unknown[]> = {};
   const owners = new Map<string, (string | number)[]>();
@@ -152,10 +158,15 @@ export async function buildPipeline(config: Config, origin: ConfigOrigin, io: Io
     }
   }
   const counts = Object.fromEntries(LISTS.map((l) => [l, config[l].length])) as Record<ListName, number>;
-  const { stopTimeoutMs, ...settings } = config.pipeline ?? {};
+  const { stopTimeoutMs, dataDir: _dataDir, ...settings } = config.pipeline ?? {};
   if (problems.length > 0) return { problems, counts };
   try {
-    const pipeline = createPipeline({ ...(lists as PipelineOptions), ...settings, logger: ioLogger(io) });
+    const pipeline = createPipeline({
+      ...(lists as PipelineOptions),
+      ...settings,
+      logger: ioLogger(io),
+      ...(state ? { state } : {}),
+    });
     return { pipeline, problems, counts, stopTimeoutMs };
   } catch (err) {
     const plugin = (err as { plugin?: string }).plugin;

@@ -60,6 +60,13 @@ const configSchema = z
         evaluateIntervalMs: positiveInt.optional(),
         snapshotIntervalMs: positiveInt.optional(),
         stopTimeoutMs: positiveInt.optional(),
+        dataDir: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'Where learned state lives (`<dataDir>/state`), relative to the working directory; default .argus',
+          ),
       })
       .strict()
       .optional(),
@@ -78,6 +85,7 @@ export interface Config {
         maxSeries?: number | undefined;
         maxHeapBytes?: number | undefined;
         chunkSize?: number | undefined;
+        dataDir?: string | undefined;
         evaluateIntervalMs?: number | undefined;
         snapshotIntervalMs?: number | undefined;
         stopTimeoutMs?: number | undefined;
