@@ -1,5 +1,7 @@
 export type { AlertmanagerSinkOptions } from './alertmanager-sink.js';
 export { alertmanagerSink } from './alertmanager-sink.js';
+export type { EmailNotifierOptions } from './email.js';
+export { emailMessage, emailNotifier } from './email.js';
 export { notifierIntegrations } from './integrations.js';
 export type { PagerdutyNotifierOptions } from './pagerduty.js';
 export { dedupKey, pagerdutyEvent, pagerdutyNotifier } from './pagerduty.js';

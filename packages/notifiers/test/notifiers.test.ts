@@ -98,6 +98,8 @@ receivers:
     pagerduty_configs: [{ routing_key: abc }]
   - name: teams
     msteamsv2_configs: [{ webhook_url: 'https://example.logic.azure.com/workflows/1/invoke' }]
+  - name: mail
+    email_configs: [{ to: ops@example.test, from: am@example.test, smarthost: 'smtp.example.test:587', auth_username: u, auth_password: p }]
 `,
       { integrations: notifierIntegrations },
     );
@@ -105,6 +107,7 @@ receivers:
       ['slack:false'],
       ['pagerduty:true'],
       ['teams:true'],
+      ['email:false'],
     ]);
     expect(() => createAlertManager({ config: cfg })).not.toThrow();
   });

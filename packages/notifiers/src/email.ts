@@ -1,0 +1,118 @@
+import type { Notification, Notifier, NotifyResult } from '@argus/alerting';
+import { parseOptions } from '@argus/core';
+import { createTransport } from 'nodemailer';
+import { z } from 'zod';
+import { alertLine, title } from './common.js';
+
+/** Options of {@link emailNotifier}. */
+export interface EmailNotifierOptions {
+  /** SMTP server host. */
+  host: string;
+  /** @default 587 (25 when `secure` is false and no auth is given is also common) */
+  port?: number;
+  /** TLS from the start (port 465). Otherwise STARTTLS is used when the server offers it. @default false */
+  secure?: boolean;
+  /** Refuse to send without STARTTLS. @default false */
+  requireTLS?: boolean;
+  /** SMTP AUTH (the password is a secret: never logged). */
+  auth?: { user: string; pass: string };
+  from: string;
+  to: string | string[];
+  /** @default false, as Alertmanager's email_configs */
+  sendResolved?: boolean;
+  /** Deadline of connecting and of each SMTP step. @default 10000 */
+  timeoutMs?: number;
+}
+
+interface Parsed {
+  host: string;
+  port: number;
+  secure: boolean;
+  requireTLS: boolean;
+  auth?: { user: string; pass: string } | undefined;
+  from: string;
+  to: string[];
+  sendResolved: boolean;
+  timeoutMs: number;
+}
+
+const schema: z.ZodType<Parsed, EmailNotifierOptions> = z.object({
+  host: z.string().min(1).describe('SMTP server host'),
+  port: z.number().int().min(1).max(65535).default(587).describe('SMTP port'),
+  secure: z.boolean().default(false).describe('TLS from the start (port 465)'),
+  requireTLS: z.boolean().default(false).describe('Refuse to send without STARTTLS'),
+  auth: z.object({ user: z.string(), pass: z.string() }).optional().describe('SMTP AUTH credentials'),
+  from: z.string().min(3).describe('Sender address'),
+  to: z
+    .union([z.string().min(3), z.array(z.string().min(3)).min(1)])
+    .transform((t) => (Array.isArray(t) ? t : [t]))
+    .describe('Recipient address(es)'),
+  sendResolved: z.boolean().default(false).describe('Send resolved notifications'),
+  timeoutMs: z.number().int().positive().default(10_000).describe('Connection and command timeout, ms'),
+});
+
+/** The subject, plain text and HTML of the mail for a notification. */
+export function emailMessage(n: Notification): { subject: string; text: string; html: string } {
+  const lines = n.alerts.map(
+    (a) => `${a.status === 'firing' ? 'FIRING' : 'RESOLVED'}: ${alertLine(a, n.commonLabels)}`,
+  );
+  const labels = Object.entries(n.commonLabels).map(([k, v]) => `${k}=${v}`);
+  const text = [...lines, '', `Labels: ${labels.join(', ')}`, `Receiver: ${n.receiver} (${n.reason})`].join(
+    '\n',
+  );
+  const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const html = `<h3>${esc(title(n))}</h3><ul>${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul><p>${esc(labels.join(', '))}</p>`;
+  return { subject: title(n), text, html };
+}
+
+/** Maps a nodemailer error: SMTP 4xx and connection errors are transient, 5xx permanent; the password never shows. */
+function classify(err: unknown, pass: string | undefined): NotifyResult {
+  const e = err as Error & { responseCode?: number; code?: string; response?: string };
+  const code = e.responseCode;
+  const retryable = code === undefined ? true : code < 500;
+  let detail = code === undefined ? (e.code ?? e.name) : `${code} ${(e.response ?? '').slice(0, 120)}`;
+  if (pass) detail = detail.split(pass).join('***');
+  return {
+    ok: false,
+    retryable,
+    error: new Error(`email: SMTP ${retryable ? 'transient' : 'permanent'} failure: ${detail}`),
+  };
+}
+
+/**
+ * Email over SMTP through nodemailer: one mail per notification (subject `[FIRING:2] HighCPU`, a line per alert,
+ * plain text and HTML). SMTP 4xx replies and connection failures are retried by the outbox; 5xx are not.
+ * @example emailNotifier({ host: 'smtp.example.com', auth: { user, pass }, from: 'argus@example.com', to: 'ops@example.com' })
+ */
+export function emailNotifier(options: EmailNotifierOptions): Notifier {
+  const o = parseOptions(schema, options, 'email-notifier');
+  const transport = createTransport({
+    host: o.host,
+    port: o.port,
+    secure: o.secure,
+    requireTLS: o.requireTLS,
+    ...(o.auth ? { auth: o.auth } : {}),
+    connectionTimeout: o.timeoutMs,
+    greetingTimeout: o.timeoutMs,
+    socketTimeout: o.timeoutMs,
+  });
+  return {
+    type: 'email',
+    sendResolved: o.sendResolved,
+    async send(n, ctx) {
+      if (ctx.signal.aborted) return { ok: false, retryable: true, error: new Error('email: aborted') };
+      const aborted = new Promise<NotifyResult>((resolve) =>
+        ctx.signal.addEventListener(
+          'abort',
+          () => resolve({ ok: false, retryable: true, error: new Error('email: aborted') }),
+          { once: true },
+        ),
+      );
+      const sent = transport.sendMail({ from: o.from, to: o.to, ...emailMessage(n) }).then(
+        (): NotifyResult => ({ ok: true }),
+        (err: unknown) => classify(err, o.auth?.pass),
+      );
+      return Promise.race([sent, aborted]);
+    },
+  };
+}
