@@ -8,6 +8,15 @@ export type {
 export { createPrometheusClient, PrometheusApiError } from './api/client.js';
 export type { EvaluatedSample, PrometheusEvaluator } from './api/evaluator.js';
 export { prometheusEvaluator } from './api/evaluator.js';
+export type {
+  HistoryLatestSample,
+  HistoryRangeQuery,
+  HistoryRangeSeries,
+  HistorySelector,
+  PrometheusHistory,
+  PrometheusHistoryOptions,
+} from './api/history.js';
+export { prometheusHistory, selectorText } from './api/history.js';
 export type { TlsOptions } from './api/http.js';
 export type { ParsedPrometheusOptions, PrometheusSourceOptions, QueryInput } from './api/options.js';
 export { prometheusSourceSchema } from './api/options.js';

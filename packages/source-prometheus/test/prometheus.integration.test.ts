@@ -1,10 +1,12 @@
 import type { MetricBatch } from '@argus/core';
+import type { HistoryQuery } from '@argus/store';
 import { describeWithBinary, type RunningServer, startPrometheus, testContext } from '@argus/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   createPrometheusClient,
   PrometheusApiError,
   prometheusEvaluator,
+  prometheusHistory,
   prometheusSource,
 } from '../src/index.js';
 import { pollOnce, rows } from './helpers.js';
@@ -102,6 +104,55 @@ describeWithBinary(
       expect(samples).toEqual([
         expect.objectContaining({ value: 1, labels: expect.objectContaining({ job: 'self' }) }),
       ]);
+    });
+
+    it("answers the store's HistoryQuery: range steps match the raw samples aggregated by hand", async () => {
+      const history: HistoryQuery = prometheusHistory({ endpoint: prom.url });
+      const selector = 'scrape_duration_seconds{job="self"}';
+      const stepMs = 2_000;
+      const from = Math.floor((Date.now() - 8_000) / stepMs) * stepMs;
+      const to = from + 3 * stepMs;
+      const raw = (await createPrometheusClient({ endpoint: prom.url }).query(`${selector}[30s]`, to))
+        .series[0]!;
+      for (const agg of ['avg', 'min', 'max', 'last'] as const) {
+        const [got] = await history.range({ matchers: selector, from, to, stepMs, agg });
+        const want: [number, number][] = [];
+        for (let t = from; t < to; t += stepMs) {
+          const vs = raw.values.filter((_, k) => raw.timestamps[k]! >= t && raw.timestamps[k]! < t + stepMs);
+          if (vs.length === 0) continue;
+          const v =
+            agg === 'avg'
+              ? vs.reduce((a, b) => a + b, 0) / vs.length
+              : agg === 'min'
+                ? Math.min(...vs)
+                : agg === 'max'
+                  ? Math.max(...vs)
+                  : vs[vs.length - 1]!;
+          want.push([t, v]);
+        }
+        expect(want.length).toBeGreaterThan(0);
+        expect(got!.labels).toMatchObject({ __name__: 'scrape_duration_seconds', job: 'self' });
+        expect(Array.from(got!.timestamps).map((t, k) => [t, got!.values[k]])).toEqual(
+          want.map(([t, v]) => [t, expect.closeTo(v, 12)]),
+        );
+      }
+      // grouping across two metrics combines them: max of maxes, and avg as sum of sums over sum of counts
+      const two = '{job="self",__name__=~"scrape_duration_seconds|scrape_samples_scraped"}';
+      const each = await history.range({ matchers: two, from, to, stepMs, agg: 'max' });
+      const grouped = await history.range({ matchers: two, from, to, stepMs, agg: 'max', by: ['job'] });
+      expect(grouped.map((g) => g.labels)).toEqual([{ job: 'self' }]);
+      expect(Array.from(grouped[0]!.values)).toEqual(
+        Array.from(each[0]!.values, (v, k) => Math.max(v, each[1]!.values[k]!)),
+      );
+      const avgOne = await history.range({ matchers: selector, from, to, stepMs, agg: 'avg', by: ['job'] });
+      const avgRaw = await history.range({ matchers: selector, from, to, stepMs, agg: 'avg' });
+      expect(Array.from(avgOne[0]!.values)).toEqual(
+        Array.from(avgRaw[0]!.values).map((v) => expect.closeTo(v, 12)),
+      );
+      expect((await history.series('up')).map((l) => l['job'])).toEqual(['self']);
+      const [latest] = await history.latest([{ name: '__name__', op: '=', value: 'up' }]);
+      expect(latest).toMatchObject({ value: 1, stale: false, labels: { __name__: 'up', job: 'self' } });
+      expect(Date.now() - latest!.timestamp).toBeLessThan(60_000);
     });
   },
 );

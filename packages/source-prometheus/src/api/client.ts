@@ -59,6 +59,8 @@ export interface PrometheusClient {
     stepMs: number,
     signal?: AbortSignal,
   ): Promise<QueryResult>;
+  /** `/api/v1/series`: label sets of the series `selector` matches in `[startMs, endMs]` (server default: all). */
+  series(selector: string, startMs?: number, endMs?: number, signal?: AbortSignal): Promise<Labels[]>;
 }
 
 const RETRYABLE_TYPES = new Set(['timeout', 'unavailable', 'internal', 'canceled']);
@@ -88,6 +90,11 @@ export function createPrometheusClient(o: PrometheusClientOptions): PrometheusCl
     const once = () => post(url, body, expr, { headers, o, signal });
     return withRetries(once, o.retries ?? 2, o.backoffMs ?? 250, signal);
   };
+  const metadata = async (params: Record<string, string>, expr: string, signal: AbortSignal) => {
+    const body = new URLSearchParams(params).toString();
+    const once = () => postRaw(new URL(`${base}/api/v1/series`), body, expr, { headers, o, signal });
+    return withRetries(once, o.retries ?? 2, o.backoffMs ?? 250, signal);
+  };
   const never = new AbortController().signal;
   return {
     async query(expr, timeMs, signal = never) {
@@ -97,17 +104,40 @@ export function createPrometheusClient(o: PrometheusClientOptions): PrometheusCl
       const params = { query: expr, start: seconds(startMs), end: seconds(endMs), step: seconds(stepMs) };
       return call('/api/v1/query_range', params, expr, signal);
     },
+    async series(selector, startMs, endMs, signal = never) {
+      const params: Record<string, string> = { 'match[]': selector };
+      if (startMs !== undefined) params['start'] = seconds(startMs);
+      if (endMs !== undefined) params['end'] = seconds(endMs);
+      const data = await metadata(params, selector, signal);
+      if (!Array.isArray(data))
+        throw new PrometheusApiError(
+          `series ${quote(selector)}: unexpected response`,
+          selector,
+          'bad_response',
+          200,
+          false,
+        );
+      return data as Labels[];
+    },
   };
 }
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
-async function post(
+type PostContext = { headers: Record<string, string>; o: PrometheusClientOptions; signal: AbortSignal };
+
+async function post(url: URL, body: string, expr: string, c: PostContext): Promise<QueryResult> {
+  const env = await postRaw(url, body, expr, c, true);
+  return env as QueryResult;
+}
+
+async function postRaw(
   url: URL,
   body: string,
   expr: string,
-  c: { headers: Record<string, string>; o: PrometheusClientOptions; signal: AbortSignal },
-): Promise<QueryResult> {
+  c: PostContext,
+  decode = false,
+): Promise<unknown> {
   let res: HttpResponse;
   try {
     const timeoutMs = c.o.timeoutMs ?? 30_000;
@@ -130,12 +160,26 @@ async function post(
       !e.aborted,
     );
   }
-  return decodeEnvelope(res, expr);
+  return decode ? decodeEnvelope(res, expr) : readEnvelope(res, expr).data;
 }
 
 /** Reads the `{status, data, errorType, error, warnings}` envelope; non-JSON bodies (proxies) become `http` errors. */
 export function decodeEnvelope(res: HttpResponse, expr: string): QueryResult {
-  let env: { status?: string; data?: unknown; errorType?: string; error?: string; warnings?: unknown };
+  const env = readEnvelope(res, expr);
+  const warnings = Array.isArray(env.warnings) ? env.warnings.map(String) : [];
+  return { series: decodeData(env.data, expr), warnings };
+}
+
+interface Envelope {
+  status?: string;
+  data?: unknown;
+  errorType?: string;
+  error?: string;
+  warnings?: unknown;
+}
+
+function readEnvelope(res: HttpResponse, expr: string): Envelope {
+  let env: Envelope;
   try {
     env = JSON.parse(res.body);
   } catch {
@@ -155,8 +199,7 @@ export function decodeEnvelope(res: HttpResponse, expr: string): QueryResult {
     const msg = `query ${quote(expr)} failed: ${type}: ${env.error ?? 'no error text'} (HTTP ${res.status})`;
     throw new PrometheusApiError(msg, expr, type, res.status, retryable);
   }
-  const warnings = Array.isArray(env.warnings) ? env.warnings.map(String) : [];
-  return { series: decodeData(env.data, expr), warnings };
+  return env;
 }
 
 type Pair = [number, string];
