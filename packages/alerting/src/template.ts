@@ -73,6 +73,7 @@ function operand(tok: string, where: string, src: string): Arg {
     return (d) => d.labels[name] ?? '';
   }
   if (/^"(?:[^"\\]|\\.)*"$/.test(tok)) return () => JSON.parse(tok) as string;
+  if (/^-?\d+(?:\.\d+)?$/.test(tok)) return () => Number(tok);
   return unsupported(tok, where, src);
 }
 
