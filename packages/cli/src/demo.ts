@@ -1,6 +1,8 @@
-import { createPipeline } from '@argus/core';
+import { type Alerter, createPipeline, type Detector } from '@argus/core';
 import { ensembleDetector } from '@argus/detectors';
 import { type AnomalySpec, type SyntheticSeries, syntheticSource } from '@argus/source-synthetic';
+import { createStore, storeSink } from '@argus/store';
+import { replayHistory } from './demo-history.js';
 import { createPrinter, type Io } from './format.js';
 import { consoleSink } from './plugins/console-sink.js';
 import { processSource } from './plugins/process-source.js';
@@ -158,6 +160,15 @@ export async function runDemo(o: DemoOptions, io: Io): Promise<number> {
   const t0 = Date.now();
   const incidents = planIncidents(t0, o.seed);
   const series = demoSeries(incidents);
+  const store = createStore();
+  const detector = (): Detector => ensembleDetector(DEMO_ENSEMBLE);
+  const alerter = (): Alerter =>
+    scoreThresholdAlerter({
+      alertnames: ALERTNAMES,
+      alertname: 'ProcessAnomaly',
+      forPoints: 2,
+      resolvePoints: 5,
+    });
   const pipeline = createPipeline({
     logger: ioLogger(io),
     sources: [
@@ -167,20 +178,14 @@ export async function runDemo(o: DemoOptions, io: Io): Promise<number> {
       },
       { use: processSource({ name: 'self' }), intervalMs: 1000 },
     ],
-    detectors: [ensembleDetector(DEMO_ENSEMBLE)],
-    alerters: [
-      scoreThresholdAlerter({
-        alertnames: ALERTNAMES,
-        alertname: 'ProcessAnomaly',
-        forPoints: 2,
-        resolvePoints: 5,
-      }),
-    ],
-    sinks: [consoleSink({ findings: !o.quietFindings, json: o.json }, io)],
+    detectors: [detector()],
+    alerters: [alerter()],
+    sinks: [consoleSink({ findings: !o.quietFindings, json: o.json }, io), storeSink(store)],
   });
   await runPipeline(pipeline, {
     durationS: o.durationS,
     onStarted: () => banner(io, o, incidents[0]!, incidents, series.length + 4),
   });
+  await replayHistory(store, { detector, alerter }, createPrinter(io, o.json), o.json);
   return 0;
 }

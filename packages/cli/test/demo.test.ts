@@ -58,5 +58,12 @@ describe('argus demo', () => {
         planned.some((p) => p.alertname === labels['alertname'] && p.service === labels['service']),
       ).toBe(true);
     }
+    // the run was recorded into the store, and the backtest over that history finds the same incident
+    const history = lines.find((l) => l.type === 'history')!;
+    expect(history['samples']).toBeGreaterThan(0);
+    expect(history['findings']).toBeGreaterThan(0);
+    const backtest = history['backtest'] as { samples: number; fired: Record<string, number> };
+    expect(backtest.samples).toBe(history['samples']);
+    expect(backtest.fired[first.alertname]).toBeGreaterThanOrEqual(1);
   }, 60_000);
 });
