@@ -1,0 +1,4 @@
+// pnpm --filter example-alerting start
+import { runDemo } from './run.js';
+
+await runDemo();
