@@ -44,7 +44,7 @@ export function loadAlertmanagerConfig(
   options: LoadAlertmanagerConfigOptions = {},
 ): AlertManagerConfig {
   const where = options.source ?? 'alertmanager.yml';
-  const fail = (msg: string): never => {
+  const fail: Fail = (msg) => {
     throw new ArgusError('ERR_PIPELINE_CONFIG', `${where}: ${msg}`);
   };
   let doc: Obj;
@@ -55,81 +55,96 @@ export function loadAlertmanagerConfig(
   }
   if (!doc['route']) fail('needs a route');
   const integrations = { ...builtIn, ...options.integrations };
+  const intervals = [
+    ...((doc['time_intervals'] ?? []) as Obj[]),
+    ...((doc['mute_time_intervals'] ?? []) as Obj[]),
+  ];
+  return {
+    route: readRoute(doc['route'] as Obj, 'route', fail),
+    receivers: readReceivers(doc, integrations, fail),
+    inhibitRules: ((doc['inhibit_rules'] ?? []) as Obj[]).map(readInhibitRule),
+    timeIntervals: intervals.map((t) => ({
+      name: String(t['name']),
+      timeIntervals: ((t['time_intervals'] ?? []) as Obj[]).map(timeRange),
+    })),
+  };
+}
+
+type Fail = (msg: string) => never;
+
+function readReceivers(
+  doc: Obj,
+  integrations: Record<string, IntegrationFactory>,
+  fail: Fail,
+): ReceiverConfig[] {
   const global = (doc['global'] ?? {}) as Obj;
-  const receivers: ReceiverConfig[] = ((doc['receivers'] ?? []) as Obj[]).map((r, i) => {
+  return ((doc['receivers'] ?? []) as Obj[]).map((r, i) => {
+    const at = `receivers[${i}] (${String(r['name'])})`;
     const notifiers: Notifier[] = [];
     for (const [k, v] of Object.entries(r)) {
       if (k === 'name') continue;
       const make = integrations[k];
       if (!make)
         fail(
-          `receivers[${i}] (${String(r['name'])}): ${k} needs an integration; pass integrations (e.g. notifierIntegrations from @argus/notifiers)`,
+          `${at}: ${k} needs an integration; pass integrations (e.g. notifierIntegrations from @argus/notifiers)`,
         );
       for (const c of (v ?? []) as Obj[]) {
         try {
           notifiers.push(make!(c, global));
         } catch (err) {
-          fail(`receivers[${i}] (${String(r['name'])}) ${k}: ${(err as Error).message}`);
+          fail(`${at} ${k}: ${(err as Error).message}`);
         }
       }
     }
     return { name: String(r['name']), notifiers };
   });
-  const dur = (v: unknown, path: string): number | undefined => {
-    if (v === undefined) return undefined;
+}
+
+function readRoute(r: Obj, path: string, fail: Fail): RouteConfig {
+  const dur = (k: string): number | undefined => {
+    if (r[k] === undefined) return undefined;
     try {
-      return parseDuration(String(v), path);
+      return parseDuration(String(r[k]), `${path}.${k}`);
     } catch (err) {
       return fail((err as Error).message);
     }
   };
-  const route = (r: Obj, path: string): RouteConfig => {
-    const out: RouteConfig = {};
-    const set = <K extends keyof RouteConfig>(k: K, v: RouteConfig[K] | undefined): void => {
-      if (v !== undefined) out[k] = v;
-    };
-    set('receiver', r['receiver'] as string | undefined);
-    set('matchers', r['matchers'] as string[] | undefined);
-    set('match', r['match'] as Record<string, string> | undefined);
-    set('matchRe', r['match_re'] as Record<string, string> | undefined);
-    set('groupBy', r['group_by'] as string[] | undefined);
-    set('groupWaitMs', dur(r['group_wait'], `${path}.group_wait`));
-    set('groupIntervalMs', dur(r['group_interval'], `${path}.group_interval`));
-    set('repeatIntervalMs', dur(r['repeat_interval'], `${path}.repeat_interval`));
-    set('continue', r['continue'] as boolean | undefined);
-    set('muteTimeIntervals', r['mute_time_intervals'] as string[] | undefined);
-    set('activeTimeIntervals', r['active_time_intervals'] as string[] | undefined);
-    if (Array.isArray(r['routes']))
-      out.routes = (r['routes'] as Obj[]).map((c, i) => route(c, `${path}.routes[${i}]`));
-    return out;
+  const out: Record<string, unknown> = {
+    receiver: r['receiver'],
+    matchers: r['matchers'],
+    match: r['match'],
+    matchRe: r['match_re'],
+    groupBy: r['group_by'],
+    groupWaitMs: dur('group_wait'),
+    groupIntervalMs: dur('group_interval'),
+    repeatIntervalMs: dur('repeat_interval'),
+    continue: r['continue'],
+    muteTimeIntervals: r['mute_time_intervals'],
+    activeTimeIntervals: r['active_time_intervals'],
   };
+  if (Array.isArray(r['routes'])) {
+    out['routes'] = (r['routes'] as Obj[]).map((c, i) => readRoute(c, `${path}.routes[${i}]`, fail));
+  }
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return out as RouteConfig;
+}
+
+function readInhibitRule(r: Obj): InhibitRuleConfig {
   const pairs = (m: unknown, op: string): string[] =>
     Object.entries((m ?? {}) as Record<string, string>).map(([k, v]) => `${k}${op}${JSON.stringify(v)}`);
-  const inhibitRules: InhibitRuleConfig[] = ((doc['inhibit_rules'] ?? []) as Obj[]).map((r) => ({
+  const list = (k: string): string[] => (r[k] as string[] | undefined) ?? [];
+  return {
     sourceMatchers: [
-      ...((r['source_matchers'] as string[]) ?? []),
+      ...list('source_matchers'),
       ...pairs(r['source_match'], '='),
       ...pairs(r['source_match_re'], '=~'),
     ],
     targetMatchers: [
-      ...((r['target_matchers'] as string[]) ?? []),
+      ...list('target_matchers'),
       ...pairs(r['target_match'], '='),
       ...pairs(r['target_match_re'], '=~'),
     ],
-    equal: (r['equal'] as string[] | undefined) ?? [],
-  }));
-  const intervals = [
-    ...((doc['time_intervals'] ?? []) as Obj[]),
-    ...((doc['mute_time_intervals'] ?? []) as Obj[]),
-  ];
-  return {
-    route: route(doc['route'] as Obj, 'route'),
-    receivers,
-    inhibitRules,
-    timeIntervals: intervals.map((t) => ({
-      name: String(t['name']),
-      timeIntervals: ((t['time_intervals'] ?? []) as Obj[]).map(timeRange),
-    })),
+    equal: list('equal'),
   };
 }
 

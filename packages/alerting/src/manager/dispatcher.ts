@@ -3,7 +3,7 @@ import type { Clock, Labels, TimerHandle } from '@argus/core';
 import { matchesLabels } from '@argus/processors';
 import type { CompiledConfig, Route } from './config.js';
 import type { Delivery, NfRecord } from './delivery.js';
-import type { NotifiedAlert } from './model.js';
+import type { NotifiedAlert, Notifier } from './model.js';
 import { buildNotification, needsUpdate } from './notify-build.js';
 import { groupKey, groupLabels, matchRoutes } from './routing.js';
 
@@ -178,74 +178,83 @@ export class Dispatcher {
   private notify(g: Group, records: AlertRecord[], now: number): void {
     const shown: NotifiedAlert[] = [];
     for (const a of records) {
-      if (this.d.mute.silencedBy(a.labels, now).length > 0 || this.inhibitedBy(a.labels, now).length > 0)
-        continue;
-      const resolved = shownResolved(a, now);
-      const endsAt = a.frozen ? a.frozen.endsAt : a.endsAt;
-      shown.push({
-        status: resolved ? 'resolved' : 'firing',
-        labels: a.labels,
-        annotations: a.annotations,
-        startsAt: a.startsAt,
-        ...(resolved && endsAt !== undefined ? { endsAt } : {}),
-        ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}),
-        fingerprint: a.fingerprint,
-        ...(a.flapping ? { flapping: true } : {}),
-        ...(a.ack ? { acked: a.ack } : {}),
-      });
+      const muted =
+        this.d.mute.silencedBy(a.labels, now).length > 0 || this.inhibitedBy(a.labels, now).length > 0;
+      if (!muted) shown.push(notified(a, now));
     }
-    const firing = new Set(shown.filter((a) => a.status === 'firing').map((a) => a.fingerprint));
-    const resolved = new Set(shown.filter((a) => a.status === 'resolved').map((a) => a.fingerprint));
+    const sets = {
+      shown,
+      firing: new Set(shown.filter((a) => a.status === 'firing').map((a) => a.fingerprint)),
+      resolved: new Set(shown.filter((a) => a.status === 'resolved').map((a) => a.fingerprint)),
+    };
     const receiver = this.d.config().receivers.get(g.route.receiver);
-    (receiver?.notifiers ?? []).forEach((n, index) => {
-      const key = recordKey(g.key, g.route.receiver, index);
-      const rec = this.d.records.get(key);
-      const sendResolved = n.sendResolved ?? true;
-      const reason = needsUpdate(rec?.log, firing, resolved, sendResolved, g.route.repeatIntervalMs, now);
-      if (!reason) return;
-      // an acknowledged alert stops repeating until it changes
-      if (reason === 'repeat interval elapsed' && shown.every((a) => a.status !== 'firing' || a.acked))
-        return;
-      const base = {
-        receiver: g.route.receiver,
-        groupKey: g.key,
-        groupLabels: g.labels,
-        externalURL: this.d.externalURL,
-        at: now,
-      };
-      // resolved alerts of a notification still waiting in the outbox are carried over: it is superseded, not lost
-      const carried = (rec?.pending?.notification.alerts ?? []).filter(
-        (a) => a.status === 'resolved' && !firing.has(a.fingerprint) && !resolved.has(a.fingerprint),
-      );
-      const notification = buildNotification(
-        base,
-        [...shown, ...carried],
-        reason,
-        sendResolved,
-        n.maxAlerts ?? 0,
-      );
-      const next: NfRecord = {
-        groupKey: g.key,
-        receiver: g.route.receiver,
-        index,
-        log: { firing: [...firing].sort(), resolved: [...resolved].sort(), at: now },
-      };
-      if (!notification && rec?.pending) next.pending = rec.pending;
-      if (notification) {
-        next.pending = {
-          id: `${key.slice(0, 12)}-${now}`,
-          notification,
-          attempts: 0,
-          nextAt: now,
-          firstAt: rec?.pending?.firstAt ?? now,
-        };
-      }
-      this.d.records.set(key, next);
-      this.d.saveRecord(key);
-      if (notification) {
-        this.d.delivery().enqueue(key);
-        this.d.notified(next);
-      }
-    });
+    for (const [index, n] of (receiver?.notifiers ?? []).entries()) this.integration(g, index, n, sets, now);
   }
+
+  /** The dedup decision for one integration, and the nflog record with its outbox item. */
+  private integration(g: Group, index: number, n: Notifier, s: Sets, now: number): void {
+    const key = recordKey(g.key, g.route.receiver, index);
+    const rec = this.d.records.get(key);
+    const sendResolved = n.sendResolved ?? true;
+    const reason = needsUpdate(rec?.log, s.firing, s.resolved, sendResolved, g.route.repeatIntervalMs, now);
+    if (!reason) return;
+    // an acknowledged alert stops repeating until it changes
+    if (reason === 'repeat interval elapsed' && s.shown.every((a) => a.status !== 'firing' || a.acked))
+      return;
+    const base = {
+      receiver: g.route.receiver,
+      groupKey: g.key,
+      groupLabels: g.labels,
+      externalURL: this.d.externalURL,
+      at: now,
+    };
+    // resolved alerts of a notification still waiting in the outbox are carried over: it is superseded, not lost
+    const carried = (rec?.pending?.notification.alerts ?? []).filter(
+      (a) => a.status === 'resolved' && !s.firing.has(a.fingerprint) && !s.resolved.has(a.fingerprint),
+    );
+    const notification = buildNotification(
+      base,
+      [...s.shown, ...carried],
+      reason,
+      sendResolved,
+      n.maxAlerts ?? 0,
+    );
+    const log = { firing: [...s.firing].sort(), resolved: [...s.resolved].sort(), at: now };
+    const next: NfRecord = { groupKey: g.key, receiver: g.route.receiver, index, log };
+    if (notification) {
+      const firstAt = rec?.pending?.firstAt ?? now;
+      next.pending = { id: `${key.slice(0, 12)}-${now}`, notification, attempts: 0, nextAt: now, firstAt };
+    } else if (rec?.pending) {
+      next.pending = rec.pending;
+    }
+    this.d.records.set(key, next);
+    this.d.saveRecord(key);
+    if (notification) {
+      this.d.delivery().enqueue(key);
+      this.d.notified(next);
+    }
+  }
+}
+
+interface Sets {
+  shown: NotifiedAlert[];
+  firing: Set<string>;
+  resolved: Set<string>;
+}
+
+/** An alert as a notification shows it (frozen while flapping). */
+function notified(a: AlertRecord, now: number): NotifiedAlert {
+  const resolved = shownResolved(a, now);
+  const endsAt = a.frozen ? a.frozen.endsAt : a.endsAt;
+  return {
+    status: resolved ? 'resolved' : 'firing',
+    labels: a.labels,
+    annotations: a.annotations,
+    startsAt: a.startsAt,
+    ...(resolved && endsAt !== undefined ? { endsAt } : {}),
+    ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}),
+    fingerprint: a.fingerprint,
+    ...(a.flapping ? { flapping: true } : {}),
+    ...(a.ack ? { acked: a.ack } : {}),
+  };
 }
