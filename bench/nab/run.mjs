@@ -50,14 +50,16 @@ const DETECTORS = {
   argusChangePoint: () => memberModel('changePoint'),
   argusFlatline: () => memberModel('flatline'),
   argusTrend: () => memberModel('trend'),
+  argusAr: () => memberModel('ar'),
 };
 
 // A slice of the grid searched on the even half (the full log is in docs/detectors.md); defaults are the winner.
 const GRID = [
   {},
-  { warmupSamples: 150, calibrationSamples: 0 },
-  { warmupSamples: 100, calibrationSamples: 50 },
-  { suppressSamples: 100 },
+  { warmupSamples: 130 },
+  { meanFloor: 0.05 },
+  { suppressSamples: 20 },
+  { members: ['seasonal', 'robustZ', 'ar'] },
   { suppressAt: 0.8 },
   { averageSamples: 20 },
   { historySamples: 3000 },
@@ -99,7 +101,7 @@ for (const [name, make] of Object.entries(DETECTORS)) {
   row(name, run);
 }
 // Each member alone, through the ensemble's calibration and damping (what it contributes).
-for (const name of ['robustZ', 'mad', 'seasonal', 'changePoint', 'flatline', 'trend']) {
+for (const name of ['robustZ', 'mad', 'seasonal', 'changePoint', 'flatline', 'trend', 'ar']) {
   const cfg = { ...chosen, members: [name] };
   const run = runCorpus(corpus, () => createEnsembleModel(cfg));
   const id = `argus${name[0].toUpperCase()}${name.slice(1)}Cal`;
