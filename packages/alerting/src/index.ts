@@ -35,6 +35,8 @@ export { absentRule, sourceDownRule } from './rules/absent.js';
 export type { AnomalyRuleOptions } from './rules/anomaly.js';
 export { anomalyRule } from './rules/anomaly.js';
 export type { CompareOp, RuleBaseOptions } from './rules/common.js';
+export type { ExternalAlertsOptions } from './rules/events.js';
+export { externalAlerts } from './rules/events.js';
 export type { ExpressionEvaluator, SimpleComparison, VectorSample } from './rules/expr.js';
 export { parseSimpleComparison } from './rules/expr.js';
 export type { LoadRuleFileOptions } from './rules/file.js';

@@ -1,4 +1,4 @@
-import { createSeriesRegistry, type Finding, type MetricBatch, type Source } from '@argus/core';
+import { createSeriesRegistry, type Finding, fingerprint, type MetricBatch, type Source } from '@argus/core';
 import { batchFromRows, fakeClock, testContext } from '@argus/testkit';
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,6 +6,7 @@ import {
   anomalyRule,
   backtest,
   type ExpressionEvaluator,
+  externalAlerts,
   loadRuleFile,
   parseSimpleComparison,
   sourceDownRule,
@@ -205,5 +206,25 @@ describe('backtest', () => {
       'pending@7',
       'inactive@8',
     ]);
+  });
+});
+
+describe('externalAlerts', () => {
+  it('passes matching external alert events through as alerts, firing and resolved', () => {
+    const d = driver(externalAlerts({ selector: '{origin_system="azure"}' }));
+    const ev = (status: 'firing' | 'resolved', sys = 'azure') => ({
+      labels: { alertname: 'VMDown', origin_system: sys },
+      annotations: { summary: 's' },
+      status,
+      startsAt: 1000,
+      ...(status === 'resolved' ? { endsAt: 5000 } : {}),
+      origin: 'azure-monitor',
+    });
+    const out = d.tick(0, { events: [ev('firing'), ev('firing', 'other'), ev('resolved')] });
+    expect(out.map((a) => `${a.state}:${a.endsAt ?? '-'}:${a.origin}`)).toEqual([
+      'firing:-:azure-monitor',
+      'resolved:5000:azure-monitor',
+    ]);
+    expect(out[0]!.fingerprint).toBe(fingerprint({ alertname: 'VMDown', origin_system: 'azure' }));
   });
 });
