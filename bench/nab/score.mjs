@@ -1,6 +1,4 @@
 // Streams the NAB corpus through a model factory and scores the result with the TypeScript NAB scorer.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { NAB_PROFILES, normalizeNab, sweepThreshold } from '../../packages/detectors/dist/index.js';
 
 /** Runs `makeModel()` over every file (one series id per file, one model for the corpus); returns scores and timing. */
@@ -35,17 +33,4 @@ export function nabScores(corpus, scores, keep = () => true) {
   return result;
 }
 
-/** Writes NAB-format results files: results/<det>/<category>/<det>_<file>.csv. */
-export function writeResults(dir, detector, corpus, scores) {
-  corpus.forEach((f, i) => {
-    const folder = join(dir, detector, f.category);
-    mkdirSync(folder, { recursive: true });
-    const inWindow = new Uint8Array(f.values.length);
-    for (const [l, r] of f.windows) inWindow.fill(1, l, r + 1);
-    const lines = ['timestamp,value,anomaly_score,label'];
-    for (let r = 0; r < f.values.length; r++) {
-      lines.push(`${f.stamps[r]},${f.raw[r]},${scores[i][r]},${inWindow[r]}`);
-    }
-    writeFileSync(join(folder, `${detector}_${f.file}`), `${lines.join('\n')}\n`);
-  });
-}
+export { writeResults } from './csv.mjs';
