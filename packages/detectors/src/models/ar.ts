@@ -62,7 +62,7 @@ export function arModel(o: ArModelOptions): Model {
       }
       const y = n === 1 ? 0 : (v - mu) / sd0;
       const pred = predict(s, b, p, d, x, mu, sd0);
-      const r = y - pred;
+      const r = Number.isFinite(pred) ? y - pred : 0;
       const rsd = Math.sqrt(s[b + 3] as number) + 1e-9;
       const warm = n <= o.warmupSamples;
       const rc = warm ? r : Math.max(-o.clipSigma * rsd, Math.min(o.clipSigma * rsd, r));
@@ -144,6 +144,12 @@ function rls(
     for (let j = 0; j < d; j++) acc += (s[row + j] as number) * (x[j] as number);
     k[i] = acc;
     den += (x[i] as number) * acc;
+  }
+  // xᵀPx < 0 or overflow: P lost positive definiteness (rounding on long runs); start the fit again.
+  if (!(den >= lambda && den < Number.POSITIVE_INFINITY)) {
+    s.fill(0, tb, pb + d * d);
+    resetP(s, b, p, d);
+    return;
   }
   const inv = 1 / den;
   let trace = 0;
