@@ -477,14 +477,30 @@ describe('detector tick', () => {
       },
       tick(ctx) {
         if (lastSeen === 0 || ctx.now - lastSeen < 30) return undefined;
-        const f: Finding = { id: newFindingId(), series: 0, timestamp: ctx.now, value: Number.NaN, score: 1, kind: 'missing', detector: 'absent', explanation: 'no data' };
+        const f: Finding = {
+          id: newFindingId(),
+          series: 0,
+          timestamp: ctx.now,
+          value: Number.NaN,
+          score: 1,
+          kind: 'missing',
+          detector: 'absent',
+          explanation: 'no data',
+        };
         lastSeen = ctx.now;
         return [f];
       },
     };
     const inputs: AlerterInput[] = [];
     const sink = collectSink('out', ['findings']);
-    const p = createPipeline({ ...quiet, evaluateIntervalMs: 10, sources: [src], detectors: [absent], alerters: [recordingAlerter(inputs)], sinks: [sink] });
+    const p = createPipeline({
+      ...quiet,
+      evaluateIntervalMs: 10,
+      sources: [src],
+      detectors: [absent],
+      alerters: [recordingAlerter(inputs)],
+      sinks: [sink],
+    });
     await p.start();
     await src.emit(samples([[0, Date.now(), 1]]));
     const until = Date.now() + 5000;
@@ -493,6 +509,58 @@ describe('detector tick', () => {
     const kinds = sink.batches.flatMap((b) => (b.kind === 'findings' ? b.findings.map((f) => f.kind) : []));
     expect(kinds[0]).toBe('missing');
     expect(inputs.some((i) => i.findings?.[0]?.kind === 'missing')).toBe(true);
+  });
+});
+
+describe('timers on the injected clock', () => {
+  it('the evaluation timer runs on the pipeline clock, so fake time drives it', async () => {
+    let now = 1_000_000;
+    const timers: { at: number; fn: () => void }[] = [];
+    const clock = {
+      now: () => now,
+      setTimeout: (fn: () => void, ms: number) => {
+        const t = { at: now + ms, fn };
+        timers.push(t);
+        return t;
+      },
+      clearTimeout: (h: object) => {
+        const i = timers.indexOf(h as (typeof timers)[number]);
+        if (i >= 0) timers.splice(i, 1);
+      },
+    };
+    const advance = async (ms: number): Promise<void> => {
+      const end = now + ms;
+      for (;;) {
+        const due = timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
+        if (!due) break;
+        timers.splice(timers.indexOf(due), 1);
+        now = due.at;
+        due.fn();
+        await new Promise((r) => setImmediate(r));
+      }
+      now = end;
+    };
+    const inputs: AlerterInput[] = [];
+    const nows: number[] = [];
+    const alerter: Alerter = {
+      kind: 'alerter',
+      name: 'a',
+      apiVersion: API_VERSION,
+      evaluate: (i, ctx) => void (inputs.push(i), nows.push(ctx.now)),
+    };
+    const p = createPipeline({
+      ...quiet,
+      clock,
+      evaluateIntervalMs: 1000,
+      sources: [pushSource()],
+      alerters: [alerter],
+    });
+    await p.start();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(nows).toEqual([]);
+    await advance(3000);
+    await p.stop();
+    expect(nows).toEqual([1_001_000, 1_002_000, 1_003_000]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import type { SourceBatch } from '../batch.js';
-import { type Clock, systemClock } from '../clock.js';
+import { type Clock, systemClock, type TimerHandle } from '../clock.js';
 import { ArgusError } from '../errors.js';
 import type { Finding } from '../finding.js';
 import { childLogger, consoleLogger, type Logger } from '../logger.js';
@@ -82,7 +82,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   private lifecycle: PipelineState = 'created';
   private chain: Promise<void> = Promise.resolve();
   private stopPromise: Promise<void> | undefined;
-  private timers: ReturnType<typeof setInterval>[] = [];
+  private timers: TimerHandle[] = [];
 
   constructor(options: PipelineOptions) {
     super();
@@ -283,7 +283,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       return;
     }
     this.setState('stopping');
-    for (const t of this.timers) clearInterval(t);
+    for (const t of this.timers) this.clock.clearTimeout(t);
     const { signal, dispose } = deadlineSignal(this.clock, timeoutMs);
     try {
       await drainAndStop(this, signal);
@@ -294,10 +294,17 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   }
 
   private startTimers(): void {
+    // on the injected clock, so tests on fake time drive the evaluation timer too
     const every = (ms: number, fn: () => void): void => {
-      const t = setInterval(fn, ms);
-      t.unref();
-      this.timers.push(t);
+      const slot = this.timers.length;
+      const arm = (): void => {
+        this.timers[slot] = this.clock.setTimeout(() => {
+          if (this.lifecycle !== 'running') return;
+          fn();
+          arm();
+        }, ms);
+      };
+      arm();
     };
     if (this.alerters.length > 0 || this.detectors.some((d) => d.plugin.tick)) {
       every(this.settings.evaluateIntervalMs, () => {
