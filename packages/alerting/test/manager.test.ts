@@ -146,6 +146,30 @@ describe('alert manager: muting', () => {
     ]);
   });
 
+  it('inhibition: missing equal labels count as equal; alerts matching both sides do not inhibit each other', async () => {
+    const { am, t } = await setup((r) => ({
+      ...simple(r),
+      inhibitRules: [
+        { sourceMatchers: ['severity="critical"'], targetMatchers: ['severity="warning"'], equal: ['zone'] },
+        { sourceMatchers: ['tier="core"'], targetMatchers: ['tier=~"core|edge"'], equal: [] },
+      ],
+    }));
+    am.ingest([
+      firing({ alertname: 'Crit', severity: 'critical', i: 'c' }, t(0)),
+      firing({ alertname: 'Warn', severity: 'warning', i: 'w' }, t(0)),
+      firing({ alertname: 'WarnZ', severity: 'warning', zone: 'eu', i: 'wz' }, t(0)),
+      firing({ alertname: 'Core1', tier: 'core', i: 'core1' }, t(0)),
+      firing({ alertname: 'Core2', tier: 'core', i: 'core2' }, t(0)),
+      firing({ alertname: 'Edge', tier: 'edge', i: 'edge' }, t(0)),
+    ]);
+    const state = Object.fromEntries(am.alerts().map((a) => [a.labels['i'], a.status.inhibitedBy.length]));
+    // w has no zone, like c: inhibited; wz has zone=eu: not; core alerts match both sides of rule 2: never inhibited
+    // by each other; edge is inhibited by both core alerts
+    expect(state).toEqual({ c: 0, w: 1, wz: 0, core1: 0, core2: 0, edge: 2 });
+    am.ingest([resolved({ alertname: 'Crit', severity: 'critical', i: 'c' }, t(0), t(0))]);
+    expect(am.alerts().find((a) => a.labels['i'] === 'w')!.status.inhibitedBy).toEqual([]);
+  });
+
   it('a regex silence mutes until it expires; expireSilence ends it early', async () => {
     const { am, rec, at, t } = await setup((r) => simple(r, { groupBy: ['...'] }));
     const id = am.silence({ matchers: ['i=~"web-.*"'], endsAt: t(100), createdBy: 'ann', comment: 'deploy' });

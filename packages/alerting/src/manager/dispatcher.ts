@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Clock, Labels, TimerHandle } from '@argus/core';
-import { matchesLabels } from '@argus/processors';
 import type { CompiledConfig, Route } from './config.js';
 import type { Delivery, NfRecord } from './delivery.js';
+import { Inhibitor } from './inhibit.js';
 import type { NotifiedAlert, Notifier } from './model.js';
 import { buildNotification, needsUpdate } from './notify-build.js';
 import { groupKey, groupLabels, matchRoutes } from './routing.js';
@@ -83,11 +83,20 @@ export function shownResolved(a: AlertRecord, now: number): boolean {
 export class Dispatcher {
   readonly groups: Map<string, Group> = new Map();
   private stopped = false;
+  private readonly inhibitor: Inhibitor;
 
-  constructor(private readonly d: Deps) {}
+  constructor(private readonly d: Deps) {
+    this.inhibitor = new Inhibitor(() => d.config().inhibit, d.alerts);
+  }
+
+  /** Tells the dispatcher that alerts changed (new, resolved, re-fired or removed). */
+  changed(): void {
+    this.inhibitor.invalidate();
+  }
 
   /** Puts an alert into every group its routes give; creates groups (and their timers) as needed. */
   route(a: AlertRecord, fromRestore = false): void {
+    this.inhibitor.invalidate();
     const now = this.d.clock.now();
     for (const route of matchRoutes(this.d.config().root, a.labels)) {
       // siblings with equal matchers share a group key but are separate groups (Alertmanager keys groups per route);
@@ -132,19 +141,7 @@ export class Dispatcher {
 
   /** Whether `fp` is muted by an inhibition rule at `now`: fingerprints of the inhibiting alerts. */
   inhibitedBy(labels: Labels, now: number): string[] {
-    const out: string[] = [];
-    for (const rule of this.d.config().inhibit) {
-      if (!matchesLabels(rule.target, labels)) continue;
-      const targetIsSource = matchesLabels(rule.source, labels);
-      for (const s of this.d.alerts.values()) {
-        if (s.endsAt !== undefined && s.endsAt <= now) continue;
-        if (!matchesLabels(rule.source, s.labels)) continue;
-        // an alert matching both sides cannot be inhibited by alerts that also match both sides
-        if (targetIsSource && matchesLabels(rule.target, s.labels)) continue;
-        if (rule.equal.every((l) => (s.labels[l] ?? '') === (labels[l] ?? ''))) out.push(s.fingerprint);
-      }
-    }
-    return out;
+    return this.inhibitor.inhibitedBy(labels, now);
   }
 
   private wasNotified(key: string, receiver: string): boolean {

@@ -91,6 +91,7 @@ class Manager implements AlertManager {
       save: (a) => this.put(`am/alert/${a.fingerprint}`, a),
       remove: (fp) => {
         this.alertMap.delete(fp);
+        this.dispatcher.changed();
         this.del(`am/alert/${fp}`);
       },
       record: (e) => this.record(e),
