@@ -14,8 +14,12 @@ export interface EvaluatedSample {
  * anything with the same shape (another engine, a fake in tests) can stand in.
  */
 export interface PrometheusEvaluator {
+  /** Shown in errors: `prometheus <endpoint>` (credentials stripped). */
+  readonly name: string;
   /** The instant vector `expr` gives at `timeMs` (a scalar comes back as one sample with no labels). */
   instant(expr: string, timeMs: number, signal?: AbortSignal): Promise<EvaluatedSample[]>;
+  /** The same as `instant`, under the name `@argus/alerting`'s `ExpressionEvaluator` uses. */
+  query(expr: string, atMs: number, signal?: AbortSignal): Promise<EvaluatedSample[]>;
 }
 
 /**
@@ -27,12 +31,18 @@ export interface PrometheusEvaluator {
  */
 export function prometheusEvaluator(options: PrometheusClientOptions): PrometheusEvaluator {
   const client = createPrometheusClient(options);
+  const endpoint = new URL(options.endpoint);
+  endpoint.username = '';
+  endpoint.password = '';
+  const instant = async (expr: string, timeMs: number, signal?: AbortSignal): Promise<EvaluatedSample[]> => {
+    const { series } = await client.query(expr, timeMs, signal);
+    return series.flatMap((s) =>
+      s.values.map((value, k) => ({ labels: s.labels, value, timestampMs: s.timestamps[k]! })),
+    );
+  };
   return {
-    async instant(expr, timeMs, signal) {
-      const { series } = await client.query(expr, timeMs, signal);
-      return series.flatMap((s) =>
-        s.values.map((value, k) => ({ labels: s.labels, value, timestampMs: s.timestamps[k]! })),
-      );
-    },
+    name: `prometheus ${endpoint.origin}${endpoint.pathname.replace(/\/$/, '')}`,
+    instant,
+    query: instant,
   };
 }
