@@ -52,31 +52,60 @@ export function argusExporter(
   options: ArgusExporterOptions = {},
 ): ArgusExporter {
   const registry = options.registry ?? new Registry();
-  const ttl = options.findingTtlMs ?? 300_000;
-  const max = options.maxSeries ?? 10_000;
-  const scores = new Map<string, Scored>();
-  const alerts = new Map<string, Alert>();
-
-  const onFinding = (f: Finding): void => {
-    const key = `${f.series}\u0000${f.detector}`;
-    scores.delete(key);
-    const labels = exportLabels(pipeline.series.labels(f.series), { detector: f.detector });
-    scores.set(key, { labels, score: f.score, expected: f.expected, at: Date.now() });
-    if (scores.size > max) scores.delete(scores.keys().next().value!);
-  };
-  const onAlert = (a: Alert): void => {
-    if (a.state === 'pending' || a.state === 'firing') alerts.set(a.fingerprint, a);
-    else alerts.delete(a.fingerprint);
-  };
+  const events = new EventState(
+    pipeline.series,
+    options.findingTtlMs ?? 300_000,
+    options.maxSeries ?? 10_000,
+  );
+  const onFinding = (f: Finding): void => events.finding(f);
+  const onAlert = (a: Alert): void => events.alert(a);
   pipeline.on('finding', onFinding);
   pipeline.on('alert', onAlert);
-
-  const fresh = (): Scored[] => {
-    const cutoff = Date.now() - ttl;
-    for (const [k, s] of scores) if (s.at < cutoff) scores.delete(k);
-    return [...scores.values()];
+  const metrics = [...statsMetrics(pipeline), ...eventMetrics(events)];
+  for (const m of metrics) registry.registerMetric(m as never);
+  return {
+    registry,
+    stop() {
+      pipeline.off('finding', onFinding);
+      pipeline.off('alert', onAlert);
+      for (const m of metrics) registry.removeSingleMetric(m.name);
+    },
   };
-  const metrics: DynamicMetric[] = [
+}
+
+/** Latest score per series and detector (expiring), and the active alerts, from pipeline events. */
+class EventState {
+  private readonly scores = new Map<string, Scored>();
+  readonly alerts: Map<string, Alert> = new Map();
+  constructor(
+    private readonly series: SeriesRegistry,
+    private readonly ttlMs: number,
+    private readonly max: number,
+  ) {}
+
+  finding(f: Finding): void {
+    const key = `${f.series}\u0000${f.detector}`;
+    // delete first so the map's order is last-updated order, which the cap evicts from
+    this.scores.delete(key);
+    const labels = exportLabels(this.series.labels(f.series), { detector: f.detector });
+    this.scores.set(key, { labels, score: f.score, expected: f.expected, at: Date.now() });
+    if (this.scores.size > this.max) this.scores.delete(this.scores.keys().next().value!);
+  }
+
+  alert(a: Alert): void {
+    if (a.state === 'pending' || a.state === 'firing') this.alerts.set(a.fingerprint, a);
+    else this.alerts.delete(a.fingerprint);
+  }
+
+  fresh(): Scored[] {
+    const cutoff = Date.now() - this.ttlMs;
+    for (const [k, s] of this.scores) if (s.at < cutoff) this.scores.delete(k);
+    return [...this.scores.values()];
+  }
+}
+
+function statsMetrics(pipeline: ExportablePipeline): DynamicMetric[] {
+  return [
     ...NAMES.map((n) =>
       dynamicMetric(
         `argus_plugin_${n}_total`,
@@ -94,34 +123,29 @@ export function argusExporter(
     dynamicMetric('argus_series_rejected_total', 'Series refused by the series cap.', 'counter', () => [
       { labels: {}, value: pipeline.stats().series.rejected },
     ]),
+  ];
+}
+
+function eventMetrics(events: EventState): DynamicMetric[] {
+  return [
     dynamicMetric(
       'argus_anomaly_score',
       'Latest anomaly score (0..1) per series and detector.',
       'gauge',
-      () => fresh().map((s) => ({ labels: s.labels, value: s.score })),
+      () => events.fresh().map((s) => ({ labels: s.labels, value: s.score })),
     ),
     ...(['value', 'lower', 'upper'] as const).map((part) =>
       dynamicMetric(`argus_expected_${part}`, `Detector's expected ${part} per series.`, 'gauge', () =>
-        fresh().flatMap((s) => (s.expected ? [{ labels: s.labels, value: s.expected[part] }] : [])),
+        events.fresh().flatMap((s) => (s.expected ? [{ labels: s.labels, value: s.expected[part] }] : [])),
       ),
     ),
     dynamicMetric('ALERTS', 'Pending and firing alerts, as Prometheus exports them.', 'gauge', () =>
-      [...alerts.values()].map((a) => ({ labels: { ...a.labels, alertstate: a.state }, value: 1 })),
+      [...events.alerts.values()].map((a) => ({ labels: { ...a.labels, alertstate: a.state }, value: 1 })),
     ),
     dynamicMetric('ALERTS_FOR_STATE', 'Start of each active alert, Unix seconds.', 'gauge', () =>
-      [...alerts.values()].map((a) => ({ labels: { ...a.labels }, value: a.startsAt / 1000 })),
+      [...events.alerts.values()].map((a) => ({ labels: { ...a.labels }, value: a.startsAt / 1000 })),
     ),
   ];
-  for (const m of metrics) registry.registerMetric(m as never);
-
-  return {
-    registry,
-    stop() {
-      pipeline.off('finding', onFinding);
-      pipeline.off('alert', onAlert);
-      for (const m of metrics) registry.removeSingleMetric(m.name);
-    },
-  };
 }
 
 function pluginValues(
