@@ -84,6 +84,9 @@ export class Dispatcher {
   readonly groups: Map<string, Group> = new Map();
   private stopped = false;
   private readonly inhibitor: Inhibitor;
+  /** Per fingerprint: how many groups hold it. */
+  private readonly memberships = new Map<string, number>();
+  private notifiedKeys: Set<string> | undefined;
 
   constructor(private readonly d: Deps) {
     this.inhibitor = new Inhibitor(() => d.config().inhibit, d.alerts);
@@ -116,7 +119,10 @@ export class Dispatcher {
         this.groups.set(id, g);
         this.schedule(g, g.hasFlushed ? route.groupIntervalMs : route.groupWaitMs);
       }
-      g.fps.add(a.fingerprint);
+      if (!g.fps.has(a.fingerprint)) {
+        g.fps.add(a.fingerprint);
+        this.memberships.set(a.fingerprint, (this.memberships.get(a.fingerprint) ?? 0) + 1);
+      }
       // an alert older than group_wait makes a group that has not flushed yet flush at once (dispatch.go)
       if (!g.hasFlushed && !g.dueNow && a.startsAt + route.groupWaitMs < now) {
         g.dueNow = true;
@@ -145,8 +151,21 @@ export class Dispatcher {
   }
 
   private wasNotified(key: string, receiver: string): boolean {
-    for (const r of this.d.records.values()) if (r.groupKey === key && r.receiver === receiver) return true;
-    return false;
+    // built once per restore: a scan of every record per alert would be quadratic
+    this.notifiedKeys ??= new Set(
+      [...this.d.records.values()].map((r) => `${r.groupKey}\u0000${r.receiver}`),
+    );
+    return this.notifiedKeys.has(`${key}\u0000${receiver}`);
+  }
+
+  /** Ends a restore (drops what it cached). */
+  restored(): void {
+    this.notifiedKeys = undefined;
+  }
+
+  /** Fingerprints held by at least one group. */
+  grouped(): ReadonlySet<string> {
+    return new Set(this.memberships.keys());
   }
 
   private schedule(g: Group, ms: number): void {
@@ -167,7 +186,13 @@ export class Dispatcher {
     for (const a of records) {
       if (!shownResolved(a, now)) continue;
       g.fps.delete(a.fingerprint);
-      if (![...this.groups.values()].some((o) => o.fps.has(a.fingerprint))) this.d.dropAlert(a.fingerprint);
+      const left = (this.memberships.get(a.fingerprint) ?? 1) - 1;
+      if (left > 0) {
+        this.memberships.set(a.fingerprint, left);
+      } else {
+        this.memberships.delete(a.fingerprint);
+        this.d.dropAlert(a.fingerprint);
+      }
     }
     this.schedule(g, g.route.groupIntervalMs);
   }

@@ -10,6 +10,7 @@ import {
   type TimerHandle,
 } from '@argus/core';
 import { AlertState } from './alert-state.js';
+import { lateClock } from './clock.js';
 import { type CompiledConfig, compileConfig } from './config.js';
 import { type DeadLetter, Delivery, deadLetterOf, type NfRecord, type OutboxItem } from './delivery.js';
 import { type AlertRecord, Dispatcher, shownResolved } from './dispatcher.js';
@@ -73,7 +74,7 @@ class Manager implements AlertManager {
     const flap =
       o.flap === false ? undefined : { windowMs: 600_000, startChanges: 6, stopChanges: 3, ...o.flap };
     this.dispatcher = new Dispatcher({
-      clock: this.lateClock(),
+      clock: lateClock(() => this.clock),
       config: () => this.config,
       alerts: this.alertMap,
       records: this.records,
@@ -218,15 +219,6 @@ class Manager implements AlertManager {
     this.emit('history', this.hist.add(e));
   }
 
-  /** The dispatcher reads the clock at call time: `start` may swap in the pipeline's clock. */
-  private lateClock(): Clock {
-    return {
-      now: () => this.clock.now(),
-      setTimeout: (f, ms) => this.clock.setTimeout(f, ms),
-      clearTimeout: (h) => this.clock.clearTimeout(h),
-    };
-  }
-
   private onNotified(rec: NfRecord): void {
     const n = rec.pending!.notification;
     this.record({
@@ -271,7 +263,7 @@ class Manager implements AlertManager {
     }
     this.delivery = new Delivery(
       {
-        clock: this.lateClock(),
+        clock: lateClock(() => this.clock),
         records: this.records,
         receivers: this.config.receivers,
         save: (k) =>
@@ -289,14 +281,14 @@ class Manager implements AlertManager {
     this.dead.push(...s.dead);
     this.hist.load(s.history);
     for (const a of this.alertMap.values()) this.dispatcher.route(a, true);
+    this.dispatcher.restored();
     for (const [k, r] of this.records) if (r.pending) this.delivery.enqueue(k);
     this.maintenance = this.clock.setTimeout(() => this.maintain(), MAINTENANCE_MS);
   }
 
   private maintain(): void {
     this.dispatcher.maintain();
-    const grouped = new Set([...this.dispatcher.groups.values()].flatMap((g) => [...g.fps]));
-    this.table.maintain(grouped, this.clock.now());
+    this.table.maintain(this.dispatcher.grouped(), this.clock.now());
     this.maintenance = this.clock.setTimeout(() => this.maintain(), MAINTENANCE_MS);
   }
 }
