@@ -70,7 +70,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function setup() {
+async function setup(registry: Registry = new Registry()) {
   const source = manualSource({ name: 'feed' });
   pipeline = createPipeline({
     sources: [source],
@@ -78,7 +78,6 @@ async function setup() {
     alerters: [alerter],
     sinks: [memorySink()],
   });
-  const registry = new Registry();
   const exporter = argusExporter(pipeline, { registry });
   await pipeline.start();
   server = createServer(metricsHandler(registry));
@@ -128,6 +127,24 @@ describe('argusExporter', () => {
       instance: new URL(url).host,
       exported_instance: 'a',
     });
+  });
+
+  it('serves OpenMetrics when the registry does, which scrapeSource negotiates and parses', async () => {
+    const openMetrics = new Registry();
+    openMetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE as never);
+    const { source, url, exporter } = await setup(openMetrics);
+    await source.pushSamples([{ labels: { __name__: 'latency_ms', instance: 'a' }, value: 50 }]);
+    const res = await fetch(url);
+    expect(res.headers.get('content-type')).toMatch(/^application\/openmetrics-text/);
+    const page = await res.text();
+    expect(page.endsWith('# EOF\n')).toBe(true);
+    const { rows, warnings } = await pollOnce(scrapeSource({ targets: [url] }), testContext());
+    expect(warnings).toEqual([]);
+    expect(byName(rows, 'argus_plugin_received_total').map((r) => r.labels['plugin'])).toEqual(
+      expect.arrayContaining(['feed', 'threshold']),
+    );
+    exporter.stop();
+    expect(await exporter.registry.metrics()).toBe('\n# EOF\n');
   });
 
   it('stop() unregisters its metrics; the handler refuses other methods', async () => {

@@ -12,7 +12,7 @@ export interface ExportedValue {
  * `Gauge` (fixed `labelNames`) does not allow.
  */
 export interface DynamicMetric {
-  readonly name: string;
+  name: string;
   readonly help: string;
   readonly type: 'gauge' | 'counter';
   readonly aggregator: 'sum';
@@ -27,14 +27,16 @@ export function dynamicMetric(
   type: 'gauge' | 'counter',
   values: () => ExportedValue[],
 ): DynamicMetric {
-  return {
+  const metric: DynamicMetric = {
     name,
     help,
     type,
     aggregator: 'sum',
-    get: async () => ({ name, help, type, aggregator: 'sum', values: values() }),
+    // prom-client renames counters in OpenMetrics mode (drops `_total`) by assigning `name`: read it back
+    get: async () => ({ name: metric.name, help, type, aggregator: 'sum', values: values() }),
     reset() {},
   };
+  return metric;
 }
 
 /** Series labels as export labels: `__name__` becomes `metric_name`, other `__` labels are dropped. */

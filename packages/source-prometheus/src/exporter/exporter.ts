@@ -62,13 +62,15 @@ export function argusExporter(
   pipeline.on('finding', onFinding);
   pipeline.on('alert', onAlert);
   const metrics = [...statsMetrics(pipeline), ...eventMetrics(events)];
+  // registered names, kept apart: prom-client renames counter objects when it renders OpenMetrics
+  const names = metrics.map((m) => m.name);
   for (const m of metrics) registry.registerMetric(m as never);
   return {
     registry,
     stop() {
       pipeline.off('finding', onFinding);
       pipeline.off('alert', onAlert);
-      for (const m of metrics) registry.removeSingleMetric(m.name);
+      for (const name of names) registry.removeSingleMetric(name);
     },
   };
 }
