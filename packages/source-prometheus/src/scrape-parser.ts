@@ -2,7 +2,12 @@ import type { Labels, MetricBatchBuilder, SeriesRegistry } from '@argus/core';
 import { SERIES_REJECTED } from '@argus/core';
 import { type CacheEntry, SeriesCache } from './internal/cache.js';
 import type { ExpositionLimits } from './internal/limits.js';
-import { type ExpositionFormat, type ParsedSeries, parseBody } from './internal/parse-core.js';
+import {
+  type ExpositionFormat,
+  type ParsedSeries,
+  type ParseHandler,
+  parseBody,
+} from './internal/parse-core.js';
 
 /** Options of {@link createScrapeParser}. */
 export interface ScrapeParserOptions {
@@ -65,94 +70,119 @@ interface Entry extends CacheEntry {
  * const batch = out.build();
  */
 export function createScrapeParser(options: ScrapeParserOptions): ScrapeParser {
-  const cache = new SeriesCache<Entry>();
-  const target = Object.entries(options.targetLabels ?? {});
-  const honor = options.honorLabels ?? false;
-  let epoch = 0;
-  let failed = false;
+  return new TargetParser(options);
+}
+
+/** The parse handler and the per-target state between pages. */
+class TargetParser implements ScrapeParser, ParseHandler<Entry> {
+  private readonly cache = new SeriesCache<Entry>();
+  private readonly target: [string, string][];
+  private readonly honor: boolean;
+  private epoch = 0;
+  /** Whether the last page failed: its new series were never written, so they are not live. */
+  private failed = false;
   /** The page each series id was last written on, to catch a series written twice under two texts. */
-  let idEpoch: Int32Array = new Int32Array(64);
-  let lastFormat: ExpositionFormat | undefined;
-  let added = 0;
-  let duplicates = 0;
-  let seen = 0;
-  let time = 0;
-  let out: MetricBatchBuilder | undefined;
+  private idEpoch: Int32Array = new Int32Array(64);
+  private lastFormat: ExpositionFormat | undefined;
+  private added = 0;
+  private duplicates = 0;
+  private seen = 0;
+  private time = 0;
+  private out: MetricBatchBuilder | undefined;
 
-  const handler = {
-    resolve(series: ParsedSeries): Entry {
-      const id = series.created ? CREATED : options.series.intern(seriesLabels(series, target, honor));
-      if (id >= idEpoch.length) idEpoch = grow(idEpoch, id);
-      return { id, seen: -1, prevSeen: -1, explicitTs: false, key: '', next: undefined };
-    },
-    sample(entry: Entry, value: number, ts: number): void {
-      if (entry.seen === epoch) {
-        duplicates++;
-        return;
-      }
-      if (entry.seen !== epoch - 1 && entry.id >= 0) added++;
-      entry.prevSeen = entry.seen;
-      entry.seen = epoch;
-      seen++;
-      if (entry.id < 0) {
-        if (entry.id === SERIES_REJECTED) out!.push(SERIES_REJECTED, 0, 0);
-        return;
-      }
-      // two texts can name one series (`m{a=""}` is `m`): the second is a duplicate too
-      if (idEpoch[entry.id] === epoch) {
-        duplicates++;
-        return;
-      }
-      idEpoch[entry.id] = epoch;
-      // NaN marks a line without a timestamp
-      entry.explicitTs = !Number.isNaN(ts);
-      out!.push(entry.id, entry.explicitTs ? ts : time, value);
-    },
-  };
+  constructor(private readonly options: ScrapeParserOptions) {
+    this.target = Object.entries(options.targetLabels ?? {});
+    this.honor = options.honorLabels ?? false;
+  }
 
-  return {
-    parse(body, format, timeMs, builder) {
-      if (format !== lastFormat) cache.clear();
-      lastFormat = format;
-      epoch++;
-      added = duplicates = seen = 0;
-      time = timeMs;
-      out = builder;
-      const rejectedBefore = builder.rejected;
-      let samples: number;
-      try {
-        samples = parseBody(body, format, cache, handler, options.limits);
-      } catch (err) {
-        failed = true;
-        throw err;
-      } finally {
-        out = undefined;
+  get size(): number {
+    return this.cache.map.size;
+  }
+
+  resolve(series: ParsedSeries): Entry {
+    const id = series.created
+      ? CREATED
+      : this.options.series.intern(seriesLabels(series, this.target, this.honor));
+    if (id >= this.idEpoch.length) this.idEpoch = grow(this.idEpoch, id);
+    return { id, seen: -1, prevSeen: -1, explicitTs: false, key: '', next: undefined };
+  }
+
+  sample(entry: Entry, value: number, ts: number): void {
+    const epoch = this.epoch;
+    if (entry.seen === epoch) {
+      this.duplicates++;
+      return;
+    }
+    if (entry.seen !== epoch - 1 && entry.id >= 0) this.added++;
+    entry.prevSeen = entry.seen;
+    entry.seen = epoch;
+    this.seen++;
+    if (entry.id < 0) {
+      if (entry.id === SERIES_REJECTED) this.out!.push(SERIES_REJECTED, 0, 0);
+      return;
+    }
+    // two texts can name one series (`m{a=""}` is `m`): the second is a duplicate too
+    if (this.idEpoch[entry.id] === epoch) {
+      this.duplicates++;
+      return;
+    }
+    this.idEpoch[entry.id] = epoch;
+    // NaN marks a line without a timestamp
+    entry.explicitTs = !Number.isNaN(ts);
+    this.out!.push(entry.id, entry.explicitTs ? ts : this.time, value);
+  }
+
+  parse(
+    body: string,
+    format: ExpositionFormat,
+    timeMs: number,
+    builder: MetricBatchBuilder,
+  ): ScrapeParseResult {
+    if (format !== this.lastFormat) this.cache.clear();
+    this.lastFormat = format;
+    this.epoch++;
+    this.added = this.duplicates = this.seen = 0;
+    this.time = timeMs;
+    this.out = builder;
+    const rejectedBefore = builder.rejected;
+    let samples: number;
+    try {
+      samples = parseBody(body, format, this.cache, this, this.options.limits);
+    } catch (err) {
+      this.failed = true;
+      throw err;
+    } finally {
+      this.out = undefined;
+    }
+    this.failed = false;
+    const stale =
+      this.seen === this.cache.map.size ? 0 : sweep(this.cache, this.idEpoch, this.epoch, timeMs, builder);
+    return {
+      samples,
+      added: this.added,
+      stale,
+      duplicates: this.duplicates,
+      rejected: builder.rejected - rejectedBefore,
+    };
+  }
+
+  markStale(timeMs: number, builder: MetricBatchBuilder): number {
+    let n = 0;
+    // live = on the last complete page; a failed page's new series were never written
+    const last = this.failed ? this.epoch - 1 : this.epoch;
+    const mark = ++this.epoch;
+    for (const e of this.cache.map.values()) {
+      const live = e.seen === last || (this.failed && e.seen === last + 1 && e.prevSeen === last);
+      if (e.id >= 0 && live && !e.explicitTs && this.idEpoch[e.id] !== mark) {
+        this.idEpoch[e.id] = mark;
+        builder.push(e.id, timeMs, Number.NaN, true);
+        n++;
       }
-      failed = false;
-      const stale = seen === cache.map.size ? 0 : sweep(cache, idEpoch, epoch, timeMs, builder);
-      return { samples, added, stale, duplicates, rejected: builder.rejected - rejectedBefore };
-    },
-    markStale(timeMs, builder) {
-      let n = 0;
-      // live = on the last complete page; a failed page's new series were never written
-      const last = failed ? epoch - 1 : epoch;
-      const mark = ++epoch;
-      for (const e of cache.map.values()) {
-        const live = e.seen === last || (failed && e.seen === last + 1 && e.prevSeen === last);
-        if (e.id >= 0 && live && !e.explicitTs && idEpoch[e.id] !== mark) {
-          idEpoch[e.id] = mark;
-          builder.push(e.id, timeMs, Number.NaN, true);
-          n++;
-        }
-      }
-      cache.clear();
-      failed = false;
-      return n;
-    },
-    get size() {
-      return cache.map.size;
-    },
-  };
+    }
+    this.cache.clear();
+    this.failed = false;
+    return n;
+  }
 }
 
 // Series missing from this page get a stale marker (unless they carried their own timestamps, which
