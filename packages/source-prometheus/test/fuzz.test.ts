@@ -179,7 +179,7 @@ describe('number parsing', () => {
       fc.property(decimal, (token) => {
         expect(parseNumber(`x${token}y`, 1, token.length + 1)).toBe(Number(token));
       }),
-      { numRuns: 300 },
+      { numRuns: 3000 },
     );
     fc.assert(
       fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (v) => {
