@@ -47,7 +47,8 @@ const MEMBER_NAMES = ['robustZ', 'mad', 'seasonal', 'changePoint', 'flatline', '
 
 /** Member defaults tuned on the even-numbered NAB files (see docs/detectors.md); user overrides win. */
 const TUNED: Readonly<Partial<Record<MemberName, Record<string, unknown>>>> = {
-  robustZ: { alpha: 0.003 },
+  robustZ: { alpha: 0.001 },
+  seasonal: { minExplained: 0.6 },
   changePoint: { alpha: 0.003 },
   ar: { order: 2 },
 };
@@ -110,7 +111,7 @@ export const ensembleOptions: Schema<EnsembleOptions> = z.object({
     .number()
     .int()
     .min(0)
-    .default(30)
+    .default(40)
     .describe('Samples that score 0 after a score at or above suppressAt (one alert per episode)'),
   suppressAt: share(0.6, 'Score that opens the quiet period (0..1)'),
   freezeAt: z
