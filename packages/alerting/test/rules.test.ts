@@ -51,6 +51,15 @@ describe('anomalyRule', () => {
     expect(out.map((x) => x.labels)).toEqual([{ job: 'node', alertname: 'Anom' }]);
   });
 
+  it('`for` elapses on evaluations without new points', () => {
+    const d = driver(anomalyRule({ alert: 'Anom', n: 1, m: 1, forMs: 10_000 }));
+    const id = d.series.intern({ __name__: 'cpu', instance: 'a', job: 'node' });
+    d.tick(0, { metrics: batchFromRows(d.series, [row('a', 0, 1)]), findings: [finding(id, 0, 1)] });
+    d.tick(5000);
+    d.tick(10_000);
+    expect(d.log.map((a) => `${a.state}@${a.startsAt}`)).toEqual(['pending@0', 'firing@10000']);
+  });
+
   it('refuses n > m, naming n', () => {
     expect(() => anomalyRule({ alert: 'A', n: 4, m: 3 })).toThrow(/n: must be ≤ m/);
   });

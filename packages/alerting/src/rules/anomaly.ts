@@ -127,6 +127,13 @@ export const anomalyRule: Factory<z.ZodType<Parsed, AnomalyRuleOptions>, Alerter
             if (a) out.push(a);
           }
         }
+        // `for` elapses on evaluations without new points, while the window still holds enough anomalies
+        for (const [key, t] of [...tracker.active]) {
+          const w = windows.get(key);
+          if (t.state !== 'pending' || !w) continue;
+          const a = tracker.step(key, ctx.now, { labels: w.labels, value: w.value });
+          if (a) out.push(a);
+        }
         return out;
       },
       snapshot: () => ({ alerts: tracker.snapshot(), windows: [...windows] }),
