@@ -110,8 +110,10 @@ describeWithBinary(
       const history: HistoryQuery = prometheusHistory({ endpoint: prom.url });
       const selector = 'scrape_duration_seconds{job="self"}';
       const stepMs = 2_000;
-      const from = Math.floor((Date.now() - 8_000) / stepMs) * stepMs;
-      const to = from + 3 * stepMs;
+      // steps around the first scrape (steps without samples are left out, as the store does), all in the past
+      const from = Math.floor(firstScrapeMs / stepMs) * stepMs - stepMs;
+      const to = from + 4 * stepMs;
+      while (Date.now() < to + 1_500) await new Promise((r) => setTimeout(r, 100));
       const raw = (await createPrometheusClient({ endpoint: prom.url }).query(`${selector}[30s]`, to))
         .series[0]!;
       for (const agg of ['avg', 'min', 'max', 'last'] as const) {
