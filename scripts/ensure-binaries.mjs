@@ -10,6 +10,8 @@ const needed = [
   { bin: 'promtool', pkg: 'prometheus' },
   { bin: 'prometheus-alertmanager', pkg: 'prometheus-alertmanager' },
   { bin: 'prometheus-node-exporter', pkg: 'prometheus-node-exporter' },
+  // source-prometheus's TLS tests make a certificate with it on each run
+  { bin: 'openssl', pkg: 'openssl' },
 ];
 
 const onPath = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
@@ -43,5 +45,5 @@ if (gone.length > 0) {
   }
   console.warn(`ensure-binaries: ${msg}. The tests that need them will be skipped and say so.`);
 } else {
-  console.log('ensure-binaries: prometheus, promtool, alertmanager and node-exporter are installed');
+  console.log(`ensure-binaries: ${needed.map((n) => n.bin).join(', ')} are installed`);
 }
