@@ -18,7 +18,7 @@ describe('examples/azure-monitor', () => {
     expect(r.status).toBe(0);
   });
 
-  it('runs against the local fake without Azure credentials and alerts on the incident', () => {
+  it('runs against the local fake without Azure credentials and notifies the incident once per rule and resource', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
     for (const k of ['AZURE_VM_ID', 'AZURE_APP_ID', 'ARGUS_AZURE_TOKEN']) delete env[k];
     const r = spawnSync(join(here, 'node_modules', '.bin', 'jiti'), [join(here, 'monitor.ts')], {
@@ -29,10 +29,32 @@ describe('examples/azure-monitor', () => {
     });
     const out = r.stdout + r.stderr;
     expect(r.status, out).toBe(0);
-    expect(out).toMatch(/FIRING\s+HighCPU\s.*resource_name=shop-vm/);
-    expect(out).toMatch(/FIRING\s+Http5xxBurst\s.*resource_name=shop-web/);
-    expect(out).toMatch(/FIRING\s+SlowResponses\s/);
+    // the pipeline logs warnings and errors to stderr as `argus warn: …`
+    expect(r.stderr).toBe('');
+    expect(out).not.toMatch(/argus (warn|error)|\berror\b/i);
     expect(out).toMatch(/replayed \d+ samples/);
-    expect(out).not.toMatch(/error|warn/i);
+    const lines = out.split('\n').filter((l) => l.startsWith('[ops] '));
+    const notified = (status: string, alert: string, resource: string) =>
+      lines.filter((l) => l.startsWith(`[ops] ${status} ${alert} ${resource} `));
+    // every rule the incident trips fires once (grouped, deduplicated) and resolves once, in that order
+    for (const [alert, resource] of [
+      ['HighCPU', 'shop-vm'],
+      ['Http5xx', 'shop-web'],
+      ['SlowResponse', 'shop-web'],
+      ['MetricAnomaly', 'shop-vm'],
+      ['MetricAnomaly', 'shop-web'],
+    ] as const) {
+      expect(notified('FIRING', alert, resource), `${alert} ${resource}\n${out}`).toHaveLength(1);
+      expect(notified('RESOLVED', alert, resource), `${alert} ${resource}\n${out}`).toHaveLength(1);
+      const fired = lines.indexOf(notified('FIRING', alert, resource)[0]!);
+      expect(fired).toBeLessThan(lines.indexOf(notified('RESOLVED', alert, resource)[0]!));
+    }
+    // templated from the resource's labels, with the rule's severity
+    expect(out).toMatch(/FIRING HighCPU shop-vm \(warning\) since \d\d:\d\d: CPU 97% on shop-vm \(shop\)/);
+    expect(out).toMatch(/FIRING Http5xx shop-web \(critical\) since \d\d:\d\d: 40 HTTP 5xx a minute/);
+    expect(out).toMatch(/FIRING SlowResponse shop-web \(warning\) since \d\d:\d\d: responses take 4\.5s/);
+    // nothing else: memory stays healthy, the calm six hours raise no anomaly
+    expect(lines).toHaveLength(10);
+    expect(out).not.toMatch(/LowMemory/);
   });
 });
