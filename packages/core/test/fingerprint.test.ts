@@ -77,8 +77,23 @@ describe('series registry', () => {
     expect(limits).toEqual([2]);
   });
 
-  it('labelsKey does not collide when values contain separators', () => {
+  it('labelsKey does not collide when values contain separators, whatever the characters', () => {
     expect(labelsKey({ a: 'x\u0001b\u0000y' })).not.toBe(labelsKey({ a: 'x', b: 'y' }));
+    expect(labelsKey({ a: 'x\uffffb\ufffey' })).not.toBe(labelsKey({ a: 'x', b: 'y' }));
+    expect(labelsKey({ a: 'x\ufffeb\uffff' })).not.toBe(labelsKey({ a: 'x', b: '' }));
+    expect(labelsKey({ 'a\uffff': '1' })).not.toBe(labelsKey({ a: '\uffff1' }));
+    expect(labelsKey({ b: '2', a: '1' })).toBe(labelsKey({ a: '1', b: '2' }));
+    const sets = [
+      {},
+      { a: '' },
+      { '': 'a' },
+      { a: '', b: '' },
+      { ab: '' },
+      { a: 'b' },
+      { '["a"': 'x' },
+      { a: '["a","x"]' },
+    ];
+    expect(new Set(sets.map(labelsKey)).size).toBe(sets.length);
   });
 
   it('throws a RangeError for an unknown id', () => {
