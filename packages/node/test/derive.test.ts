@@ -1,0 +1,118 @@
+import {
+  createSeriesRegistry,
+  type Labels,
+  MetricBatchBuilder,
+  type StageContext,
+  silentLogger,
+} from '@argus/core';
+import { describe, expect, it } from 'vitest';
+import { consoleNotifier, deriveSeries, watchOnly } from '../src/index.js';
+
+const series = createSeriesRegistry();
+const ctx = {
+  now: 0,
+  mode: 'stream',
+  series,
+  log: silentLogger,
+  metrics: { count() {}, gauge() {} },
+} as unknown as StageContext;
+const batch = (t: number, samples: [Labels, number][]) => {
+  const b = new MetricBatchBuilder();
+  for (const [labels, v] of samples) b.push(series.intern(labels), t, v);
+  return b.build();
+};
+const derived = (out: ReturnType<typeof batch>) =>
+  Array.from(out.series)
+    .map((id, i) => [series.labels(id), out.values[i]] as const)
+    .filter(([l]) => l.__name__?.startsWith('argus:'));
+
+describe('deriveSeries', () => {
+  const p = deriveSeries({});
+  const read = (t: number, sum: number, count: number, ok: number, bad: number) =>
+    p.process(
+      batch(t, [
+        [{ __name__: 'lat_sum', route: '/' }, sum],
+        [{ __name__: 'lat_count', route: '/' }, count],
+        [{ __name__: 'http_requests_total', status: '200' }, ok],
+        [{ __name__: 'http_requests_total', status: '503' }, bad],
+      ]),
+      ctx,
+    );
+
+  it('passes samples through, adds nothing on the first read', () => {
+    const out = read(1000, 1, 10, 90, 10);
+    expect(out.length).toBe(4);
+    expect(derived(out)).toEqual([]);
+  });
+
+  it('adds the mean of the interval per label set and the 5xx ratio', () => {
+    const out = read(2000, 4, 20, 130, 20); // +3 s over +10 requests; +40 ok, +10 bad
+    expect(derived(out)).toEqual([
+      [{ __name__: 'argus:lat:mean', route: '/' }, 0.3],
+      [{ __name__: 'argus:http_error_ratio' }, 0.2],
+    ]);
+  });
+
+  it('leaves a gap when nothing happened, and counts a reset from zero', () => {
+    expect(derived(read(3000, 4, 20, 130, 20))).toEqual([]);
+    const out = read(4000, 1, 2, 3, 1); // counters restarted
+    expect(derived(out)).toEqual([
+      [{ __name__: 'argus:lat:mean', route: '/' }, 0.5],
+      [{ __name__: 'argus:http_error_ratio' }, 0.25],
+    ]);
+  });
+
+  it('refuses bad options naming the field', () => {
+    expect(() => deriveSeries({ statusLabel: '' })).toThrow(/statusLabel/);
+  });
+});
+
+describe('watchOnly', () => {
+  it('gives the detector only the matching series', () => {
+    const seen: string[] = [];
+    const d = watchOnly(
+      {
+        kind: 'detector',
+        name: 'probe',
+        apiVersion: 1,
+        detect(b, c) {
+          for (const id of b.series) seen.push(c.series.labels(id).__name__!);
+          return [];
+        },
+      },
+      '{__name__=~"argus:.+"}',
+    );
+    d.detect!(
+      batch(1, [
+        [{ __name__: 'argus:x' }, 1],
+        [{ __name__: 'raw_total' }, 2],
+      ]),
+      ctx,
+    );
+    expect(seen).toEqual(['argus:x']);
+    expect(d.name).toBe('probe');
+  });
+});
+
+describe('consoleNotifier', () => {
+  it('prints one line per alert with its summary', async () => {
+    const lines: string[] = [];
+    const n = consoleNotifier((l) => lines.push(l));
+    const r = await n.send(
+      {
+        alerts: [
+          {
+            status: 'firing',
+            labels: { alertname: 'AnomalyDetected', route: '/' },
+            annotations: { summary: 'latency up' },
+            startsAt: 0,
+            fingerprint: 'x',
+          },
+        ],
+      } as never,
+      { signal: new AbortController().signal },
+    );
+    expect(r).toEqual({ ok: true });
+    expect(lines).toEqual(['[argus] FIRING AnomalyDetected {route="/"} — latency up']);
+  });
+});

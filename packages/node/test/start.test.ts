@@ -1,0 +1,201 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Notification } from '@argus/alerting';
+import type { Alert, Finding } from '@argus/core';
+import { ensembleDetector } from '@argus/detectors';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { type ArgusHandle, startArgus } from '../src/index.js';
+
+const dirs: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'argus-node-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const handles: ArgusHandle[] = [];
+afterEach(async () => {
+  for (const h of handles.splice(0)) await h.stop();
+});
+
+/** A registry as a service has it: default metrics, a request-duration histogram and a requests counter. */
+function serviceRegistry(): { registry: Registry; duration: Histogram; requests: Counter } {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Request duration.',
+    labelNames: ['route'],
+    registers: [registry],
+  });
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'Requests.',
+    labelNames: ['route', 'status'],
+    registers: [registry],
+  });
+  return { registry, duration, requests };
+}
+
+async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('startArgus options', () => {
+  it.each([
+    [{ intervalMs: -1 }, /intervalMs/],
+    [{ notify: { webhookUrl: 'not a url' } }, /notify\.webhookUrl/],
+    [{ rules: { heap: { limitRatio: 2 } } }, /rules\.heap/],
+    [{ registry: {} }, /registry/],
+    [{ colour: 'blue' }, /colour/],
+  ])('refuses %j with ERR_PLUGIN_OPTIONS naming the field', async (bad, field) => {
+    const err = await startArgus(bad as never).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ERR_PLUGIN_OPTIONS' });
+    expect(String((err as Error).message)).toMatch(field);
+    expect(String((err as Error).message)).toMatch(/startArgus/);
+  });
+
+  it('does no I/O before the options are valid: no data directory is created', async () => {
+    const dir = join(tmp(), 'data');
+    await expect(startArgus({ dataDir: dir, intervalMs: 0 })).rejects.toThrow(/intervalMs/);
+    expect(existsSync(dir)).toBe(false);
+  });
+});
+
+describe('startArgus with a real prom-client registry', () => {
+  it('picks up default metrics and the histogram with zero config, keeps state in <dataDir>/state', async () => {
+    const { registry, duration } = serviceRegistry();
+    duration.observe({ route: '/' }, 0.01);
+    const dataDir = tmp();
+    const argus = await startArgus({ registry, intervalMs: 100, dataDir, notify: { console: false } });
+    handles.push(argus);
+    await until('the registry to be read twice', async () => {
+      const s = await argus.store.latest('http_request_duration_seconds_bucket');
+      return s.length > 0 && (await argus.store.latest('nodejs_eventloop_lag_p99_seconds')).length > 0;
+    });
+    const buckets = await argus.store.latest('http_request_duration_seconds_bucket{route="/"}');
+    expect(buckets.map((b) => b.labels.le)).toContain('+Inf');
+    expect((await argus.store.latest('nodejs_heap_size_used_bytes'))[0]!.value).toBeGreaterThan(0);
+    expect(existsSync(join(dataDir, 'state'))).toBe(true);
+    expect(argus.pipeline.stats().plugins.registry!.errors).toBe(0);
+  });
+
+  it('a latency incident gives a finding, a firing alert and a notification; 5xx fire HighErrorRate', async () => {
+    const { registry, duration, requests } = serviceRegistry();
+    let latency = 0.01;
+    let status = '200';
+    let seed = 7;
+    const noise = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 0.002;
+    const traffic = setInterval(() => {
+      duration.observe({ route: '/' }, latency + noise());
+      requests.inc({ route: '/', status });
+    }, 20);
+    const hooks: { alerts: { labels: Record<string, string> }[] }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        hooks.push(JSON.parse(body));
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const argus = await startArgus({
+      registry,
+      intervalMs: 100,
+      dataDir: tmp(),
+      detectors: [ensembleDetector({ warmupSamples: 20, calibrationSamples: 5 })],
+      rules: { errorRate: { forMs: 0 } },
+      notify: { console: false, webhookUrl, groupWaitMs: 100, groupIntervalMs: 100 },
+    });
+    handles.push(argus);
+    const findings: Finding[] = [];
+    const alerts: Alert[] = [];
+    const notes: Notification[] = [];
+    argus.on('finding', (f) => findings.push(f));
+    argus.on('alert', (a) => alerts.push(a));
+    argus.on('notification', (n) => notes.push(n));
+    let polls = 0;
+    argus.pipeline.on('received', (e) => {
+      if (e.plugin === 'derive') polls++;
+    });
+    const name = (f: Finding): string | undefined => argus.pipeline.series.labels(f.series).__name__;
+    try {
+      // 20 + 5 warm-up samples of the mean series, with room to spare
+      await until('warm-up', () => polls >= 35);
+      expect(findings.filter((f) => name(f) === 'argus:http_request_duration_seconds:mean')).toEqual([]);
+      latency = 0.5;
+      await until('an anomaly alert', () =>
+        alerts.some((a) => a.labels.alertname === 'AnomalyDetected' && a.state === 'firing'),
+      );
+      expect(findings.some((f) => name(f) === 'argus:http_request_duration_seconds:mean')).toBe(true);
+      // detectors only score the watched series: no finding on a raw counter or bucket
+      expect(
+        findings.filter((f) => !/^argus:|^nodejs_(eventloop_lag_p99|heap_size_used)/.test(name(f)!)),
+      ).toEqual([]);
+      const firing = alerts.find((a) => a.labels.alertname === 'AnomalyDetected' && a.state === 'firing')!;
+      expect(firing.labels.__name__).toBeUndefined();
+      await until('its notification', () =>
+        notes.some((n) => n.alerts.some((a) => a.labels.alertname === 'AnomalyDetected')),
+      );
+      await until('the webhook call', () =>
+        hooks.some((h) => h.alerts.some((a) => a.labels.alertname === 'AnomalyDetected')),
+      );
+      status = '503';
+      await until('HighErrorRate', () =>
+        alerts.some((a) => a.labels.alertname === 'HighErrorRate' && a.state === 'firing'),
+      );
+      const exported = await scrape(argus);
+      expect(exported).toMatch(/^argus_anomaly_score\{.*detector="ensemble".*\} [0-9.]+$/m);
+      expect(exported).toMatch(/^ALERTS\{.*alertname="AnomalyDetected".*\} 1$/m);
+      expect(exported).toMatch(/^argus_plugin_received_total\{plugin="registry"/m);
+    } finally {
+      clearInterval(traffic);
+      receiver.close();
+    }
+    await argus.stop();
+    await argus.stop(); // idempotent
+    expect(argus.pipeline.status).toBe('stopped');
+  });
+
+  it('stop() through Symbol.asyncDispose leaves nothing running and the exporter unregistered', async () => {
+    const { registry } = serviceRegistry();
+    const exporterRegistry = new Registry();
+    const argus = await startArgus({
+      registry,
+      intervalMs: 100,
+      dataDir: tmp(),
+      exporterRegistry,
+      notify: { console: false },
+    });
+    expect(await exporterRegistry.metrics()).toMatch(/argus_series_active/);
+    await argus[Symbol.asyncDispose]();
+    expect(argus.pipeline.status).toBe('stopped');
+    expect(await exporterRegistry.metrics()).not.toMatch(/argus_/);
+  });
+});
+
+async function scrape(argus: ArgusHandle): Promise<string> {
+  const server: Server = createServer(argus.metricsHandler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const res = await fetch(`http://127.0.0.1:${port}/argus/metrics`);
+    expect(res.status).toBe(200);
+    return await res.text();
+  } finally {
+    await new Promise((r) => server.close(r));
+  }
+}
