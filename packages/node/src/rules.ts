@@ -67,6 +67,9 @@ export function defaultRules(rules: DefaultRules = {}): Alerter[] {
         forMs: anomalies?.forMs ?? 0,
         keepFiringForMs: anomalies?.keepFiringForMs ?? 300_000,
         severity: anomalies?.severity ?? 'warning',
+        // alert labels drop __name__, and the derived series have no other label to tell their alerts apart
+        labels: { series: '{{ $labels.__name__ }}' },
+        annotations: { summary: 'unusual value {{ $value | printf "%.4g" }} of {{ $labels.__name__ }}' },
       }),
     );
   }

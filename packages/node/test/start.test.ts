@@ -137,16 +137,21 @@ describe('startArgus with a real prom-client registry', () => {
       await until('warm-up', () => polls >= 35);
       expect(findings.filter((f) => name(f) === 'argus:http_request_duration_seconds:mean')).toEqual([]);
       latency = 0.5;
-      await until('an anomaly alert', () =>
-        alerts.some((a) => a.labels.alertname === 'AnomalyDetected' && a.state === 'firing'),
-      );
+      const latencyAlert = (a: Alert): boolean =>
+        a.labels.alertname === 'AnomalyDetected' &&
+        a.labels.series === 'argus:http_request_duration_seconds:mean' &&
+        a.state === 'firing';
+      await until('an anomaly alert on the mean latency', () => alerts.some(latencyAlert));
       expect(findings.some((f) => name(f) === 'argus:http_request_duration_seconds:mean')).toBe(true);
       // detectors only score the watched series: no finding on a raw counter or bucket
       expect(
         findings.filter((f) => !/^argus:|^nodejs_(eventloop_lag_p99|heap_size_used)/.test(name(f)!)),
       ).toEqual([]);
-      const firing = alerts.find((a) => a.labels.alertname === 'AnomalyDetected' && a.state === 'firing')!;
+      const firing = alerts.find(latencyAlert)!;
       expect(firing.labels.__name__).toBeUndefined();
+      expect(firing.annotations.summary).toMatch(
+        /^unusual value [0-9.e-]+ of argus:http_request_duration_seconds:mean$/,
+      );
       await until('its notification', () =>
         notes.some((n) => n.alerts.some((a) => a.labels.alertname === 'AnomalyDetected')),
       );
