@@ -175,6 +175,22 @@ describe('startArgus with a real prom-client registry', () => {
     expect(argus.pipeline.status).toBe('stopped');
   });
 
+  it('persistHistory keeps recorded samples in <dataDir>/store across a restart', async () => {
+    const { registry, duration } = serviceRegistry();
+    duration.observe({ route: '/' }, 0.01);
+    const dataDir = tmp();
+    const opts = { registry, intervalMs: 100, dataDir, persistHistory: true, notify: { console: false } };
+    const first = await startArgus(opts);
+    await until('a read', async () => (await first.store.latest('nodejs_heap_size_used_bytes')).length > 0);
+    await first.stop();
+    // an empty registry: the histogram can only come back from the files
+    const second = await startArgus({ ...opts, registry: new Registry() });
+    handles.push(second);
+    const [kept] = await second.store.latest('http_request_duration_seconds_count{route="/"}');
+    expect(kept?.value).toBe(1);
+    expect(existsSync(join(dataDir, 'store'))).toBe(true);
+  });
+
   it('stop() through Symbol.asyncDispose leaves nothing running and the exporter unregistered', async () => {
     const { registry } = serviceRegistry();
     const exporterRegistry = new Registry();
