@@ -6,7 +6,7 @@ import {
   silentLogger,
 } from '@argus/core';
 import { describe, expect, it } from 'vitest';
-import { consoleNotifier, deriveSeries, watchOnly } from '../src/index.js';
+import { consoleNotifier, defaultRules, deriveSeries, watchOnly } from '../src/index.js';
 
 const series = createSeriesRegistry();
 const ctx = {
@@ -114,5 +114,20 @@ describe('consoleNotifier', () => {
     );
     expect(r).toEqual({ ok: true });
     expect(lines).toEqual(['[argus] FIRING AnomalyDetected {route="/"} — latency up']);
+  });
+});
+
+describe('defaultRules', () => {
+  it('has the four rules, and leaves out those set to false', () => {
+    expect(defaultRules().map((r) => r.name)).toEqual([
+      'rule:EventLoopLagHigh',
+      'rule:HeapNearLimit',
+      'rule:HighErrorRate',
+      'rule:AnomalyDetected',
+    ]);
+    expect(defaultRules({ heap: false, anomalies: false }).map((r) => r.name)).toEqual([
+      'rule:EventLoopLagHigh',
+      'rule:HighErrorRate',
+    ]);
   });
 });
