@@ -13,6 +13,7 @@ import {
   createPipeline,
   type Finding,
   openStateStore,
+  optionsError,
   type Pipeline,
   type PluginError,
   parseOptions,
@@ -20,7 +21,7 @@ import {
 import { ensembleDetector } from '@argus/detectors';
 import { type ArgusExporter, argusExporter, metricsHandler, registrySource } from '@argus/source-prometheus';
 import { createStore, type Store, storeSink } from '@argus/store';
-import { Registry } from 'prom-client';
+import { Registry, register } from 'prom-client';
 import { consoleNotifier } from './console.js';
 import { deriveSeries } from './derive.js';
 import { type NotifyOptions, type StartArgusOptions, startArgusSchema } from './options.js';
@@ -62,6 +63,7 @@ export interface ArgusHandle extends AsyncDisposable {
  */
 export async function startArgus(options: StartArgusOptions = {}): Promise<ArgusHandle> {
   const o = parseOptions(startArgusSchema, options, 'startArgus') as StartArgusOptions;
+  checkRegistries(o);
   const log = o.logger ?? consoleLogger('warn');
   const dataDir = o.dataDir ?? '.argus';
   const store = createStore({
@@ -100,6 +102,21 @@ export async function startArgus(options: StartArgusOptions = {}): Promise<Argus
     throw err;
   }
   return handle(pipeline, store, am, exporter);
+}
+
+/** The exporter's registry must not be the watched one. */
+function checkRegistries(o: StartArgusOptions): void {
+  if (o.exporterRegistry && o.exporterRegistry === (o.registry ?? register)) {
+    // Argus would read its own scores back as monitored series, and score them, in a loop
+    throw optionsError('startArgus', [
+      {
+        path: 'exporterRegistry',
+        message:
+          'must not be the registry Argus watches; pass another Registry, or leave it out for a new one',
+        given: 'the watched registry',
+      },
+    ]);
+  }
 }
 
 function managerConfig(n: NotifyOptions = {}): Parameters<typeof createAlertManager>[0]['config'] {

@@ -66,6 +66,15 @@ describe('startArgus options', () => {
     expect(String((err as Error).message)).toMatch(/startArgus/);
   });
 
+  it('refuses an exporterRegistry that is the watched registry (Argus would watch its own output)', async () => {
+    const registry = new Registry();
+    const err = await startArgus({ registry, exporterRegistry: registry }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ERR_PLUGIN_OPTIONS' });
+    expect(String((err as Error).message)).toMatch(
+      /exporterRegistry: must not be the registry Argus watches/,
+    );
+  });
+
   it('does no I/O before the options are valid: no data directory is created', async () => {
     const dir = join(tmp(), 'data');
     await expect(startArgus({ dataDir: dir, intervalMs: 0 })).rejects.toThrow(/intervalMs/);
