@@ -1,47 +1,19 @@
 import {
-  API_VERSION,
   createPipeline,
-  type Emit,
   type Labels,
   type MetricBatch,
   MetricBatchBuilder,
   memoryStateStore,
-  type Sink,
   type SinkBatch,
-  type Source,
-  type SourceBatch,
   silentLogger,
 } from '@argus/core';
+import { manualSource, memorySink } from '@argus/testkit';
 import { describe, expect, it } from 'vitest';
 import { aggregate, downsample, filter, rate, relabel } from '../src/index.js';
 
-function pushSource(): Source & { emit: Emit } {
-  let emitFn: Emit | undefined;
-  return {
-    kind: 'source',
-    name: 'push',
-    apiVersion: API_VERSION,
-    listen(emit) {
-      emitFn = emit;
-    },
-    emit: (b: SourceBatch) => (emitFn ? emitFn(b) : Promise.resolve(false)),
-  };
-}
-
-function collectSink(): Sink & { batches: MetricBatch[] } {
-  const batches: MetricBatch[] = [];
-  return {
-    kind: 'sink',
-    name: 'collect',
-    apiVersion: API_VERSION,
-    accepts: ['metrics'],
-    batches,
-    write(b: SinkBatch) {
-      if (b.kind === 'metrics') batches.push(b);
-      return { ok: true };
-    },
-  };
-}
+/** The metric batches among what a sink collected, in order. */
+const metricBatches = (batches: readonly SinkBatch[]): MetricBatch[] =>
+  batches.flatMap((b) => (b.kind === 'metrics' ? [b] : []));
 
 const requests = (instance: string, job = 'api'): Labels => ({
   __name__: 'http_requests_total',
@@ -51,8 +23,8 @@ const requests = (instance: string, job = 'api'): Labels => ({
 
 describe('processors inside a real pipeline', () => {
   it('filter → relabel → rate → aggregate, with open windows flushed at stop', async () => {
-    const src = pushSource();
-    const sink = collectSink();
+    const src = manualSource({ name: 'push' });
+    const sink = memorySink({ name: 'collect', accepts: ['metrics'] });
     const pipeline = createPipeline({
       logger: silentLogger,
       sources: [src],
@@ -68,7 +40,7 @@ describe('processors inside a real pipeline', () => {
     const emitRows = async (rows: [Labels, number, number][]) => {
       const b = new MetricBatchBuilder();
       for (const [l, t, v] of rows) b.pushLabels(pipeline.series, l, t, v);
-      await src.emit(b.build());
+      await src.push(b.build());
     };
     await emitRows([
       [requests('web-1:80'), 0, 100],
@@ -86,7 +58,7 @@ describe('processors inside a real pipeline', () => {
     ]);
     await pipeline.stop();
 
-    const rows = sink.batches.flatMap((b) =>
+    const rows = metricBatches(sink.batches).flatMap((b) =>
       Array.from(b.series, (id, i) => [pipeline.series.labels(id), b.timestamps[i], b.values[i]]),
     );
     // step 0: increases 10 + 5; step 10000 (flushed at stop): 20 + 3 (web-2's counter reset)
@@ -100,8 +72,8 @@ describe('processors inside a real pipeline', () => {
   it('restores rate state saved at stop into the next pipeline', async () => {
     const state = memoryStateStore();
     const run = async (t: number, v: number) => {
-      const src = pushSource();
-      const sink = collectSink();
+      const src = manualSource({ name: 'push' });
+      const sink = memorySink({ name: 'collect', accepts: ['metrics'] });
       const p = createPipeline({
         logger: silentLogger,
         state,
@@ -114,9 +86,9 @@ describe('processors inside a real pipeline', () => {
       // a series only this run has, interned first, so ids differ between the runs
       b.pushLabels(p.series, { other: String(t) }, t, 0);
       b.pushLabels(p.series, requests('web-1:80'), t, v);
-      await src.emit(b.build());
+      await src.push(b.build());
       await p.stop();
-      return sink.batches.flatMap((x) => Array.from(x.values));
+      return metricBatches(sink.batches).flatMap((x) => Array.from(x.values));
     };
     expect(await run(0, 100)).toEqual([]);
     // 60 more requests in 30 s, seen across a restart; downsample stamps the window start

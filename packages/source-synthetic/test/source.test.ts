@@ -1,12 +1,5 @@
-import {
-  type Clock,
-  createPipeline,
-  type MetricBatch,
-  type Sink,
-  type SinkBatch,
-  type SourceBatch,
-  silentLogger,
-} from '@argus/core';
+import { type Clock, createPipeline, type MetricBatch, type SourceBatch, silentLogger } from '@argus/core';
+import { type MemorySink, memorySink } from '@argus/testkit';
 import { describe, expect, it } from 'vitest';
 import { generateSeries, type SyntheticSeries, syntheticSource } from '../src/index.js';
 
@@ -22,20 +15,12 @@ const series: SyntheticSeries[] = [
   },
 ];
 
-function collect(): Sink & { batches: MetricBatch[] } {
-  const batches: MetricBatch[] = [];
-  return {
-    kind: 'sink',
-    name: 'collect',
-    apiVersion: 1,
-    accepts: ['metrics'],
-    batches,
-    write(b: SinkBatch) {
-      if (b.kind === 'metrics') batches.push(b);
-      return { ok: true };
-    },
-  };
-}
+/** A sink that keeps only metric batches. */
+const collect = (): MemorySink => memorySink({ name: 'collect', accepts: ['metrics'] });
+
+/** The metric batches a sink collected, in order. */
+const metricBatches = (sink: MemorySink): MetricBatch[] =>
+  sink.batches.flatMap((b) => (b.kind === 'metrics' ? [b] : []));
 
 function manualClock(start: number): Clock & { t: number } {
   return {
@@ -61,8 +46,8 @@ describe('syntheticSource', () => {
     const p = createPipeline({ logger: silentLogger, sources: [src], sinks: [sink] });
     const summary = await p.runBatch({ from: T0, to: T0 + 120_000, stepMs: 1000, windowMs: 45_000 });
     expect(summary.samples).toBe(3 * 120 - 5);
-    for (const b of sink.batches) expect(b.length).toBeLessThanOrEqual(50);
-    const all = rows(sink.batches);
+    for (const b of metricBatches(sink)) expect(b.length).toBeLessThanOrEqual(50);
+    const all = rows(metricBatches(sink));
     for (let i = 1; i < all.length; i++) expect(all[i]![1]).toBeGreaterThanOrEqual(all[i - 1]![1]);
     for (const [i, s] of series.entries()) {
       const id = p.series.lookup(s.labels)!;
@@ -111,7 +96,7 @@ describe('syntheticSource', () => {
     await p.start();
     await new Promise((r) => setTimeout(r, 50));
     await p.stop();
-    expect(rows(sink.batches).length).toBeGreaterThanOrEqual(3 * 5);
+    expect(rows(metricBatches(sink)).length).toBeGreaterThanOrEqual(3 * 5);
     expect(p.series.size).toBe(3);
   });
 

@@ -4,34 +4,17 @@ import {
   API_VERSION,
   createPipeline,
   type Detector,
-  type Emit,
   type Finding,
   fingerprint,
   type MetricBatch,
   MetricBatchBuilder,
   newFindingId,
-  type Sink,
-  type SinkBatch,
-  type Source,
-  type SourceBatch,
   silentLogger,
 } from '@argus/core';
+import { type MemorySink, manualSource, memorySink } from '@argus/testkit';
 import { describe, expect, it } from 'vitest';
 import { createStore, storeSink, storeSource } from '../src/index.js';
 import { bitsOf, patterns } from './helpers.js';
-
-function pushSource(): Source & { emit: Emit } {
-  let emitFn: Emit | undefined;
-  return {
-    kind: 'source',
-    name: 'push',
-    apiVersion: API_VERSION,
-    listen(emit) {
-      emitFn = emit;
-    },
-    emit: (b: SourceBatch) => (emitFn ? emitFn(b) : Promise.resolve(false)),
-  };
-}
 
 /** Reports a finding for every sample above 100. */
 const highDetector: Detector = {
@@ -78,25 +61,17 @@ const findingAlerter: Alerter = {
   },
 };
 
-function collect(): Sink & { batches: MetricBatch[] } {
-  const batches: MetricBatch[] = [];
-  return {
-    kind: 'sink',
-    name: 'collect',
-    apiVersion: API_VERSION,
-    accepts: ['metrics'],
-    batches,
-    write(b: SinkBatch) {
-      if (b.kind === 'metrics') batches.push(b);
-      return { ok: true };
-    },
-  };
-}
+/** A sink that keeps only metric batches. */
+const collect = (): MemorySink => memorySink({ name: 'collect', accepts: ['metrics'] });
+
+/** The metric batches a sink collected, in order. */
+const metricBatches = (sink: MemorySink): MetricBatch[] =>
+  sink.batches.flatMap((b) => (b.kind === 'metrics' ? [b] : []));
 
 describe('storeSink and storeSource in a real pipeline', () => {
   it('records samples, findings and alerts from a running pipeline, then replays them with runBatch', async () => {
     const store = createStore();
-    const src = pushSource();
+    const src = manualSource({ name: 'push' });
     const p = createPipeline({
       logger: silentLogger,
       sources: [src],
@@ -111,7 +86,7 @@ describe('storeSink and storeSource in a real pipeline', () => {
         const v = host === 'a' && k === 5 ? 500 : k;
         b.pushLabels(p.series, { __name__: 'load', host }, k * 15_000, v, host === 'b' && k === 9);
       }
-      await src.emit(b.build());
+      await src.push(b.build());
     }
     await p.stop();
     expect(store.stats().samples).toBe(20);
@@ -125,7 +100,7 @@ describe('storeSink and storeSource in a real pipeline', () => {
     const replay = createPipeline({ logger: silentLogger, sources: [storeSource(store)], sinks: [sink] });
     const summary = await replay.runBatch({ from: 0, to: 150_000, stepMs: 15_000, windowMs: 60_000 });
     expect(summary.samples).toBe(20);
-    const rows = sink.batches.flatMap((b) =>
+    const rows = metricBatches(sink).flatMap((b) =>
       Array.from(b.timestamps, (t, i) => [
         t,
         replay.series.labels(b.series[i]!).host,
@@ -152,8 +127,8 @@ describe('storeSink and storeSource in a real pipeline', () => {
       sinks: [sink],
     });
     await p.runBatch({ from: 0, to: 50_000, stepMs: 1000 });
-    expect(sink.batches.map((b) => b.length)).toEqual([16, 16, 16, 2]);
-    const vals = sink.batches.flatMap((b) => patterns(b.values));
+    expect(metricBatches(sink).map((b) => b.length)).toEqual([16, 16, 16, 2]);
+    const vals = metricBatches(sink).flatMap((b) => patterns(b.values));
     expect(vals[7]).toBe(bitsOf(nan));
     expect(vals).toHaveLength(50);
   });
@@ -186,7 +161,9 @@ describe('storeSink and storeSource in a real pipeline', () => {
         sinks: [sink],
       });
       await p.runBatch({ from: 0, to: n * 15_000, stepMs: 15_000 });
-      return sink.batches.flatMap((b) => Array.from(b.timestamps, (t, i) => [t, b.values[i]!] as const));
+      return metricBatches(sink).flatMap((b) =>
+        Array.from(b.timestamps, (t, i) => [t, b.values[i]!] as const),
+      );
     };
     const withRollups = await run('avg');
     const rawOnly = await run('none');
