@@ -1,5 +1,6 @@
 import { type Detector, defineDetector, type Factory } from '@argus/core';
 import { z } from 'zod';
+import type { Model } from './model.js';
 import { type ArModelOptions, arModel } from './models/ar.js';
 import { type CusumModelOptions, cusumModel } from './models/cusum.js';
 import { type EwmaModelOptions, ewmaModel } from './models/ewma.js';
@@ -38,27 +39,36 @@ const bandSigma = z
   .describe('Half-width of the expected band, in standard deviations');
 const alpha = (d: number, what: string) =>
   z.number().gt(0).lt(1).default(d).describe(`Weight of each new sample in ${what} (0..1)`);
+const clipSigma = z
+  .number()
+  .positive()
+  .default(3)
+  .describe('Residuals are clipped to this many standard deviations before updating');
+/** The warm-up, surprise scale, band and report threshold shared by the score-from-residual detectors. */
+const scored = { warmupSamples, zHalf, bandSigma, minScore };
+
+/** A detector factory that scores with `model(options)` and reports from `options.minScore`. */
+function modelFactory<O>(
+  name: string,
+  options: Schema<O>,
+  model: (o: O & ReportOptions) => Model,
+): Factory<Schema<O>, Detector> {
+  return defineDetector({ name, options, create: (o) => modelDetector(name, model(o), o.minScore) });
+}
 
 /** Options schema of {@link robustZDetector}. */
 export const robustZOptions: Schema<EwmaModelOptions> = z.object({
   alpha: alpha(0.01, 'the moving mean and variance'),
-  clipSigma: z
-    .number()
-    .positive()
-    .default(3)
-    .describe('Residuals are clipped to this many standard deviations before updating'),
-  warmupSamples,
-  zHalf,
-  bandSigma,
-  minScore,
+  clipSigma,
+  ...scored,
 });
 
 /** Robust z-score over an EWMA/EWMV baseline: spikes and dips. */
-export const robustZDetector: Factory<Schema<EwmaModelOptions>, Detector> = defineDetector({
-  name: 'robust-z',
-  options: robustZOptions,
-  create: (o) => modelDetector('robust-z', ewmaModel(o), o.minScore),
-});
+export const robustZDetector: Factory<Schema<EwmaModelOptions>, Detector> = modelFactory(
+  'robust-z',
+  robustZOptions,
+  ewmaModel,
+);
 
 /** Options schema of {@link arDetector}. */
 export const arOptions: Schema<ArModelOptions> = z.object({
@@ -77,23 +87,12 @@ export const arOptions: Schema<ArModelOptions> = z.object({
     .describe('Least-squares forgetting factor: a sample k steps old weighs forgetting^k'),
   alpha: alpha(0.01, 'the mean and variance that normalise the series'),
   residualAlpha: alpha(0.01, 'the prediction-residual variance'),
-  clipSigma: z
-    .number()
-    .positive()
-    .default(3)
-    .describe('Residuals are clipped to this many standard deviations before updating'),
-  warmupSamples,
-  zHalf,
-  bandSigma,
-  minScore,
+  clipSigma,
+  ...scored,
 });
 
 /** One-step-ahead prediction from the last few values (online AR by recursive least squares): breaks in the dynamics. */
-export const arDetector: Factory<Schema<ArModelOptions>, Detector> = defineDetector({
-  name: 'ar',
-  options: arOptions,
-  create: (o) => modelDetector('ar', arModel(o), o.minScore),
-});
+export const arDetector: Factory<Schema<ArModelOptions>, Detector> = modelFactory('ar', arOptions, arModel);
 
 /** Options schema of {@link madDetector}. */
 export const madOptions: Schema<MadModelOptions> = z.object({
@@ -110,11 +109,11 @@ export const madOptions: Schema<MadModelOptions> = z.object({
 });
 
 /** Median/MAD over a sliding window: spikes and dips, robust to outliers in the window. */
-export const madDetector: Factory<Schema<MadModelOptions>, Detector> = defineDetector({
-  name: 'mad',
-  options: madOptions,
-  create: (o) => modelDetector('mad', madModel(o), o.minScore),
-});
+export const madDetector: Factory<Schema<MadModelOptions>, Detector> = modelFactory(
+  'mad',
+  madOptions,
+  madModel,
+);
 
 /** Options schema of {@link seasonalDetector}. */
 export const seasonalOptions: Schema<SeasonalModelOptions> = z
@@ -137,10 +136,7 @@ export const seasonalOptions: Schema<SeasonalModelOptions> = z
       .max(1)
       .default(0.3)
       .describe("'auto': share of variance a season must explain to be used"),
-    warmupSamples,
-    zHalf,
-    bandSigma,
-    minScore,
+    ...scored,
   })
   .refine((o) => o.periodMs === 'auto' || o.periodMs / o.slotMs <= MAX_SLOTS, {
     message: `periodMs / slotMs must be ≤ ${MAX_SLOTS}; raise slotMs`,
@@ -148,11 +144,11 @@ export const seasonalOptions: Schema<SeasonalModelOptions> = z
   });
 
 /** Seasonal baseline (additive Holt-Winters over a coarse time-slot profile): deviations from the usual shape. */
-export const seasonalDetector: Factory<Schema<SeasonalModelOptions>, Detector> = defineDetector({
-  name: 'seasonal',
-  options: seasonalOptions,
-  create: (o) => modelDetector('seasonal', seasonalModel(o), o.minScore),
-});
+export const seasonalDetector: Factory<Schema<SeasonalModelOptions>, Detector> = modelFactory(
+  'seasonal',
+  seasonalOptions,
+  seasonalModel,
+);
 
 /** Options schema of {@link changePointDetector}. */
 export const changePointOptions: Schema<CusumModelOptions> = z.object({
@@ -168,11 +164,11 @@ export const changePointOptions: Schema<CusumModelOptions> = z.object({
 });
 
 /** Two-sided CUSUM: persistent level shifts. */
-export const changePointDetector: Factory<Schema<CusumModelOptions>, Detector> = defineDetector({
-  name: 'change-point',
-  options: changePointOptions,
-  create: (o) => modelDetector('change-point', cusumModel(o), o.minScore),
-});
+export const changePointDetector: Factory<Schema<CusumModelOptions>, Detector> = modelFactory(
+  'change-point',
+  changePointOptions,
+  cusumModel,
+);
 
 /** Options schema of {@link flatlineDetector}. */
 export const flatlineOptions: Schema<FlatlineModelOptions> = z.object({
@@ -197,11 +193,11 @@ export const flatlineOptions: Schema<FlatlineModelOptions> = z.object({
 });
 
 /** Stuck values and missing data (gaps). */
-export const flatlineDetector: Factory<Schema<FlatlineModelOptions>, Detector> = defineDetector({
-  name: 'flatline',
-  options: flatlineOptions,
-  create: (o) => modelDetector('flatline', flatlineModel(o), o.minScore),
-});
+export const flatlineDetector: Factory<Schema<FlatlineModelOptions>, Detector> = modelFactory(
+  'flatline',
+  flatlineOptions,
+  flatlineModel,
+);
 
 /** Options schema of {@link trendDetector}. */
 export const trendOptions: Schema<TrendModelOptions> = z
@@ -238,8 +234,8 @@ export const trendOptions: Schema<TrendModelOptions> = z
   });
 
 /** Robust trend (median of half-window slopes, a Theil–Sen variant) with a forecast band and "will cross X within H" alerts. */
-export const trendDetector: Factory<Schema<TrendModelOptions>, Detector> = defineDetector({
-  name: 'trend',
-  options: trendOptions,
-  create: (o) => modelDetector('trend', trendModel(o), o.minScore),
-});
+export const trendDetector: Factory<Schema<TrendModelOptions>, Detector> = modelFactory(
+  'trend',
+  trendOptions,
+  trendModel,
+);
