@@ -83,7 +83,7 @@ describe('series registry', () => {
     expect(labelsKey({ a: 'x\ufffeb\uffff' })).not.toBe(labelsKey({ a: 'x', b: '' }));
     expect(labelsKey({ 'a\uffff': '1' })).not.toBe(labelsKey({ a: '\uffff1' }));
     expect(labelsKey({ b: '2', a: '1' })).toBe(labelsKey({ a: '1', b: '2' }));
-    const sets = [
+    const sets: Record<string, string>[] = [
       {},
       { a: '' },
       { '': 'a' },
