@@ -1,35 +1,14 @@
-import { type Notification, type Notifier, postJson } from '@argus/alerting';
-import { parseOptions } from '@argus/core';
-import { z } from 'zod';
+import type { Notification, Notifier } from '@argus/alerting';
 import { alertLine, clip, title } from './common.js';
+import { type WebhookNotifierOptions, type WebhookNotifierSpec, webhookNotifier } from './webhook.js';
 
 /** Options of {@link slackNotifier}. */
-export interface SlackNotifierOptions {
+export interface SlackNotifierOptions extends WebhookNotifierOptions {
   /** Incoming-webhook URL `https://hooks.slack.com/services/…` (a secret: never logged). */
   webhookUrl: string;
-  /** @default true */
-  sendResolved?: boolean;
   /** Alerts listed per message; the rest are counted. @default 20 */
   maxAlerts?: number;
 }
-
-interface Parsed {
-  webhookUrl: string;
-  sendResolved: boolean;
-  maxAlerts: number;
-}
-
-const schema: z.ZodType<Parsed, SlackNotifierOptions> = z.object({
-  webhookUrl: z.url({ protocol: /^https?$/ }).describe('Slack incoming-webhook URL'),
-  sendResolved: z.boolean().default(true).describe('Send resolved notifications'),
-  maxAlerts: z
-    .number()
-    .int()
-    .positive()
-    .max(45)
-    .default(20)
-    .describe('Alerts listed per message (Slack allows 50 blocks)'),
-});
 
 /** The Slack message for a notification: `text` as the fallback, `blocks` with a header, one section per alert, a context line. */
 export function slackMessage(n: Notification): { text: string; blocks: unknown[] } {
@@ -59,12 +38,13 @@ export function slackMessage(n: Notification): { text: string; blocks: unknown[]
  * @example slackNotifier({ webhookUrl: process.env.SLACK_WEBHOOK_URL! })
  */
 export function slackNotifier(options: SlackNotifierOptions): Notifier {
-  const o = parseOptions(schema, options, 'slack-notifier');
-  return {
-    type: 'slack',
-    sendResolved: o.sendResolved,
-    maxAlerts: o.maxAlerts,
-    send: (n, ctx) =>
-      postJson({ url: o.webhookUrl, body: slackMessage(n), signal: ctx.signal, what: 'slack' }),
-  };
+  return webhookNotifier(SPEC, options);
 }
+
+const SPEC: WebhookNotifierSpec = {
+  type: 'slack',
+  urlDescription: 'Slack incoming-webhook URL',
+  maxAlertsDescription: 'Alerts listed per message (Slack allows 50 blocks)',
+  maxAlertsLimit: 45,
+  message: slackMessage,
+};

@@ -1,29 +1,14 @@
-import { type Notification, type Notifier, postJson } from '@argus/alerting';
-import { parseOptions } from '@argus/core';
-import { z } from 'zod';
+import type { Notification, Notifier } from '@argus/alerting';
 import { alertLine, clip, title } from './common.js';
+import { type WebhookNotifierOptions, type WebhookNotifierSpec, webhookNotifier } from './webhook.js';
 
 /** Options of {@link teamsNotifier}. */
-export interface TeamsNotifierOptions {
+export interface TeamsNotifierOptions extends WebhookNotifierOptions {
   /** The Workflows "When a Teams webhook request is received" URL (a secret: never logged). */
   webhookUrl: string;
-  /** @default true */
-  sendResolved?: boolean;
   /** Alerts listed per card. @default 20 */
   maxAlerts?: number;
 }
-
-interface Parsed {
-  webhookUrl: string;
-  sendResolved: boolean;
-  maxAlerts: number;
-}
-
-const schema: z.ZodType<Parsed, TeamsNotifierOptions> = z.object({
-  webhookUrl: z.url({ protocol: /^https?$/ }).describe('Teams Workflows webhook URL'),
-  sendResolved: z.boolean().default(true).describe('Send resolved notifications'),
-  maxAlerts: z.number().int().positive().default(20).describe('Alerts listed per card'),
-});
 
 /** The message for a Teams workflow webhook: one Adaptive Card (1.2) with a heading, a line per alert and the common labels. */
 export function teamsMessage(n: Notification): Record<string, unknown> {
@@ -70,12 +55,12 @@ export function teamsMessage(n: Notification): Record<string, unknown> {
  * @example teamsNotifier({ webhookUrl: process.env.TEAMS_WORKFLOW_URL! })
  */
 export function teamsNotifier(options: TeamsNotifierOptions): Notifier {
-  const o = parseOptions(schema, options, 'teams-notifier');
-  return {
-    type: 'teams',
-    sendResolved: o.sendResolved,
-    maxAlerts: o.maxAlerts,
-    send: (n, ctx) =>
-      postJson({ url: o.webhookUrl, body: teamsMessage(n), signal: ctx.signal, what: 'teams' }),
-  };
+  return webhookNotifier(SPEC, options);
 }
+
+const SPEC: WebhookNotifierSpec = {
+  type: 'teams',
+  urlDescription: 'Teams Workflows webhook URL',
+  maxAlertsDescription: 'Alerts listed per card',
+  message: teamsMessage,
+};
