@@ -1,6 +1,6 @@
 import { expectNumbers, fmt, type Model } from '../model.js';
-import { growF64 } from '../util/arrays.js';
 import { type PointOut, scaleFloor, scoreFromZ } from '../util/score.js';
+import { seriesSlots } from '../util/slots.js';
 
 /** Options of {@link arModel}. */
 export interface ArModelOptions {
@@ -41,17 +41,12 @@ export function arModel(o: ArModelOptions): Model {
   const F = HEAD + p + d + d * d;
   const x = new Float64Array(d);
   const k = new Float64Array(d);
-  let s = new Float64Array(0) as Float64Array;
-  const ensure = (id: number): number => {
-    s = growF64(s, (id + 1) * F);
-    return id * F;
-  };
+  const slots = seriesSlots(F);
   return {
     update(id: number, _t: number, v: number, out: PointOut): number {
-      out.score = 0;
-      out.z = 0;
-      if (!Number.isFinite(v)) return 0;
-      const b = ensure(id);
+      const b = slots.begin(id, v, out);
+      if (b < 0) return 0;
+      const s = slots.data;
       const n = (s[b] as number) + 1;
       s[b] = n;
       const mu = s[b + 1] as number;
@@ -88,13 +83,11 @@ export function arModel(o: ArModelOptions): Model {
       return `value ${fmt(v)} is ${fmt(out.z)} standard deviations from its one-step prediction ${fmt(out.expected)} from the last ${p} values (expected ${fmt(out.lower)}..${fmt(out.upper)})`;
     },
     save(id: number): unknown {
-      if ((id + 1) * F > s.length || s[id * F] === 0) return undefined;
-      return Array.from(s.subarray(id * F, (id + 1) * F));
+      // a series whose count is 0 was only grown into, never fed
+      return (slots.data[id * F] ?? 0) === 0 ? undefined : slots.save(id);
     },
     load(id: number, state: unknown): void {
-      const vals = expectNumbers('ar', 'state', state, F);
-      const b = ensure(id);
-      for (let i = 0; i < F; i++) s[b + i] = vals[i] ?? 0;
+      slots.load(id, expectNumbers('ar', 'state', state, F));
     },
   };
 }

@@ -1,6 +1,6 @@
 import { expectNumbers, fmt, type Model } from '../model.js';
-import { growF64 } from '../util/arrays.js';
 import { type PointOut, scaleFloor } from '../util/score.js';
+import { seriesSlots } from '../util/slots.js';
 
 /** Options of {@link cusumModel}. */
 export interface CusumModelOptions {
@@ -20,17 +20,12 @@ const F = 5; // mean, var, count, up-sum, down-sum
  * per sample but persistent. After an alarm the reference jumps to the new level. Cost O(1); memory 5 doubles/series.
  */
 export function cusumModel(o: CusumModelOptions): Model {
-  let s = new Float64Array(0) as Float64Array;
-  const ensure = (id: number): number => {
-    s = growF64(s, (id + 1) * F);
-    return id * F;
-  };
+  const slots = seriesSlots(F);
   return {
     update(id: number, _t: number, v: number, out: PointOut): number {
-      out.score = 0;
-      out.z = 0;
-      if (!Number.isFinite(v)) return 0;
-      const b = ensure(id);
+      const b = slots.begin(id, v, out);
+      if (b < 0) return 0;
+      const s = slots.data;
       const n = (s[b + 2] as number) + 1;
       s[b + 2] = n;
       const m = s[b] as number;
@@ -74,13 +69,10 @@ export function cusumModel(o: CusumModelOptions): Model {
       return `level shift: cumulative deviation reached ${fmt(out.z)} standard deviations; value ${fmt(v)} against reference level ${fmt(out.expected)}`;
     },
     save(id: number): unknown {
-      if ((id + 1) * F > s.length) return undefined;
-      return Array.from(s.subarray(id * F, (id + 1) * F));
+      return slots.save(id);
     },
     load(id: number, state: unknown): void {
-      const vals = expectNumbers('cusum', 'state', state, F);
-      const b = ensure(id);
-      for (let i = 0; i < F; i++) s[b + i] = vals[i] ?? 0;
+      slots.load(id, expectNumbers('cusum', 'state', state, F));
     },
   };
 }

@@ -1,6 +1,6 @@
 import { expectNumbers, fmt, type Model } from '../model.js';
-import { growF64 } from '../util/arrays.js';
 import { type PointOut, scaleFloor, scoreFromZ } from '../util/score.js';
+import { seriesSlots } from '../util/slots.js';
 
 /** Options of {@link ewmaModel}. */
 export interface EwmaModelOptions {
@@ -23,17 +23,12 @@ const FIELDS = 3; // mean, variance, count
  * Cost: O(1) per point; memory: 3 doubles per series.
  */
 export function ewmaModel(o: EwmaModelOptions): Model {
-  let s = new Float64Array(0) as Float64Array;
-  const ensure = (id: number): number => {
-    s = growF64(s, (id + 1) * FIELDS);
-    return id * FIELDS;
-  };
+  const slots = seriesSlots(FIELDS);
   return {
     update(id: number, _t: number, v: number, out: PointOut): number {
-      out.score = 0;
-      out.z = 0;
-      if (!Number.isFinite(v)) return 0;
-      const b = ensure(id);
+      const b = slots.begin(id, v, out);
+      if (b < 0) return 0;
+      const s = slots.data;
       const n = (s[b + 2] as number) + 1;
       const m = s[b] as number;
       const varr = s[b + 1] as number;
@@ -60,13 +55,10 @@ export function ewmaModel(o: EwmaModelOptions): Model {
       return `value ${fmt(v)} is ${fmt(out.z)} standard deviations from its moving average ${fmt(out.expected)} (expected ${fmt(out.lower)}..${fmt(out.upper)})`;
     },
     save(id: number): unknown {
-      if ((id + 1) * FIELDS > s.length) return undefined;
-      return Array.from(s.subarray(id * FIELDS, (id + 1) * FIELDS));
+      return slots.save(id);
     },
     load(id: number, state: unknown): void {
-      const vals = expectNumbers('ewma', 'state', state, FIELDS);
-      const b = ensure(id);
-      for (let i = 0; i < FIELDS; i++) s[b + i] = vals[i] ?? 0;
+      slots.load(id, expectNumbers('ewma', 'state', state, FIELDS));
     },
   };
 }

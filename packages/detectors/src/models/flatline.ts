@@ -1,6 +1,6 @@
 import { expectNumbers, fmt, type Model } from '../model.js';
-import { growF64 } from '../util/arrays.js';
 import type { PointOut } from '../util/score.js';
+import { seriesSlots } from '../util/slots.js';
 
 /** Options of {@link flatlineModel}. */
 export interface FlatlineModelOptions {
@@ -24,17 +24,12 @@ const ABSENT_AFTER_SAMPLES = 5;
  * usual sampling interval). Repeated or backwards timestamps are not gaps. Cost O(1); memory 7 doubles per series.
  */
 export function flatlineModel(o: FlatlineModelOptions): Model {
-  let s = new Float64Array(0) as Float64Array;
-  const ensure = (id: number): number => {
-    s = growF64(s, (id + 1) * F);
-    return id * F;
-  };
+  const slots = seriesSlots(F);
   return {
     update(id: number, t: number, v: number, out: PointOut): number {
-      out.score = 0;
-      out.z = 0;
-      if (!Number.isFinite(v)) return 0;
-      const b = ensure(id);
+      const b = slots.begin(id, v, out);
+      if (b < 0) return 0;
+      const s = slots.data;
       const n = (s[b + 5] as number) + 1;
       s[b + 5] = n;
       s[b + 6] = 0;
@@ -63,6 +58,7 @@ export function flatlineModel(o: FlatlineModelOptions): Model {
       out.score = 0;
       out.z = 0;
       const b = id * F;
+      const s = slots.data;
       if ((id + 1) * F > s.length || (s[b + 5] as number) < ABSENT_AFTER_SAMPLES || s[b + 6] === 1) return 0;
       const typical = s[b + 4] as number;
       const ratio = typical > 0 ? (now - (s[b + 3] as number)) / typical : 0;
@@ -83,13 +79,10 @@ export function flatlineModel(o: FlatlineModelOptions): Model {
         : `value stuck at ${fmt(v)} for ${out.z} samples in a row`;
     },
     save(id: number): unknown {
-      if ((id + 1) * F > s.length) return undefined;
-      return Array.from(s.subarray(id * F, (id + 1) * F));
+      return slots.save(id);
     },
     load(id: number, state: unknown): void {
-      const vals = expectNumbers('flatline', 'state', state, F);
-      const b = ensure(id);
-      for (let i = 0; i < F; i++) s[b + i] = vals[i] ?? 0;
+      slots.load(id, expectNumbers('flatline', 'state', state, F));
     },
   };
 }
