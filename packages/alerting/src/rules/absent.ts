@@ -1,8 +1,8 @@
 import { type Alert, type Alerter, defineAlerter, type Factory, type Labels } from '@argus/core';
 import { type LabelMatcher, matchesLabels, parseMatchers } from '@argus/processors';
 import { z } from 'zod';
-import { type RuleBaseOptions, type RuleBaseParsed, ruleBase, ruleLabels, selectorSchema } from './common.js';
-import { RuleTracker, readSnapshot } from './tracker.js';
+import { type RuleBaseOptions, type RuleBaseParsed, ruleBase, selectorSchema } from './common.js';
+import { readSnapshot, ruleTracker } from './tracker.js';
 
 /** Options of {@link absentRule}. */
 export interface AbsentRuleOptions extends RuleBaseOptions {
@@ -48,16 +48,7 @@ export const absentRule: Factory<z.ZodType<Parsed, AbsentRuleOptions>, Alerter> 
     const matchers: LabelMatcher[] = parseMatchers(o.selector);
     const eqLabels: Record<string, string> = {};
     for (const m of matchers) if (m.op === '=' && m.name !== '__name__') eqLabels[m.name] = m.value;
-    const name = o.name ?? `rule:${o.alert}`;
-    const tracker = new RuleTracker<string>({
-      alert: o.alert,
-      forMs: o.forMs,
-      keepFiringForMs: o.keepFiringForMs,
-      labels: ruleLabels(o),
-      annotations: o.annotations,
-      origin: name,
-      generatorURL: o.generatorURL,
-    });
+    const { name, tracker } = ruleTracker<string>(o);
     const seen = new Map<string, { labels: Labels; at: number; stale: boolean }>();
     let firstEval: number | undefined;
     return {
@@ -137,16 +128,7 @@ export const sourceDownRule: Factory<z.ZodType<DownParsed, SourceDownRuleOptions
   name: 'source-down-rule',
   options: downSchema,
   create(o) {
-    const name = o.name ?? `rule:${o.alert}`;
-    const tracker = new RuleTracker<string>({
-      alert: o.alert,
-      forMs: o.forMs,
-      keepFiringForMs: o.keepFiringForMs,
-      labels: ruleLabels(o),
-      annotations: o.annotations,
-      origin: name,
-      generatorURL: o.generatorURL,
-    });
+    const { name, tracker } = ruleTracker<string>(o);
     const down = new Map<string, number>();
     return {
       name,

@@ -8,8 +8,8 @@ import {
 } from '@argus/core';
 import { type LabelMatcher, matchesLabels, parseMatchers } from '@argus/processors';
 import { z } from 'zod';
-import { type RuleBaseOptions, type RuleBaseParsed, ruleBase, ruleLabels, selectorSchema } from './common.js';
-import { RuleTracker, readSnapshot } from './tracker.js';
+import { type RuleBaseOptions, type RuleBaseParsed, ruleBase, selectorSchema } from './common.js';
+import { readSnapshot, ruleTracker } from './tracker.js';
 
 /** Options of {@link anomalyRule}. */
 export interface AnomalyRuleOptions extends RuleBaseOptions {
@@ -69,16 +69,7 @@ export const anomalyRule: Factory<z.ZodType<Parsed, AnomalyRuleOptions>, Alerter
   options: schema,
   create(o) {
     const matchers: LabelMatcher[] = o.selector ? parseMatchers(o.selector) : [];
-    const name = o.name ?? `rule:${o.alert}`;
-    const tracker = new RuleTracker<string>({
-      alert: o.alert,
-      forMs: o.forMs,
-      keepFiringForMs: o.keepFiringForMs,
-      labels: ruleLabels(o),
-      annotations: o.annotations,
-      origin: name,
-      generatorURL: o.generatorURL,
-    });
+    const { name, tracker } = ruleTracker<string>(o);
     const windows = new Map<string, Window>();
     const keyOf = (labels: Labels): [string, Labels] => {
       if (!o.groupBy) return [JSON.stringify(labels), labels];

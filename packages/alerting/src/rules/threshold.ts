@@ -14,10 +14,9 @@ import {
   type RuleBaseOptions,
   type RuleBaseParsed,
   ruleBase,
-  ruleLabels,
   selectorSchema,
 } from './common.js';
-import { RuleTracker, readSnapshot } from './tracker.js';
+import { readSnapshot, ruleTracker } from './tracker.js';
 
 /** Options of {@link thresholdRule}. */
 export interface ThresholdRuleOptions extends RuleBaseOptions {
@@ -93,15 +92,7 @@ export const thresholdRule: Factory<z.ZodType<Parsed, ThresholdRuleOptions>, Ale
   options: schema,
   create(o) {
     const matchers: LabelMatcher[] = parseMatchers(o.selector);
-    const tracker = new RuleTracker<number>({
-      alert: o.alert,
-      forMs: o.forMs,
-      keepFiringForMs: o.keepFiringForMs,
-      labels: ruleLabels(o),
-      annotations: o.annotations,
-      origin: o.name ?? `rule:${o.alert}`,
-      generatorURL: o.generatorURL,
-    });
+    const { tracker } = ruleTracker<number>(o);
     const matchCache: (boolean | undefined)[] = [];
     const last = new Map<number, Last>();
     const op = o.op;

@@ -1,5 +1,6 @@
 import { type Alert, type AlertState, fingerprint, type Labels } from '@argus/core';
 import { compileTemplate, type Template } from '../template.js';
+import { type RuleBaseParsed, ruleLabels } from './common.js';
 
 /** What every rule shares: identity, timing, and the labels/annotations it adds. */
 export interface RuleSpec {
@@ -145,4 +146,22 @@ export function readSnapshot(state: unknown): TrackedAlert[] {
       typeof a.labels === 'object' &&
       typeof a.seriesLabels === 'object',
   );
+}
+
+/**
+ * A rule's plugin name (its `name`, else `rule:<alert>`) and the tracker that turns its per-key conditions into
+ * alerts with the rule's `for`, `keep_firing_for`, labels and annotations; the name is also the alerts' origin.
+ */
+export function ruleTracker<K>(o: RuleBaseParsed): { name: string; tracker: RuleTracker<K> } {
+  const name = o.name ?? `rule:${o.alert}`;
+  const tracker = new RuleTracker<K>({
+    alert: o.alert,
+    forMs: o.forMs,
+    keepFiringForMs: o.keepFiringForMs,
+    labels: ruleLabels(o),
+    annotations: o.annotations,
+    origin: name,
+    generatorURL: o.generatorURL,
+  });
+  return { name, tracker };
 }
