@@ -13,7 +13,7 @@ import {
 import type { Model } from './model.js';
 import { arModel } from './models/ar.js';
 import { cusumModel } from './models/cusum.js';
-import { type EnsembleMember, ensembleModel } from './models/ensemble.js';
+import { type EnsembleMember, type EnsembleModelOptions, ensembleModel } from './models/ensemble.js';
 import { ewmaModel } from './models/ewma.js';
 import { flatlineModel } from './models/flatline.js';
 import { madModel } from './models/mad.js';
@@ -25,22 +25,12 @@ import { modelDetector } from './plugin.js';
 export type MemberName = 'robustZ' | 'mad' | 'seasonal' | 'changePoint' | 'flatline' | 'trend' | 'ar';
 
 /** Parsed options of the ensemble's own model. */
-export interface EnsembleOptions {
+export interface EnsembleOptions extends Omit<EnsembleModelOptions, 'members' | 'memberWarmupSamples'> {
   /** Which models to combine. */
   readonly members: readonly MemberName[];
   /** Per-member option overrides (each member's own defaults otherwise). */
   readonly memberOptions: Readonly<Partial<Record<MemberName, Record<string, unknown>>>>;
-  readonly warmupSamples: number;
   readonly calibrationSamples: number;
-  readonly zHalf: number;
-  readonly averageSamples: number;
-  readonly historySamples: number;
-  readonly meanFloor: number;
-  readonly varianceFloor: number;
-  readonly rangeTolerance: number | null;
-  readonly suppressSamples: number;
-  readonly suppressAt: number;
-  readonly freezeAt: number | null;
 }
 
 const MEMBER_NAMES = ['robustZ', 'mad', 'seasonal', 'changePoint', 'flatline', 'trend', 'ar'] as const;
