@@ -1,4 +1,4 @@
-import { createPipeline, memoryStateStore } from '@argus/core';
+import { type Alert, createPipeline, memoryStateStore } from '@argus/core';
 import { fakeClock, manualSource, testSink } from '@argus/testkit';
 import { describe, expect, it } from 'vitest';
 import { createAlertManager, thresholdRule, webhookNotifier } from '../src/index.js';
@@ -7,6 +7,16 @@ import { recorder } from './am-helpers.js';
 const config = (r = recorder()) => ({
   route: { receiver: 'r', groupBy: ['alertname'], groupWaitMs: 1000, groupIntervalMs: 2000 },
   receivers: [{ name: 'r', notifiers: [r] }],
+});
+
+/** A firing alert `A` as a rule would emit it; the manager computes the fingerprint. */
+const firingA = (): Alert => ({
+  labels: { alertname: 'A' },
+  annotations: {},
+  state: 'firing',
+  startsAt: 0,
+  fingerprint: '',
+  origin: 't',
 });
 
 testSink(() => createAlertManager({ config: config() }).sink());
@@ -55,16 +65,7 @@ describe('durable extras', () => {
     const clock = fakeClock({ now: 0 });
     const first = createAlertManager({ config: config(), clock, state: store });
     await first.start();
-    first.ingest([
-      {
-        labels: { alertname: 'A' },
-        annotations: {},
-        state: 'firing',
-        startsAt: 0,
-        fingerprint: '',
-        origin: 't',
-      },
-    ]);
+    first.ingest([firingA()]);
     const fp = first.alerts()[0]!.fingerprint;
     first.ack(fp, 'ann', 'on it');
     const id = first.silence({ matchers: ['alertname="B"'], endsAt: 60_000, createdBy: 'bob', comment: 'x' });
@@ -106,16 +107,7 @@ describe('durable extras', () => {
       },
     });
     await am.start();
-    am.ingest([
-      {
-        labels: { alertname: 'A' },
-        annotations: {},
-        state: 'firing',
-        startsAt: 0,
-        fingerprint: '',
-        origin: 't',
-      },
-    ]);
+    am.ingest([firingA()]);
     for (let i = 0; i < 50 && am.deadLetters().length === 0; i++) {
       await clock.advanceAsync(100);
       await new Promise((res) => setTimeout(res, 10));
