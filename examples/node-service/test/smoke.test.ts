@@ -8,14 +8,14 @@ describe('examples/node-service', () => {
   it('a traffic spike causes a latency incident that Argus alerts on, then exits 0', async () => {
     const child = spawn(join(here, 'node_modules', '.bin', 'jiti'), [join(here, 'main.ts')], {
       cwd: here,
-      env: { ...process.env, DEMO_INTERVAL_MS: '100' },
+      env: { ...process.env, DEMO_INTERVAL_MS: '250' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     const code = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 80_000);
       child.on('exit', (c) => {
         clearTimeout(timer);
         resolve(c);
