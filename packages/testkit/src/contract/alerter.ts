@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { testStageContext } from '../context.js';
 import { type ContractCheck, registerSuite, type SuiteOptions } from './check.js';
 import { badOptionsCheck, deadlineCheck, healthCheck, lifecycleCheck, make, shapeCheck } from './common.js';
-import { byTimestamp, defaultSamples, type Harness, harness, type SampleInput } from './harness.js';
+import { defaultSamples, type Harness, harness, runOnce, type SampleInput } from './harness.js';
 import { parityCheck } from './parity.js';
 import { expectValidAlert } from './validate.js';
 
@@ -29,14 +29,7 @@ const wrap = (a: Alerter): Harness => harness(a, { evaluateIntervalMs: 3_600_000
 async function run(a: Alerter, input: SampleInput): Promise<{ h: Harness; n: number; alerts: Alert[] }> {
   const h = wrap(a);
   const alerts: Alert[] = [];
-  h.pipeline.on('alert', (al) => void alerts.push(al));
-  await h.pipeline.start();
-  let n = 0;
-  for (const g of byTimestamp(input(h.pipeline.series))) {
-    n += g.length;
-    await h.source.push(g);
-  }
-  await h.pipeline.stop();
+  const n = await runOnce(h, input, (p) => p.on('alert', (al) => void alerts.push(al)));
   return { h, n, alerts };
 }
 

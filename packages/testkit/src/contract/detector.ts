@@ -9,7 +9,7 @@ import { expect } from 'vitest';
 import { testContext, testStageContext } from '../context.js';
 import { type ContractCheck, registerSuite, type SuiteOptions, within } from './check.js';
 import { badOptionsCheck, deadlineCheck, healthCheck, lifecycleCheck, make, shapeCheck } from './common.js';
-import { byTimestamp, defaultSamples, type Harness, harness, type SampleInput } from './harness.js';
+import { defaultSamples, type Harness, harness, runOnce, type SampleInput } from './harness.js';
 import { parityCheck } from './parity.js';
 import { expectValidFinding } from './validate.js';
 
@@ -32,14 +32,7 @@ export interface DetectorSuiteOptions extends SuiteOptions<DetectorSuiteContext>
 async function run(d: Detector, input: SampleInput): Promise<{ h: Harness; n: number; found: Finding[] }> {
   const h = harness(d);
   const found: Finding[] = [];
-  h.pipeline.on('finding', (f) => void found.push(f));
-  await h.pipeline.start();
-  let n = 0;
-  for (const g of byTimestamp(input(h.pipeline.series))) {
-    n += g.length;
-    await h.source.push(g);
-  }
-  await h.pipeline.stop();
+  const n = await runOnce(h, input, (p) => p.on('finding', (f) => void found.push(f)));
   return { h, n, found };
 }
 

@@ -214,3 +214,19 @@ export async function feedSinks(
 export function expectedItems(fed: Fed, accepts: readonly SinkInputKind[]): number {
   return accepts.reduce((n, k) => n + (fed[k] ?? 0), 0);
 }
+
+/**
+ * Runs a harness once over `input`: start, push it one timestamp at a time (each push awaited), stop.
+ * `on` subscribes before start, so nothing the run emits is missed. Returns the samples pushed.
+ */
+export async function runOnce(h: Harness, input: SampleInput, on?: (p: Pipeline) => void): Promise<number> {
+  on?.(h.pipeline);
+  await h.pipeline.start();
+  let n = 0;
+  for (const g of byTimestamp(input(h.pipeline.series))) {
+    n += g.length;
+    await h.source.push(g);
+  }
+  await h.pipeline.stop();
+  return n;
+}
