@@ -37,7 +37,7 @@ export { anomalyRule } from './rules/anomaly.js';
 export type { CompareOp, RuleBaseOptions } from './rules/common.js';
 export type { ExternalAlertsOptions } from './rules/events.js';
 export { externalAlerts } from './rules/events.js';
-export type { ExpressionEvaluator, SimpleComparison, VectorSample } from './rules/expr.js';
+export type { ExpressionEvaluator, RangeSeries, SimpleComparison, VectorSample } from './rules/expr.js';
 export { parseSimpleComparison } from './rules/expr.js';
 export type { LoadRuleFileOptions } from './rules/file.js';
 export { loadRuleFile } from './rules/file.js';

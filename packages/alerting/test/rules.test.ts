@@ -1,5 +1,5 @@
 import { createSeriesRegistry, type Finding, fingerprint, type MetricBatch, type Source } from '@argus/core';
-import { batchFromRows, fakeClock, testContext } from '@argus/testkit';
+import { batchFromRows, fakeClock, testContext, testStageContext } from '@argus/testkit';
 import { describe, expect, it } from 'vitest';
 import {
   absentRule,
@@ -215,6 +215,83 @@ describe('backtest', () => {
       'pending@7',
       'inactive@8',
     ]);
+  });
+});
+
+describe('backtest of evaluator-backed rules', () => {
+  const rules = `
+groups:
+  - name: g
+    interval: 30s
+    rules:
+      - alert: Busy
+        expr: rate(cpu[5m]) > 2
+        for: 1m
+        keep_firing_for: 30s
+`;
+  // what the expression gives at each 30 s step, per instance (absent: not in the vector)
+  const result: Record<string, (number | undefined)[]> = {
+    a: [3, 3, 3, 3, undefined, undefined, undefined, 5, undefined],
+    b: [undefined, 4, 4, undefined, 4, 4, 4, 4, 4],
+  };
+  const vectorAt = (t: number) =>
+    Object.entries(result).flatMap(([instance, vs]) => {
+      const v = vs[t / 30_000];
+      return v === undefined ? [] : [{ labels: { instance }, value: v }];
+    });
+  const brief = (t: { at: number; alert: { state: string; labels: Record<string, string> } }[]) =>
+    t.map((x) => `${x.alert.labels['instance']}:${x.alert.state}@${x.at / 1000}`);
+  const expected = [
+    'a:pending@0',
+    'b:pending@30',
+    'a:firing@60',
+    'b:inactive@90',
+    'a:resolved@150',
+    'b:pending@120',
+    'a:pending@210',
+    'b:firing@180',
+    'a:inactive@240',
+  ];
+
+  it('replays the rule from a range evaluation at the group interval, with for and keep_firing_for', async () => {
+    const asked: [string, number, number, number][] = [];
+    const evaluator: ExpressionEvaluator = {
+      name: 'fake',
+      query: async () => {
+        throw new Error('a backtest with queryRange must not run instant queries');
+      },
+      async queryRange(expr, from, to, step) {
+        asked.push([expr, from, to, step]);
+        return Object.entries(result).map(([instance, vs]) => {
+          const ts = vs.flatMap((v, i) =>
+            v === undefined || i * step < from || i * step >= to ? [] : [i * step],
+          );
+          return { labels: { instance }, timestamps: ts, values: ts.map((t) => vs[t / step]!) };
+        });
+      },
+    };
+    const [rule] = loadRuleFile(rules, { evaluator });
+    const t = await backtest([rule!], { from: 0, to: 270_000, stepMs: 15_000 });
+    expect(asked).toEqual([['rate(cpu[5m]) > 2', 0, 270_000, 30_000]]);
+    expect(brief(t).sort()).toEqual([...expected].sort());
+    // in time order
+    expect(t.map((x) => x.at)).toEqual([...t.map((x) => x.at)].sort((x, y) => x - y));
+  });
+
+  it('falls back to one instant query per step, and leaves the live rule state alone', async () => {
+    const asked: number[] = [];
+    const evaluator: ExpressionEvaluator = {
+      name: 'fake',
+      async query(_expr, at) {
+        asked.push(at);
+        return vectorAt(at);
+      },
+    };
+    const [rule] = loadRuleFile(rules, { evaluator });
+    const t = await backtest([rule!], { from: 0, to: 270_000, stepMs: 15_000 });
+    expect(asked).toEqual([0, 30, 60, 90, 120, 150, 180, 210, 240].map((s) => s * 1000));
+    expect(brief(t).sort()).toEqual([...expected].sort());
+    expect(rule!.snapshot!(testStageContext())).toEqual([]);
   });
 });
 

@@ -3,33 +3,84 @@ export type Labels = Readonly<Record<string, string>>;
 
 const encoder = new TextEncoder();
 
-// FNV-1a 64-bit done in four 16-bit limbs (offset basis 0xcbf29ce484222325) so it stays in plain
-// numbers: BigInt per byte is far slower, and fingerprints are computed on the interning path.
+// FNV-1a 64-bit in two 32-bit halves of plain numbers (BigInt per byte is far slower; fingerprints are computed on
+// the interning path and for every new alert). Between strings the halves wait in a typed array: a module `let`
+// holding a number above 2^31 would allocate a heap number on every store. Offset basis 0xcbf29ce484222325.
+const state = new Uint32Array(2);
 
-function fnv1a64(bytes: Uint8Array): string {
-  let h0 = 0x2325;
-  let h1 = 0x8422;
-  let h2 = 0x9ce4;
-  let h3 = 0xcbf2;
-  for (let i = 0; i < bytes.length; i++) {
-    h0 ^= bytes[i]!;
-    // multiply by the FNV prime 0x100000001b3 = 2^40 + 0x1b3, limb-wise mod 2^64
-    const t0 = h0 * 0x1b3;
-    const t1 = h1 * 0x1b3;
-    const t2 = h2 * 0x1b3 + (h0 << 8);
-    const t3 = h3 * 0x1b3 + (h1 << 8);
-    h0 = t0 & 0xffff;
-    const c1 = t1 + (t0 >>> 16);
-    h1 = c1 & 0xffff;
-    const c2 = t2 + Math.floor(c1 / 0x10000);
-    h2 = c2 & 0xffff;
-    h3 = (t3 + Math.floor(c2 / 0x10000)) & 0xffff;
+/** Hashes the UTF-8 bytes of `s` as TextEncoder gives them (a lone surrogate becomes U+FFFD), then `tail`. */
+function fnvString(s: string, tail: number): void {
+  let hi = state[0]! | 0;
+  let lo = state[1]! | 0;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    // the bytes of one character, first in the low bits; most label text is ASCII: one byte
+    let bytes = c;
+    let n = 1;
+    if (c >= 0x80) {
+      if (c < 0x800) {
+        bytes = 0xc0 | (c >> 6) | ((0x80 | (c & 0x3f)) << 8);
+        n = 2;
+      } else {
+        const next = s.charCodeAt(i + 1);
+        if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+          i++;
+          bytes =
+            0xf0 |
+            (c >> 18) |
+            ((0x80 | ((c >> 12) & 0x3f)) << 8) |
+            ((0x80 | ((c >> 6) & 0x3f)) << 16) |
+            ((0x80 | (c & 0x3f)) << 24);
+          n = 4;
+        } else {
+          if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+          bytes = 0xe0 | (c >> 12) | ((0x80 | ((c >> 6) & 0x3f)) << 8) | ((0x80 | (c & 0x3f)) << 16);
+          n = 3;
+        }
+      }
+    }
+    for (let k = 0; k < n; k++) {
+      lo ^= (bytes >>> (k * 8)) & 0xff;
+      // times the FNV prime 2^40 + 0x1b3, mod 2^64, in int32 steps: lo * 0x1b3 in 16-bit halves (each product
+      // below 2^26), its carry and lo << 8 (the 2^40 part) go to hi
+      const pl = (lo & 0xffff) * 0x1b3;
+      const ph = (lo >>> 16) * 0x1b3 + (pl >>> 16);
+      hi = (Math.imul(hi, 0x1b3) + (lo << 8) + (ph >>> 16)) | 0;
+      lo = (ph << 16) | (pl & 0xffff);
+    }
   }
-  return hex4(h3) + hex4(h2) + hex4(h1) + hex4(h0);
+  lo ^= tail;
+  const pl = (lo & 0xffff) * 0x1b3;
+  const ph = (lo >>> 16) * 0x1b3 + (pl >>> 16);
+  state[0] = (Math.imul(hi, 0x1b3) + (lo << 8) + (ph >>> 16)) | 0;
+  state[1] = (ph << 16) | (pl & 0xffff);
 }
 
-function hex4(n: number): string {
-  return n.toString(16).padStart(4, '0');
+const HEX = Array.from('0123456789abcdef', (ch) => ch.charCodeAt(0));
+
+/** The 16 hex digits of the state, as one flat string (a concatenation would leave V8 a rope to flatten later). */
+function hex16(): string {
+  const hi = state[0]!;
+  const lo = state[1]!;
+  return String.fromCharCode(
+    HEX[hi >>> 28]!,
+    HEX[(hi >>> 24) & 15]!,
+    HEX[(hi >>> 20) & 15]!,
+    HEX[(hi >>> 16) & 15]!,
+    HEX[(hi >>> 12) & 15]!,
+    HEX[(hi >>> 8) & 15]!,
+    HEX[(hi >>> 4) & 15]!,
+    HEX[hi & 15]!,
+    HEX[lo >>> 28]!,
+    HEX[(lo >>> 24) & 15]!,
+    HEX[(lo >>> 20) & 15]!,
+    HEX[(lo >>> 16) & 15]!,
+    HEX[(lo >>> 12) & 15]!,
+    HEX[(lo >>> 8) & 15]!,
+    HEX[(lo >>> 4) & 15]!,
+    HEX[lo & 15]!,
+  );
 }
 
 /**
@@ -38,23 +89,29 @@ function hex4(n: number): string {
  * @example fingerprint({ alertname: 'HighCPU', instance: 'node-1:9100', job: 'node', severity: 'critical' }) // '3fe3eebb3d364b4a'
  */
 export function fingerprint(labels: Labels): string {
-  const names = Object.keys(labels).sort(compareBytes);
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (const name of names) {
-    const n = encoder.encode(name);
-    const v = encoder.encode(labels[name]!);
-    parts.push(n, v);
-    size += n.length + v.length + 2;
+  const names = Object.keys(labels);
+  // ASCII names sort the same by UTF-16 units as by UTF-8 bytes; only other names need the slow comparison
+  let sorted = true;
+  let ascii = true;
+  for (let i = 0; i < names.length; i++) {
+    if (i > 0 && names[i - 1]! > names[i]!) sorted = false;
+    if (!isAscii(names[i]!)) ascii = false;
   }
-  const buf = new Uint8Array(size);
-  let off = 0;
-  for (const p of parts) {
-    buf.set(p, off);
-    off += p.length;
-    buf[off++] = 0xff;
+  if (!ascii) names.sort(compareBytes);
+  else if (!sorted) names.sort();
+  state[0] = 0xcbf29ce4;
+  state[1] = 0x84222325;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    fnvString(name, 0xff);
+    fnvString(labels[name]!, 0xff);
   }
-  return fnv1a64(buf);
+  return hex16();
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  return true;
 }
 
 /** Compares two strings by UTF-8 byte order, as Go's `sort.Strings` does (UTF-16 order differs above U+FFFF). */

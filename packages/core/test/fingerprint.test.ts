@@ -27,18 +27,19 @@ describe('fingerprint', () => {
     expect(fingerprint({ a: 'bc' })).not.toBe(fingerprint({ ab: 'c' }));
   });
 
-  it('agrees with a BigInt reference on random label sets', () => {
-    const ref = (labels: Record<string, string>): string => {
-      let h = 0xcbf29ce484222325n;
-      const enc = new TextEncoder();
-      for (const n of Object.keys(labels).sort()) {
-        for (const part of [n, labels[n]!]) {
-          for (const b of enc.encode(part)) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
-          h = ((h ^ 0xffn) * 0x100000001b3n) & 0xffffffffffffffffn;
-        }
+  const ref = (labels: Record<string, string>): string => {
+    let h = 0xcbf29ce484222325n;
+    const enc = new TextEncoder();
+    for (const n of Object.keys(labels).sort()) {
+      for (const part of [n, labels[n]!]) {
+        for (const b of enc.encode(part)) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+        h = ((h ^ 0xffn) * 0x100000001b3n) & 0xffffffffffffffffn;
       }
-      return h.toString(16).padStart(16, '0');
-    };
+    }
+    return h.toString(16).padStart(16, '0');
+  };
+
+  it('agrees with a BigInt reference on random label sets', () => {
     let seed = 42;
     const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 200; i++) {
@@ -50,6 +51,23 @@ describe('fingerprint', () => {
         );
       expect(fingerprint(labels)).toBe(ref(labels));
     }
+  });
+
+  it('hashes every UTF-8 length and lone surrogates as TextEncoder encodes them', () => {
+    let seed = 7;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    // code points of 1 to 4 UTF-8 bytes, surrogates excluded (fromCodePoint makes pairs above U+FFFF)
+    const point = (): number => {
+      const p = [0x7f, 0x7ff, 0xffff, 0x10ffff][Math.floor(rnd() * 4)]!;
+      const c = Math.floor(rnd() * p);
+      return c >= 0xd800 && c <= 0xdfff ? 0x41 : c;
+    };
+    for (let i = 0; i < 300; i++) {
+      const value = String.fromCodePoint(...Array.from({ length: Math.floor(rnd() * 10) }, point));
+      expect(fingerprint({ a: value, b: 'x' })).toBe(ref({ a: value, b: 'x' }));
+    }
+    for (const odd of ['\ud800', 'x\udc00y', '\udbff\udbff', '\ud83d\ude00\ud83d', '\ufffd'])
+      expect(fingerprint({ v: odd })).toBe(ref({ v: odd }));
   });
 });
 

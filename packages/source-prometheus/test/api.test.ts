@@ -262,6 +262,24 @@ describe('prometheusEvaluator', () => {
       timestampMs: 5_000,
     });
   });
+
+  it('evaluates a long range in chunks of at most 11,000 points and joins each series', async () => {
+    const series = await prometheusEvaluator({ endpoint: prom.url }).queryRange('wave', 0, 25_000_000, 1_000);
+    const ranges = prom.calls.filter((c) => c.path === '/api/v1/query_range');
+    expect(ranges.map((c) => [Number(c.params.get('start')), Number(c.params.get('end'))])).toEqual([
+      [0, 10_999],
+      [11_000, 21_999],
+      [22_000, 24_999],
+    ]);
+    expect(series.map((s) => s.labels)).toEqual([
+      { __name__: 'wave', i: '0' },
+      { __name__: 'wave', i: '1' },
+    ]);
+    const t = series[0]!.timestamps;
+    expect(t).toHaveLength(25_000);
+    expect(t.every((x, k) => x === k * 1_000)).toBe(true);
+    expect(series[1]!.values[24_999]).toBe(25_000);
+  });
 });
 
 // the fake is started by this file's beforeEach, so the thunk reads its URL when each case runs

@@ -33,7 +33,7 @@ function rangeResult(params: URLSearchParams, res: ServerResponse) {
       error: 'zero or negative query resolution step widths are not accepted. Try a positive integer',
     });
   if ((end - start) / step > 11_000) {
-    json(res, 400, {
+    return json(res, 400, {
       status: 'error',
       errorType: 'bad_data',
       error:

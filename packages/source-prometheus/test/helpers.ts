@@ -70,3 +70,16 @@ export async function pollOnce(
 
 export const byName = (rs: readonly Row[], name: string): Row[] =>
   rs.filter((r) => r.labels['__name__'] === name);
+
+/** A Prometheus config scraping itself every second and evaluating `rules.yml` every second. */
+export const selfScrapeWithRules = ({ port }: { port: number }): string =>
+  `global: { scrape_interval: 1s, evaluation_interval: 1s }
+rule_files: [rules.yml]
+scrape_configs:
+  - job_name: self
+    static_configs: [{ targets: ['127.0.0.1:${port}'] }]
+`;
+
+/** A label set as a comparable string (names sorted). */
+export const labelKey = (labels: Record<string, string>): string =>
+  JSON.stringify(Object.entries(labels).sort());

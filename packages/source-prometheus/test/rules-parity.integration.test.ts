@@ -3,6 +3,7 @@ import { type Alert, createPipeline } from '@argus/core';
 import { describeWithBinary, memorySink, type RunningServer, startPrometheus } from '@argus/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createPrometheusClient, prometheusEvaluator, prometheusSource } from '../src/index.js';
+import { labelKey, selfScrapeWithRules } from './helpers.js';
 
 // Rules whose state does not depend on when the first evaluation lands: firing at once, pending for an hour,
 // never active; simple comparisons (run by Argus in process on data from prometheusSource) and PromQL
@@ -24,15 +25,8 @@ const RULES = `groups:
         expr: up{job="self"} == 7
 `;
 
-const config = ({ port }: { port: number }) => `global: { scrape_interval: 1s, evaluation_interval: 1s }
-rule_files: [rules.yml]
-scrape_configs:
-  - job_name: self
-    static_configs: [{ targets: ['127.0.0.1:${port}'] }]
-`;
-
 type Row = [string, string, Record<string, string>];
-const key = (labels: Record<string, string>) => JSON.stringify(Object.entries(labels).sort());
+const key = labelKey;
 const canonical = (rows: Row[]) => JSON.stringify(rows.map((r) => [r[0], r[1], key(r[2])]));
 const sorted = (rows: Row[]) => rows.sort((a, b) => (key(a[2]) < key(b[2]) ? -1 : 1));
 
@@ -42,7 +36,7 @@ describeWithBinary(
   () => {
     let prom: RunningServer;
     beforeAll(async () => {
-      prom = await startPrometheus({ config, rules: RULES });
+      prom = await startPrometheus({ config: selfScrapeWithRules, rules: RULES });
     });
     afterAll(() => prom?.stop());
 

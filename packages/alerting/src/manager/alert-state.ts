@@ -1,119 +1,131 @@
 import { type Alert, fingerprint } from '@argus/core';
-import type { AlertRecord } from './dispatcher.js';
-import type { HistoryEntry } from './history.js';
+import type { AlertTable } from './alert-table.js';
+import type { HistoryEvent } from './history.js';
 
-/** What the alert table needs from the manager. */
+/** What the alert state needs from the manager. */
 export interface AlertStateDeps {
-  readonly alerts: Map<string, AlertRecord>;
+  readonly table: AlertTable;
   readonly flap: { windowMs: number; startChanges: number; stopChanges: number } | undefined;
+  /** The time of the batch being ingested: read from here, because a double passed per call is boxed per call. */
+  readonly time: { ms: number };
   now(): number;
-  save(a: AlertRecord): void;
-  remove(fp: string): void;
-  record(e: Omit<HistoryEntry, 'seq'>): void;
-  route(a: AlertRecord): void;
+  save(slot: number): void;
+  remove(slot: number): void;
+  /** A history entry for the alert at `time.ms`. */
+  record(event: HistoryEvent, slot: number, reason?: string): void;
+  route(slot: number): void;
 }
 
 /**
- * The alert table: applies firing/resolved changes (dedup by fingerprint), clears acks on change, and runs flap
+ * Applies firing/resolved changes to the alert table (dedup by fingerprint), clears acks on change, and runs flap
  * detection — an alert changing state `startChanges` times within the window is flapping and shown frozen in the
  * state it had, until it changes at most `stopChanges` times within the window.
  */
 export class AlertState {
-  constructor(private readonly d: AlertStateDeps) {}
+  private readonly t: AlertTable;
 
-  ingest(al: Alert, now: number): void {
-    if (al.state !== 'firing' && al.state !== 'resolved') return;
+  constructor(private readonly d: AlertStateDeps) {
+    this.t = d.table;
+  }
+
+  /** Applies a batch at `time.ms`. */
+  ingest(list: readonly Alert[]): void {
+    for (let i = 0; i < list.length; i++) this.one(list[i]!);
+  }
+
+  private one(al: Alert): void {
+    const t = this.t;
+    const now = this.d.time.ms;
+    const firing = al.state === 'firing';
+    if (!firing && al.state !== 'resolved') return;
     const fp = al.fingerprint || fingerprint(al.labels);
-    const a = this.d.alerts.get(fp);
-    if (al.state === 'resolved') {
-      if (!a || a.endsAt !== undefined) return;
-      a.endsAt = al.endsAt ?? now;
-      a.updatedAt = now;
-      this.change(a, 'resolved', now, undefined);
+    const s = t.slotOf(fp);
+    if (!firing) {
+      if (s < 0 || !Number.isNaN(t.endsAt[s]!)) return;
+      t.endsAt[s] = al.endsAt ?? now;
+      t.updatedAt[s] = now;
+      this.change(s, 'resolved', Number.NaN);
       return;
     }
-    if (!a) {
-      const fresh: AlertRecord = {
-        labels: al.labels,
-        annotations: { ...al.annotations },
-        fingerprint: fp,
-        startsAt: al.startsAt,
-        origin: al.origin,
-        updatedAt: now,
-        changes: [],
-        flapping: false,
-        ...(al.generatorURL ? { generatorURL: al.generatorURL } : {}),
-      };
-      this.d.alerts.set(fp, fresh);
-      this.change(fresh, 'firing', now, undefined);
+    if (s < 0) {
+      const fresh = t.add(al, fp);
+      t.updatedAt[fresh] = now;
+      this.change(fresh, 'firing', Number.NaN);
       return;
     }
-    a.annotations = { ...al.annotations };
-    a.updatedAt = now;
-    if (a.endsAt === undefined) {
-      this.d.save(a);
+    t.annotations[s] = al.annotations;
+    t.updatedAt[s] = now;
+    const was = t.endsAt[s]!;
+    if (Number.isNaN(was)) {
+      this.d.save(s);
       return;
     }
-    const was = a.endsAt;
-    delete a.endsAt;
-    a.startsAt = al.startsAt;
-    this.change(a, 'firing', now, was);
+    t.endsAt[s] = Number.NaN;
+    t.startsAt[s] = al.startsAt;
+    this.change(s, 'firing', was);
   }
 
   /** Ends flapping for alerts that calmed down, and forgets resolved alerts no group holds. */
-  maintain(grouped: ReadonlySet<string>, now: number): void {
-    for (const a of [...this.d.alerts.values()]) {
-      this.settle(a, now);
-      if (a.endsAt !== undefined && !grouped.has(a.fingerprint) && !a.flapping && !this.recent(a, now)) {
-        this.d.remove(a.fingerprint);
-      }
-    }
+  maintain(now: number): void {
+    const t = this.t;
+    t.forEach((s) => {
+      this.settle(s, now);
+      if (!Number.isNaN(t.endsAt[s]!) && t.groupCount[s] === 0 && t.flapping[s] === 0 && !this.recent(s, now))
+        this.d.remove(s);
+    });
   }
 
   /** Called when no group holds a resolved alert any more. */
-  drop(fp: string): void {
-    const a = this.d.alerts.get(fp);
+  drop(s: number): void {
     // a resolved alert with recent changes is kept (out of every group) so flap detection sees it come back
-    if (a && this.recent(a, this.d.now())) return;
-    this.d.remove(fp);
+    if (!this.recent(s, this.d.now())) this.d.remove(s);
   }
 
-  private recent(a: AlertRecord, now: number): boolean {
+  private recent(s: number, now: number): boolean {
     const f = this.d.flap;
-    return f !== undefined && a.changes.some((t) => t > now - f.windowMs);
+    return f !== undefined && this.t.changes(s).some((x) => x > now - f.windowMs);
   }
 
-  private change(
-    a: AlertRecord,
-    event: 'firing' | 'resolved',
-    now: number,
-    wasEndsAt: number | undefined,
-  ): void {
-    delete a.ack;
+  /** `wasEndsAt`: the end time of the resolved alert that fires again (NaN otherwise). */
+  private change(s: number, event: 'firing' | 'resolved', wasEndsAt: number): void {
+    const t = this.t;
+    const now = this.d.time.ms;
+    if (t.acks.size > 0) t.acks.delete(s);
     const f = this.d.flap;
     if (f) {
-      a.changes = [...a.changes.filter((t) => t > now - f.windowMs), now];
-      if (!a.flapping && a.changes.length >= f.startChanges) {
-        a.flapping = true;
-        a.frozen = wasEndsAt === undefined ? {} : { endsAt: wasEndsAt };
-        const reason = `${a.changes.length} changes in ${f.windowMs} ms`;
-        this.d.record({ at: now, event: 'flapping', fingerprint: a.fingerprint, labels: a.labels, reason });
+      const n = this.noteChange(s, now, f.windowMs);
+      if (t.flapping[s] === 0 && n >= f.startChanges) {
+        t.flapping[s] = 1;
+        t.frozen.set(s, Number.isNaN(wasEndsAt) ? {} : { endsAt: wasEndsAt });
+        this.d.record('flapping', s, `${n} changes in ${f.windowMs} ms`);
       }
     }
-    this.d.record({ at: now, event, fingerprint: a.fingerprint, labels: a.labels });
-    this.settle(a, now);
-    this.d.save(a);
-    this.d.route(a);
+    this.d.record(event, s);
+    if (t.flapping[s] === 1) this.settle(s, now);
+    this.d.save(s);
+    this.d.route(s);
   }
 
-  private settle(a: AlertRecord, now: number): void {
+  /** {@link AlertTable.noteChange} with its common case (the first change) done here, without a call. */
+  private noteChange(s: number, now: number, windowMs: number): number {
+    const t = this.t;
+    if (Number.isNaN(t.change0[s]!) && (t.moreChanges.size === 0 || !t.moreChanges.has(s))) {
+      t.change0[s] = now;
+      return 1;
+    }
+    return t.noteChange(s, now, windowMs);
+  }
+
+  private settle(s: number, now: number): void {
     const f = this.d.flap;
-    if (!f || !a.flapping) return;
-    a.changes = a.changes.filter((t) => t > now - f.windowMs);
-    if (a.changes.length > f.stopChanges) return;
-    a.flapping = false;
-    delete a.frozen;
-    this.d.record({ at: now, event: 'stable', fingerprint: a.fingerprint, labels: a.labels });
-    this.d.save(a);
+    const t = this.t;
+    if (!f || t.flapping[s] === 0) return;
+    const changes = t.changes(s).filter((x) => x > now - f.windowMs);
+    t.setChanges(s, changes);
+    if (changes.length > f.stopChanges) return;
+    t.flapping[s] = 0;
+    t.frozen.delete(s);
+    this.d.record('stable', s);
+    this.d.save(s);
   }
 }

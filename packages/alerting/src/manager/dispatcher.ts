@@ -1,42 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { Clock, Labels, TimerHandle } from '@argus/core';
+import type { Clock, Labels } from '@argus/core';
+import type { AlertTable } from './alert-table.js';
 import type { CompiledConfig, Route } from './config.js';
 import type { Delivery, NfRecord } from './delivery.js';
+import { type Group, GroupIndex, SlotList } from './groups.js';
 import { Inhibitor } from './inhibit.js';
 import type { NotifiedAlert, Notifier } from './model.js';
 import { buildNotification, needsUpdate } from './notify-build.js';
-import { groupKey, groupLabels, matchRoutes } from './routing.js';
-
-/** One alert as the manager holds it. Times in ms since epoch. */
-export interface AlertRecord {
-  labels: Labels;
-  annotations: Record<string, string>;
-  fingerprint: string;
-  startsAt: number;
-  /** Set once resolved. */
-  endsAt?: number;
-  generatorURL?: string;
-  origin: string;
-  updatedAt: number;
-  /** Times of recent state changes, for flap detection. */
-  changes: number[];
-  flapping: boolean;
-  /** While flapping: the state notifications keep showing (damping). */
-  frozen?: { endsAt?: number };
-  ack?: { by: string; at: number; comment?: string };
-}
-
-/** An aggregation group. */
-export interface Group {
-  readonly key: string;
-  readonly route: Route;
-  readonly labels: Labels;
-  readonly fps: Set<string>;
-  hasFlushed: boolean;
-  /** A flush at once is already scheduled. */
-  dueNow?: boolean;
-  timer?: TimerHandle | undefined;
-}
+import { collectRoutes, groupKey, groupLabels } from './routing.js';
 
 /** What muting needs to know. */
 export interface MuteCheck {
@@ -45,14 +16,16 @@ export interface MuteCheck {
 
 interface Deps {
   clock: Clock;
+  /** The time of the batch being ingested (read, not passed, on the per-alert path). */
+  time: { ms: number };
   config: () => CompiledConfig;
-  alerts: Map<string, AlertRecord>;
+  table: AlertTable;
   records: Map<string, NfRecord>;
   delivery: () => Delivery;
   mute: MuteCheck;
   externalURL: string;
   saveRecord(key: string): void;
-  dropAlert(fp: string): void;
+  dropAlert(slot: number): void;
   notified(rec: NfRecord): void;
 }
 
@@ -61,18 +34,11 @@ export function recordKey(groupKey: string, receiver: string, index: number): st
   return createHash('sha256').update(`${groupKey}\u0000${receiver}\u0000${index}`).digest('hex').slice(0, 40);
 }
 
-/** A group's identity within the dispatcher: route and the values of its group-by labels (missing ≠ empty). */
-function groupId(route: Route, a: AlertRecord): string {
-  if (route.groupBy === 'all') return `${route.id}\u0000${a.fingerprint}`;
-  let id = route.id;
-  for (const l of route.groupBy) id += `\u0000${a.labels[l] ?? '\u0001'}`;
-  return id;
-}
-
 /** Whether the alert shows as resolved in notifications (the frozen state while flapping). */
-export function shownResolved(a: AlertRecord, now: number): boolean {
-  const endsAt = a.frozen ? a.frozen.endsAt : a.endsAt;
-  return endsAt !== undefined && endsAt <= now;
+export function shownResolved(t: AlertTable, s: number, now: number): boolean {
+  const frozen = t.frozen.size > 0 ? t.frozen.get(s) : undefined;
+  const endsAt = frozen ? frozen.endsAt : t.endsAt[s]!;
+  return endsAt !== undefined && !Number.isNaN(endsAt) && endsAt <= now;
 }
 
 /**
@@ -81,15 +47,18 @@ export function shownResolved(a: AlertRecord, now: number): boolean {
  * the notification log whether to notify, and hands notifications to the outbox.
  */
 export class Dispatcher {
-  readonly groups: Map<string, Group> = new Map();
+  /** Live groups by id. */
+  readonly groups: Map<number, Group> = new Map();
+  private readonly index = new GroupIndex();
+  private nextId = 0;
   private stopped = false;
   private readonly inhibitor: Inhibitor;
-  /** Per fingerprint: how many groups hold it. */
-  private readonly memberships = new Map<string, number>();
   private notifiedKeys: Set<string> | undefined;
+  /** Scratch for {@link collectRoutes}; never shrunk, so filling it allocates nothing. */
+  private readonly routes: Route[] = [];
 
   constructor(private readonly d: Deps) {
-    this.inhibitor = new Inhibitor(() => d.config().inhibit, d.alerts);
+    this.inhibitor = new Inhibitor(() => d.config().inhibit, d.table);
   }
 
   /** Tells the dispatcher that alerts changed (new, resolved, re-fired or removed). */
@@ -98,33 +67,23 @@ export class Dispatcher {
   }
 
   /** Puts an alert into every group its routes give; creates groups (and their timers) as needed. */
-  route(a: AlertRecord, fromRestore = false): void {
+  route(s: number, fromRestore = false): void {
     this.inhibitor.invalidate();
-    const now = this.d.clock.now();
-    for (const route of matchRoutes(this.d.config().root, a.labels)) {
-      // siblings with equal matchers share a group key but are separate groups (Alertmanager keys groups per route);
-      // the id is cheap to build, the formatted key only made when the group is new
-      const id = groupId(route, a);
-      let g = this.groups.get(id);
-      if (!g) {
-        const labels = groupLabels(route, a.labels);
-        const key = groupKey(route, labels);
-        g = {
-          key,
-          route,
-          labels,
-          fps: new Set(),
-          hasFlushed: fromRestore && this.wasNotified(key, route.receiver),
-        };
-        this.groups.set(id, g);
-        this.schedule(g, g.hasFlushed ? route.groupIntervalMs : route.groupWaitMs);
-      }
-      if (!g.fps.has(a.fingerprint)) {
-        g.fps.add(a.fingerprint);
-        this.memberships.set(a.fingerprint, (this.memberships.get(a.fingerprint) ?? 0) + 1);
+    const t = this.d.table;
+    const labels = t.labels[s]!;
+    const fp = t.fp[s]!;
+    const routes = this.routes;
+    const n = collectRoutes(this.d.config().root, labels, routes, 0);
+    for (let i = 0; i < n; i++) {
+      const route = routes[i]!;
+      // siblings with equal matchers share a group key but are separate groups (Alertmanager keys groups per route)
+      const g = this.index.get(route, labels, fp) ?? this.create(route, labels, fp, fromRestore);
+      if (!t.inGroup(s, g.id)) {
+        g.members.push(s);
+        t.joinGroup(s, g.id);
       }
       // an alert older than group_wait makes a group that has not flushed yet flush at once (dispatch.go)
-      if (!g.hasFlushed && !g.dueNow && a.startsAt + route.groupWaitMs < now) {
+      if (!g.hasFlushed && !g.dueNow && t.startsAt[s]! + route.groupWaitMs < this.d.time.ms) {
         g.dueNow = true;
         this.schedule(g, 0);
       }
@@ -133,10 +92,11 @@ export class Dispatcher {
 
   /** Removes groups left empty (Alertmanager's maintenance). */
   maintain(): void {
-    for (const [k, g] of this.groups) {
-      if (g.fps.size > 0) continue;
+    for (const [id, g] of this.groups) {
+      if (g.members.size > 0) continue;
       if (g.timer) this.d.clock.clearTimeout(g.timer);
-      this.groups.delete(k);
+      this.groups.delete(id);
+      this.index.delete(g);
     }
   }
 
@@ -145,9 +105,29 @@ export class Dispatcher {
     for (const g of this.groups.values()) if (g.timer) this.d.clock.clearTimeout(g.timer);
   }
 
-  /** Whether `fp` is muted by an inhibition rule at `now`: fingerprints of the inhibiting alerts. */
+  /** Fingerprints of the alerts inhibiting `labels` at `now`. */
   inhibitedBy(labels: Labels, now: number): string[] {
     return this.inhibitor.inhibitedBy(labels, now);
+  }
+
+  private create(route: Route, labels: Labels, fp: string, fromRestore: boolean): Group {
+    const gl = groupLabels(route, labels);
+    const key = groupKey(route, gl);
+    const g: Group = {
+      id: this.nextId++,
+      key,
+      route,
+      labels: gl,
+      members: new SlotList(),
+      path: this.index.pathOf(route, labels, fp),
+      hasFlushed: fromRestore && this.wasNotified(key, route.receiver),
+      dueNow: false,
+      timer: undefined,
+    };
+    this.groups.set(g.id, g);
+    this.index.add(g);
+    this.schedule(g, g.hasFlushed ? route.groupIntervalMs : route.groupWaitMs);
+    return g;
   }
 
   private wasNotified(key: string, receiver: string): boolean {
@@ -163,11 +143,6 @@ export class Dispatcher {
     this.notifiedKeys = undefined;
   }
 
-  /** Fingerprints held by at least one group. */
-  grouped(): ReadonlySet<string> {
-    return new Set(this.memberships.keys());
-  }
-
   private schedule(g: Group, ms: number): void {
     if (this.stopped) return;
     if (g.timer) this.d.clock.clearTimeout(g.timer);
@@ -178,31 +153,27 @@ export class Dispatcher {
   flush(g: Group): void {
     if (this.stopped) return;
     g.hasFlushed = true;
+    const t = this.d.table;
     const now = this.d.clock.now();
-    const records = [...g.fps]
-      .map((fp) => this.d.alerts.get(fp))
-      .filter((a): a is AlertRecord => a !== undefined);
-    if (!g.route.muted(now)) this.notify(g, records, now);
-    for (const a of records) {
-      if (!shownResolved(a, now)) continue;
-      g.fps.delete(a.fingerprint);
-      const left = (this.memberships.get(a.fingerprint) ?? 1) - 1;
-      if (left > 0) {
-        this.memberships.set(a.fingerprint, left);
-      } else {
-        this.memberships.delete(a.fingerprint);
-        this.d.dropAlert(a.fingerprint);
-      }
-    }
+    if (!g.route.muted(now)) this.notify(g, g.members.toArray(), now);
+    const gone: number[] = [];
+    g.members.retain((s) => {
+      if (!shownResolved(t, s, now)) return true;
+      gone.push(s);
+      return false;
+    });
+    for (const s of gone) if (t.leaveGroup(s, g.id) === 0) this.d.dropAlert(s);
     this.schedule(g, g.route.groupIntervalMs);
   }
 
-  private notify(g: Group, records: AlertRecord[], now: number): void {
+  private notify(g: Group, slots: number[], now: number): void {
+    const t = this.d.table;
     const shown: NotifiedAlert[] = [];
-    for (const a of records) {
+    for (const s of slots) {
+      const labels = t.labels[s]!;
       const muted =
-        this.d.mute.silencedBy(a.labels, now).length > 0 || this.inhibitedBy(a.labels, now).length > 0;
-      if (!muted) shown.push(notified(a, now));
+        this.d.mute.silencedBy(labels, now).length > 0 || this.inhibitedBy(labels, now).length > 0;
+      if (!muted) shown.push(notified(t, s, now));
     }
     const sets = {
       shown,
@@ -265,18 +236,21 @@ interface Sets {
 }
 
 /** An alert as a notification shows it (frozen while flapping). */
-function notified(a: AlertRecord, now: number): NotifiedAlert {
-  const resolved = shownResolved(a, now);
-  const endsAt = a.frozen ? a.frozen.endsAt : a.endsAt;
+function notified(t: AlertTable, s: number, now: number): NotifiedAlert {
+  const resolved = shownResolved(t, s, now);
+  const frozen = t.frozen.get(s);
+  const endsAt = frozen ? frozen.endsAt : t.endsAt[s]!;
+  const url = t.generatorURL[s];
+  const ack = t.acks.get(s);
   return {
     status: resolved ? 'resolved' : 'firing',
-    labels: a.labels,
-    annotations: a.annotations,
-    startsAt: a.startsAt,
+    labels: t.labels[s]!,
+    annotations: t.annotations[s]!,
+    startsAt: t.startsAt[s]!,
     ...(resolved && endsAt !== undefined ? { endsAt } : {}),
-    ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}),
-    fingerprint: a.fingerprint,
-    ...(a.flapping ? { flapping: true } : {}),
-    ...(a.ack ? { acked: a.ack } : {}),
+    ...(url ? { generatorURL: url } : {}),
+    fingerprint: t.fp[s]!,
+    ...(t.flapping[s] === 1 ? { flapping: true } : {}),
+    ...(ack ? { acked: ack } : {}),
   };
 }

@@ -41,61 +41,138 @@ export interface HistoryQuery {
   limit?: number;
 }
 
-const CHUNK = 256;
+/** Entries per persisted chunk. */
+export const HISTORY_CHUNK = 256;
 
-/** The bounded, chunk-persisted history. */
+const EVENTS: readonly HistoryEvent[] = [
+  'firing',
+  'resolved',
+  'flapping',
+  'stable',
+  'acked',
+  'unacked',
+  'notified',
+  'delivered',
+  'deadLetter',
+  'silenced',
+  'unsilenced',
+];
+const CODE = new Map(EVENTS.map((e, i) => [e, i]));
+
+/** The rarer optional parts of an entry. */
+export interface HistoryExtra {
+  groupKey?: string | undefined;
+  receiver?: string | undefined;
+  reason?: string | undefined;
+}
+
+/**
+ * The bounded history as a ring of columns: an entry costs a few array writes, and entry objects are made only
+ * when asked for (a query, a listener, a persisted chunk).
+ */
 export class History {
-  readonly entries: HistoryEntry[] = [];
-  private seq = 0;
-  private chunk: HistoryEntry[] = [];
-  private chunkNo = -1;
+  private readonly seqAt: Float64Array;
+  private readonly at: Float64Array;
+  private readonly event: Uint8Array;
+  private readonly fp: (string | undefined)[];
+  private readonly labels: (Labels | undefined)[];
+  /** groupKey, receiver and reason, rarer: one object when any is set. */
+  private readonly extra: (HistoryExtra | undefined)[];
+  private next = 0;
 
-  constructor(
-    private readonly limit: number,
-    private readonly save: (chunk: number, entries: HistoryEntry[]) => void,
-  ) {}
+  constructor(limit: number) {
+    const n = Math.max(1, limit);
+    this.seqAt = new Float64Array(n).fill(-1);
+    this.at = new Float64Array(n);
+    this.event = new Uint8Array(n);
+    this.fp = new Array(n);
+    this.labels = new Array(n);
+    this.extra = new Array(n);
+  }
 
-  /** Loads persisted chunks (in key order). */
+  /** The sequence number the next entry gets. */
+  get nextSeq(): number {
+    return this.next;
+  }
+
+  /** Loads persisted chunks. */
   load(chunks: HistoryEntry[][]): void {
-    for (const c of chunks) this.entries.push(...c);
-    this.entries.sort((a, b) => a.seq - b.seq);
-    if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
-    this.seq = (this.entries.at(-1)?.seq ?? -1) + 1;
+    const all = chunks.flat().sort((a, b) => a.seq - b.seq);
+    for (const e of all.slice(-this.seqAt.length)) this.put(e.seq, e.at, e.event, e.fingerprint, e.labels, e);
+    this.next = (all.at(-1)?.seq ?? -1) + 1;
   }
 
-  add(e: Omit<HistoryEntry, 'seq'>): HistoryEntry {
-    const entry = { ...e, seq: this.seq++ };
-    this.entries.push(entry);
-    if (this.entries.length > this.limit) this.entries.shift();
-    const no = Math.floor(entry.seq / CHUNK);
-    if (no !== this.chunkNo) {
-      this.chunkNo = no;
-      this.chunk = this.entries.filter((x) => Math.floor(x.seq / CHUNK) === no);
-    } else {
-      this.chunk.push(entry);
+  /** Adds an entry; returns its sequence number. */
+  add(at: number, event: HistoryEvent, fp?: string, labels?: Labels, extra?: HistoryExtra): number {
+    const seq = this.next++;
+    this.put(seq, at, event, fp, labels, extra);
+    return seq;
+  }
+
+  /** The entry `seq`, if still held. */
+  entry(seq: number): HistoryEntry | undefined {
+    const i = seq % this.seqAt.length;
+    if (this.seqAt[i] !== seq) return undefined;
+    const e: { -readonly [K in keyof HistoryEntry]: HistoryEntry[K] } = {
+      seq,
+      at: this.at[i]!,
+      event: EVENTS[this.event[i]!]!,
+    };
+    const fp = this.fp[i];
+    if (fp !== undefined) e.fingerprint = fp;
+    const labels = this.labels[i];
+    if (labels !== undefined) e.labels = labels;
+    const x = this.extra[i];
+    if (x?.groupKey !== undefined) e.groupKey = x.groupKey;
+    if (x?.receiver !== undefined) e.receiver = x.receiver;
+    if (x?.reason !== undefined) e.reason = x.reason;
+    return e;
+  }
+
+  /** The entries of persisted chunk `no` still held. */
+  chunk(no: number): HistoryEntry[] {
+    const out: HistoryEntry[] = [];
+    for (let seq = no * HISTORY_CHUNK; seq < (no + 1) * HISTORY_CHUNK && seq < this.next; seq++) {
+      const e = this.entry(seq);
+      if (e) out.push(e);
     }
-    this.save(no, this.chunk);
-    return entry;
-  }
-
-  /** Chunks that fell out of the limit, for deletion. */
-  staleChunk(): number | undefined {
-    const first = this.entries[0];
-    return first ? Math.floor(first.seq / CHUNK) - 1 : undefined;
+    return out;
   }
 
   query(q: HistoryQuery = {}): HistoryEntry[] {
     const out: HistoryEntry[] = [];
     const limit = q.limit ?? 1000;
-    for (let i = this.entries.length - 1; i >= 0 && out.length < limit; i--) {
-      const e = this.entries[i]!;
-      if (q.fingerprint !== undefined && e.fingerprint !== q.fingerprint) continue;
-      if (q.alertname !== undefined && e.labels?.['alertname'] !== q.alertname) continue;
-      if (q.events && !q.events.includes(e.event)) continue;
-      if (q.since !== undefined && e.at < q.since) continue;
-      if (q.until !== undefined && e.at >= q.until) continue;
-      out.push(e);
+    const oldest = Math.max(0, this.next - this.seqAt.length);
+    for (let seq = this.next - 1; seq >= oldest && out.length < limit; seq--) {
+      const i = seq % this.seqAt.length;
+      if (this.seqAt[i] !== seq) continue;
+      if (q.fingerprint !== undefined && this.fp[i] !== q.fingerprint) continue;
+      if (q.alertname !== undefined && this.labels[i]?.['alertname'] !== q.alertname) continue;
+      if (q.events && !q.events.includes(EVENTS[this.event[i]!]!)) continue;
+      if (q.since !== undefined && this.at[i]! < q.since) continue;
+      if (q.until !== undefined && this.at[i]! >= q.until) continue;
+      out.push(this.entry(seq)!);
     }
     return out;
+  }
+
+  private put(
+    seq: number,
+    at: number,
+    event: HistoryEvent,
+    fp: string | undefined,
+    labels: Labels | undefined,
+    x: HistoryExtra | undefined,
+  ): void {
+    const i = seq % this.seqAt.length;
+    this.seqAt[i] = seq;
+    this.at[i] = at;
+    this.event[i] = CODE.get(event)!;
+    this.fp[i] = fp;
+    this.labels[i] = labels;
+    this.extra[i] =
+      x && (x.groupKey !== undefined || x.receiver !== undefined || x.reason !== undefined)
+        ? { groupKey: x.groupKey, receiver: x.receiver, reason: x.reason }
+        : undefined;
   }
 }

@@ -1,7 +1,7 @@
 import type { Labels } from '@argus/core';
 import { matchesLabels } from '@argus/processors';
+import type { AlertTable } from './alert-table.js';
 import type { CompiledConfig } from './config.js';
-import type { AlertRecord } from './dispatcher.js';
 
 type Rule = CompiledConfig['inhibit'][number];
 
@@ -25,7 +25,7 @@ export class Inhibitor {
 
   constructor(
     private readonly rules: () => CompiledConfig['inhibit'],
-    private readonly alerts: Map<string, AlertRecord>,
+    private readonly table: AlertTable,
   ) {}
 
   /** Drops the index: call whenever an alert changes or goes away. */
@@ -51,19 +51,27 @@ export class Inhibitor {
   }
 
   private build(rules: CompiledConfig['inhibit'], now: number): void {
+    const t = this.table;
     this.staleAt = Number.POSITIVE_INFINITY;
-    for (const s of this.alerts.values())
-      if (s.endsAt !== undefined && s.endsAt > now) this.staleAt = Math.min(this.staleAt, s.endsAt);
+    const firing: number[] = [];
+    t.forEach((s) => {
+      const ends = t.endsAt[s]!;
+      if (Number.isNaN(ends)) firing.push(s);
+      else if (ends > now) {
+        firing.push(s);
+        this.staleAt = Math.min(this.staleAt, ends);
+      }
+    });
     this.index = rules.map((rule) => {
       const idx: RuleIndex = { sourceOnly: new Map(), both: new Map() };
-      for (const s of this.alerts.values()) {
-        if (s.endsAt !== undefined && s.endsAt <= now) continue;
-        if (!matchesLabels(rule.source, s.labels)) continue;
-        const m = matchesLabels(rule.target, s.labels) ? idx.both : idx.sourceOnly;
-        const key = keyOf(rule, s.labels);
+      for (const s of firing) {
+        const labels = t.labels[s]!;
+        if (!matchesLabels(rule.source, labels)) continue;
+        const m = matchesLabels(rule.target, labels) ? idx.both : idx.sourceOnly;
+        const key = keyOf(rule, labels);
         const list = m.get(key);
-        if (list) list.push(s.fingerprint);
-        else m.set(key, [s.fingerprint]);
+        if (list) list.push(t.fp[s]!);
+        else m.set(key, [t.fp[s]!]);
       }
       return idx;
     });

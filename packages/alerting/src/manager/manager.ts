@@ -1,6 +1,7 @@
 import {
   type Alert,
   type Clock,
+  type Labels,
   type Logger,
   memoryStateStore,
   type Sink,
@@ -10,11 +11,19 @@ import {
   type TimerHandle,
 } from '@argus/core';
 import { AlertState } from './alert-state.js';
+import { AlertTable } from './alert-table.js';
 import { lateClock } from './clock.js';
 import { type CompiledConfig, compileConfig } from './config.js';
 import { type DeadLetter, Delivery, deadLetterOf, type NfRecord, type OutboxItem } from './delivery.js';
-import { type AlertRecord, Dispatcher, shownResolved } from './dispatcher.js';
-import { History, type HistoryEntry, type HistoryQuery } from './history.js';
+import { Dispatcher, shownResolved } from './dispatcher.js';
+import {
+  HISTORY_CHUNK,
+  History,
+  type HistoryEntry,
+  type HistoryEvent,
+  type HistoryExtra,
+  type HistoryQuery,
+} from './history.js';
 import { Persist } from './persist.js';
 import { SilenceBook, type SilenceInput } from './silences.js';
 import { managerSink } from './sink.js';
@@ -48,7 +57,9 @@ class Manager implements AlertManager {
   private clock: Clock;
   private persist: Persist | undefined;
   private delivery: Delivery | undefined;
-  private readonly alertMap = new Map<string, AlertRecord>();
+  private readonly t = new AlertTable();
+  /** The time of the batch being ingested. */
+  private readonly time = { ms: 0 };
   private readonly records = new Map<string, NfRecord>();
   private readonly book: SilenceBook;
   private readonly dead: DeadLetter[] = [];
@@ -59,44 +70,56 @@ class Manager implements AlertManager {
   private started: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
   private maintenance: TimerHandle | undefined;
+  private readonly historyLimit: number;
+  /** History chunks up to this one were deleted from the store. */
+  private historyDeleted = -1;
 
   constructor(private readonly o: AlertManagerOptions) {
     this.config = compileConfig(o.config);
     this.log = o.log ?? silentLogger;
     this.clock = o.clock ?? systemClock;
-    this.hist = new History(o.historyLimit ?? 10_000, (chunk, entries) =>
-      this.put(`am/history/${String(chunk).padStart(10, '0')}`, entries),
-    );
+    this.historyLimit = Math.max(1, o.historyLimit ?? 10_000);
+    this.hist = new History(this.historyLimit);
     this.book = new SilenceBook(
       (x) => this.put(`am/silence/${x.id}`, x),
-      (at, event, reason) => this.record({ at, event, reason }),
+      (at, event, reason) => this.record(at, event, undefined, undefined, { reason }),
     );
     const flap =
       o.flap === false ? undefined : { windowMs: 600_000, startChanges: 6, stopChanges: 3, ...o.flap };
     this.dispatcher = new Dispatcher({
       clock: lateClock(() => this.clock),
+      time: this.time,
       config: () => this.config,
-      alerts: this.alertMap,
+      table: this.t,
       records: this.records,
       delivery: () => this.delivery!,
       mute: { silencedBy: (labels, now) => this.book.matching(labels, now) },
       externalURL: o.externalURL ?? 'http://argus',
       saveRecord: (k) => this.put(`am/nf/${k}`, this.records.get(k)),
-      dropAlert: (fp) => this.table.drop(fp),
+      dropAlert: (slot) => this.table.drop(slot),
       notified: (rec) => this.onNotified(rec),
     });
     this.table = new AlertState({
-      alerts: this.alertMap,
+      table: this.t,
       flap,
+      time: this.time,
       now: () => this.clock.now(),
-      save: (a) => this.put(`am/alert/${a.fingerprint}`, a),
-      remove: (fp) => {
-        this.alertMap.delete(fp);
+      save: (slot) => this.saveAlert(this.t.fp[slot]!),
+      remove: (slot) => {
+        const fp = this.t.fp[slot]!;
+        this.t.remove(slot);
         this.dispatcher.changed();
         this.del(`am/alert/${fp}`);
       },
-      record: (e) => this.record(e),
-      route: (a) => this.dispatcher.route(a),
+      record: (event, slot, reason) =>
+        this.record(
+          this.time.ms,
+          event,
+          this.t.fp[slot],
+          this.t.labels[slot],
+          reason === undefined ? undefined : { reason },
+        ),
+      route: (slot) => this.dispatcher.route(slot),
     });
   }
 
@@ -123,8 +146,8 @@ class Manager implements AlertManager {
 
   ingest(list: readonly Alert[]): void {
     if (!this.delivery) throw new Error('alert manager: call start() before ingest()');
-    const now = this.clock.now();
-    for (const al of list) this.table.ingest(al, now);
+    this.time.ms = this.clock.now();
+    this.table.ingest(list);
   }
 
   flushed(): Promise<void> {
@@ -144,32 +167,35 @@ class Manager implements AlertManager {
   }
 
   ack(fp: string, by: string, comment?: string): void {
-    const a = this.alertMap.get(fp);
-    if (!a || a.endsAt !== undefined) throw new RangeError(`no firing alert with fingerprint ${fp}`);
+    const s = this.t.slotOf(fp);
+    if (s < 0 || !Number.isNaN(this.t.endsAt[s]!))
+      throw new RangeError(`no firing alert with fingerprint ${fp}`);
     const now = this.clock.now();
-    a.ack = { by, at: now, ...(comment ? { comment } : {}) };
-    this.put(`am/alert/${fp}`, a);
+    this.t.acks.set(s, { by, at: now, ...(comment ? { comment } : {}) });
+    this.saveAlert(fp);
     const reason = `${by}${comment ? `: ${comment}` : ''}`;
-    this.record({ at: now, event: 'acked', fingerprint: fp, labels: a.labels, reason });
+    this.record(now, 'acked', fp, this.t.labels[s], { reason });
   }
 
   unack(fp: string): void {
-    const a = this.alertMap.get(fp);
-    if (!a?.ack) return;
-    delete a.ack;
-    this.put(`am/alert/${fp}`, a);
-    this.record({ at: this.clock.now(), event: 'unacked', fingerprint: fp, labels: a.labels });
+    const s = this.t.slotOf(fp);
+    if (s < 0 || !this.t.acks.delete(s)) return;
+    this.saveAlert(fp);
+    this.record(this.clock.now(), 'unacked', fp, this.t.labels[s]);
   }
 
   alerts(): AlertView[] {
     const now = this.clock.now();
-    return [...this.alertMap.values()].map((a) => {
+    const out: AlertView[] = [];
+    this.t.forEach((s) => {
+      const a = this.t.record(s);
       const sil = this.book.matching(a.labels, now);
       const inh = this.dispatcher.inhibitedBy(a.labels, now);
       const muted = sil.length + inh.length > 0;
-      const state = shownResolved(a, now) ? 'resolved' : muted ? 'suppressed' : 'active';
-      return { ...a, status: { state, silencedBy: sil, inhibitedBy: inh } };
+      const state = shownResolved(this.t, s, now) ? 'resolved' : muted ? 'suppressed' : 'active';
+      out.push({ ...a, status: { state, silencedBy: sil, inhibitedBy: inh } });
     });
+    return out;
   }
 
   groups(): GroupView[] {
@@ -177,7 +203,7 @@ class Manager implements AlertManager {
       key: g.key,
       receiver: g.route.receiver,
       labels: { ...g.labels },
-      alerts: [...g.fps],
+      alerts: g.members.toArray().map((s) => this.t.fp[s]!),
     }));
   }
 
@@ -211,19 +237,39 @@ class Manager implements AlertManager {
     this.persist?.put(key, value);
   }
 
+  /** Persists the alert as it is when the write happens (many changes between writes cost one). */
+  private saveAlert(fp: string): void {
+    if (!this.persist) return;
+    this.persist.put(`am/alert/${fp}`, () => {
+      const s = this.t.slotOf(fp);
+      return s < 0 ? undefined : this.t.record(s);
+    });
+  }
+
   private del(key: string): void {
     this.persist?.del(key);
   }
 
-  private record(e: Omit<HistoryEntry, 'seq'>): void {
-    this.emit('history', this.hist.add(e));
+  private record(at: number, event: HistoryEvent, fp?: string, labels?: Labels, extra?: HistoryExtra): void {
+    const seq = this.hist.add(at, event, fp, labels, extra);
+    if (this.persist) {
+      const no = Math.floor(seq / HISTORY_CHUNK);
+      this.persist.put(`am/history/${String(no).padStart(10, '0')}`, () => this.hist.chunk(no));
+      this.dropStaleHistory(seq + 1);
+    }
+    if (this.listeners.get('history')?.size) this.emit('history', this.hist.entry(seq));
+  }
+
+  /** Deletes persisted history chunks wholly older than the limit, once `next` entries were made. */
+  private dropStaleHistory(next: number): void {
+    const stale = Math.floor((next - this.historyLimit) / HISTORY_CHUNK) - 1;
+    for (; this.historyDeleted < stale; this.historyDeleted++)
+      this.del(`am/history/${String(this.historyDeleted + 1).padStart(10, '0')}`);
   }
 
   private onNotified(rec: NfRecord): void {
     const n = rec.pending!.notification;
-    this.record({
-      at: n.at,
-      event: 'notified',
+    this.record(n.at, 'notified', undefined, undefined, {
       groupKey: n.groupKey,
       receiver: n.receiver,
       reason: n.reason,
@@ -233,9 +279,7 @@ class Manager implements AlertManager {
 
   private onDelivered(rec: NfRecord, item: OutboxItem): void {
     const reason = `attempt ${item.attempts}`;
-    this.record({
-      at: this.clock.now(),
-      event: 'delivered',
+    this.record(this.clock.now(), 'delivered', undefined, undefined, {
       groupKey: rec.groupKey,
       receiver: rec.receiver,
       reason,
@@ -248,7 +292,11 @@ class Manager implements AlertManager {
     const d = deadLetterOf(rec, item, reason, integration, this.clock.now());
     this.dead.push(d);
     this.put(`am/dead/${d.id}`, d);
-    this.record({ at: d.at, event: 'deadLetter', groupKey: rec.groupKey, receiver: rec.receiver, reason });
+    this.record(d.at, 'deadLetter', undefined, undefined, {
+      groupKey: rec.groupKey,
+      receiver: rec.receiver,
+      reason,
+    });
     this.log.warn(`alert manager: notification to ${rec.receiver} (${integration}) dead-lettered: ${reason}`);
     this.emit('deadLetter', d);
   }
@@ -275,12 +323,19 @@ class Manager implements AlertManager {
       this.o.delivery,
     );
     const s = this.persist ? await loadState(store) : emptyState();
-    for (const a of s.alerts) this.alertMap.set(a.fingerprint, a);
+    for (const a of s.alerts) if (this.t.slotOf(a.fingerprint) < 0) this.t.load(a);
     for (const [k, r] of s.records) this.records.set(k, r);
     this.book.load(s.silences);
     this.dead.push(...s.dead);
     this.hist.load(s.history);
-    for (const a of this.alertMap.values()) this.dispatcher.route(a, true);
+    // chunks from before a restart: the oldest kept one bounds what is left to delete
+    const first = Math.min(...s.history.map((c) => c[0]?.seq ?? Number.POSITIVE_INFINITY));
+    this.historyDeleted = Number.isFinite(first) ? Math.floor(first / HISTORY_CHUNK) - 1 : -1;
+    if (this.persist) this.dropStaleHistory(this.hist.nextSeq);
+    this.time.ms = this.clock.now();
+    this.t.forEach((slot) => {
+      this.dispatcher.route(slot, true);
+    });
     this.dispatcher.restored();
     for (const [k, r] of this.records) if (r.pending) this.delivery.enqueue(k);
     this.maintenance = this.clock.setTimeout(() => this.maintain(), MAINTENANCE_MS);
@@ -288,7 +343,8 @@ class Manager implements AlertManager {
 
   private maintain(): void {
     this.dispatcher.maintain();
-    this.table.maintain(this.dispatcher.grouped(), this.clock.now());
+    this.time.ms = this.clock.now();
+    this.table.maintain(this.time.ms);
     this.maintenance = this.clock.setTimeout(() => this.maintain(), MAINTENANCE_MS);
   }
 }

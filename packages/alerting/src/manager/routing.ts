@@ -3,16 +3,23 @@ import { matchesLabels } from '@argus/processors';
 import type { Route } from './config.js';
 import { goQuote } from './matchers.js';
 
-/** The routes an alert goes to: depth-first, first matching child unless it has `continue`; else the node itself. */
-export function matchRoutes(route: Route, labels: Labels): Route[] {
-  if (!matchesLabels(route.matchers, labels)) return [];
-  const all: Route[] = [];
-  for (const child of route.children) {
-    const m = matchRoutes(child, labels);
-    all.push(...m);
-    if (m.length > 0 && !child.continue) break;
+/**
+ * Writes the routes an alert goes to into `out` from index `n`: depth-first, first matching child unless it has
+ * `continue`; else the node itself. Returns the new count, or -1 when `route` does not match. It runs once per
+ * alert, so it fills a reused array instead of returning new ones.
+ */
+export function collectRoutes(route: Route, labels: Labels, out: Route[], n: number): number {
+  if (!matchesLabels(route.matchers, labels)) return -1;
+  let count = n;
+  const children = route.children;
+  for (let i = 0; i < children.length; i++) {
+    const got = collectRoutes(children[i]!, labels, out, count);
+    if (got < 0) continue;
+    count = got;
+    if (!children[i]!.continue) break;
   }
-  return all.length > 0 ? all : [route];
+  if (count === n) out[count++] = route;
+  return count;
 }
 
 /** The labels an alert is grouped by on `route` (only those it has; all of them for `...`). */

@@ -1,6 +1,6 @@
 import type { StateStore } from '@argus/core';
+import type { AlertRecord } from './alert-table.js';
 import type { DeadLetter, NfRecord } from './delivery.js';
-import type { AlertRecord } from './dispatcher.js';
 import type { HistoryEntry } from './history.js';
 import type { Silence } from './silences.js';
 

@@ -1,7 +1,7 @@
 import type { Alert, Clock, Logger, Sink, StateStore } from '@argus/core';
+import type { AlertRecord } from './alert-table.js';
 import type { AlertManagerConfig } from './config.js';
 import type { DeadLetter, DeliveryOptions } from './delivery.js';
-import type { AlertRecord } from './dispatcher.js';
 import type { HistoryEntry, HistoryQuery } from './history.js';
 import type { Notification } from './model.js';
 import type { Silence, SilenceInput } from './silences.js';

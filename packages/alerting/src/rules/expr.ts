@@ -7,6 +7,14 @@ export interface VectorSample {
   readonly value: number;
 }
 
+/** One series of a range evaluation: the values `expr` had at the grid times where it had one. */
+export interface RangeSeries {
+  readonly labels: Labels;
+  /** ms since epoch, ascending, on the grid `fromMs + k·stepMs`. */
+  readonly timestamps: readonly number[];
+  readonly values: readonly number[];
+}
+
 /**
  * Evaluates PromQL expressions somewhere else (a Prometheus server, through @argus/source-prometheus).
  * `query` returns the instant vector of `expr` at `atMs`; rejections are reported and the rule keeps its state.
@@ -15,6 +23,17 @@ export interface ExpressionEvaluator {
   /** Shown in errors, e.g. `prometheus http://127.0.0.1:9090`. */
   readonly name: string;
   query(expr: string, atMs: number, signal: AbortSignal): Promise<readonly VectorSample[]>;
+  /**
+   * The instant vectors of `expr` at every `fromMs + k·stepMs` before `toMs`, as series (a Prometheus range query
+   * gives exactly that). Backtests use it; without it they run `query` once per step.
+   */
+  queryRange?(
+    expr: string,
+    fromMs: number,
+    toMs: number,
+    stepMs: number,
+    signal: AbortSignal,
+  ): Promise<readonly RangeSeries[]>;
 }
 
 /** An expression Argus evaluates in process: `<selector> <op> <number>`. */

@@ -12,10 +12,59 @@ export interface EvaluatedRuleOptions extends RuleSpec {
   readonly intervalMs: number;
 }
 
+/** Replays a rule over `[fromMs, toMs)`: the alerts it would have emitted, in order. */
+export type Replay = (fromMs: number, toMs: number, signal: AbortSignal) => Promise<Alert[]>;
+
+/** Rules whose evaluation happens elsewhere, with how to replay them (a pipeline's runBatch cannot await them). */
+const replays = new WeakMap<Alerter, Replay>();
+
+/** The replay of an evaluator-backed rule, or `undefined` for any other alerter. */
+export function replayOf(rule: Alerter): Replay | undefined {
+  return replays.get(rule);
+}
+
+/** Applies one instant vector at `at` with vector semantics; returns the alerts whose state changed. */
+function applyVector(tracker: RuleTracker<string>, at: number, vector: readonly VectorSample[]): Alert[] {
+  const out: Alert[] = [];
+  const seen = new Set<string>();
+  for (const s of vector) {
+    const key = fingerprint(s.labels);
+    seen.add(key);
+    const a = tracker.step(key, at, s);
+    if (a) out.push(a);
+  }
+  for (const key of [...tracker.active.keys()]) {
+    if (seen.has(key)) continue;
+    const a = tracker.step(key, at, undefined);
+    if (a) out.push(a);
+  }
+  return out;
+}
+
+/** The instant vectors of a range evaluation, by grid time. */
+async function vectorsOver(
+  o: EvaluatedRuleOptions,
+  fromMs: number,
+  toMs: number,
+  signal: AbortSignal,
+): Promise<Map<number, VectorSample[]>> {
+  const byTime = new Map<number, VectorSample[]>();
+  for (let t = fromMs; t < toMs; t += o.intervalMs) byTime.set(t, []);
+  if (o.evaluator.queryRange) {
+    for (const s of await o.evaluator.queryRange(o.expr, fromMs, toMs, o.intervalMs, signal)) {
+      s.timestamps.forEach((t, k) => byTime.get(t)?.push({ labels: s.labels, value: s.values[k]! }));
+    }
+    return byTime;
+  }
+  for (const t of byTime.keys()) byTime.set(t, [...(await o.evaluator.query(o.expr, t, signal))]);
+  return byTime;
+}
+
 /**
  * A rule whose expression is evaluated by an {@link ExpressionEvaluator} (e.g. a Prometheus server). The query runs
  * on the plugin's own timer, off the hot path; each result is applied at the next `evaluate` with vector semantics:
- * every element is an active alert, every tracked alert missing from the vector stops holding.
+ * every element is an active alert, every tracked alert missing from the vector stops holding. `backtest` replays
+ * it from a range evaluation at the rule's interval.
  */
 export function evaluatedRule(o: EvaluatedRuleOptions): Alerter {
   const tracker = new RuleTracker<string>(o);
@@ -23,7 +72,7 @@ export function evaluatedRule(o: EvaluatedRuleOptions): Alerter {
   let timer: TimerHandle | undefined;
   let stopped = false;
   const ctl = new AbortController();
-  return {
+  const rule: Alerter = {
     kind: 'alerter',
     name: o.name,
     apiVersion: 1,
@@ -53,24 +102,20 @@ export function evaluatedRule(o: EvaluatedRuleOptions): Alerter {
       if (!pending) return undefined;
       const { at, vector } = pending;
       pending = undefined;
-      const out: Alert[] = [];
-      const seen = new Set<string>();
-      for (const s of vector) {
-        const key = fingerprint(s.labels);
-        seen.add(key);
-        const a = tracker.step(key, at, s);
-        if (a) out.push(a);
-      }
-      for (const key of [...tracker.active.keys()]) {
-        if (seen.has(key)) continue;
-        const a = tracker.step(key, at, undefined);
-        if (a) out.push(a);
-      }
-      return out;
+      return applyVector(tracker, at, vector);
     },
     snapshot: () => tracker.snapshot(),
     restore(state) {
       for (const a of readSnapshot(state)) tracker.active.set(fingerprint(a.seriesLabels), a);
     },
   };
+  replays.set(rule, async (fromMs, toMs, signal) => {
+    // a tracker of its own: a backtest never touches the live rule's state
+    const replay = new RuleTracker<string>(o);
+    const out: Alert[] = [];
+    for (const [at, vector] of await vectorsOver(o, fromMs, toMs, signal))
+      out.push(...applyVector(replay, at, vector));
+    return out;
+  });
+  return rule;
 }
