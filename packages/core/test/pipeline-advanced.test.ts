@@ -546,7 +546,11 @@ describe('timers on the injected clock', () => {
       kind: 'alerter',
       name: 'a',
       apiVersion: API_VERSION,
-      evaluate: (i, ctx) => void (inputs.push(i), nows.push(ctx.now)),
+      evaluate: (i, ctx) => {
+        inputs.push(i);
+        nows.push(ctx.now);
+        return undefined;
+      },
     };
     const p = createPipeline({
       ...quiet,

@@ -176,3 +176,41 @@ export class History {
         : undefined;
   }
 }
+
+const chunkKey = (no: number): string => `am/history/${String(no).padStart(10, '0')}`;
+
+/**
+ * The history's chunks in the state store: an entry rewrites the chunk it lands in (built when the write happens),
+ * and chunks wholly older than the limit are deleted, so the store holds what memory holds.
+ */
+export class HistoryChunks {
+  /** Chunks up to this one are deleted. */
+  private deleted = -1;
+
+  constructor(
+    private readonly hist: History,
+    private readonly limit: number,
+    private readonly put: (key: string, value: () => unknown) => void,
+    private readonly del: (key: string) => void,
+  ) {}
+
+  /** After a restart: the oldest chunk loaded bounds what is left to delete. */
+  restored(chunks: readonly HistoryEntry[][]): void {
+    let first = Number.POSITIVE_INFINITY;
+    for (const c of chunks) if (c[0] && c[0].seq < first) first = c[0].seq;
+    this.deleted = Number.isFinite(first) ? Math.floor(first / HISTORY_CHUNK) - 1 : -1;
+    this.dropStale(this.hist.nextSeq);
+  }
+
+  /** Entry `seq` was added. */
+  written(seq: number): void {
+    const no = Math.floor(seq / HISTORY_CHUNK);
+    this.put(chunkKey(no), () => this.hist.chunk(no));
+    this.dropStale(seq + 1);
+  }
+
+  private dropStale(next: number): void {
+    const stale = Math.floor((next - this.limit) / HISTORY_CHUNK) - 1;
+    for (; this.deleted < stale; this.deleted++) this.del(chunkKey(this.deleted + 1));
+  }
+}

@@ -15,10 +15,10 @@ import { AlertTable } from './alert-table.js';
 import { lateClock } from './clock.js';
 import { type CompiledConfig, compileConfig } from './config.js';
 import { type DeadLetter, Delivery, deadLetterOf, type NfRecord, type OutboxItem } from './delivery.js';
-import { Dispatcher, shownResolved } from './dispatcher.js';
+import { Dispatcher } from './dispatcher.js';
 import {
-  HISTORY_CHUNK,
   History,
+  HistoryChunks,
   type HistoryEntry,
   type HistoryEvent,
   type HistoryExtra,
@@ -36,6 +36,7 @@ import type {
   GroupView,
   SilenceView,
 } from './types.js';
+import { alertViews, groupViews } from './views.js';
 
 const MAINTENANCE_MS = 30_000;
 
@@ -71,8 +72,7 @@ class Manager implements AlertManager {
   private stopping: Promise<void> | undefined;
   private maintenance: TimerHandle | undefined;
   private readonly historyLimit: number;
-  /** History chunks up to this one were deleted from the store. */
-  private historyDeleted = -1;
+  private chunks: HistoryChunks | undefined;
 
   constructor(private readonly o: AlertManagerOptions) {
     this.config = compileConfig(o.config);
@@ -185,26 +185,11 @@ class Manager implements AlertManager {
   }
 
   alerts(): AlertView[] {
-    const now = this.clock.now();
-    const out: AlertView[] = [];
-    this.t.forEach((s) => {
-      const a = this.t.record(s);
-      const sil = this.book.matching(a.labels, now);
-      const inh = this.dispatcher.inhibitedBy(a.labels, now);
-      const muted = sil.length + inh.length > 0;
-      const state = shownResolved(this.t, s, now) ? 'resolved' : muted ? 'suppressed' : 'active';
-      out.push({ ...a, status: { state, silencedBy: sil, inhibitedBy: inh } });
-    });
-    return out;
+    return alertViews(this.t, this.book, this.dispatcher, this.clock.now());
   }
 
   groups(): GroupView[] {
-    return [...this.dispatcher.groups.values()].map((g) => ({
-      key: g.key,
-      receiver: g.route.receiver,
-      labels: { ...g.labels },
-      alerts: g.members.toArray().map((s) => this.t.fp[s]!),
-    }));
+    return groupViews(this.t, this.dispatcher);
   }
 
   history(q?: HistoryQuery): HistoryEntry[] {
@@ -252,19 +237,8 @@ class Manager implements AlertManager {
 
   private record(at: number, event: HistoryEvent, fp?: string, labels?: Labels, extra?: HistoryExtra): void {
     const seq = this.hist.add(at, event, fp, labels, extra);
-    if (this.persist) {
-      const no = Math.floor(seq / HISTORY_CHUNK);
-      this.persist.put(`am/history/${String(no).padStart(10, '0')}`, () => this.hist.chunk(no));
-      this.dropStaleHistory(seq + 1);
-    }
+    this.chunks?.written(seq);
     if (this.listeners.get('history')?.size) this.emit('history', this.hist.entry(seq));
-  }
-
-  /** Deletes persisted history chunks wholly older than the limit, once `next` entries were made. */
-  private dropStaleHistory(next: number): void {
-    const stale = Math.floor((next - this.historyLimit) / HISTORY_CHUNK) - 1;
-    for (; this.historyDeleted < stale; this.historyDeleted++)
-      this.del(`am/history/${String(this.historyDeleted + 1).padStart(10, '0')}`);
   }
 
   private onNotified(rec: NfRecord): void {
@@ -328,10 +302,16 @@ class Manager implements AlertManager {
     this.book.load(s.silences);
     this.dead.push(...s.dead);
     this.hist.load(s.history);
-    // chunks from before a restart: the oldest kept one bounds what is left to delete
-    const first = Math.min(...s.history.map((c) => c[0]?.seq ?? Number.POSITIVE_INFINITY));
-    this.historyDeleted = Number.isFinite(first) ? Math.floor(first / HISTORY_CHUNK) - 1 : -1;
-    if (this.persist) this.dropStaleHistory(this.hist.nextSeq);
+    if (this.persist) {
+      const persist = this.persist;
+      this.chunks = new HistoryChunks(
+        this.hist,
+        this.historyLimit,
+        (k, v) => persist.put(k, v),
+        (k) => persist.del(k),
+      );
+      this.chunks.restored(s.history);
+    }
     this.time.ms = this.clock.now();
     this.t.forEach((slot) => {
       this.dispatcher.route(slot, true);

@@ -52,7 +52,8 @@ async function vectorsOver(
   for (let t = fromMs; t < toMs; t += o.intervalMs) byTime.set(t, []);
   if (o.evaluator.queryRange) {
     for (const s of await o.evaluator.queryRange(o.expr, fromMs, toMs, o.intervalMs, signal)) {
-      s.timestamps.forEach((t, k) => byTime.get(t)?.push({ labels: s.labels, value: s.values[k]! }));
+      for (const [k, t] of s.timestamps.entries())
+        byTime.get(t)?.push({ labels: s.labels, value: s.values[k]! });
     }
     return byTime;
   }
