@@ -2,6 +2,7 @@ import { type Alert, memoryStateStore } from '@argus/core';
 import { fakeClock } from '@argus/testkit';
 import { describe, expect, it } from 'vitest';
 import { type AlertManagerConfig, createAlertManager } from '../src/index.js';
+import { FingerprintIndex } from '../src/manager/fp-index.js';
 import { brief, firing, recorder, resolved } from './am-helpers.js';
 
 // The alert table keeps alerts in reusable slots, groups in nested maps by group-by value and the history in a
@@ -135,5 +136,31 @@ describe('alert history ring', () => {
     expect(h[0]!.seq).toBe(1_000);
     expect(h.at(-1)!.seq).toBe(701);
     await second.stop();
+  });
+});
+
+describe('fingerprint index', () => {
+  it('keeps fingerprints that share a number apart, through adds and deletes', () => {
+    const fps: (string | undefined)[] = [];
+    const index = new FingerprintIndex(fps);
+    // the same last 8 characters give the same number
+    const ids = ['00000000deadbeef', '11111111deadbeef', '22222222deadbeef', 'feedface01234567', 'short'];
+    ids.forEach((fp, slot) => {
+      expect(index.get(fp)).toBe(-1);
+      fps[slot] = fp;
+      index.set(fp, slot);
+    });
+    expect(ids.map((fp) => index.get(fp))).toEqual([0, 1, 2, 3, 4]);
+    expect(index.get('33333333deadbeef')).toBe(-1);
+    index.delete('00000000deadbeef', 0);
+    fps[0] = undefined;
+    expect(ids.map((fp) => index.get(fp))).toEqual([-1, 1, 2, 3, 4]);
+    index.delete('22222222deadbeef', 2);
+    fps[2] = undefined;
+    expect(ids.map((fp) => index.get(fp))).toEqual([-1, 1, -1, 3, 4]);
+    fps[0] = '00000000deadbeef';
+    index.set('00000000deadbeef', 0);
+    expect(ids.map((fp) => index.get(fp))).toEqual([0, 1, -1, 3, 4]);
+    expect(index.size).toBe(4);
   });
 });

@@ -1,4 +1,5 @@
 import type { Alert, Labels } from '@argus/core';
+import { FingerprintIndex } from './fp-index.js';
 
 /** One alert as the manager persists and shows it. Times in ms since epoch. */
 export interface AlertRecord {
@@ -39,10 +40,9 @@ function grown<T extends Float64Array | Int32Array | Uint8Array>(
  * which is what keeps a million active alerts cheap for the collector and small in memory.
  */
 export class AlertTable {
-  /** Fingerprint → slot. */
-  readonly index: Map<string, number> = new Map();
   /** `undefined` marks a free slot. */
   readonly fp: (string | undefined)[] = [];
+  private readonly index: FingerprintIndex = new FingerprintIndex(this.fp);
   readonly labels: (Labels | undefined)[] = [];
   readonly annotations: (Readonly<Record<string, string>> | undefined)[] = [];
   readonly origin: (string | undefined)[] = [];
@@ -71,7 +71,7 @@ export class AlertTable {
 
   /** The slot of `fp`, or -1. */
   slotOf(fp: string): number {
-    return this.index.get(fp) ?? -1;
+    return this.index.get(fp);
   }
 
   /** Calls `fn` with every occupied slot. */
@@ -109,7 +109,7 @@ export class AlertTable {
   remove(s: number): void {
     const fp = this.fp[s];
     if (fp === undefined) return;
-    this.index.delete(fp);
+    this.index.delete(fp, s);
     this.fp[s] = undefined;
     this.labels[s] = undefined;
     this.annotations[s] = undefined;
