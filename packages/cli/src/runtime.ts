@@ -42,12 +42,16 @@ export async function runPipeline(p: Pipeline, o: RunOptions): Promise<string | 
   o.onStarted?.();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onSignal: ((s: NodeJS.Signals) => void) | undefined;
+  // the core's timers are unref'd so that an embedding service can exit; the CLI is the service here, and without
+  // a handle of its own Node would exit as soon as the pipeline started, before any signal
+  const alive = setInterval(() => {}, 2 ** 30);
   const reason = await new Promise<string | undefined>((resolve) => {
     onSignal = (s) => resolve(s);
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     if (o.durationS !== undefined) timer = setTimeout(() => resolve(undefined), o.durationS * 1000);
   });
+  clearInterval(alive);
   if (timer) clearTimeout(timer);
   if (onSignal) {
     process.off('SIGINT', onSignal);

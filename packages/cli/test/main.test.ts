@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,4 +39,19 @@ describe('bin', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('unknown command "nope"');
   });
+
+  it('`argus demo` without --duration keeps running until Ctrl-C, then stops gracefully', async () => {
+    if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`pnpm --filter @argus/cli build\` first`);
+    const child = spawn(process.execPath, [bin, 'demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const early = await Promise.race([exited, new Promise((r) => setTimeout(() => r('running'), 3_000))]);
+    expect(early).toBe('running');
+    expect(out).toContain('Ctrl-C to stop');
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    // the summary printed after a graceful stop
+    expect(out).toMatch(/history: \d+ samples/);
+  }, 30_000);
 });
