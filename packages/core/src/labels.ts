@@ -131,13 +131,16 @@ export function compareBytes(a: string, b: string): number {
 export function labelsKey(labels: Labels): string {
   const names = Object.keys(labels);
   if (!isSorted(names)) names.sort();
-  // Fast form: names and values joined by two noncharacters (U+FFFF, U+FFFE) that real labels do not hold,
-  // behind a U+FFFF marker. A label holding either falls back to JSON quoting, whose keys start with '['.
-  const parts: string[] = ['\uffff'];
-  for (const n of names) {
+  // Fast form: a \u0001 marker, then each name, \u0001, its value, \u0000. Real labels hold neither control
+  // character, and both are Latin-1, so the key stays a one-byte string (half the memory of the U+FFFF/U+FFFE
+  // separators used before, and faster to hash). A label holding either falls back to JSON, which escapes them
+  // and starts with '['.
+  const parts: string[] = ['\u0001'];
+  for (let i = 0; i < names.length; i++) {
+    const n = names[i]!;
     const v = labels[n]!;
     if (hasSeparator(n) || hasSeparator(v)) return JSON.stringify(names.flatMap((k) => [k, labels[k]]));
-    parts.push(n, '\uffff', v, '\ufffe');
+    parts.push(n, '\u0001', v, '\u0000');
   }
   // join() gives a flat string (repeated += leaves V8 holding a rope of pieces: several times the memory)
   return parts.join('');
@@ -149,7 +152,8 @@ function isSorted(a: readonly string[]): boolean {
 }
 
 function hasSeparator(s: string): boolean {
-  return s.indexOf('\uffff') >= 0 || s.indexOf('\ufffe') >= 0;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) <= 1) return true;
+  return false;
 }
 
 /** Formats labels the way Prometheus prints a series: `{a="1", b="x\"y"}`. */

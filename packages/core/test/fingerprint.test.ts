@@ -100,6 +100,8 @@ describe('series registry', () => {
     expect(labelsKey({ a: 'x\uffffb\ufffey' })).not.toBe(labelsKey({ a: 'x', b: 'y' }));
     expect(labelsKey({ a: 'x\ufffeb\uffff' })).not.toBe(labelsKey({ a: 'x', b: '' }));
     expect(labelsKey({ 'a\uffff': '1' })).not.toBe(labelsKey({ a: '\uffff1' }));
+    expect(labelsKey({ 'a\u0001': '1' })).not.toBe(labelsKey({ a: '\u00011' }));
+    expect(labelsKey({ a: 'x\u0000' })).not.toBe(labelsKey({ a: 'x', '': '' }));
     expect(labelsKey({ b: '2', a: '1' })).toBe(labelsKey({ a: '1', b: '2' }));
     const sets: Record<string, string>[] = [
       {},
