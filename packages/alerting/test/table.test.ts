@@ -116,6 +116,14 @@ describe('alert history ring', () => {
     });
   });
 
+  it('grows its ring past the first 1,024 entries up to the limit without losing or reordering any', async () => {
+    const { am } = await setup({ historyLimit: 3_000 });
+    for (let i = 0; i < 5_000; i++) am.ingest([firing({ alertname: 'A', i: String(i) }, T0)]);
+    const h = am.history({ limit: 10_000 });
+    expect(h).toHaveLength(3_000);
+    expect(h.every((e, k) => e.seq === 4_999 - k && e.labels?.['i'] === String(4_999 - k))).toBe(true);
+  });
+
   it('persists in chunks, deletes chunks wholly past the limit, and continues its numbering after a restart', async () => {
     const state = memoryStateStore();
     const clock = fakeClock({ now: T0 });

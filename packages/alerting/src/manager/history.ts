@@ -68,26 +68,25 @@ export interface HistoryExtra {
 
 /**
  * The bounded history as a ring of columns: an entry costs a few array writes, and entry objects are made only
- * when asked for (a query, a listener, a persisted chunk).
+ * when asked for (a query, a listener, a persisted chunk). The ring starts small and doubles up to the limit, so
+ * a large `historyLimit` costs memory only once the history is that long.
  */
 export class History {
-  private readonly seqAt: Float64Array;
-  private readonly at: Float64Array;
-  private readonly event: Uint8Array;
-  private readonly fp: (string | undefined)[];
-  private readonly labels: (Labels | undefined)[];
+  private seqAt!: Float64Array;
+  private at!: Float64Array;
+  private event!: Uint8Array;
+  private fp!: (string | undefined)[];
+  private labels!: (Labels | undefined)[];
   /** groupKey, receiver and reason, rarer: one object when any is set. */
-  private readonly extra: (HistoryExtra | undefined)[];
+  private extra!: (HistoryExtra | undefined)[];
   private next = 0;
+  /** Entries in the ring (at most its size). */
+  private held = 0;
+  private readonly limit: number;
 
   constructor(limit: number) {
-    const n = Math.max(1, limit);
-    this.seqAt = new Float64Array(n).fill(-1);
-    this.at = new Float64Array(n);
-    this.event = new Uint8Array(n);
-    this.fp = new Array(n);
-    this.labels = new Array(n);
-    this.extra = new Array(n);
+    this.limit = Math.max(1, limit);
+    this.allocate(Math.min(this.limit, 1024));
   }
 
   /** The sequence number the next entry gets. */
@@ -98,7 +97,7 @@ export class History {
   /** Loads persisted chunks. */
   load(chunks: HistoryEntry[][]): void {
     const all = chunks.flat().sort((a, b) => a.seq - b.seq);
-    for (const e of all.slice(-this.seqAt.length)) this.put(e.seq, e.at, e.event, e.fingerprint, e.labels, e);
+    for (const e of all.slice(-this.limit)) this.put(e.seq, e.at, e.event, e.fingerprint, e.labels, e);
     this.next = (all.at(-1)?.seq ?? -1) + 1;
   }
 
@@ -164,6 +163,8 @@ export class History {
     labels: Labels | undefined,
     x: HistoryExtra | undefined,
   ): void {
+    if (this.held === this.seqAt.length && this.held < this.limit) this.grow();
+    else if (this.held < this.seqAt.length) this.held++;
     const i = seq % this.seqAt.length;
     this.seqAt[i] = seq;
     this.at[i] = at;
@@ -174,6 +175,40 @@ export class History {
       x && (x.groupKey !== undefined || x.receiver !== undefined || x.reason !== undefined)
         ? { groupKey: x.groupKey, receiver: x.receiver, reason: x.reason }
         : undefined;
+  }
+
+  private allocate(n: number): void {
+    this.seqAt = new Float64Array(n).fill(-1);
+    this.at = new Float64Array(n);
+    this.event = new Uint8Array(n);
+    this.fp = new Array(n);
+    this.labels = new Array(n);
+    this.extra = new Array(n);
+  }
+
+  /** Doubles the ring (up to the limit), moving every entry to its place in the bigger one. */
+  private grow(): void {
+    const old = {
+      seqAt: this.seqAt,
+      at: this.at,
+      event: this.event,
+      fp: this.fp,
+      labels: this.labels,
+      x: this.extra,
+    };
+    this.allocate(Math.min(this.limit, old.seqAt.length * 2));
+    for (let j = 0; j < old.seqAt.length; j++) {
+      const seq = old.seqAt[j]!;
+      if (seq < 0) continue;
+      const i = seq % this.seqAt.length;
+      this.seqAt[i] = seq;
+      this.at[i] = old.at[j]!;
+      this.event[i] = old.event[j]!;
+      this.fp[i] = old.fp[j];
+      this.labels[i] = old.labels[j];
+      this.extra[i] = old.x[j];
+    }
+    this.held++;
   }
 }
 
