@@ -6,7 +6,8 @@
 // and "re-send" (the same n alerts again, as Prometheus re-sends firing alerts every evaluation).
 //
 // Argus: in process, createAlertManager().ingest() in batches of 1,000, default options (flap detection and the
-//   history on) with durability off, then on (memory state store: every change JSON-encoded, no disk). Timed:
+//   history on) with durability off, then on (core's file state store in a temporary directory, fsync on: the
+//   default of `argus run`; the journal writes each flush as one record). Timed:
 //   building the Alert objects, computing each fingerprint from the labels (phase "new"; an alerter keeps it for
 //   re-sends), ingest() and waiting for flushed(). The label objects exist before (a rule holds its series'
 //   labels). A warm-up run of 20,000 alerts on another manager first (the JIT; a long-running service is warm).
@@ -20,8 +21,10 @@
 //   Memory: RSS growth of its process per active alert.
 //
 // Run: pnpm bench:alerting [counts…]   (default 10000 100000 1000000)
-import { readFileSync } from 'node:fs';
-import { fingerprint, memoryStateStore } from '@argus/core';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileStateStore, fingerprint } from '@argus/core';
 import { startAlertmanager } from '@argus/testkit';
 import { createAlertManager } from '../dist/index.js';
 
@@ -42,9 +45,14 @@ const gc = () => {
   globalThis.gc?.();
 };
 
+/** State directories made by this run, removed at its end. */
+const dirs = [];
+
 function manager(durable) {
+  const dir = durable ? mkdtempSync(join(tmpdir(), 'argus-bench-am-')) : undefined;
+  if (dir) dirs.push(dir);
   return createAlertManager({
-    state: memoryStateStore(),
+    ...(dir ? { state: fileStateStore({ dir }) } : {}),
     durable,
     config: {
       route: {
@@ -125,6 +133,7 @@ async function argus(n, durable) {
   if (kept.groups().length !== 120) throw new Error(`expected 120 groups, got ${kept.groups().length}`);
   if (kept.alerts().length !== n) throw new Error(`expected ${n} active alerts, got ${kept.alerts().length}`);
   await kept.stop();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   return { fresh: (n * newPasses) / newSeconds, again: (n * againPasses) / againSeconds, bytes };
 }
 
@@ -172,7 +181,7 @@ const ratio = (a, b) => `${(a / b).toFixed(1)}×`;
 await argus(20_000, false);
 console.log(`Node ${process.version}, ${process.platform}/${process.arch}; alerts/s, batches of ${BATCH}`);
 console.log(
-  '| active alerts | phase | Argus in memory | Argus durable (memory store) | Alertmanager 0.25 API | ratio (in memory / AM) |',
+  '| active alerts | phase | Argus in memory | Argus durable (file store, fsync) | Alertmanager 0.25 API | ratio (in memory / AM) |',
 );
 console.log('|---|---|---|---|---|---|');
 const mem = [];

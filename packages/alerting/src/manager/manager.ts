@@ -24,10 +24,11 @@ import {
   type HistoryExtra,
   type HistoryQuery,
 } from './history.js';
+import { Journal } from './journal.js';
 import { Persist } from './persist.js';
 import { SilenceBook, type SilenceInput } from './silences.js';
 import { managerSink } from './sink.js';
-import { emptyState, loadState } from './state.js';
+import { emptyState, stateOf } from './state.js';
 import type {
   AlertManager,
   AlertManagerEvents,
@@ -278,8 +279,11 @@ class Manager implements AlertManager {
   private async load(env: { clock?: Clock; state?: StateStore }): Promise<void> {
     this.clock = this.o.clock ?? env.clock ?? systemClock;
     const store = this.o.state ?? env.state ?? memoryStateStore();
+    let restored: Map<string, unknown> | undefined;
     if (this.o.durable !== false) {
-      this.persist = new Persist(store, (err) =>
+      const { journal, state } = await Journal.open(store);
+      restored = state;
+      this.persist = new Persist(journal, (err) =>
         this.log.warn(`alert manager: writing state to ${store.location} failed: ${err.message}`),
       );
     }
@@ -296,7 +300,7 @@ class Manager implements AlertManager {
       },
       this.o.delivery,
     );
-    const s = this.persist ? await loadState(store) : emptyState();
+    const s = restored ? stateOf(restored) : emptyState();
     for (const a of s.alerts) if (this.t.slotOf(a.fingerprint) < 0) this.t.load(a);
     for (const [k, r] of s.records) this.records.set(k, r);
     this.book.load(s.silences);

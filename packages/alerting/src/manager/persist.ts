@@ -1,10 +1,11 @@
-import type { StateStore } from '@argus/core';
+import type { Journal } from './journal.js';
 
 /**
- * Write-behind over a {@link StateStore}: `put`/`del` return at once and coalesce per key; one writer applies them
- * in order. A value may be given as a function, called when the write happens: a key changed many times between
- * two writes is then built once (`undefined` from it skips the write). `flushed()` resolves once everything asked so far is durable, so a caller can acknowledge input only
- * after its consequences are stored.
+ * Write-behind over the {@link Journal}: `put`/`del` return at once and coalesce per key; one writer hands each
+ * batch to the journal as one record. A value may be given as a function, called when the write happens: a key
+ * changed many times between two writes is then built once (`undefined` from it deletes the key). `flushed()`
+ * resolves once everything asked so far is durable, so a caller can acknowledge input only after its consequences
+ * are stored.
  */
 export class Persist {
   private pending = new Map<string, unknown>();
@@ -12,7 +13,7 @@ export class Persist {
   private failures = 0;
 
   constructor(
-    private readonly store: StateStore,
+    private readonly journal: Journal,
     private readonly onError: (err: Error) => void,
   ) {}
 
@@ -37,29 +38,30 @@ export class Persist {
   }
 
   private kick(): void {
-    this.running ??= this.drain().finally(() => {
+    this.running ??= this.drain().then((ok) => {
       this.running = undefined;
-      if (this.pending.size > 0) this.kick();
+      // after a failed write the batch waits for the next change instead of retrying in a loop
+      if (ok && this.pending.size > 0) this.kick();
     });
   }
 
-  private async drain(): Promise<void> {
+  /** Writes until nothing is pending; false when a write failed. */
+  private async drain(): Promise<boolean> {
     while (this.pending.size > 0) {
-      // take the whole map: reading its first entry after many deletes rescans them (quadratic on big bursts);
       // a key put again meanwhile lands in the new map and is written after, so the last value still wins
       const batch = this.pending;
       this.pending = new Map();
-      for (const [key, pending] of batch) {
-        try {
-          const value = typeof pending === 'function' ? (pending as () => unknown)() : pending;
-          if (value === DELETE) await this.store.delete(key);
-          else if (value !== undefined) await this.store.put(key, value);
-        } catch (err) {
-          this.failures++;
-          this.onError(err as Error);
-        }
+      try {
+        await this.journal.write(batch, DELETE);
+      } catch (err) {
+        this.failures++;
+        this.onError(err as Error);
+        // not written: keep what was not superseded meanwhile, to try again with the next batch
+        for (const [k, v] of batch) if (!this.pending.has(k)) this.pending.set(k, v);
+        return false;
       }
     }
+    return true;
   }
 }
 

@@ -1,4 +1,3 @@
-import type { StateStore } from '@argus/core';
 import type { AlertRecord } from './alert-table.js';
 import type { DeadLetter, NfRecord } from './delivery.js';
 import type { HistoryEntry } from './history.js';
@@ -13,24 +12,22 @@ export interface LoadedState {
   history: HistoryEntry[][];
 }
 
-async function all<T>(store: StateStore, prefix: string): Promise<[string, T][]> {
-  const keys = await store.list(prefix);
+function byPrefix<T>(state: Map<string, unknown>, prefix: string): [string, T][] {
   const out: [string, T][] = [];
-  for (const k of keys) {
-    const v = await store.get<T>(k);
-    if (v !== undefined && v !== null) out.push([k.slice(prefix.length), v]);
-  }
-  return out;
+  for (const [k, v] of state)
+    if (k.startsWith(prefix) && v !== undefined && v !== null) out.push([k.slice(prefix.length), v as T]);
+  // key order: history chunks are numbered, and the rest does not care
+  return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
-/** Reads the alert manager's state back from the store. */
-export async function loadState(store: StateStore): Promise<LoadedState> {
+/** The alert manager's state from the keys the journal read back. */
+export function stateOf(state: Map<string, unknown>): LoadedState {
   return {
-    alerts: (await all<AlertRecord>(store, 'am/alert/')).map(([, v]) => v),
-    records: await all<NfRecord>(store, 'am/nf/'),
-    silences: (await all<Silence>(store, 'am/silence/')).map(([, v]) => v),
-    dead: (await all<DeadLetter>(store, 'am/dead/')).map(([, v]) => v),
-    history: (await all<HistoryEntry[]>(store, 'am/history/')).map(([, v]) => v),
+    alerts: byPrefix<AlertRecord>(state, 'am/alert/').map(([, v]) => v),
+    records: byPrefix<NfRecord>(state, 'am/nf/'),
+    silences: byPrefix<Silence>(state, 'am/silence/').map(([, v]) => v),
+    dead: byPrefix<DeadLetter>(state, 'am/dead/').map(([, v]) => v),
+    history: byPrefix<HistoryEntry[]>(state, 'am/history/').map(([, v]) => v),
   };
 }
 
