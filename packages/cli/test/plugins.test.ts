@@ -86,6 +86,19 @@ describe('scoreThresholdAlerter', () => {
     expect(resolved!.annotations['peak']).toBe('80');
   });
 
+  it('reports as peak the value farthest from expected among equal scores, not the last finding', () => {
+    const a = scoreThresholdAlerter({ forPoints: 1, resolvePoints: 1 });
+    const values = [60, 95, 70, 22];
+    const changes: Alert[] = [];
+    values.forEach((v, t) => {
+      const f = { ...finding(t, 1), value: v };
+      changes.push(...(a.evaluate({ metrics: batch([v], t), findings: [f] }, ctx) ?? []));
+    });
+    changes.push(...(a.evaluate({ metrics: batch([20], 4) }, ctx) ?? []));
+    expect(changes.map((c) => c.state)).toEqual(['firing', 'resolved']);
+    expect(changes[1]!.annotations['peak']).toBe('95');
+  });
+
   it('ignores low scores and broken runs', () => {
     const a = scoreThresholdAlerter({ forPoints: 2, minScore: 0.8 });
     const out = [

@@ -80,6 +80,17 @@ function annotations(series: Labels, f: Finding): Record<string, string> {
   return out;
 }
 
+/**
+ * Whether `f` is a stronger peak than `p`: a higher score, or with scores equal (they saturate at 1 through an
+ * incident) the value farther from what was expected, so the peak shown is the incident's worst value, not the
+ * last finding before it ended.
+ */
+function isPeak(f: Finding, p: Finding): boolean {
+  if (f.score !== p.score) return f.score > p.score;
+  const dev = (x: Finding): number => Math.abs(x.value - (x.expected?.value ?? 0));
+  return dev(f) > dev(p);
+}
+
 function fire(o: Parsed, t: Track, ctx: StageContext, id: number, f: Finding): Alert {
   const series = ctx.series.labels(id);
   const labels = alertLabels(o, series);
@@ -133,7 +144,7 @@ function create(o: Parsed) {
       }
       t.hits++;
       t.normals = 0;
-      if (!t.peak || f.score >= t.peak.score) t.peak = f;
+      if (!t.peak || isPeak(f, t.peak)) t.peak = f;
       if (t.findings.length < 100) t.findings.push(f.id);
       if (t.firing || t.hits < o.forPoints) return undefined;
       return (t.firing = fire(o, t, ctx, id, f));
