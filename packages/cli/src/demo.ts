@@ -38,6 +38,8 @@ export const DEMO_ENSEMBLE = {
   rangeTolerance: null,
   freezeAt: 0.6,
   minScore: 0.6,
+  // findings end with the incident (the likelihood's moving average would trail it by ~10 samples)
+  currentAtLeast: 0.5,
 } as const;
 const INCIDENT_EVERY_MS = 40_000;
 

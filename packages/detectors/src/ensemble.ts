@@ -114,6 +114,15 @@ export const ensembleOptions: Schema<EnsembleOptions> = z.object({
       'While the score is at or above this, the long-run distribution stops learning (alerts end with the incident instead of fading); null: always learns',
     ),
   minScore: share(0.5, 'Report a finding when the score reaches this (0..1)'),
+  currentAtLeast: z
+    .number()
+    .min(0)
+    .max(1)
+    .nullable()
+    .default(null)
+    .describe(
+      "Report only while the current sample's own raw score is at least this, so findings end with the incident instead of trailing it by up to averageSamples; null: off (the NAB-tuned behaviour)",
+    ),
 });
 
 /** Builds one member model from its options (validated by that member's own schema). */

@@ -49,6 +49,33 @@ describe('ensemble calibration and suppression', () => {
     expect((held[29] as number) - (fading[29] as number)).toBeGreaterThan(0.1);
   });
 
+  it('currentAtLeast ends the scores with the incident instead of trailing it', () => {
+    // the demo's case: a short history (warm-up 30 + calibration 10), then a 13-sample spike to 9× the level
+    let seed = 9;
+    const noise = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 0.04;
+    const v = Array.from({ length: 300 }, (_, i) => (i >= 200 && i < 213 ? 1.8 : 0.2) + noise());
+    const o = {
+      warmupSamples: 30,
+      calibrationSamples: 10,
+      suppressSamples: 0,
+      rangeTolerance: null,
+      freezeAt: 0.6,
+    };
+    const scores = (extra: object): number[] => {
+      const m = createEnsembleModel({ ...o, ...extra });
+      const out = pointOut();
+      return v.map((x, i) => m.update(0, i * 1000, x, out));
+    };
+    const plain = scores({});
+    const ended = scores({ currentAtLeast: 0.5 });
+    // the likelihood's moving average of 10 raw scores keeps the score up after the spike has ended
+    expect(plain.slice(213, 225).some((x) => x >= 0.6)).toBe(true);
+    expect(Math.max(...ended.slice(213, 300))).toBeLessThan(0.6);
+    // the spike itself is scored as before
+    expect(ended.slice(200, 213)).toEqual(plain.slice(200, 213));
+    expect(ended.slice(200, 213).filter((x) => x >= 0.6).length).toBeGreaterThan(8);
+  });
+
   it('a value beyond the range seen so far scores 1 and names the range rule', () => {
     const { t, v } = seasonal(N, 4);
     v[1200] = 200; // the series lives in about 74..126

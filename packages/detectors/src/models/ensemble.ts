@@ -35,6 +35,11 @@ export interface EnsembleModelOptions {
   readonly suppressAt: number;
   /** While the score is at or above this, the long-run distribution does not learn; `null`: it always learns. */
   readonly freezeAt: number | null;
+  /**
+   * Report a score only while the current sample's own raw score is at least this; `null` (the default) reports
+   * the moving average's score alone, which stays high for up to `averageSamples` samples after an incident ends.
+   */
+  readonly currentAtLeast?: number | null;
 }
 
 const LOG_EPS = Math.log(1e-10);
@@ -108,7 +113,10 @@ export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastM
         rangeBand(s, b, o.rangeTolerance as number, band);
       }
       widenRange(s, b, v, n);
-      out.score = suppress(s, b, outside ? 1 : score, o);
+      // the moving average outlives the incident: with currentAtLeast, a sample that is itself ordinary reports 0
+      const current = o.currentAtLeast ?? null;
+      const shown = outside ? 1 : current !== null && raw < current ? 0 : score;
+      out.score = suppress(s, b, shown, o);
       out.z = winnerZ;
       out.kind = winnerKind;
       out.expected = band.expected;
