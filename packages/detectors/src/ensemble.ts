@@ -44,6 +44,8 @@ const TUNED: Readonly<Partial<Record<MemberName, Record<string, unknown>>>> = {
 };
 
 const share = (d: number, what: string) => z.number().min(0).max(1).default(d).describe(what);
+/** A score in 0..1 that is off (`null`) unless set. */
+const optionalShare = (what: string) => z.number().min(0).max(1).nullable().default(null).describe(what);
 
 /** Options schema of {@link ensembleDetector}. Defaults chosen on the even-numbered NAB files (docs/detectors.md). */
 export const ensembleOptions: Schema<EnsembleOptions> = z.object({
@@ -104,25 +106,13 @@ export const ensembleOptions: Schema<EnsembleOptions> = z.object({
     .default(40)
     .describe('Samples that score 0 after a score at or above suppressAt (one alert per episode)'),
   suppressAt: share(0.6, 'Score that opens the quiet period (0..1)'),
-  freezeAt: z
-    .number()
-    .min(0)
-    .max(1)
-    .nullable()
-    .default(null)
-    .describe(
-      'While the score is at or above this, the long-run distribution stops learning (alerts end with the incident instead of fading); null: always learns',
-    ),
+  freezeAt: optionalShare(
+    'While the score is at or above this, the long-run distribution stops learning (alerts end with the incident instead of fading); null: always learns',
+  ),
   minScore: share(0.5, 'Report a finding when the score reaches this (0..1)'),
-  currentAtLeast: z
-    .number()
-    .min(0)
-    .max(1)
-    .nullable()
-    .default(null)
-    .describe(
-      "Report only while the current sample's own raw score is at least this, so findings end with the incident instead of trailing it by up to averageSamples; null: off (the NAB-tuned behaviour)",
-    ),
+  currentAtLeast: optionalShare(
+    "Report only while the current sample's own raw score is at least this, so findings end with the incident instead of trailing it by up to averageSamples; null: off (the NAB-tuned behaviour)",
+  ),
 });
 
 /** Builds one member model from its options (validated by that member's own schema). */
