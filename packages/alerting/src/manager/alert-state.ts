@@ -93,7 +93,7 @@ export class AlertState {
     if (t.acks.size > 0) t.acks.delete(s);
     const f = this.d.flap;
     if (f) {
-      const n = this.noteChange(s, now, f.windowMs);
+      const n = t.noteChange(s, now, f.windowMs);
       if (t.flapping[s] === 0 && n >= f.startChanges) {
         t.flapping[s] = 1;
         t.frozen.set(s, Number.isNaN(wasEndsAt) ? {} : { endsAt: wasEndsAt });
@@ -104,16 +104,6 @@ export class AlertState {
     if (t.flapping[s] === 1) this.settle(s, now);
     this.d.save(s);
     this.d.route(s);
-  }
-
-  /** {@link AlertTable.noteChange} with its common case (the first change) done here, without a call. */
-  private noteChange(s: number, now: number, windowMs: number): number {
-    const t = this.t;
-    if (Number.isNaN(t.change0[s]!) && (t.moreChanges.size === 0 || !t.moreChanges.has(s))) {
-      t.change0[s] = now;
-      return 1;
-    }
-    return t.noteChange(s, now, windowMs);
   }
 
   private settle(s: number, now: number): void {

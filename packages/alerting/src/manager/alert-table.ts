@@ -144,7 +144,7 @@ export class AlertTable {
 
   /** Records a state change at `now`, forgetting those older than the window; returns how many are left. */
   noteChange(s: number, now: number, windowMs: number): number {
-    const more = this.moreChanges.get(s);
+    const more = this.moreChanges.size > 0 ? this.moreChanges.get(s) : undefined;
     if (!more) {
       // the common case, one change (a new alert): no array at all
       const c0 = this.change0[s]!;

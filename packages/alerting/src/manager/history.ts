@@ -82,7 +82,8 @@ export class History {
   private next = 0;
   /** Entries in the ring (at most its size). */
   private held = 0;
-  private readonly limit: number;
+  /** Entries kept. */
+  readonly limit: number;
 
   constructor(limit: number) {
     this.limit = Math.max(1, limit);
@@ -224,7 +225,6 @@ export class HistoryChunks {
 
   constructor(
     private readonly hist: History,
-    private readonly limit: number,
     private readonly put: (key: string, value: () => unknown) => void,
     private readonly del: (key: string) => void,
   ) {}
@@ -245,7 +245,7 @@ export class HistoryChunks {
   }
 
   private dropStale(next: number): void {
-    const stale = Math.floor((next - this.limit) / HISTORY_CHUNK) - 1;
+    const stale = Math.floor((next - this.hist.limit) / HISTORY_CHUNK) - 1;
     for (; this.deleted < stale; this.deleted++) this.del(chunkKey(this.deleted + 1));
   }
 }

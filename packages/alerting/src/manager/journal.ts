@@ -13,6 +13,8 @@ const PART = 5_000;
 const pad = (n: number): string => String(n).padStart(10, '0');
 const journalKey = (seq: number): string => `${JOURNAL}${pad(seq)}`;
 const snapKey = (gen: number, name: string): string => `${SNAPSHOT}${pad(gen)}/${name}`;
+/** The generation of a snapshot key. */
+const genOf = (key: string): number => Number(key.slice(SNAPSHOT.length, SNAPSHOT.length + 10));
 
 interface Manifest {
   parts: number;
@@ -29,33 +31,33 @@ interface Manifest {
  */
 export class Journal {
   /** The latest value (or a function building it) of every live key: what a snapshot writes. */
-  private readonly live = new Map<string, unknown>();
-  private opsSinceSnapshot = 0;
-  private obsolete: string[];
+  private readonly live: Map<string, unknown>;
+  private opsSinceSnapshot: number;
+  /** Keys of the earlier one-key-per-item layout, deleted by the next snapshot. */
+  private legacy: string[];
 
   private constructor(
     private readonly store: StateStore,
     private nextSeq: number,
     private gen: number,
     state: Map<string, unknown>,
-    obsolete: string[],
+    legacy: string[],
+    opsSinceSnapshot: number,
   ) {
-    for (const [k, v] of state) this.live.set(k, v);
-    this.obsolete = obsolete;
+    this.live = new Map(state);
+    this.legacy = legacy;
+    this.opsSinceSnapshot = opsSinceSnapshot;
   }
 
   /** Reads the state back: legacy keys, the newest complete snapshot, the journal after it. */
   static async open(store: StateStore): Promise<{ journal: Journal; state: Map<string, unknown> }> {
     const keys = await store.list('am/');
-    const manifests = keys
-      .filter((k) => k.startsWith(SNAPSHOT) && k.endsWith('/manifest'))
-      .map((k) => Number(k.slice(SNAPSHOT.length, SNAPSHOT.length + 10)))
-      .sort((a, b) => a - b);
-    let gen = manifests.at(-1) ?? 0;
+    const snapKeys = keys.filter((k) => k.startsWith(SNAPSHOT));
+    const complete = snapKeys.filter((k) => k.endsWith('/manifest')).map(genOf);
+    const gen = complete.length > 0 ? Math.max(...complete) : undefined;
     const state = new Map<string, unknown>();
-    const obsolete: string[] = [];
     let journalFrom = 0;
-    if (manifests.length > 0) {
+    if (gen !== undefined) {
       const m = (await store.get<Manifest>(snapKey(gen, 'manifest')))!;
       journalFrom = m.journalFrom;
       for (let p = 0; p < m.parts; p++) {
@@ -63,35 +65,31 @@ export class Journal {
           state.set(k, v);
       }
     }
-    const records: number[] = [];
-    for (const k of keys) {
-      if (k.startsWith(JOURNAL)) {
-        const seq = Number(k.slice(JOURNAL.length));
-        if (seq >= journalFrom) records.push(seq);
-        else obsolete.push(k);
-      } else if (k.startsWith(SNAPSHOT)) {
-        const g = Number(k.slice(SNAPSHOT.length, SNAPSHOT.length + 10));
-        // older generations, and newer ones whose manifest never got written
-        if (g !== gen || manifests.length === 0) obsolete.push(k);
-      } else if (LEGACY.some((p) => k.startsWith(p))) {
-        if (manifests.length === 0) state.set(k, await store.get(k));
-        obsolete.push(k);
-      }
-    }
-    records.sort((a, b) => a - b);
+    const legacy = keys.filter((k) => LEGACY.some((p) => k.startsWith(p)));
+    // a snapshot covers the legacy keys it was made after; without one they are the base state
+    if (gen === undefined) for (const k of legacy) state.set(k, await store.get(k));
+    const all = keys.filter((k) => k.startsWith(JOURNAL)).map((k) => Number(k.slice(JOURNAL.length)));
+    const records = all.filter((seq) => seq >= journalFrom).sort((a, b) => a - b);
+    let ops = 0;
     for (const seq of records) {
       for (const op of (await store.get<Op[]>(journalKey(seq))) ?? []) {
+        ops++;
         if ('d' in op) state.delete(op.k);
         else state.set(op.k, op.v);
       }
     }
-    const nextSeq = Math.max(journalFrom, (records.at(-1) ?? -1) + 1);
-    // past every generation in the store, complete or not, so a new snapshot never mixes with an old one's parts
-    for (const k of keys)
-      if (k.startsWith(SNAPSHOT)) gen = Math.max(gen, Number(k.slice(SNAPSHOT.length, SNAPSHOT.length + 10)));
-    const journal = new Journal(store, nextSeq, gen, state, obsolete);
-    // a store read from legacy keys or with a long journal is compacted at the first write
-    journal.opsSinceSnapshot = obsolete.length > 0 ? Number.POSITIVE_INFINITY : records.length;
+    // anything a snapshot would delete (legacy keys, covered records, other generations) makes the first write one
+    const leftovers =
+      legacy.length > 0 || all.length > records.length || snapKeys.some((k) => genOf(k) !== gen);
+    const journal = new Journal(
+      store,
+      Math.max(journalFrom, (records.at(-1) ?? -1) + 1),
+      // past every generation in the store, complete or not, so a new snapshot never mixes with an old one's parts
+      Math.max(0, ...snapKeys.map(genOf)),
+      state,
+      legacy,
+      leftovers ? Number.POSITIVE_INFINITY : ops,
+    );
     return { journal, state };
   }
 
@@ -138,8 +136,8 @@ export class Journal {
     // the manifest is the commit point: every other generation and the records it covers can go
     this.gen = gen;
     this.opsSinceSnapshot = 0;
-    const stale = [...this.obsolete];
-    this.obsolete = [];
+    const stale = this.legacy;
+    this.legacy = [];
     for (const k of await this.store.list(SNAPSHOT))
       if (!k.startsWith(`${SNAPSHOT}${pad(gen)}/`)) stale.push(k);
     for (const k of await this.store.list(JOURNAL))

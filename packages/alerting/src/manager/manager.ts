@@ -72,15 +72,13 @@ class Manager implements AlertManager {
   private started: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
   private maintenance: TimerHandle | undefined;
-  private readonly historyLimit: number;
   private chunks: HistoryChunks | undefined;
 
   constructor(private readonly o: AlertManagerOptions) {
     this.config = compileConfig(o.config);
     this.log = o.log ?? silentLogger;
     this.clock = o.clock ?? systemClock;
-    this.historyLimit = Math.max(1, o.historyLimit ?? 10_000);
-    this.hist = new History(this.historyLimit);
+    this.hist = new History(o.historyLimit ?? 10_000);
     this.book = new SilenceBook(
       (x) => this.put(`am/silence/${x.id}`, x),
       (at, event, reason) => this.record(at, event, undefined, undefined, { reason }),
@@ -310,7 +308,6 @@ class Manager implements AlertManager {
       const persist = this.persist;
       this.chunks = new HistoryChunks(
         this.hist,
-        this.historyLimit,
         (k, v) => persist.put(k, v),
         (k) => persist.del(k),
       );
