@@ -176,4 +176,44 @@ describe('fingerprint index', () => {
     expect(ids.map((fp) => index.get(fp))).toEqual([0, 1, -1, 3, 4]);
     expect(index.size).toBe(4);
   });
+
+  it('agrees with a plain map through random adds and deletes, across growth and shared numbers', () => {
+    const fps: (string | undefined)[] = [];
+    const index = new FingerprintIndex(fps);
+    const model = new Map<string, number>();
+    const free: number[] = [];
+    let deletes = 0;
+    let seed = 7;
+    const rnd = (n: number) => {
+      // an LCG's low bits cycle (the lowest alternates): take the high ones
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 16) % n;
+    };
+    // 20,000 fingerprints, 4 to each of 5,000 numbers (the same last 8 characters): the table grows past 4,096
+    const fpOf = (i: number) =>
+      `${Math.floor(i / 5000)
+        .toString(16)
+        .padStart(8, '0')}${(i % 5000).toString(16).padStart(8, '0')}`;
+    for (let step = 0; step < 60_000; step++) {
+      const fp = fpOf(rnd(20_000));
+      const at = model.get(fp);
+      expect(index.get(fp)).toBe(at ?? -1);
+      if (at === undefined && rnd(3) > 0) {
+        const slot = free.pop() ?? fps.length;
+        fps[slot] = fp;
+        index.set(fp, slot);
+        model.set(fp, slot);
+      } else if (at !== undefined && rnd(2) === 0) {
+        index.delete(fp, at);
+        deletes++;
+        fps[at] = undefined;
+        free.push(at);
+        model.delete(fp);
+      }
+      expect(index.size).toBe(model.size);
+    }
+    expect(model.size).toBeGreaterThan(5_000);
+    expect(deletes).toBeGreaterThan(10_000);
+    for (const [fp, slot] of model) expect(index.get(fp)).toBe(slot);
+  });
 });
