@@ -1,87 +1,10 @@
+import { labelHasher } from './fnv.js';
+
 /** A label set: the identity of a series or an alert. Names follow Prometheus (`[a-zA-Z_][a-zA-Z0-9_]*`). */
 export type Labels = Readonly<Record<string, string>>;
 
 const encoder = new TextEncoder();
-
-// FNV-1a 64-bit in two 32-bit halves of plain numbers (BigInt per byte is far slower; fingerprints are computed on
-// the interning path and for every new alert). Between strings the halves wait in a typed array: a module `let`
-// holding a number above 2^31 would allocate a heap number on every store. Offset basis 0xcbf29ce484222325.
-const state = new Uint32Array(2);
-
-/** Hashes the UTF-8 bytes of `s` as TextEncoder gives them (a lone surrogate becomes U+FFFD), then `tail`. */
-function fnvString(s: string, tail: number): void {
-  let hi = state[0]! | 0;
-  let lo = state[1]! | 0;
-  for (let i = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i);
-    // the bytes of one character, first in the low bits; most label text is ASCII: one byte
-    let bytes = c;
-    let n = 1;
-    if (c >= 0x80) {
-      if (c < 0x800) {
-        bytes = 0xc0 | (c >> 6) | ((0x80 | (c & 0x3f)) << 8);
-        n = 2;
-      } else {
-        const next = s.charCodeAt(i + 1);
-        if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-          c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
-          i++;
-          bytes =
-            0xf0 |
-            (c >> 18) |
-            ((0x80 | ((c >> 12) & 0x3f)) << 8) |
-            ((0x80 | ((c >> 6) & 0x3f)) << 16) |
-            ((0x80 | (c & 0x3f)) << 24);
-          n = 4;
-        } else {
-          if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
-          bytes = 0xe0 | (c >> 12) | ((0x80 | ((c >> 6) & 0x3f)) << 8) | ((0x80 | (c & 0x3f)) << 16);
-          n = 3;
-        }
-      }
-    }
-    for (let k = 0; k < n; k++) {
-      lo ^= (bytes >>> (k * 8)) & 0xff;
-      // times the FNV prime 2^40 + 0x1b3, mod 2^64, in int32 steps: lo * 0x1b3 in 16-bit halves (each product
-      // below 2^26), its carry and lo << 8 (the 2^40 part) go to hi
-      const pl = (lo & 0xffff) * 0x1b3;
-      const ph = (lo >>> 16) * 0x1b3 + (pl >>> 16);
-      hi = (Math.imul(hi, 0x1b3) + (lo << 8) + (ph >>> 16)) | 0;
-      lo = (ph << 16) | (pl & 0xffff);
-    }
-  }
-  lo ^= tail;
-  const pl = (lo & 0xffff) * 0x1b3;
-  const ph = (lo >>> 16) * 0x1b3 + (pl >>> 16);
-  state[0] = (Math.imul(hi, 0x1b3) + (lo << 8) + (ph >>> 16)) | 0;
-  state[1] = (ph << 16) | (pl & 0xffff);
-}
-
-const HEX = Array.from('0123456789abcdef', (ch) => ch.charCodeAt(0));
-
-/** The 16 hex digits of the state, as one flat string (a concatenation would leave V8 a rope to flatten later). */
-function hex16(): string {
-  const hi = state[0]!;
-  const lo = state[1]!;
-  return String.fromCharCode(
-    HEX[hi >>> 28]!,
-    HEX[(hi >>> 24) & 15]!,
-    HEX[(hi >>> 20) & 15]!,
-    HEX[(hi >>> 16) & 15]!,
-    HEX[(hi >>> 12) & 15]!,
-    HEX[(hi >>> 8) & 15]!,
-    HEX[(hi >>> 4) & 15]!,
-    HEX[hi & 15]!,
-    HEX[lo >>> 28]!,
-    HEX[(lo >>> 24) & 15]!,
-    HEX[(lo >>> 20) & 15]!,
-    HEX[(lo >>> 16) & 15]!,
-    HEX[(lo >>> 12) & 15]!,
-    HEX[(lo >>> 8) & 15]!,
-    HEX[(lo >>> 4) & 15]!,
-    HEX[lo & 15]!,
-  );
-}
+const hasher = labelHasher();
 
 /**
  * The fingerprint of a label set exactly as Prometheus/Alertmanager compute `LabelSet.Fingerprint`:
@@ -99,14 +22,7 @@ export function fingerprint(labels: Labels): string {
   }
   if (!ascii) names.sort(compareBytes);
   else if (!sorted) names.sort();
-  state[0] = 0xcbf29ce4;
-  state[1] = 0x84222325;
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    fnvString(name, 0xff);
-    fnvString(labels[name]!, 0xff);
-  }
-  return hex16();
+  return hasher.hash(names, labels);
 }
 
 function isAscii(s: string): boolean {
