@@ -51,6 +51,12 @@ type Mix = (end: number) => void;
 /** Hashes a label set: `names` (sorted) with their values. */
 export interface LabelHasher {
   readonly kind: 'wasm' | 'js';
+  /** Hashes; the 64-bit result is then in {@link hi} and {@link lo} until the next call. */
+  run(names: readonly string[], labels: Readonly<Record<string, string>>): void;
+  /** The high 32 bits of the last result, as an int32. */
+  readonly hi: number;
+  /** The low 32 bits of the last result, as an int32. */
+  readonly lo: number;
   /** 16 lower-case hex digits. */
   hash(names: readonly string[], labels: Readonly<Record<string, string>>): string;
 }
@@ -63,22 +69,35 @@ export function labelHasher(useWasm = true): LabelHasher {
   // the state as two words; with WebAssembly only on a little-endian host, where word 0 is the low half
   const words = new Uint32Array(buffer, 0, 2);
   const mix = wasm ? wasm.mix : jsMix(bytes, words);
+  const run = (names: readonly string[], labels: Readonly<Record<string, string>>): void => {
+    words[0] = 0x84222325;
+    words[1] = 0xcbf29ce4;
+    let o = TEXT;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      o = put(bytes, o, name, mix);
+      o = put(bytes, o, labels[name]!, mix);
+    }
+    mix(o);
+  };
   return {
     kind: wasm ? 'wasm' : 'js',
+    run,
+    get hi() {
+      return words[1]! | 0;
+    },
+    get lo() {
+      return words[0]! | 0;
+    },
     hash(names, labels) {
-      words[0] = 0x84222325;
-      words[1] = 0xcbf29ce4;
-      let o = TEXT;
-      for (let i = 0; i < names.length; i++) {
-        const name = names[i]!;
-        o = put(bytes, o, name, mix);
-        o = put(bytes, o, labels[name]!, mix);
-      }
-      mix(o);
+      run(names, labels);
       return hex16(words[1]!, words[0]!);
     },
   };
 }
+
+/** The hasher everything in core shares (one 64 KiB buffer). */
+export const labelHash: LabelHasher = labelHasher();
 
 function wasmMix(): { buffer: ArrayBuffer; mix: Mix } | undefined {
   if (typeof WebAssembly !== 'object' || new Uint8Array(Uint32Array.of(1).buffer)[0] !== 1) return undefined;
@@ -151,8 +170,8 @@ function put(bytes: Uint8Array, start: number, s: string, mix: Mix): number {
 
 const HEX = Array.from('0123456789abcdef', (ch) => ch.charCodeAt(0));
 
-/** 16 hex digits as one flat string (a concatenation would leave V8 a rope to flatten later). */
-function hex16(hi: number, lo: number): string {
+/** 16 hex digits of a 64-bit value in two words, as one flat string (a concatenation would leave V8 a rope). */
+export function hex16(hi: number, lo: number): string {
   return String.fromCharCode(
     HEX[hi >>> 28]!,
     HEX[(hi >>> 24) & 15]!,

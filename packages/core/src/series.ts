@@ -1,4 +1,5 @@
-import { fingerprint, type Labels, labelsKey } from './labels.js';
+import type { Labels } from './labels.js';
+import { SeriesIndex } from './series-index.js';
 
 /** Returned by {@link SeriesRegistry.intern} when the series cap is reached: the sample must be dropped. */
 export const SERIES_REJECTED = -1;
@@ -14,7 +15,7 @@ export interface SeriesRegistry {
   lookup(labels: Labels): number | undefined;
   /** The labels of a series id. Throws `RangeError` for an id this registry never issued. */
   labels(id: number): Labels;
-  /** The Prometheus/Alertmanager fingerprint of a series, computed once and cached. */
+  /** The Prometheus/Alertmanager fingerprint of a series (hashed when it was interned). */
   fingerprint(id: number): string;
   /** Number of series interned. */
   readonly size: number;
@@ -37,22 +38,24 @@ export interface SeriesRegistryOptions {
 /** Creates a series registry. One per pipeline; plugins reach it through their context as `ctx.series`. */
 export function createSeriesRegistry(options: SeriesRegistryOptions = {}): SeriesRegistry {
   const maxSeries = options.maxSeries ?? Number.POSITIVE_INFINITY;
-  const ids = new Map<string, number>();
-  const labelSets: Labels[] = [];
-  const fingerprints: (string | undefined)[] = [];
+  const index = new SeriesIndex();
   let rejected = 0;
   let warned = false;
+  const known = (id: number): Labels => {
+    const l = index.labels(id);
+    if (l === undefined) throw new RangeError(`unknown series id ${id}`);
+    return l;
+  };
 
   return {
     intern(labels) {
-      const key = labelsKey(labels);
-      const known = ids.get(key);
-      if (known !== undefined) return known;
+      const found = index.find(labels);
+      if (found >= 0) return found;
       if (options.accept && !options.accept()) {
         rejected++;
         return SERIES_REJECTED;
       }
-      if (labelSets.length >= maxSeries) {
+      if (index.size >= maxSeries) {
         rejected++;
         if (!warned) {
           warned = true;
@@ -60,27 +63,20 @@ export function createSeriesRegistry(options: SeriesRegistryOptions = {}): Serie
         }
         return SERIES_REJECTED;
       }
-      const id = labelSets.length;
-      labelSets.push(Object.freeze(Object.assign({}, labels)));
-      fingerprints.push(undefined);
-      ids.set(key, id);
-      return id;
+      return index.add(labels);
     },
-    lookup: (labels) => ids.get(labelsKey(labels)),
-    labels(id) {
-      const l = labelSets[id];
-      if (l === undefined) throw new RangeError(`unknown series id ${id}`);
-      return l;
+    lookup(labels) {
+      const id = index.find(labels);
+      return id >= 0 ? id : undefined;
     },
+    labels: (id) => known(id),
     fingerprint(id) {
-      const cached = fingerprints[id];
-      if (cached !== undefined) return cached;
-      const fp = fingerprint(this.labels(id));
-      fingerprints[id] = fp;
-      return fp;
+      // the index hashed the labels when it interned them: the fingerprint is those 64 bits in hex
+      known(id);
+      return index.fingerprint(id);
     },
     get size() {
-      return labelSets.length;
+      return index.size;
     },
     get rejected() {
       return rejected;

@@ -1,0 +1,112 @@
+import { hex16, type LabelHasher, labelHash } from './fnv.js';
+import { type Labels, sortedNames } from './labels.js';
+
+/**
+ * Label sets by their fingerprint, so that interning builds no key string: a series is found by the 64-bit
+ * FNV-1a hash of its sorted labels (Prometheus's fingerprint, which the registry then has for free) in an
+ * open-addressing table of ids, and confirmed label by label. A canonical key string per series cost ~1.5 µs to
+ * build and hash and ~130 bytes to keep, for every series a first scrape sees.
+ */
+export class SeriesIndex {
+  /** id + 1 per position (0: empty), linear probing, at most half full. */
+  private tab = new Int32Array(1024);
+  private mask = 1023;
+  /** 32 minus log2 of the capacity: positions take the top bits of a multiplicative mix. */
+  private shift = 22;
+  /** Per id: the hash's two halves and the number of labels. */
+  private hi = new Int32Array(1024);
+  private lo = new Int32Array(1024);
+  private count = new Int32Array(1024);
+  private readonly sets: Labels[] = [];
+  /** What the last {@link find} computed, for the {@link add} that follows a miss. */
+  private lastHi = 0;
+  private lastLo = 0;
+  private lastCount = 0;
+  private lastAt = -1;
+  private lastLabels: Labels | undefined;
+
+  constructor(private readonly hasher: LabelHasher = labelHash) {}
+
+  get size(): number {
+    return this.sets.length;
+  }
+
+  /** The id of a label set equal to `labels`, or -1. */
+  find(labels: Labels): number {
+    const names = sortedNames(labels);
+    this.hasher.run(names, labels);
+    const hi = this.hasher.hi;
+    const lo = this.hasher.lo;
+    this.lastHi = hi;
+    this.lastLo = lo;
+    this.lastCount = names.length;
+    this.lastLabels = labels;
+    const tab = this.tab;
+    for (let i = Math.imul(lo, 0x9e3779b1) >>> this.shift; ; i = (i + 1) & this.mask) {
+      const e = tab[i]!;
+      if (e === 0) {
+        this.lastAt = i;
+        return -1;
+      }
+      const id = e - 1;
+      if (this.lo[id] === lo && this.hi[id] === hi && this.same(id, names, labels)) return id;
+    }
+  }
+
+  /** Adds `labels` (a frozen copy), not present; returns its id. Right after a {@link find} of them, it reuses
+   * that probe. */
+  add(labels: Labels): number {
+    if (labels !== this.lastLabels) {
+      const found = this.find(labels);
+      if (found >= 0) return found;
+    }
+    this.lastLabels = undefined;
+    const id = this.sets.length;
+    if (id === this.hi.length) this.growColumns();
+    this.sets.push(Object.freeze(Object.assign({}, labels)));
+    this.hi[id] = this.lastHi;
+    this.lo[id] = this.lastLo;
+    this.count[id] = this.lastCount;
+    if (2 * (id + 1) > this.tab.length) this.growTable();
+    else this.tab[this.lastAt] = id + 1;
+    return id;
+  }
+
+  labels(id: number): Labels | undefined {
+    return this.sets[id];
+  }
+
+  /** The Prometheus fingerprint of series `id`. */
+  fingerprint(id: number): string {
+    return hex16(this.hi[id]!, this.lo[id]!);
+  }
+
+  /** Whether series `id` holds exactly `names` with the values in `labels`. */
+  private same(id: number, names: readonly string[], labels: Labels): boolean {
+    if (this.count[id] !== names.length) return false;
+    const have = this.sets[id]!;
+    for (let i = 0; i < names.length; i++) if (have[names[i]!] !== labels[names[i]!]) return false;
+    return true;
+  }
+
+  private growColumns(): void {
+    const n = this.hi.length * 2;
+    for (const k of ['hi', 'lo', 'count'] as const) {
+      const b = new Int32Array(n);
+      b.set(this[k]);
+      this[k] = b;
+    }
+  }
+
+  /** Doubles the table and places every id again (the id just added included). */
+  private growTable(): void {
+    this.tab = new Int32Array(this.tab.length * 2);
+    this.mask = this.tab.length - 1;
+    this.shift--;
+    for (let id = 0; id < this.sets.length; id++) {
+      let i = Math.imul(this.lo[id]!, 0x9e3779b1) >>> this.shift;
+      while (this.tab[i] !== 0) i = (i + 1) & this.mask;
+      this.tab[i] = id + 1;
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { LabelHasher } from '../src/fnv.js';
+import { createSeriesRegistry, fingerprint, type Labels } from '../src/index.js';
+import { SeriesIndex } from '../src/series-index.js';
+
+/** A hasher that gives every label set the same hash, or one of two: every lookup goes through collisions. */
+function degenerate(buckets: 1 | 2): LabelHasher {
+  let h = 0;
+  return {
+    kind: 'js',
+    run: (names) => {
+      h = buckets === 1 ? 0 : names.length % 2;
+    },
+    get hi() {
+      return h;
+    },
+    get lo() {
+      return h;
+    },
+    hash: () => '0000000000000000',
+  };
+}
+
+/** Label sets that differ in one value, in a label's presence, or only in the order their keys were written. */
+function sets(n: number): Labels[] {
+  const out: Labels[] = [];
+  for (let i = 0; i < n; i++) {
+    const base: Record<string, string> = { job: `j${i % 7}`, instance: `h${i}` };
+    if (i % 3 === 0) base['extra'] = '';
+    if (i % 5 === 0) base['zone'] = 'a';
+    out.push(base);
+  }
+  return out;
+}
+
+/** The same labels with the keys written in reverse. */
+const reversed = (l: Labels): Labels => Object.fromEntries(Object.entries(l).reverse());
+
+describe('series index', () => {
+  it.each([
+    ['real FNV hashes', undefined],
+    ['every set colliding', degenerate(1)],
+    ['two hash values', degenerate(2)],
+  ] as const)('%s: finds each set again under any key order, and nothing else', (_, hasher) => {
+    const index = new SeriesIndex(hasher);
+    const all = sets(3_000);
+    for (const [i, l] of all.entries()) {
+      expect(index.find(l)).toBe(-1);
+      expect(index.add(l)).toBe(i);
+    }
+    expect(index.size).toBe(3_000);
+    for (const [i, l] of all.entries()) {
+      expect(index.find(l)).toBe(i);
+      expect(index.find(reversed(l))).toBe(i);
+      expect(index.labels(i)).toEqual(l);
+    }
+    // one label more, one less, one value different
+    expect(index.find({ ...all[1]!, extra: '' })).toBe(-1);
+    expect(index.find({ job: 'j0' })).toBe(-1);
+    expect(index.find({ ...all[1]!, instance: 'nope' })).toBe(-1);
+  });
+
+  it('add() without a find() first, or after another find(), still places the set right', () => {
+    const index = new SeriesIndex();
+    const a = { job: 'a' };
+    const b = { job: 'b' };
+    expect(index.find(a)).toBe(-1);
+    expect(index.find(b)).toBe(-1);
+    expect(index.add(a)).toBe(0);
+    expect(index.add(b)).toBe(1);
+    expect(index.add({ job: 'a' })).toBe(0);
+    expect([index.find(a), index.find(b)]).toEqual([0, 1]);
+  });
+
+  it('keeps a frozen copy: changing the caller object later changes nothing', () => {
+    const index = new SeriesIndex();
+    const l: Record<string, string> = { job: 'x' };
+    index.find(l);
+    const id = index.add(l);
+    l['job'] = 'y';
+    expect(index.labels(id)).toEqual({ job: 'x' });
+    expect(Object.isFrozen(index.labels(id))).toBe(true);
+    expect(index.find({ job: 'x' })).toBe(id);
+    expect(index.find({ job: 'y' })).toBe(-1);
+  });
+
+  it('gives the registry Prometheus fingerprints, non-ASCII names included', () => {
+    const r = createSeriesRegistry();
+    const cases: Labels[] = [{ b: '1', a: '2' }, { é: 'x', z: 'y', Z: '' }, {}, { job: '😀'.repeat(20_000) }];
+    for (const l of cases) {
+      const id = r.intern(l);
+      expect(r.fingerprint(id)).toBe(fingerprint(l));
+      expect(r.lookup(reversed(l))).toBe(id);
+    }
+  });
+});
