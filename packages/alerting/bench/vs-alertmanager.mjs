@@ -19,6 +19,8 @@
 //   (its JSON parsing, validation, fingerprinting, store and dispatcher); bodies encoded before timing. "new"
 //   is one pass, "re-send" the mean over passes for 200,000 alerts in all.
 //   Memory: RSS growth of its process per active alert.
+// Floor (in-memory run only): building the Alert, its fingerprint and one Map insert per new alert, no manager, to
+//   show what a first-seen alert costs before any routing, grouping or bookkeeping.
 //
 // Run: pnpm bench:alerting [counts…]   (default 10000 100000 1000000)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -106,6 +108,37 @@ async function throwaway(n, durable, labels) {
 /** Passes over n alerts: enough of them that a garbage collection lands in the mean, not in one short pass. */
 const passes = (n, total) => Math.max(1, Math.round(total / n));
 
+/**
+ * The floor under "new": what any in-process manager has to do for a first-seen alert before routing, grouping,
+ * flap detection or history — build the Alert, compute its fingerprint, keep it in one hash map by fingerprint.
+ * Timed like "new" (fresh map per pass, 500,000 alerts in all).
+ */
+function floor(labels) {
+  const n = labels.length;
+  const total = passes(n, 500_000);
+  let seconds = 0;
+  for (let p = 0; p < total; p++) {
+    const byFp = new Map();
+    const startsAt = Date.now();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const l = labels[i];
+      const al = {
+        labels: l,
+        annotations: { summary: 'x' },
+        state: 'firing',
+        startsAt,
+        fingerprint: fingerprint(l),
+        origin: 'bench',
+      };
+      if (!byFp.has(al.fingerprint)) byFp.set(al.fingerprint, al);
+    }
+    seconds += (performance.now() - t0) / 1000;
+    if (byFp.size !== n) throw new Error(`floor: expected ${n} alerts, got ${byFp.size}`);
+  }
+  return (n * total) / seconds;
+}
+
 async function argus(n, durable) {
   // a collection finishes its sweeping concurrently: let it, so the baseline is not read mid-way
   await new Promise((r) => setTimeout(r, 100));
@@ -125,6 +158,7 @@ async function argus(n, durable) {
   let againSeconds = 0;
   const againPasses = passes(n, 1_000_000);
   for (let p = 0; p < againPasses; p++) againSeconds += await feed(kept, labels, fps, startsAt);
+  const floorRate = durable ? undefined : floor(labels);
   labels = undefined;
   fps = undefined;
   await new Promise((r) => setTimeout(r, 100));
@@ -134,7 +168,12 @@ async function argus(n, durable) {
   if (kept.alerts().length !== n) throw new Error(`expected ${n} active alerts, got ${kept.alerts().length}`);
   await kept.stop();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  return { fresh: (n * newPasses) / newSeconds, again: (n * againPasses) / againSeconds, bytes };
+  return {
+    fresh: (n * newPasses) / newSeconds,
+    again: (n * againPasses) / againSeconds,
+    bytes,
+    floor: floorRate,
+  };
 }
 
 async function alertmanager(n) {
@@ -185,6 +224,7 @@ console.log(
 );
 console.log('|---|---|---|---|---|---|');
 const mem = [];
+const floors = [];
 for (const n of counts.length ? counts : [10_000, 100_000, 1_000_000]) {
   const a = await argus(n, false);
   const d = await argus(n, true);
@@ -196,9 +236,15 @@ for (const n of counts.length ? counts : [10_000, 100_000, 1_000_000]) {
     `| ${fmt(n)} | re-send | ${fmt(a.again)} | ${fmt(d.again)} | ${fmt(m.again)} | ${ratio(a.again, m.again)} |`,
   );
   mem.push(`| ${fmt(n)} | ${fmt(a.bytes)} | ${fmt(d.bytes)} | ${fmt(m.bytes)} |`);
+  floors.push(`| ${fmt(n)} | ${fmt(a.floor)} | ${ratio(a.floor, m.fresh)} | ${fmt(50 * m.fresh)} |`);
 }
 console.log(
   '\n| active alerts | Argus bytes/alert (heap) | Argus durable | Alertmanager bytes/alert (RSS) |',
 );
 console.log('|---|---|---|---|');
 for (const line of mem) console.log(line);
+console.log(
+  '\n| active alerts | floor for a new alert: build + fingerprint + one Map (alerts/s) | floor / AM new | 50× AM new |',
+);
+console.log('|---|---|---|---|');
+for (const line of floors) console.log(line);
