@@ -1,4 +1,4 @@
-import { hex16, type LabelHasher, labelHash } from './fnv.js';
+import { hex16, type LabelHasher, labelHash, labelText } from './fnv.js';
 import { type Labels, sortedNames } from './labels.js';
 
 /**
@@ -63,7 +63,7 @@ export class SeriesIndex {
     this.lastLabels = undefined;
     const id = this.sets.length;
     if (id === this.hi.length) this.growColumns();
-    this.sets.push(Object.freeze(Object.assign({}, labels)));
+    this.sets.push(Object.freeze(copyAsText(labels)));
     this.hi[id] = this.lastHi;
     this.lo[id] = this.lastLo;
     this.count[id] = this.lastCount;
@@ -85,7 +85,7 @@ export class SeriesIndex {
   private same(id: number, names: readonly string[], labels: Labels): boolean {
     if (this.count[id] !== names.length) return false;
     const have = this.sets[id]!;
-    for (let i = 0; i < names.length; i++) if (have[names[i]!] !== labels[names[i]!]) return false;
+    for (let i = 0; i < names.length; i++) if (have[names[i]!] !== labelText(labels[names[i]!])) return false;
     return true;
   }
 
@@ -109,4 +109,11 @@ export class SeriesIndex {
       this.tab[i] = id + 1;
     }
   }
+}
+
+/** A copy of the labels whose values are all strings (see {@link labelText}). */
+function copyAsText(labels: Labels): Record<string, string> {
+  const copy: Record<string, string> = Object.assign({}, labels);
+  for (const name in copy) if (typeof copy[name] !== 'string') copy[name] = labelText(copy[name]);
+  return copy;
 }

@@ -7,7 +7,6 @@ import { SeriesIndex } from '../src/series-index.js';
 function degenerate(buckets: 1 | 2): LabelHasher {
   let h = 0;
   return {
-    kind: 'js',
     run: (names) => {
       h = buckets === 1 ? 0 : names.length % 2;
     },
@@ -92,5 +91,16 @@ describe('series index', () => {
       expect(r.fingerprint(id)).toBe(fingerprint(l));
       expect(r.lookup(reversed(l))).toBe(id);
     }
+  });
+
+  it('treats values that are not strings as their text, as a key string did (a plain-JS plugin may pass numbers)', () => {
+    const r = createSeriesRegistry();
+    const loose = { code: 200, gone: undefined } as unknown as Labels;
+    const id = r.intern(loose);
+    expect(r.labels(id)).toEqual({ code: '200', gone: '' });
+    expect(r.intern({ code: '200', gone: '' })).toBe(id);
+    expect(r.fingerprint(id)).toBe(fingerprint({ code: '200', gone: '' }));
+    expect(fingerprint(loose)).toBe(fingerprint({ code: '200', gone: '' }));
+    expect(r.intern({ code: '201', gone: '' })).not.toBe(id);
   });
 });
