@@ -114,6 +114,7 @@ export class SeriesIndex {
 /** A copy of the labels whose values are all strings (see {@link labelText}). */
 function copyAsText(labels: Labels): Record<string, string> {
   const copy: Record<string, string> = Object.assign({}, labels);
-  for (const name in copy) if (typeof copy[name] !== 'string') copy[name] = labelText(copy[name]);
+  for (const name of Object.keys(copy))
+    if (typeof copy[name] !== 'string') copy[name] = labelText(copy[name]);
   return copy;
 }
