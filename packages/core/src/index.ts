@@ -1,4 +1,4 @@
-export type { Alert, AlertState } from './alert.js';
+export { type Alert, type AlertState, eventToAlert } from './alert.js';
 export type { AlertEvent, AlertEventBatch, LogBatch, LogRecord, MetricBatch, SourceBatch } from './batch.js';
 export { EMPTY_METRICS, MetricBatchBuilder, metricBatch, sliceBatch } from './batch.js';
 export type { Clock, TimerHandle } from './clock.js';

@@ -6,6 +6,7 @@ import {
   API_VERSION,
   createPipeline,
   type Detector,
+  eventToAlert,
   type Finding,
   fingerprint,
   MetricBatchBuilder,
@@ -596,6 +597,19 @@ describe('logs and external alert events', () => {
         fingerprint: fingerprint({ alertname: 'VMDown' }),
       }),
     ]);
+  });
+
+  it('eventToAlert: a resolved event ends at its endsAt, or when it started without one; the link is kept', () => {
+    const base = { labels: { alertname: 'X' }, annotations: { a: '1' }, startsAt: 10, origin: 'prom' };
+    expect(eventToAlert({ ...base, status: 'resolved', endsAt: 20, generatorURL: 'http://g' })).toEqual({
+      ...base,
+      state: 'resolved',
+      endsAt: 20,
+      generatorURL: 'http://g',
+      fingerprint: fingerprint({ alertname: 'X' }),
+    });
+    expect(eventToAlert({ ...base, status: 'resolved' })).toMatchObject({ state: 'resolved', endsAt: 10 });
+    expect(eventToAlert({ ...base, status: 'firing', endsAt: 99 })).not.toHaveProperty('endsAt');
   });
 });
 

@@ -1,4 +1,4 @@
-import { type Alert, type Alerter, defineAlerter, type Factory, fingerprint } from '@argus/core';
+import { type Alert, type Alerter, defineAlerter, eventToAlert, type Factory } from '@argus/core';
 import { type LabelMatcher, matchesLabels, parseMatchers } from '@argus/processors';
 import { z } from 'zod';
 import { selectorSchema } from './common.js';
@@ -37,20 +37,7 @@ export const externalAlerts: Factory<z.ZodType<Parsed, ExternalAlertsOptions>, A
       evaluate(input) {
         const out: Alert[] = [];
         for (const e of input.events ?? []) {
-          if (!matchesLabels(matchers, e.labels)) continue;
-          const base = {
-            labels: e.labels,
-            annotations: e.annotations,
-            startsAt: e.startsAt,
-            fingerprint: fingerprint(e.labels),
-            origin: e.origin,
-            ...(e.generatorURL ? { generatorURL: e.generatorURL } : {}),
-          };
-          out.push(
-            e.status === 'firing'
-              ? { ...base, state: 'firing' }
-              : { ...base, state: 'resolved', endsAt: e.endsAt ?? e.startsAt },
-          );
+          if (matchesLabels(matchers, e.labels)) out.push(eventToAlert(e));
         }
         return out;
       },

@@ -1,9 +1,8 @@
-import type { Alert } from '../alert.js';
+import { type Alert, eventToAlert } from '../alert.js';
 import type { AlertEvent, LogBatch, MetricBatch, SourceBatch } from '../batch.js';
 import { sliceBatch } from '../batch.js';
 import { type Hook, type PluginError, toPluginError } from '../errors.js';
 import type { Finding } from '../finding.js';
-import { fingerprint } from '../labels.js';
 import type { Alerter, AlerterInput, Detector, Processor, SinkBatch, StageContext } from '../plugin.js';
 import type { Resolved } from './config.js';
 import type { PluginStats } from './stats.js';
@@ -203,19 +202,4 @@ function inputCount(i: AlerterInput): number {
     (i.events?.length ?? 0) +
     (i.health?.length ?? 0)
   );
-}
-
-/** An external alert event as an Argus alert (used when no alerter manages it). */
-export function eventToAlert(e: AlertEvent): Alert {
-  const base = {
-    labels: e.labels,
-    annotations: e.annotations,
-    startsAt: e.startsAt,
-    fingerprint: fingerprint(e.labels),
-    origin: e.origin,
-    ...(e.generatorURL ? { generatorURL: e.generatorURL } : {}),
-  };
-  return e.status === 'firing'
-    ? { ...base, state: 'firing' }
-    : { ...base, state: 'resolved', endsAt: e.endsAt ?? e.startsAt };
 }
