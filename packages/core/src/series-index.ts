@@ -40,11 +40,13 @@ export class SeriesIndex {
     this.lastHi = hi;
     this.lastLo = lo;
     this.lastCount = names.length;
-    this.lastLabels = labels;
+    this.lastLabels = undefined;
     const tab = this.tab;
-    for (let i = Math.imul(lo, 0x9e3779b1) >>> this.shift; ; i = (i + 1) & this.mask) {
+    for (let i = home(lo, this.shift); ; i = (i + 1) & this.mask) {
       const e = tab[i]!;
       if (e === 0) {
+        // a miss: the add() that follows may use this probe
+        this.lastLabels = labels;
         this.lastAt = i;
         return -1;
       }
@@ -53,8 +55,8 @@ export class SeriesIndex {
     }
   }
 
-  /** Adds `labels` (a frozen copy), not present; returns its id. Right after a {@link find} of them, it reuses
-   * that probe. */
+  /** Adds `labels` (a frozen copy) unless present; returns its id. Right after a {@link find} of them missed,
+   * it reuses that probe. */
   add(labels: Labels): number {
     if (labels !== this.lastLabels) {
       const found = this.find(labels);
@@ -104,11 +106,16 @@ export class SeriesIndex {
     this.mask = this.tab.length - 1;
     this.shift--;
     for (let id = 0; id < this.sets.length; id++) {
-      let i = Math.imul(this.lo[id]!, 0x9e3779b1) >>> this.shift;
+      let i = home(this.lo[id]!, this.shift);
       while (this.tab[i] !== 0) i = (i + 1) & this.mask;
       this.tab[i] = id + 1;
     }
   }
+}
+
+/** The home position of a hash: its top bits after a multiplicative mix (Fibonacci hashing). */
+function home(lo: number, shift: number): number {
+  return Math.imul(lo, 0x9e3779b1) >>> shift;
 }
 
 /** A copy of the labels whose values are all strings (see {@link labelText}). */

@@ -59,7 +59,7 @@ describe('series index', () => {
     expect(index.find({ ...all[1]!, instance: 'nope' })).toBe(-1);
   });
 
-  it('add() without a find() first, or after another find(), still places the set right', () => {
+  it('add() without a find() first, after another find(), or after a hit, still places the set right', () => {
     const index = new SeriesIndex();
     const a = { job: 'a' };
     const b = { job: 'b' };
@@ -69,6 +69,10 @@ describe('series index', () => {
     expect(index.add(b)).toBe(1);
     expect(index.add({ job: 'a' })).toBe(0);
     expect([index.find(a), index.find(b)]).toEqual([0, 1]);
+    // right after a find() that hit, add() of the same object adds nothing
+    expect(index.find(b)).toBe(1);
+    expect(index.add(b)).toBe(1);
+    expect(index.size).toBe(2);
   });
 
   it('keeps a frozen copy: changing the caller object later changes nothing', () => {

@@ -52,7 +52,7 @@ export class FingerprintIndex {
     const k = numberOf(fp);
     let at = k === this.freeNumber ? this.freeAt : this.find(k);
     this.freeNumber = -1;
-    if (at >= 0 && this.tab[2 * at] !== 0) {
+    if (this.tab[2 * at] !== 0) {
       this.byString.set(fp, slot);
       return;
     }
