@@ -16,10 +16,9 @@ export function loadCorpus(dir = NAB_DIR) {
     for (const name of readdirSync(join(dir, 'data', cat)).sort()) {
       if (!name.endsWith('.csv')) continue;
       const key = `${cat}/${name}`;
-      const lines = readFileSync(join(dir, 'data', key), 'utf8')
-        .trim()
-        .split('\n')
-        .slice(1);
+      const path = join(dir, 'data', key);
+      // 8 NAB files have CRLF endings: a kept '\r' would end up in the results' value column.
+      const lines = readFileSync(path, 'utf8').trim().split(/\r?\n/).slice(1);
       const stamps = lines.map((l) => cells(l)[0]);
       const values = Float64Array.from(lines, (l) => Number(cells(l)[1]));
       const times = Float64Array.from(stamps, (s) => Date.parse(`${s.replace(' ', 'T')}Z`));
@@ -31,7 +30,7 @@ export function loadCorpus(dir = NAB_DIR) {
         return [l, r];
       });
       const raw = lines.map((l) => cells(l)[1]);
-      files.push({ key, category: cat, file: name, stamps, times, values, raw, windows: wins });
+      files.push({ key, category: cat, file: name, path, stamps, times, values, raw, windows: wins });
     }
   }
   return files;
@@ -39,7 +38,7 @@ export function loadCorpus(dir = NAB_DIR) {
 
 /** The `anomaly_score` column of a NAB results CSV, by header name. */
 export function readScores(path) {
-  const lines = readFileSync(path, 'utf8').trim().split('\n');
+  const lines = readFileSync(path, 'utf8').trim().split(/\r?\n/);
   const col = cells(lines[0]).indexOf('anomaly_score');
   if (col < 0) throw new Error(`${path}: no anomaly_score column`);
   return Float64Array.from(lines.slice(1), (l) => Number(cells(l)[col]));

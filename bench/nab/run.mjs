@@ -16,7 +16,7 @@ import {
   sweepThreshold,
 } from '../../packages/detectors/dist/index.js';
 import { loadCorpus, loadPublished, NAB_DIR } from './corpus.mjs';
-import { nabScores, runCorpus, writeResults } from './score.mjs';
+import { nabScores, runCorpus, verifyResults, writeResults } from './score.mjs';
 
 const RESULTS = new URL('./results/', import.meta.url).pathname;
 const PROFILES = Object.keys(NAB_PROFILES);
@@ -98,6 +98,7 @@ console.log(`\n${'detector'.padEnd(18)} standard lowFP  lowFN   (test half std) 
 for (const [name, make] of Object.entries(DETECTORS)) {
   const run = runCorpus(corpus, make);
   writeResults(RESULTS, name, corpus, run.scores);
+  verifyResults(RESULTS, name, corpus);
   row(name, run);
 }
 // Each member alone, through the ensemble's calibration and damping (what it contributes).
@@ -106,10 +107,12 @@ for (const name of ['robustZ', 'mad', 'seasonal', 'changePoint', 'flatline', 'tr
   const run = runCorpus(corpus, () => createEnsembleModel(cfg));
   const id = `argus${name[0].toUpperCase()}${name.slice(1)}Cal`;
   writeResults(RESULTS, id, corpus, run.scores);
+  verifyResults(RESULTS, id, corpus);
   row(id, run);
 }
 const ens = runCorpus(corpus, () => createEnsembleModel(chosen));
 writeResults(RESULTS, 'argusEnsemble', corpus, ens.scores);
+verifyResults(RESULTS, 'argusEnsemble', corpus);
 row('argusEnsemble', ens, `  ${JSON.stringify(chosen)}`);
 console.log(
   `ensemble thresholds (all 58): ${PROFILES.map((p) => `${p} ${nabScores(corpus, ens.scores)[p].threshold.toFixed(4)}`).join(', ')}`,

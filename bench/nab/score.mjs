@@ -33,4 +33,4 @@ export function nabScores(corpus, scores, keep = () => true) {
   return result;
 }
 
-export { writeResults } from './csv.mjs';
+export { verifyResults, writeResults } from './csv.mjs';
