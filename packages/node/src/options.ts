@@ -24,7 +24,8 @@ export interface DefaultRules {
   errorRate?: RuleToggle<DefaultRuleOptions & { threshold?: number }>;
   /**
    * `AnomalyDetected`: n (1) of the last m (2) points of a series carry a finding ≥ minScore (0.5): it fires on
-   * the first anomalous point and resolves on the second normal one (keepFiringForMs 0 holds it no longer).
+   * the first anomalous point and resolves on the second normal one (keepFiringForMs 0 holds it no longer; with
+   * your own `detectors`, which may report one finding per episode, it is held 300000 ms).
    */
   anomalies?: RuleToggle<
     DefaultRuleOptions & {

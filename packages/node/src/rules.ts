@@ -14,14 +14,24 @@ export const DEFAULT_WATCH_SELECTOR =
 
 type Options<K extends keyof DefaultRules> = Exclude<DefaultRules[K], false> | undefined;
 
+/** What the default rules need to know of the detectors they follow. */
+export interface DefaultRulesContext {
+  /**
+   * `AnomalyDetected`'s `keepFiringForMs` when not set: 0 behind the preset's detectors, which report every
+   * anomalous read of an incident; 300000 behind your own `detectors`, which may report one finding per episode.
+   * @default 0
+   */
+  anomalyHoldMs?: number;
+}
+
 /** The default rules, with the user's overrides; a rule set to `false` is left out. */
-export function defaultRules(rules: DefaultRules = {}): Alerter[] {
+export function defaultRules(rules: DefaultRules = {}, context: DefaultRulesContext = {}): Alerter[] {
   const { eventLoopLag, heap, errorRate, anomalies } = rules;
   return [
     ...(eventLoopLag === false ? [] : [lagRule(eventLoopLag)]),
     ...(heap === false ? [] : [heapRule(heap)]),
     ...(errorRate === false ? [] : [errorRule(errorRate)]),
-    ...(anomalies === false ? [] : [anomaliesRule(anomalies)]),
+    ...(anomalies === false ? [] : [anomaliesRule(anomalies, context.anomalyHoldMs ?? 0)]),
   ];
 }
 
@@ -81,18 +91,18 @@ function errorRule(o: Options<'errorRate'>): Alerter {
   });
 }
 
-function anomaliesRule(o: Options<'anomalies'>): Alerter {
+function anomaliesRule(o: Options<'anomalies'>, holdMs: number): Alerter {
   return explainAnomalies(
     anomalyRule({
       alert: 'AnomalyDetected',
       selector: o?.selector ?? DEFAULT_WATCH_SELECTOR,
       minScore: o?.minScore ?? 0.5,
       // the preset's detectors report every anomalous point of an incident, so one point fires at once and two
-      // normal points in a row resolve it: RESOLVED follows the incident's end by one read
+      // normal points in a row resolve it: RESOLVED follows the incident's end by one read (holdMs 0)
       n: o?.n ?? 1,
       m: o?.m ?? 2,
       forMs: o?.forMs ?? 0,
-      keepFiringForMs: o?.keepFiringForMs ?? 0,
+      keepFiringForMs: o?.keepFiringForMs ?? holdMs,
       severity: o?.severity ?? 'warning',
       // alert labels drop __name__, and the derived series have no other label to tell their alerts apart
       labels: { series: '{{ $labels.__name__ }}' },

@@ -101,7 +101,7 @@ export async function startArgus(options: StartArgusOptions = {}): Promise<Argus
       }),
     ],
     detectors: (o.detectors ?? [warm!]).map((d) => watchOnly(d, watch)),
-    alerters: [...defaultRules(o.rules), ...(o.alerters ?? [])],
+    alerters: [...defaultRules(o.rules, { anomalyHoldMs: o.detectors ? 300_000 : 0 }), ...(o.alerters ?? [])],
     sinks: [storeSink(store), am.sink()],
     state,
     logger: log,

@@ -80,10 +80,11 @@ async function start(svc: ReturnType<typeof service>, extra: StartArgusOptions =
     notes,
     findings,
     async read(latency) {
-      // traffic lands in the first second of the interval: reads are at whole multiples of INTERVAL
-      await clock.advanceAsync(1_000);
+      // traffic lands early in the interval, between two reads
+      const interval = extra.intervalMs ?? INTERVAL;
+      await clock.advanceAsync(interval / 10);
       svc.traffic(latency);
-      await clock.advanceAsync(INTERVAL - 1_000);
+      await clock.advanceAsync(interval - interval / 10);
       await drain(argus);
     },
   };
@@ -181,6 +182,35 @@ describe('a fresh preset in its first minutes (fake clock, 15 s reads)', () => {
     expect(firing(r)[0]!.at - firstAnomalous).toBeLessThanOrEqual(10_000);
     expect(resolved(r)).toHaveLength(1);
     expect(resolved(r)[0]!.at - incidentEnd).toBeLessThanOrEqual(40_000);
+  });
+});
+
+describe("the issue's incidents replayed through the preset", () => {
+  it('two 30 s incidents of 100× latency in the first 5 minutes at 15 s reads: the second is caught', async () => {
+    const r = await start(service());
+    const at = (min: number, s: number): boolean => {
+      const t = r.clock.now() - T0 + INTERVAL; // the time of the next read
+      return t > (min * 60 + s) * 1000 && t <= (min * 60 + s + 30) * 1000;
+    };
+    while (r.clock.now() - T0 < 300_000) await r.read(at(1, 0) || at(3, 0) ? 0.5 : 0.005);
+    // at 1:00 the mean latency has 3 samples: too few to judge; at 3:00 it has 11
+    const first = firing(r)[0];
+    expect(first, 'a FIRING notification within 5 minutes').toBeDefined();
+    expect(first!.at - T0).toBeGreaterThan(180_000);
+    expect(first!.at - T0).toBeLessThanOrEqual(180_000 + INTERVAL + 10_000);
+  });
+
+  it('at 500 ms reads, after warm-up: FIRING within 10 s of the incident, RESOLVED within 40 s of its start', async () => {
+    const r = await start(service(), { intervalMs: 500 });
+    for (let i = 0; i < 200; i++) await r.read();
+    expect(r.argus.warmup.ready).toBe(true);
+    const began = r.clock.now();
+    for (let i = 0; i < 60; i++) await r.read(0.5); // 30 s
+    for (let i = 0; i < 40; i++) await r.read();
+    expect(firing(r)).toHaveLength(1);
+    expect(firing(r)[0]!.at - began).toBeLessThanOrEqual(10_000);
+    expect(resolved(r)).toHaveLength(1);
+    expect(resolved(r)[0]!.at - began).toBeLessThanOrEqual(40_000);
   });
 });
 
