@@ -12,6 +12,7 @@ import {
   consoleLogger,
   createPipeline,
   type Finding,
+  type Labels,
   openStateStore,
   optionsError,
   type Pipeline,
@@ -20,6 +21,7 @@ import {
   systemClock,
 } from '@argus/core';
 import { EARLY_DEFAULTS, ensembleDetector } from '@argus/detectors';
+import { matchesLabels, parseMatchers } from '@argus/processors';
 import { type ArgusExporter, argusExporter, metricsHandler, registrySource } from '@argus/source-prometheus';
 import { createStore, type Store, storeSink } from '@argus/store';
 import { Registry, register } from 'prom-client';
@@ -87,6 +89,7 @@ export async function startArgus(options: StartArgusOptions = {}): Promise<Argus
     ? undefined
     : withWarmup(ensembleDetector(PRESET_ENSEMBLE), {
         samplesNeeded: ensembleSamplesNeeded(PRESET_ENSEMBLE),
+        earlyFor: earlyFor(),
         onReady: (w) => log.info(warmupDoneLine(w, (o.clock ?? systemClock).now() - startedAt)),
       });
   const state = await openStateStore({ dir: join(dataDir, 'state'), log });
@@ -138,6 +141,15 @@ export async function startArgus(options: StartArgusOptions = {}): Promise<Argus
  * incident ends. The scoring itself (members, warm-up, calibration) is the ensemble's default.
  */
 const PRESET_ENSEMBLE = { suppressSamples: 0, freezeAt: 0.6, currentAtLeast: 0.5 } as const;
+
+/**
+ * The early check judges latency means, the error ratio and event-loop lag, not heap used: a service's heap grows
+ * several-fold while it starts, which is not an incident (and HeapNearLimit watches the heap).
+ */
+function earlyFor(): (labels: Labels) => boolean {
+  const heap = parseMatchers('{__name__="nodejs_heap_size_used_bytes"}');
+  return (labels) => !matchesLabels(heap, labels);
+}
 
 const NO_WARMUP: WarmupStatus = {
   ready: true,

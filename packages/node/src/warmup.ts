@@ -30,6 +30,8 @@ export interface WithWarmupOptions {
   early?: EarlyModel | false;
   /** Score at which an early finding is reported. @default 0.5 */
   minScore?: number;
+  /** Which series the early check judges (the others wait for `main`). @default every series */
+  earlyFor?: (labels: Labels) => boolean;
   /** Called once, the first time every watched series is warm. */
   onReady?: (status: WarmupStatus) => void;
 }
@@ -58,6 +60,7 @@ export function withWarmup(main: Detector, options: WithWarmupOptions): WarmupDe
   const early = options.early === undefined ? earlyModel() : options.early;
   const minScore = options.minScore ?? 0.5;
   const seen = new Map<number, number>();
+  const judged = new Map<number, boolean>(); // earlyFor's verdict per series id, while it warms up
   const out = pointOut();
   let warm = 0;
   let restored = 0;
@@ -84,10 +87,14 @@ export function withWarmup(main: Detector, options: WithWarmupOptions): WarmupDe
     if (before < need && after >= need) {
       warm++;
       if (early) early.release(id);
+      judged.delete(id);
     }
   };
-  const judgeEarly = (id: number, t: number, v: number, into: Finding[]): void => {
+  const judgeEarly = (id: number, t: number, v: number, ctx: StageContext, into: Finding[]): void => {
     if (!early || (seen.get(id) ?? 0) >= need) return;
+    let yes = judged.get(id);
+    if (yes === undefined) judged.set(id, (yes = options.earlyFor?.(ctx.series.labels(id)) ?? true));
+    if (!yes) return;
     if (early.update(id, t, v, out) < minScore) return;
     into.push({
       id: newFindingId(),
@@ -115,7 +122,7 @@ export function withWarmup(main: Detector, options: WithWarmupOptions): WarmupDe
         const id = batch.series[i]!;
         const v = batch.values[i]!;
         if (id < 0 || batch.stale?.[i] === 1 || !Number.isFinite(v)) continue;
-        judgeEarly(id, batch.timestamps[i]!, v, findings);
+        judgeEarly(id, batch.timestamps[i]!, v, ctx, findings);
         const before = warm;
         count(id, 1);
         if (warm > before) warmedHere = true;
