@@ -15,15 +15,17 @@ describe('earlyModel', () => {
   });
 
   it('grows confident as history builds: the same value scores higher after more samples', () => {
-    const at = (n: number): number => scores([...normal(n), 0.05]).at(-1)!;
+    const at = (n: number): number => scores([...normal(n), 0.1]).at(-1)!;
     expect(at(6)).toBeLessThan(at(12));
     expect(at(12)).toBeLessThan(at(30));
-    expect(at(6)).toBeLessThan(0.5); // 10× on 6 samples: not yet sure enough to alert
+    expect(at(6)).toBeLessThan(0.5); // 20× on 6 samples: not yet sure enough to alert
+    expect(at(12)).toBeGreaterThanOrEqual(0.5);
   });
 
-  it('leaves ordinary noise and a 2× step alone', () => {
+  it('leaves ordinary noise and steps under 10× alone', () => {
     expect(Math.max(...scores(normal(40)))).toBe(0);
     expect(scores([...normal(20), 0.01]).at(-1)).toBe(0);
+    expect(scores([...normal(30), 0.035]).at(-1)).toBe(0); // 7×: a burst of GC, not an incident
   });
 
   it('flags dips too, and keeps an incident out of its baseline so every point of it scores', () => {

@@ -143,12 +143,13 @@ export async function startArgus(options: StartArgusOptions = {}): Promise<Argus
 const PRESET_ENSEMBLE = { suppressSamples: 0, freezeAt: 0.6, currentAtLeast: 0.5 } as const;
 
 /**
- * The early check judges latency means, the error ratio and event-loop lag, not heap used: a service's heap grows
- * several-fold while it starts, which is not an incident (and HeapNearLimit watches the heap).
+ * The early check judges the means of your histograms, the error ratio and event-loop lag. It leaves heap used
+ * alone (it grows several-fold while a service starts; HeapNearLimit watches it) and Node's own GC pauses (bursty
+ * by nature: a few samples say nothing about their range).
  */
 function earlyFor(): (labels: Labels) => boolean {
-  const heap = parseMatchers('{__name__="nodejs_heap_size_used_bytes"}');
-  return (labels) => !matchesLabels(heap, labels);
+  const left = parseMatchers('{__name__=~"nodejs_heap_size_used_bytes|argus:nodejs_.+"}');
+  return (labels) => !matchesLabels(left, labels);
 }
 
 const NO_WARMUP: WarmupStatus = {

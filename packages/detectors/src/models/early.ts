@@ -15,11 +15,14 @@ export interface EarlyModelOptions {
   readonly confidenceSamples: number;
 }
 
-/** Defaults: a 100× value scores ≥ 0.5 from the 5th sample, a 10× one from the 8th, a 3.5× one only later. */
+/**
+ * Defaults: a 100× value scores ≥ 0.5 from the 5th sample, a 20× one from the 12th; under 10× never (an order of
+ * magnitude is what "gross" means here: bursty series such as GC pauses swing several-fold in normal operation).
+ */
 export const EARLY_DEFAULTS: EarlyModelOptions = {
   windowSamples: 32,
   minSamples: 5,
-  minRatio: 3,
+  minRatio: 10,
   minZ: 6,
   confidenceSamples: 4,
 };
