@@ -9,10 +9,12 @@ import {
 } from '@argus/alerting';
 import {
   type Alert,
+  type Clock,
   consoleLogger,
   createPipeline,
   type Finding,
   type Labels,
+  type Logger,
   openStateStore,
   optionsError,
   type Pipeline,
@@ -27,7 +29,7 @@ import { createStore, type Store, storeSink } from '@argus/store';
 import { Registry, register } from 'prom-client';
 import { consoleNotifier } from './console.js';
 import { deriveSeries } from './derive.js';
-import { startupLine, warmupDoneLine, warmupMetrics } from './feedback.js';
+import { type StartupFacts, startupLine, warmupDoneLine, warmupMetrics } from './feedback.js';
 import { type NotifyOptions, type StartArgusOptions, startArgusSchema } from './options.js';
 import { DEFAULT_WATCH_SELECTOR, defaultRules } from './rules.js';
 import { ensembleSamplesNeeded, type WarmupDetector, type WarmupStatus, withWarmup } from './warmup.js';
@@ -84,14 +86,7 @@ export async function startArgus(options: StartArgusOptions = {}): Promise<Argus
     ...(o.persistHistory ? { dataDir: join(dataDir, 'store') } : {}),
   });
   const am = createAlertManager({ config: managerConfig(o.notify), log });
-  const startedAt = (o.clock ?? systemClock).now();
-  const warm = o.detectors
-    ? undefined
-    : withWarmup(ensembleDetector(PRESET_ENSEMBLE), {
-        samplesNeeded: ensembleSamplesNeeded(PRESET_ENSEMBLE),
-        earlyFor: earlyFor(),
-        onReady: (w) => log.info(warmupDoneLine(w, (o.clock ?? systemClock).now() - startedAt)),
-      });
+  const warm = o.detectors ? undefined : presetDetector(log, o.clock ?? systemClock);
   const state = await openStateStore({ dir: join(dataDir, 'state'), log });
   const pipeline = createPipeline({
     sources: [
@@ -121,17 +116,7 @@ export async function startArgus(options: StartArgusOptions = {}): Promise<Argus
     await store.close();
     throw err;
   }
-  log.info(
-    await startupLine({
-      registryName: o.registry ? 'your prom-client registry' : "prom-client's global register",
-      registry: o.registry ?? register,
-      intervalMs,
-      watch,
-      stateLocation: state.location === 'memory' ? 'memory (not kept across restarts)' : state.location,
-      warmup: warm?.status(),
-      earlySamples: warm ? EARLY_DEFAULTS.minSamples : undefined,
-    }),
-  );
+  log.info(await startupLine(startupFacts(o, state.location, warm, intervalMs, watch)));
   return handle({ pipeline, store, am, exporter, warm, unregister });
 }
 
@@ -141,6 +126,35 @@ export async function startArgus(options: StartArgusOptions = {}): Promise<Argus
  * incident ends. The scoring itself (members, warm-up, calibration) is the ensemble's default.
  */
 const PRESET_ENSEMBLE = { suppressSamples: 0, freezeAt: 0.6, currentAtLeast: 0.5 } as const;
+
+/** What the start-up line reports, from the options and what was set up. */
+function startupFacts(
+  o: StartArgusOptions,
+  location: string,
+  warm: WarmupDetector | undefined,
+  intervalMs: number,
+  watch: string,
+): StartupFacts {
+  return {
+    registryName: o.registry ? 'your prom-client registry' : "prom-client's global register",
+    registry: o.registry ?? register,
+    intervalMs,
+    watch,
+    stateLocation: location === 'memory' ? 'memory (not kept across restarts)' : location,
+    warmup: warm?.status(),
+    earlySamples: warm ? EARLY_DEFAULTS.minSamples : undefined,
+  };
+}
+
+/** The preset's detector: the ensemble, with the early check until it is warm, and a log line when it is. */
+function presetDetector(log: Logger, clock: Clock): WarmupDetector {
+  const startedAt = clock.now();
+  return withWarmup(ensembleDetector(PRESET_ENSEMBLE), {
+    samplesNeeded: ensembleSamplesNeeded(PRESET_ENSEMBLE),
+    earlyFor: earlyFor(),
+    onReady: (w) => log.info(warmupDoneLine(w, clock.now() - startedAt)),
+  });
+}
 
 /**
  * The early check judges the means of your histograms, the error ratio and event-loop lag. It leaves heap used
