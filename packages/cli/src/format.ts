@@ -1,5 +1,5 @@
 import { styleText } from 'node:util';
-import type { Alert, Finding, Labels } from '@argus/core';
+import { type Alert, type Finding, formatAlertText, formatMetricValue, type Labels } from '@argus/core';
 
 /** Where the CLI writes; injectable for tests. */
 export interface Io {
@@ -24,14 +24,8 @@ function clock(t: number): string {
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
-/** Formats a value in the unit its metric name implies (`_seconds`, `_bytes`, `_percent`). */
-export function formatValue(metric: string, v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (metric.endsWith('_seconds')) return `${v.toFixed(2)}s`;
-  if (metric.endsWith('_bytes')) return `${(v / 1048576).toFixed(1)}MiB`;
-  if (metric.endsWith('_percent')) return `${v.toFixed(1)}%`;
-  return Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3);
-}
+/** Formats a value in the unit its metric name implies; the same units as every alert line (core's formatMetricValue). */
+export const formatValue: (metric: string, v: number) => string = formatMetricValue;
 
 function short(labels: Labels): string {
   const q = labels['quantile'];
@@ -88,23 +82,10 @@ function pick(f: Finding): Record<string, unknown> {
   };
 }
 
+/** The alert text shared with the console notifier and the embedded preset, its state word coloured. */
 function alertLine(a: Alert, paint: (s: Style, t: string) => string): string {
-  const n = a.annotations;
-  const metric = n['metric'] ?? '';
-  const who = labelPairs(a.labels, ['alertname', 'severity']);
-  const name = a.labels['alertname'] ?? a.origin;
-  const shortName = short({ ...a.labels, __name__: metric || 'value' });
-  if (a.state === 'resolved') {
-    const lasted = Math.round(((a.endsAt ?? a.startsAt) - a.startsAt) / 1000);
-    const peak = n['peak'] !== undefined ? `, peak ${formatValue(metric, Number(n['peak']))}` : '';
-    return `${clock(a.endsAt ?? a.startsAt)}  ${paint('green', 'RESOLVED')}  ${name}  ${who}  lasted ${lasted}s${peak}`;
-  }
-  const value = a.value !== undefined ? `  ${shortName}=${formatValue(metric, a.value)}` : '';
-  const expected = expectedText(metric, num(n['expected']), num(n['band']));
-  const at = num(n['firedAt']) ?? a.startsAt;
-  return `${clock(at)}  ${paint(['bold', 'red'], a.state.toUpperCase())}  ${name}  ${who}${value}${expected}`;
-}
-
-function num(s: string | undefined): number | undefined {
-  return s === undefined ? undefined : Number(s);
+  return formatAlertText(a, {
+    paint: (state, word) =>
+      paint(state === 'resolved' ? 'green' : state === 'firing' ? ['bold', 'red'] : 'dim', word),
+  });
 }

@@ -1,4 +1,6 @@
 export { type Alert, type AlertState, eventToAlert } from './alert.js';
+export type { AlertTextInput, AlertTextOptions } from './alert-text.js';
+export { describeSeries, formatAlertText, formatDuration, formatMetricValue } from './alert-text.js';
 export type { AlertEvent, AlertEventBatch, LogBatch, LogRecord, MetricBatch, SourceBatch } from './batch.js';
 export { EMPTY_METRICS, MetricBatchBuilder, metricBatch, sliceBatch } from './batch.js';
 export type { Clock, TimerHandle } from './clock.js';

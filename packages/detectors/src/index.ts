@@ -22,6 +22,8 @@ export type { ArModelOptions } from './models/ar.js';
 export { arModel } from './models/ar.js';
 export type { CusumModelOptions } from './models/cusum.js';
 export { cusumModel } from './models/cusum.js';
+export type { EarlyModel, EarlyModelOptions } from './models/early.js';
+export { EARLY_DEFAULTS, earlyModel } from './models/early.js';
 export type { EnsembleMember, EnsembleModelOptions } from './models/ensemble.js';
 export { ensembleModel, likelihoodScore } from './models/ensemble.js';
 export type { EwmaModelOptions } from './models/ewma.js';

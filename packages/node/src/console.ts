@@ -1,9 +1,11 @@
 import type { Notification, Notifier, NotifyResult } from '@argus/alerting';
-import { formatLabels } from '@argus/core';
+import { formatAlertText } from '@argus/core';
 
 /**
- * A notifier that prints each notification, one line per alert, e.g.
- * `[argus] FIRING AnomalyDetected {…} — summary`. `write` defaults to stdout (tests pass their own).
+ * A notifier that prints each notification, one line per alert, in Argus's shared alert text (core's
+ * `formatAlertText`): `[argus] 14:03:07 FIRING AnomalyDetected (warning): mean http request duration {route=/api}
+ * is 501ms, expected 5.02ms (…), for 5 s (since 14:03:02) — early: … Hint: …`, and RESOLVED with duration and
+ * peak. `write` defaults to stdout (tests pass their own).
  */
 export function consoleNotifier(
   write: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
@@ -12,11 +14,7 @@ export function consoleNotifier(
     type: 'console',
     sendResolved: true,
     async send(n: Notification): Promise<NotifyResult> {
-      for (const a of n.alerts) {
-        const { alertname = 'alert', ...rest } = a.labels;
-        const summary = a.annotations.summary ? ` — ${a.annotations.summary}` : '';
-        write(`[argus] ${a.status.toUpperCase()} ${alertname} ${formatLabels(rest)}${summary}`);
-      }
+      for (const a of n.alerts) write(formatAlertText(a, { now: n.at, prefix: '[argus]' }));
       return { ok: true };
     },
   };

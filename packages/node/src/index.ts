@@ -9,7 +9,9 @@ export type {
   StartArgusOptions,
 } from './options.js';
 export { startArgusSchema } from './options.js';
+export type { DefaultRulesContext } from './rules.js';
 export { DEFAULT_WATCH_SELECTOR, defaultRules } from './rules.js';
 export type { ArgusEvents, ArgusHandle } from './start.js';
 export { startArgus } from './start.js';
+export type { WarmupStatus } from './warmup.js';
 export { watchOnly } from './watch.js';

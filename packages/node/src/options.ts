@@ -1,4 +1,4 @@
-import type { Alerter, Detector, Logger } from '@argus/core';
+import type { Alerter, Clock, Detector, Logger } from '@argus/core';
 import type { MetricsJsonRegistry } from '@argus/source-prometheus';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
@@ -23,8 +23,9 @@ export interface DefaultRules {
   /** `HighErrorRate`: `argus:http_error_ratio > threshold` (0.05: 5 % of requests 5xx) for 2 min. */
   errorRate?: RuleToggle<DefaultRuleOptions & { threshold?: number }>;
   /**
-   * `AnomalyDetected`: n (1) of the last m (1) points of a series carry a finding ≥ minScore (0.5), and it keeps
-   * firing keepFiringForMs (300000) after: the ensemble reports one finding per episode, then stays quiet.
+   * `AnomalyDetected`: n (1) of the last m (2) points of a series carry a finding ≥ minScore (0.5): it fires on
+   * the first anomalous point and resolves on the second normal one (keepFiringForMs 0 holds it no longer; with
+   * your own `detectors`, which may report one finding per episode, it is held 300000 ms).
    */
   anomalies?: RuleToggle<
     DefaultRuleOptions & {
@@ -43,9 +44,9 @@ export interface NotifyOptions {
   console?: boolean;
   /** Also POST Alertmanager's webhook payload v4 here. */
   webhookUrl?: string;
-  /** Alertmanager's group_wait, in ms. @default 30000 */
+  /** Alertmanager's group_wait, in ms: how long the first notification of a group waits for more alerts. @default 5000 */
   groupWaitMs?: number;
-  /** Alertmanager's group_interval, in ms. @default 300000 */
+  /** Alertmanager's group_interval, in ms: updates of a notified group (e.g. RESOLVED) wait at most this. @default 10000 */
   groupIntervalMs?: number;
   /** Alertmanager's repeat_interval, in ms. @default 14400000 */
   repeatIntervalMs?: number;
@@ -81,8 +82,10 @@ export interface StartArgusOptions {
   statusLabel?: string;
   /** Registry Argus's own metrics are registered in. @default a new Registry (kept apart from the one watched) */
   exporterRegistry?: Registry;
-  /** @default consoleLogger('warn') */
+  /** Start-up and warm-up lines (info), warnings and plugin errors. @default consoleLogger('info') */
   logger?: Logger;
+  /** Time source for reads, rules and notification timers (tests pass a fake clock). @default the system clock */
+  clock?: Clock;
 }
 
 const ms = z.number().int().positive();
@@ -165,4 +168,11 @@ export const startArgusSchema: z.ZodType<StartArgusOptions> = z.strictObject({
     .custom<Logger>((l) => typeof (l as Logger | null)?.warn === 'function', 'a Logger')
     .optional()
     .describe('Logger for warnings and errors'),
+  clock: z
+    .custom<Clock>(
+      (c) => typeof (c as Clock | null)?.now === 'function' && typeof (c as Clock).setTimeout === 'function',
+      'a Clock (now, setTimeout, clearTimeout)',
+    )
+    .optional()
+    .describe('Time source; default: the system clock'),
 }) as unknown as z.ZodType<StartArgusOptions>;

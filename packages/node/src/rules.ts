@@ -2,6 +2,7 @@ import { getHeapStatistics } from 'node:v8';
 import { anomalyRule, thresholdRule } from '@argus/alerting';
 import type { Alerter } from '@argus/core';
 import { ERROR_RATIO_METRIC } from './derive.js';
+import { explainAnomalies } from './explain.js';
 import type { DefaultRules } from './options.js';
 
 /**
@@ -13,14 +14,24 @@ export const DEFAULT_WATCH_SELECTOR =
 
 type Options<K extends keyof DefaultRules> = Exclude<DefaultRules[K], false> | undefined;
 
+/** What the default rules need to know of the detectors they follow. */
+export interface DefaultRulesContext {
+  /**
+   * `AnomalyDetected`'s `keepFiringForMs` when not set: 0 behind the preset's detectors, which report every
+   * anomalous read of an incident; 300000 behind your own `detectors`, which may report one finding per episode.
+   * @default 0
+   */
+  anomalyHoldMs?: number;
+}
+
 /** The default rules, with the user's overrides; a rule set to `false` is left out. */
-export function defaultRules(rules: DefaultRules = {}): Alerter[] {
+export function defaultRules(rules: DefaultRules = {}, context: DefaultRulesContext = {}): Alerter[] {
   const { eventLoopLag, heap, errorRate, anomalies } = rules;
   return [
     ...(eventLoopLag === false ? [] : [lagRule(eventLoopLag)]),
     ...(heap === false ? [] : [heapRule(heap)]),
     ...(errorRate === false ? [] : [errorRule(errorRate)]),
-    ...(anomalies === false ? [] : [anomaliesRule(anomalies)]),
+    ...(anomalies === false ? [] : [anomaliesRule(anomalies, context.anomalyHoldMs ?? 0)]),
   ];
 }
 
@@ -32,7 +43,13 @@ function lagRule(o: Options<'eventLoopLag'>): Alerter {
     threshold: o?.thresholdSeconds ?? 0.2,
     forMs: o?.forMs ?? 60_000,
     severity: o?.severity ?? 'warning',
-    annotations: { summary: 'event-loop lag p99 is {{ $value | printf "%.3f" }} s' },
+    annotations: {
+      summary: 'event-loop lag p99 is {{ $value | printf "%.3f" }} s',
+      metric: 'nodejs_eventloop_lag_p99_seconds',
+      value: '{{ $value }}',
+      upper: String(o?.thresholdSeconds ?? 0.2),
+      hint: 'something synchronous blocks the event loop: profile with node --cpu-prof, look for sync I/O or JSON on big payloads',
+    },
   });
 }
 
@@ -46,7 +63,13 @@ function heapRule(o: Options<'heap'>): Alerter {
     threshold: Math.round((o?.limitRatio ?? 0.85) * limit),
     forMs: o?.forMs ?? 300_000,
     severity: o?.severity ?? 'warning',
-    annotations: { summary: 'heap used is {{ humanize $value }}B, near the V8 limit' },
+    annotations: {
+      summary: 'heap used is {{ humanize $value }}B, near the V8 limit',
+      metric: 'nodejs_heap_size_used_bytes',
+      value: '{{ $value }}',
+      upper: String(Math.round((o?.limitRatio ?? 0.85) * limit)),
+      hint: 'take a heap snapshot (node --heapsnapshot-signal=SIGUSR2) and compare two of them for what grows',
+    },
   });
 }
 
@@ -58,24 +81,35 @@ function errorRule(o: Options<'errorRate'>): Alerter {
     threshold: o?.threshold ?? 0.05,
     forMs: o?.forMs ?? 120_000,
     severity: o?.severity ?? 'critical',
-    annotations: { summary: '{{ humanizePercentage $value }} of requests fail with 5xx' },
+    annotations: {
+      summary: '{{ humanizePercentage $value }} of requests fail with 5xx',
+      metric: ERROR_RATIO_METRIC,
+      value: '{{ $value }}',
+      upper: String(o?.threshold ?? 0.05),
+      hint: "read the service's error logs for the failing routes; a dependency that is down shows as 502/503",
+    },
   });
 }
 
-function anomaliesRule(o: Options<'anomalies'>): Alerter {
-  return anomalyRule({
-    alert: 'AnomalyDetected',
-    selector: o?.selector ?? DEFAULT_WATCH_SELECTOR,
-    minScore: o?.minScore ?? 0.5,
-    // the ensemble reports one finding per episode and then stays quiet, so one point fires and the alert is
-    // held by keepFiringForMs rather than by more findings
-    n: o?.n ?? 1,
-    m: o?.m ?? 1,
-    forMs: o?.forMs ?? 0,
-    keepFiringForMs: o?.keepFiringForMs ?? 300_000,
-    severity: o?.severity ?? 'warning',
-    // alert labels drop __name__, and the derived series have no other label to tell their alerts apart
-    labels: { series: '{{ $labels.__name__ }}' },
-    annotations: { summary: 'unusual value {{ $value | printf "%.4g" }} of {{ $labels.__name__ }}' },
-  });
+function anomaliesRule(o: Options<'anomalies'>, holdMs: number): Alerter {
+  return explainAnomalies(
+    anomalyRule({
+      alert: 'AnomalyDetected',
+      selector: o?.selector ?? DEFAULT_WATCH_SELECTOR,
+      minScore: o?.minScore ?? 0.5,
+      // the preset's detectors report every anomalous point of an incident, so one point fires at once and two
+      // normal points in a row resolve it: RESOLVED follows the incident's end by one read (holdMs 0)
+      n: o?.n ?? 1,
+      m: o?.m ?? 2,
+      forMs: o?.forMs ?? 0,
+      keepFiringForMs: o?.keepFiringForMs ?? holdMs,
+      severity: o?.severity ?? 'warning',
+      // alert labels drop __name__, and the derived series have no other label to tell their alerts apart
+      labels: { series: '{{ $labels.__name__ }}' },
+      annotations: {
+        summary: 'unusual value {{ $value | printf "%.4g" }} of {{ $labels.__name__ }}',
+        hint: 'look at what changed just before it began (deploys, traffic, dependencies); argus.store.range() holds the history',
+      },
+    }),
+  );
 }

@@ -9,23 +9,30 @@ import {
 } from '@argus/alerting';
 import {
   type Alert,
+  type Clock,
   consoleLogger,
   createPipeline,
   type Finding,
+  type Labels,
+  type Logger,
   openStateStore,
   optionsError,
   type Pipeline,
   type PluginError,
   parseOptions,
+  systemClock,
 } from '@argus/core';
-import { ensembleDetector } from '@argus/detectors';
+import { EARLY_DEFAULTS, ensembleDetector } from '@argus/detectors';
+import { matchesLabels, parseMatchers } from '@argus/processors';
 import { type ArgusExporter, argusExporter, metricsHandler, registrySource } from '@argus/source-prometheus';
 import { createStore, type Store, storeSink } from '@argus/store';
 import { Registry, register } from 'prom-client';
 import { consoleNotifier } from './console.js';
 import { deriveSeries } from './derive.js';
+import { type StartupFacts, startupLine, warmupDoneLine, warmupMetrics } from './feedback.js';
 import { type NotifyOptions, type StartArgusOptions, startArgusSchema } from './options.js';
 import { DEFAULT_WATCH_SELECTOR, defaultRules } from './rules.js';
+import { ensembleSamplesNeeded, type WarmupDetector, type WarmupStatus, withWarmup } from './warmup.js';
 import { watchOnly } from './watch.js';
 
 /** Events of an {@link ArgusHandle}. */
@@ -46,6 +53,12 @@ export interface ArgusHandle extends AsyncDisposable {
   readonly exporter: ArgusExporter;
   /** A `node:http` handler serving the exporter's registry, to mount e.g. at `/argus/metrics`. */
   readonly metricsHandler: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * Where the default detector stands (also exported as `argus_warmup_*`): `ready` once the ensemble scores every
+   * watched series, `progress` 0..1 until then. With your own `detectors`, Argus cannot know their warm-up:
+   * `ready` is true and `samplesNeeded` 0.
+   */
+  readonly warmup: WarmupStatus;
   /** Subscribes; returns a function that unsubscribes. */
   on<E extends keyof ArgusEvents>(event: E, listener: ArgusEvents[E]): () => void;
   /** Drains the pipeline, saves learned state and closes the store. Idempotent. */
@@ -64,20 +77,20 @@ export interface ArgusHandle extends AsyncDisposable {
 export async function startArgus(options: StartArgusOptions = {}): Promise<ArgusHandle> {
   const o = parseOptions(startArgusSchema, options, 'startArgus') as StartArgusOptions;
   checkRegistries(o);
-  const log = o.logger ?? consoleLogger('warn');
+  const log = o.logger ?? consoleLogger('info');
   const dataDir = o.dataDir ?? '.argus';
+  const intervalMs = o.intervalMs ?? 15_000;
+  const watch = o.watch ?? DEFAULT_WATCH_SELECTOR;
   const store = createStore({
     retentionMs: o.retentionMs ?? 86_400_000,
     ...(o.persistHistory ? { dataDir: join(dataDir, 'store') } : {}),
   });
   const am = createAlertManager({ config: managerConfig(o.notify), log });
+  const warm = o.detectors ? undefined : presetDetector(log, o.clock ?? systemClock);
+  const state = await openStateStore({ dir: join(dataDir, 'state'), log });
   const pipeline = createPipeline({
     sources: [
-      registrySource({
-        ...(o.registry ? { registry: o.registry } : {}),
-        intervalMs: o.intervalMs ?? 15_000,
-        labels: o.labels ?? {},
-      }),
+      registrySource({ ...(o.registry ? { registry: o.registry } : {}), intervalMs, labels: o.labels ?? {} }),
     ],
     processors: [
       deriveSeries({
@@ -85,24 +98,82 @@ export async function startArgus(options: StartArgusOptions = {}): Promise<Argus
         statusLabel: o.statusLabel ?? 'status',
       }),
     ],
-    detectors: (o.detectors ?? [ensembleDetector({})]).map((d) =>
-      watchOnly(d, o.watch ?? DEFAULT_WATCH_SELECTOR),
-    ),
-    alerters: [...defaultRules(o.rules), ...(o.alerters ?? [])],
+    detectors: (o.detectors ?? [warm!]).map((d) => watchOnly(d, watch)),
+    alerters: [...defaultRules(o.rules, { anomalyHoldMs: o.detectors ? 300_000 : 0 }), ...(o.alerters ?? [])],
     sinks: [storeSink(store), am.sink()],
-    state: await openStateStore({ dir: join(dataDir, 'state'), log }),
+    state,
     logger: log,
+    ...(o.clock ? { clock: o.clock } : {}),
   });
   const exporter = argusExporter(pipeline, { registry: o.exporterRegistry ?? new Registry() });
+  const status = (): WarmupStatus => warm?.status() ?? NO_WARMUP;
+  const unregister = warmupMetrics(exporter.registry, status);
   try {
     await pipeline.start();
   } catch (err) {
+    unregister();
     exporter.stop();
     await store.close();
     throw err;
   }
-  return handle(pipeline, store, am, exporter);
+  log.info(await startupLine(startupFacts(o, state.location, warm, intervalMs, watch)));
+  return handle({ pipeline, store, am, exporter, warm, unregister });
 }
+
+/**
+ * The ensemble as the preset runs it: a finding on every anomalous point of an incident (no quiet period), ending
+ * with it, and a long-run baseline that does not learn from it, so alerts fire at once and resolve when the
+ * incident ends. The scoring itself (members, warm-up, calibration) is the ensemble's default.
+ */
+const PRESET_ENSEMBLE = { suppressSamples: 0, freezeAt: 0.6, currentAtLeast: 0.5 } as const;
+
+/** What the start-up line reports, from the options and what was set up. */
+function startupFacts(
+  o: StartArgusOptions,
+  location: string,
+  warm: WarmupDetector | undefined,
+  intervalMs: number,
+  watch: string,
+): StartupFacts {
+  return {
+    registryName: o.registry ? 'your prom-client registry' : "prom-client's global register",
+    registry: o.registry ?? register,
+    intervalMs,
+    watch,
+    stateLocation: location === 'memory' ? 'memory (not kept across restarts)' : location,
+    warmup: warm?.status(),
+    earlySamples: warm ? EARLY_DEFAULTS.minSamples : undefined,
+  };
+}
+
+/** The preset's detector: the ensemble, with the early check until it is warm, and a log line when it is. */
+function presetDetector(log: Logger, clock: Clock): WarmupDetector {
+  const startedAt = clock.now();
+  return withWarmup(ensembleDetector(PRESET_ENSEMBLE), {
+    samplesNeeded: ensembleSamplesNeeded(PRESET_ENSEMBLE),
+    earlyFor: earlyFor(),
+    onReady: (w) => log.info(warmupDoneLine(w, clock.now() - startedAt)),
+  });
+}
+
+/**
+ * The early check judges the means of your histograms, the error ratio and event-loop lag. It leaves heap used
+ * alone (it grows several-fold while a service starts; HeapNearLimit watches it) and Node's own GC pauses (bursty
+ * by nature: a few samples say nothing about their range).
+ */
+function earlyFor(): (labels: Labels) => boolean {
+  const left = parseMatchers('{__name__=~"nodejs_heap_size_used_bytes|argus:nodejs_.+"}');
+  return (labels) => !matchesLabels(left, labels);
+}
+
+const NO_WARMUP: WarmupStatus = {
+  ready: true,
+  progress: 1,
+  series: 0,
+  warm: 0,
+  samplesNeeded: 0,
+  restored: 0,
+};
 
 /** The exporter's registry must not be the watched one. */
 function checkRegistries(o: StartArgusOptions): void {
@@ -127,15 +198,25 @@ function managerConfig(n: NotifyOptions = {}): Parameters<typeof createAlertMana
     route: {
       receiver: 'default',
       groupBy: ['alertname'],
-      groupWaitMs: n.groupWaitMs ?? 30_000,
-      groupIntervalMs: n.groupIntervalMs ?? 300_000,
+      // the first notification within 10 s of an incident's first anomalous read, RESOLVED soon after it ends
+      groupWaitMs: n.groupWaitMs ?? 5_000,
+      groupIntervalMs: n.groupIntervalMs ?? 10_000,
       repeatIntervalMs: n.repeatIntervalMs ?? 4 * 3_600_000,
     },
     receivers: [{ name: 'default', notifiers }],
   };
 }
 
-function handle(pipeline: Pipeline, store: Store, am: AlertManager, exporter: ArgusExporter): ArgusHandle {
+interface Parts {
+  pipeline: Pipeline;
+  store: Store;
+  am: AlertManager;
+  exporter: ArgusExporter;
+  warm: WarmupDetector | undefined;
+  unregister: () => void;
+}
+
+function handle({ pipeline, store, am, exporter, warm, unregister }: Parts): ArgusHandle {
   const notified = new Set<(n: Notification) => void>();
   am.on('notification', (n) => {
     for (const fn of notified) fn(n);
@@ -143,6 +224,7 @@ function handle(pipeline: Pipeline, store: Store, am: AlertManager, exporter: Ar
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
+      unregister();
       exporter.stop();
       try {
         await pipeline.stop({ timeoutMs: 5_000 });
@@ -156,6 +238,9 @@ function handle(pipeline: Pipeline, store: Store, am: AlertManager, exporter: Ar
     alertManager: am,
     exporter,
     metricsHandler: metricsHandler(exporter.registry),
+    get warmup() {
+      return warm?.status() ?? NO_WARMUP;
+    },
     on(event, listener) {
       if (event === 'notification') {
         const fn = listener as (n: Notification) => void;

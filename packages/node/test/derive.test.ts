@@ -95,25 +95,63 @@ describe('watchOnly', () => {
 });
 
 describe('consoleNotifier', () => {
-  it('prints one line per alert with its summary', async () => {
+  const send = async (alerts: unknown[], at: number): Promise<string[]> => {
     const lines: string[] = [];
-    const n = consoleNotifier((l) => lines.push(l));
-    const r = await n.send(
-      {
-        alerts: [
-          {
-            status: 'firing',
-            labels: { alertname: 'AnomalyDetected', route: '/' },
-            annotations: { summary: 'latency up' },
-            startsAt: 0,
-            fingerprint: 'x',
-          },
-        ],
-      } as never,
-      { signal: new AbortController().signal },
-    );
+    const r = await consoleNotifier((l) => lines.push(l)).send({ alerts, at } as never, {
+      signal: new AbortController().signal,
+    });
     expect(r).toEqual({ ok: true });
-    expect(lines).toEqual(['[argus] FIRING AnomalyDetected {route="/"} — latency up']);
+    return lines;
+  };
+  const t = (hms: string): number => new Date(`2026-01-05T${hms}`).getTime();
+
+  it('prints one line per alert in the shared alert text: series in words, value, band, duration, reason, hint', async () => {
+    const lines = await send(
+      [
+        {
+          status: 'firing',
+          labels: { alertname: 'AnomalyDetected', route: '/', severity: 'warning' },
+          annotations: {
+            summary: 'latency up',
+            metric: 'argus:http_request_duration_seconds:mean',
+            value: '0.25',
+            expected: '0.005',
+            lower: '0.002',
+            upper: '0.015',
+            detector: 'ensemble',
+            reason: 'robustZ fired',
+          },
+          startsAt: t('10:00:00'),
+          fingerprint: 'x',
+        },
+      ],
+      t('10:00:05'),
+    );
+    expect(lines).toEqual([
+      '[argus] 10:00:05 FIRING AnomalyDetected (warning): mean http request duration {route=/} is 250ms, ' +
+        'expected 5ms (2ms to 15ms), for 5 s (since 10:00:00) — ensemble: robustZ fired. ' +
+        'Hint: look at what changed around 10:00:00 (deploys, traffic, dependencies)',
+    ]);
+  });
+
+  it('prints RESOLVED with how long it lasted and its peak', async () => {
+    const lines = await send(
+      [
+        {
+          status: 'resolved',
+          labels: { alertname: 'HighErrorRate', severity: 'critical' },
+          annotations: { metric: 'argus:http_error_ratio', peak: '0.125' },
+          startsAt: t('10:00:00'),
+          endsAt: t('10:02:30'),
+          fingerprint: 'y',
+        },
+      ],
+      t('10:02:35'),
+    );
+    expect(lines).toEqual([
+      '[argus] 10:02:30 RESOLVED HighErrorRate (critical): http error ratio back to normal after 2 min 30 s, ' +
+        'peak 12.5% (since 10:00:00)',
+    ]);
   });
 });
 

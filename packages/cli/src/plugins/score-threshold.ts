@@ -72,6 +72,7 @@ function annotations(series: Labels, f: Finding): Record<string, string> {
     summary: f.explanation,
     metric: series['__name__'] ?? '',
     value: String(f.value),
+    detector: f.detector,
   };
   if (f.expected) {
     out['expected'] = String(f.expected.value);

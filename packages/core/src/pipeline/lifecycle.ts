@@ -127,8 +127,18 @@ export async function restoreSnapshots(p: Pipeline): Promise<void> {
   }
 }
 
-/** Saves processors', detectors' and alerters' state to the state store. */
-export async function saveSnapshots(p: Pipeline): Promise<void> {
+// saves of one pipeline run one after another: a periodic save still writing when the save at stop begins would
+// otherwise land last and put older state back (seen when a restart restored state from a minute before the stop)
+const saving = new WeakMap<Pipeline, Promise<void>>();
+
+/** Saves processors', detectors' and alerters' state to the state store, after any save still in flight. */
+export function saveSnapshots(p: Pipeline): Promise<void> {
+  const next = (saving.get(p) ?? Promise.resolve()).then(() => saveNow(p));
+  saving.set(p, next);
+  return next;
+}
+
+async function saveNow(p: Pipeline): Promise<void> {
   for (const e of [...p.processors, ...p.detectors, ...p.alerters]) {
     const plugin = e.plugin;
     if (!plugin.snapshot || !p.active.has(plugin.name)) continue;
