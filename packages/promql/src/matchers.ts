@@ -2,6 +2,7 @@
 // matchers get one home in core (issue 14); regular expressions are anchored as Prometheus anchors them.
 import type { Matcher } from './parser/ast.js';
 import type { Labels } from './queryable.js';
+import { re2ToJs } from './re2.js';
 
 /** Builds a matcher; a regular expression is compiled (fully anchored) and throws when invalid. */
 export function makeMatcher(name: string, op: Matcher['op'], value: string): Matcher {
@@ -9,9 +10,9 @@ export function makeMatcher(name: string, op: Matcher['op'], value: string): Mat
   return { name, op, value };
 }
 
-/** Compiles a Prometheus (RE2) regular expression to an anchored JS one; `(?s)` is implied by Prometheus. */
+/** Compiles a Prometheus (RE2) regular expression, fully anchored as 2.42 anchors it (`.` stops at newlines). */
 export function anchored(source: string): RegExp {
-  return new RegExp(`^(?:${source})$`, 's');
+  return new RegExp(`^(?:${re2ToJs(source)})$`);
 }
 
 /** Whether a value satisfies one matcher (a missing label counts as the empty string). */

@@ -18,8 +18,9 @@ export function histogramQuantile(q: number, samples: Sample[], t: number): Samp
     if (upper === undefined) continue;
     const metric: Record<string, string> = { ...s.metric };
     delete metric.le;
-    delete metric.__name__;
+    // Grouped with the name (two histograms differing only by name stay apart) and output without it.
     const k = labelsKey(metric);
+    delete metric.__name__;
     let g = groups.get(k);
     if (!g) groups.set(k, (g = { metric, buckets: [] }));
     g.buckets.push({ upper, count: s.v });

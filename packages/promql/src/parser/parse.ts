@@ -146,8 +146,22 @@ class Builder {
     return { type: 'matrix', vector: inner, rangeMs: this.duration(c[1]!), pos: n.from };
   }
 
+  /**
+   * The grammar of lezer-promql 0.42 binds `offset` and `@` looser than unary and binary operators
+   * (`-a @ 1` as `(-a) @ 1`, `a or b offset 1m` as `(a or b) offset 1m`); Prometheus's own parser binds them
+   * to the nearest operand. Push the modifier down to where 2.42 puts it.
+   */
+  private modify(inner: Expr, apply: (e: Expr) => Expr): Expr {
+    if (inner.type === 'binary') return { ...inner, rhs: this.modify(inner.rhs, apply) };
+    if (inner.type === 'unary') return { ...inner, expr: this.modify(inner.expr, apply) };
+    return apply(inner);
+  }
+
   private offset(n: SyntaxNode, c: SyntaxNode[]): Expr {
-    const inner = this.expr(c[0]!);
+    return this.modify(this.expr(c[0]!), (inner) => this.offsetOf(inner, n, c));
+  }
+
+  private offsetOf(inner: Expr, n: SyntaxNode, c: SyntaxNode[]): Expr {
     const negative = c.some((x) => x.name === 'Sub');
     const ms = this.duration(c[c.length - 1]!) * (negative ? -1 : 1);
     const target = inner.type === 'matrix' ? inner.vector : inner;
@@ -162,7 +176,10 @@ class Builder {
   }
 
   private at(n: SyntaxNode, c: SyntaxNode[]): Expr {
-    const inner = this.expr(c[0]!);
+    return this.modify(this.expr(c[0]!), (inner) => this.atOf(inner, n, c));
+  }
+
+  private atOf(inner: Expr, n: SyntaxNode, c: SyntaxNode[]): Expr {
     const arg = c[2]!;
     let at: AtModifier;
     if (arg.name === 'AtModifierPreprocessors') {

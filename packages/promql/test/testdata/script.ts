@@ -50,7 +50,7 @@ export function parseScript(text: string): EvalCase[] {
         if (!l.startsWith('#')) expected.push(expectedLine(l, i + 1));
       }
       cases.push({
-        line: cases.length === 0 ? i + 1 - expected.length : i + 1 - expected.length,
+        line: i + 1 - expected.length,
         expr: m[3]!,
         atMs: parseDuration(m[2]!),
         fail: m[1] === '_fail',
