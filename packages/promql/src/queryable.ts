@@ -19,7 +19,11 @@ export interface StoredSeries {
 /** What the engine reads through: series by matchers over a time range, and label names and values. */
 export interface Queryable {
   /** Series matching every matcher, with their samples in `[mint, maxt]` (both inclusive, ms). */
-  select(matchers: readonly Matcher[], mint: number, maxt: number): Iterable<StoredSeries> | Promise<Iterable<StoredSeries>>;
+  select(
+    matchers: readonly Matcher[],
+    mint: number,
+    maxt: number,
+  ): Iterable<StoredSeries> | Promise<Iterable<StoredSeries>>;
   /** Label names of the series matching the matchers (all series when none), sorted. */
   labelNames(matchers?: readonly Matcher[]): Promise<readonly string[]> | readonly string[];
   /** Values of one label over the matching series, sorted. */

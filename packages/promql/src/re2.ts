@@ -56,7 +56,7 @@ export function re2ToJs(src: string): string {
       if (flags) {
         const on = !flags[1]!.startsWith('-') && /i/.test(flags[1]!.split('-')[0]!);
         const off = /i/.test(flags[1]!.split('-')[1] ?? '');
-        const newCi = on ? true : off ? false : ci;
+        const newCi: boolean = on ? true : off ? false : ci;
         if (flags[2] === ')') {
           stack.pop();
           ci = newCi;
@@ -119,7 +119,12 @@ function charClass(src: string, start: number, ci: boolean): [string, number] {
       continue;
     }
     const ch = src[i]!;
-    body += ch === '[' ? '\\[' : ci && ch.toLowerCase() !== ch.toUpperCase() ? ch.toLowerCase() + ch.toUpperCase() : ch;
+    body +=
+      ch === '['
+        ? '\\['
+        : ci && ch.toLowerCase() !== ch.toUpperCase()
+          ? ch.toLowerCase() + ch.toUpperCase()
+          : ch;
     i++;
   }
   return [`[${body}]`, i + 1];

@@ -12,7 +12,11 @@ describe('parseExpr', () => {
     expect(m.rangeMs).toBe(300_000);
     expect(m.vector.offsetMs).toBe(60_000);
     expect(m.vector.at).toEqual({ kind: 'time', ms: 100_000 });
-    expect(m.vector.matchers.map((x) => `${x.name}${x.op}${x.value}`)).toEqual(['__name__=foo', 'a=b', 'c=~d.*']);
+    expect(m.vector.matchers.map((x) => `${x.name}${x.op}${x.value}`)).toEqual([
+      '__name__=foo',
+      'a=b',
+      'c=~d.*',
+    ]);
   });
 
   it('reads aggregations, matching and bool', () => {

@@ -3,14 +3,16 @@
 // that step, as Prometheus's test.go does. Cases listed in known-failures.ts run as it.fails.
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEngine, type Engine, memoryQueryable, type MemorySeries } from '../src/index.js';
 import type { QueryResult } from '../src/index.js';
+import { createEngine, type Engine, type MemorySeries, memoryQueryable } from '../src/index.js';
 import { compare } from './testdata/compare.js';
 import { KNOWN_FAILURES } from './testdata/known-failures.js';
 import { type EvalCase, parseScript } from './testdata/script.js';
 
 const dir = new URL('./fixtures/promql-testdata/', import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith('.test')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.test'))
+  .sort();
 const engines = new WeakMap<readonly MemorySeries[], Engine>();
 const tally = new Map<string, { passed: number; total: number }>();
 
@@ -76,5 +78,7 @@ afterAll(() => {
     total += t.total;
     return `${f.padEnd(22)} ${t.passed}/${t.total}`;
   });
-  console.log(`Prometheus 2.42 PromQL test files:\n${lines.join('\n')}\n${'total'.padEnd(22)} ${passed}/${total}`);
+  console.log(
+    `Prometheus 2.42 PromQL test files:\n${lines.join('\n')}\n${'total'.padEnd(22)} ${passed}/${total}`,
+  );
 });

@@ -1,8 +1,9 @@
 // Aggregation operators with Prometheus 2.42's semantics (promql/engine.go aggregation()).
+
+import { quantile } from '../functions/stats.js';
 import type { Aggregate } from '../parser/ast.js';
 import { PromQLEvalError } from '../parser/errors.js';
 import type { Labels } from '../queryable.js';
-import { quantile } from '../functions/stats.js';
 import type { Evaluator } from './evaluator.js';
 import { formatFloat } from './format.js';
 import { labelsKey, type Sample } from './values.js';

@@ -186,5 +186,7 @@ function setOp(op: string, lhs: Sample[], rhs: Sample[], sig: (l: Labels) => str
     return [...lhs, ...rhs.filter((s) => !left.has(sig(s.metric)))];
   }
   const right = new Set(rhs.map((s) => sig(s.metric)));
-  return op === 'and' ? lhs.filter((s) => right.has(sig(s.metric))) : lhs.filter((s) => !right.has(sig(s.metric)));
+  return op === 'and'
+    ? lhs.filter((s) => right.has(sig(s.metric)))
+    : lhs.filter((s) => !right.has(sig(s.metric)));
 }

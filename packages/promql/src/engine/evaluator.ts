@@ -1,13 +1,14 @@
 // Evaluates an expression at one time. Each step of a range query is one call; selectors read the series
 // fetched for the query beforehand (see fetch.ts), so evaluation itself never touches storage.
+
+import { callFunction } from '../functions/call.js';
+import { lowerBound } from '../memory.js';
 import type { AtModifier, Expr, MatrixSelector, Subquery, VectorSelector } from '../parser/ast.js';
 import { PromQLEvalError } from '../parser/errors.js';
 import { evalAggregate } from './aggregate.js';
 import { evalBinary } from './binary.js';
 import type { FetchedSeries } from './fetch.js';
-import { callFunction } from '../functions/call.js';
 import { dropName, formatLabels, labelsKey, type Sample, type Series, type Value } from './values.js';
-import { lowerBound } from '../memory.js';
 
 /** What an evaluation needs besides the expression. */
 export interface EvalContext {
@@ -73,7 +74,7 @@ export class Evaluator {
     return v.v;
   }
 
-  vectorSelector(e: VectorSelector, t: number, offsetMs = e.offsetMs): Sample[] {
+  vectorSelector(e: VectorSelector, t: number, offsetMs: number = e.offsetMs): Sample[] {
     const ref = this.atTime(e.at, t) - offsetMs;
     const out: Sample[] = [];
     for (const s of this.ctx.data.get(e) ?? []) {
@@ -140,7 +141,9 @@ export function checkUnique(samples: readonly Sample[]): void {
   for (const s of samples) {
     const k = labelsKey(s.metric);
     if (seen.has(k))
-      throw new PromQLEvalError(`vector cannot contain metrics with the same labelset (${formatLabels(s.metric)})`);
+      throw new PromQLEvalError(
+        `vector cannot contain metrics with the same labelset (${formatLabels(s.metric)})`,
+      );
     seen.add(k);
   }
 }

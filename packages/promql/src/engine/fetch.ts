@@ -77,20 +77,25 @@ function plan(e: Expr, w: Window, o: FetchOptions, needs: Map<VectorSelector, Wi
       return;
     }
     case 'matrix':
-      return plan(e.vector, w, o, needs, e.rangeMs);
+      plan(e.vector, w, o, needs, e.rangeMs);
+      return;
     case 'subquery': {
       const t = atWindow(e.at, w, o);
-      return plan(e.expr, { mint: t.mint - e.offsetMs - e.rangeMs, maxt: t.maxt - e.offsetMs }, o, needs, 0);
+      plan(e.expr, { mint: t.mint - e.offsetMs - e.rangeMs, maxt: t.maxt - e.offsetMs }, o, needs, 0);
+      return;
     }
     case 'paren':
     case 'unary':
-      return plan(e.expr, w, o, needs, 0);
+      plan(e.expr, w, o, needs, 0);
+      return;
     case 'binary':
       plan(e.lhs, w, o, needs, 0);
-      return plan(e.rhs, w, o, needs, 0);
+      plan(e.rhs, w, o, needs, 0);
+      return;
     case 'aggregate':
       if (e.param) plan(e.param, w, o, needs, 0);
-      return plan(e.expr, w, o, needs, 0);
+      plan(e.expr, w, o, needs, 0);
+      return;
     case 'call':
       for (const a of e.args) plan(a, w, o, needs, 0);
       return;

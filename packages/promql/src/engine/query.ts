@@ -92,13 +92,17 @@ export function createEngine(options: EngineOptions): Engine {
         case 'string':
           return { resultType: 'string', result: [timeMs, v.s] };
         case 'vector':
-          return { resultType: 'vector', result: v.samples.map((s) => ({ metric: s.metric, t: timeMs, v: s.v })) };
+          return {
+            resultType: 'vector',
+            result: v.samples.map((s) => ({ metric: s.metric, t: timeMs, v: s.v })),
+          };
         case 'matrix':
           return { resultType: 'matrix', result: v.series };
       }
     },
     async rangeQuery(query, startMs, endMs, stepMs, o) {
-      if (!(stepMs > 0)) throw new PromQLEvalError('zero or negative query resolution step widths are not accepted');
+      if (!(stepMs > 0))
+        throw new PromQLEvalError('zero or negative query resolution step widths are not accepted');
       if (endMs < startMs) throw new PromQLEvalError('end timestamp must not be before start time');
       const { expr, ev, signal } = await prepare(query, startMs, endMs, o);
       const t = typeOf(expr);
@@ -108,10 +112,17 @@ export function createEngine(options: EngineOptions): Engine {
         );
       const series = new Map<string, RangeSeriesResult & { ts: number[]; vs: number[] }>();
       let points = 0;
+      let slice = performance.now();
       for (let ts = startMs; ts <= endMs; ts += stepMs) {
         if (signal.aborted) throw abortError(signal);
+        // Yield to the host's event loop between steps so that a long query never blocks it for long.
+        if (performance.now() - slice > YIELD_AFTER_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          slice = performance.now();
+        }
         const v = ev.eval(expr, ts);
-        const samples: Sample[] = v.type === 'scalar' ? [{ metric: {}, v: v.v, t: ts }] : v.type === 'vector' ? v.samples : [];
+        const samples: Sample[] =
+          v.type === 'scalar' ? [{ metric: {}, v: v.v, t: ts }] : v.type === 'vector' ? v.samples : [];
         for (const s of samples) {
           const k = labelsKey(s.metric);
           let out = series.get(k);
@@ -130,7 +141,12 @@ export function createEngine(options: EngineOptions): Engine {
   };
 }
 
+const YIELD_AFTER_MS = 10;
+
 function abortError(signal: AbortSignal): PromQLEvalError {
   const timeout = signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError';
-  return new PromQLEvalError(timeout ? 'query timed out in query execution' : 'query aborted', 'ERR_PROMQL_ABORTED');
+  return new PromQLEvalError(
+    timeout ? 'query timed out in query execution' : 'query aborted',
+    'ERR_PROMQL_ABORTED',
+  );
 }

@@ -1,13 +1,21 @@
 // Function calls: evaluates the arguments and applies one of Prometheus 2.42's functions.
+
+import type { Evaluator } from '../engine/evaluator.js';
+import { dropName, type Sample, type Series, type Value } from '../engine/values.js';
 import type { Call, Expr, Matcher } from '../parser/ast.js';
 import { PromQLEvalError } from '../parser/errors.js';
 import type { Labels } from '../queryable.js';
-import type { Evaluator } from '../engine/evaluator.js';
-import { dropName, type Sample, type Series, type Value } from '../engine/values.js';
 import { histogramQuantile } from './histogram.js';
 import { labelJoiner, labelReplacer } from './labels.js';
 import { OVER_TIME } from './over-time.js';
-import { deriv, extrapolatedRate, holtWinters, instantValue, predictLinear, type RangeWindow } from './rate.js';
+import {
+  deriv,
+  extrapolatedRate,
+  holtWinters,
+  instantValue,
+  predictLinear,
+  type RangeWindow,
+} from './rate.js';
 import { DATE_FUNCTIONS, ELEMENTWISE, round } from './simple.js';
 
 const vec = (samples: Sample[]): Value => ({ type: 'vector', samples });
@@ -20,7 +28,9 @@ export function callFunction(ev: Evaluator, e: Call, t: number): Value {
   const date = DATE_FUNCTIONS.get(f);
   if (date) {
     const input = e.args[0] ? ev.vector(e.args[0], t) : [{ metric: {}, v: t / 1000, t }];
-    return vec(input.map((s) => ({ metric: dropName(s.metric), v: date(new Date(Math.floor(s.v) * 1000)), t })));
+    return vec(
+      input.map((s) => ({ metric: dropName(s.metric), v: date(new Date(Math.floor(s.v) * 1000)), t })),
+    );
   }
   if (OVER_TIME.has(f) || f === 'quantile_over_time') return overTime(ev, e, t);
   const rangeFn = RANGE_FUNCTIONS[f];
@@ -99,7 +109,8 @@ const OTHER: Record<string, Other> = {
     const own = arg.type === 'vector';
     return vec(samples.map((s) => ({ metric: dropName(s.metric), v: (own ? s.t : t) / 1000, t })));
   },
-  absent: (ev, e, t) => (ev.vector(e.args[0]!, t).length > 0 ? vec([]) : vec([{ metric: absentLabels(e.args[0]!), v: 1, t }])),
+  absent: (ev, e, t) =>
+    ev.vector(e.args[0]!, t).length > 0 ? vec([]) : vec([{ metric: absentLabels(e.args[0]!), v: 1, t }]),
   absent_over_time: (ev, e, t) => {
     const { series } = rangeArg(ev, e.args[0]!, t);
     return series.length > 0 ? vec([]) : vec([{ metric: absentLabels(e.args[0]!), v: 1, t }]);
@@ -124,7 +135,8 @@ const OTHER: Record<string, Other> = {
   },
   sort: (ev, e, t) => vec(sortSamples(ev.vector(e.args[0]!, t), 1)),
   sort_desc: (ev, e, t) => vec(sortSamples(ev.vector(e.args[0]!, t), -1)),
-  histogram_quantile: (ev, e, t) => vec(histogramQuantile(ev.scalar(e.args[0]!, t), ev.vector(e.args[1]!, t), t)),
+  histogram_quantile: (ev, e, t) =>
+    vec(histogramQuantile(ev.scalar(e.args[0]!, t), ev.vector(e.args[1]!, t), t)),
   // Native histograms are out of scope: classic (float) samples give these functions nothing, as in 2.42.
   histogram_count: () => vec([]),
   histogram_sum: () => vec([]),

@@ -1,7 +1,8 @@
 // histogram_quantile over classic buckets (`le` labels), as Prometheus 2.42's bucketQuantile.
-import type { Labels } from '../queryable.js';
+
 import type { Sample } from '../engine/values.js';
 import { labelsKey } from '../engine/values.js';
+import type { Labels } from '../queryable.js';
 
 interface Bucket {
   upper: number;

@@ -1,6 +1,7 @@
 // label_replace and label_join (Prometheus 2.42), with Go's regexp template expansion ($1, ${1}, $name).
-import { PromQLEvalError } from '../parser/errors.js';
+
 import { anchored } from '../matchers.js';
+import { PromQLEvalError } from '../parser/errors.js';
 import type { Labels } from '../queryable.js';
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -11,9 +12,12 @@ export function labelReplacer(dst: string, repl: string, src: string, regex: str
   try {
     re = anchored(regex);
   } catch (e) {
-    throw new PromQLEvalError(`invalid regular expression in label_replace(): ${regex}: ${(e as Error).message}`);
+    throw new PromQLEvalError(
+      `invalid regular expression in label_replace(): ${regex}: ${(e as Error).message}`,
+    );
   }
-  if (!LABEL_NAME.test(dst)) throw new PromQLEvalError(`invalid destination label name in label_replace(): ${dst}`);
+  if (!LABEL_NAME.test(dst))
+    throw new PromQLEvalError(`invalid destination label name in label_replace(): ${dst}`);
   return (l) => {
     const m = re.exec(l[src] ?? '');
     if (!m) return l;
@@ -23,8 +27,10 @@ export function labelReplacer(dst: string, repl: string, src: string, regex: str
 
 /** Returns a function that sets dst to the src labels' values joined by sep. */
 export function labelJoiner(dst: string, sep: string, srcs: string[]): (l: Labels) => Labels {
-  if (!LABEL_NAME.test(dst)) throw new PromQLEvalError(`invalid destination label name in label_join(): ${dst}`);
-  for (const s of srcs) if (!LABEL_NAME.test(s)) throw new PromQLEvalError(`invalid source label name in label_join(): ${s}`);
+  if (!LABEL_NAME.test(dst))
+    throw new PromQLEvalError(`invalid destination label name in label_join(): ${dst}`);
+  for (const s of srcs)
+    if (!LABEL_NAME.test(s)) throw new PromQLEvalError(`invalid source label name in label_join(): ${s}`);
   return (l) => setLabel(l, dst, srcs.map((s) => l[s] ?? '').join(sep));
 }
 
@@ -37,10 +43,13 @@ function setLabel(l: Labels, name: string, value: string): Labels {
 
 /** Go's Regexp.Expand: `$$`, `$n`, `${n}`, `$name`, `${name}`; unknown groups give the empty string. */
 function expand(template: string, m: RegExpExecArray): string {
-  return template.replace(/\$(\$|\{([a-zA-Z0-9_]+)\}|([a-zA-Z0-9_]+))/g, (_all, _x, braced?: string, bare?: string) => {
-    if (_x === '$') return '$';
-    const name = braced ?? bare!;
-    if (/^\d+$/.test(name)) return m[Number(name)] ?? '';
-    return m.groups?.[name] ?? '';
-  });
+  return template.replace(
+    /\$(\$|\{([a-zA-Z0-9_]+)\}|([a-zA-Z0-9_]+))/g,
+    (_all, _x, braced?: string, bare?: string) => {
+      if (_x === '$') return '$';
+      const name = braced ?? bare!;
+      if (/^\d+$/.test(name)) return m[Number(name)] ?? '';
+      return m.groups?.[name] ?? '';
+    },
+  );
 }

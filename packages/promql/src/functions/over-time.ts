@@ -11,14 +11,8 @@ export const OVER_TIME: ReadonlyMap<string, (vs: number[], q?: number) => number
   ['avg_over_time', avgOverTime],
   ['count_over_time', (vs) => vs.length],
   ['sum_over_time', (vs) => vs.reduce((a, b) => a + b, 0)],
-  [
-    'max_over_time',
-    (vs) => vs.reduce((m, v) => (v > m || Number.isNaN(m) ? v : m)),
-  ],
-  [
-    'min_over_time',
-    (vs) => vs.reduce((m, v) => (v < m || Number.isNaN(m) ? v : m)),
-  ],
+  ['max_over_time', (vs) => vs.reduce((m, v) => (v > m || Number.isNaN(m) ? v : m))],
+  ['min_over_time', (vs) => vs.reduce((m, v) => (v < m || Number.isNaN(m) ? v : m))],
   ['last_over_time', (vs) => vs[vs.length - 1]!],
   ['present_over_time', () => 1],
   ['stdvar_over_time', (vs) => variance(vs)],

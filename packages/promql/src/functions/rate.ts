@@ -1,6 +1,7 @@
 // rate/increase/delta with Prometheus 2.42's extrapolation, irate/idelta, deriv, predict_linear, holt_winters.
-import { PromQLEvalError } from '../parser/errors.js';
+
 import type { Series } from '../engine/values.js';
+import { PromQLEvalError } from '../parser/errors.js';
 import { linearRegression } from './stats.js';
 
 /** The window a range-vector argument covered: its end (ms) and length (ms). */
@@ -10,7 +11,12 @@ export interface RangeWindow {
 }
 
 /** rate (isRate), increase (isCounter) and delta (neither) of one series, extrapolated to the window. */
-export function extrapolatedRate(s: Series, w: RangeWindow, isCounter: boolean, isRate: boolean): number | undefined {
+export function extrapolatedRate(
+  s: Series,
+  w: RangeWindow,
+  isCounter: boolean,
+  isRate: boolean,
+): number | undefined {
   const n = s.ts.length;
   if (n < 2) return undefined;
   const first = s.vs[0]!;
@@ -66,8 +72,10 @@ export function predictLinear(s: Series, t: number, seconds: number): number | u
 
 /** holt_winters: double exponential smoothing with smoothing factor sf and trend factor tf. */
 export function holtWinters(s: Series, sf: number, tf: number): number | undefined {
-  if (!(sf > 0 && sf < 1)) throw new PromQLEvalError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${sf}`);
-  if (!(tf > 0 && tf < 1)) throw new PromQLEvalError(`invalid trend factor. Expected: 0 < tf < 1, got: ${tf}`);
+  if (!(sf > 0 && sf < 1))
+    throw new PromQLEvalError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${sf}`);
+  if (!(tf > 0 && tf < 1))
+    throw new PromQLEvalError(`invalid trend factor. Expected: 0 < tf < 1, got: ${tf}`);
   const n = s.vs.length;
   if (n < 2) return undefined;
   let s0 = 0;

@@ -16,7 +16,10 @@ export class PromQLParseError extends Error {
 export class PromQLEvalError extends Error {
   constructor(
     message: string,
-    readonly code: 'ERR_PROMQL_EXECUTION' | 'ERR_PROMQL_TOO_MANY_SAMPLES' | 'ERR_PROMQL_ABORTED' = 'ERR_PROMQL_EXECUTION',
+    readonly code:
+      | 'ERR_PROMQL_EXECUTION'
+      | 'ERR_PROMQL_TOO_MANY_SAMPLES'
+      | 'ERR_PROMQL_ABORTED' = 'ERR_PROMQL_EXECUTION',
   ) {
     super(message);
     this.name = 'PromQLEvalError';

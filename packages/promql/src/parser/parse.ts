@@ -6,8 +6,11 @@ import { makeMatcher } from '../matchers.js';
 import type { AtModifier, Expr, Matcher, VectorMatching, VectorSelector } from './ast.js';
 import { parseDuration } from './duration.js';
 import { PromQLParseError } from './errors.js';
+import { matchesEmpty, parseNumber, unescapeGo } from './literals.js';
+
 type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
-import { checkAggregate, checkBinary, checkCall, checkSubquery, checkUnary, typeOf } from './typecheck.js';
+
+import { checkAggregate, checkBinary, checkCall, checkSubquery, checkUnary } from './typecheck.js';
 
 /** Parses and type-checks a PromQL expression. Throws {@link PromQLParseError}. */
 export function parseExpr(query: string): Expr {
@@ -31,10 +34,15 @@ function reportSyntaxError(query: string, top: SyntaxNode): void {
   if (!err) return;
   const before = query.slice(0, err.from);
   const fn = /([a-zA-Z_][a-zA-Z0-9_]*)\s*$/.exec(before);
-  if (fn && query[err.from] === '(') throw new PromQLParseError(`unknown function with name "${fn[1]}"`, fn.index, query);
+  if (fn && query[err.from] === '(')
+    throw new PromQLParseError(`unknown function with name "${fn[1]}"`, fn.index, query);
   const tok = /^\s*(\S+)/.exec(query.slice(err.from));
   const what = tok ? JSON.stringify(tok[1]!.slice(0, 20)) : 'end of input';
-  throw new PromQLParseError(`unexpected ${what}`, err.from + (tok ? tok[0].length - tok[1]!.length : 0), query);
+  throw new PromQLParseError(
+    `unexpected ${what}`,
+    err.from + (tok ? tok[0].length - tok[1]!.length : 0),
+    query,
+  );
 }
 
 const children = (n: SyntaxNode): SyntaxNode[] => {
@@ -72,7 +80,14 @@ class Builder {
         const inner = this.expr(c[0]!);
         checkSubquery(inner, this);
         const step = c[2] ? this.duration(c[2]) : 0;
-        return { type: 'subquery', expr: inner, rangeMs: this.duration(c[1]!), stepMs: step, offsetMs: 0, pos };
+        return {
+          type: 'subquery',
+          expr: inner,
+          rangeMs: this.duration(c[1]!),
+          stepMs: step,
+          offsetMs: 0,
+          pos,
+        };
       }
       case 'OffsetExpr':
         return this.offset(n, c);
@@ -106,7 +121,7 @@ class Builder {
     const raw = this.text(n);
     if (raw.startsWith('`')) return raw.slice(1, -1);
     try {
-      return unescape(raw.slice(1, -1));
+      return unescapeGo(raw.slice(1, -1));
     } catch (e) {
       return this.fail((e as Error).message, n.from);
     }
@@ -142,7 +157,8 @@ class Builder {
   private matrix(n: SyntaxNode, c: SyntaxNode[]): Expr {
     const inner = this.expr(c[0]!);
     if (inner.type !== 'vector') return this.fail('ranges only allowed for vector selectors', n.from);
-    if (inner.offsetMs !== 0 || inner.at) return this.fail('no offset modifiers allowed before range', n.from);
+    if (inner.offsetMs !== 0 || inner.at)
+      return this.fail('no offset modifiers allowed before range', n.from);
     return { type: 'matrix', vector: inner, rangeMs: this.duration(c[1]!), pos: n.from };
   }
 
@@ -186,7 +202,8 @@ class Builder {
       at = { kind: arg.firstChild?.name === 'Start' ? 'start' : 'end' };
     } else {
       const secs = parseNumber(this.text(arg));
-      if (!Number.isFinite(secs)) return this.fail(`timestamp out of bounds for @ modifier: ${secs}`, arg.from);
+      if (!Number.isFinite(secs))
+        return this.fail(`timestamp out of bounds for @ modifier: ${secs}`, arg.from);
       at = { kind: 'time', ms: Math.round(secs * 1000) };
     }
     const target = inner.type === 'matrix' ? inner.vector : inner;
@@ -255,41 +272,3 @@ class Builder {
 export interface Failer {
   fail(message: string, pos: number): never;
 }
-
-function matchesEmpty(m: Matcher): boolean {
-  switch (m.op) {
-    case '=':
-      return m.value === '';
-    case '!=':
-      return m.value !== '';
-    case '=~':
-      return m.re!.test('');
-    case '!~':
-      return !m.re!.test('');
-  }
-}
-
-/** Parses a PromQL number literal: decimal, hexadecimal, Inf and NaN in any case. */
-export function parseNumber(text: string): number {
-  const t = text.toLowerCase();
-  const sign = t.startsWith('-') ? -1 : 1;
-  const body = t.replace(/^[-+]/, '');
-  if (body === 'inf') return sign * Infinity;
-  if (body === 'nan') return Number.NaN;
-  if (body.startsWith('0x')) return sign * Number.parseInt(body.slice(2), 16);
-  return sign * Number(body);
-}
-
-function unescape(s: string): string {
-  return s.replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|[0-7]{3}|.)/g, (_, e: string) => {
-    const c = e[0]!;
-    if (c === 'u' || c === 'U' || c === 'x') return String.fromCodePoint(Number.parseInt(e.slice(1), 16));
-    if (/[0-7]/.test(c)) return String.fromCodePoint(Number.parseInt(e, 8));
-    const simple: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
-    if (simple[c] !== undefined) return simple[c];
-    if (c === '\\' || c === '"' || c === "'") return c;
-    throw new Error(`unknown escape sequence \\${c}`);
-  });
-}
-
-export { typeOf };

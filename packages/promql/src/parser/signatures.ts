@@ -14,7 +14,11 @@ const v: ValueType = 'vector';
 const m: ValueType = 'matrix';
 const s: ValueType = 'scalar';
 const str: ValueType = 'string';
-const sig = (args: ValueType[], returns: ValueType, variadic = 0): FunctionSignature => ({ args, returns, variadic });
+const sig = (args: ValueType[], returns: ValueType, variadic = 0): FunctionSignature => ({
+  args,
+  returns,
+  variadic,
+});
 
 const MATH = ['abs', 'ceil', 'floor', 'exp', 'sqrt', 'ln', 'log2', 'log10', 'sgn', 'deg', 'rad'];
 const TRIG = ['acos', 'acosh', 'asin', 'asinh', 'atan', 'atanh', 'cos', 'cosh', 'sin', 'sinh', 'tan', 'tanh'];
@@ -38,7 +42,16 @@ const OVER_TIME = [
   'irate',
   'rate',
 ];
-const DATE = ['day_of_month', 'day_of_week', 'day_of_year', 'days_in_month', 'hour', 'minute', 'month', 'year'];
+const DATE = [
+  'day_of_month',
+  'day_of_week',
+  'day_of_year',
+  'days_in_month',
+  'hour',
+  'minute',
+  'month',
+  'year',
+];
 
 /** Every function of Prometheus 2.42, by name. */
 export const FUNCTIONS: ReadonlyMap<string, FunctionSignature> = new Map<string, FunctionSignature>([
@@ -70,7 +83,10 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSignature> = new Map<string,
 ]);
 
 /** Aggregation operators, and the type of their parameter where they take one. */
-export const AGGREGATIONS: ReadonlyMap<string, ValueType | undefined> = new Map<string, ValueType | undefined>([
+export const AGGREGATIONS: ReadonlyMap<string, ValueType | undefined> = new Map<
+  string,
+  ValueType | undefined
+>([
   ['sum', undefined],
   ['avg', undefined],
   ['count', undefined],

@@ -43,14 +43,18 @@ function expectType(e: Expr, want: ValueType, context: string, f: Failer): void 
 /** Checks a subquery's operand. */
 export function checkSubquery(inner: Expr, f: Failer): void {
   const t = typeOf(inner);
-  if (t !== 'vector') f.fail(`subquery is only allowed on instant vector, got ${typeName(t)} instead`, inner.pos);
+  if (t !== 'vector')
+    f.fail(`subquery is only allowed on instant vector, got ${typeName(t)} instead`, inner.pos);
 }
 
 /** Checks a unary expression's operand. */
 export function checkUnary(e: Unary, f: Failer): void {
   const t = typeOf(e.expr);
   if (t !== 'scalar' && t !== 'vector')
-    f.fail(`unary expression only allowed on expressions of type scalar or instant vector, got "${typeName(t)}"`, e.pos);
+    f.fail(
+      `unary expression only allowed on expressions of type scalar or instant vector, got "${typeName(t)}"`,
+      e.pos,
+    );
 }
 
 /** Checks a binary expression; set operators between vectors always match many-to-many. */
@@ -65,27 +69,33 @@ export function checkBinary(e: Binary, f: Failer): Binary {
   if (isSetOp(e.op) && (lt === 'scalar' || rt === 'scalar'))
     f.fail(`set operator "${e.op}" not allowed in binary scalar expression`, e.pos);
   const m = e.matching;
-  if (m && (lt !== 'vector' || rt !== 'vector')) f.fail('vector matching only allowed between instant vectors', e.pos);
-  if (m && isSetOp(e.op) && m.card !== 'one-to-one') f.fail(`no grouping allowed for "${e.op}" operation`, e.pos);
+  if (m && (lt !== 'vector' || rt !== 'vector'))
+    f.fail('vector matching only allowed between instant vectors', e.pos);
+  if (m && isSetOp(e.op) && m.card !== 'one-to-one')
+    f.fail(`no grouping allowed for "${e.op}" operation`, e.pos);
   if (m?.on) {
     for (const l of m.include)
       if (m.labels.includes(l)) f.fail(`label "${l}" must not occur in ON and GROUP clause at once`, e.pos);
   }
   if (isSetOp(e.op) && lt === 'vector' && rt === 'vector')
-    return { ...e, matching: { card: 'many-to-many', on: m?.on ?? false, labels: m?.labels ?? [], include: [] } };
+    return {
+      ...e,
+      matching: { card: 'many-to-many', on: m?.on ?? false, labels: m?.labels ?? [], include: [] },
+    };
   return e;
 }
 
 /** Checks a function call's name, number of arguments and their types. */
 export function checkCall(e: Call, f: Failer): void {
   const sig = FUNCTIONS.get(e.func);
-  if (!sig) return f.fail(`unknown function with name "${e.func}"`, e.pos);
+  if (!sig) f.fail(`unknown function with name "${e.func}"`, e.pos);
   const n = e.args.length;
   const want = sig.args.length;
   if (sig.variadic === 0 && n !== want)
     f.fail(`expected ${want} argument(s) in call to "${e.func}", got ${n}`, e.pos);
   if (sig.variadic > 0) {
-    if (n < want - sig.variadic) f.fail(`expected at least ${want - sig.variadic} argument(s) in call to "${e.func}", got ${n}`, e.pos);
+    if (n < want - sig.variadic)
+      f.fail(`expected at least ${want - sig.variadic} argument(s) in call to "${e.func}", got ${n}`, e.pos);
     if (n > want) f.fail(`expected at most ${want} argument(s) in call to "${e.func}", got ${n}`, e.pos);
   }
   if (sig.variadic < 0 && n < want - 1)
@@ -109,7 +119,10 @@ export function checkAggregate(
   const paramType = AGGREGATIONS.get(op);
   const want = paramType ? 2 : 1;
   if (args.length !== want)
-    f.fail(`wrong number of arguments for aggregate expression provided, expected ${want}, got ${args.length}`, pos);
+    f.fail(
+      `wrong number of arguments for aggregate expression provided, expected ${want}, got ${args.length}`,
+      pos,
+    );
   const expr = args[args.length - 1]!;
   expectType(expr, 'vector', 'aggregation expression', f);
   if (paramType) expectType(args[0]!, paramType, 'aggregation parameter', f);

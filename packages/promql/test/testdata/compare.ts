@@ -24,11 +24,17 @@ export function key(l: Record<string, string>): string {
 }
 
 /** Returns why the result differs from the expectation, or undefined when it matches. */
-export function compare(result: QueryResult, expected: readonly Expected[], ordered: boolean): string | undefined {
+export function compare(
+  result: QueryResult,
+  expected: readonly Expected[],
+  ordered: boolean,
+): string | undefined {
   if (result.resultType === 'scalar') {
     const want = expected[0];
     if (!want || want.labels) return `got scalar ${result.result[1]}, expected ${describe(expected)}`;
-    return almostEqual(want.value, result.result[1]) ? undefined : `expected scalar ${want.value} but got ${result.result[1]}`;
+    return almostEqual(want.value, result.result[1])
+      ? undefined
+      : `expected scalar ${want.value} but got ${result.result[1]}`;
   }
   if (result.resultType !== 'vector') return `received ${result.resultType} result on instant evaluation`;
   const want = new Map(expected.map((e, i) => [key(e.labels ?? {}), { ...e, pos: i }]));
@@ -37,7 +43,8 @@ export function compare(result: QueryResult, expected: readonly Expected[], orde
     const k = key(s.metric);
     const e = want.get(k);
     if (!e) return `unexpected metric ${k} in result (value ${s.v}); expected ${describe(expected)}`;
-    if (ordered && e.pos !== pos) return `expected metric ${k} at position ${e.pos + 1} but was at ${pos + 1}`;
+    if (ordered && e.pos !== pos)
+      return `expected metric ${k} at position ${e.pos + 1} but was at ${pos + 1}`;
     if (!almostEqual(e.value, s.v)) return `expected ${e.value} for ${k} but got ${s.v}`;
     seen.add(k);
   }

@@ -1,8 +1,9 @@
 // Reads Prometheus's promql/testdata `.test` format (see fixtures/promql-testdata/SOURCE.md) into commands:
 // `load <step>` blocks of series, `clear`, and `eval[_fail|_ordered] instant at <time> <expr>` with the
 // expected samples. Written from the format's description; each eval gets the series loaded before it.
-import { parseDuration } from '../../src/parser/duration.js';
+
 import type { MemorySeries } from '../../src/memory.js';
+import { parseDuration } from '../../src/parser/duration.js';
 
 /** One expected sample: labels (undefined for a scalar) and value. */
 export interface Expected {
@@ -116,7 +117,10 @@ function seriesDesc(l: string, lineNo: number): { labels: Record<string, string>
 
 function unquote(q: string): string {
   const body = q.slice(1, -1);
-  return body.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', '\\': '\\', '"': '"', "'": "'" })[c] ?? c);
+  return body.replace(
+    /\\(.)/g,
+    (_, c: string) => ({ n: '\n', t: '\t', '\\': '\\', '"': '"', "'": "'" })[c] ?? c,
+  );
 }
 
 /** Expands `1 2 _ stale 0+10x3 5x2 _x4 1-1x2` into values (undefined: no sample). */
