@@ -23,6 +23,8 @@ export interface EvalContext {
 
 /** Evaluates expressions at given times against the fetched data. */
 export class Evaluator {
+  private readonly subqueryMemo = new Map<Subquery, Map<number, Sample[]>>();
+
   constructor(readonly ctx: EvalContext) {}
 
   /** The time an `@` modifier pins evaluation to (ms). */
@@ -111,9 +113,15 @@ export class Evaluator {
     const maxt = this.atTime(e.at, t) - e.offsetMs;
     const mint = maxt - e.rangeMs;
     const bySeries = new Map<string, Series>();
+    // Inner steps are aligned to multiples of the step, so consecutive outer steps share most of them; like
+    // Prometheus, which evaluates a subquery's whole range at once, the inner results are kept for the query.
+    let memo = this.subqueryMemo.get(e);
+    if (!memo) this.subqueryMemo.set(e, (memo = new Map()));
     for (let ts = Math.ceil(mint / step) * step; ts <= maxt; ts += step) {
       if (this.ctx.signal?.aborted) throw new PromQLEvalError('query aborted', 'ERR_PROMQL_ABORTED');
-      for (const s of this.vector(e.expr, ts)) {
+      let inner = memo.get(ts);
+      if (!inner) memo.set(ts, (inner = this.vector(e.expr, ts)));
+      for (const s of inner) {
         const k = labelsKey(s.metric);
         let series = bySeries.get(k);
         if (!series) bySeries.set(k, (series = { metric: s.metric, ts: [], vs: [] }));

@@ -6,7 +6,7 @@ import { typeOf } from '../parser/typecheck.js';
 import type { Labels, Queryable } from '../queryable.js';
 import { Evaluator } from './evaluator.js';
 import { fetchSelectors } from './fetch.js';
-import { labelsKey, type Sample } from './values.js';
+import { compareLabels, labelsKey, type Sample } from './values.js';
 
 /** Options of {@link createEngine}. */
 export interface EngineOptions {
@@ -136,7 +136,10 @@ export function createEngine(options: EngineOptions): Engine {
             );
         }
       }
-      return { resultType: 'matrix', result: [...series.values()] };
+      return {
+        resultType: 'matrix',
+        result: [...series.values()].sort((a, b) => compareLabels(a.metric, b.metric)),
+      };
     },
   };
 }
