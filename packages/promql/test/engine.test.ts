@@ -91,3 +91,37 @@ describe('storeQueryable', () => {
     expect(await q.labelNames([])).toEqual(['__name__', 'instance', 'job']);
   });
 });
+
+describe('createEngine options and long ranges', () => {
+  it('names the option and the fix when an option is wrong', () => {
+    expect(() => createEngine({ queryable: memoryQueryable([]), maxSamples: 0 })).toThrow(
+      '@argus/promql: option `maxSamples` must be a positive number, got 0',
+    );
+  });
+
+  it('evaluates a long range in blocks, each fetching only its own window', async () => {
+    const long: MemorySeries = {
+      labels: { __name__: 'g' },
+      timestamps: Array.from({ length: 2_000 }, (_, i) => i * 60_000),
+      values: Array.from({ length: 2_000 }, (_, i) => i),
+    };
+    const windows: number[] = [];
+    const inner = memoryQueryable([long]);
+    const engine = createEngine({
+      queryable: {
+        ...inner,
+        select: (m, mint, maxt) => {
+          windows.push(maxt - mint);
+          return inner.select(m, mint, maxt);
+        },
+      },
+    });
+    // @ end() still means the whole query's end in every block.
+    const r = await engine.rangeQuery('g - g @ end()', 0, 1_999 * 60_000, 60_000);
+    expect(r.result[0]!.vs).toHaveLength(2_000);
+    expect(r.result[0]!.vs[0]).toBe(-1_999);
+    expect(r.result[0]!.vs[1_999]).toBe(0);
+    // Blocks of 120 one-minute steps plus the 5-minute lookback: never the whole 33 hours at once.
+    expect(Math.max(...windows)).toBeLessThanOrEqual(125 * 60_000);
+  });
+});

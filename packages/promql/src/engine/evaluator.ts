@@ -5,6 +5,7 @@ import { callFunction } from '../functions/call.js';
 import { lowerBound } from '../memory.js';
 import type { AtModifier, Expr, MatrixSelector, Subquery, VectorSelector } from '../parser/ast.js';
 import { PromQLEvalError } from '../parser/errors.js';
+import type { Labels } from '../queryable.js';
 import { evalAggregate } from './aggregate.js';
 import { evalBinary } from './binary.js';
 import type { FetchedSeries } from './fetch.js';
@@ -96,9 +97,17 @@ export class Evaluator {
     const mint = maxt - e.rangeMs;
     const out: Series[] = [];
     for (const s of this.ctx.data.get(vs) ?? []) {
+      const lo = lowerBound(s.ts, mint);
+      const hi = lowerBound(s.ts, maxt + 1);
+      if (hi <= lo) continue;
+      if (!s.hasStale) {
+        // No markers to skip: views into the fetched arrays, no copies.
+        out.push({ metric: s.metric, ts: s.ts.subarray(lo, hi), vs: s.vs.subarray(lo, hi) });
+        continue;
+      }
       const ts: number[] = [];
       const values: number[] = [];
-      for (let i = lowerBound(s.ts, mint); i < s.ts.length && s.ts[i]! <= maxt; i++) {
+      for (let i = lo; i < hi; i++) {
         if (s.stale[i]) continue;
         ts.push(s.ts[i]!);
         values.push(s.vs[i]!);
@@ -112,7 +121,7 @@ export class Evaluator {
     const step = e.stepMs || this.ctx.subqueryStepMs;
     const maxt = this.atTime(e.at, t) - e.offsetMs;
     const mint = maxt - e.rangeMs;
-    const bySeries = new Map<string, Series>();
+    const bySeries = new Map<string, { metric: Labels; ts: number[]; vs: number[] }>();
     // Inner steps are aligned to multiples of the step, so consecutive outer steps share most of them; like
     // Prometheus, which evaluates a subquery's whole range at once, the inner results are kept for the query.
     let memo = this.subqueryMemo.get(e);

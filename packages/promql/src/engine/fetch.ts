@@ -11,6 +11,8 @@ export interface FetchedSeries {
   readonly ts: Float64Array;
   readonly vs: Float64Array;
   readonly stale: Uint8Array;
+  /** Whether any sample is a staleness marker. */
+  readonly hasStale: boolean;
 }
 
 interface Window {
@@ -20,8 +22,12 @@ interface Window {
 
 /** The query-wide inputs of planning. */
 export interface FetchOptions {
+  /** The evaluation times to fetch for: the query's, or one block of a range query's steps. */
   readonly startMs: number;
   readonly endMs: number;
+  /** What `@ start()` and `@ end()` mean: the whole query's bounds. */
+  readonly queryStartMs: number;
+  readonly queryEndMs: number;
   readonly lookbackMs: number;
   readonly maxSamples: number;
   readonly signal?: AbortSignal;
@@ -43,16 +49,19 @@ export async function fetchSelectors(
     for (const s of await q.select(sel.matchers, w.mint, w.maxt)) {
       const n = s.timestamps.length;
       loaded += n;
-      if (loaded > o.maxSamples)
-        throw new PromQLEvalError(
-          `query processing would load too many samples into memory in query execution (limit ${o.maxSamples})`,
-          'ERR_PROMQL_TOO_MANY_SAMPLES',
-        );
+      if (loaded > o.maxSamples) throw tooManySamples(o.maxSamples);
       if (n === 0) continue;
       const vs = Float64Array.from(s.values as ArrayLike<number>);
       const stale = new Uint8Array(n);
-      for (let i = 0; i < n; i++) if (s.stale?.[i] || isStaleNaN(vs[i]!)) stale[i] = 1;
-      series.push({ metric: s.labels, ts: Float64Array.from(s.timestamps as ArrayLike<number>), vs, stale });
+      let hasStale = false;
+      for (let i = 0; i < n; i++) {
+        if (s.stale?.[i] || isStaleNaN(vs[i]!)) {
+          stale[i] = 1;
+          hasStale = true;
+        }
+      }
+      const ts = Float64Array.from(s.timestamps as ArrayLike<number>);
+      series.push({ metric: s.labels, ts, vs, stale, hasStale });
     }
     series.sort((a, b) => compareLabels(a.metric, b.metric));
     out.set(sel, series);
@@ -60,9 +69,17 @@ export async function fetchSelectors(
   return out;
 }
 
+/** Prometheus's error for a query over the sample limit. */
+export function tooManySamples(limit: number): PromQLEvalError {
+  return new PromQLEvalError(
+    `query processing would load too many samples into memory in query execution (limit ${limit})`,
+    'ERR_PROMQL_TOO_MANY_SAMPLES',
+  );
+}
+
 function atWindow(at: AtModifier | undefined, w: Window, o: FetchOptions): Window {
   if (!at) return w;
-  const t = at.kind === 'time' ? at.ms : at.kind === 'start' ? o.startMs : o.endMs;
+  const t = at.kind === 'time' ? at.ms : at.kind === 'start' ? o.queryStartMs : o.queryEndMs;
   return { mint: t, maxt: t };
 }
 

@@ -8,11 +8,14 @@ export interface Sample {
   readonly t: number;
 }
 
+/** Sample times or values: a plain array, or a view into fetched data. */
+export type Floats = number[] | Float64Array;
+
 /** One series of a range vector: its points in time order. */
 export interface Series {
   readonly metric: Labels;
-  readonly ts: number[];
-  readonly vs: number[];
+  readonly ts: Floats;
+  readonly vs: Floats;
 }
 
 /** A value of one of PromQL's four types. */
@@ -22,19 +25,30 @@ export type Value =
   | { readonly type: 'vector'; readonly samples: Sample[] }
   | { readonly type: 'matrix'; readonly series: Series[] };
 
+// Label sets are never changed once keyed (build a new object instead) and the same objects recur at every step of a query, so keys and name-less
+// copies are computed once per object.
+const keys = new WeakMap<Labels, string>();
+const nameless = new WeakMap<Labels, Labels>();
+
 /** A canonical key of a label set (names sorted), for grouping and matching. */
 export function labelsKey(l: Labels): string {
-  const names = Object.keys(l).sort();
-  let k = '';
-  for (const n of names) k += `${n}\xff${l[n]}\xfe`;
+  let k = keys.get(l);
+  if (k !== undefined) return k;
+  k = '';
+  for (const n of Object.keys(l).sort()) k += `${n}\xff${l[n]}\xfe`;
+  keys.set(l, k);
   return k;
 }
 
-/** The label set without `__name__`. */
+/** The label set without `__name__` (the same object for the same input). */
 export function dropName(l: Labels): Labels {
   if (l.__name__ === undefined) return l;
-  const { __name__: _, ...rest } = l;
-  return rest;
+  let out = nameless.get(l);
+  if (!out) {
+    const { __name__: _, ...rest } = l;
+    nameless.set(l, (out = rest));
+  }
+  return out;
 }
 
 /** Orders label sets as Prometheus does: by sorted (name, value) pairs. */

@@ -1,7 +1,7 @@
 // histogram_quantile over classic buckets (`le` labels), as Prometheus 2.42's bucketQuantile.
 
 import type { Sample } from '../engine/values.js';
-import { labelsKey } from '../engine/values.js';
+import { dropName, labelsKey } from '../engine/values.js';
 import type { Labels } from '../queryable.js';
 
 interface Bucket {
@@ -17,11 +17,11 @@ export function histogramQuantile(q: number, samples: Sample[], t: number): Samp
     if (le === undefined) continue;
     const upper = parseLe(le);
     if (upper === undefined) continue;
-    const metric: Record<string, string> = { ...s.metric };
-    delete metric.le;
+    const withName: Record<string, string> = { ...s.metric };
+    delete withName.le;
     // Grouped with the name (two histograms differing only by name stay apart) and output without it.
-    const k = labelsKey(metric);
-    delete metric.__name__;
+    const k = labelsKey(withName);
+    const metric = dropName(withName);
     let g = groups.get(k);
     if (!g) groups.set(k, (g = { metric, buckets: [] }));
     g.buckets.push({ upper, count: s.v });

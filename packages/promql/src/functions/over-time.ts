@@ -1,18 +1,18 @@
 // The *_over_time functions, changes and resets, over one series' points (Prometheus 2.42).
+import type { Floats } from '../engine/values.js';
 import { quantile } from './stats.js';
 
 const isInf = (v: number): boolean => v === Infinity || v === -Infinity;
 
+type OverTime = (vs: Floats, q?: number) => number;
+
 /** Aggregations over time by name; each gets the series' values and returns one value. */
-export const OVER_TIME: ReadonlyMap<string, (vs: number[], q?: number) => number> = new Map<
-  string,
-  (vs: number[], q?: number) => number
->([
+export const OVER_TIME: ReadonlyMap<string, OverTime> = new Map<string, OverTime>([
   ['avg_over_time', avgOverTime],
   ['count_over_time', (vs) => vs.length],
-  ['sum_over_time', (vs) => vs.reduce((a, b) => a + b, 0)],
-  ['max_over_time', (vs) => vs.reduce((m, v) => (v > m || Number.isNaN(m) ? v : m))],
-  ['min_over_time', (vs) => vs.reduce((m, v) => (v < m || Number.isNaN(m) ? v : m))],
+  ['sum_over_time', sum],
+  ['max_over_time', (vs) => extreme(vs, (v, m) => v > m)],
+  ['min_over_time', (vs) => extreme(vs, (v, m) => v < m)],
   ['last_over_time', (vs) => vs[vs.length - 1]!],
   ['present_over_time', () => 1],
   ['stdvar_over_time', (vs) => variance(vs)],
@@ -22,7 +22,20 @@ export const OVER_TIME: ReadonlyMap<string, (vs: number[], q?: number) => number
   ['resets', resets],
 ]);
 
-function avgOverTime(vs: number[]): number {
+function sum(vs: Floats): number {
+  let s = 0;
+  for (const v of vs) s += v;
+  return s;
+}
+
+/** The first value replaced by any that beats it; a NaN so far is always replaced. */
+function extreme(vs: Floats, beats: (v: number, m: number) => boolean): number {
+  let m = vs[0]!;
+  for (let i = 1; i < vs.length; i++) if (beats(vs[i]!, m) || Number.isNaN(m)) m = vs[i]!;
+  return m;
+}
+
+function avgOverTime(vs: Floats): number {
   let mean = 0;
   let count = 0;
   for (const v of vs) {
@@ -36,7 +49,7 @@ function avgOverTime(vs: number[]): number {
   return mean;
 }
 
-function variance(vs: number[]): number {
+function variance(vs: Floats): number {
   let count = 0;
   let mean = 0;
   let m2 = 0;
@@ -49,7 +62,7 @@ function variance(vs: number[]): number {
   return m2 / count;
 }
 
-function changes(vs: number[]): number {
+function changes(vs: Floats): number {
   let n = 0;
   for (let i = 1; i < vs.length; i++) {
     const a = vs[i - 1]!;
@@ -59,7 +72,7 @@ function changes(vs: number[]): number {
   return n;
 }
 
-function resets(vs: number[]): number {
+function resets(vs: Floats): number {
   let n = 0;
   for (let i = 1; i < vs.length; i++) if (vs[i]! < vs[i - 1]!) n++;
   return n;

@@ -1,12 +1,13 @@
 // Numeric helpers shared by functions and aggregations, after Prometheus 2.42's promql/functions.go.
+import type { Floats } from '../engine/values.js';
 
 /** The φ-quantile of values (weighted between neighbours); NaN when empty, ±Inf outside [0, 1]. */
-export function quantile(q: number, values: number[]): number {
+export function quantile(q: number, values: Floats): number {
   if (values.length === 0 || Number.isNaN(q)) return Number.NaN;
   if (q < 0) return -Infinity;
   if (q > 1) return Infinity;
   // NaN sorts first, as Prometheus's heap order has it.
-  const v = [...values].sort((a, b) => (Number.isNaN(a) ? -1 : Number.isNaN(b) ? 1 : a - b));
+  const v = Array.from(values).sort((a, b) => (Number.isNaN(a) ? -1 : Number.isNaN(b) ? 1 : a - b));
   const n = v.length;
   const rank = q * (n - 1);
   const lo = Math.max(0, Math.floor(rank));
@@ -16,7 +17,7 @@ export function quantile(q: number, values: number[]): number {
 }
 
 /** Least-squares slope and intercept of (t − interceptTime in s, v). */
-export function linearRegression(ts: number[], vs: number[], interceptTime: number): [number, number] {
+export function linearRegression(ts: Floats, vs: Floats, interceptTime: number): [number, number] {
   let n = 0;
   let sumX = 0;
   let sumY = 0;
