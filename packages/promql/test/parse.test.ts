@@ -55,6 +55,12 @@ describe('parseExpr', () => {
     expect(() => parseExpr(q)).toThrow(msg);
   });
 
+  it('binds a sign looser than ^ and drops an empty on () beside a scalar, as 2.42 does', () => {
+    expect(parseExpr('-1 ^ 2')).toMatchObject({ type: 'unary', op: '-', expr: { type: 'binary', op: '^' } });
+    expect(parseExpr('1 * on () group_left x')).not.toHaveProperty('matching');
+    expect(() => parseExpr('1 * on (a) x')).toThrow('vector matching only allowed between instant vectors');
+  });
+
   it('says where the error is', () => {
     expect(() => parseExpr('sum(rate(foo[5m]))\n  + abs(x[1m])')).toThrow(/^2:9: parse error:/);
   });

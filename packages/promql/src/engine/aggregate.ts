@@ -6,6 +6,7 @@ import { PromQLEvalError } from '../parser/errors.js';
 import type { Labels } from '../queryable.js';
 import type { Evaluator } from './evaluator.js';
 import { formatFloat } from './format.js';
+import { selectK } from './topk.js';
 import { labelsKey, type Sample } from './values.js';
 
 interface Group {
@@ -35,7 +36,8 @@ export function evalAggregate(ev: Evaluator, e: Aggregate, t: number): Sample[] 
     const key = labelsKey(metric);
     const g = groups.get(key);
     if (!g) {
-      groups.set(key, { metric, value: s.v, mean: s.v, count: 1, samples: [s] });
+      const value = e.op === 'stddev' || e.op === 'stdvar' ? 0 : s.v;
+      groups.set(key, { metric, value, mean: s.v, count: 1, samples: [s] });
       continue;
     }
     accumulate(e.op, g, s);
@@ -82,9 +84,14 @@ function accumulate(op: string, g: Group, s: Sample): void {
       if (g.value > s.v || Number.isNaN(g.value)) g.value = s.v;
       break;
     case 'stddev':
-    case 'stdvar':
+    case 'stdvar': {
+      // Welford's update from the first sample as mean, as 2.42 does (one -Inf sample gives 0, not NaN).
       g.count++;
+      const delta = s.v - g.mean;
+      g.mean += delta / g.count;
+      g.value += delta * (s.v - g.mean);
       break;
+    }
   }
 }
 
@@ -98,19 +105,10 @@ function finish(op: string, g: Group, param: number): number {
       return g.count;
     case 'group':
       return 1;
+    case 'stdvar':
+      return g.value / g.count;
     case 'stddev':
-    case 'stdvar': {
-      let mean = 0;
-      let m2 = 0;
-      let n = 0;
-      for (const s of g.samples) {
-        n++;
-        const d = s.v - mean;
-        mean += d / n;
-        m2 += d * (s.v - mean);
-      }
-      return op === 'stdvar' ? m2 / n : Math.sqrt(m2 / n);
-    }
+      return Math.sqrt(g.value / g.count);
     case 'quantile':
       return quantile(
         param,
@@ -119,20 +117,6 @@ function finish(op: string, g: Group, param: number): number {
     default:
       return g.value;
   }
-}
-
-/** topk/bottomk: the k largest (smallest) samples of a group, NaN last, ties keeping input order. */
-function selectK(op: string, samples: Sample[], k: number): Sample[] {
-  const sign = op === 'topk' ? -1 : 1;
-  const sorted = samples
-    .map((s, i) => ({ s, i }))
-    .sort((a, b) => {
-      const an = Number.isNaN(a.s.v);
-      const bn = Number.isNaN(b.s.v);
-      if (an || bn) return an === bn ? a.i - b.i : an ? 1 : -1;
-      return a.s.v === b.s.v ? a.i - b.i : sign * (a.s.v - b.s.v);
-    });
-  return sorted.slice(0, k).map((x) => x.s);
 }
 
 function countValues(e: Aggregate, input: Sample[], label: string, t: number): Sample[] {

@@ -108,6 +108,8 @@ function vectorVector(e: Binary, lhs: Sample[], rhs: Sample[], t: number): Sampl
   const sig = signature(m);
   if (e.op === 'and' || e.op === 'or' || e.op === 'unless') return setOp(e.op, lhs, rhs, sig);
   if (m.card === 'many-to-many') throw new PromQLEvalError('many-to-many only allowed for set operators');
+  // As 2.42: nothing can match, so the duplicate checks below never run.
+  if (lhs.length === 0 || rhs.length === 0) return [];
   const swap = m.card === 'one-to-many';
   const [many, one] = swap ? [rhs, lhs] : [lhs, rhs];
   const oneBySig = new Map<string, Sample>();

@@ -1,6 +1,6 @@
 // The *_over_time functions, changes and resets, over one series' points (Prometheus 2.42).
 import type { Floats } from '../engine/values.js';
-import { quantile } from './stats.js';
+import { kahanInc, quantile } from './stats.js';
 
 const isInf = (v: number): boolean => v === Infinity || v === -Infinity;
 
@@ -22,6 +22,7 @@ export const OVER_TIME: ReadonlyMap<string, OverTime> = new Map<string, OverTime
   ['resets', resets],
 ]);
 
+// A plain sum: 2.42 does not compensate sum_over_time (its tests expect Inf, not the NaN Kahan would give).
 function sum(vs: Floats): number {
   let s = 0;
   for (const v of vs) s += v;
@@ -37,6 +38,7 @@ function extreme(vs: Floats, beats: (v: number, m: number) => boolean): number {
 
 function avgOverTime(vs: Floats): number {
   let mean = 0;
+  let c = 0;
   let count = 0;
   for (const v of vs) {
     count++;
@@ -44,22 +46,21 @@ function avgOverTime(vs: Floats): number {
       if (isInf(v) && mean > 0 === v > 0) continue;
       if (!isInf(v) && !Number.isNaN(v)) continue;
     }
-    mean += v / count - mean / count;
+    [mean, c] = kahanInc(v / count - mean / count, mean, c);
   }
-  return mean;
+  return isInf(mean) ? mean : mean + c;
 }
 
 function variance(vs: Floats): number {
   let count = 0;
-  let mean = 0;
-  let m2 = 0;
+  let [mean, cMean, aux, cAux] = [0, 0, 0, 0];
   for (const v of vs) {
     count++;
-    const d = v - mean;
-    mean += d / count;
-    m2 += d * (v - mean);
+    const delta = v - (mean + cMean);
+    [mean, cMean] = kahanInc(delta / count, mean, cMean);
+    [aux, cAux] = kahanInc(delta * (v - (mean + cMean)), aux, cAux);
   }
-  return m2 / count;
+  return (aux + cAux) / count;
 }
 
 function changes(vs: Floats): number {

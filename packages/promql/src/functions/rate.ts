@@ -41,8 +41,10 @@ export function extrapolatedRate(
   let interval = sampled;
   interval += toStart < threshold ? toStart : avgStep / 2;
   interval += toEnd < threshold ? toEnd : avgStep / 2;
-  result *= interval / sampled;
-  return isRate ? result / (w.range / 1000) : result;
+  // One factor, as 2.42 computes it (the order of the float operations shows in the last bit).
+  let factor = interval / sampled;
+  if (isRate) factor /= w.range / 1000;
+  return result * factor;
 }
 
 /** irate (isRate) and idelta: from the last two samples. */

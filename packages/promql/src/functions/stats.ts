@@ -16,13 +16,18 @@ export function quantile(q: number, values: Floats): number {
   return v[lo]! * (1 - w) + v[hi]! * w;
 }
 
+/** Neumaier's compensated addition: returns the new sum and compensation (Prometheus's kahanSumInc). */
+export function kahanInc(inc: number, sum: number, c: number): [number, number] {
+  const t = sum + inc;
+  if (Math.abs(sum) >= Math.abs(inc)) c += sum - t + inc;
+  else c += inc - t + sum;
+  return [t, c];
+}
+
 /** Least-squares slope and intercept of (t − interceptTime in s, v). */
 export function linearRegression(ts: Floats, vs: Floats, interceptTime: number): [number, number] {
   let n = 0;
-  let sumX = 0;
-  let sumY = 0;
-  let sumXY = 0;
-  let sumX2 = 0;
+  let [sumX, cX, sumY, cY, sumXY, cXY, sumX2, cX2] = [0, 0, 0, 0, 0, 0, 0, 0];
   const initY = vs[0]!;
   let constY = true;
   for (let i = 0; i < ts.length; i++) {
@@ -30,12 +35,16 @@ export function linearRegression(ts: Floats, vs: Floats, interceptTime: number):
     if (constY && i > 0 && y !== initY) constY = false;
     n++;
     const x = (ts[i]! - interceptTime) / 1000;
-    sumX += x;
-    sumY += y;
-    sumXY += x * y;
-    sumX2 += x * x;
+    [sumX, cX] = kahanInc(x, sumX, cX);
+    [sumY, cY] = kahanInc(y, sumY, cY);
+    [sumXY, cXY] = kahanInc(x * y, sumXY, cXY);
+    [sumX2, cX2] = kahanInc(x * x, sumX2, cX2);
   }
   if (constY) return Number.isFinite(initY) ? [0, initY] : [Number.NaN, Number.NaN];
+  sumX += cX;
+  sumY += cY;
+  sumXY += cXY;
+  sumX2 += cX2;
   const covXY = sumXY - (sumX * sumY) / n;
   const varX = sumX2 - (sumX * sumX) / n;
   const slope = covXY / varX;

@@ -228,6 +228,14 @@ class Builder {
       else if (m.name === 'MatchingModifierClause') matching = this.matching(m);
     }
     const e = { type: 'binary' as const, op, lhs, rhs, bool, pos: n.from, ...(matching ? { matching } : {}) };
+    // The grammar reads a signed number as one literal, so `-1 ^ 2` came out as (-1)^2; in Prometheus the
+    // sign is a unary operator and binds looser than `^`: -(1^2).
+    const sign = this.q[lhs.pos];
+    if (op === '^' && lhs.type === 'number' && (sign === '-' || sign === '+')) {
+      const abs = { ...lhs, value: Math.abs(lhs.value), pos: lhs.pos + 1 };
+      const inner = checkBinary({ ...e, lhs: abs }, this);
+      return { type: 'unary', op: sign, expr: inner, pos: n.from };
+    }
     return checkBinary(e, this);
   }
 

@@ -61,28 +61,27 @@ export function checkUnary(e: Unary, f: Failer): void {
 export function checkBinary(e: Binary, f: Failer): Binary {
   const lt = typeOf(e.lhs);
   const rt = typeOf(e.rhs);
+  const m = e.matching;
   if (e.bool && !isComparison(e.op)) f.fail('bool modifier can only be used on comparison operators', e.pos);
   if (isComparison(e.op) && !e.bool && lt === 'scalar' && rt === 'scalar')
     f.fail('comparisons between scalars must use BOOL modifier', e.pos);
+  for (const l of m?.on ? m.include : [])
+    if (m!.labels.includes(l)) f.fail(`label "${l}" must not occur in ON and GROUP clause at once`, e.pos);
   if ((lt !== 'scalar' && lt !== 'vector') || (rt !== 'scalar' && rt !== 'vector'))
     f.fail('binary expression must contain only scalar and instant vector types', e.pos);
-  if (isSetOp(e.op) && (lt === 'scalar' || rt === 'scalar'))
-    f.fail(`set operator "${e.op}" not allowed in binary scalar expression`, e.pos);
-  const m = e.matching;
-  if (m && (lt !== 'vector' || rt !== 'vector'))
-    f.fail('vector matching only allowed between instant vectors', e.pos);
-  if (m && isSetOp(e.op) && m.card !== 'one-to-one')
-    f.fail(`no grouping allowed for "${e.op}" operation`, e.pos);
-  if (m?.on) {
-    for (const l of m.include)
-      if (m.labels.includes(l)) f.fail(`label "${l}" must not occur in ON and GROUP clause at once`, e.pos);
+  if (lt !== 'vector' || rt !== 'vector') {
+    // 2.42 refuses matching labels unless both sides are vectors, and silently drops an empty `on ()`.
+    if (m && m.labels.length > 0) f.fail('vector matching only allowed between instant vectors', e.pos);
+    if (isSetOp(e.op)) f.fail(`set operator "${e.op}" not allowed in binary scalar expression`, e.pos);
+    const { matching: _, ...rest } = e;
+    return rest;
   }
-  if (isSetOp(e.op) && lt === 'vector' && rt === 'vector')
-    return {
-      ...e,
-      matching: { card: 'many-to-many', on: m?.on ?? false, labels: m?.labels ?? [], include: [] },
-    };
-  return e;
+  if (!isSetOp(e.op)) return e;
+  if (m && m.card !== 'one-to-one') f.fail(`no grouping allowed for "${e.op}" operation`, e.pos);
+  return {
+    ...e,
+    matching: { card: 'many-to-many', on: m?.on ?? false, labels: m?.labels ?? [], include: [] },
+  };
 }
 
 /** Checks a function call's name, number of arguments and their types. */
