@@ -1,17 +1,12 @@
 // Seeded test data for the differential test: counters with resets, gauges, a gap longer than the lookback,
 // and classic histogram buckets, as series (for Argus) and as OpenMetrics text (for promtool).
+import { createHash } from 'node:crypto';
 import type { MemorySeries } from '../../src/index.js';
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same data and expressions. */
+/** A seeded random source (SHA-256 of seed and counter): the same seed gives the same data and expressions. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  let n = 0;
+  return () => createHash('sha256').update(`${seed}:${n++}`).digest().readUInt32BE(0) / 2 ** 32;
 }
 
 /** Start of the data: a whole second, so that OpenMetrics' seconds carry the times exactly. */
