@@ -61,6 +61,21 @@ describe('parseExpr', () => {
     expect(() => parseExpr('1 * on (a) x')).toThrow('vector matching only allowed between instant vectors');
   });
 
+  it('binds offset and @ to the nearest operand, whatever the grammar groups', () => {
+    const e = parseExpr('a + b offset 5m * -1');
+    expect(e).toMatchObject({
+      op: '+',
+      lhs: { name: 'a' },
+      rhs: { op: '*', lhs: { name: 'b', offsetMs: 300_000 } },
+    });
+    const u = parseExpr('-a @ 100 ^ 2');
+    expect(u).toMatchObject({ type: 'unary', expr: { op: '^', lhs: { name: 'a', at: { ms: 100_000 } } } });
+    expect(parseExpr('a unless b @ 1 offset 1m atan2 -1')).toMatchObject({
+      op: 'unless',
+      rhs: { op: 'atan2' },
+    });
+  });
+
   it('says where the error is', () => {
     expect(() => parseExpr('sum(rate(foo[5m]))\n  + abs(x[1m])')).toThrow(/^2:9: parse error:/);
   });

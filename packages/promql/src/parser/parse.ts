@@ -3,7 +3,7 @@
 // modifiers, matchers) so a query fails here exactly where Prometheus refuses it, with the position.
 import { parser } from '@prometheus-io/lezer-promql';
 import { makeMatcher } from '../matchers.js';
-import type { AtModifier, Expr, Matcher, VectorMatching, VectorSelector } from './ast.js';
+import type { AtModifier, Binary, Expr, Matcher, VectorMatching, VectorSelector } from './ast.js';
 import { parseDuration } from './duration.js';
 import { PromQLParseError } from './errors.js';
 import { matchesEmpty, parseNumber, unescapeGo } from './literals.js';
@@ -227,15 +227,33 @@ class Builder {
       if (m.name === 'BoolModifier') bool = true;
       else if (m.name === 'MatchingModifierClause') matching = this.matching(m);
     }
-    const e = { type: 'binary' as const, op, lhs, rhs, bool, pos: n.from, ...(matching ? { matching } : {}) };
-    // The grammar reads a signed number as one literal, so `-1 ^ 2` came out as (-1)^2; in Prometheus the
-    // sign is a unary operator and binds looser than `^`: -(1^2).
-    const sign = this.q[lhs.pos];
-    if (op === '^' && lhs.type === 'number' && (sign === '-' || sign === '+')) {
-      const abs = { ...lhs, value: Math.abs(lhs.value), pos: lhs.pos + 1 };
-      const inner = checkBinary({ ...e, lhs: abs }, this);
-      return { type: 'unary', op: sign, expr: inner, pos: n.from };
+    return this.attach({
+      type: 'binary',
+      op,
+      lhs,
+      rhs,
+      bool,
+      pos: n.from,
+      ...(matching ? { matching } : {}),
+    });
+  }
+
+  /**
+   * Type-checks a binary expression after putting its left operand where Prometheus's precedence puts it.
+   * The grammar reads a signed number as one literal (`-1 ^ 2` as (-1)^2, where Prometheus's sign is a unary
+   * operator binding looser than `^`), and after a modifier moved down (see modify) a left operand can be an
+   * unparenthesised expression of lower precedence: both are re-associated here.
+   */
+  private attach(e: Binary): Expr {
+    const l = e.lhs;
+    const sign = this.q[l.pos];
+    if (e.op === '^' && l.type === 'number' && (sign === '-' || sign === '+')) {
+      const abs = { ...l, value: Math.abs(l.value), pos: l.pos + 1 };
+      return { type: 'unary', op: sign, expr: this.attach({ ...e, lhs: abs }), pos: e.pos };
     }
+    if (e.op === '^' && l.type === 'unary') return { ...l, expr: this.attach({ ...e, lhs: l.expr }) };
+    if (l.type === 'binary' && (precedence(l.op) < precedence(e.op) || (e.op === '^' && l.op === '^')))
+      return checkBinary({ ...l, rhs: this.attach({ ...e, lhs: l.rhs }) }, this);
     return checkBinary(e, this);
   }
 
@@ -274,6 +292,15 @@ class Builder {
     const grouping = mod ? this.labels(mod.lastChild ?? undefined) : [];
     return checkAggregate(op, args, grouping, without, n.from, this);
   }
+}
+
+/** Binding strength of binary operators in Prometheus, weakest first. */
+function precedence(op: string): number {
+  if (op === 'or') return 1;
+  if (op === 'and' || op === 'unless') return 2;
+  if (['==', '!=', '>', '<', '>=', '<='].includes(op)) return 3;
+  if (op === '+' || op === '-') return 4;
+  return op === '^' ? 6 : 5;
 }
 
 /** What the type checks need from the builder: failing with a position. */

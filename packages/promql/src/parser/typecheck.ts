@@ -77,7 +77,9 @@ export function checkBinary(e: Binary, f: Failer): Binary {
     return rest;
   }
   if (!isSetOp(e.op)) return e;
-  if (m && m.card !== 'one-to-one') f.fail(`no grouping allowed for "${e.op}" operation`, e.pos);
+  // many-to-many is this check's own output: checking a node again (after re-association) must pass.
+  if (m && (m.card === 'many-to-one' || m.card === 'one-to-many'))
+    f.fail(`no grouping allowed for "${e.op}" operation`, e.pos);
   return {
     ...e,
     matching: { card: 'many-to-many', on: m?.on ?? false, labels: m?.labels ?? [], include: [] },

@@ -49,8 +49,21 @@ const MATCH = ['', ' on (job, instance)', ' ignoring (code)', ' on (job) group_l
 /** An instant-vector expression of at most `depth` levels. */
 export function vectorExpr(r: Rand, depth: number): string {
   const sel = pick(r, SELECTORS);
-  if (depth <= 0) return r() < 0.6 ? `${pick(r, RANGE_FNS)}(${sel}[${pick(r, RANGES)}])` : sel;
-  switch (Math.floor(r() * 12)) {
+  if (depth <= 0) return leaf(r, sel);
+  switch (Math.floor(r() * 15)) {
+    case 12:
+      return `${pick(r, ['predict_linear', 'holt_winters', 'quantile_over_time'])}${extraArgs(r, sel)}`;
+    case 13:
+      return pick(r, [
+        `count_values${pick(r, GROUPINGS)} ("value", ${pick(r, ['ceil', 'floor'])}(${vectorExpr(r, depth - 1)}))`,
+        `absent(${sel}{job="nope"})`,
+        `absent_over_time(${sel}[1m])`,
+        `label_join(${vectorExpr(r, depth - 1)}, "joined", "-", "job", "instance")`,
+        `${vectorExpr(r, depth - 1)} * scalar(sum(temperature))`,
+        `vector(time()) - ${vectorExpr(r, depth - 1)}`,
+      ]);
+    case 14:
+      return `${pick(r, ['hour', 'minute', 'day_of_week', 'month', 'days_in_month'])}(${pick(r, ['', 'timestamp(temperature)'])})`;
     case 0:
       return `${pick(r, AGGS)}${pick(r, GROUPINGS)} (${vectorExpr(r, depth - 1)})`;
     case 1:
@@ -78,4 +91,24 @@ export function vectorExpr(r: Rand, depth: number): string {
     default:
       return `label_replace(${vectorExpr(r, depth - 1)}, "x", "$1", "instance", "(.*)")`;
   }
+}
+
+/** A selector, possibly shifted, possibly inside a range function. */
+function leaf(r: Rand, sel: string): string {
+  const shift = pick(r, [
+    '',
+    '',
+    ' offset 5m',
+    ' offset -2m',
+    ' @ 1700003600',
+    ' @ start()',
+    ' @ end() offset 1m',
+  ]);
+  return r() < 0.6 ? `${pick(r, RANGE_FNS)}(${sel}[${pick(r, RANGES)}]${shift})` : `${sel}${shift}`;
+}
+
+/** The argument list of predict_linear, holt_winters or quantile_over_time over one selector. */
+function extraArgs(r: Rand, sel: string): string {
+  const range = `${sel}[${pick(r, ['5m', '10m'])}]`;
+  return pick(r, [`(${range}, 600)`, `(${range}, 0.3, 0.6)`, `(0.75, ${range})`]);
 }
