@@ -10,7 +10,14 @@ import { matchesEmpty, parseNumber, unescapeGo } from './literals.js';
 
 type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
 
-import { checkAggregate, checkBinary, checkCall, checkSubquery, checkUnary } from './typecheck.js';
+import {
+  checkAggregate,
+  checkBinary,
+  checkCall,
+  checkSubquery,
+  checkUnary,
+  precedence,
+} from './typecheck.js';
 
 /** Parses and type-checks a PromQL expression. Throws {@link PromQLParseError}. */
 export function parseExpr(query: string): Expr {
@@ -292,15 +299,6 @@ class Builder {
     const grouping = mod ? this.labels(mod.lastChild ?? undefined) : [];
     return checkAggregate(op, args, grouping, without, n.from, this);
   }
-}
-
-/** Binding strength of binary operators in Prometheus, weakest first. */
-function precedence(op: string): number {
-  if (op === 'or') return 1;
-  if (op === 'and' || op === 'unless') return 2;
-  if (['==', '!=', '>', '<', '>=', '<='].includes(op)) return 3;
-  if (op === '+' || op === '-') return 4;
-  return op === '^' ? 6 : 5;
 }
 
 /** What the type checks need from the builder: failing with a position. */

@@ -129,3 +129,12 @@ export function checkAggregate(
   if (paramType) expectType(args[0]!, paramType, 'aggregation parameter', f);
   return { type: 'aggregate', op, expr, grouping, without, pos, ...(paramType ? { param: args[0]! } : {}) };
 }
+
+/** Binding strength of binary operators in Prometheus, weakest first. */
+export function precedence(op: string): number {
+  if (op === 'or') return 1;
+  if (op === 'and' || op === 'unless') return 2;
+  if (['==', '!=', '>', '<', '>=', '<='].includes(op)) return 3;
+  if (op === '+' || op === '-') return 4;
+  return op === '^' ? 6 : 5;
+}

@@ -55,7 +55,9 @@ export function vectorExpr(r: Rand, depth: number): string {
       return `${pick(r, ['predict_linear', 'holt_winters', 'quantile_over_time'])}${extraArgs(r, sel)}`;
     case 13:
       return pick(r, [
-        `count_values${pick(r, GROUPINGS)} ("value", ${pick(r, ['ceil', 'floor'])}(${vectorExpr(r, depth - 1)}))`,
+        // Label text shows every digit, and Go's math (exp, ln…) can differ from JavaScript's in the last bit:
+        // count_values only gets operands computed without them.
+        `count_values${pick(r, GROUPINGS)} ("value", ${pick(r, ['ceil', 'floor'])}(${pick(r, TIE_FREE)}))`,
         `absent(${sel}{job="nope"})`,
         `absent_over_time(${sel}[1m])`,
         `label_join(${vectorExpr(r, depth - 1)}, "joined", "-", "job", "instance")`,
