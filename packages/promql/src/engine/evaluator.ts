@@ -77,8 +77,8 @@ export class Evaluator {
     return v.v;
   }
 
-  vectorSelector(e: VectorSelector, t: number, offsetMs: number = e.offsetMs): Sample[] {
-    const ref = this.atTime(e.at, t) - offsetMs;
+  vectorSelector(e: VectorSelector, t: number): Sample[] {
+    const ref = this.atTime(e.at, t) - e.offsetMs;
     const out: Sample[] = [];
     for (const s of this.ctx.data.get(e) ?? []) {
       const i = lowerBound(s.ts, ref + 1) - 1;

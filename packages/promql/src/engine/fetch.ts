@@ -87,10 +87,7 @@ function plan(e: Expr, w: Window, o: FetchOptions, needs: Map<VectorSelector, Wi
   switch (e.type) {
     case 'vector': {
       const t = atWindow(e.at, w, o);
-      // Under `@`, timestamp() reads without the offset (2.42's quirk): fetch both windows.
-      const lo = e.at ? Math.min(0, e.offsetMs) : e.offsetMs;
-      const hi = e.at ? Math.max(0, e.offsetMs) : e.offsetMs;
-      add(needs, e, { mint: t.mint - hi - (extra || o.lookbackMs), maxt: t.maxt - lo });
+      add(needs, e, { mint: t.mint - e.offsetMs - (extra || o.lookbackMs), maxt: t.maxt - e.offsetMs });
       return;
     }
     case 'matrix':

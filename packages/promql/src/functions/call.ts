@@ -103,9 +103,7 @@ const OTHER: Record<string, Other> = {
   timestamp: (ev, e, t) => {
     const arg = unwrap(e.args[0]!);
     // Only a selector's samples keep their own time; anything computed is at the evaluation time.
-    // Prometheus 2.42 reads `timestamp(x @ T offset O)` at T: the offset is ignored under `@`.
-    const samples =
-      arg.type === 'vector' ? ev.vectorSelector(arg, t, arg.at ? 0 : arg.offsetMs) : ev.vector(arg, t);
+    const samples = ev.vector(arg, t);
     const own = arg.type === 'vector';
     return vec(samples.map((s) => ({ metric: dropName(s.metric), v: (own ? s.t : t) / 1000, t })));
   },
