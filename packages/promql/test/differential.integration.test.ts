@@ -134,7 +134,9 @@ describeWithBinary(
         readyPath: '/-/ready',
       });
       const store = createStore();
-      for (const s of data) s.timestamps.forEach((t, i) => store.append(s.labels, t, s.values[i]!));
+      for (const s of data) {
+        for (let i = 0; i < s.timestamps.length; i++) store.append(s.labels, s.timestamps[i]!, s.values[i]!);
+      }
       engine = createEngine({ queryable: storeQueryable(store) });
     }, 60_000);
 

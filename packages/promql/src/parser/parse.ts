@@ -7,6 +7,7 @@ import type { AtModifier, Binary, Expr, Matcher, VectorMatching, VectorSelector 
 import { parseDuration } from './duration.js';
 import { PromQLParseError } from './errors.js';
 import { matchesEmpty, parseNumber, unescapeGo } from './literals.js';
+import { pushDown, withAt, withOffset } from './modifiers.js';
 
 type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
 
@@ -169,40 +170,13 @@ class Builder {
     return { type: 'matrix', vector: inner, rangeMs: this.duration(c[1]!), pos: n.from };
   }
 
-  /**
-   * The grammar of lezer-promql 0.42 binds `offset` and `@` looser than unary and binary operators
-   * (`-a @ 1` as `(-a) @ 1`, `a or b offset 1m` as `(a or b) offset 1m`); Prometheus's own parser binds them
-   * to the nearest operand. Push the modifier down to where 2.42 puts it.
-   */
-  private modify(inner: Expr, apply: (e: Expr) => Expr): Expr {
-    if (inner.type === 'binary') return { ...inner, rhs: this.modify(inner.rhs, apply) };
-    if (inner.type === 'unary') return { ...inner, expr: this.modify(inner.expr, apply) };
-    return apply(inner);
-  }
-
   private offset(n: SyntaxNode, c: SyntaxNode[]): Expr {
-    return this.modify(this.expr(c[0]!), (inner) => this.offsetOf(inner, n, c));
-  }
-
-  private offsetOf(inner: Expr, n: SyntaxNode, c: SyntaxNode[]): Expr {
     const negative = c.some((x) => x.name === 'Sub');
     const ms = this.duration(c[c.length - 1]!) * (negative ? -1 : 1);
-    const target = inner.type === 'matrix' ? inner.vector : inner;
-    if (target.type !== 'vector' && target.type !== 'subquery')
-      return this.fail(
-        'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery',
-        n.from,
-      );
-    if (target.offsetMs !== 0) return this.fail('offset may not be set multiple times', n.from);
-    const updated = { ...target, offsetMs: ms };
-    return inner.type === 'matrix' ? { ...inner, vector: updated as VectorSelector } : updated;
+    return pushDown(this.expr(c[0]!), (inner) => withOffset(inner, ms, n.from, this));
   }
 
   private at(n: SyntaxNode, c: SyntaxNode[]): Expr {
-    return this.modify(this.expr(c[0]!), (inner) => this.atOf(inner, n, c));
-  }
-
-  private atOf(inner: Expr, n: SyntaxNode, c: SyntaxNode[]): Expr {
     const arg = c[2]!;
     let at: AtModifier;
     if (arg.name === 'AtModifierPreprocessors') {
@@ -213,15 +187,7 @@ class Builder {
         return this.fail(`timestamp out of bounds for @ modifier: ${secs}`, arg.from);
       at = { kind: 'time', ms: Math.round(secs * 1000) };
     }
-    const target = inner.type === 'matrix' ? inner.vector : inner;
-    if (target.type !== 'vector' && target.type !== 'subquery')
-      return this.fail(
-        '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery',
-        n.from,
-      );
-    if (target.at) return this.fail('@ <timestamp> may not be set multiple times', n.from);
-    const updated = { ...target, at };
-    return inner.type === 'matrix' ? { ...inner, vector: updated as VectorSelector } : updated;
+    return pushDown(this.expr(c[0]!), (inner) => withAt(inner, at, n.from, this));
   }
 
   private binary(n: SyntaxNode, c: SyntaxNode[]): Expr {

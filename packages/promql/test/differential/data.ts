@@ -52,9 +52,10 @@ export function generate(seed: number): MemorySeries[] {
           if (le === '+Inf' || x <= Number(le)) counts[b]!++;
         });
       }
-      les.forEach((_le, b) => cols[b]!.push(counts[b]!));
+      for (let b = 0; b < les.length; b++) cols[b]!.push(counts[b]!);
     }
-    les.forEach((le, b) => out.push(series({ __name__: 'latency_seconds_bucket', job, le }, idx, cols[b]!)));
+    for (const [b, le] of les.entries())
+      out.push(series({ __name__: 'latency_seconds_bucket', job, le }, idx, cols[b]!));
   }
   return out;
 }
@@ -71,7 +72,7 @@ export function toOpenMetrics(data: readonly MemorySeries[]): string {
     const labels = Object.entries(rest)
       .map(([k, v]) => `${k}="${v}"`)
       .join(',');
-    s.timestamps.forEach((t, i) => lines.push(`${name}{${labels}} ${s.values[i]} ${t / 1000}`));
+    for (const [i, t] of s.timestamps.entries()) lines.push(`${name}{${labels}} ${s.values[i]} ${t / 1000}`);
   }
   return `${lines.join('\n')}\n# EOF\n`;
 }
