@@ -1,5 +1,5 @@
 // `offset` and `@` modifiers: where they may stand, and where they bind.
-import type { AtModifier, Expr, VectorSelector } from './ast.js';
+import type { AtModifier, Expr, Subquery, VectorSelector } from './ast.js';
 import type { Failer } from './parse.js';
 
 /**
@@ -15,26 +15,54 @@ export function pushDown(inner: Expr, apply: (e: Expr) => Expr): Expr {
 
 /** Sets the offset of a selector or subquery; fails where 2.42 does. */
 export function withOffset(inner: Expr, ms: number, pos: number, f: Failer): Expr {
-  const target = inner.type === 'matrix' ? inner.vector : inner;
-  if (target.type !== 'vector' && target.type !== 'subquery')
-    f.fail(
-      'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery',
-      pos,
-    );
-  if (target.offsetMs !== 0) f.fail('offset may not be set multiple times', pos);
-  const updated = { ...target, offsetMs: ms };
-  return inner.type === 'matrix' ? { ...inner, vector: updated as VectorSelector } : updated;
+  return modified(
+    inner,
+    pos,
+    f,
+    'offset',
+    (t) => t.offsetMs !== 0,
+    'offset may not be set multiple times',
+    (t) => ({
+      ...t,
+      offsetMs: ms,
+    }),
+  );
 }
 
 /** Sets the `@` time of a selector or subquery; fails where 2.42 does. */
 export function withAt(inner: Expr, at: AtModifier, pos: number, f: Failer): Expr {
+  return modified(
+    inner,
+    pos,
+    f,
+    '@',
+    (t) => t.at !== undefined,
+    '@ <timestamp> may not be set multiple times',
+    (t) => ({
+      ...t,
+      at,
+    }),
+  );
+}
+
+type Target = VectorSelector | Subquery;
+
+function modified(
+  inner: Expr,
+  pos: number,
+  f: Failer,
+  name: string,
+  isSet: (t: Target) => boolean,
+  twice: string,
+  set: (t: Target) => Target,
+): Expr {
   const target = inner.type === 'matrix' ? inner.vector : inner;
   if (target.type !== 'vector' && target.type !== 'subquery')
-    f.fail(
-      '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery',
+    return f.fail(
+      `${name} modifier must be preceded by an instant vector selector or range vector selector or a subquery`,
       pos,
     );
-  if (target.at) f.fail('@ <timestamp> may not be set multiple times', pos);
-  const updated = { ...target, at };
+  if (isSet(target)) f.fail(twice, pos);
+  const updated = set(target);
   return inner.type === 'matrix' ? { ...inner, vector: updated as VectorSelector } : updated;
 }
