@@ -1,0 +1,166 @@
+// Evaluates an expression at one time. Each step of a range query is one call; selectors read the series
+// fetched for the query beforehand (see fetch.ts), so evaluation itself never touches storage.
+
+import { callFunction } from '../functions/call.js';
+import { lowerBound } from '../memory.js';
+import type { AtModifier, Expr, MatrixSelector, Subquery, VectorSelector } from '../parser/ast.js';
+import { PromQLEvalError } from '../parser/errors.js';
+import type { Labels } from '../queryable.js';
+import { evalAggregate } from './aggregate.js';
+import { evalBinary } from './binary.js';
+import type { FetchedSeries } from './fetch.js';
+import { dropName, formatLabels, labelsKey, type Sample, type Series, type Value } from './values.js';
+
+/** What an evaluation needs besides the expression. */
+export interface EvalContext {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly lookbackMs: number;
+  /** Step of subqueries written without one (`[1h:]`). */
+  readonly subqueryStepMs: number;
+  readonly data: ReadonlyMap<VectorSelector, readonly FetchedSeries[]>;
+  readonly signal?: AbortSignal;
+}
+
+/** Evaluates expressions at given times against the fetched data. */
+export class Evaluator {
+  private readonly subqueryMemo = new Map<Subquery, Map<number, Sample[]>>();
+
+  constructor(readonly ctx: EvalContext) {}
+
+  /** The time an `@` modifier pins evaluation to (ms). */
+  atTime(at: AtModifier | undefined, t: number): number {
+    if (!at) return t;
+    if (at.kind === 'time') return at.ms;
+    return at.kind === 'start' ? this.ctx.startMs : this.ctx.endMs;
+  }
+
+  eval(e: Expr, t: number): Value {
+    switch (e.type) {
+      case 'number':
+        return { type: 'scalar', v: e.value };
+      case 'string':
+        return { type: 'string', s: e.value };
+      case 'paren':
+        return this.eval(e.expr, t);
+      case 'vector':
+        return { type: 'vector', samples: this.vectorSelector(e, t) };
+      case 'matrix':
+        return { type: 'matrix', series: this.matrixSelector(e, t) };
+      case 'subquery':
+        return { type: 'matrix', series: this.subquery(e, t) };
+      case 'unary':
+        return this.unary(e.op, this.eval(e.expr, t));
+      case 'binary':
+        return evalBinary(this, e, t);
+      case 'aggregate':
+        return { type: 'vector', samples: evalAggregate(this, e, t) };
+      case 'call': {
+        const out = callFunction(this, e, t);
+        if (out.type === 'vector') checkUnique(out.samples);
+        return out;
+      }
+    }
+  }
+
+  /** Evaluates an expression that must give an instant vector. */
+  vector(e: Expr, t: number): Sample[] {
+    const v = this.eval(e, t);
+    if (v.type !== 'vector') throw new PromQLEvalError(`expected instant vector, got ${v.type}`);
+    return v.samples;
+  }
+
+  /** Evaluates an expression that must give a scalar. */
+  scalar(e: Expr, t: number): number {
+    const v = this.eval(e, t);
+    if (v.type !== 'scalar') throw new PromQLEvalError(`expected scalar, got ${v.type}`);
+    return v.v;
+  }
+
+  vectorSelector(e: VectorSelector, t: number): Sample[] {
+    const ref = this.atTime(e.at, t) - e.offsetMs;
+    const out: Sample[] = [];
+    for (const s of this.ctx.data.get(e) ?? []) {
+      const i = lowerBound(s.ts, ref + 1) - 1;
+      if (i < 0) continue;
+      const ts = s.ts[i]!;
+      const v = s.vs[i]!;
+      if (ts < ref - this.ctx.lookbackMs || s.stale[i]) continue;
+      out.push({ metric: s.metric, v, t: ts });
+    }
+    return out;
+  }
+
+  matrixSelector(e: MatrixSelector, t: number): Series[] {
+    const vs = e.vector;
+    const maxt = this.atTime(vs.at, t) - vs.offsetMs;
+    const mint = maxt - e.rangeMs;
+    const out: Series[] = [];
+    for (const s of this.ctx.data.get(vs) ?? []) {
+      const lo = lowerBound(s.ts, mint);
+      const hi = lowerBound(s.ts, maxt + 1);
+      if (hi <= lo) continue;
+      if (!s.hasStale) {
+        // No markers to skip: views into the fetched arrays, no copies.
+        out.push({ metric: s.metric, ts: s.ts.subarray(lo, hi), vs: s.vs.subarray(lo, hi) });
+        continue;
+      }
+      const ts: number[] = [];
+      const values: number[] = [];
+      for (let i = lo; i < hi; i++) {
+        if (s.stale[i]) continue;
+        ts.push(s.ts[i]!);
+        values.push(s.vs[i]!);
+      }
+      if (ts.length > 0) out.push({ metric: s.metric, ts, vs: values });
+    }
+    return out;
+  }
+
+  subquery(e: Subquery, t: number): Series[] {
+    const step = e.stepMs || this.ctx.subqueryStepMs;
+    const maxt = this.atTime(e.at, t) - e.offsetMs;
+    const mint = maxt - e.rangeMs;
+    const bySeries = new Map<string, { metric: Labels; ts: number[]; vs: number[] }>();
+    // Inner steps are aligned to multiples of the step, so consecutive outer steps share most of them; like
+    // Prometheus, which evaluates a subquery's whole range at once, the inner results are kept for the query.
+    let memo = this.subqueryMemo.get(e);
+    if (!memo) this.subqueryMemo.set(e, (memo = new Map()));
+    for (let ts = Math.ceil(mint / step) * step; ts <= maxt; ts += step) {
+      if (this.ctx.signal?.aborted) throw new PromQLEvalError('query aborted', 'ERR_PROMQL_ABORTED');
+      let inner = memo.get(ts);
+      if (!inner) memo.set(ts, (inner = this.vector(e.expr, ts)));
+      for (const s of inner) {
+        const k = labelsKey(s.metric);
+        let series = bySeries.get(k);
+        if (!series) bySeries.set(k, (series = { metric: s.metric, ts: [], vs: [] }));
+        series.ts.push(ts);
+        series.vs.push(s.v);
+      }
+    }
+    return [...bySeries.values()];
+  }
+
+  private unary(op: '-' | '+', v: Value): Value {
+    if (op === '+') return v;
+    if (v.type === 'scalar') return { type: 'scalar', v: -v.v };
+    if (v.type !== 'vector') throw new PromQLEvalError('unary minus needs a scalar or an instant vector');
+    const samples = v.samples.map((s) => ({ metric: dropName(s.metric), v: -s.v, t: s.t }));
+    checkUnique(samples);
+    return { type: 'vector', samples };
+  }
+}
+
+/** Prometheus's error when an operation leaves two samples with the same labels. */
+export function checkUnique(samples: readonly Sample[]): void {
+  if (samples.length < 2) return;
+  const seen = new Set<string>();
+  for (const s of samples) {
+    const k = labelsKey(s.metric);
+    if (seen.has(k))
+      throw new PromQLEvalError(
+        `vector cannot contain metrics with the same labelset (${formatLabels(s.metric)})`,
+      );
+    seen.add(k);
+  }
+}

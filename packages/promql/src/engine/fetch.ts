@@ -1,0 +1,124 @@
+// Works out, for every selector of a query, the time range its evaluation can read (offsets, `@`, ranges,
+// subqueries and the lookback included) and fetches exactly that from the Queryable, once per selector.
+import type { AtModifier, Expr, VectorSelector } from '../parser/ast.js';
+import { PromQLEvalError } from '../parser/errors.js';
+import { isStaleNaN, type Labels, type Queryable } from '../queryable.js';
+import { compareLabels } from './values.js';
+
+/** A selector's series as the evaluator reads them; `stale` is 1 at staleness markers. */
+export interface FetchedSeries {
+  readonly metric: Labels;
+  readonly ts: Float64Array;
+  readonly vs: Float64Array;
+  readonly stale: Uint8Array;
+  /** Whether any sample is a staleness marker. */
+  readonly hasStale: boolean;
+}
+
+interface Window {
+  readonly mint: number;
+  readonly maxt: number;
+}
+
+/** The query-wide inputs of planning. */
+export interface FetchOptions {
+  /** The evaluation times to fetch for: the query's, or one block of a range query's steps. */
+  readonly startMs: number;
+  readonly endMs: number;
+  /** What `@ start()` and `@ end()` mean: the whole query's bounds. */
+  readonly queryStartMs: number;
+  readonly queryEndMs: number;
+  readonly lookbackMs: number;
+  readonly maxSamples: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Fetches the data of every selector in `expr`; throws when more than `maxSamples` samples would be loaded. */
+export async function fetchSelectors(
+  q: Queryable,
+  expr: Expr,
+  o: FetchOptions,
+): Promise<Map<VectorSelector, FetchedSeries[]>> {
+  const needs = new Map<VectorSelector, Window>();
+  plan(expr, { mint: o.startMs, maxt: o.endMs }, o, needs, 0);
+  const out = new Map<VectorSelector, FetchedSeries[]>();
+  let loaded = 0;
+  for (const [sel, w] of needs) {
+    if (o.signal?.aborted) throw new PromQLEvalError('query aborted', 'ERR_PROMQL_ABORTED');
+    const series: FetchedSeries[] = [];
+    for (const s of await q.select(sel.matchers, w.mint, w.maxt)) {
+      const n = s.timestamps.length;
+      loaded += n;
+      if (loaded > o.maxSamples) throw tooManySamples(o.maxSamples);
+      if (n === 0) continue;
+      const vs = Float64Array.from(s.values as ArrayLike<number>);
+      const stale = new Uint8Array(n);
+      let hasStale = false;
+      for (let i = 0; i < n; i++) {
+        if (s.stale?.[i] || isStaleNaN(vs[i]!)) {
+          stale[i] = 1;
+          hasStale = true;
+        }
+      }
+      const ts = Float64Array.from(s.timestamps as ArrayLike<number>);
+      series.push({ metric: s.labels, ts, vs, stale, hasStale });
+    }
+    series.sort((a, b) => compareLabels(a.metric, b.metric));
+    out.set(sel, series);
+  }
+  return out;
+}
+
+/** Prometheus's error for a query over the sample limit. */
+export function tooManySamples(limit: number): PromQLEvalError {
+  return new PromQLEvalError(
+    `query processing would load too many samples into memory in query execution (limit ${limit})`,
+    'ERR_PROMQL_TOO_MANY_SAMPLES',
+  );
+}
+
+function atWindow(at: AtModifier | undefined, w: Window, o: FetchOptions): Window {
+  if (!at) return w;
+  const t = at.kind === 'time' ? at.ms : at.kind === 'start' ? o.queryStartMs : o.queryEndMs;
+  return { mint: t, maxt: t };
+}
+
+function plan(e: Expr, w: Window, o: FetchOptions, needs: Map<VectorSelector, Window>, extra: number): void {
+  switch (e.type) {
+    case 'vector': {
+      const t = atWindow(e.at, w, o);
+      add(needs, e, { mint: t.mint - e.offsetMs - (extra || o.lookbackMs), maxt: t.maxt - e.offsetMs });
+      return;
+    }
+    case 'matrix':
+      plan(e.vector, w, o, needs, e.rangeMs);
+      return;
+    case 'subquery': {
+      const t = atWindow(e.at, w, o);
+      plan(e.expr, { mint: t.mint - e.offsetMs - e.rangeMs, maxt: t.maxt - e.offsetMs }, o, needs, 0);
+      return;
+    }
+    case 'paren':
+    case 'unary':
+      plan(e.expr, w, o, needs, 0);
+      return;
+    case 'binary':
+      plan(e.lhs, w, o, needs, 0);
+      plan(e.rhs, w, o, needs, 0);
+      return;
+    case 'aggregate':
+      if (e.param) plan(e.param, w, o, needs, 0);
+      plan(e.expr, w, o, needs, 0);
+      return;
+    case 'call':
+      for (const a of e.args) plan(a, w, o, needs, 0);
+      return;
+    default:
+      return;
+  }
+}
+
+function add(needs: Map<VectorSelector, Window>, sel: VectorSelector, w: Window): void {
+  const prev = needs.get(sel);
+  needs.set(sel, prev ? { mint: Math.min(prev.mint, w.mint), maxt: Math.max(prev.maxt, w.maxt) } : w);
+}

@@ -1,0 +1,77 @@
+// The values an expression evaluates to at one step, as in Prometheus (promql/value.go).
+import type { Labels } from '../queryable.js';
+
+/** One sample of an instant vector. `t` is the sample's own time for selectors, else the step's. */
+export interface Sample {
+  readonly metric: Labels;
+  readonly v: number;
+  readonly t: number;
+}
+
+/** Sample times or values: a plain array, or a view into fetched data. */
+export type Floats = number[] | Float64Array;
+
+/** One series of a range vector: its points in time order. */
+export interface Series {
+  readonly metric: Labels;
+  readonly ts: Floats;
+  readonly vs: Floats;
+}
+
+/** A value of one of PromQL's four types. */
+export type Value =
+  | { readonly type: 'scalar'; readonly v: number }
+  | { readonly type: 'string'; readonly s: string }
+  | { readonly type: 'vector'; readonly samples: Sample[] }
+  | { readonly type: 'matrix'; readonly series: Series[] };
+
+// Label sets are never changed once keyed (build a new object instead) and the same objects recur at every step of a query, so keys and name-less
+// copies are computed once per object.
+const keys = new WeakMap<Labels, string>();
+const nameless = new WeakMap<Labels, Labels>();
+
+/** A canonical key of a label set (names sorted), for grouping and matching. */
+export function labelsKey(l: Labels): string {
+  let k = keys.get(l);
+  if (k !== undefined) return k;
+  k = '';
+  for (const n of Object.keys(l).sort()) k += `${n}\xff${l[n]}\xfe`;
+  keys.set(l, k);
+  return k;
+}
+
+/** The label set without `__name__` (the same object for the same input). */
+export function dropName(l: Labels): Labels {
+  if (l.__name__ === undefined) return l;
+  let out = nameless.get(l);
+  if (!out) {
+    const { __name__: _, ...rest } = l;
+    nameless.set(l, (out = rest));
+  }
+  return out;
+}
+
+/** Orders label sets as Prometheus does: by sorted (name, value) pairs. */
+export function compareLabels(a: Labels, b: Labels): number {
+  const an = Object.keys(a).sort();
+  const bn = Object.keys(b).sort();
+  const n = Math.min(an.length, bn.length);
+  for (let i = 0; i < n; i++) {
+    const x = an[i]!;
+    const y = bn[i]!;
+    if (x !== y) return x < y ? -1 : 1;
+    const xv = a[x]!;
+    const yv = b[y]!;
+    if (xv !== yv) return xv < yv ? -1 : 1;
+  }
+  return an.length - bn.length;
+}
+
+/** Prometheus's text of a label set: `{a="b", c="d"}` with the name first when present. */
+export function formatLabels(l: Labels): string {
+  const names = Object.keys(l)
+    .filter((n) => n !== '__name__')
+    .sort();
+  const body = names.map((n) => `${n}=${JSON.stringify(l[n])}`).join(', ');
+  return `${l.__name__ ?? ''}{${body}}`;
+}

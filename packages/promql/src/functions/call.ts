@@ -1,0 +1,188 @@
+// Function calls: evaluates the arguments and applies one of Prometheus 2.42's functions.
+
+import type { Evaluator } from '../engine/evaluator.js';
+import { dropName, type Sample, type Series, type Value } from '../engine/values.js';
+import type { Call, Expr, Matcher } from '../parser/ast.js';
+import { PromQLEvalError } from '../parser/errors.js';
+import type { Labels } from '../queryable.js';
+import { histogramQuantile } from './histogram.js';
+import { labelJoiner, labelReplacer } from './labels.js';
+import { OVER_TIME } from './over-time.js';
+import {
+  deriv,
+  extrapolatedRate,
+  holtWinters,
+  instantValue,
+  predictLinear,
+  type RangeWindow,
+} from './rate.js';
+import { DATE_FUNCTIONS, ELEMENTWISE, round } from './simple.js';
+
+const vec = (samples: Sample[]): Value => ({ type: 'vector', samples });
+
+/** Evaluates a function call at `t`. */
+export function callFunction(ev: Evaluator, e: Call, t: number): Value {
+  const f = e.func;
+  const el = ELEMENTWISE.get(f);
+  if (el) return vec(ev.vector(e.args[0]!, t).map((s) => ({ metric: dropName(s.metric), v: el(s.v), t })));
+  const date = DATE_FUNCTIONS.get(f);
+  if (date) {
+    const input = e.args[0] ? ev.vector(e.args[0], t) : [{ metric: {}, v: t / 1000, t }];
+    return vec(
+      input.map((s) => ({ metric: dropName(s.metric), v: date(new Date(Math.floor(s.v) * 1000)), t })),
+    );
+  }
+  if (OVER_TIME.has(f) || f === 'quantile_over_time') return overTime(ev, e, t);
+  const rangeFn = RANGE_FUNCTIONS[f];
+  if (rangeFn) return matrixFunction(ev, e, t, rangeFn);
+  const other = OTHER[f];
+  if (!other) throw new PromQLEvalError(`function "${f}" is not supported`);
+  return other(ev, e, t);
+}
+
+type RangeFn = (s: Series, w: RangeWindow, ev: Evaluator, e: Call, t: number) => number | undefined;
+
+const RANGE_FUNCTIONS: Record<string, RangeFn> = {
+  rate: (s, w) => extrapolatedRate(s, w, true, true),
+  increase: (s, w) => extrapolatedRate(s, w, true, false),
+  delta: (s, w) => extrapolatedRate(s, w, false, false),
+  irate: (s) => instantValue(s, true),
+  idelta: (s) => instantValue(s, false),
+  deriv: (s) => deriv(s),
+  predict_linear: (s, _w, ev, e, t) => predictLinear(s, t, ev.scalar(e.args[1]!, t)),
+  holt_winters: (s, _w, ev, e, t) => holtWinters(s, ev.scalar(e.args[1]!, t), ev.scalar(e.args[2]!, t)),
+};
+
+/** The series of a range-vector argument and the window they were read over. */
+function rangeArg(ev: Evaluator, arg: Expr, t: number): { series: Series[]; window: RangeWindow } {
+  const a = unwrap(arg);
+  if (a.type === 'matrix') {
+    const end = ev.atTime(a.vector.at, t) - a.vector.offsetMs;
+    return { series: ev.matrixSelector(a, t), window: { end, range: a.rangeMs } };
+  }
+  if (a.type === 'subquery') {
+    const end = ev.atTime(a.at, t) - a.offsetMs;
+    return { series: ev.subquery(a, t), window: { end, range: a.rangeMs } };
+  }
+  throw new PromQLEvalError('expected a range vector');
+}
+
+function unwrap(e: Expr): Expr {
+  return e.type === 'paren' ? unwrap(e.expr) : e;
+}
+
+function matrixFunction(ev: Evaluator, e: Call, t: number, fn: RangeFn): Value {
+  const { series, window } = rangeArg(ev, e.args[0]!, t);
+  const out: Sample[] = [];
+  for (const s of series) {
+    const v = fn(s, window, ev, e, t);
+    if (v !== undefined) out.push({ metric: dropName(s.metric), v, t });
+  }
+  return vec(out);
+}
+
+function overTime(ev: Evaluator, e: Call, t: number): Value {
+  const f = e.func;
+  const q = f === 'quantile_over_time' ? ev.scalar(e.args[0]!, t) : undefined;
+  const { series } = rangeArg(ev, e.args[f === 'quantile_over_time' ? 1 : 0]!, t);
+  const agg = OVER_TIME.get(f)!;
+  const keepName = f === 'last_over_time';
+  return vec(series.map((s) => ({ metric: keepName ? s.metric : dropName(s.metric), v: agg(s.vs, q), t })));
+}
+
+type Other = (ev: Evaluator, e: Call, t: number) => Value;
+
+const OTHER: Record<string, Other> = {
+  time: (_ev, _e, t) => ({ type: 'scalar', v: t / 1000 }),
+  pi: () => ({ type: 'scalar', v: Math.PI }),
+  scalar: (ev, e, t) => {
+    const v = ev.vector(e.args[0]!, t);
+    return { type: 'scalar', v: v.length === 1 ? v[0]!.v : Number.NaN };
+  },
+  vector: (ev, e, t) => vec([{ metric: {}, v: ev.scalar(e.args[0]!, t), t }]),
+  timestamp: (ev, e, t) => {
+    const arg = unwrap(e.args[0]!);
+    // Only a selector's samples keep their own time; anything computed is at the evaluation time.
+    const samples = ev.vector(arg, t);
+    const own = arg.type === 'vector';
+    return vec(samples.map((s) => ({ metric: dropName(s.metric), v: (own ? s.t : t) / 1000, t })));
+  },
+  absent: (ev, e, t) =>
+    ev.vector(e.args[0]!, t).length > 0 ? vec([]) : vec([{ metric: absentLabels(e.args[0]!), v: 1, t }]),
+  absent_over_time: (ev, e, t) => {
+    const { series } = rangeArg(ev, e.args[0]!, t);
+    return series.length > 0 ? vec([]) : vec([{ metric: absentLabels(e.args[0]!), v: 1, t }]);
+  },
+  clamp: (ev, e, t) => {
+    const min = ev.scalar(e.args[1]!, t);
+    const max = ev.scalar(e.args[2]!, t);
+    if (max < min) return vec([]);
+    return mapValues(ev, e, t, (v) => Math.max(min, Math.min(max, v)));
+  },
+  clamp_max: (ev, e, t) => {
+    const max = ev.scalar(e.args[1]!, t);
+    return mapValues(ev, e, t, (v) => Math.min(max, v));
+  },
+  clamp_min: (ev, e, t) => {
+    const min = ev.scalar(e.args[1]!, t);
+    return mapValues(ev, e, t, (v) => Math.max(min, v));
+  },
+  round: (ev, e, t) => {
+    const to = e.args[1] ? ev.scalar(e.args[1], t) : 1;
+    return mapValues(ev, e, t, (v) => round(v, to));
+  },
+  sort: (ev, e, t) => vec(sortSamples(ev.vector(e.args[0]!, t), 1)),
+  sort_desc: (ev, e, t) => vec(sortSamples(ev.vector(e.args[0]!, t), -1)),
+  histogram_quantile: (ev, e, t) =>
+    vec(histogramQuantile(ev.scalar(e.args[0]!, t), ev.vector(e.args[1]!, t), t)),
+  // Native histograms are out of scope: classic (float) samples give these functions nothing, as in 2.42.
+  histogram_count: () => vec([]),
+  histogram_sum: () => vec([]),
+  histogram_fraction: () => vec([]),
+  label_replace: (ev, e, t) => {
+    const [dst, repl, src, re] = e.args.slice(1).map((a) => str(ev, a, t));
+    const f = labelReplacer(dst!, repl!, src!, re!);
+    return vec(ev.vector(e.args[0]!, t).map((s) => ({ metric: f(s.metric), v: s.v, t })));
+  },
+  label_join: (ev, e, t) => {
+    const [dst, sep, ...srcs] = e.args.slice(1).map((a) => str(ev, a, t));
+    const f = labelJoiner(dst!, sep!, srcs);
+    return vec(ev.vector(e.args[0]!, t).map((s) => ({ metric: f(s.metric), v: s.v, t })));
+  },
+};
+
+function str(ev: Evaluator, e: Expr, t: number): string {
+  const v = ev.eval(e, t);
+  if (v.type !== 'string') throw new PromQLEvalError('expected a string');
+  return v.s;
+}
+
+function mapValues(ev: Evaluator, e: Call, t: number, f: (v: number) => number): Value {
+  return vec(ev.vector(e.args[0]!, t).map((s) => ({ metric: dropName(s.metric), v: f(s.v), t })));
+}
+
+/** Ascending (dir 1) or descending (-1) by value; NaN last either way. */
+function sortSamples(samples: Sample[], dir: 1 | -1): Sample[] {
+  return [...samples].sort((a, b) => {
+    if (Number.isNaN(a.v) || Number.isNaN(b.v)) return Number.isNaN(a.v) ? (Number.isNaN(b.v) ? 0 : 1) : -1;
+    return dir * (a.v - b.v);
+  });
+}
+
+/** The labels absent() reports: the selector's equality matchers (a label matched twice is left out). */
+function absentLabels(arg: Expr): Labels {
+  const a = unwrap(arg);
+  const matchers: readonly Matcher[] =
+    a.type === 'vector' ? a.matchers : a.type === 'matrix' ? a.vector.matchers : [];
+  const out: Record<string, string> = {};
+  const dup = new Set<string>();
+  for (const m of matchers) {
+    if (m.name === '__name__') continue;
+    if (m.op === '=' && !dup.has(m.name) && out[m.name] === undefined) out[m.name] = m.value;
+    else if (m.op === '=' || out[m.name] !== undefined) {
+      dup.add(m.name);
+      delete out[m.name];
+    }
+  }
+  return out;
+}

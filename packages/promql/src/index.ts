@@ -1,0 +1,36 @@
+export type {
+  Engine,
+  EngineOptions,
+  InstantSample,
+  QueryOptions,
+  QueryResult,
+  RangeSeriesResult,
+} from './engine/query.js';
+export { createEngine } from './engine/query.js';
+export { makeMatcher, matchesAll } from './matchers.js';
+export type { MemorySeries } from './memory.js';
+export { memoryQueryable } from './memory.js';
+export type {
+  Aggregate,
+  AtModifier,
+  Binary,
+  Call,
+  Expr,
+  Matcher,
+  MatrixSelector,
+  NumberLiteral,
+  Paren,
+  StringLiteral,
+  Subquery,
+  Unary,
+  ValueType,
+  VectorMatching,
+  VectorSelector,
+} from './parser/ast.js';
+export { parseDuration } from './parser/duration.js';
+export { PromQLEvalError, PromQLParseError } from './parser/errors.js';
+export { parseExpr } from './parser/parse.js';
+export type { Labels, Queryable, StoredSeries } from './queryable.js';
+export { isStaleNaN, STALE_NAN } from './queryable.js';
+export type { StoreMatcher, StoreReader } from './store-queryable.js';
+export { storeQueryable } from './store-queryable.js';

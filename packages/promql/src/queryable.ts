@@ -1,0 +1,44 @@
+import type { Matcher } from './parser/ast.js';
+
+/** A label set: name → value. `__name__` holds the metric name. */
+export type Labels = Readonly<Record<string, string>>;
+
+/**
+ * One series as a storage returns it: its labels and samples in time order. A staleness marker is a sample
+ * whose value is Prometheus's StaleNaN (see {@link STALE_NAN}) or whose `stale` flag is set.
+ */
+export interface StoredSeries {
+  readonly labels: Labels;
+  /** Milliseconds since the epoch, ascending. */
+  readonly timestamps: ArrayLike<number>;
+  readonly values: ArrayLike<number>;
+  /** 1 where the sample is a staleness marker; omitted when StaleNaN values mark them. */
+  readonly stale?: ArrayLike<number>;
+}
+
+/** What the engine reads through: series by matchers over a time range, and label names and values. */
+export interface Queryable {
+  /** Series matching every matcher, with their samples in `[mint, maxt]` (both inclusive, ms). */
+  select(
+    matchers: readonly Matcher[],
+    mint: number,
+    maxt: number,
+  ): Iterable<StoredSeries> | Promise<Iterable<StoredSeries>>;
+  /** Label names of the series matching the matchers (all series when none), sorted. */
+  labelNames(matchers?: readonly Matcher[]): Promise<readonly string[]> | readonly string[];
+  /** Values of one label over the matching series, sorted. */
+  labelValues(name: string, matchers?: readonly Matcher[]): Promise<readonly string[]> | readonly string[];
+}
+
+const staleBits = new DataView(new ArrayBuffer(8));
+staleBits.setUint32(0, 0x7ff00000);
+staleBits.setUint32(4, 0x00000002);
+/** Prometheus's staleness marker value (a NaN with the bit pattern 0x7ff0000000000002). */
+export const STALE_NAN: number = staleBits.getFloat64(0);
+
+/** Whether a value is Prometheus's staleness marker rather than an ordinary NaN. */
+export function isStaleNaN(v: number): boolean {
+  if (!Number.isNaN(v)) return false;
+  staleBits.setFloat64(0, v);
+  return staleBits.getUint32(0) === 0x7ff00000 && staleBits.getUint32(4) === 0x00000002;
+}

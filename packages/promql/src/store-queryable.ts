@@ -1,0 +1,56 @@
+// A Queryable over @argus/store, typed structurally so this package does not depend on the store (nor the
+// store on it): anything with the store's readSeries/series methods works.
+import type { Matcher } from './parser/ast.js';
+import type { Labels, Queryable, StoredSeries } from './queryable.js';
+
+/** A matcher as @argus/store (and @argus/processors) take it. */
+export interface StoreMatcher {
+  readonly name: string;
+  readonly op: '=' | '!=' | '=~' | '!~';
+  readonly value: string;
+  readonly regex?: RegExp;
+}
+
+/** The part of `@argus/store`'s Store the engine reads through. */
+export interface StoreReader {
+  /** Raw samples of matching series in [from, to). */
+  readSeries(
+    matchers: readonly StoreMatcher[],
+    from: number,
+    to: number,
+  ): readonly { labels: Labels; timestamps: Float64Array; values: Float64Array; stale: Uint8Array }[];
+  /** Label sets of matching series. */
+  series(matchers: readonly StoreMatcher[]): Promise<readonly Labels[]>;
+}
+
+const toStore = (ms: readonly Matcher[]): StoreMatcher[] =>
+  ms.map((m) => (m.re ? { name: m.name, op: m.op, value: m.value, regex: m.re } : m));
+
+/**
+ * Reads an `@argus/store` Store as a Queryable: raw samples only (rolled-up history is not read yet).
+ * @example
+ * const engine = createEngine({ queryable: storeQueryable(createStore()) });
+ */
+export function storeQueryable(store: StoreReader): Queryable {
+  const labelSets = (ms?: readonly Matcher[]): Promise<readonly Labels[]> => store.series(toStore(ms ?? []));
+  return {
+    select(matchers, mint, maxt): StoredSeries[] {
+      return store.readSeries(toStore(matchers), mint, maxt + 1).map((s) => ({
+        labels: s.labels,
+        timestamps: s.timestamps,
+        values: s.values,
+        stale: s.stale,
+      }));
+    },
+    async labelNames(matchers) {
+      const names = new Set<string>();
+      for (const l of await labelSets(matchers)) for (const n of Object.keys(l)) names.add(n);
+      return [...names].sort();
+    },
+    async labelValues(name, matchers) {
+      const values = new Set<string>();
+      for (const l of await labelSets(matchers)) if (l[name] !== undefined) values.add(l[name]);
+      return [...values].sort();
+    },
+  };
+}
