@@ -9,8 +9,8 @@ export type { StandardSchemaV1 } from '@standard-schema/spec';
 export interface OptionIssue {
   /** Dotted path of the field, e.g. `auth.token` or `targets[2]`; `(root)` for the whole object. */
   readonly path: string;
-  /** The same path as keys, e.g. `['targets', 2]`. */
-  readonly keys: readonly (string | number)[];
+  /** The same path as keys, e.g. `['targets', 2]` (set by {@link checkOptions}). */
+  readonly keys?: readonly (string | number)[];
   readonly message: string;
   /** What was given at that path, rendered short. */
   readonly given: string;
@@ -86,7 +86,9 @@ function toIssues(issue: StandardSchemaV1.Issue, input: unknown, schema: unknown
     return issue.keys.map((k) => make([...keys, k], unknownField(k, known), input));
   }
   const value = valueAt(input, keys);
-  return [make(keys, value === undefined ? required(issue.message) : issue.message, input)];
+  // zod prefixes type errors with "Invalid input: ", which says nothing the rest does not
+  const message = issue.message.replace(/^Invalid input: (?=.)/, '');
+  return [make(keys, value === undefined ? required(issue.message) : message, input)];
 }
 
 function isKey(k: PropertyKey): k is string | number {
@@ -104,8 +106,10 @@ function unknownField(key: string, known: readonly string[]): string {
   return `unknown field; ${hint}known fields: ${known.join(', ')}`;
 }
 
-// zod says "Invalid input: expected number, received undefined" for a missing field
+// zod says "Invalid input: expected number, received undefined" for a missing field; a schema's own message
+// (from a refinement) is kept
 function required(message: string): string {
+  if (!message.startsWith('Invalid input')) return message;
   const expected = /expected ([^,]+), received undefined/.exec(message)?.[1];
   return expected ? `required (expected ${expected})` : 'required';
 }
