@@ -19,7 +19,7 @@ async function validateText(yaml: string) {
     writeFileSync(join(dir, 'argus.yaml'), yaml);
     const io = captureIo();
     const code = await main(['validate', join(dir, 'argus.yaml')], io);
-    return { code, out: io.out, err: io.err };
+    return { code, out: io.out, err: io.err, file: join(dir, 'argus.yaml') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -64,7 +64,9 @@ describe('argus validate', () => {
 
   it('says "required" for a missing field', async () => {
     const r = await validateText('sources:\n  - options: {}\nsinks:\n  - use: console\n');
-    expect(r.err).toMatch(/argus\.yaml:2:5 sources\[0\]\.use: required\n1 problem found/);
+    expect(r.err).toBe(
+      `${r.file}:2:5 sources[0].use: required (expected a builtin name, "<package>#<export>", a relative path "./file.js#export", or a plugin object)\n1 problem found\n`,
+    );
   });
 
   it('loads a TypeScript plugin named by a relative path from a YAML config', async () => {

@@ -85,10 +85,17 @@ function toIssues(issue: StandardSchemaV1.Issue, input: unknown, schema: unknown
     const known = knownKeys(schema, keys) ?? [];
     return issue.keys.map((k) => make([...keys, k], unknownField(k, known), input));
   }
-  const value = valueAt(input, keys);
   // zod prefixes type errors with "Invalid input: ", which says nothing the rest does not
   const message = issue.message.replace(/^Invalid input: (?=.)/, '');
-  return [make(keys, value === undefined ? required(issue.message) : message, input)];
+  const missing = valueAt(input, keys) === undefined && isTypeIssue(issue);
+  return [make(keys, missing ? required(issue.message) : message, input)];
+}
+
+// a type or union mismatch on a missing value means the field is required; a refinement's own message is kept
+function isTypeIssue(issue: StandardSchemaV1.Issue): boolean {
+  const code = (issue as { code?: unknown }).code;
+  if (typeof code === 'string') return code === 'invalid_type' || code === 'invalid_union';
+  return issue.message.startsWith('Invalid input');
 }
 
 function isKey(k: PropertyKey): k is string | number {
@@ -107,11 +114,11 @@ function unknownField(key: string, known: readonly string[]): string {
 }
 
 // zod says "Invalid input: expected number, received undefined" for a missing field; a schema's own message
-// (from a refinement) is kept
+// for the type (`error: '…'`) is kept as the hint
 function required(message: string): string {
-  if (!message.startsWith('Invalid input')) return message;
   const expected = /expected ([^,]+), received undefined/.exec(message)?.[1];
-  return expected ? `required (expected ${expected})` : 'required';
+  if (expected) return `required (expected ${expected})`;
+  return message.startsWith('Invalid input') ? 'required' : `required (${message})`;
 }
 
 /** Formats a path the way a user writes it: `a.b[2].c`. */

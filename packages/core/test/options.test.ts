@@ -23,6 +23,14 @@ describe('option issues', () => {
     ]);
   });
 
+  it("keeps a refinement's own message for a missing field", () => {
+    const refined = z
+      .strictObject({ url: z.string().optional() })
+      .refine((o) => o.url !== undefined, { message: 'give url or set offline: true', path: ['url'] });
+    const r = checkOptions(refined, {}, 'demo');
+    expect('issues' in r && r.issues[0]?.message).toBe('give url or set offline: true');
+  });
+
   it('rejects an unknown field with the closest known one and the list of fields', () => {
     const [issue] = issues({ endpoint: 'x', finding: false });
     expect(issue?.path).toBe('finding');
