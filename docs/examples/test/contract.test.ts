@@ -1,5 +1,5 @@
 // The worked examples of docs/writing-a-plugin.md under their testkit contract suites.
-import { testAlerter, testDetector } from '@argus/testkit';
+import { batchFromRows, testAlerter, testDetector, testStageContext } from '@argus/testkit';
 import { expect, it } from 'vitest';
 import { jumpDetector } from '../src/jump-detector.js';
 import { thresholdAlerter } from '../src/threshold-alerter.js';
@@ -7,7 +7,7 @@ import { thresholdAlerter } from '../src/threshold-alerter.js';
 testDetector(() => jumpDetector({ maxJump: 5 }), {
   capabilities: { snapshot: true },
   badOptions: () => jumpDetector({ maxJump: -1 }),
-  additionalTests: (ctx) =>
+  additionalTests: (ctx) => {
     it('reports the spike of the sample input and the drop back, nothing else', async () => {
       const h = ctx.harness(jumpDetector({ maxJump: 5 }));
       await h.pipeline.start();
@@ -17,7 +17,24 @@ testDetector(() => jumpDetector({ maxJump: 5 }), {
         ['spike', 100],
         ['dip', expect.closeTo(10, 0)],
       ]);
-    }),
+    });
+
+    it('remembers the last value of each series across a restart, where series ids differ', () => {
+      const before = testStageContext();
+      const a = jumpDetector({ maxJump: 5 });
+      a.detect?.(
+        batchFromRows(before.series, [{ labels: { __name__: 'q' }, timestamp: 1, value: 10 }]),
+        before,
+      );
+      const after = testStageContext();
+      after.series.intern({ __name__: 'other' }); // so "q" gets another id than before
+      const b = jumpDetector({ maxJump: 5 });
+      b.restore?.(a.snapshot?.(before), after);
+      const rows = [{ labels: { __name__: 'q' }, timestamp: 2, value: 100 }];
+      const found = b.detect?.(batchFromRows(after.series, rows), after);
+      expect(found?.map((f) => [f.kind, f.expected?.value])).toEqual([['spike', 10]]);
+    });
+  },
 });
 
 testAlerter(() => thresholdAlerter({ above: 50 }), {
