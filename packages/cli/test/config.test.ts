@@ -45,21 +45,19 @@ describe('argus validate', () => {
     expect(r.err).toMatch(/bad-ensemble\.yaml:5:\d+ detectors\[0\]\.options\.suppressAt: /);
   });
 
-  it('reports every problem of a file at once, each at file:line:column with its field path', async () => {
+  it('reports every problem of a file at once, in line order, each at file:line:column with its field path', async () => {
     const r = await validate('bad-type.yaml');
     expect(r.code).toBe(1);
     const f = fx('bad-type.yaml');
-    expect(r.err.split('\n').sort()).toEqual(
-      [
-        '',
-        '5 problems found',
-        `${f}:4:17 sources[0].intervalMs: expected number, received string`,
-        `${f}:6:15 sources[0].options.stepMs: plugin "synthetic": expected number, received string (given: "1000")`,
-        `${f}:11:27 detectors[0].options.threshold: plugin "ewma": expected number, received string (given: "high")`,
-        `${f}:14:17 sinks[0].intervalMs: unknown field; known fields: use, options, onStartError, buffer, timeoutMs, maxRetries`,
-        `${f}:15:25 sinks[0].options.finding: plugin "console": unknown field; did you mean "findings"? known fields: name, findings, json (given: false)`,
-      ].sort(),
-    );
+    expect(r.err.split('\n')).toEqual([
+      `${f}:4:17 sources[0].intervalMs: expected number, received string`,
+      `${f}:6:15 sources[0].options.stepMs: plugin "synthetic": expected number, received string (given: "1000")`,
+      `${f}:11:27 detectors[0].options.threshold: plugin "ewma": expected number, received string (given: "high")`,
+      `${f}:14:17 sinks[0].intervalMs: unknown field; known fields: use, options, onStartError, buffer, timeoutMs, maxRetries`,
+      `${f}:15:25 sinks[0].options.finding: plugin "console": unknown field; did you mean "findings"? known fields: name, findings, json (given: false)`,
+      '5 problems found',
+      '',
+    ]);
   });
 
   it('says "required" for a missing field', async () => {

@@ -127,6 +127,18 @@ function optionMessage(plugin: string, x: OptionIssue): string {
   return `plugin "${plugin}": ${x.message}${x.given === 'nothing' ? '' : ` (given: ${x.given})`}`;
 }
 
+// problems from the shape check and from the plugins' own schemas, merged in the order of the file's lines
+function inFileOrder(problems: readonly string[], file: string): string[] {
+  const at = (p: string): number => {
+    const m = p.startsWith(`${file}:`) ? /^(\d+):(\d+) /.exec(p.slice(file.length + 1)) : null;
+    return m ? Number(m[1]) * 1e6 + Number(m[2]) : Number.POSITIVE_INFINITY;
+  };
+  return problems
+    .map((p, i) => ({ p, i, at: at(p) }))
+    .sort((a, b) => a.at - b.at || a.i - b.i)
+    .map((x) => x.p);
+}
+
 /** What {@link buildPipeline} made. */
 export interface Built {
   pipeline?: Pipeline;
@@ -162,7 +174,7 @@ export async function buildPipeline(
   }
   const counts = Object.fromEntries(LISTS.map((l) => [l, config[l].length])) as Record<ListName, number>;
   const { stopTimeoutMs, dataDir: _dataDir, ...settings } = config.pipeline ?? {};
-  if (problems.length > 0) return { problems, counts };
+  if (problems.length > 0) return { problems: inFileOrder(problems, origin.file), counts };
   try {
     const pipeline = createPipeline({
       ...(lists as PipelineOptions),
