@@ -14,7 +14,7 @@ export interface FileSinkOptions {
 
 type Parsed = Required<FileSinkOptions>;
 
-const schema: z.ZodType<Parsed, FileSinkOptions> = z.object({
+const schema: z.ZodType<Parsed, FileSinkOptions> = z.strictObject({
   path: z.string().min(1).describe('File to append JSON lines to; created on the first write'),
   name: z.string().default('file').describe('Plugin name; unique within a pipeline'),
   accepts: z

@@ -14,7 +14,7 @@ export interface TemplateSinkOptions {
 type Parsed = Required<TemplateSinkOptions>;
 
 // isolatedDeclarations wants the schema's type spelled out: output type first, input type second
-const schema: z.ZodType<Parsed, TemplateSinkOptions> = z.object({
+const schema: z.ZodType<Parsed, TemplateSinkOptions> = z.strictObject({
   name: z.string().default('template').describe('Plugin name; unique within a pipeline'),
   level: z.enum(['debug', 'info', 'warn']).default('info').describe('Log level of each line'),
   maxItemsPerLine: z.number().int().positive().default(10).describe('Items summarised per line, at most'),

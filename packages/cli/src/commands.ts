@@ -10,13 +10,17 @@ async function prepare(file: string, io: Io, withState: boolean): Promise<Built 
   const loaded = await loadConfig(file);
   if (!loaded.config) return { file, problems: loaded.problems, counts: emptyCounts() };
   // only a run touches the data directory; validate does no I/O beyond reading the config
-  const state = withState
-    ? await openStateStore({
-        dir: join(resolve(loaded.config.pipeline?.dataDir ?? '.argus'), 'state'),
-        log: ioLogger(io),
-      })
-    : undefined;
-  return { file, ...(await buildPipeline(loaded.config, loaded.origin, io, state)) };
+  const state =
+    withState && loaded.problems.length === 0
+      ? await openStateStore({
+          dir: join(resolve(loaded.config.pipeline?.dataDir ?? '.argus'), 'state'),
+          log: ioLogger(io),
+        })
+      : undefined;
+  return {
+    file,
+    ...(await buildPipeline(loaded.config, loaded.origin, io, { state, problems: loaded.problems })),
+  };
 }
 
 function emptyCounts(): Record<ListName, number> {

@@ -1,4 +1,4 @@
-export type { ArgusConfig, ConfigItem } from './define-config.js';
+export type { ArgusConfig, ConfigItem, Entry } from './define-config.js';
 export { defineConfig } from './define-config.js';
 export type { Io } from './format.js';
 export { main, processIo, version } from './main.js';

@@ -13,6 +13,18 @@ async function validate(name: string) {
   return { code, out: io.out, err: io.err };
 }
 
+async function validateText(yaml: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'argus-validate-'));
+  try {
+    writeFileSync(join(dir, 'argus.yaml'), yaml);
+    const io = captureIo();
+    const code = await main(['validate', join(dir, 'argus.yaml')], io);
+    return { code, out: io.out, err: io.err, file: join(dir, 'argus.yaml') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('argus validate', () => {
   it('accepts a good YAML config, resolving a third-party plugin from the config folder', async () => {
     const r = await validate('good.yaml');
@@ -33,12 +45,54 @@ describe('argus validate', () => {
     expect(r.err).toMatch(/bad-ensemble\.yaml:5:\d+ detectors\[0\]\.options\.suppressAt: /);
   });
 
-  it('points a shape error at file:line:column and the field path', async () => {
+  it('reports every problem of a file at once, in line order, each at file:line:column with its field path', async () => {
     const r = await validate('bad-type.yaml');
     expect(r.code).toBe(1);
-    expect(r.err).toContain(
-      `${fx('bad-type.yaml')}:9:17 sinks[0].intervalMs: expected number, received string`,
+    const f = fx('bad-type.yaml');
+    expect(r.err.split('\n')).toEqual([
+      `${f}:4:17 sources[0].intervalMs: expected number, received string`,
+      `${f}:6:15 sources[0].options.stepMs: plugin "synthetic": expected number, received string (given: "1000")`,
+      `${f}:11:27 detectors[0].options.threshold: plugin "ewma": expected number, received string (given: "high")`,
+      `${f}:14:17 sinks[0].intervalMs: unknown field; known fields: use, options, onStartError, buffer, timeoutMs, maxRetries`,
+      `${f}:15:25 sinks[0].options.finding: plugin "console": unknown field; did you mean "findings"? known fields: name, findings, json (given: false)`,
+      '5 problems found',
+      '',
+    ]);
+  });
+
+  it('says "required" for a missing field', async () => {
+    const r = await validateText('sources:\n  - options: {}\nsinks:\n  - use: console\n');
+    expect(r.err).toBe(
+      `${r.file}:2:5 sources[0].use: required (expected a builtin name, "<package>#<export>", a relative path "./file.js#export", or a plugin object)\n1 problem found\n`,
     );
+  });
+
+  it('loads a TypeScript plugin named by a relative path from a YAML config', async () => {
+    const r = await validate('ts-plugin.yaml');
+    expect(r.err).toBe('');
+    expect(r.out).toContain('ts-plugin.yaml: OK (1 source, 1 sink)');
+  });
+
+  it('still reads the deprecated ewma option warmupPoints, with a deprecation warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error & { code?: string }) => warnings.push(`${w.code}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      const r = await validateText(
+        'sources:\n  - use: process\ndetectors:\n  - use: ewma\n    options: { warmupPoints: 5 }\n',
+      );
+      expect(r.code).toBe(0);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([
+        'ARGUS_EWMA_WARMUP_POINTS: ewma: the option warmupPoints is deprecated; rename it to warmupSamples',
+      ]);
+      const both = await validateText(
+        'sources:\n  - use: process\ndetectors:\n  - use: ewma\n    options: { warmupPoints: 5, warmupSamples: 5 }\n',
+      );
+      expect(both.err).toContain('warmupPoints: plugin "ewma": give warmupSamples only');
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('maps a plugin option error back to the YAML line of that option', async () => {
@@ -53,7 +107,7 @@ describe('argus validate', () => {
     const r = await validate('unknown.yaml');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(
-      /unknown\.yaml:2:10 sources\[0\]\.use: unknown plugin "synthetc"; builtins: synthetic, process, ewma, score-threshold, console/,
+      /unknown\.yaml:2:10 sources\[0\]\.use: unknown plugin "synthetc"; did you mean "synthetic"\? builtins: synthetic, process, ewma, score-threshold, console/,
     );
   });
 
@@ -63,7 +117,20 @@ describe('argus validate', () => {
     expect(r.err).toMatch(
       /v2\.yaml:5:10 sources\[1\]\.use: use: "argus-plugin-v2#futureSource" \(plugin "future"\) declares apiVersion 2.*implements apiVersion 1/,
     );
-    expect(r.err).toMatch(/v2\.yaml:9:15 sinks\[0\]\.options\.prefix: expected string \(given: 42\)/);
+    expect(r.err).toMatch(
+      /v2\.yaml:9:15 sinks\[0\]\.options\.prefix: plugin "fixture-sink": expected string \(given: 42\)/,
+    );
+  });
+
+  it('points a YAML syntax error at the bracket or quote left open, not at the next line', async () => {
+    const map = await validateText(
+      'sources:\n  - use: synthetic\n    options: { stepMs: 1000\nsinks:\n  - use: console\n',
+    );
+    expect(map.err).toMatch(/argus\.yaml:3:14 the flow map \{ opened here is never closed: end it with \}/);
+    const quote = await validateText('sources:\n  - use: "process\nsinks: []\n');
+    expect(quote.err).toMatch(
+      /argus\.yaml:2:10 the quoted string " opened here is never closed: end it with "/,
+    );
   });
 
   it('reports a YAML syntax error with its position', async () => {

@@ -5,6 +5,15 @@ export type { AlertEvent, AlertEventBatch, LogBatch, LogRecord, MetricBatch, Sou
 export { EMPTY_METRICS, MetricBatchBuilder, metricBatch, sliceBatch } from './batch.js';
 export type { Clock, TimerHandle } from './clock.js';
 export { sleep, systemClock } from './clock.js';
+export type {
+  DetectorSettings,
+  PipelineSettings,
+  ProcessorSettings,
+  Shape,
+  SinkSettings,
+  SourceSettings,
+} from './config-schema.js';
+export { entrySchemas, entryShapes, pipelineSettingsSchema, pipelineSettingsShape } from './config-schema.js';
 export type { Definition, Factory } from './define.js';
 export { defineAlerter, defineDetector, defineProcessor, defineSink, defineSource } from './define.js';
 export type { ErrorCode, Hook } from './errors.js';
@@ -16,7 +25,7 @@ export { compareBytes, fingerprint, formatLabels, labelsKey } from './labels.js'
 export type { Logger } from './logger.js';
 export { childLogger, consoleLogger, silentLogger } from './logger.js';
 export type { OptionIssue, StandardSchemaV1 } from './options.js';
-export { formatPath, optionsError, parseOptions } from './options.js';
+export { checkOptions, formatPath, optionsError, parseOptions } from './options.js';
 export type { BatchOptions, BatchSummary } from './pipeline/batch-run.js';
 export type {
   DetectorEntry,
@@ -63,3 +72,4 @@ export type { FileStateStoreOptions } from './state/file-store.js';
 export { fileStateStore, openStateStore } from './state/file-store.js';
 export type { StateStore } from './state/store.js';
 export { memoryStateStore, scopedStateStore } from './state/store.js';
+export { didYouMean } from './suggest.js';

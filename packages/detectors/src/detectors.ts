@@ -57,7 +57,7 @@ function modelFactory<O>(
 }
 
 /** Options schema of {@link robustZDetector}. */
-export const robustZOptions: Schema<EwmaModelOptions> = z.object({
+export const robustZOptions: Schema<EwmaModelOptions> = z.strictObject({
   alpha: alpha(0.01, 'the moving mean and variance'),
   clipSigma,
   ...scored,
@@ -71,7 +71,7 @@ export const robustZDetector: Factory<Schema<EwmaModelOptions>, Detector> = mode
 );
 
 /** Options schema of {@link arDetector}. */
-export const arOptions: Schema<ArModelOptions> = z.object({
+export const arOptions: Schema<ArModelOptions> = z.strictObject({
   order: z
     .number()
     .int()
@@ -95,7 +95,7 @@ export const arOptions: Schema<ArModelOptions> = z.object({
 export const arDetector: Factory<Schema<ArModelOptions>, Detector> = modelFactory('ar', arOptions, arModel);
 
 /** Options schema of {@link madDetector}. */
-export const madOptions: Schema<MadModelOptions> = z.object({
+export const madOptions: Schema<MadModelOptions> = z.strictObject({
   windowSamples: z.number().int().min(5).max(4096).default(64).describe('Samples in the sliding window'),
   warmupSamples: z
     .number()
@@ -117,7 +117,7 @@ export const madDetector: Factory<Schema<MadModelOptions>, Detector> = modelFact
 
 /** Options schema of {@link seasonalDetector}. */
 export const seasonalOptions: Schema<SeasonalModelOptions> = z
-  .object({
+  .strictObject({
     periodMs: z
       .union([z.literal('auto'), z.number().int().positive()])
       .default('auto')
@@ -151,7 +151,7 @@ export const seasonalDetector: Factory<Schema<SeasonalModelOptions>, Detector> =
 );
 
 /** Options schema of {@link changePointDetector}. */
-export const changePointOptions: Schema<CusumModelOptions> = z.object({
+export const changePointOptions: Schema<CusumModelOptions> = z.strictObject({
   alpha: alpha(0.003, 'the reference level'),
   driftSigma: z.number().min(0).default(0.5).describe('CUSUM allowance k, in standard deviations per sample'),
   thresholdSigma: z
@@ -171,7 +171,7 @@ export const changePointDetector: Factory<Schema<CusumModelOptions>, Detector> =
 );
 
 /** Options schema of {@link flatlineDetector}. */
-export const flatlineOptions: Schema<FlatlineModelOptions> = z.object({
+export const flatlineOptions: Schema<FlatlineModelOptions> = z.strictObject({
   relTolerance: z
     .number()
     .min(0)
@@ -201,7 +201,7 @@ export const flatlineDetector: Factory<Schema<FlatlineModelOptions>, Detector> =
 
 /** Options schema of {@link trendDetector}. */
 export const trendOptions: Schema<TrendModelOptions> = z
-  .object({
+  .strictObject({
     windowSamples: z
       .number()
       .int()

@@ -48,7 +48,7 @@ const share = (d: number, what: string) => z.number().min(0).max(1).default(d).d
 const optionalShare = (what: string) => z.number().min(0).max(1).nullable().default(null).describe(what);
 
 /** Options schema of {@link ensembleDetector}. Defaults chosen on the even-numbered NAB files (docs/detectors.md). */
-export const ensembleOptions: Schema<EnsembleOptions> = z.object({
+export const ensembleOptions: Schema<EnsembleOptions> = z.strictObject({
   members: z
     .array(z.enum(MEMBER_NAMES))
     .min(1)

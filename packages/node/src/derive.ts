@@ -26,7 +26,7 @@ interface Parsed {
   name?: string | undefined;
 }
 
-const schema: z.ZodType<Parsed, DeriveSeriesOptions> = z.object({
+const schema: z.ZodType<Parsed, DeriveSeriesOptions> = z.strictObject({
   requestsMetric: z
     .string()
     .min(1)

@@ -24,7 +24,7 @@ interface Parsed {
   name?: string | undefined;
 }
 
-const schema: z.ZodType<Parsed, AlertmanagerSinkOptions> = z.object({
+const schema: z.ZodType<Parsed, AlertmanagerSinkOptions> = z.strictObject({
   url: z
     .union([z.url({ protocol: /^https?$/ }), z.array(z.url({ protocol: /^https?$/ })).min(1)])
     .transform((u) => (Array.isArray(u) ? u : [u]))

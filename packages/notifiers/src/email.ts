@@ -36,12 +36,12 @@ interface Parsed {
   timeoutMs: number;
 }
 
-const schema: z.ZodType<Parsed, EmailNotifierOptions> = z.object({
+const schema: z.ZodType<Parsed, EmailNotifierOptions> = z.strictObject({
   host: z.string().min(1).describe('SMTP server host'),
   port: z.number().int().min(1).max(65535).default(587).describe('SMTP port'),
   secure: z.boolean().default(false).describe('TLS from the start (port 465)'),
   requireTLS: z.boolean().default(false).describe('Refuse to send without STARTTLS'),
-  auth: z.object({ user: z.string(), pass: z.string() }).optional().describe('SMTP AUTH credentials'),
+  auth: z.strictObject({ user: z.string(), pass: z.string() }).optional().describe('SMTP AUTH credentials'),
   from: z.string().min(3).describe('Sender address'),
   to: z
     .union([z.string().min(3), z.array(z.string().min(3)).min(1)])

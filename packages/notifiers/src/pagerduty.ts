@@ -28,7 +28,7 @@ interface Parsed {
   clientUrl?: string | undefined;
 }
 
-const schema: z.ZodType<Parsed, PagerdutyNotifierOptions> = z.object({
+const schema: z.ZodType<Parsed, PagerdutyNotifierOptions> = z.strictObject({
   routingKey: z.string().min(1).describe('Integration key of the PagerDuty service'),
   url: z
     .url({ protocol: /^https?$/ })

@@ -45,7 +45,7 @@ function webhookSchema(
   spec: WebhookNotifierSpec,
 ): z.ZodType<Required<WebhookNotifierOptions>, WebhookNotifierOptions> {
   const count = z.number().int().positive();
-  return z.object({
+  return z.strictObject({
     webhookUrl: z.url({ protocol: /^https?$/ }).describe(spec.urlDescription),
     sendResolved: z.boolean().default(true).describe('Send resolved notifications'),
     maxAlerts: (spec.maxAlertsLimit === undefined ? count : count.max(spec.maxAlertsLimit))

@@ -37,7 +37,7 @@ interface Parsed {
 }
 
 const schema: z.ZodType<Parsed, AggregateOptions> = z
-  .object({
+  .strictObject({
     op: z
       .enum(['sum', 'avg', 'min', 'max', 'count'])
       .describe('Aggregation over the samples of a group in a step'),

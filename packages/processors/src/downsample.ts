@@ -31,7 +31,7 @@ interface Parsed {
 }
 
 const schema: z.ZodType<Parsed, DownsampleOptions> = z
-  .object({
+  .strictObject({
     stepMs: positiveMs.describe('Window length in ms, aligned to the epoch'),
     fn: z
       .enum(['avg', 'min', 'max', 'last', 'sum', 'count', 'quantile'])

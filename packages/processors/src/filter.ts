@@ -20,7 +20,7 @@ interface Parsed {
   name?: string | undefined;
 }
 
-const schema: z.ZodType<Parsed, FilterOptions> = z.object({
+const schema: z.ZodType<Parsed, FilterOptions> = z.strictObject({
   match: z
     .union([z.string(), z.array(z.string()).min(1)])
     .transform(parseSelectors)

@@ -35,7 +35,7 @@ interface Parsed {
   name?: string | undefined;
 }
 
-const schema: z.ZodType<Parsed, RateOptions> = z.object({
+const schema: z.ZodType<Parsed, RateOptions> = z.strictObject({
   mode: z
     .enum(['rate', 'increase', 'delta'])
     .default('rate')

@@ -26,7 +26,7 @@ interface Parsed {
   name?: string | undefined;
 }
 
-const schema: z.ZodType<Parsed, RelabelOptions> = z.object({
+const schema: z.ZodType<Parsed, RelabelOptions> = z.strictObject({
   rules: z
     .array(ruleSchema)
     .min(1)

@@ -34,14 +34,14 @@ type Parsed = Required<Omit<AzureAlertsSourceOptions, 'tls' | 'listen'>> & {
 };
 
 /** Schema of {@link AzureAlertsSourceOptions}. */
-export const azureAlertsOptions: z.ZodType<Parsed, AzureAlertsSourceOptions> = z.object({
+export const azureAlertsOptions: z.ZodType<Parsed, AzureAlertsSourceOptions> = z.strictObject({
   name: z.string().default('azure-alerts').describe('Plugin name, unique in the pipeline'),
   token: z
     .string()
     .min(16, 'at least 16 characters (e.g. openssl rand -hex 24)')
     .describe('Shared secret of the webhook URL (?token=)'),
   listen: z
-    .object({
+    .strictObject({
       host: z.string().default('127.0.0.1').describe('Interface to bind'),
       port: z.number().int().min(0).max(65535).default(9095).describe('Port; 0 picks a free one'),
     })
@@ -50,7 +50,7 @@ export const azureAlertsOptions: z.ZodType<Parsed, AzureAlertsSourceOptions> = z
   path: z.string().startsWith('/').default('/azure/alerts').describe('Path the webhook posts to'),
   maxBodyBytes: z.number().int().positive().default(262_144).describe('Largest accepted body, bytes'),
   tls: z
-    .object({ certFile: z.string().min(1), keyFile: z.string().min(1) })
+    .strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) })
     .optional()
     .describe('Serve HTTPS with this PEM certificate and key'),
 });

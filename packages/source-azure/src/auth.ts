@@ -12,7 +12,7 @@ const guid = z.string().min(1);
 /** Schema of the `auth` option shared by every Azure source: one credential kind, chosen by `type`. */
 export const azureAuthSchema: z.ZodDefault<z.ZodType<AzureAuth, AzureAuth>> = z
   .discriminatedUnion('type', [
-    z.object({
+    z.strictObject({
       type: z
         .literal('default')
         .describe(
@@ -23,13 +23,13 @@ export const azureAuthSchema: z.ZodDefault<z.ZodType<AzureAuth, AzureAuth>> = z
         .optional()
         .describe('Client id of a user-assigned managed identity for the chain'),
     }),
-    z.object({
+    z.strictObject({
       type: z.literal('clientSecret').describe('A service principal with a client secret'),
       tenantId: guid.describe('Entra tenant id'),
       clientId: guid.describe('Application (client) id'),
       clientSecret: z.string().min(1).describe('Client secret; never logged'),
     }),
-    z.object({
+    z.strictObject({
       type: z
         .literal('managedIdentity')
         .describe('The managed identity of the VM, App Service, container, …'),
@@ -38,7 +38,7 @@ export const azureAuthSchema: z.ZodDefault<z.ZodType<AzureAuth, AzureAuth>> = z
         .optional()
         .describe('Client id of a user-assigned identity; system-assigned when absent'),
     }),
-    z.object({
+    z.strictObject({
       type: z.literal('workloadIdentity').describe('Kubernetes workload identity (federated token file)'),
       tenantId: z.string().optional().describe('Tenant id; default AZURE_TENANT_ID'),
       clientId: z.string().optional().describe('Client id; default AZURE_CLIENT_ID'),

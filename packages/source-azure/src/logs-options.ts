@@ -70,7 +70,7 @@ const column = z.string().min(1);
 
 /** Schema of {@link AzureLogsSourceOptions}. */
 export const azureLogsOptions: z.ZodType<LogsParsed, AzureLogsSourceOptions> = z
-  .object({
+  .strictObject({
     name: z.string().default('azure-logs').describe('Plugin name, unique in the pipeline'),
     auth: azureAuthSchema,
     workspaceId: z.string().min(1).optional().describe('Log Analytics workspace id; or give resourceId'),

@@ -70,7 +70,7 @@ const positiveInt = z.number().int().positive();
 
 /** Schema of {@link AzureMetricsSourceOptions}. */
 export const azureMetricsOptions: z.ZodType<MetricsParsed, AzureMetricsSourceOptions> = z
-  .object({
+  .strictObject({
     name: z.string().default('azure-metrics').describe('Plugin name, unique in the pipeline'),
     auth: azureAuthSchema,
     api: z

@@ -48,7 +48,7 @@ export interface SyntheticSource extends Source {
 
 const positiveInt = z.number().int().positive();
 const optionsSchema = z
-  .object({
+  .strictObject({
     name: z.string().default('synthetic').describe('Plugin name, unique in the pipeline'),
     series: z.array(seriesSchema).min(1).describe('Series to generate: labels plus shape'),
     stepMs: positiveInt.default(1000).describe('Distance between samples, ms'),
@@ -57,7 +57,7 @@ const optionsSchema = z
     maxCatchUpMs: positiveInt.default(3_600_000).describe('Longest catch-up after a pause, ms'),
     maxBatchSamples: positiveInt.default(10_000).describe('Most samples per emitted batch'),
     span: z
-      .object({ from: z.number(), to: z.number() })
+      .strictObject({ from: z.number(), to: z.number() })
       .optional()
       .describe('Span that fractional anomaly `at` values refer to'),
   })

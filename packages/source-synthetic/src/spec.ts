@@ -67,7 +67,7 @@ export interface ResolvedSpec {
 
 const kindSchema = z.enum(['spike', 'dip', 'levelShift', 'drift', 'flatline', 'gap', 'reset']);
 
-const anomalySchema = z.object({
+const anomalySchema = z.strictObject({
   kind: kindSchema.describe(
     'What happens: spike, dip, levelShift, drift, flatline, gap (missing samples), reset',
   ),
@@ -83,7 +83,7 @@ const anomalySchema = z.object({
   magnitude: z.number().optional().describe('Size in the series units; default 6 × max(noise, 5 % of base)'),
 });
 
-const randomSchema = z.object({
+const randomSchema = z.strictObject({
   ratePerDay: z.number().positive().describe('Mean anomalies per day'),
   kinds: z.array(kindSchema).min(1).default(['spike', 'dip', 'levelShift']).describe('Kinds drawn uniformly'),
   maxDurationMs: z.number().positive().default(1_800_000).describe('Longest random anomaly, ms'),
@@ -107,7 +107,7 @@ const specShape = {
   randomAnomalies: randomSchema.optional().describe('Anomalies drawn from the seed at a mean rate'),
 };
 
-/** Validates a series spec and applies defaults. */
+/** Validates a series spec and applies defaults (not strict: `generateSeries` also takes a series with its labels). */
 export const specSchema: z.ZodType<ResolvedSpec, SeriesSpec> = z.object(specShape);
 
 /** A series of the synthetic source: its labels plus its shape. */
@@ -118,7 +118,7 @@ export interface SyntheticSeries extends SeriesSpec {
 
 /** Validates a source series entry (labels + spec). */
 export const seriesSchema: z.ZodType<ResolvedSpec & { labels: Record<string, string> }, SyntheticSeries> =
-  z.object({
+  z.strictObject({
     labels: z.record(z.string(), z.string()).describe('Labels of the series, interned once at start'),
     ...specShape,
   });

@@ -1,7 +1,7 @@
 import { parseOptions } from '@argus/core';
 import { z } from 'zod';
 
-const rollupSchema = z.object({
+const rollupSchema = z.strictObject({
   stepMs: z.number().int().positive().describe('Width of one rollup bucket in ms, e.g. 300000 (5 m).'),
   retentionMs: z.number().positive().describe('How long buckets of this level are kept, in ms of data time.'),
 });
@@ -41,7 +41,7 @@ export type ResolvedStoreOptions = Required<Omit<StoreOptions, 'dataDir'>> & { d
 
 /** Options schema of {@link createStore}. */
 export const storeOptionsSchema: z.ZodType<ResolvedStoreOptions, StoreOptions> = z
-  .object({
+  .strictObject({
     retentionMs: z
       .number()
       .positive()

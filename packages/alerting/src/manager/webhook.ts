@@ -18,7 +18,7 @@ export interface WebhookNotifierOptions {
 const schema: z.ZodType<
   Required<Omit<WebhookNotifierOptions, 'headers'>> & { headers?: Record<string, string> | undefined },
   WebhookNotifierOptions
-> = z.object({
+> = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).describe('Receiver URL'),
   sendResolved: z.boolean().default(true).describe('Send resolved alerts'),
   maxAlerts: z.number().int().nonnegative().default(0).describe('Alerts per message; 0 = all'),

@@ -23,7 +23,7 @@ interface Parsed extends RuleBaseParsed {
   per: 'selector' | 'series';
 }
 
-const schema: z.ZodType<Parsed, AbsentRuleOptions> = z.object({
+const schema: z.ZodType<Parsed, AbsentRuleOptions> = z.strictObject({
   ...ruleBase,
   selector: selectorSchema.describe('PromQL selector of the series expected to be present'),
   absentForMs: z.number().int().positive().describe('A series with no sample for this long is absent, ms'),
@@ -113,7 +113,7 @@ interface DownParsed extends RuleBaseParsed {
   sources?: string[] | undefined;
 }
 
-const downSchema: z.ZodType<DownParsed, SourceDownRuleOptions> = z.object({
+const downSchema: z.ZodType<DownParsed, SourceDownRuleOptions> = z.strictObject({
   ...ruleBase,
   alert: ruleBase.alert.default('SourceDown'),
   sources: z.array(z.string()).optional().describe('Only these sources (plugin names); default every source'),

@@ -34,7 +34,7 @@ interface Parsed extends RuleBaseParsed {
 }
 
 const schema: z.ZodType<Parsed, AnomalyRuleOptions> = z
-  .object({
+  .strictObject({
     ...ruleBase,
     selector: selectorSchema.optional().describe('Only findings on series matching this selector count'),
     minScore: z

@@ -16,7 +16,7 @@ interface Parsed {
   name?: string | undefined;
 }
 
-const schema: z.ZodType<Parsed, ExternalAlertsOptions> = z.object({
+const schema: z.ZodType<Parsed, ExternalAlertsOptions> = z.strictObject({
   selector: selectorSchema.optional().describe('Only events whose labels match this selector'),
   name: z.string().min(1).optional().describe('Plugin name'),
 });

@@ -41,7 +41,7 @@ interface Parsed extends RuleBaseParsed {
 }
 
 const schema: z.ZodType<Parsed, ThresholdRuleOptions> = z
-  .object({
+  .strictObject({
     ...ruleBase,
     selector: selectorSchema.describe('PromQL series selector, e.g. `node_load1{job="node"}`'),
     op: z

@@ -1,6 +1,7 @@
 import {
   API_VERSION,
   createPipeline,
+  didYouMean,
   formatPath,
   type OptionIssue,
   type Pipeline,
@@ -12,7 +13,7 @@ import type { Io } from '../format.js';
 import { ioLogger } from '../runtime.js';
 import { builtins } from './builtins.js';
 import { exportNames, importFrom, pickExport, splitSpecifier } from './resolve.js';
-import { type Config, type ConfigEntry, LISTS, type ListName } from './schema.js';
+import { type Config, type ConfigEntry, KIND, LISTS, type ListName } from './schema.js';
 import type { Position } from './yaml.js';
 
 /** Where a config came from, for error messages. */
@@ -32,16 +33,8 @@ export function problem(origin: ConfigOrigin, path: (string | number)[], message
   return `${where} ${formatPath(path)}: ${message}`;
 }
 
-const SINGULAR: Record<ListName, string> = {
-  sources: 'source',
-  processors: 'processor',
-  detectors: 'detector',
-  alerters: 'alerter',
-  sinks: 'sink',
-};
-
 /** Parses a formatted option path (`a.b[2].c`) back into keys. */
-export function parsePath(p: string): (string | number)[] {
+function parsePath(p: string): (string | number)[] {
   if (p === '(root)') return [];
   return [...p.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!));
 }
@@ -59,14 +52,15 @@ async function factoryFor(
   const known = await builtins();
   const b = known[e.use];
   if (b) {
-    if (b.kind !== SINGULAR[list])
+    if (b.kind !== KIND[list])
       throw new Error(`"${e.use}" is a ${b.kind}; list it under ${b.kind}s, not ${list}`);
     return (o) => b.create(o, io);
   }
   const { module, exportName } = splitSpecifier(e.use);
   if (!e.use.includes('#') && !module.startsWith('.')) {
+    const guess = didYouMean(e.use, Object.keys(known));
     throw new Error(
-      `unknown plugin "${e.use}"; builtins: ${Object.keys(known).join(', ')}; or name a package export as "<package>#<export>"`,
+      `unknown plugin "${e.use}"; ${guess ? `did you mean "${guess}"? ` : ''}builtins: ${Object.keys(known).join(', ')}; or name a package export as "<package>#<export>"`,
     );
   }
   const mod = await importFrom(origin.dir, module);
@@ -83,7 +77,7 @@ function checkPlugin(p: unknown, e: ConfigEntry, list: ListName): string | undef
   if (typeof p !== 'object' || p === null)
     return `${useLabel(e)} returned ${p === null ? 'null' : typeof p}, not a plugin object`;
   const { kind, apiVersion, name } = p as Partial<Plugin>;
-  if (kind !== SINGULAR[list])
+  if (kind !== KIND[list])
     return `${useLabel(e)} made a ${String(kind)} plugin; list it under ${String(kind)}s`;
   if (apiVersion !== API_VERSION) {
     return (
@@ -113,11 +107,12 @@ async function instantiate(
     try {
       plugin = await factory(e.options ?? {});
     } catch (err) {
-      const issues = (err as { code?: string; issues?: OptionIssue[] }).issues;
-      if ((err as { code?: string }).code === 'ERR_PLUGIN_OPTIONS' && Array.isArray(issues)) {
+      const { code, issues, plugin } = err as { code?: string; issues?: OptionIssue[]; plugin?: string };
+      if (code === 'ERR_PLUGIN_OPTIONS' && Array.isArray(issues)) {
+        const name = plugin ?? (e.use as string);
         return {
           problems: issues.map((x) =>
-            at(['options', ...parsePath(x.path)], `${x.message} (given: ${x.given})`),
+            at(['options', ...(x.keys ?? parsePath(x.path))], optionMessage(name, x)),
           ),
         };
       }
@@ -128,6 +123,22 @@ async function instantiate(
   return bad ? { problems: [at(['use'], bad)] } : { plugin: plugin as Plugin, problems: [] };
 }
 
+function optionMessage(plugin: string, x: OptionIssue): string {
+  return `plugin "${plugin}": ${x.message}${x.given === 'nothing' ? '' : ` (given: ${x.given})`}`;
+}
+
+// problems from the shape check and from the plugins' own schemas, merged in the order of the file's lines
+function inFileOrder(problems: readonly string[], file: string): string[] {
+  const at = (p: string): number => {
+    const m = p.startsWith(`${file}:`) ? /^(\d+):(\d+) /.exec(p.slice(file.length + 1)) : null;
+    return m ? Number(m[1]) * 1e6 + Number(m[2]) : Number.POSITIVE_INFINITY;
+  };
+  return problems
+    .map((p, i) => ({ p, i, at: at(p) }))
+    .sort((a, b) => a.at - b.at || a.i - b.i)
+    .map((x) => x.p);
+}
+
 /** What {@link buildPipeline} made. */
 export interface Built {
   pipeline?: Pipeline;
@@ -136,14 +147,18 @@ export interface Built {
   stopTimeoutMs?: number | undefined;
 }
 
-/** Instantiates every entry (collecting every problem, each located), then creates the pipeline. No I/O is started. */
+/**
+ * Instantiates every entry (collecting every problem, each located, after those found while loading), then
+ * creates the pipeline when there are none. No I/O is started.
+ */
 export async function buildPipeline(
   config: Config,
   origin: ConfigOrigin,
   io: Io,
-  state?: StateStore,
+  o: { state?: StateStore | undefined; problems?: readonly string[] } = {},
 ): Promise<Built> {
-  const problems: string[] = [];
+  const { state } = o;
+  const problems: string[] = [...(o.problems ?? [])];
   const lists: Record<string, unknown[]> = {};
   const owners = new Map<string, (string | number)[]>();
   for (const list of LISTS) {
@@ -159,7 +174,7 @@ export async function buildPipeline(
   }
   const counts = Object.fromEntries(LISTS.map((l) => [l, config[l].length])) as Record<ListName, number>;
   const { stopTimeoutMs, dataDir: _dataDir, ...settings } = config.pipeline ?? {};
-  if (problems.length > 0) return { problems, counts };
+  if (problems.length > 0) return { problems: inFileOrder(problems, origin.file), counts };
   try {
     const pipeline = createPipeline({
       ...(lists as PipelineOptions),

@@ -1,19 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { type ConfigOrigin, problem } from './build.js';
+import { importFile, isTypeScript } from './resolve.js';
 import { type Config, LISTS, parseConfig } from './schema.js';
 import { parseYaml } from './yaml.js';
 
-/** A config file read and shape-checked, or the problems that stopped it. */
+/** A config file read and shape-checked: its problems, and what could be read of it (for checking the rest). */
 export interface LoadedConfig {
   origin: ConfigOrigin;
-  config?: Config;
+  config?: Config | undefined;
   problems: string[];
 }
 
 const YAML = new Set(['.yaml', '.yml', '.json']);
-const TS = new Set(['.ts', '.mts', '.cts']);
 const JS = new Set(['.js', '.mjs', '.cjs']);
 
 // A TS/JS config may list bare plugin objects, as createPipeline accepts; they become { use: plugin }.
@@ -31,16 +30,7 @@ function normalise(data: unknown): unknown {
 }
 
 async function importModule(path: string): Promise<unknown> {
-  let mod: Record<string, unknown>;
-  if (TS.has(extname(path))) {
-    const { createJiti } = await import('jiti');
-    mod = (await createJiti(path, { interopDefault: true, fsCache: false }).import(path)) as Record<
-      string,
-      unknown
-    >;
-  } else {
-    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
-  }
+  const mod = await importFile(path);
   let value = 'default' in mod ? mod['default'] : mod;
   if (typeof value === 'function') value = await (value as () => unknown)();
   return normalise(value);
@@ -65,7 +55,7 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
     }
     origin.locate = parsed.locate;
     data = parsed.data;
-  } else if (TS.has(ext) || JS.has(ext)) {
+  } else if (isTypeScript(path) || JS.has(ext)) {
     try {
       data = await importModule(path);
     } catch (err) {
@@ -80,8 +70,5 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
     };
   }
   const r = parseConfig(data ?? {});
-  if ('issues' in r) {
-    return { origin, problems: r.issues.map((i) => problem(origin, i.path, i.message)) };
-  }
-  return { origin, config: r.config, problems: [] };
+  return { origin, config: r.config, problems: r.issues.map((i) => problem(origin, i.path, i.message)) };
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { isAbsolute, join, resolve } from 'node:path';
+import { extname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** Splits `"<package>#<export>"`; the export defaults to `default`. */
@@ -29,7 +29,22 @@ export async function importFrom(dir: string, specifier: string): Promise<Record
       );
     }
   }
-  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  return importFile(file);
+}
+
+const TS = new Set(['.ts', '.mts', '.cts']);
+
+/** Whether a file is TypeScript (loaded through jiti, as Node cannot import it). */
+export function isTypeScript(file: string): boolean {
+  return TS.has(extname(file));
+}
+
+/** Imports a file by absolute path: TypeScript through jiti, JavaScript with Node's own `import()`. */
+export async function importFile(file: string): Promise<Record<string, unknown>> {
+  if (!isTypeScript(file)) return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  const { createJiti } = await import('jiti');
+  const jiti = createJiti(file, { interopDefault: true, fsCache: false });
+  return (await jiti.import(file)) as Record<string, unknown>;
 }
 
 /** Picks an export, looking through a CommonJS module's `default` too. */

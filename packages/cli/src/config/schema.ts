@@ -1,96 +1,90 @@
+import {
+  checkOptions,
+  type DetectorSettings,
+  entryShapes,
+  type PipelineSettings,
+  type PluginKind,
+  type ProcessorSettings,
+  pipelineSettingsShape,
+  type SinkSettings,
+  type SourceSettings,
+} from '@argus/core';
 import { z } from 'zod';
+
+// The config file's shape is core's entry and pipeline settings plus what only a file needs (`use`, `options`,
+// `stopTimeoutMs`, `dataDir`): one declaration of each field, in core.
+
+/** The lists of a config, in data-flow order. */
+export const LISTS = ['sources', 'processors', 'detectors', 'alerters', 'sinks'] as const;
+/** A list name. */
+export type ListName = (typeof LISTS)[number];
+
+/** The plugin kind each list holds. */
+export const KIND: Readonly<Record<ListName, PluginKind>> = {
+  sources: 'source',
+  processors: 'processor',
+  detectors: 'detector',
+  alerters: 'alerter',
+  sinks: 'sink',
+};
 
 /** A plugin given in code (TS/JS configs): recognised by `kind` and `apiVersion`, never by class. */
 const pluginObject = z.custom<{ kind: string; name: string }>(
   (v) => typeof v === 'object' && v !== null && typeof (v as { kind?: unknown }).kind === 'string',
-  'expected a builtin name, "<package>#<export>", or a plugin object',
 );
 
-const positiveInt = z.number().int().positive();
+const use = z.union([z.string().min(1), pluginObject], {
+  error:
+    'expected a builtin name, "<package>#<export>", a relative path "./file.js#export", or a plugin object',
+});
+const options = z.record(z.string(), z.unknown(), { error: "expected an object of the plugin's options" });
 
-const entry = z
-  .object({
-    use: z.union([z.string().min(1), pluginObject]),
-    options: z.record(z.string(), z.unknown()).optional(),
-    onStartError: z.enum(['fail', 'retry', 'ignore']).optional(),
-    intervalMs: positiveInt.optional(),
-    jitterMs: z.number().int().nonnegative().optional(),
-    timeoutMs: positiveInt.optional(),
-    buffer: z
-      .object({
-        maxItems: positiveInt.optional(),
-        whenFull: z.enum(['block', 'dropNewest', 'dropOldest']).optional(),
-      })
-      .strict()
-      .optional(),
-    maxRetries: z.number().int().nonnegative().optional(),
-    concurrency: positiveInt.optional(),
-    maxQueue: positiveInt.optional(),
-  })
-  .strict();
+const entrySchemas: Record<ListName, z.ZodType> = Object.fromEntries(
+  LISTS.map((l) => [l, z.strictObject({ use, options: options.optional(), ...entryShapes[KIND[l]] })]),
+) as Record<string, z.ZodType>;
 
-/** One entry of a config list. */
-export interface ConfigEntry {
+/** The file-only fields of one entry, beside the settings of its kind. */
+interface FileFields {
+  /** A builtin name, `"<package>#<export>"`, a relative path, or (TS/JS configs) a plugin object. */
   use: string | { kind: string; name: string };
+  /** Passed to the plugin's factory; validated by the plugin's own schema. */
   options?: Record<string, unknown> | undefined;
-  onStartError?: 'fail' | 'retry' | 'ignore' | undefined;
-  intervalMs?: number | undefined;
-  jitterMs?: number | undefined;
-  timeoutMs?: number | undefined;
-  buffer?:
-    | { maxItems?: number | undefined; whenFull?: 'block' | 'dropNewest' | 'dropOldest' | undefined }
-    | undefined;
-  maxRetries?: number | undefined;
-  concurrency?: number | undefined;
-  maxQueue?: number | undefined;
 }
 
-const configSchema = z
-  .object({
-    sources: z.array(entry).min(1, 'at least one source is needed'),
-    processors: z.array(entry).default([]),
-    detectors: z.array(entry).default([]),
-    alerters: z.array(entry).default([]),
-    sinks: z.array(entry).default([]),
-    pipeline: z
-      .object({
-        maxSeries: positiveInt.optional(),
-        maxHeapBytes: positiveInt.optional(),
-        chunkSize: positiveInt.optional(),
-        evaluateIntervalMs: positiveInt.optional(),
-        snapshotIntervalMs: positiveInt.optional(),
-        stopTimeoutMs: positiveInt.optional(),
-        dataDir: z
-          .string()
-          .min(1)
-          .optional()
-          .describe(
-            'Where learned state lives (`<dataDir>/state`), relative to the working directory; default .argus',
-          ),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
+/** One entry of a config list (the settings of every kind; the schema allows only those of its list). */
+export type ConfigEntry = FileFields & SourceSettings & SinkSettings & DetectorSettings & ProcessorSettings;
 
-/** A validated config. */
+/** The `pipeline:` block: core's pipeline settings plus the CLI's own. */
+export interface FilePipelineSettings extends PipelineSettings {
+  /** Deadline of the graceful stop on Ctrl-C/SIGTERM. @default 10000 */
+  stopTimeoutMs?: number | undefined;
+  /** Where learned state lives (`<dataDir>/state`), relative to the working directory. @default '.argus' */
+  dataDir?: string | undefined;
+}
+
+const configSchema = z.strictObject({
+  sources: z.array(z.unknown()).min(1, 'at least one source is needed'),
+  processors: z.array(z.unknown()).optional(),
+  detectors: z.array(z.unknown()).optional(),
+  alerters: z.array(z.unknown()).optional(),
+  sinks: z.array(z.unknown()).optional(),
+  pipeline: z
+    .strictObject({
+      ...pipelineSettingsShape,
+      stopTimeoutMs: z.number().int().positive().optional(),
+      dataDir: z.string().min(1).optional(),
+    })
+    .optional(),
+});
+
+/** A config, with every entry that could be read (entries with problems are kept when their `use` is usable). */
 export interface Config {
   sources: ConfigEntry[];
   processors: ConfigEntry[];
   detectors: ConfigEntry[];
   alerters: ConfigEntry[];
   sinks: ConfigEntry[];
-  pipeline?:
-    | {
-        maxSeries?: number | undefined;
-        maxHeapBytes?: number | undefined;
-        chunkSize?: number | undefined;
-        dataDir?: string | undefined;
-        evaluateIntervalMs?: number | undefined;
-        snapshotIntervalMs?: number | undefined;
-        stopTimeoutMs?: number | undefined;
-      }
-    | undefined;
+  pipeline?: FilePipelineSettings | undefined;
 }
 
 /** One problem in a config: the field path and what is wrong. */
@@ -99,36 +93,53 @@ export interface ConfigIssue {
   message: string;
 }
 
-/** Validates the config file's shape (YAML or the default export of a TS/JS config). */
-export function parseConfig(data: unknown): { config: Config } | { issues: ConfigIssue[] } {
-  const r = configSchema.safeParse(data);
-  if (r.success) return { config: r.data as Config };
+/**
+ * Validates the config file's shape (YAML or the default export of a TS/JS config), collecting every problem.
+ * `config` is there whenever the file is an object, so plugin options can be checked in the same pass even
+ * when some entry settings are wrong.
+ */
+export function parseConfig(data: unknown): { config?: Config; issues: ConfigIssue[] } {
+  const top = check(configSchema, data, []);
+  const raw = (typeof data === 'object' && data !== null ? data : undefined) as
+    | Record<string, unknown>
+    | undefined;
+  if (!raw) return { issues: top.issues };
+  const issues = [...top.issues];
+  const config: Config = { sources: [], processors: [], detectors: [], alerters: [], sinks: [] };
+  for (const list of LISTS) {
+    const items = raw[list];
+    if (!Array.isArray(items)) continue;
+    for (const [i, item] of items.entries()) {
+      const r = check(entrySchemas[list], item, [list, i]);
+      issues.push(...r.issues);
+      const entry = r.issues.length === 0 ? (item as ConfigEntry) : salvage(item);
+      if (entry) config[list].push(entry);
+    }
+  }
+  if (top.issues.every((x) => x.path[0] !== 'pipeline'))
+    config.pipeline = raw['pipeline'] as FilePipelineSettings;
+  return { config, issues };
+}
+
+function check(schema: z.ZodType, data: unknown, at: (string | number)[]): { issues: ConfigIssue[] } {
+  const r = checkOptions(schema, data, 'config');
+  if (!('issues' in r)) return { issues: [] };
   return {
-    issues: r.error.issues.flatMap((i): ConfigIssue[] => {
-      const path = i.path.filter((k): k is string | number => typeof k !== 'symbol');
-      if (i.code === 'unrecognized_keys')
-        return i.keys.map((k) => ({
-          path: [...path, k],
-          message: `unknown field (allowed: ${allowed(path)})`,
-        }));
-      return [{ path, message: i.message.replace(/^Invalid input: /, '') }];
-    }),
+    issues: r.issues
+      .filter((i) => at.length > 0 || !isListItem(i.keys ?? []))
+      .map((i) => ({ path: [...at, ...(i.keys ?? [])], message: i.message })),
   };
 }
 
-function allowed(path: (string | number)[]): string {
-  const shape =
-    path.length === 0
-      ? configSchema.shape
-      : path.at(-1) === 'pipeline'
-        ? configSchema.shape.pipeline.unwrap().shape
-        : path.at(-1) === 'buffer'
-          ? entry.shape.buffer.unwrap().shape
-          : entry.shape;
-  return Object.keys(shape).join(', ');
+// the top-level schema only checks that lists are arrays; their items are checked one by one
+function isListItem(keys: readonly (string | number)[]): boolean {
+  return keys.length > 1 && (LISTS as readonly (string | number)[]).includes(keys[0]!);
 }
 
-/** The lists of a config, in data-flow order. */
-export const LISTS = ['sources', 'processors', 'detectors', 'alerters', 'sinks'] as const;
-/** A list name. */
-export type ListName = (typeof LISTS)[number];
+// an entry whose settings are wrong still has its plugin's options checked, so every problem shows at once
+function salvage(item: unknown): ConfigEntry | undefined {
+  if (typeof item !== 'object' || item === null) return undefined;
+  const { use: u, options: o } = item as Partial<FileFields>;
+  if (!use.safeParse(u).success || !options.optional().safeParse(o).success) return undefined;
+  return { use: u as FileFields['use'], options: o };
+}

@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLError } from 'yaml';
+import { findUnclosed } from './yaml-unclosed.js';
 
 /** A line and column, 1-based. */
 export interface Position {
@@ -29,18 +30,36 @@ function child(node: unknown, key: string | number): Node | undefined {
   return undefined;
 }
 
+// errors the parser reports where it noticed them (the next line), not where the bracket or quote was opened
+const UNCLOSED = new Set(['BAD_INDENT', 'MISSING_CHAR', 'UNEXPECTED_TOKEN']);
+
+function syntaxError(text: string, e: YAMLError, lines: LineCounter): YamlSyntaxError {
+  const message = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
+  const open = UNCLOSED.has(e.code) ? findUnclosed(text, e.pos[0]) : undefined;
+  if (open) {
+    const p = lines.linePos(open.offset);
+    return {
+      position: { line: p.line, col: p.col },
+      message: `${unclosedWhat(open.opener)} opened here is never closed: end it with ${open.closer} (${message})`,
+    };
+  }
+  return {
+    position: e.linePos?.[0] ? { line: e.linePos[0].line, col: e.linePos[0].col } : undefined,
+    message,
+  };
+}
+
+function unclosedWhat(opener: string): string {
+  if (opener === '{') return 'the flow map {';
+  if (opener === '[') return 'the flow sequence [';
+  return `the quoted string ${opener}`;
+}
+
 /** Parses YAML keeping source positions; returns the syntax errors instead when there are any. */
 export function parseYaml(text: string): YamlFile | { errors: YamlSyntaxError[] } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    return {
-      errors: doc.errors.map((e) => ({
-        position: e.linePos?.[0] ? { line: e.linePos[0].line, col: e.linePos[0].col } : undefined,
-        message: (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''),
-      })),
-    };
-  }
+  if (doc.errors.length > 0) return { errors: doc.errors.map((e) => syntaxError(text, e, lines)) };
   const at = (node: Node | undefined): Position | undefined => {
     const offset = node?.range?.[0];
     if (offset === undefined) return undefined;

@@ -2,7 +2,7 @@ import { defineSink, type PluginContext, type Sink, type SinkBatch, type WriteRe
 import { z } from 'zod';
 import { createPrinter, type Io, type Printer } from '../format.js';
 
-const schema = z.object({
+const schema = z.strictObject({
   name: z.string().default('console').describe('Plugin name, unique in the pipeline'),
   findings: z.boolean().default(true).describe('Print findings too, not only alerts'),
   json: z.boolean().default(false).describe('One JSON object per line instead of readable lines'),

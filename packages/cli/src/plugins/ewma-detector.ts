@@ -8,22 +8,40 @@ import {
 } from '@argus/core';
 import { z } from 'zod';
 
-const schema = z.object({
-  name: z.string().default('ewma').describe('Plugin name, unique in the pipeline'),
-  alpha: z
-    .number()
-    .gt(0)
-    .lt(1)
-    .default(0.1)
-    .describe('Weight of each new normal point in the running mean/variance'),
-  threshold: z.number().positive().default(4).describe('|z| at which a point is reported'),
-  warmupPoints: z.number().int().nonnegative().default(20).describe('Points per series before it is judged'),
-  minStdRatio: z
-    .number()
-    .nonnegative()
-    .default(0.01)
-    .describe('Floor of the std-dev as a fraction of |mean|, so near-constant series do not report wiggles'),
-});
+const schema = z
+  .strictObject({
+    name: z.string().default('ewma').describe('Plugin name, unique in the pipeline'),
+    alpha: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(0.1)
+      .describe('Weight of each new normal point in the running mean/variance'),
+    threshold: z.number().positive().default(4).describe('|z| at which a point is reported'),
+    warmupSamples: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('Samples per series before it is judged (default 20)'),
+    warmupPoints: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('Deprecated: the old name of warmupSamples (still read, with a warning)'),
+    minStdRatio: z
+      .number()
+      .nonnegative()
+      .default(0.01)
+      .describe(
+        'Floor of the std-dev as a fraction of |mean|, so near-constant series do not report wiggles',
+      ),
+  })
+  .refine((o) => o.warmupSamples === undefined || o.warmupPoints === undefined, {
+    message: 'give warmupSamples only (warmupPoints is its deprecated old name)',
+    path: ['warmupPoints'],
+  });
 
 /** Options of {@link ewmaDetector}. */
 export interface EwmaDetectorOptions {
@@ -33,7 +51,9 @@ export interface EwmaDetectorOptions {
   alpha?: number;
   /** |z| at which a point is reported. @default 4 */
   threshold?: number;
-  /** Points per series before it is judged. @default 20 */
+  /** Samples per series before it is judged. @default 20 */
+  warmupSamples?: number;
+  /** @deprecated Use `warmupSamples` (the name the detectors of `@argus/detectors` use); still read, with a warning. */
   warmupPoints?: number;
   /** Floor of the std-dev as a fraction of |mean|. @default 0.01 */
   minStdRatio?: number;
@@ -78,8 +98,24 @@ function finding(o: Parsed, b: MetricBatch, i: number, mean: number, std: number
   };
 }
 
+let warned = false;
+
+// the old name keeps working for a minor release; Node prints the warning once per process
+function warmupOf(o: Parsed): number {
+  if (o.warmupPoints === undefined) return o.warmupSamples ?? 20;
+  if (!warned) {
+    warned = true;
+    process.emitWarning('ewma: the option warmupPoints is deprecated; rename it to warmupSamples', {
+      type: 'DeprecationWarning',
+      code: 'ARGUS_EWMA_WARMUP_POINTS',
+    });
+  }
+  return o.warmupPoints;
+}
+
 function create(o: Parsed) {
   const s = new Baselines();
+  const warmupSamples = warmupOf(o);
   return {
     name: o.name,
     detect(b: MetricBatch): Finding[] {
@@ -98,7 +134,7 @@ function create(o: Parsed) {
         const mean = s.mean[id]!;
         const std = Math.max(Math.sqrt(s.variance[id]!), o.minStdRatio * Math.abs(mean), 1e-9);
         const z = (x - mean) / std;
-        const anomalous = n >= o.warmupPoints && Math.abs(z) >= o.threshold;
+        const anomalous = n >= warmupSamples && Math.abs(z) >= o.threshold;
         if (anomalous) out.push(finding(o, b, i, mean, std, z));
         const a = anomalous ? o.alpha * ANOMALY_ALPHA_RATIO : o.alpha;
         const d = x - mean;

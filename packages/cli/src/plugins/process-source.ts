@@ -8,7 +8,7 @@ import {
 } from '@argus/core';
 import { z } from 'zod';
 
-const schema = z.object({
+const schema = z.strictObject({
   name: z.string().default('process').describe('Plugin name, unique in the pipeline'),
   intervalMs: z.number().int().positive().default(1000).describe('Default poll interval, ms'),
   labels: z.record(z.string(), z.string()).default({}).describe('Extra labels on every series'),

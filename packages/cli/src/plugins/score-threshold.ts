@@ -10,7 +10,7 @@ import {
 } from '@argus/core';
 import { z } from 'zod';
 
-const schema = z.object({
+const schema = z.strictObject({
   name: z.string().default('score-threshold').describe('Plugin name, unique in the pipeline'),
   minScore: z
     .number()

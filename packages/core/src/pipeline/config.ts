@@ -1,5 +1,16 @@
-import { z } from 'zod';
 import type { Clock } from '../clock.js';
+import {
+  type DetectorSettings,
+  entrySchemas,
+  type PipelineSettings,
+  type ProcessorSettings,
+  pipelineSettingsSchema,
+  pipelineSettingsShape,
+  type SinkSettings,
+  type SourceSettings,
+  type StartErrorPolicy,
+  type WhenFull,
+} from '../config-schema.js';
 import type { PluginError as PluginErrorType } from '../errors.js';
 import { ArgusError, PluginError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -16,55 +27,24 @@ import {
 } from '../plugin.js';
 import type { StateStore } from '../state/store.js';
 
-/** What the runtime does when a plugin's `start` fails: fail the pipeline, retry in the background, or run without it. */
-export type StartErrorPolicy = 'fail' | 'retry' | 'ignore';
-
-/** What a sink's buffer does when full. `block` holds the producers (sources) until there is room. */
-export type WhenFull = 'block' | 'dropNewest' | 'dropOldest';
+export type { StartErrorPolicy, WhenFull } from '../config-schema.js';
 
 /** Common runtime settings for any plugin entry. */
-export interface EntryBase<P> {
+export interface EntryBase<P> extends ProcessorSettings {
   use: P;
-  /** @default 'fail' */
-  onStartError?: StartErrorPolicy;
 }
 
-/** A source entry: the plugin plus its schedule. */
-export interface SourceEntry extends EntryBase<Source> {
-  /** Poll interval. @default source.defaultIntervalMs ?? 15000 */
-  intervalMs?: number;
-  /** Random delay added to each tick, spreading polls of many sources. @default 0 */
-  jitterMs?: number;
-  /** Deadline of one poll. @default min(intervalMs, 10000) */
-  timeoutMs?: number;
-}
+/** A source entry: the plugin plus its schedule (fields: {@link sourceEntrySchema}). */
+export type SourceEntry = { use: Source } & SourceSettings;
 
-/** A sink entry: the plugin plus its buffer. */
-export interface SinkEntry extends EntryBase<Sink> {
-  buffer?: {
-    /** Batches held before `whenFull` applies. @default 1000 */
-    maxItems?: number;
-    /** @default 'block' for sinks accepting alerts or findings, 'dropOldest' otherwise */
-    whenFull?: WhenFull;
-  };
-  /** Deadline of one write. @default 10000 */
-  timeoutMs?: number;
-  /** Retries of a retryable failure, with exponential backoff, before the batch is dropped. @default 5 */
-  maxRetries?: number;
-}
+/** A sink entry: the plugin plus its buffer (fields: {@link sinkEntrySchema}). */
+export type SinkEntry = { use: Sink } & SinkSettings;
 
-/** A detector entry: for asynchronous `judge`, its concurrency and deadline. */
-export interface DetectorEntry extends EntryBase<Detector> {
-  /** Concurrent `judge` calls. @default 1 */
-  concurrency?: number;
-  /** Deadline of one `judge` call. @default 30000 */
-  timeoutMs?: number;
-  /** Findings waiting to be judged; past it the oldest are skipped (counted). @default 1000 */
-  maxQueue?: number;
-}
+/** A detector entry: for asynchronous `judge`, its concurrency and deadline (fields: {@link detectorEntrySchema}). */
+export type DetectorEntry = { use: Detector } & DetectorSettings;
 
 /** Options of {@link createPipeline}. Arrays are in data-flow order; plugins may be given bare or as entries. */
-export interface PipelineOptions {
+export interface PipelineOptions extends PipelineSettings {
   sources?: readonly (Source | SourceEntry)[];
   processors?: readonly (Processor | EntryBase<Processor>)[];
   detectors?: readonly (Detector | DetectorEntry)[];
@@ -76,19 +56,8 @@ export interface PipelineOptions {
   logger?: Logger;
   /** Durable state for detectors/alerters. @default in memory; use `openStateStore()` for `.argus/state` */
   state?: StateStore;
-  /** Cap on active series; new series past it are refused (their samples dropped and counted). @default 1_000_000 */
-  maxSeries?: number;
-  /** Heap cap: above it no new series are accepted until usage drops. @default none */
-  maxHeapBytes?: number;
-  /** Samples processed before yielding to the event loop. @default 8192 */
-  chunkSize?: number;
-  /** Interval of the timer that runs detectors' `tick` and alerters without data. @default 1000 */
-  evaluateIntervalMs?: number;
-  /** Interval of detector/alerter state snapshots to the state store (also at stop). @default 60000 */
-  snapshotIntervalMs?: number;
 }
 
-const positiveInt = z.number().int().positive();
 /** Pipeline-wide settings after defaults. */
 export interface ResolvedSettings {
   maxSeries: number;
@@ -97,14 +66,6 @@ export interface ResolvedSettings {
   evaluateIntervalMs: number;
   snapshotIntervalMs: number;
 }
-
-const optionsSchema: z.ZodType<ResolvedSettings> = z.object({
-  maxSeries: positiveInt.default(1_000_000),
-  maxHeapBytes: positiveInt.optional(),
-  chunkSize: positiveInt.default(8192),
-  evaluateIntervalMs: positiveInt.default(1000),
-  snapshotIntervalMs: positiveInt.default(60_000),
-});
 
 /** A normalised entry. */
 export interface Resolved<P extends Plugin> {
@@ -129,10 +90,7 @@ export function resolveEntries<P extends Plugin>(
   seen: Set<string>,
 ): Resolved<P>[] {
   return (list ?? []).map((item, index) => {
-    const entry = (isEntry(item) ? item : { use: item }) as EntryBase<P> &
-      SourceEntry &
-      SinkEntry &
-      DetectorEntry;
+    const entry: EntryBase<P> = isEntry(item) ? (item as EntryBase<P>) : { use: item as P };
     const plugin = entry.use as P;
     checkPlugin(plugin, kind, index);
     if (seen.has(plugin.name)) {
@@ -142,42 +100,27 @@ export function resolveEntries<P extends Plugin>(
       );
     }
     seen.add(plugin.name);
-    const settings = parseOptions(entrySchema, { ...entry, use: undefined }, plugin.name);
+    const { use: _use, ...fields } = entry;
+    const settings = parseOptions(entrySchemas[kind], fields, plugin.name);
     const intervalMs = settings.intervalMs ?? (plugin as unknown as Source).defaultIntervalMs ?? 15_000;
     const accepts = kind === 'sink' ? (plugin as unknown as Sink).accepts : [];
     const precious = accepts.includes('alerts') || accepts.includes('findings');
     return {
       plugin,
-      onStartError: settings.onStartError,
+      onStartError: settings.onStartError ?? 'fail',
       intervalMs,
-      jitterMs: settings.jitterMs,
+      jitterMs: settings.jitterMs ?? 0,
       timeoutMs:
         settings.timeoutMs ??
         (kind === 'source' ? Math.min(intervalMs, 10_000) : kind === 'detector' ? 30_000 : 10_000),
       maxItems: settings.buffer?.maxItems ?? 1000,
       whenFull: settings.buffer?.whenFull ?? (precious ? 'block' : 'dropOldest'),
-      maxRetries: settings.maxRetries,
-      concurrency: settings.concurrency,
-      maxQueue: settings.maxQueue,
+      maxRetries: settings.maxRetries ?? 5,
+      concurrency: settings.concurrency ?? 1,
+      maxQueue: settings.maxQueue ?? 1000,
     };
   });
 }
-
-const entrySchema = z.object({
-  onStartError: z.enum(['fail', 'retry', 'ignore']).default('fail'),
-  intervalMs: positiveInt.optional(),
-  jitterMs: z.number().int().nonnegative().default(0),
-  timeoutMs: positiveInt.optional(),
-  buffer: z
-    .object({
-      maxItems: positiveInt.optional(),
-      whenFull: z.enum(['block', 'dropNewest', 'dropOldest']).optional(),
-    })
-    .optional(),
-  maxRetries: z.number().int().nonnegative().default(5),
-  concurrency: positiveInt.default(1),
-  maxQueue: positiveInt.default(1000),
-});
 
 function isEntry(x: unknown): x is EntryBase<Plugin> {
   return typeof x === 'object' && x !== null && 'use' in x && !('kind' in x);
@@ -240,17 +183,17 @@ function requiredHook(p: Plugin): string | undefined {
   }
 }
 
-/** Validates the pipeline-wide numeric settings. */
+const SETTINGS = Object.keys(pipelineSettingsShape) as (keyof PipelineSettings)[];
+
+/** Validates the pipeline-wide settings (the fields of {@link pipelineSettingsSchema}) and applies defaults. */
 export function resolveSettings(options: PipelineOptions): ResolvedSettings {
-  return parseOptions(
-    optionsSchema,
-    {
-      maxSeries: options.maxSeries,
-      maxHeapBytes: options.maxHeapBytes,
-      chunkSize: options.chunkSize,
-      evaluateIntervalMs: options.evaluateIntervalMs,
-      snapshotIntervalMs: options.snapshotIntervalMs,
-    },
-    'pipeline',
-  );
+  const given = Object.fromEntries(SETTINGS.map((k) => [k, options[k]]).filter(([, v]) => v !== undefined));
+  const s = parseOptions(pipelineSettingsSchema, given, 'pipeline');
+  return {
+    maxSeries: s.maxSeries ?? 1_000_000,
+    maxHeapBytes: s.maxHeapBytes,
+    chunkSize: s.chunkSize ?? 8192,
+    evaluateIntervalMs: s.evaluateIntervalMs ?? 1000,
+    snapshotIntervalMs: s.snapshotIntervalMs ?? 60_000,
+  };
 }

@@ -67,7 +67,7 @@ export const LABEL_NAME: RegExp = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 // Prometheus's own check of templated target labels (relabelTarget in model/relabel)
 const TEMPLATE_TARGET = /^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$/;
 
-const ruleObject = z.object({
+const ruleObject = z.strictObject({
   action: z
     .enum(ACTIONS)
     .default('replace')

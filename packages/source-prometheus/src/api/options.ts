@@ -47,7 +47,7 @@ export interface ParsedPrometheusOptions {
 }
 
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a label name: [a-zA-Z_][a-zA-Z0-9_]*');
-const query = z.object({
+const query = z.strictObject({
   expr: z.string().min(1).describe('PromQL expression'),
   metric: z
     .string()
@@ -58,48 +58,55 @@ const query = z.object({
 });
 
 /** The zod schema of `prometheusSource` options. */
-export const prometheusSourceSchema: z.ZodType<ParsedPrometheusOptions, PrometheusSourceOptions> = z.object({
-  endpoint: z
-    .url({ protocol: /^https?$/ })
-    .describe('Base URL of the Prometheus server, e.g. http://127.0.0.1:9090'),
-  queries: z
-    .array(
-      z.union([
-        z
-          .string()
-          .min(1)
-          .transform((expr) => ({ expr })),
-        query,
-      ]),
-    )
-    .min(1)
-    .describe('PromQL queries: strings or { expr, metric, labels }'),
-  intervalMs: z.number().int().positive().default(15_000).describe('Time between instant queries, in ms'),
-  timeoutMs: z.number().int().positive().default(30_000).describe('Per-request deadline, in ms'),
-  retries: z.number().int().min(0).max(10).default(2).describe('Retries of requests that may succeed later'),
-  auth: z
-    .discriminatedUnion('type', [
-      z.object({ type: z.literal('bearer'), token: z.string().min(1) }),
-      z.object({ type: z.literal('basic'), username: z.string(), password: z.string() }),
-    ])
-    .optional()
-    .describe('Bearer token or basic auth; never logged'),
-  tls: z
-    .object({
-      ca: z.string().optional(),
-      cert: z.string().optional(),
-      key: z.string().optional(),
-      serverName: z.string().optional(),
-      insecureSkipVerify: z.boolean().optional(),
-    })
-    .optional()
-    .describe('TLS: PEM ca/cert/key, serverName, insecureSkipVerify (tests only)'),
-  maxPointsPerRequest: z
-    .number()
-    .int()
-    .positive()
-    .max(MAX_POINTS_PER_SERIES)
-    .default(MAX_POINTS_PER_SERIES)
-    .describe('Points per series per range request (the server allows at most 11,000)'),
-  name: z.string().min(1).optional().describe('Plugin name, unique within a pipeline'),
-});
+export const prometheusSourceSchema: z.ZodType<ParsedPrometheusOptions, PrometheusSourceOptions> =
+  z.strictObject({
+    endpoint: z
+      .url({ protocol: /^https?$/ })
+      .describe('Base URL of the Prometheus server, e.g. http://127.0.0.1:9090'),
+    queries: z
+      .array(
+        z.union([
+          z
+            .string()
+            .min(1)
+            .transform((expr) => ({ expr })),
+          query,
+        ]),
+      )
+      .min(1)
+      .describe('PromQL queries: strings or { expr, metric, labels }'),
+    intervalMs: z.number().int().positive().default(15_000).describe('Time between instant queries, in ms'),
+    timeoutMs: z.number().int().positive().default(30_000).describe('Per-request deadline, in ms'),
+    retries: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(2)
+      .describe('Retries of requests that may succeed later'),
+    auth: z
+      .discriminatedUnion('type', [
+        z.strictObject({ type: z.literal('bearer'), token: z.string().min(1) }),
+        z.strictObject({ type: z.literal('basic'), username: z.string(), password: z.string() }),
+      ])
+      .optional()
+      .describe('Bearer token or basic auth; never logged'),
+    tls: z
+      .strictObject({
+        ca: z.string().optional(),
+        cert: z.string().optional(),
+        key: z.string().optional(),
+        serverName: z.string().optional(),
+        insecureSkipVerify: z.boolean().optional(),
+      })
+      .optional()
+      .describe('TLS: PEM ca/cert/key, serverName, insecureSkipVerify (tests only)'),
+    maxPointsPerRequest: z
+      .number()
+      .int()
+      .positive()
+      .max(MAX_POINTS_PER_SERIES)
+      .default(MAX_POINTS_PER_SERIES)
+      .describe('Points per series per range request (the server allows at most 11,000)'),
+    name: z.string().min(1).optional().describe('Plugin name, unique within a pipeline'),
+  });

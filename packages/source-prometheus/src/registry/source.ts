@@ -47,7 +47,7 @@ export interface ParsedRegistryOptions {
   name?: string | undefined;
 }
 
-const schema: z.ZodType<ParsedRegistryOptions, RegistrySourceOptions> = z.object({
+const schema: z.ZodType<ParsedRegistryOptions, RegistrySourceOptions> = z.strictObject({
   registry: z
     .custom<MetricsJsonRegistry>(
       (r) => typeof (r as MetricsJsonRegistry | null)?.getMetricsAsJSON === 'function',

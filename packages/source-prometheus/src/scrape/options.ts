@@ -56,7 +56,7 @@ const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a label name: [a
 const limit = (what: string) => z.number().int().nonnegative().default(0).describe(`${what}; 0 = no limit`);
 
 const limitsSchema = z
-  .object({
+  .strictObject({
     sampleLimit: limit('Most samples on one page (more fails the scrape)'),
     labelLimit: limit('Most labels in one label block'),
     labelNameLengthLimit: limit('Longest label name'),
@@ -72,10 +72,13 @@ const limitsSchema = z
 
 /** The zod schema of `scrapeSource` options. */
 export const scrapeSourceSchema: z.ZodType<ParsedScrapeOptions, ScrapeSourceOptions> = z
-  .object({
+  .strictObject({
     targets: z
       .array(
-        z.union([httpUrl, z.object({ url: httpUrl, labels: z.record(labelName, z.string()).optional() })]),
+        z.union([
+          httpUrl,
+          z.strictObject({ url: httpUrl, labels: z.record(labelName, z.string()).optional() }),
+        ]),
       )
       .default([])
       .describe('URLs to scrape, each a string or { url, labels }'),
