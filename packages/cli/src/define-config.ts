@@ -12,7 +12,8 @@ export type ConfigItem =
       intervalMs?: number;
       jitterMs?: number;
       timeoutMs?: number;
-      buffer?: { maxItems?: number; whenFull?: 'block' | 'dropNewest' | 'dropOldest' };
+      /** `maxBatches` counts batches; `maxItems` is its deprecated alias (removed in 2.0). */
+      buffer?: { maxBatches?: number; maxItems?: number; whenFull?: 'block' | 'dropNewest' | 'dropOldest' };
       maxRetries?: number;
       concurrency?: number;
       maxQueue?: number;

@@ -136,10 +136,6 @@ function managerConfig(n: NotifyOptions = {}): Parameters<typeof createAlertMana
 }
 
 function handle(pipeline: Pipeline, store: Store, am: AlertManager, exporter: ArgusExporter): ArgusHandle {
-  const notified = new Set<(n: Notification) => void>();
-  am.on('notification', (n) => {
-    for (const fn of notified) fn(n);
-  });
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -158,9 +154,10 @@ function handle(pipeline: Pipeline, store: Store, am: AlertManager, exporter: Ar
     metricsHandler: metricsHandler(exporter.registry),
     on(event, listener) {
       if (event === 'notification') {
+        // registered on the manager itself: it guards each listener, so one that throws cannot skip the others
         const fn = listener as (n: Notification) => void;
-        notified.add(fn);
-        return () => void notified.delete(fn);
+        am.on('notification', fn);
+        return () => am.off('notification', fn);
       }
       // the pipeline's event names and listener shapes match ArgusEvents for these three
       const fn = listener as (finding: Finding) => void;

@@ -1,6 +1,6 @@
 import type { Clock, TimerHandle } from '@argus/core';
 import type { ReceiverConfig } from './config.js';
-import type { Notification, NotifyResult } from './model.js';
+import type { Notification, Notifier, NotifyResult } from './model.js';
 import type { NflogEntry } from './notify-build.js';
 
 /** Retry and queue settings of the outbox. */
@@ -76,6 +76,8 @@ interface Deps {
   save(key: string): void;
   delivered(rec: NfRecord, item: OutboxItem): void;
   deadLetter(rec: NfRecord, item: OutboxItem, reason: string): void;
+  /** An attempt threw outside the notifier's send (a bug); the lane goes on. */
+  failed(err: Error): void;
   random: () => number;
 }
 
@@ -176,10 +178,12 @@ export class Delivery {
       return;
     }
     lane.busy = true;
-    void this.attempt(next[0], next[1]).finally(() => {
-      lane.busy = false;
-      this.kick(receiver, index);
-    });
+    this.attempt(next[0], next[1])
+      .catch((err: unknown) => this.d.failed(err instanceof Error ? err : new Error(String(err))))
+      .finally(() => {
+        lane.busy = false;
+        this.kick(receiver, index);
+      });
   }
 
   /** When the receiver's storm cap next allows a send. */
@@ -202,7 +206,7 @@ export class Delivery {
     times.push(this.d.clock.now());
     this.sent.set(rec.receiver, times);
     item.attempts++;
-    const result = await this.send(notifier.send.bind(notifier), item.notification);
+    const result = await this.send(notifier, item.notification);
     if (this.stopped) return;
     if (rec.pending !== item) return; // superseded while in flight: the newer item is already queued
     if (result.ok) {
@@ -234,10 +238,8 @@ export class Delivery {
     return Math.round(d / 2 + (this.d.random() * d) / 2);
   }
 
-  private async send(
-    fn: (n: Notification, ctx: { signal: AbortSignal }) => Promise<NotifyResult>,
-    n: Notification,
-  ): Promise<NotifyResult> {
+  /** One send, bounded by `sendTimeoutMs` and the stop; a throw or a hang becomes a retryable failure. */
+  private async send(notifier: Notifier, n: Notification): Promise<NotifyResult> {
     const ctl = new AbortController();
     const onStop = (): void => ctl.abort(this.ctl.signal.reason);
     this.ctl.signal.addEventListener('abort', onStop, { once: true });
@@ -246,7 +248,8 @@ export class Delivery {
       this.o.sendTimeoutMs,
     );
     try {
-      return await fn(n, { signal: ctl.signal });
+      // a notifier that ignores its signal still loses the race: its lane moves on at the deadline
+      return await Promise.race([notifier.send(n, { signal: ctl.signal }), abandoned(ctl.signal)]);
     } catch (err) {
       return { ok: false, retryable: true, error: err instanceof Error ? err : new Error(String(err)) };
     } finally {
@@ -254,4 +257,22 @@ export class Delivery {
       this.ctl.signal.removeEventListener('abort', onStop);
     }
   }
+}
+
+/** Settles as a retryable failure when `signal` aborts (the send timed out, or the manager stopped). */
+function abandoned(signal: AbortSignal): Promise<NotifyResult> {
+  return new Promise((resolve) => {
+    signal.addEventListener(
+      'abort',
+      () => {
+        const reason: unknown = signal.reason;
+        resolve({
+          ok: false,
+          retryable: true,
+          error: reason instanceof Error ? reason : new Error(String(reason)),
+        });
+      },
+      { once: true },
+    );
+  });
 }

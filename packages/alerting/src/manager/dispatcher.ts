@@ -27,6 +27,8 @@ interface Deps {
   saveRecord(key: string): void;
   dropAlert(slot: number): void;
   notified(rec: NfRecord): void;
+  /** A flush threw (a notifier's getter, a bug): the group is still rescheduled. */
+  failed(err: Error): void;
 }
 
 /** The record key of a group, receiver and integration. */
@@ -149,9 +151,18 @@ export class Dispatcher {
     g.timer = this.d.clock.setTimeout(() => this.flush(g), ms);
   }
 
-  /** One flush of a group (the timer's work). */
+  /** One flush of a group (the timer's work). Never throws: a throw would escape the timer and skip the reschedule. */
   flush(g: Group): void {
     if (this.stopped) return;
+    try {
+      this.flushGroup(g);
+    } catch (err) {
+      this.d.failed(err instanceof Error ? err : new Error(String(err)));
+    }
+    this.schedule(g, g.route.groupIntervalMs);
+  }
+
+  private flushGroup(g: Group): void {
     g.hasFlushed = true;
     const t = this.d.table;
     const now = this.d.clock.now();
@@ -163,7 +174,6 @@ export class Dispatcher {
       return false;
     });
     for (const s of gone) if (t.leaveGroup(s, g.id) === 0) this.d.dropAlert(s);
-    this.schedule(g, g.route.groupIntervalMs);
   }
 
   private notify(g: Group, slots: number[], now: number): void {

@@ -1,5 +1,6 @@
 import {
   type Alert,
+  ArgusError,
   type Clock,
   type Labels,
   type Logger,
@@ -25,6 +26,7 @@ import {
   type HistoryQuery,
 } from './history.js';
 import { Journal } from './journal.js';
+import { Listeners } from './listeners.js';
 import { Persist } from './persist.js';
 import { SilenceBook, type SilenceInput } from './silences.js';
 import { managerSink } from './sink.js';
@@ -33,6 +35,7 @@ import type {
   AlertManager,
   AlertManagerEvents,
   AlertManagerOptions,
+  AlertManagerStopOptions,
   AlertView,
   GroupView,
   SilenceView,
@@ -40,6 +43,8 @@ import type {
 import { alertViews, groupViews } from './views.js';
 
 const MAINTENANCE_MS = 30_000;
+/** How long `stop()` waits for pending state writes by default. */
+const STOP_TIMEOUT_MS = 5_000;
 
 /**
  * Creates an alert manager. Configure it with a TS object ({@link AlertManagerConfig}) or with an existing
@@ -65,7 +70,7 @@ class Manager implements AlertManager {
   private readonly records = new Map<string, NfRecord>();
   private readonly book: SilenceBook;
   private readonly dead: DeadLetter[] = [];
-  private readonly listeners = new Map<string, Set<(x: never) => void>>();
+  private readonly listeners: Listeners<AlertManagerEvents>;
   private readonly hist: History;
   private readonly dispatcher: Dispatcher;
   private readonly table: AlertState;
@@ -78,6 +83,7 @@ class Manager implements AlertManager {
     this.config = compileConfig(o.config);
     this.log = o.log ?? silentLogger;
     this.clock = o.clock ?? systemClock;
+    this.listeners = new Listeners('alert-manager', this.log, o.onError);
     this.hist = new History(o.historyLimit ?? 10_000);
     this.book = new SilenceBook(
       (x) => this.put(`am/silence/${x.id}`, x),
@@ -97,6 +103,7 @@ class Manager implements AlertManager {
       saveRecord: (k) => this.put(`am/nf/${k}`, this.records.get(k)),
       dropAlert: (slot) => this.table.drop(slot),
       notified: (rec) => this.onNotified(rec),
+      failed: (err) => this.log.error(`alert manager: a group flush failed: ${err.message}`, { error: err }),
     });
     this.table = new AlertState({
       table: this.t,
@@ -127,16 +134,62 @@ class Manager implements AlertManager {
     return this.started;
   }
 
-  stop(): Promise<void> {
-    this.stopping ??= (async () => {
-      if (!this.started) return;
-      await this.started;
-      this.dispatcher.stop();
-      this.delivery!.stop();
-      if (this.maintenance) this.clock.clearTimeout(this.maintenance);
-      await this.persist?.flushed();
-    })();
+  stop(options: AlertManagerStopOptions = {}): Promise<void> {
+    this.stopping ??= this.halt(options);
     return this.stopping;
+  }
+
+  /** Stops timers and delivery at once, then waits for state writes until the deadline. */
+  private async halt(options: AlertManagerStopOptions): Promise<void> {
+    if (!this.started) return;
+    // a start still loading (a state store that never answers) must not hold stop past its deadline either
+    const deadline = this.deadline(options);
+    try {
+      if (!(await deadline.race(this.started.then(() => true)))) {
+        // the start finishes later: its timers must not outlive the stop
+        void this.started.then(
+          () => this.stopParts(),
+          () => {},
+        );
+        return;
+      }
+      this.stopParts();
+      const flushed = this.persist ? this.persist.flushed().then(() => true) : Promise.resolve(true);
+      if (!(await deadline.race(flushed)))
+        this.log.warn(
+          `alert manager: stop deadline passed with state writes pending (they are retried at the next start only if the journal got them)`,
+        );
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  private stopParts(): void {
+    this.dispatcher.stop();
+    this.delivery?.stop();
+    if (this.maintenance) this.clock.clearTimeout(this.maintenance);
+  }
+
+  /** A race against `timeoutMs` (through the manager's clock) and `signal`: false when the deadline won. */
+  private deadline(o: AlertManagerStopOptions): {
+    race: (p: Promise<boolean>) => Promise<boolean>;
+    clear: () => void;
+  } {
+    let fire: (() => void) | undefined;
+    const expired = new Promise<boolean>((resolve) => {
+      fire = () => resolve(false);
+    });
+    const timer = this.clock.setTimeout(() => fire!(), o.timeoutMs ?? STOP_TIMEOUT_MS);
+    const onAbort = (): void => fire!();
+    if (o.signal?.aborted) fire!();
+    else o.signal?.addEventListener('abort', onAbort, { once: true });
+    return {
+      race: (p) => Promise.race([p, expired]),
+      clear: () => {
+        this.clock.clearTimeout(timer);
+        o.signal?.removeEventListener('abort', onAbort);
+      },
+    };
   }
 
   get isStopped(): boolean {
@@ -144,7 +197,11 @@ class Manager implements AlertManager {
   }
 
   ingest(list: readonly Alert[]): void {
-    if (!this.delivery) throw new Error('alert manager: call start() before ingest()');
+    if (!this.delivery)
+      throw new ArgusError(
+        'ERR_PIPELINE_STATE',
+        'alert manager: ingest() called before start(); await start() first',
+      );
     this.time.ms = this.clock.now();
     this.table.ingest(list);
   }
@@ -168,7 +225,10 @@ class Manager implements AlertManager {
   ack(fp: string, by: string, comment?: string): void {
     const s = this.t.slotOf(fp);
     if (s < 0 || !Number.isNaN(this.t.endsAt[s]!))
-      throw new RangeError(`no firing alert with fingerprint ${fp}`);
+      throw new ArgusError(
+        'ERR_INVALID_ARGUMENT',
+        `alert manager ack(): fingerprint: no firing alert has fingerprint ${JSON.stringify(fp)}; take one from alerts()`,
+      );
     const now = this.clock.now();
     this.t.acks.set(s, { by, at: now, ...(comment ? { comment } : {}) });
     this.saveAlert(fp);
@@ -208,13 +268,19 @@ class Manager implements AlertManager {
   }
 
   on<E extends keyof AlertManagerEvents>(event: E, fn: AlertManagerEvents[E]): void {
-    let set = this.listeners.get(event);
-    if (!set) this.listeners.set(event, (set = new Set()));
-    set.add(fn as (x: never) => void);
+    this.listeners.on(event, fn);
   }
 
-  private emit(event: keyof AlertManagerEvents, x: unknown): void {
-    for (const fn of this.listeners.get(event) ?? []) (fn as (v: unknown) => void)(x);
+  off<E extends keyof AlertManagerEvents>(event: E, fn: AlertManagerEvents[E]): void {
+    this.listeners.off(event, fn);
+  }
+
+  get listenerErrors(): number {
+    return this.listeners.errors;
+  }
+
+  private emit<E extends keyof AlertManagerEvents>(event: E, x: Parameters<AlertManagerEvents[E]>[0]): void {
+    this.listeners.emit(event, x);
   }
 
   private put(key: string, value: unknown): void {
@@ -237,7 +303,9 @@ class Manager implements AlertManager {
   private record(at: number, event: HistoryEvent, fp?: string, labels?: Labels, extra?: HistoryExtra): void {
     const seq = this.hist.add(at, event, fp, labels, extra);
     this.chunks?.written(seq);
-    if (this.listeners.get('history')?.size) this.emit('history', this.hist.entry(seq));
+    if (!this.listeners.has('history')) return;
+    const entry = this.hist.entry(seq);
+    if (entry) this.emit('history', entry);
   }
 
   private onNotified(rec: NfRecord): void {
@@ -294,6 +362,8 @@ class Manager implements AlertManager {
           this.records.get(k) ? this.put(`am/nf/${k}`, this.records.get(k)) : this.del(`am/nf/${k}`),
         delivered: (rec, item) => this.onDelivered(rec, item),
         deadLetter: (rec, item, reason) => this.onDeadLetter(rec, item, reason),
+        failed: (err) =>
+          this.log.error(`alert manager: a delivery attempt failed: ${err.message}`, { error: err }),
         random: this.o.random ?? Math.random,
       },
       this.o.delivery,

@@ -18,6 +18,8 @@ const entry = z
     timeoutMs: positiveInt.optional(),
     buffer: z
       .object({
+        maxBatches: positiveInt.optional(),
+        /** @deprecated alias of maxBatches, removed in 2.0 */
         maxItems: positiveInt.optional(),
         whenFull: z.enum(['block', 'dropNewest', 'dropOldest']).optional(),
       })
@@ -38,7 +40,12 @@ export interface ConfigEntry {
   jitterMs?: number | undefined;
   timeoutMs?: number | undefined;
   buffer?:
-    | { maxItems?: number | undefined; whenFull?: 'block' | 'dropNewest' | 'dropOldest' | undefined }
+    | {
+        maxBatches?: number | undefined;
+        /** @deprecated alias of maxBatches, removed in 2.0 */
+        maxItems?: number | undefined;
+        whenFull?: 'block' | 'dropNewest' | 'dropOldest' | undefined;
+      }
     | undefined;
   maxRetries?: number | undefined;
   concurrency?: number | undefined;

@@ -42,7 +42,9 @@ export interface SourceEntry extends EntryBase<Source> {
 /** A sink entry: the plugin plus its buffer. */
 export interface SinkEntry extends EntryBase<Sink> {
   buffer?: {
-    /** Batches held before `whenFull` applies. @default 1000 */
+    /** Batches (not items) held before `whenFull` applies. @default 1000 */
+    maxBatches?: number;
+    /** @deprecated Use `maxBatches`: the buffer counts batches, not items. Still read (with one warning); removed in 2.0. */
     maxItems?: number;
     /** @default 'block' for sinks accepting alerts or findings, 'dropOldest' otherwise */
     whenFull?: WhenFull;
@@ -113,7 +115,7 @@ export interface Resolved<P extends Plugin> {
   intervalMs: number;
   jitterMs: number;
   timeoutMs: number;
-  maxItems: number;
+  maxBatches: number;
   whenFull: WhenFull;
   maxRetries: number;
   concurrency: number;
@@ -154,13 +156,36 @@ export function resolveEntries<P extends Plugin>(
       timeoutMs:
         settings.timeoutMs ??
         (kind === 'source' ? Math.min(intervalMs, 10_000) : kind === 'detector' ? 30_000 : 10_000),
-      maxItems: settings.buffer?.maxItems ?? 1000,
+      maxBatches: bufferBatches(settings.buffer, plugin.name),
       whenFull: settings.buffer?.whenFull ?? (precious ? 'block' : 'dropOldest'),
       maxRetries: settings.maxRetries,
       concurrency: settings.concurrency,
       maxQueue: settings.maxQueue,
     };
   });
+}
+
+let warnedMaxItems = false;
+
+/** `buffer.maxBatches`, or its deprecated alias `maxItems` (warned about once per process). */
+function bufferBatches(
+  buffer: { maxBatches?: number; maxItems?: number } | undefined,
+  plugin: string,
+): number {
+  if (buffer?.maxItems === undefined) return buffer?.maxBatches ?? 1000;
+  if (buffer.maxBatches !== undefined && buffer.maxBatches !== buffer.maxItems)
+    throw new ArgusError(
+      'ERR_PIPELINE_CONFIG',
+      `sink "${plugin}": buffer.maxItems (${buffer.maxItems}) and buffer.maxBatches (${buffer.maxBatches}) disagree; keep only maxBatches`,
+    );
+  if (!warnedMaxItems) {
+    warnedMaxItems = true;
+    process.emitWarning(
+      `sink "${plugin}": buffer.maxItems is deprecated: it counts batches, not items; rename it buffer.maxBatches (maxItems goes in 2.0)`,
+      { type: 'DeprecationWarning', code: 'ARGUS_BUFFER_MAX_ITEMS' },
+    );
+  }
+  return buffer.maxItems;
 }
 
 const entrySchema = z.object({
@@ -170,6 +195,7 @@ const entrySchema = z.object({
   timeoutMs: positiveInt.optional(),
   buffer: z
     .object({
+      maxBatches: positiveInt.optional(),
       maxItems: positiveInt.optional(),
       whenFull: z.enum(['block', 'dropNewest', 'dropOldest']).optional(),
     })
