@@ -16,7 +16,15 @@ import type { ResolvedStoreOptions } from '../options.js';
 import { frame } from './frame.js';
 import { SampleBuf, SegmentJournal } from './journal.js';
 import { loadFile, type RecoveryIssue } from './load.js';
-import { chunkRecord, jsonRecord, REC, rollupRecord, type SnapshotHeader, seriesRecord } from './records.js';
+import {
+  chunkRecord,
+  formatRecord,
+  jsonRecord,
+  REC,
+  rollupRecord,
+  type SnapshotHeader,
+  seriesRecord,
+} from './records.js';
 
 export type { RecoveryIssue } from './load.js';
 
@@ -154,6 +162,7 @@ function writeSnapshot(st: StoreState, dir: string, segment: number): void {
     while (done < f.length) done += writeSync(fd, f, done);
   };
   const header: SnapshotHeader = { segment, newestT: st.newestT, nextId: st.byId.length };
+  put(formatRecord());
   put(jsonRecord(REC.snapshotHeader, header));
   for (const s of st.byKey.values()) {
     put(seriesRecord(s.id, s.labels));
