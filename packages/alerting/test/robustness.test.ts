@@ -141,15 +141,23 @@ describe('callbacks that throw or hang never crash the host', () => {
 });
 
 describe('stop is bounded', () => {
-  /** A state store whose writes never complete (a hung disk or network store). */
-  function hungStore(): StateStore {
+  /** A state store whose writes never complete once `hang` is set (a disk or network store gone unresponsive). */
+  function hungStore(): StateStore & { hang: boolean } {
     const inner = memoryStateStore();
-    return { ...inner, put: () => new Promise(() => {}), delete: () => new Promise(() => {}) };
+    const s = {
+      ...inner,
+      hang: false,
+      put: (k: string, v: unknown) => (s.hang ? new Promise<void>(() => {}) : inner.put(k, v)),
+      delete: (k: string) => (s.hang ? new Promise<void>(() => {}) : inner.delete(k)),
+    };
+    return s;
   }
 
   it('resolves at timeoutMs while state writes hang', async () => {
-    const { am, clock } = manager([recorder()], { state: hungStore() });
+    const state = hungStore();
+    const { am, clock } = manager([recorder()], { state });
     await am.start();
+    state.hang = true;
     am.ingest([firing({ alertname: 'A' }, 0)]);
     let done = false;
     const stopped = am.stop({ timeoutMs: 2 * S }).then(() => {
@@ -163,9 +171,38 @@ describe('stop is bounded', () => {
     expect(am.stop()).toBe(am.stop());
   });
 
+  it('resolves at timeoutMs while the start hangs on its state store, and the late start leaves no timers', async () => {
+    const inner = memoryStateStore();
+    let answer: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      answer = r;
+    });
+    const state: StateStore = { ...inner, list: async (p) => gate.then(() => inner.list(p)) };
+    const { am, clock } = manager([recorder()], { state });
+    const started = am.start();
+    const stopped = am.stop({ timeoutMs: S });
+    await clock.advanceAsync(S);
+    await stopped;
+    answer();
+    await started;
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('resolves after a start that failed', async () => {
+    const state: StateStore = {
+      ...memoryStateStore(),
+      list: async () => Promise.reject(new Error('disk gone')),
+    };
+    const { am } = manager([recorder()], { state });
+    await expect(am.start()).rejects.toThrow('disk gone');
+    await am.stop();
+  });
+
   it('resolves when its signal aborts', async () => {
-    const { am } = manager([recorder()], { state: hungStore() });
+    const state = hungStore();
+    const { am } = manager([recorder()], { state });
     await am.start();
+    state.hang = true;
     am.ingest([firing({ alertname: 'A' }, 0)]);
     const ctl = new AbortController();
     const stopped = am.stop({ signal: ctl.signal, timeoutMs: 3_600_000 });

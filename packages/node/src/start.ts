@@ -48,8 +48,11 @@ export interface ArgusHandle extends AsyncDisposable {
   readonly metricsHandler: (req: IncomingMessage, res: ServerResponse) => void;
   /** Subscribes; returns a function that unsubscribes. */
   on<E extends keyof ArgusEvents>(event: E, listener: ArgusEvents[E]): () => void;
-  /** Drains the pipeline, saves learned state and closes the store. Idempotent. */
-  stop(): Promise<void>;
+  /**
+   * Drains the pipeline and saves learned state within `timeoutMs` (default 5000), then closes the store.
+   * Idempotent: later calls get the first call's promise.
+   */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
 }
 
 /**
@@ -137,11 +140,11 @@ function managerConfig(n: NotifyOptions = {}): Parameters<typeof createAlertMana
 
 function handle(pipeline: Pipeline, store: Store, am: AlertManager, exporter: ArgusExporter): ArgusHandle {
   let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
+  const stop = (options: { timeoutMs?: number } = {}): Promise<void> =>
     (stopping ??= (async () => {
       exporter.stop();
       try {
-        await pipeline.stop({ timeoutMs: 5_000 });
+        await pipeline.stop({ timeoutMs: options.timeoutMs ?? 5_000 });
       } finally {
         await store.close();
       }
@@ -165,6 +168,6 @@ function handle(pipeline: Pipeline, store: Store, am: AlertManager, exporter: Ar
       return () => void pipeline.off(event as 'finding', fn);
     },
     stop,
-    [Symbol.asyncDispose]: stop,
+    [Symbol.asyncDispose]: () => stop(),
   };
 }

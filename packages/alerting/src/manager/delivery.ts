@@ -1,7 +1,7 @@
 import type { Clock, TimerHandle } from '@argus/core';
 import type { ReceiverConfig } from './config.js';
 import type { Notification, Notifier, NotifyResult } from './model.js';
-import type { NflogEntry } from './notify-build.js';
+import type { NfRecord, NotificationLog, OutboxItem } from './nflog.js';
 
 /** Retry and queue settings of the outbox. */
 export interface DeliveryOptions {
@@ -15,25 +15,6 @@ export interface DeliveryOptions {
   sendTimeoutMs?: number;
   /** Notifications waiting per integration; past it the oldest is dead-lettered. @default 1000 */
   maxQueue?: number;
-}
-
-/** A notification waiting in the outbox. */
-export interface OutboxItem {
-  id: string;
-  notification: Notification;
-  attempts: number;
-  nextAt: number;
-  firstAt: number;
-  lastError?: string;
-}
-
-/** The durable record per group, receiver and integration: the nflog entry and the outbox item, stored together. */
-export interface NfRecord {
-  groupKey: string;
-  receiver: string;
-  index: number;
-  log: NflogEntry;
-  pending?: OutboxItem;
 }
 
 /** A notification given up on. */
@@ -71,9 +52,8 @@ export function deadLetterOf(
 
 interface Deps {
   clock: Clock;
-  records: Map<string, NfRecord>;
+  nflog: NotificationLog;
   receivers: Map<string, ReceiverConfig>;
-  save(key: string): void;
   delivered(rec: NfRecord, item: OutboxItem): void;
   deadLetter(rec: NfRecord, item: OutboxItem, reason: string): void;
   /** An attempt threw outside the notifier's send (a bug); the lane goes on. */
@@ -115,7 +95,7 @@ export class Delivery {
 
   /** Registers a record whose `pending` item is new or changed, and wakes its lane. */
   enqueue(key: string): void {
-    const rec = this.d.records.get(key);
+    const rec = this.d.nflog.get(key);
     if (!rec?.pending) return;
     const lane = this.lane(rec);
     lane.keys.add(key);
@@ -146,7 +126,7 @@ export class Delivery {
   private evictOldest(lane: Lane): void {
     let oldest: [string, NfRecord] | undefined;
     for (const k of lane.keys) {
-      const r = this.d.records.get(k);
+      const r = this.d.nflog.get(k);
       if (r?.pending && (!oldest || r.pending.firstAt < oldest[1].pending!.firstAt)) oldest = [k, r];
     }
     if (!oldest) return;
@@ -164,7 +144,7 @@ export class Delivery {
     const now = this.d.clock.now();
     let next: [string, NfRecord] | undefined;
     for (const k of [...lane.keys]) {
-      const r = this.d.records.get(k);
+      const r = this.d.nflog.get(k);
       if (!r?.pending) {
         lane.keys.delete(k);
         continue;
@@ -212,7 +192,7 @@ export class Delivery {
     if (result.ok) {
       delete rec.pending;
       this.lane(rec).keys.delete(key);
-      this.d.save(key);
+      this.d.nflog.changed(key);
       this.d.delivered(rec, item);
       return;
     }
@@ -223,13 +203,13 @@ export class Delivery {
       return;
     }
     item.nextAt = this.d.clock.now() + (result.retryAfterMs ?? this.backoff(item.attempts));
-    this.d.save(key);
+    this.d.nflog.changed(key);
   }
 
   private finish(key: string, rec: NfRecord, item: OutboxItem, reason: string): void {
     delete rec.pending;
     this.lane(rec).keys.delete(key);
-    this.d.save(key);
+    this.d.nflog.changed(key);
     this.d.deadLetter(rec, item, reason);
   }
 

@@ -58,9 +58,17 @@ export async function openPersistence(
   log: (message: string) => void,
 ): Promise<Persistence> {
   const dir = opts.dataDir!;
+  // the caller's log runs inside the store's timers too: a throw from it must not reach the host
+  const say = (message: string): void => {
+    try {
+      log(message);
+    } catch {
+      // nothing left to report it to
+    }
+  };
   const { issues, covered, lastSegment } = loadDir(st, dir);
-  for (const i of issues) log(i.message);
-  return run(st, opts, issues, Math.max(covered, lastSegment) + 1, log);
+  for (const i of issues) say(i.message);
+  return run(st, opts, issues, Math.max(covered, lastSegment) + 1, say);
 }
 
 /** Loads the newest snapshot and the segments after it; returns the damage found and the numbers seen. */
