@@ -23,6 +23,7 @@ export type {
   AlertManager,
   AlertManagerEvents,
   AlertManagerOptions,
+  AlertManagerStopOptions,
   AlertView,
   FlapOptions,
   GroupView,

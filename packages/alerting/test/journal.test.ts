@@ -50,7 +50,8 @@ describe('journal', () => {
       ]),
       DELETE,
     );
-    expect(store.puts).toEqual(['am/journal/0000000000', 'am/journal/0000000001']);
+    // the format marker once at the first open, then one record per flush
+    expect(store.puts).toEqual(['am/format', 'am/journal/0000000000', 'am/journal/0000000001']);
     const { state } = await Journal.open(store);
     expect(state.size).toBe(899);
     expect(state.get('am/alert/4')).toEqual({ i: 44 });
@@ -68,6 +69,7 @@ describe('journal', () => {
     // 1,600 changes over 400 keys: a snapshot after the third record (1,200 ≥ 1,000)
     const keys = await store.list('am/');
     expect(keys).toEqual([
+      'am/format',
       'am/journal/0000000003',
       'am/snap/0000000001/manifest',
       'am/snap/0000000001/part-0',

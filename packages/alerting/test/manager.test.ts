@@ -186,6 +186,31 @@ describe('alert manager: muting', () => {
     expect(() => am.silence({ matchers: ['i=~".*"'], endsAt: t(9), createdBy: 'x', comment: '' })).toThrow(
       /must not match the empty string/,
     );
+    // coded errors naming the function and the field
+    const thrown = (f: () => unknown): unknown => {
+      try {
+        f();
+      } catch (err) {
+        return err;
+      }
+      return undefined;
+    };
+    expect(
+      thrown(() => am.silence({ matchers: ['i="1"'], endsAt: t(9), createdBy: '', comment: '' })),
+    ).toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      message: expect.stringMatching(/^alert manager silence\(\): createdBy: /),
+    });
+    expect(
+      thrown(() => am.silence({ matchers: ['1i="x"'], endsAt: t(9), createdBy: 'x', comment: '' })),
+    ).toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      message: expect.stringMatching(/silence\(\): matchers\[0\]: invalid matcher/),
+    });
+    expect(thrown(() => am.expireSilence('nope'))).toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      message: expect.stringMatching(/expireSilence\(\): id: silence not found: nope/),
+    });
   });
 
   it('mute and active time intervals suppress sending but not grouping', async () => {
@@ -235,6 +260,9 @@ describe('alert manager: beyond Alertmanager', () => {
     expect(rec.sent.map((n) => n.reason)).toEqual(['first notification', 'repeat interval elapsed']);
     expect(am.history({ fingerprint: fp, events: ['acked'] })).toMatchObject([{ reason: 'ann: looking' }]);
     expect(() => am.ack('0000000000000000', 'x')).toThrow(/no firing alert/);
+    expect(() => am.ack('0000000000000000', 'x')).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 
   it('flap detection marks a flapping alert and damps its notifications until it is stable', async () => {

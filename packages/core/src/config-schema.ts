@@ -29,7 +29,9 @@ export interface SourceSettings extends ProcessorSettings {
 /** Runtime settings of a sink entry: its buffer, write deadline and retries. */
 export interface SinkSettings extends ProcessorSettings {
   buffer?: {
-    /** Batches held before `whenFull` applies. @default 1000 */
+    /** Batches (not items) held before `whenFull` applies. @default 1000 */
+    maxBatches?: number;
+    /** @deprecated Use `maxBatches`: the buffer counts batches, not items. Still read (with one warning); removed in 2.0. */
     maxItems?: number;
     /** @default 'block' for sinks accepting alerts or findings, 'dropOldest' otherwise */
     whenFull?: WhenFull;
@@ -90,6 +92,8 @@ export const entryShapes: Readonly<Record<PluginKind, Shape>> = {
     ...common,
     buffer: z
       .strictObject({
+        maxBatches: positiveInt.optional(),
+        /** @deprecated alias of maxBatches, removed in 2.0 */
         maxItems: positiveInt.optional(),
         whenFull: z.enum(['block', 'dropNewest', 'dropOldest']).optional(),
       })

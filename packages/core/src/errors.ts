@@ -14,7 +14,11 @@ export type ErrorCode =
   | 'ERR_SERIES_LIMIT'
   | 'ERR_MEMORY_LIMIT'
   | 'ERR_STATE_STORE'
-  | 'ERR_BUFFER_FULL';
+  | 'ERR_BUFFER_FULL'
+  /** A public function was called with a bad argument; the message names the function and the field. */
+  | 'ERR_INVALID_ARGUMENT'
+  /** Data on disk was written in a format version this release cannot read; the message names both versions. */
+  | 'ERR_FORMAT_VERSION';
 
 /** The hook of a plugin that an error came from. */
 export type Hook =

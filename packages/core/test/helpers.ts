@@ -24,6 +24,17 @@ export function pushSource(name = 'push'): Source & { emit: Emit } {
   };
 }
 
+/** A metrics sink whose writes wait until `release()`: its buffer fills meanwhile. */
+export function gatedSink(name: string): { sink: Sink & { batches: SinkBatch[] }; release: () => void } {
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => (release = r));
+  const sink = collectSink(name, ['metrics'], async () => {
+    await gate;
+    return { ok: true };
+  });
+  return { sink, release };
+}
+
 export function collectSink(
   name = 'collect',
   accepts: Sink['accepts'] = ['metrics', 'findings', 'alerts', 'logs'],

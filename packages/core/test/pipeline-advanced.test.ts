@@ -16,7 +16,7 @@ import {
   type Source,
   type SourceHealth,
 } from '../src/index.js';
-import { collectSink, pushSource, samples, totalSamples } from './helpers.js';
+import { collectSink, gatedSink, pushSource, samples, totalSamples } from './helpers.js';
 
 const quiet = { logger: { debug() {}, info() {}, warn() {}, error() {} }, onError: () => {} };
 
@@ -173,17 +173,12 @@ describe('backpressure and drops', () => {
 
   it('dropNewest counts every drop; dropped events add up to the exact total', async () => {
     const src = pushSource();
-    let release: () => void = () => {};
-    const gate = new Promise<void>((r) => (release = r));
-    const sink = collectSink('gated', ['metrics'], async () => {
-      await gate;
-      return { ok: true };
-    });
+    const { sink, release } = gatedSink('gated');
     let droppedEvents = 0;
     const p = createPipeline({
       ...quiet,
       sources: [src],
-      sinks: [{ use: sink, buffer: { maxItems: 3, whenFull: 'dropNewest' } }],
+      sinks: [{ use: sink, buffer: { maxBatches: 3, whenFull: 'dropNewest' } }],
     });
     p.on('dropped', (e) => (droppedEvents += e.count));
     await p.start();

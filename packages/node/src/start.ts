@@ -61,8 +61,11 @@ export interface ArgusHandle extends AsyncDisposable {
   readonly warmup: WarmupStatus;
   /** Subscribes; returns a function that unsubscribes. */
   on<E extends keyof ArgusEvents>(event: E, listener: ArgusEvents[E]): () => void;
-  /** Drains the pipeline, saves learned state and closes the store. Idempotent. */
-  stop(): Promise<void>;
+  /**
+   * Drains the pipeline and saves learned state within `timeoutMs` (default 5000), then closes the store.
+   * Idempotent: later calls get the first call's promise.
+   */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
 }
 
 /**
@@ -217,17 +220,13 @@ interface Parts {
 }
 
 function handle({ pipeline, store, am, exporter, warm, unregister }: Parts): ArgusHandle {
-  const notified = new Set<(n: Notification) => void>();
-  am.on('notification', (n) => {
-    for (const fn of notified) fn(n);
-  });
   let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
+  const stop = (options: { timeoutMs?: number } = {}): Promise<void> =>
     (stopping ??= (async () => {
       unregister();
       exporter.stop();
       try {
-        await pipeline.stop({ timeoutMs: 5_000 });
+        await pipeline.stop({ timeoutMs: options.timeoutMs ?? 5_000 });
       } finally {
         await store.close();
       }
@@ -243,9 +242,10 @@ function handle({ pipeline, store, am, exporter, warm, unregister }: Parts): Arg
     },
     on(event, listener) {
       if (event === 'notification') {
+        // registered on the manager itself: it guards each listener, so one that throws cannot skip the others
         const fn = listener as (n: Notification) => void;
-        notified.add(fn);
-        return () => void notified.delete(fn);
+        am.on('notification', fn);
+        return () => am.off('notification', fn);
       }
       // the pipeline's event names and listener shapes match ArgusEvents for these three
       const fn = listener as (finding: Finding) => void;
@@ -253,6 +253,6 @@ function handle({ pipeline, store, am, exporter, warm, unregister }: Parts): Arg
       return () => void pipeline.off(event as 'finding', fn);
     },
     stop,
-    [Symbol.asyncDispose]: stop,
+    [Symbol.asyncDispose]: () => stop(),
   };
 }

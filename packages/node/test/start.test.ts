@@ -123,6 +123,10 @@ describe('startArgus with a real prom-client registry', () => {
     const notes: Notification[] = [];
     argus.on('finding', (f) => findings.push(f));
     argus.on('alert', (a) => alerts.push(a));
+    // a user callback that throws runs inside the alert manager's timers: it must not stop the one after it
+    argus.on('notification', () => {
+      throw new Error('a broken user callback');
+    });
     argus.on('notification', (n) => notes.push(n));
     let polls = 0;
     argus.pipeline.on('received', (e) => {

@@ -1,4 +1,4 @@
-import type { MetricBatch, TimeRange } from '@argus/core';
+import { type Clock, type MetricBatch, systemClock, type TimeRange } from '@argus/core';
 import { testContext, testSource } from '@argus/testkit';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -77,6 +77,31 @@ describe('createPrometheusClient', () => {
     );
     expect(err.message).toBe('query "up": HTTP 502 (text/html), not a Prometheus API response');
     expect(prom.calls).toHaveLength(3);
+  });
+
+  it('an abort during the retry backoff ends the wait at once, with the failure it would have retried', async () => {
+    prom.script.push((res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html></html>'));
+    const ctl = new AbortController();
+    let backingOff: () => void = () => {};
+    const waiting = new Promise<void>((r) => {
+      backingOff = r;
+    });
+    // the system clock, telling when the client starts its backoff (the only timer that long)
+    const clock: Clock = {
+      ...systemClock,
+      setTimeout(fn, ms) {
+        if (ms >= 1_800_000) backingOff();
+        return systemClock.setTimeout(fn, ms);
+      },
+    };
+    // an hour of backoff: only the abort can end this wait
+    const client = createPrometheusClient({ endpoint: prom.url, retries: 1, backoffMs: 3_600_000, clock });
+    const pending = rejection(client.query('up', 1, ctl.signal));
+    await waiting;
+    ctl.abort();
+    const err = await pending;
+    expect(err.message).toBe('query "up": HTTP 502 (text/html), not a Prometheus API response');
+    expect(prom.calls).toHaveLength(1);
   });
 
   it('an unreachable server is a network error naming the address', async () => {

@@ -71,6 +71,26 @@ describe('query API', () => {
     );
     await expect(store.series('{job=')).rejects.toThrow(/invalid selector/);
   });
+
+  it('throws coded errors naming the function and the field', async () => {
+    const store = seeded();
+    await expect(
+      store.range({ matchers: 'up', from: 0, to: 5, stepMs: 0, agg: 'avg' }),
+    ).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      message: expect.stringMatching(/^store\.range: stepMs: must be > 0/),
+    });
+    await expect(
+      store.range({ matchers: 'up', from: 9, to: 5, stepMs: 1, agg: 'avg' }),
+    ).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      message: expect.stringMatching(/^store\.range: from\/to:/),
+    });
+    await expect(store.series('{job=')).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      message: expect.stringMatching(/matchers: .*invalid selector/),
+    });
+  });
 });
 
 describe('reads have no side effects', () => {

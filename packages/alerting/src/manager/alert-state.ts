@@ -1,19 +1,21 @@
 import { type Alert, fingerprint } from '@argus/core';
+import type { AlertRemoval } from './alert-removal.js';
 import type { AlertTable } from './alert-table.js';
+import type { BatchTime } from './batch-time.js';
+import type { Dispatcher } from './dispatcher.js';
 import type { HistoryEvent } from './history.js';
 
-/** What the alert state needs from the manager. */
+/** What the alert state needs. */
 export interface AlertStateDeps {
-  readonly table: AlertTable;
+  readonly alertTable: AlertTable;
   readonly flap: { windowMs: number; startChanges: number; stopChanges: number } | undefined;
-  /** The time of the batch being ingested: read from here, because a double passed per call is boxed per call. */
-  readonly time: { ms: number };
-  now(): number;
+  readonly batchTime: BatchTime;
+  readonly removal: AlertRemoval;
+  readonly dispatcher: Dispatcher;
+  /** Persists the alert in `slot`. */
   save(slot: number): void;
-  remove(slot: number): void;
-  /** A history entry for the alert at `time.ms`. */
+  /** A history entry for the alert at the batch time. */
   record(event: HistoryEvent, slot: number, reason?: string): void;
-  route(slot: number): void;
 }
 
 /**
@@ -22,20 +24,29 @@ export interface AlertStateDeps {
  * state it had, until it changes at most `stopChanges` times within the window.
  */
 export class AlertState {
-  private readonly t: AlertTable;
+  private readonly alertTable: AlertTable;
 
   constructor(private readonly d: AlertStateDeps) {
-    this.t = d.table;
+    this.alertTable = d.alertTable;
   }
 
-  /** Applies a batch at `time.ms`. */
-  ingest(list: readonly Alert[]): void {
+  /** Applies a batch of alert changes received at `now`. */
+  ingest(list: readonly Alert[], now: number): void {
+    this.d.batchTime.ms = now;
     for (let i = 0; i < list.length; i++) this.one(list[i]!);
   }
 
+  /** Routes every alert read back from the store into its groups (at `now`). */
+  restored(now: number): void {
+    this.d.batchTime.ms = now;
+    this.alertTable.forEach((s) => {
+      this.d.dispatcher.route(s, true);
+    });
+  }
+
   private one(al: Alert): void {
-    const t = this.t;
-    const now = this.d.time.ms;
+    const t = this.alertTable;
+    const now = this.d.batchTime.ms;
     const firing = al.state === 'firing';
     if (!firing && al.state !== 'resolved') return;
     const fp = al.fingerprint || fingerprint(al.labels);
@@ -67,29 +78,25 @@ export class AlertState {
 
   /** Ends flapping for alerts that calmed down, and forgets resolved alerts no group holds. */
   maintain(now: number): void {
-    const t = this.t;
+    this.d.batchTime.ms = now;
+    const t = this.alertTable;
+    const removal = this.d.removal;
     t.forEach((s) => {
       this.settle(s, now);
-      if (!Number.isNaN(t.endsAt[s]!) && t.groupCount[s] === 0 && t.flapping[s] === 0 && !this.recent(s, now))
-        this.d.remove(s);
+      if (
+        !Number.isNaN(t.endsAt[s]!) &&
+        t.groupCount[s] === 0 &&
+        t.flapping[s] === 0 &&
+        !removal.recent(s, now)
+      )
+        removal.remove(s);
     });
-  }
-
-  /** Called when no group holds a resolved alert any more. */
-  drop(s: number): void {
-    // a resolved alert with recent changes is kept (out of every group) so flap detection sees it come back
-    if (!this.recent(s, this.d.now())) this.d.remove(s);
-  }
-
-  private recent(s: number, now: number): boolean {
-    const f = this.d.flap;
-    return f !== undefined && this.t.changes(s).some((x) => x > now - f.windowMs);
   }
 
   /** `wasEndsAt`: the end time of the resolved alert that fires again (NaN otherwise). */
   private change(s: number, event: 'firing' | 'resolved', wasEndsAt: number): void {
-    const t = this.t;
-    const now = this.d.time.ms;
+    const t = this.alertTable;
+    const now = this.d.batchTime.ms;
     if (t.acks.size > 0) t.acks.delete(s);
     const f = this.d.flap;
     if (f) {
@@ -103,12 +110,12 @@ export class AlertState {
     this.d.record(event, s);
     if (t.flapping[s] === 1) this.settle(s, now);
     this.d.save(s);
-    this.d.route(s);
+    this.d.dispatcher.route(s);
   }
 
   private settle(s: number, now: number): void {
     const f = this.d.flap;
-    const t = this.t;
+    const t = this.alertTable;
     if (!f || t.flapping[s] === 0) return;
     const changes = t.changes(s).filter((x) => x > now - f.windowMs);
     t.setChanges(s, changes);

@@ -1,7 +1,7 @@
 import type { Clock, TimerHandle } from '@argus/core';
 import type { ReceiverConfig } from './config.js';
-import type { Notification, NotifyResult } from './model.js';
-import type { NflogEntry } from './notify-build.js';
+import type { Notification, Notifier, NotifyResult } from './model.js';
+import type { NfRecord, NotificationLog, OutboxItem } from './nflog.js';
 
 /** Retry and queue settings of the outbox. */
 export interface DeliveryOptions {
@@ -15,25 +15,6 @@ export interface DeliveryOptions {
   sendTimeoutMs?: number;
   /** Notifications waiting per integration; past it the oldest is dead-lettered. @default 1000 */
   maxQueue?: number;
-}
-
-/** A notification waiting in the outbox. */
-export interface OutboxItem {
-  id: string;
-  notification: Notification;
-  attempts: number;
-  nextAt: number;
-  firstAt: number;
-  lastError?: string;
-}
-
-/** The durable record per group, receiver and integration: the nflog entry and the outbox item, stored together. */
-export interface NfRecord {
-  groupKey: string;
-  receiver: string;
-  index: number;
-  log: NflogEntry;
-  pending?: OutboxItem;
 }
 
 /** A notification given up on. */
@@ -71,11 +52,12 @@ export function deadLetterOf(
 
 interface Deps {
   clock: Clock;
-  records: Map<string, NfRecord>;
+  nflog: NotificationLog;
   receivers: Map<string, ReceiverConfig>;
-  save(key: string): void;
   delivered(rec: NfRecord, item: OutboxItem): void;
   deadLetter(rec: NfRecord, item: OutboxItem, reason: string): void;
+  /** An attempt threw outside the notifier's send (a bug); the lane goes on. */
+  failed(err: Error): void;
   random: () => number;
 }
 
@@ -113,7 +95,7 @@ export class Delivery {
 
   /** Registers a record whose `pending` item is new or changed, and wakes its lane. */
   enqueue(key: string): void {
-    const rec = this.d.records.get(key);
+    const rec = this.d.nflog.get(key);
     if (!rec?.pending) return;
     const lane = this.lane(rec);
     lane.keys.add(key);
@@ -144,7 +126,7 @@ export class Delivery {
   private evictOldest(lane: Lane): void {
     let oldest: [string, NfRecord] | undefined;
     for (const k of lane.keys) {
-      const r = this.d.records.get(k);
+      const r = this.d.nflog.get(k);
       if (r?.pending && (!oldest || r.pending.firstAt < oldest[1].pending!.firstAt)) oldest = [k, r];
     }
     if (!oldest) return;
@@ -162,7 +144,7 @@ export class Delivery {
     const now = this.d.clock.now();
     let next: [string, NfRecord] | undefined;
     for (const k of [...lane.keys]) {
-      const r = this.d.records.get(k);
+      const r = this.d.nflog.get(k);
       if (!r?.pending) {
         lane.keys.delete(k);
         continue;
@@ -176,10 +158,12 @@ export class Delivery {
       return;
     }
     lane.busy = true;
-    void this.attempt(next[0], next[1]).finally(() => {
-      lane.busy = false;
-      this.kick(receiver, index);
-    });
+    this.attempt(next[0], next[1])
+      .catch((err: unknown) => this.d.failed(err instanceof Error ? err : new Error(String(err))))
+      .finally(() => {
+        lane.busy = false;
+        this.kick(receiver, index);
+      });
   }
 
   /** When the receiver's storm cap next allows a send. */
@@ -202,13 +186,13 @@ export class Delivery {
     times.push(this.d.clock.now());
     this.sent.set(rec.receiver, times);
     item.attempts++;
-    const result = await this.send(notifier.send.bind(notifier), item.notification);
+    const result = await this.send(notifier, item.notification);
     if (this.stopped) return;
     if (rec.pending !== item) return; // superseded while in flight: the newer item is already queued
     if (result.ok) {
       delete rec.pending;
       this.lane(rec).keys.delete(key);
-      this.d.save(key);
+      this.d.nflog.changed(key);
       this.d.delivered(rec, item);
       return;
     }
@@ -219,13 +203,13 @@ export class Delivery {
       return;
     }
     item.nextAt = this.d.clock.now() + (result.retryAfterMs ?? this.backoff(item.attempts));
-    this.d.save(key);
+    this.d.nflog.changed(key);
   }
 
   private finish(key: string, rec: NfRecord, item: OutboxItem, reason: string): void {
     delete rec.pending;
     this.lane(rec).keys.delete(key);
-    this.d.save(key);
+    this.d.nflog.changed(key);
     this.d.deadLetter(rec, item, reason);
   }
 
@@ -234,10 +218,8 @@ export class Delivery {
     return Math.round(d / 2 + (this.d.random() * d) / 2);
   }
 
-  private async send(
-    fn: (n: Notification, ctx: { signal: AbortSignal }) => Promise<NotifyResult>,
-    n: Notification,
-  ): Promise<NotifyResult> {
+  /** One send, bounded by `sendTimeoutMs` and the stop; a throw or a hang becomes a retryable failure. */
+  private async send(notifier: Notifier, n: Notification): Promise<NotifyResult> {
     const ctl = new AbortController();
     const onStop = (): void => ctl.abort(this.ctl.signal.reason);
     this.ctl.signal.addEventListener('abort', onStop, { once: true });
@@ -246,7 +228,8 @@ export class Delivery {
       this.o.sendTimeoutMs,
     );
     try {
-      return await fn(n, { signal: ctl.signal });
+      // a notifier that ignores its signal still loses the race: its lane moves on at the deadline
+      return await Promise.race([notifier.send(n, { signal: ctl.signal }), abandoned(ctl.signal)]);
     } catch (err) {
       return { ok: false, retryable: true, error: err instanceof Error ? err : new Error(String(err)) };
     } finally {
@@ -254,4 +237,22 @@ export class Delivery {
       this.ctl.signal.removeEventListener('abort', onStop);
     }
   }
+}
+
+/** Settles as a retryable failure when `signal` aborts (the send timed out, or the manager stopped). */
+function abandoned(signal: AbortSignal): Promise<NotifyResult> {
+  return new Promise((resolve) => {
+    signal.addEventListener(
+      'abort',
+      () => {
+        const reason: unknown = signal.reason;
+        resolve({
+          ok: false,
+          retryable: true,
+          error: reason instanceof Error ? reason : new Error(String(reason)),
+        });
+      },
+      { once: true },
+    );
+  });
 }

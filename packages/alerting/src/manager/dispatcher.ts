@@ -1,11 +1,13 @@
-import { createHash } from 'node:crypto';
 import type { Clock, Labels } from '@argus/core';
+import type { AlertRemoval } from './alert-removal.js';
 import type { AlertTable } from './alert-table.js';
+import type { BatchTime } from './batch-time.js';
 import type { CompiledConfig, Route } from './config.js';
-import type { Delivery, NfRecord } from './delivery.js';
+import type { Delivery } from './delivery.js';
 import { type Group, GroupIndex, SlotList } from './groups.js';
-import { Inhibitor } from './inhibit.js';
+import type { Inhibitor } from './inhibit.js';
 import type { NotifiedAlert, Notifier } from './model.js';
+import { type NfRecord, type NotificationLog, recordKey } from './nflog.js';
 import { buildNotification, needsUpdate } from './notify-build.js';
 import { collectRoutes, groupKey, groupLabels } from './routing.js';
 
@@ -14,24 +16,23 @@ export interface MuteCheck {
   silencedBy(labels: Labels, now: number): string[];
 }
 
-interface Deps {
+/** What the dispatcher needs; every part is built before it. */
+export interface DispatcherDeps {
   clock: Clock;
   /** The time of the batch being ingested (read, not passed, on the per-alert path). */
-  time: { ms: number };
-  config: () => CompiledConfig;
-  table: AlertTable;
-  records: Map<string, NfRecord>;
-  delivery: () => Delivery;
+  batchTime: Readonly<BatchTime>;
+  config: CompiledConfig;
+  alertTable: AlertTable;
+  inhibitor: Inhibitor;
+  nflog: NotificationLog;
+  delivery: Delivery;
+  removal: AlertRemoval;
   mute: MuteCheck;
   externalURL: string;
-  saveRecord(key: string): void;
-  dropAlert(slot: number): void;
+  /** A notification was decided and queued. */
   notified(rec: NfRecord): void;
-}
-
-/** The record key of a group, receiver and integration. */
-export function recordKey(groupKey: string, receiver: string, index: number): string {
-  return createHash('sha256').update(`${groupKey}\u0000${receiver}\u0000${index}`).digest('hex').slice(0, 40);
+  /** A flush threw (a notifier's getter, a bug): the group is still rescheduled. */
+  failed(err: Error): void;
 }
 
 /** Whether the alert shows as resolved in notifications (the frozen state while flapping). */
@@ -52,28 +53,20 @@ export class Dispatcher {
   private readonly index = new GroupIndex();
   private nextId = 0;
   private stopped = false;
-  private readonly inhibitor: Inhibitor;
   private notifiedKeys: Set<string> | undefined;
   /** Scratch for {@link collectRoutes}; never shrunk, so filling it allocates nothing. */
   private readonly routes: Route[] = [];
 
-  constructor(private readonly d: Deps) {
-    this.inhibitor = new Inhibitor(() => d.config().inhibit, d.table);
-  }
-
-  /** Tells the dispatcher that alerts changed (new, resolved, re-fired or removed). */
-  changed(): void {
-    this.inhibitor.invalidate();
-  }
+  constructor(private readonly d: DispatcherDeps) {}
 
   /** Puts an alert into every group its routes give; creates groups (and their timers) as needed. */
   route(s: number, fromRestore = false): void {
-    this.inhibitor.invalidate();
-    const t = this.d.table;
+    this.d.inhibitor.invalidate();
+    const t = this.d.alertTable;
     const labels = t.labels[s]!;
     const fp = t.fp[s]!;
     const routes = this.routes;
-    const n = collectRoutes(this.d.config().root, labels, routes, 0);
+    const n = collectRoutes(this.d.config.root, labels, routes, 0);
     for (let i = 0; i < n; i++) {
       const route = routes[i]!;
       // siblings with equal matchers share a group key but are separate groups (Alertmanager keys groups per route)
@@ -83,7 +76,7 @@ export class Dispatcher {
         t.joinGroup(s, g.id);
       }
       // an alert older than group_wait makes a group that has not flushed yet flush at once (dispatch.go)
-      if (!g.hasFlushed && !g.dueNow && t.startsAt[s]! + route.groupWaitMs < this.d.time.ms) {
+      if (!g.hasFlushed && !g.dueNow && t.startsAt[s]! + route.groupWaitMs < this.d.batchTime.ms) {
         g.dueNow = true;
         this.schedule(g, 0);
       }
@@ -103,11 +96,6 @@ export class Dispatcher {
   stop(): void {
     this.stopped = true;
     for (const g of this.groups.values()) if (g.timer) this.d.clock.clearTimeout(g.timer);
-  }
-
-  /** Fingerprints of the alerts inhibiting `labels` at `now`. */
-  inhibitedBy(labels: Labels, now: number): string[] {
-    return this.inhibitor.inhibitedBy(labels, now);
   }
 
   private create(route: Route, labels: Labels, fp: string, fromRestore: boolean): Group {
@@ -132,9 +120,7 @@ export class Dispatcher {
 
   private wasNotified(key: string, receiver: string): boolean {
     // built once per restore: a scan of every record per alert would be quadratic
-    this.notifiedKeys ??= new Set(
-      [...this.d.records.values()].map((r) => `${r.groupKey}\u0000${r.receiver}`),
-    );
+    this.notifiedKeys ??= new Set([...this.d.nflog.values()].map((r) => `${r.groupKey}\u0000${r.receiver}`));
     return this.notifiedKeys.has(`${key}\u0000${receiver}`);
   }
 
@@ -149,11 +135,20 @@ export class Dispatcher {
     g.timer = this.d.clock.setTimeout(() => this.flush(g), ms);
   }
 
-  /** One flush of a group (the timer's work). */
+  /** One flush of a group (the timer's work). Never throws: a throw would escape the timer and skip the reschedule. */
   flush(g: Group): void {
     if (this.stopped) return;
+    try {
+      this.flushGroup(g);
+    } catch (err) {
+      this.d.failed(err instanceof Error ? err : new Error(String(err)));
+    }
+    this.schedule(g, g.route.groupIntervalMs);
+  }
+
+  private flushGroup(g: Group): void {
     g.hasFlushed = true;
-    const t = this.d.table;
+    const t = this.d.alertTable;
     const now = this.d.clock.now();
     if (!g.route.muted(now)) this.notify(g, g.members.toArray(), now);
     const gone: number[] = [];
@@ -162,17 +157,17 @@ export class Dispatcher {
       gone.push(s);
       return false;
     });
-    for (const s of gone) if (t.leaveGroup(s, g.id) === 0) this.d.dropAlert(s);
-    this.schedule(g, g.route.groupIntervalMs);
+    for (const s of gone) if (t.leaveGroup(s, g.id) === 0) this.d.removal.released(s, now);
   }
 
   private notify(g: Group, slots: number[], now: number): void {
-    const t = this.d.table;
+    const t = this.d.alertTable;
     const shown: NotifiedAlert[] = [];
     for (const s of slots) {
       const labels = t.labels[s]!;
       const muted =
-        this.d.mute.silencedBy(labels, now).length > 0 || this.inhibitedBy(labels, now).length > 0;
+        this.d.mute.silencedBy(labels, now).length > 0 ||
+        this.d.inhibitor.inhibitedBy(labels, now).length > 0;
       if (!muted) shown.push(notified(t, s, now));
     }
     const sets = {
@@ -180,14 +175,14 @@ export class Dispatcher {
       firing: new Set(shown.filter((a) => a.status === 'firing').map((a) => a.fingerprint)),
       resolved: new Set(shown.filter((a) => a.status === 'resolved').map((a) => a.fingerprint)),
     };
-    const receiver = this.d.config().receivers.get(g.route.receiver);
+    const receiver = this.d.config.receivers.get(g.route.receiver);
     for (const [index, n] of (receiver?.notifiers ?? []).entries()) this.integration(g, index, n, sets, now);
   }
 
   /** The dedup decision for one integration, and the nflog record with its outbox item. */
   private integration(g: Group, index: number, n: Notifier, s: Sets, now: number): void {
     const key = recordKey(g.key, g.route.receiver, index);
-    const rec = this.d.records.get(key);
+    const rec = this.d.nflog.get(key);
     const sendResolved = n.sendResolved ?? true;
     const reason = needsUpdate(rec?.log, s.firing, s.resolved, sendResolved, g.route.repeatIntervalMs, now);
     if (!reason) return;
@@ -220,10 +215,9 @@ export class Dispatcher {
     } else if (rec?.pending) {
       next.pending = rec.pending;
     }
-    this.d.records.set(key, next);
-    this.d.saveRecord(key);
+    this.d.nflog.write(key, next);
     if (notification) {
-      this.d.delivery().enqueue(key);
+      this.d.delivery.enqueue(key);
       this.d.notified(next);
     }
   }

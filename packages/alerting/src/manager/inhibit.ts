@@ -24,8 +24,8 @@ export class Inhibitor {
   private staleAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly rules: () => CompiledConfig['inhibit'],
-    private readonly table: AlertTable,
+    private readonly rules: CompiledConfig['inhibit'],
+    private readonly alertTable: AlertTable,
   ) {}
 
   /** Drops the index: call whenever an alert changes or goes away. */
@@ -35,7 +35,7 @@ export class Inhibitor {
 
   /** Fingerprints of the alerts inhibiting `labels` at `now`. */
   inhibitedBy(labels: Labels, now: number): string[] {
-    const rules = this.rules();
+    const rules = this.rules;
     if (rules.length === 0) return [];
     // time matters only through endsAt ≤ now: rebuild once the earliest future endsAt has passed
     if (!this.index || now >= this.staleAt) this.build(rules, now);
@@ -51,7 +51,7 @@ export class Inhibitor {
   }
 
   private build(rules: CompiledConfig['inhibit'], now: number): void {
-    const t = this.table;
+    const t = this.alertTable;
     this.staleAt = Number.POSITIVE_INFINITY;
     const firing: number[] = [];
     t.forEach((s) => {

@@ -1,4 +1,4 @@
-import type { StateStore } from '@argus/core';
+import { ArgusError, type StateStore } from '@argus/core';
 
 /** One change in a journal record: a key's new value, or its deletion. */
 type Op = { k: string; v: unknown } | { k: string; d: true };
@@ -9,6 +9,11 @@ const SNAPSHOT = 'am/snap/';
 const LEGACY = ['am/alert/', 'am/nf/', 'am/silence/', 'am/dead/', 'am/history/'];
 /** Entries per snapshot part and changes per journal record: one JSON text stays far below V8's string limit. */
 const PART = 5_000;
+
+/** Where the format version lives: `{ version }`. State without it was written by 1.0: format 1, the same layout. */
+const FORMAT_KEY = 'am/format';
+/** The state layout this release writes and the newest it reads. */
+export const AM_STATE_FORMAT = 1;
 
 const pad = (n: number): string => String(n).padStart(10, '0');
 const journalKey = (seq: number): string => `${JOURNAL}${pad(seq)}`;
@@ -52,6 +57,7 @@ export class Journal {
   /** Reads the state back: legacy keys, the newest complete snapshot, the journal after it. */
   static async open(store: StateStore): Promise<{ journal: Journal; state: Map<string, unknown> }> {
     const keys = await store.list('am/');
+    await checkFormat(store, keys.includes(FORMAT_KEY));
     const snapKeys = keys.filter((k) => k.startsWith(SNAPSHOT));
     const complete = snapKeys.filter((k) => k.endsWith('/manifest')).map(genOf);
     const gen = complete.length > 0 ? Math.max(...complete) : undefined;
@@ -144,4 +150,15 @@ export class Journal {
       if (Number(k.slice(JOURNAL.length)) < journalFrom) stale.push(k);
     for (const k of stale) await this.store.delete(k);
   }
+}
+
+/** Refuses state written in a newer format; marks state without a version (1.0's, or none yet) as this format. */
+async function checkFormat(store: StateStore, marked: boolean): Promise<void> {
+  const version = marked ? (await store.get<{ version?: unknown }>(FORMAT_KEY))?.version : undefined;
+  if (typeof version === 'number' && version > AM_STATE_FORMAT)
+    throw new ArgusError(
+      'ERR_FORMAT_VERSION',
+      `alert manager: the state in ${store.location} is format ${version}, written by a newer @argus/alerting; this one reads formats up to ${AM_STATE_FORMAT}. Upgrade @argus/alerting, or give the alert manager another state store to start afresh`,
+    );
+  if (version === undefined) await store.put(FORMAT_KEY, { version: AM_STATE_FORMAT });
 }

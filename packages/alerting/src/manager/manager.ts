@@ -1,5 +1,6 @@
 import {
   type Alert,
+  ArgusError,
   type Clock,
   type Labels,
   type Logger,
@@ -10,12 +11,11 @@ import {
   systemClock,
   type TimerHandle,
 } from '@argus/core';
-import { AlertState } from './alert-state.js';
 import { AlertTable } from './alert-table.js';
-import { lateClock } from './clock.js';
+import type { BatchTime } from './batch-time.js';
 import { type CompiledConfig, compileConfig } from './config.js';
-import { type DeadLetter, Delivery, deadLetterOf, type NfRecord, type OutboxItem } from './delivery.js';
-import { Dispatcher } from './dispatcher.js';
+import { stopDeadline } from './deadline.js';
+import { type DeadLetter, deadLetterOf } from './delivery.js';
 import {
   History,
   HistoryChunks,
@@ -24,7 +24,11 @@ import {
   type HistoryExtra,
   type HistoryQuery,
 } from './history.js';
+import { Inhibitor } from './inhibit.js';
 import { Journal } from './journal.js';
+import { Listeners } from './listeners.js';
+import type { NfRecord, OutboxItem } from './nflog.js';
+import { buildParts, type ManagerReports, type Parts } from './parts.js';
 import { Persist } from './persist.js';
 import { SilenceBook, type SilenceInput } from './silences.js';
 import { managerSink } from './sink.js';
@@ -33,13 +37,17 @@ import type {
   AlertManager,
   AlertManagerEvents,
   AlertManagerOptions,
+  AlertManagerStopOptions,
   AlertView,
+  FlapOptions,
   GroupView,
   SilenceView,
 } from './types.js';
 import { alertViews, groupViews } from './views.js';
 
 const MAINTENANCE_MS = 30_000;
+/** How long `stop()` waits for pending state writes by default. */
+const STOP_TIMEOUT_MS = 5_000;
 
 /**
  * Creates an alert manager. Configure it with a TS object ({@link AlertManagerConfig}) or with an existing
@@ -58,17 +66,18 @@ class Manager implements AlertManager {
   private readonly log: Logger;
   private clock: Clock;
   private persist: Persist | undefined;
-  private delivery: Delivery | undefined;
-  private readonly t = new AlertTable();
-  /** The time of the batch being ingested. */
-  private readonly time = { ms: 0 };
-  private readonly records = new Map<string, NfRecord>();
+  /** Every alert the manager holds, one slot each (columns by slot). */
+  private readonly alertTable = new AlertTable();
+  private readonly inhibitor: Inhibitor;
+  /** Written by the alert state only; see {@link BatchTime}. */
+  private readonly batchTime: BatchTime = { ms: 0 };
+  private readonly flap: Required<FlapOptions> | undefined;
   private readonly book: SilenceBook;
   private readonly dead: DeadLetter[] = [];
-  private readonly listeners = new Map<string, Set<(x: never) => void>>();
+  private readonly listeners: Listeners<AlertManagerEvents>;
   private readonly hist: History;
-  private readonly dispatcher: Dispatcher;
-  private readonly table: AlertState;
+  /** The running parts, built by `start` with the clock and store it settles on. */
+  private parts: Parts | undefined;
   private started: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
   private maintenance: TimerHandle | undefined;
@@ -78,48 +87,15 @@ class Manager implements AlertManager {
     this.config = compileConfig(o.config);
     this.log = o.log ?? silentLogger;
     this.clock = o.clock ?? systemClock;
+    this.listeners = new Listeners('alert-manager', this.log, o.onError);
     this.hist = new History(o.historyLimit ?? 10_000);
+    this.inhibitor = new Inhibitor(this.config.inhibit, this.alertTable);
     this.book = new SilenceBook(
       (x) => this.put(`am/silence/${x.id}`, x),
       (at, event, reason) => this.record(at, event, undefined, undefined, { reason }),
     );
-    const flap =
+    this.flap =
       o.flap === false ? undefined : { windowMs: 600_000, startChanges: 6, stopChanges: 3, ...o.flap };
-    this.dispatcher = new Dispatcher({
-      clock: lateClock(() => this.clock),
-      time: this.time,
-      config: () => this.config,
-      table: this.t,
-      records: this.records,
-      delivery: () => this.delivery!,
-      mute: { silencedBy: (labels, now) => this.book.matching(labels, now) },
-      externalURL: o.externalURL ?? 'http://argus',
-      saveRecord: (k) => this.put(`am/nf/${k}`, this.records.get(k)),
-      dropAlert: (slot) => this.table.drop(slot),
-      notified: (rec) => this.onNotified(rec),
-    });
-    this.table = new AlertState({
-      table: this.t,
-      flap,
-      time: this.time,
-      now: () => this.clock.now(),
-      save: (slot) => this.saveAlert(this.t.fp[slot]!),
-      remove: (slot) => {
-        const fp = this.t.fp[slot]!;
-        this.t.remove(slot);
-        this.dispatcher.changed();
-        this.del(`am/alert/${fp}`);
-      },
-      record: (event, slot, reason) =>
-        this.record(
-          this.time.ms,
-          event,
-          this.t.fp[slot],
-          this.t.labels[slot],
-          reason === undefined ? undefined : { reason },
-        ),
-      route: (slot) => this.dispatcher.route(slot),
-    });
   }
 
   start(env: { clock?: Clock; state?: StateStore } = {}): Promise<void> {
@@ -127,16 +103,45 @@ class Manager implements AlertManager {
     return this.started;
   }
 
-  stop(): Promise<void> {
-    this.stopping ??= (async () => {
-      if (!this.started) return;
-      await this.started;
-      this.dispatcher.stop();
-      this.delivery!.stop();
-      if (this.maintenance) this.clock.clearTimeout(this.maintenance);
-      await this.persist?.flushed();
-    })();
+  stop(options: AlertManagerStopOptions = {}): Promise<void> {
+    this.stopping ??= this.halt(options);
     return this.stopping;
+  }
+
+  /** Stops timers and delivery at once, then waits for state writes until the deadline. */
+  private async halt(options: AlertManagerStopOptions): Promise<void> {
+    if (!this.started) return;
+    // a start still loading (a state store that never answers) must not hold stop past its deadline either
+    const deadline = stopDeadline(this.clock, options, STOP_TIMEOUT_MS);
+    try {
+      // a start that failed left nothing running: stopping goes on without it
+      const settled = this.started.then(
+        () => true,
+        () => true,
+      );
+      if (!(await deadline.race(settled))) {
+        // the start finishes later: its timers must not outlive the stop
+        void this.started.then(
+          () => this.stopParts(),
+          () => {},
+        );
+        return;
+      }
+      this.stopParts();
+      const flushed = this.persist ? this.persist.flushed().then(() => true) : Promise.resolve(true);
+      if (!(await deadline.race(flushed)))
+        this.log.warn(
+          'alert manager: the stop deadline passed with state writes still pending; changes not yet written are lost if the process exits now',
+        );
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  private stopParts(): void {
+    this.parts?.dispatcher.stop();
+    this.parts?.delivery.stop();
+    if (this.maintenance) this.clock.clearTimeout(this.maintenance);
   }
 
   get isStopped(): boolean {
@@ -144,9 +149,12 @@ class Manager implements AlertManager {
   }
 
   ingest(list: readonly Alert[]): void {
-    if (!this.delivery) throw new Error('alert manager: call start() before ingest()');
-    this.time.ms = this.clock.now();
-    this.table.ingest(list);
+    if (!this.parts)
+      throw new ArgusError(
+        'ERR_PIPELINE_STATE',
+        'alert manager: ingest() called before start(); await start() first',
+      );
+    this.parts.alertState.ingest(list, this.clock.now());
   }
 
   flushed(): Promise<void> {
@@ -166,29 +174,33 @@ class Manager implements AlertManager {
   }
 
   ack(fp: string, by: string, comment?: string): void {
-    const s = this.t.slotOf(fp);
-    if (s < 0 || !Number.isNaN(this.t.endsAt[s]!))
-      throw new RangeError(`no firing alert with fingerprint ${fp}`);
+    const t = this.alertTable;
+    const s = t.slotOf(fp);
+    if (s < 0 || !Number.isNaN(t.endsAt[s]!))
+      throw new ArgusError(
+        'ERR_INVALID_ARGUMENT',
+        `alert manager ack(): fingerprint: no firing alert has fingerprint ${JSON.stringify(fp)}; take one from alerts()`,
+      );
     const now = this.clock.now();
-    this.t.acks.set(s, { by, at: now, ...(comment ? { comment } : {}) });
+    t.acks.set(s, { by, at: now, ...(comment ? { comment } : {}) });
     this.saveAlert(fp);
     const reason = `${by}${comment ? `: ${comment}` : ''}`;
-    this.record(now, 'acked', fp, this.t.labels[s], { reason });
+    this.record(now, 'acked', fp, t.labels[s], { reason });
   }
 
   unack(fp: string): void {
-    const s = this.t.slotOf(fp);
-    if (s < 0 || !this.t.acks.delete(s)) return;
+    const s = this.alertTable.slotOf(fp);
+    if (s < 0 || !this.alertTable.acks.delete(s)) return;
     this.saveAlert(fp);
-    this.record(this.clock.now(), 'unacked', fp, this.t.labels[s]);
+    this.record(this.clock.now(), 'unacked', fp, this.alertTable.labels[s]);
   }
 
   alerts(): AlertView[] {
-    return alertViews(this.t, this.book, this.dispatcher, this.clock.now());
+    return alertViews(this.alertTable, this.book, this.inhibitor, this.clock.now());
   }
 
   groups(): GroupView[] {
-    return groupViews(this.t, this.dispatcher);
+    return this.parts ? groupViews(this.alertTable, this.parts.dispatcher) : [];
   }
 
   history(q?: HistoryQuery): HistoryEntry[] {
@@ -200,7 +212,7 @@ class Manager implements AlertManager {
   }
 
   queued(): Record<string, number> {
-    return this.delivery?.queued() ?? {};
+    return this.parts?.delivery.queued() ?? {};
   }
 
   sink(name = 'alert-manager'): Sink {
@@ -208,13 +220,19 @@ class Manager implements AlertManager {
   }
 
   on<E extends keyof AlertManagerEvents>(event: E, fn: AlertManagerEvents[E]): void {
-    let set = this.listeners.get(event);
-    if (!set) this.listeners.set(event, (set = new Set()));
-    set.add(fn as (x: never) => void);
+    this.listeners.on(event, fn);
   }
 
-  private emit(event: keyof AlertManagerEvents, x: unknown): void {
-    for (const fn of this.listeners.get(event) ?? []) (fn as (v: unknown) => void)(x);
+  off<E extends keyof AlertManagerEvents>(event: E, fn: AlertManagerEvents[E]): void {
+    this.listeners.off(event, fn);
+  }
+
+  get listenerErrors(): number {
+    return this.listeners.errors;
+  }
+
+  private emit<E extends keyof AlertManagerEvents>(event: E, x: Parameters<AlertManagerEvents[E]>[0]): void {
+    this.listeners.emit(event, x);
   }
 
   private put(key: string, value: unknown): void {
@@ -225,8 +243,8 @@ class Manager implements AlertManager {
   private saveAlert(fp: string): void {
     if (!this.persist) return;
     this.persist.put(`am/alert/${fp}`, () => {
-      const s = this.t.slotOf(fp);
-      return s < 0 ? undefined : this.t.record(s);
+      const s = this.alertTable.slotOf(fp);
+      return s < 0 ? undefined : this.alertTable.record(s);
     });
   }
 
@@ -237,7 +255,9 @@ class Manager implements AlertManager {
   private record(at: number, event: HistoryEvent, fp?: string, labels?: Labels, extra?: HistoryExtra): void {
     const seq = this.hist.add(at, event, fp, labels, extra);
     this.chunks?.written(seq);
-    if (this.listeners.get('history')?.size) this.emit('history', this.hist.entry(seq));
+    if (!this.listeners.has('history')) return;
+    const entry = this.hist.entry(seq);
+    if (entry) this.emit('history', entry);
   }
 
   private onNotified(rec: NfRecord): void {
@@ -285,22 +305,20 @@ class Manager implements AlertManager {
         this.log.warn(`alert manager: writing state to ${store.location} failed: ${err.message}`),
       );
     }
-    this.delivery = new Delivery(
-      {
-        clock: lateClock(() => this.clock),
-        records: this.records,
-        receivers: this.config.receivers,
-        save: (k) =>
-          this.records.get(k) ? this.put(`am/nf/${k}`, this.records.get(k)) : this.del(`am/nf/${k}`),
-        delivered: (rec, item) => this.onDelivered(rec, item),
-        deadLetter: (rec, item, reason) => this.onDeadLetter(rec, item, reason),
-        random: this.o.random ?? Math.random,
-      },
-      this.o.delivery,
-    );
+    const parts = buildParts({
+      clock: this.clock,
+      config: this.config,
+      alertTable: this.alertTable,
+      inhibitor: this.inhibitor,
+      batchTime: this.batchTime,
+      flap: this.flap,
+      mute: { silencedBy: (labels, now) => this.book.matching(labels, now) },
+      options: this.o,
+      report: this.reports(),
+    });
     const s = restored ? stateOf(restored) : emptyState();
-    for (const a of s.alerts) if (this.t.slotOf(a.fingerprint) < 0) this.t.load(a);
-    for (const [k, r] of s.records) this.records.set(k, r);
+    for (const a of s.alerts) if (this.alertTable.slotOf(a.fingerprint) < 0) this.alertTable.load(a);
+    for (const [k, r] of s.records) parts.nflog.restore(k, r);
     this.book.load(s.silences);
     this.dead.push(...s.dead);
     this.hist.load(s.history);
@@ -313,19 +331,39 @@ class Manager implements AlertManager {
       );
       this.chunks.restored(s.history);
     }
-    this.time.ms = this.clock.now();
-    this.t.forEach((slot) => {
-      this.dispatcher.route(slot, true);
-    });
-    this.dispatcher.restored();
-    for (const [k, r] of this.records) if (r.pending) this.delivery.enqueue(k);
+    parts.alertState.restored(this.clock.now());
+    parts.dispatcher.restored();
+    for (const k of parts.nflog.pendingKeys()) parts.delivery.enqueue(k);
+    this.parts = parts;
     this.maintenance = this.clock.setTimeout(() => this.maintain(), MAINTENANCE_MS);
   }
 
+  /** The manager's side of the parts' callbacks. */
+  private reports(): ManagerReports {
+    const t = this.alertTable;
+    return {
+      saveRecord: (key, rec) => this.put(`am/nf/${key}`, rec),
+      saveAlert: (slot) => this.saveAlert(t.fp[slot]!),
+      alertRemoved: (fp) => this.del(`am/alert/${fp}`),
+      alertEvent: (event, slot, reason) =>
+        this.record(
+          this.batchTime.ms,
+          event,
+          t.fp[slot],
+          t.labels[slot],
+          reason === undefined ? undefined : { reason },
+        ),
+      notified: (rec) => this.onNotified(rec),
+      delivered: (rec, item) => this.onDelivered(rec, item),
+      deadLetter: (rec, item, reason) => this.onDeadLetter(rec, item, reason),
+      failed: (what, err) => this.log.error(`alert manager: ${what} failed: ${err.message}`, { error: err }),
+    };
+  }
+
   private maintain(): void {
-    this.dispatcher.maintain();
-    this.time.ms = this.clock.now();
-    this.table.maintain(this.time.ms);
+    const parts = this.parts!;
+    parts.dispatcher.maintain();
+    parts.alertState.maintain(this.clock.now());
     this.maintenance = this.clock.setTimeout(() => this.maintain(), MAINTENANCE_MS);
   }
 }

@@ -1,4 +1,4 @@
-import type { Labels } from '@argus/core';
+import { ArgusError, type Labels } from '@argus/core';
 import { type LabelMatcher, matchesLabels } from '@argus/processors';
 import { parseAmMatcher } from './matchers.js';
 
@@ -37,15 +37,34 @@ export function silenceState(s: Silence, now: number): 'active' | 'pending' | 'e
   return now < s.endsAt ? 'active' : 'expired';
 }
 
-/** Validates a silence as Alertmanager does; throws a `RangeError` with its message. */
-export function compileSilence(s: Silence): CompiledSilence {
-  if (s.matchers.length === 0) throw new RangeError('silence invalid: at least one matcher required');
-  const compiled = s.matchers.map(parseAmMatcher);
-  if (compiled.every((m) => matchesLabels([m], {}))) {
-    throw new RangeError('silence invalid: at least one matcher must not match the empty string');
+/** An `ERR_INVALID_ARGUMENT` naming the function and the field (Alertmanager's own wording follows the colon). */
+export function silenceError(fn: string, field: string, message: string, cause?: unknown): ArgusError {
+  return new ArgusError('ERR_INVALID_ARGUMENT', `alert manager ${fn}(): ${field}: ${message}`, { cause });
+}
+
+function compileMatcher(text: string, i: number): LabelMatcher {
+  try {
+    return parseAmMatcher(text);
+  } catch (err) {
+    throw silenceError('silence', `matchers[${i}]`, (err as Error).message, err);
   }
-  if (s.startsAt > s.endsAt) throw new RangeError('silence invalid: start time must be before end time');
-  if (!s.createdBy) throw new RangeError('silence invalid: createdBy is required');
+}
+
+/** Validates a silence as Alertmanager does; throws `ERR_INVALID_ARGUMENT` naming the field, with its message. */
+export function compileSilence(s: Silence): CompiledSilence {
+  if (s.matchers.length === 0)
+    throw silenceError('silence', 'matchers', 'silence invalid: at least one matcher required');
+  const compiled = s.matchers.map(compileMatcher);
+  if (compiled.every((m) => matchesLabels([m], {}))) {
+    throw silenceError(
+      'silence',
+      'matchers',
+      'silence invalid: at least one matcher must not match the empty string',
+    );
+  }
+  if (!(s.startsAt <= s.endsAt))
+    throw silenceError('silence', 'endsAt', 'silence invalid: start time must be before end time');
+  if (!s.createdBy) throw silenceError('silence', 'createdBy', 'silence invalid: createdBy is required');
   return { ...s, compiled };
 }
 
@@ -87,7 +106,7 @@ export class SilenceBook {
 
   expire(id: string, now: number): void {
     const s = this.map.get(id);
-    if (!s) throw new RangeError(`silence not found: ${id}`);
+    if (!s) throw silenceError('expireSilence', 'id', `silence not found: ${id}; take one from silences()`);
     this.set({ ...s, endsAt: Math.min(s.endsAt, now), updatedAt: now });
     this.note(now, 'unsilenced', id);
   }

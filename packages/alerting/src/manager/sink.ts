@@ -16,6 +16,7 @@ export function managerSink(m: AlertManager & { readonly isStopped: boolean }, n
       await m.flushed();
       return { ok: true };
     },
-    stop: () => m.stop(),
+    // the pipeline's stop deadline bounds the wait for pending state writes
+    stop: (ctx) => m.stop({ signal: ctx.signal }),
   };
 }

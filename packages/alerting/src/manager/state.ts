@@ -1,6 +1,7 @@
 import type { AlertRecord } from './alert-table.js';
-import type { DeadLetter, NfRecord } from './delivery.js';
+import type { DeadLetter } from './delivery.js';
 import type { HistoryEntry } from './history.js';
+import type { NfRecord } from './nflog.js';
 import type { Silence } from './silences.js';
 
 /** Everything the alert manager persisted. */

@@ -1,4 +1,4 @@
-import type { Alert, Clock, Logger, Sink, StateStore } from '@argus/core';
+import type { Alert, Clock, Logger, PluginError, Sink, StateStore } from '@argus/core';
 import type { AlertRecord } from './alert-table.js';
 import type { AlertManagerConfig } from './config.js';
 import type { DeadLetter, DeliveryOptions } from './delivery.js';
@@ -35,6 +35,19 @@ export interface AlertManagerOptions {
   /** Jitter source, for tests. @default Math.random */
   random?: () => number;
   log?: Logger;
+  /**
+   * Called with each error the manager catches instead of letting it reach the host: a listener that threw (the
+   * error names the event and the listener). @default a warning through `log`
+   */
+  onError?: (err: PluginError) => void;
+}
+
+/** Options of {@link AlertManager.stop}. */
+export interface AlertManagerStopOptions {
+  /** How long to wait for pending state writes; past it `stop` resolves and logs what was left. @default 5000 */
+  timeoutMs?: number;
+  /** Aborting it ends the wait at once (e.g. the pipeline's stop deadline). */
+  signal?: AbortSignal;
 }
 
 /** An alert as listed by {@link AlertManager.alerts}, with its muting status. */
@@ -72,13 +85,16 @@ export interface AlertManagerEvents {
 export interface AlertManager {
   /** Loads durable state and starts timers and delivery. Idempotent. */
   start(env?: { clock?: Clock; state?: StateStore }): Promise<void>;
-  /** Stops timers and delivery (pending notifications stay in the outbox) and waits for writes. Idempotent. */
-  stop(): Promise<void>;
+  /**
+   * Stops timers and delivery (pending notifications stay in the outbox) and waits for state writes, at most until
+   * `timeoutMs` or `signal`. Idempotent: concurrent and later calls get the same promise.
+   */
+  stop(options?: AlertManagerStopOptions): Promise<void>;
   /** Takes alert state changes (firing/resolved; pending and inactive are ignored). Call after `start`. */
   ingest(alerts: readonly Alert[]): void;
   /** Resolves once every state change so far is durable. */
   flushed(): Promise<void>;
-  /** Creates (or, with `id`, updates) a silence; returns its id. Throws a `RangeError` for an invalid one. */
+  /** Creates (or, with `id`, updates) a silence; returns its id. Throws `ERR_INVALID_ARGUMENT` naming the bad field. */
   silence(s: SilenceInput): string;
   expireSilence(id: string): void;
   silences(): SilenceView[];
@@ -93,5 +109,13 @@ export interface AlertManager {
   queued(): Record<string, number>;
   /** The manager as a pipeline sink (accepts alerts; a write returns once its state is durable). */
   sink(name?: string): Sink;
+  /**
+   * Adds a listener. Listeners run inside the manager's timers: one that throws is caught, counted in
+   * `listenerErrors` and reported to `onError`; the other listeners and the manager go on.
+   */
   on<E extends keyof AlertManagerEvents>(event: E, fn: AlertManagerEvents[E]): void;
+  /** Removes a listener added with {@link AlertManager.on}. */
+  off<E extends keyof AlertManagerEvents>(event: E, fn: AlertManagerEvents[E]): void;
+  /** Listener calls that threw (and were caught) since the manager was made. */
+  readonly listenerErrors: number;
 }

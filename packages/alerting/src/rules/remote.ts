@@ -1,4 +1,4 @@
-import { type Alert, type Alerter, fingerprint, type TimerHandle } from '@argus/core';
+import { type Alert, type Alerter, type Clock, fingerprint, type TimerHandle } from '@argus/core';
 import type { ExpressionEvaluator, VectorSample } from './expr.js';
 import { type RuleSpec, RuleTracker, readSnapshot } from './tracker.js';
 
@@ -62,6 +62,35 @@ async function vectorsOver(
 }
 
 /**
+ * One query of the evaluator (user code): a synchronous throw becomes a rejection, and a query still running after
+ * the rule's interval is aborted and rejected even when the evaluator ignores its signal.
+ */
+function boundedQuery(
+  o: EvaluatedRuleOptions,
+  at: number,
+  stop: AbortSignal,
+  clock: Clock,
+): Promise<readonly VectorSample[]> {
+  const ctl = new AbortController();
+  const onStop = (): void => ctl.abort(stop.reason);
+  stop.addEventListener('abort', onStop, { once: true });
+  const timer = clock.setTimeout(
+    () => ctl.abort(new Error(`no answer within the rule's interval (${o.intervalMs} ms)`)),
+    o.intervalMs,
+  );
+  const abandoned = new Promise<never>((_, reject) =>
+    ctl.signal.addEventListener('abort', () => reject(ctl.signal.reason), { once: true }),
+  );
+  return Promise.race([
+    Promise.resolve().then(() => o.evaluator.query(o.expr, at, ctl.signal)),
+    abandoned,
+  ]).finally(() => {
+    clock.clearTimeout(timer);
+    stop.removeEventListener('abort', onStop);
+  });
+}
+
+/**
  * A rule whose expression is evaluated by an {@link ExpressionEvaluator} (e.g. a Prometheus server). The query runs
  * on the plugin's own timer, off the hot path; each result is applied at the next `evaluate` with vector semantics:
  * every element is an active alert, every tracked alert missing from the vector stops holding. `backtest` replays
@@ -78,18 +107,27 @@ export function evaluatedRule(o: EvaluatedRuleOptions): Alerter {
     name: o.name,
     apiVersion: 1,
     start(ctx) {
+      let querying = false;
       const tick = (): void => {
         if (stopped) return;
-        const at = ctx.clock.now();
-        o.evaluator.query(o.expr, at, ctl.signal).then(
-          (vector) => {
-            pending = { at, vector };
-          },
-          (err: unknown) =>
-            ctx.log.warn(
-              `rule ${o.alert}: evaluating ${JSON.stringify(o.expr)} on ${o.evaluator.name} failed: ${(err as Error).message}`,
-            ),
-        );
+        // a query still running is not asked again; its deadline (set before the next tick's timer) cuts it off
+        if (!querying) {
+          querying = true;
+          const at = ctx.clock.now();
+          boundedQuery(o, at, ctl.signal, ctx.clock)
+            .then(
+              (vector) => {
+                pending = { at, vector };
+              },
+              (err: unknown) =>
+                ctx.log.warn(
+                  `rule ${o.alert}: evaluating ${JSON.stringify(o.expr)} on ${o.evaluator.name} failed: ${(err as Error).message}`,
+                ),
+            )
+            .finally(() => {
+              querying = false;
+            });
+        }
         timer = ctx.clock.setTimeout(tick, o.intervalMs);
       };
       tick();

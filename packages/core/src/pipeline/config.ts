@@ -74,7 +74,7 @@ export interface Resolved<P extends Plugin> {
   intervalMs: number;
   jitterMs: number;
   timeoutMs: number;
-  maxItems: number;
+  maxBatches: number;
   whenFull: WhenFull;
   maxRetries: number;
   concurrency: number;
@@ -113,13 +113,36 @@ export function resolveEntries<P extends Plugin>(
       timeoutMs:
         settings.timeoutMs ??
         (kind === 'source' ? Math.min(intervalMs, 10_000) : kind === 'detector' ? 30_000 : 10_000),
-      maxItems: settings.buffer?.maxItems ?? 1000,
+      maxBatches: bufferBatches(settings.buffer, plugin.name),
       whenFull: settings.buffer?.whenFull ?? (precious ? 'block' : 'dropOldest'),
       maxRetries: settings.maxRetries ?? 5,
       concurrency: settings.concurrency ?? 1,
       maxQueue: settings.maxQueue ?? 1000,
     };
   });
+}
+
+let warnedMaxItems = false;
+
+/** `buffer.maxBatches`, or its deprecated alias `maxItems` (warned about once per process). */
+function bufferBatches(
+  buffer: { maxBatches?: number; maxItems?: number } | undefined,
+  plugin: string,
+): number {
+  if (buffer?.maxItems === undefined) return buffer?.maxBatches ?? 1000;
+  if (buffer.maxBatches !== undefined && buffer.maxBatches !== buffer.maxItems)
+    throw new ArgusError(
+      'ERR_PIPELINE_CONFIG',
+      `sink "${plugin}": buffer.maxItems (${buffer.maxItems}) and buffer.maxBatches (${buffer.maxBatches}) disagree; keep only maxBatches`,
+    );
+  if (!warnedMaxItems) {
+    warnedMaxItems = true;
+    process.emitWarning(
+      `sink "${plugin}": buffer.maxItems is deprecated: it counts batches, not items; rename it buffer.maxBatches (maxItems goes in 2.0)`,
+      { type: 'DeprecationWarning', code: 'ARGUS_BUFFER_MAX_ITEMS' },
+    );
+  }
+  return buffer.maxItems;
 }
 
 function isEntry(x: unknown): x is EntryBase<Plugin> {

@@ -77,7 +77,7 @@ export class SinkRunner {
       this.drop(n, 'shutdown');
       return;
     }
-    while (this.queue.length >= this.entry.maxItems) {
+    while (this.queue.length >= this.entry.maxBatches) {
       if (this.entry.whenFull === 'dropNewest') {
         this.drop(n, 'bufferFull');
         return;

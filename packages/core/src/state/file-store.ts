@@ -78,6 +78,12 @@ export function fileStateStore(options: FileStateStoreOptions = {}): StateStore 
   };
 }
 
+/**
+ * The version of the state file format this release writes and the newest it reads. Format 1 (every release so
+ * far): a JSON header line `{v, key, sha256}`, then the value as JSON.
+ */
+export const STATE_FILE_FORMAT = 1;
+
 // encodeURIComponent keeps keys readable on disk and reversible for list(); '.' and '*' are escaped too,
 // so no key can become '..' or a hidden temp file.
 function fileName(key: string): string {
@@ -87,7 +93,7 @@ function fileName(key: string): string {
 function encode(key: string, value: unknown): string {
   const json = JSON.stringify(value === undefined ? null : value);
   const sum = createHash('sha256').update(json).digest('hex');
-  return `${JSON.stringify({ v: 1, key, sha256: sum })}\n${json}`;
+  return `${JSON.stringify({ v: STATE_FILE_FORMAT, key, sha256: sum })}\n${json}`;
 }
 
 function decode(raw: string, key: string, dir: string): unknown {
@@ -99,12 +105,19 @@ function decode(raw: string, key: string, dir: string): unknown {
     );
   };
   if (nl < 0) return corrupt('no header');
-  let header: { sha256?: string };
+  let header: { v?: unknown; sha256?: string };
   try {
     header = JSON.parse(raw.slice(0, nl));
   } catch {
     return corrupt('unreadable header');
   }
+  if (typeof header.v === 'number' && header.v > STATE_FILE_FORMAT) {
+    throw new ArgusError(
+      'ERR_FORMAT_VERSION',
+      `state file for key "${key}" in ${dir} is format ${header.v}, written by a newer Argus; this @argus/core reads state formats up to ${STATE_FILE_FORMAT}. Upgrade Argus, or delete ${join(dir, fileName(key))} to start that state afresh`,
+    );
+  }
+  if (header.v !== STATE_FILE_FORMAT) return corrupt(`no known format version (${JSON.stringify(header.v)})`);
   const json = raw.slice(nl + 1);
   if (createHash('sha256').update(json).digest('hex') !== header.sha256) return corrupt('checksum mismatch');
   return JSON.parse(json);

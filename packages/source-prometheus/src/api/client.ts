@@ -1,4 +1,4 @@
-import type { Labels } from '@argus/core';
+import { type Clock, type Labels, sleep, systemClock } from '@argus/core';
 import { type HttpResponse, send, type TlsOptions, type TransportError } from './http.js';
 
 /** How to authenticate to Prometheus (or the proxy in front of it). */
@@ -18,6 +18,8 @@ export interface PrometheusClientOptions {
   readonly retries?: number;
   /** First backoff in ms; doubles each retry, with jitter. @default 250 */
   readonly backoffMs?: number;
+  /** Times the request deadline and the retry backoff (a test passes a fake clock). @default the system clock */
+  readonly clock?: Clock | undefined;
 }
 
 /** One series of a query result; `timestamps` in ms. */
@@ -84,16 +86,17 @@ export function createPrometheusClient(o: PrometheusClientOptions): PrometheusCl
     headers['authorization'] =
       `Basic ${Buffer.from(`${o.auth.username}:${o.auth.password}`).toString('base64')}`;
   }
+  const retry = { retries: o.retries ?? 2, backoffMs: o.backoffMs ?? 250, clock: o.clock ?? systemClock };
   const call = async (path: string, params: Record<string, string>, expr: string, signal: AbortSignal) => {
     const body = new URLSearchParams(params).toString();
     const url = new URL(`${base}${path}`);
     const once = () => post(url, body, expr, { headers, o, signal });
-    return withRetries(once, o.retries ?? 2, o.backoffMs ?? 250, signal);
+    return withRetries(once, retry, signal);
   };
   const metadata = async (params: Record<string, string>, expr: string, signal: AbortSignal) => {
     const body = new URLSearchParams(params).toString();
     const once = () => postRaw(new URL(`${base}/api/v1/series`), body, expr, { headers, o, signal });
-    return withRetries(once, o.retries ?? 2, o.backoffMs ?? 250, signal);
+    return withRetries(once, retry, signal);
   };
   const never = new AbortController().signal;
   return {
@@ -146,6 +149,7 @@ async function postRaw(
       headers: c.headers,
       body,
       timeoutMs,
+      clock: c.o.clock ?? systemClock,
       signal: c.signal,
       tls: c.o.tls,
       maxBytes: MAX_RESPONSE_BYTES,
@@ -247,10 +251,10 @@ export function sampleValue(s: string): number {
 
 const quote = (expr: string): string => JSON.stringify(expr.length > 200 ? `${expr.slice(0, 197)}...` : expr);
 
+/** Runs `fn`, retrying retryable failures with backoff; the wait between tries ends at once when `signal` aborts. */
 async function withRetries<T>(
   fn: () => Promise<T>,
-  retries: number,
-  backoffMs: number,
+  o: { retries: number; backoffMs: number; clock: Clock },
   signal: AbortSignal,
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
@@ -258,9 +262,12 @@ async function withRetries<T>(
       return await fn();
     } catch (err) {
       const retryable = (err as { retryable?: boolean }).retryable === true;
-      if (!retryable || attempt >= retries || signal.aborted) throw err;
-      const wait = backoffMs * 2 ** attempt * (0.5 + Math.random() / 2);
-      await new Promise((r) => setTimeout(r, wait));
+      if (!retryable || attempt >= o.retries || signal.aborted) throw err;
+      const wait = o.backoffMs * 2 ** attempt * (0.5 + Math.random() / 2);
+      // aborted while waiting: the caller gets the failure it would have retried, not a bare abort reason
+      await sleep(o.clock, wait, signal).catch(() => {
+        throw err;
+      });
     }
   }
 }

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { Clock } from '@argus/core';
 
 /** TLS settings for an https endpoint (PEM text, not paths). */
 export interface TlsOptions {
@@ -27,6 +28,8 @@ export interface SendOptions {
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string;
   readonly timeoutMs: number;
+  /** Times `timeoutMs`. */
+  readonly clock: Clock;
   readonly signal: AbortSignal;
   readonly tls?: TlsOptions | undefined;
   /** Most bytes of response to accept. */
@@ -66,12 +69,12 @@ export function send(url: URL, o: SendOptions): Promise<HttpResponse> {
         : {}),
     });
     const fail = (err: TransportError): void => {
-      clearTimeout(timer);
+      o.clock.clearTimeout(timer);
       o.signal.removeEventListener('abort', onAbort);
       req.destroy();
       reject(err);
     };
-    const timer = setTimeout(
+    const timer = o.clock.setTimeout(
       () => fail(new TransportError(`timed out after ${o.timeoutMs} ms`)),
       o.timeoutMs,
     );
@@ -88,7 +91,7 @@ export function send(url: URL, o: SendOptions): Promise<HttpResponse> {
       });
       res.on('error', (err: NodeJS.ErrnoException) => fail(new TransportError(err.code ?? err.message)));
       res.on('end', () => {
-        clearTimeout(timer);
+        o.clock.clearTimeout(timer);
         o.signal.removeEventListener('abort', onAbort);
         const contentType = String(res.headers['content-type'] ?? '');
         resolve({ status: res.statusCode ?? 0, contentType, body: Buffer.concat(chunks).toString('utf8') });

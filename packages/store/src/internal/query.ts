@@ -1,4 +1,4 @@
-import type { Labels } from '@argus/core';
+import { ArgusError, type Labels } from '@argus/core';
 import { type LabelMatcher, matchesLabels, parseMatchers } from '@argus/processors';
 import type { LatestSample, RangeAgg, RangeQuery, RangeSeries, Selector } from '../types.js';
 import { type Cols, cols } from './merge.js';
@@ -10,7 +10,17 @@ export const MAX_STEPS = 11_000;
 
 /** Parses a selector given as text; passes parsed matchers through. */
 export function toMatchers(sel: Selector): readonly LabelMatcher[] {
-  return typeof sel === 'string' ? parseMatchers(sel) : sel;
+  if (typeof sel !== 'string') return sel;
+  try {
+    return parseMatchers(sel);
+  } catch (err) {
+    throw queryError('query', 'matchers', (err as Error).message, err);
+  }
+}
+
+/** An `ERR_INVALID_ARGUMENT` naming the store's function and the field. */
+function queryError(fn: string, field: string, message: string, cause?: unknown): ArgusError {
+  return new ArgusError('ERR_INVALID_ARGUMENT', `store.${fn}: ${field}: ${message}`, { cause });
 }
 
 /** Series whose labels match. */
@@ -55,15 +65,15 @@ function groupOf(s: SeriesData, by: readonly string[] | undefined): { key: strin
   return { key: JSON.stringify(Object.entries(g).sort()), labels: g };
 }
 
-/** Validates a range query and returns its number of steps. */
+/** Validates a range query and returns its number of steps; throws `ERR_INVALID_ARGUMENT` naming the field. */
 export function stepsOf(q: RangeQuery): number {
   if (!(Number.isFinite(q.from) && Number.isFinite(q.to) && q.to > q.from)) {
-    throw new RangeError(`store.range: need finite from < to, got from=${q.from} to=${q.to}`);
+    throw queryError('range', 'from/to', `need finite from < to, got from=${q.from} to=${q.to}`);
   }
-  if (!(q.stepMs > 0)) throw new RangeError(`store.range: stepMs must be > 0, got ${q.stepMs}`);
+  if (!(q.stepMs > 0)) throw queryError('range', 'stepMs', `must be > 0, got ${q.stepMs}`);
   const n = Math.ceil((q.to - q.from) / q.stepMs);
   if (n > MAX_STEPS) {
-    throw new RangeError(`store.range: ${n} steps exceeds ${MAX_STEPS}; raise stepMs or shorten the range`);
+    throw queryError('range', 'stepMs', `${n} steps exceeds ${MAX_STEPS}; raise stepMs or shorten the range`);
   }
   return n;
 }

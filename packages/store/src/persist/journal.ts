@@ -3,7 +3,7 @@ import type { Labels } from '@argus/core';
 import type { Journal } from '../internal/state.js';
 import type { StoredAlert, StoredFinding } from '../types.js';
 import { frame } from './frame.js';
-import { jsonRecord, REC, seriesRecord } from './records.js';
+import { formatRecord, jsonRecord, REC, seriesRecord } from './records.js';
 
 /** Columns of samples waiting to be framed. */
 export class SampleBuf {
@@ -85,6 +85,8 @@ export class SegmentJournal implements Journal {
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'a');
+    // a segment is always a new file (never appended to after a restart): it opens with its format
+    this.pending.push(frame(formatRecord()));
   }
 
   series(id: number, labels: Labels): void {

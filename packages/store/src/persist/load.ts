@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { labelsKey } from '@argus/core';
+import { ArgusError, labelsKey } from '@argus/core';
 import { appendColumns } from '../internal/append.js';
 import type { StoreState } from '../internal/state.js';
 import type { StoredAlert, StoredFinding } from '../types.js';
 import { readFrames } from './frame.js';
 import { readSamples } from './journal.js';
-import { jsonBody, REC, readRollup, readSeries, type SnapshotHeader } from './records.js';
+import { jsonBody, REC, readRollup, readSeries, type SnapshotHeader, STORE_FORMAT } from './records.js';
 
 /** A damaged region found while loading, with the message shown to the user. */
 export interface RecoveryIssue {
@@ -26,9 +26,22 @@ function applySeries(st: StoreState, p: Uint8Array): void {
   st.create(id, labels);
 }
 
+/** Refuses a file written in a newer format than this release reads. */
+function checkFormat(p: Uint8Array, file: string): void {
+  const { version } = jsonBody<{ version: number }>(p);
+  if (version > STORE_FORMAT)
+    throw new ArgusError(
+      'ERR_FORMAT_VERSION',
+      `store: ${file} is data format ${version}, written by a newer @argus/store; this one reads formats up to ${STORE_FORMAT}. Upgrade @argus/store, or move the data directory aside to start afresh`,
+    );
+}
+
 /** Applies one record (from a snapshot or a segment) to the state. Journal must be off. */
-function apply(st: StoreState, p: Uint8Array, header: { value?: SnapshotHeader }): void {
+function apply(st: StoreState, p: Uint8Array, header: { value?: SnapshotHeader }, file: string): void {
   switch (p[0]) {
+    case REC.format:
+      checkFormat(p, file);
+      return;
     case REC.series:
       applySeries(st, p);
       return;
@@ -76,8 +89,10 @@ export function loadFile(
   const bad: RecoveryIssue[] = [];
   const issues = readFrames(buf, (p, offset) => {
     try {
-      apply(st, p, header);
+      apply(st, p, header, join(dir, name));
     } catch (err) {
+      // a newer format is not damage to skip past: nothing in the file can be trusted to mean what we think
+      if ((err as { code?: unknown }).code === 'ERR_FORMAT_VERSION') throw err;
       const message = `store: ${join(dir, name)}: unreadable record at byte ${offset} (${String(err)}); skipped`;
       bad.push({ file: join(dir, name), offset, message });
     }

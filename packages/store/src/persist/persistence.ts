@@ -16,7 +16,15 @@ import type { ResolvedStoreOptions } from '../options.js';
 import { frame } from './frame.js';
 import { SampleBuf, SegmentJournal } from './journal.js';
 import { loadFile, type RecoveryIssue } from './load.js';
-import { chunkRecord, jsonRecord, REC, rollupRecord, type SnapshotHeader, seriesRecord } from './records.js';
+import {
+  chunkRecord,
+  formatRecord,
+  jsonRecord,
+  REC,
+  rollupRecord,
+  type SnapshotHeader,
+  seriesRecord,
+} from './records.js';
 
 export type { RecoveryIssue } from './load.js';
 
@@ -50,9 +58,17 @@ export async function openPersistence(
   log: (message: string) => void,
 ): Promise<Persistence> {
   const dir = opts.dataDir!;
+  // the caller's log runs inside the store's timers too: a throw from it must not reach the host
+  const say = (message: string): void => {
+    try {
+      log(message);
+    } catch {
+      // nothing left to report it to
+    }
+  };
   const { issues, covered, lastSegment } = loadDir(st, dir);
-  for (const i of issues) log(i.message);
-  return run(st, opts, issues, Math.max(covered, lastSegment) + 1, log);
+  for (const i of issues) say(i.message);
+  return run(st, opts, issues, Math.max(covered, lastSegment) + 1, say);
 }
 
 /** Loads the newest snapshot and the segments after it; returns the damage found and the numbers seen. */
@@ -154,6 +170,7 @@ function writeSnapshot(st: StoreState, dir: string, segment: number): void {
     while (done < f.length) done += writeSync(fd, f, done);
   };
   const header: SnapshotHeader = { segment, newestT: st.newestT, nextId: st.byId.length };
+  put(formatRecord());
   put(jsonRecord(REC.snapshotHeader, header));
   for (const s of st.byKey.values()) {
     put(seriesRecord(s.id, s.labels));

@@ -12,7 +12,19 @@ export const REC = {
   chunk: 11,
   rollup: 12,
   snapshotEnd: 13,
+  format: 14,
 } as const;
+
+/**
+ * The data-file format this release writes and the newest it reads. Each segment and snapshot opens with a
+ * `format` record saying its version; a file without one was written by 1.0 and is format 1 (the same records).
+ */
+export const STORE_FORMAT = 1;
+
+/** The record that opens every segment and snapshot. */
+export function formatRecord(): Uint8Array {
+  return jsonRecord(REC.format, { version: STORE_FORMAT });
+}
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
