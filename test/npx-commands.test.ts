@@ -27,9 +27,12 @@ function docs(dir: string): string[] {
   return out;
 }
 
+// the code in a markdown text: fenced blocks and inline code, where commands to run are written
+const code = (md: string): string =>
+  [...md.matchAll(/```[^\n]*\n([\s\S]*?)```|`([^`\n]+)`/g)].map((m) => m[1] ?? m[2]).join('\n');
 // `npx [flags] <package>`: the package (a version or tag stripped) is what npx resolves
-const npxCalls = (text: string): string[] =>
-  [...text.matchAll(/\bnpx\s+(?:--?[\w-]+(?:=\S+)?\s+)*(@?[\w./-]+)/g)].map((m) =>
+const npxCalls = (md: string): string[] =>
+  [...code(md).matchAll(/\bnpx\s+(?:--?[\w-]+(?:=\S+)?\s+)*(@?[\w./-]+)/g)].map((m) =>
     m[1]!.replace(/(.)@.*$/, '$1'),
   );
 
@@ -57,5 +60,5 @@ describe('npx commands in the docs', () => {
       expect(r.status, `${cmd} ${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(0);
       expect(r.stdout).toMatch(/^Usage: argus <command>/);
     }
-  });
+  }, 120_000);
 });
