@@ -27,14 +27,15 @@ console.log(
     `learned state in ${state}). Stop with SIGTERM or Ctrl-C.`,
 );
 
-// service.ts stops Argus on SIGTERM; Ctrl-C becomes the same SIGTERM. `on`, not `once`: pnpm forwards the signal
-// it got itself, and the second copy must not kill the process halfway through Argus's stop.
+// service.ts stops Argus on SIGTERM; Ctrl-C runs the same SIGTERM listeners (emitted here, not sent: once the server
+// is closed nothing holds the process, and it would exit before a signal sent to itself arrived). `on`, not `once`:
+// pnpm forwards the signal it got itself, and the second copy must not kill the process halfway through the stop.
 let stopping = false;
 const stop = (signal: NodeJS.Signals): void => {
   if (stopping) return;
   stopping = true;
+  if (signal === 'SIGINT') process.emit('SIGTERM', 'SIGTERM');
   server.close();
-  if (signal === 'SIGINT') process.kill(process.pid, 'SIGTERM');
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

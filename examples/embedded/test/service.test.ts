@@ -33,26 +33,30 @@ describe("the README's embed example", () => {
     expect(r.status).toBe(0);
   });
 
-  it('starts with its README command, serves /metrics, keeps running until SIGTERM, then saves state and exits 0', async () => {
-    rmSync(dataDir, { recursive: true, force: true });
-    example = startExample(here);
-    const [, url] = await example.waitFor(
-      /serving (http:\/\/127\.0\.0\.1:\d+\/metrics) \(\d+ prom-client series/,
-      60_000,
-    );
-    // alive and serving: what an early exit (the snippet alone returns at once) cannot fake
-    const res = await fetch(url!);
-    expect(res.status).toBe(200);
-    expect(await res.text()).toMatch(/^nodejs_heap_size_used_bytes /m);
-    // a few of Argus's reads, then it must still be running: nothing in it may end the process by itself
-    await new Promise((r) => setTimeout(r, 2_000));
-    expect(example.running(), example.output()).toBe(true);
-    example.signal('SIGTERM');
-    const exit = await example.exit(20_000);
-    const output = example.output();
-    expect(exit, output).toEqual({ code: 0, signal: null, hung: false });
-    expect(output).toMatch(/example-embedded: stopped; Argus saved its state in \S+\.argus\/state/);
-    expect(output).not.toMatch(/error|warn|ELIFECYCLE/i);
-    expect(readdirSync(join(dataDir, 'state')).length).toBeGreaterThan(0);
-  });
+  // SIGTERM as a service manager sends it; SIGINT as Ctrl-C does, to the whole process group (pnpm included)
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'starts with its README command, serves /metrics, keeps running until %s, then saves state and exits 0',
+    async (signal) => {
+      rmSync(dataDir, { recursive: true, force: true });
+      example = startExample(here);
+      const [, url] = await example.waitFor(
+        /serving (http:\/\/127\.0\.0\.1:\d+\/metrics) \(\d+ prom-client series/,
+        60_000,
+      );
+      // alive and serving: what an early exit (the snippet alone returns at once) cannot fake
+      const res = await fetch(url!);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toMatch(/^nodejs_heap_size_used_bytes /m);
+      // a few of Argus's reads, then it must still be running: nothing in it may end the process by itself
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect(example.running(), example.output()).toBe(true);
+      example.signal(signal);
+      const exit = await example.exit(20_000);
+      const output = example.output();
+      expect(exit, output).toEqual({ code: 0, signal: null, hung: false });
+      expect(output).toMatch(/example-embedded: stopped; Argus saved its state in \S+\.argus\/state/);
+      expect(output).not.toMatch(/error|warn|ELIFECYCLE/i);
+      expect(readdirSync(join(dataDir, 'state')).length).toBeGreaterThan(0);
+    },
+  );
 });
