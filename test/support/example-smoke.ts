@@ -33,7 +33,7 @@ export function startExample(dir: string, env: ExampleEnv = {}): Started {
   return start(cmd.argv[0]!, cmd.argv.slice(1), { cwd: dir, env: merged });
 }
 
-/** Runs an example that ends by itself, with a deadline; the result has its exit and everything it printed. */
+/** Runs an example that ends by itself, with a deadline; the result has its exit and what it printed. */
 export async function runExample(
   dir: string,
   env: ExampleEnv,
@@ -41,5 +41,9 @@ export async function runExample(
 ): Promise<{ code: number | null; signal: string | null; hung: boolean; output: string; stderr: string }> {
   const ex = startExample(dir, env);
   const r = await ex.exit(timeoutMs);
-  return { ...r, output: ex.output(), stderr: ex.stderr() };
+  // pnpm echoes the script it runs on stderr: that line is pnpm's, not the example's
+  const { scripts } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  return { ...r, output: ex.output(), stderr: ex.stderr().replace(`$ ${scripts.start}\n`, '') };
 }
