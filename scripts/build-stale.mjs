@@ -30,7 +30,8 @@ export function workspacePackages(root) {
   }
   const names = new Set(found.map((p) => p.name));
   for (const p of found) {
-    const deps = { ...p.pkg.dependencies, ...p.pkg.devDependencies, ...p.pkg.peerDependencies };
+    // what the build reads of other packages (their types); devDependencies serve only the tests
+    const deps = { ...p.pkg.dependencies, ...p.pkg.peerDependencies };
     p.deps = Object.keys(deps).filter((d) => names.has(d) && d !== p.name);
   }
   return found;
