@@ -96,9 +96,9 @@ function commonJs(snippet: string, requires: boolean): string {
 let registry: Started | undefined;
 let url = '';
 afterAll(async () => {
-  await registry?.stop('SIGTERM', 10_000);
-  rmSync(work, { recursive: true, force: true });
-});
+  await registry?.stop('SIGTERM', 5_000);
+  rmSync(work, { recursive: true, force: true }); // npm's cache included: tens of MB, slow on a busy disk
+}, 60_000);
 
 describe.skipIf(unreachable !== undefined)(
   'packages installed from a registry, as a user installs them',
