@@ -1,7 +1,7 @@
 // The service around the README's snippet (service.ts, run for its effect): an HTTP server with the /metrics
 // page a real service has. The server is also what keeps this process running: Argus's timers are unref'd so
 // that they never hold a service open, so the snippet on its own exits as soon as Argus has started.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -40,8 +40,7 @@ const stop = (signal: NodeJS.Signals): void => {
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 process.on('exit', (code) => {
-  if (code === 0 && stopping)
-    console.log(
-      `example-embedded: stopped; Argus ${existsSync(state) ? `saved its state in ${state}` : 'saved no state'}`,
-    );
+  if (code !== 0 || !stopping) return;
+  const files = existsSync(state) ? readdirSync(state).length : 0;
+  console.log(`example-embedded: stopped; Argus's learned state: ${files} files in ${state}`);
 });

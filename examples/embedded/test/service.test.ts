@@ -54,7 +54,9 @@ describe("the README's embed example", () => {
       const exit = await example.exit(20_000);
       const output = example.output();
       expect(exit, output).toEqual({ code: 0, signal: null, hung: false });
-      expect(output).toMatch(/example-embedded: stopped; Argus saved its state in \S+\.argus\/state/);
+      expect(output).toMatch(
+        /example-embedded: stopped; Argus's learned state: [1-9]\d* files in \S+\.argus\/state/,
+      );
       expect(output).not.toMatch(/error|warn|ELIFECYCLE/i);
       expect(readdirSync(join(dataDir, 'state')).length).toBeGreaterThan(0);
     },
