@@ -10,8 +10,9 @@
 //   (each package's `prepack` runs it with `.`, so a package is built, if stale, before it is packed)
 //   --check   list the stale packages and exit 1 if there are any; builds nothing
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 
 const CONFIG_FILES = ['package.json', 'tsup.config.ts', 'tsconfig.json'];
@@ -122,11 +123,71 @@ function run(root, names) {
   });
 }
 
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+};
+
+// The live pid holding the lock; undefined for a dead owner; 'gone' when the lock was released meanwhile.
+function lockOwner(lock) {
+  try {
+    const pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+    return alive(pid) ? pid : undefined;
+  } catch (err) {
+    if (err.code !== 'ENOENT') throw err;
+    // no pid yet: its owner is between mkdir and write, unless that was long ago
+    const st = statSync(lock, { throwIfNoEntry: false });
+    if (!st) return 'gone';
+    return Date.now() - st.mtimeMs < 10_000 ? 'starting' : undefined;
+  }
+}
+
+// One build at a time per workspace: examples started side by side, or `pnpm -r publish` running prepacks, would
+// otherwise run tsup on the same package at once, each cleaning the dist the other is writing. The lock is a
+// directory (mkdir is atomic) holding the owner's pid; a dead owner's lock is taken over.
+async function withLock(root, write, fn) {
+  const lock = join(root, 'node_modules', '.cache', 'argus-build-stale.lock');
+  mkdirSync(dirname(lock), { recursive: true });
+  let waiting = false;
+  for (const until = Date.now() + 20 * 60_000; ; await sleep(200)) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+    }
+    const pid = lockOwner(lock);
+    if (pid === 'gone') continue;
+    if (pid === undefined) rmSync(lock, { recursive: true, force: true });
+    else if (Date.now() > until) throw new Error(`build-stale: ${lock} is still held by pid ${pid}`);
+    else if (!waiting) {
+      waiting = true;
+      write(`argus: waiting for another build (pid ${pid}) … `);
+    }
+  }
+  if (waiting) write('done\n');
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /**
  * Builds what is stale among the selected packages. Prints nothing when everything is fresh, one line to
  * stderr when it builds, and the build's own log only when it fails. Resolves to true when dist is fresh.
  */
 export async function buildStale({ root, select = [], write = (s) => process.stderr.write(s) }) {
+  if (!findStale(root, select).some((p) => p.stale)) return true; // the usual case: no lock to take
+  return withLock(root, write, () => buildLocked(root, select, write));
+}
+
+async function buildLocked(root, select, write) {
   const stale = findStale(root, select).filter((p) => p.stale);
   if (stale.length === 0) return true;
   const started = Date.now();

@@ -94,6 +94,18 @@ describe('build-stale', () => {
     expect(builds().slice(3)).toEqual(['a', 'b']);
   }, 120_000);
 
+  it('builds once when two runs start together: the second waits for the first, then finds nothing to do', async () => {
+    appendFileSync(join(ws, 'packages', 'c', 'src', 'index.js'), 'export const again = 1;\n');
+    const out: string[] = [];
+    const both = await Promise.all([
+      buildStale({ root: ws, write: (s) => out.push(s) }),
+      buildStale({ root: ws, write: (s) => out.push(s) }),
+    ]);
+    expect(both).toEqual([true, true]);
+    expect(builds().slice(5)).toEqual(['c']);
+    expect(out.join('')).toMatch(/waiting for another build \(pid \d+\) … done/);
+  }, 120_000);
+
   it('rebuilds a package with a missing output, and only the selected packages with their dependencies', () => {
     rmSync(join(ws, 'packages', 'c', 'dist', 'index.cjs'));
     expect(findStale(ws, ['b']).map((p) => p.name)).toEqual(['a', 'b']);
