@@ -17,7 +17,12 @@ it('`pnpm demo` on built packages prints no build output, and exits 0 on Ctrl-C 
     await demo.waitFor(/argus demo: watching this process/, 60_000);
     // before the demo's first line: pnpm's echo of the script (`$ …`), nothing else
     const before = demo.output().slice(0, demo.output().indexOf('argus demo:'));
-    expect(before.trim().split('\n').filter((l) => !l.startsWith('$ '))).toEqual([]);
+    expect(
+      before
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('$ ')),
+    ).toEqual([]);
     demo.signal('SIGINT');
     const r = await demo.exit(30_000);
     expect(r, demo.output()).toEqual({ code: 0, signal: null, hung: false });
