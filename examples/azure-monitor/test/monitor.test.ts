@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runExample } from '../../../test/support/example-smoke.js';
 
 const here = new URL('..', import.meta.url).pathname;
 const root = join(here, '..', '..');
@@ -18,17 +19,11 @@ describe('examples/azure-monitor', () => {
     expect(r.status).toBe(0);
   });
 
-  it('runs against the local fake without Azure credentials and notifies the incident once per rule and resource', () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-    for (const k of ['AZURE_VM_ID', 'AZURE_APP_ID', 'ARGUS_AZURE_TOKEN']) delete env[k];
-    const r = spawnSync(join(here, 'node_modules', '.bin', 'jiti'), [join(here, 'monitor.ts')], {
-      cwd: here,
-      env,
-      encoding: 'utf8',
-      timeout: 50_000,
-    });
-    const out = r.stdout + r.stderr;
-    expect(r.status, out).toBe(0);
+  it('starts with its README command, runs against the local fake without Azure credentials and notifies the incident once per rule and resource', async () => {
+    const unset = { AZURE_VM_ID: undefined, AZURE_APP_ID: undefined, ARGUS_AZURE_TOKEN: undefined };
+    const r = await runExample(here, { NO_COLOR: '1', ...unset }, 50_000);
+    const out = r.output;
+    expect(r, out).toMatchObject({ code: 0, signal: null, hung: false });
     // the pipeline logs warnings and errors to stderr as `argus warn: …`
     expect(r.stderr).toBe('');
     expect(out).not.toMatch(/argus (warn|error)|\berror\b/i);

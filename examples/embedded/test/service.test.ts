@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startExample } from '../../../test/support/example-smoke.js';
+import type { Started } from '../../../test/support/processes.js';
 
 const here = new URL('..', import.meta.url).pathname;
 const root = join(here, '..', '..');
@@ -12,8 +13,13 @@ const readmeExample = (): string => {
   if (!m) throw new Error('README.md has no ```ts block after <!-- embed-example -->');
   return m[1]!;
 };
-const cwd = mkdtempSync(join(tmpdir(), 'argus-embedded-'));
-afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+// the README's command runs in the example's folder, so its state lands there (git ignores .argus/)
+const dataDir = join(here, '.argus');
+let example: Started | undefined;
+afterAll(async () => {
+  await example?.stop('SIGKILL', 5_000);
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe("the README's embed example", () => {
   it('is exactly examples/embedded/service.ts', () => {
@@ -27,25 +33,32 @@ describe("the README's embed example", () => {
     expect(r.status).toBe(0);
   });
 
-  it('runs, keeps state in .argus/state, and exits cleanly by itself after SIGTERM', async () => {
-    const jiti = join(here, 'node_modules', '.bin', 'jiti');
-    const child = spawn(jiti, [join(here, 'service.ts')], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const until = Date.now() + 30_000;
-    while (!existsSync(join(cwd, '.argus', 'state')) && Date.now() < until)
-      await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 2500)); // a few polls
-    child.kill('SIGTERM');
-    const code = await Promise.race([
-      exited,
-      new Promise<'hung'>((r) => setTimeout(() => r('hung'), 10_000)),
-    ]);
-    if (code === 'hung') child.kill('SIGKILL');
-    expect(output).not.toMatch(/error|warn/i);
-    expect(code).toBe(0);
-    expect(existsSync(join(cwd, '.argus', 'state'))).toBe(true);
-  });
+  // SIGTERM as a service manager sends it; SIGINT as Ctrl-C does, to the whole process group (pnpm included)
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'starts with its README command, serves /metrics, keeps running until %s, then saves state and exits 0',
+    async (signal) => {
+      rmSync(dataDir, { recursive: true, force: true });
+      example = startExample(here);
+      const [, url] = await example.waitFor(
+        /serving (http:\/\/127\.0\.0\.1:\d+\/metrics) \(\d+ prom-client series/,
+        60_000,
+      );
+      // alive and serving: what an early exit (the snippet alone returns at once) cannot fake
+      const res = await fetch(url!);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toMatch(/^nodejs_heap_size_used_bytes /m);
+      // a few of Argus's reads, then it must still be running: nothing in it may end the process by itself
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect(example.running(), example.output()).toBe(true);
+      example.signal(signal);
+      const exit = await example.exit(20_000);
+      const output = example.output();
+      expect(exit, output).toEqual({ code: 0, signal: null, hung: false });
+      expect(output).toMatch(
+        /example-embedded: stopped; Argus's learned state: [1-9]\d* files in \S+\.argus\/state/,
+      );
+      expect(output).not.toMatch(/error|warn|ELIFECYCLE/i);
+      expect(readdirSync(join(dataDir, 'state')).length).toBeGreaterThan(0);
+    },
+  );
 });
