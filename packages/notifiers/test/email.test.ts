@@ -83,9 +83,12 @@ describe('email over SMTP (a real SMTP server on loopback: smtp-server)', () => 
     for (const r of [busy, nobody, badAuth, down]) if (!r.ok) expect(r.error.message).not.toMatch(/SECRET/);
   });
 
-  testNotifier(() => make('ops@example.test'), {
-    badOptions: () => emailNotifier({ host: '', from: 'a@b.c', to: 'x@y.z' }),
-  });
+  testNotifier(
+    () => emailNotifier({ host: '127.0.0.1', port, from: 'argus@example.test', to: 'ops@example.test' }),
+    {
+      badOptions: () => emailNotifier({ host: '', from: 'a@b.c', to: 'x@y.z' }),
+    },
+  );
 
   it('refuses bad options naming the field', () => {
     expect(() => emailNotifier({ host: '', from: 'a@b.c', to: 'x@y.z' })).toThrow(

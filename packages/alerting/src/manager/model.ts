@@ -70,8 +70,8 @@ export interface Notifier {
   readonly kind: 'notifier';
   /** Integration name, e.g. `webhook`, `slack`; shown in events and errors. */
   readonly name: string;
-  /** @deprecated The same as `name` (kept for readers written against 1.0); read `name`. */
-  readonly type: string;
+  /** @deprecated The same as `name`, set by {@link defineNotifier} for readers written against 1.0; read `name`. */
+  readonly type?: string;
   /** Whether resolved alerts are sent. @default true */
   readonly sendResolved?: boolean;
   /** Cut `alerts` to this many, counting the rest in `truncatedAlerts` (0: no limit). */

@@ -40,7 +40,7 @@ export function testNotifier(factory: () => Notifier, options: NotifierSuiteOpti
       expect(n.kind).toBe('notifier');
       expect(typeof n.name).toBe('string');
       expect(n.name.length).toBeGreaterThan(0);
-      expect(n.type).toBe(n.name);
+      if (n.type !== undefined) expect(n.type).toBe(n.name);
       expect(typeof n.send).toBe('function');
       expect(factory()).not.toBe(n);
       if (n.maxAlerts !== undefined) expect(Number.isInteger(n.maxAlerts) && n.maxAlerts >= 0).toBe(true);
