@@ -7,7 +7,7 @@ export type { AlertManagerConfig, InhibitRuleConfig, ReceiverConfig, RouteConfig
 export type { NotifierDefinition } from './manager/define-notifier.js';
 export { defineNotifier } from './manager/define-notifier.js';
 export type { DeadLetter, DeliveryOptions } from './manager/delivery.js';
-export type { HistoryEntry, HistoryEvent, HistoryQuery } from './manager/history.js';
+export type { AlertHistoryQuery, HistoryEntry, HistoryEvent, HistoryQuery } from './manager/history.js';
 export type { PostJsonOptions, PostResult } from './manager/http.js';
 export { postJson, redactUrl, retryAfterMs } from './manager/http.js';
 export { createAlertManager } from './manager/manager.js';
@@ -40,7 +40,13 @@ export { anomalyRule } from './rules/anomaly.js';
 export type { CompareOp, RuleBaseOptions } from './rules/common.js';
 export type { ExternalAlertsOptions } from './rules/events.js';
 export { externalAlerts } from './rules/events.js';
-export type { ExpressionEvaluator, RangeSeries, SimpleComparison, VectorSample } from './rules/expr.js';
+export type {
+  EvaluatedRangeSeries,
+  ExpressionEvaluator,
+  RangeSeries,
+  SimpleComparison,
+  VectorSample,
+} from './rules/expr.js';
 export { parseSimpleComparison } from './rules/expr.js';
 export type { LoadRuleFileOptions } from './rules/file.js';
 export { loadRuleFile } from './rules/file.js';
