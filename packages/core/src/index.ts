@@ -5,6 +5,7 @@ export type { Clock, TimerHandle } from './clock.js';
 export { sleep, systemClock } from './clock.js';
 export type { Definition, Factory } from './define.js';
 export { defineAlerter, defineDetector, defineProcessor, defineSink, defineSource } from './define.js';
+export { deprecate } from './deprecate.js';
 export type { ErrorCode, Hook } from './errors.js';
 export { ArgusError, isPluginError, PluginError, toPluginError } from './errors.js';
 export type { Finding, FindingKind, FindingVerdict } from './finding.js';

@@ -1,5 +1,5 @@
 import { defineNotifier, type Notification, type Notifier, postJson } from '@argus/alerting';
-import type { Factory } from '@argus/core';
+import { deprecate, type Factory } from '@argus/core';
 import { z } from 'zod';
 
 /** Options shared by the chat notifiers that post each notification to one webhook URL. */
@@ -45,22 +45,14 @@ interface ChatParsed {
 /** The schema of a chat notifier's options. */
 export type ChatSchema = z.ZodType<ChatParsed, ChatNotifierOptions>;
 
-let warnedWebhookUrl = false;
-
 /** Reads the deprecated `webhookUrl` as `url`, warning once per process. */
 function renameWebhookUrl(input: unknown): unknown {
   if (typeof input !== 'object' || input === null || !('webhookUrl' in input)) return input;
   const { webhookUrl, ...rest } = input as { webhookUrl: unknown; url?: unknown };
-  if (!warnedWebhookUrl) {
-    warnedWebhookUrl = true;
-    process.emitWarning(
-      'the notifier option `webhookUrl` is renamed `url`; `webhookUrl` will be removed in 2.0',
-      {
-        type: 'DeprecationWarning',
-        code: 'ARGUS_DEP_WEBHOOK_URL',
-      },
-    );
-  }
+  deprecate(
+    'ARGUS_DEP_WEBHOOK_URL',
+    'the notifier option `webhookUrl` is renamed `url`; `webhookUrl` goes in 2.0',
+  );
   return 'url' in rest ? rest : { ...rest, url: webhookUrl };
 }
 
