@@ -12,10 +12,18 @@ const root = new URL('..', import.meta.url).pathname;
 const etc = join(root, 'etc');
 const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
 
-/** Declarations text without comments, in one stable layout. */
+/** Declarations text without comments, in one stable layout: one exported name per line, so a diff names it. */
 function print(file) {
   const text = readFileSync(file, 'utf8');
-  return printer.printFile(ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS));
+  const printed = printer.printFile(
+    ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS),
+  );
+  return printed.replace(/^export \{ (.+) \}(.*);$/gm, (_, names, from) => {
+    return `export {\n${names
+      .split(', ')
+      .map((n) => `    ${n},`)
+      .join('\n')}\n}${from};`;
+  });
 }
 
 /** Relative declaration files an entry's declarations import (shared chunks of a multi-entry build). */
