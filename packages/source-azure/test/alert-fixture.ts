@@ -1,9 +1,12 @@
+import type { CommonAlert } from '../src/index.js';
+
 // The Common Alert Schema payload the alert tests and the contract suite post.
-export const TOKEN = 'a-long-shared-secret-0123';
-export const TARGET = '/subscriptions/1111/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm1';
+export const TOKEN: string = 'a-long-shared-secret-0123';
+export const TARGET: string =
+  '/subscriptions/1111/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm1';
 
 // The doc's compact metric alert (reference §8).
-export const fired = {
+export const fired: CommonAlert = {
   schemaId: 'azureMonitorCommonAlertSchema',
   data: {
     essentials: {

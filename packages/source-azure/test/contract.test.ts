@@ -1,7 +1,8 @@
 // The three Azure sources under @argus/testkit's source contract: metrics and logs against the local fake
 // Azure (HTTPS on loopback), alerts as a push source fed by a Common Alert Schema POST.
 import { request } from 'node:http';
-import { type Source, testSource } from '@argus/testkit';
+import type { Source } from '@argus/core';
+import { testSource } from '@argus/testkit';
 import { afterAll, beforeAll } from 'vitest';
 import { azureAlertsSource, azureLogsSource, azureMetricsSource } from '../src/index.js';
 import { fired, TOKEN } from './alert-fixture.js';
