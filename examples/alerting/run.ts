@@ -61,7 +61,7 @@ export async function runDemo(log: (line: string) => void = console.log): Promis
         groupIntervalMs: 1000,
         repeatIntervalMs: 2000,
       },
-      receivers: [{ name: 'slack', notifiers: [slackNotifier({ webhookUrl: url })] }],
+      receivers: [{ name: 'slack', notifiers: [slackNotifier({ url })] }],
     },
   });
   const pipeline = createPipeline({

@@ -97,7 +97,8 @@ const rules = [
 // Notifications printed; swap in webhookNotifier or @argus/notifiers' Slack, Teams, PagerDuty for real ones.
 const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 const printer: Notifier = {
-  type: 'console',
+  kind: 'notifier',
+  name: 'console',
   async send(n) {
     for (const a of n.alerts) {
       const l = a.labels;

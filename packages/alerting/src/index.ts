@@ -4,12 +4,15 @@ export { parseDuration } from './duration.js';
 export type { IntegrationFactory, LoadAlertmanagerConfigOptions } from './manager/am-yaml.js';
 export { loadAlertmanagerConfig } from './manager/am-yaml.js';
 export type { AlertManagerConfig, InhibitRuleConfig, ReceiverConfig, RouteConfig } from './manager/config.js';
+export type { NotifierDefinition } from './manager/define-notifier.js';
+export { defineNotifier } from './manager/define-notifier.js';
 export type { DeadLetter, DeliveryOptions } from './manager/delivery.js';
-export type { HistoryEntry, HistoryEvent, HistoryQuery } from './manager/history.js';
+export type { AlertHistoryQuery, HistoryEntry, HistoryEvent, HistoryQuery } from './manager/history.js';
 export type { PostJsonOptions, PostResult } from './manager/http.js';
 export { postJson, redactUrl, retryAfterMs } from './manager/http.js';
 export { createAlertManager } from './manager/manager.js';
 export type {
+  LegacyNotifier,
   Notification,
   NotificationReason,
   NotifiedAlert,
@@ -38,7 +41,13 @@ export { anomalyRule } from './rules/anomaly.js';
 export type { CompareOp, RuleBaseOptions } from './rules/common.js';
 export type { ExternalAlertsOptions } from './rules/events.js';
 export { externalAlerts } from './rules/events.js';
-export type { ExpressionEvaluator, RangeSeries, SimpleComparison, VectorSample } from './rules/expr.js';
+export type {
+  EvaluatedRangeSeries,
+  ExpressionEvaluator,
+  RangeSeries,
+  SimpleComparison,
+  VectorSample,
+} from './rules/expr.js';
 export { parseSimpleComparison } from './rules/expr.js';
 export type { LoadRuleFileOptions } from './rules/file.js';
 export { loadRuleFile } from './rules/file.js';

@@ -14,6 +14,8 @@ export interface Recorder extends Notifier {
 
 export function recorder(opts: { sendResolved?: boolean; maxAlerts?: number } = {}): Recorder {
   const r: Recorder = {
+    kind: 'notifier',
+    name: 'recorder',
     type: 'recorder',
     sendResolved: opts.sendResolved ?? true,
     maxAlerts: opts.maxAlerts ?? 0,

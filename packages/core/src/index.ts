@@ -16,6 +16,7 @@ export type {
 export { entrySchemas, entryShapes, pipelineSettingsSchema, pipelineSettingsShape } from './config-schema.js';
 export type { Definition, Factory } from './define.js';
 export { defineAlerter, defineDetector, defineProcessor, defineSink, defineSource } from './define.js';
+export { deprecate } from './deprecate.js';
 export type { ErrorCode, Hook } from './errors.js';
 export { ArgusError, isPluginError, PluginError, toPluginError } from './errors.js';
 export type { Finding, FindingKind, FindingVerdict } from './finding.js';

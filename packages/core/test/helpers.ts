@@ -1,6 +1,7 @@
 // Minimal in-test plugins; the full fixtures live in @argus/testkit, which depends on core (not the reverse).
 import {
   API_VERSION,
+  type Clock,
   type Emit,
   type MetricBatch,
   MetricBatchBuilder,
@@ -67,4 +68,36 @@ export function samples(rows: [series: number, t: number, v: number][]): MetricB
 
 export function totalSamples(batches: SinkBatch[]): number {
   return batches.reduce((n, b) => n + (b.kind === 'metrics' ? b.length : 0), 0);
+}
+
+/** A clock whose time moves only on `advance`, letting promises settle after each timer it fires. */
+export function manualClock(start: number): { clock: Clock; advance(ms: number): Promise<void> } {
+  let now = start;
+  const timers: { at: number; fn: () => void }[] = [];
+  const clock: Clock = {
+    now: () => now,
+    setTimeout: (fn, ms) => {
+      const t = { at: now + ms, fn };
+      timers.push(t);
+      return t;
+    },
+    clearTimeout: (h) => {
+      const i = timers.indexOf(h as (typeof timers)[number]);
+      if (i >= 0) timers.splice(i, 1);
+    },
+  };
+  const advance = async (ms: number): Promise<void> => {
+    const end = now + ms;
+    for (;;) {
+      const due = timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      timers.splice(timers.indexOf(due), 1);
+      now = due.at;
+      due.fn();
+      await new Promise((r) => setImmediate(r));
+    }
+    now = end;
+    await new Promise((r) => setImmediate(r));
+  };
+  return { clock, advance };
 }

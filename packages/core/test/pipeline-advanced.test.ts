@@ -16,7 +16,7 @@ import {
   type Source,
   type SourceHealth,
 } from '../src/index.js';
-import { collectSink, gatedSink, pushSource, samples, totalSamples } from './helpers.js';
+import { collectSink, gatedSink, manualClock, pushSource, samples, totalSamples } from './helpers.js';
 
 const quiet = { logger: { debug() {}, info() {}, warn() {}, error() {} }, onError: () => {} };
 
@@ -510,32 +510,7 @@ describe('detector tick', () => {
 
 describe('timers on the injected clock', () => {
   it('the evaluation timer runs on the pipeline clock, so fake time drives it', async () => {
-    let now = 1_000_000;
-    const timers: { at: number; fn: () => void }[] = [];
-    const clock = {
-      now: () => now,
-      setTimeout: (fn: () => void, ms: number) => {
-        const t = { at: now + ms, fn };
-        timers.push(t);
-        return t;
-      },
-      clearTimeout: (h: object) => {
-        const i = timers.indexOf(h as (typeof timers)[number]);
-        if (i >= 0) timers.splice(i, 1);
-      },
-    };
-    const advance = async (ms: number): Promise<void> => {
-      const end = now + ms;
-      for (;;) {
-        const due = timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
-        if (!due) break;
-        timers.splice(timers.indexOf(due), 1);
-        now = due.at;
-        due.fn();
-        await new Promise((r) => setImmediate(r));
-      }
-      now = end;
-    };
+    const { clock, advance } = manualClock(1_000_000);
     const inputs: AlerterInput[] = [];
     const nows: number[] = [];
     const alerter: Alerter = {
@@ -561,6 +536,26 @@ describe('timers on the injected clock', () => {
     await advance(3000);
     await p.stop();
     expect(nows).toEqual([1_001_000, 1_002_000, 1_003_000]);
+  });
+
+  it('a stop hook that never settles is given up on fake time: deadline and grace both run on the clock', async () => {
+    const { clock, advance } = manualClock(0);
+    const hang = collectSink('hang', ['metrics']);
+    hang.stop = () => new Promise(() => {});
+    const errors: PluginError[] = [];
+    const p = createPipeline({ ...quiet, clock, onError: (e) => errors.push(e), sinks: [hang] });
+    await p.start();
+    let stopped = false;
+    const stopping = p.stop({ timeoutMs: 1000 }).then(() => {
+      stopped = true;
+    });
+    await advance(999);
+    expect(stopped).toBe(false);
+    // the deadline (1000) and the late grace after it pass on the clock alone, with no real time waited
+    await advance(1000);
+    expect(stopped).toBe(true);
+    await stopping;
+    expect(errors.map((e) => [e.plugin, e.hook, e.code])).toEqual([['hang', 'stop', 'ERR_PLUGIN_TIMEOUT']]);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Notification, Notifier, NotifyResult } from '@argus/alerting';
+import type { Notification, Notifier, NotifyContext, NotifyResult } from '@argus/alerting';
 import { formatAlertText } from '@argus/core';
 
 /**
@@ -11,9 +11,11 @@ export function consoleNotifier(
   write: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
 ): Notifier {
   return {
-    type: 'console',
+    kind: 'notifier',
+    name: 'console',
     sendResolved: true,
-    async send(n: Notification): Promise<NotifyResult> {
+    async send(n: Notification, ctx: NotifyContext): Promise<NotifyResult> {
+      if (ctx.signal.aborted) return { ok: false, retryable: true, error: new Error('console: aborted') };
       for (const a of n.alerts) write(formatAlertText(a, { now: n.at, prefix: '[argus]' }));
       return { ok: true };
     },

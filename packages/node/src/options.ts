@@ -43,6 +43,8 @@ export interface NotifyOptions {
   /** Print notifications to stdout. @default true */
   console?: boolean;
   /** Also POST Alertmanager's webhook payload v4 here. */
+  url?: string;
+  /** @deprecated Renamed `url` (the outbound address is `url` everywhere); accepted with a warning. */
   webhookUrl?: string;
   /** Alertmanager's group_wait, in ms: how long the first notification of a group waits for more alerts. @default 5000 */
   groupWaitMs?: number;
@@ -142,10 +144,14 @@ export const startArgusSchema: z.ZodType<StartArgusOptions> = z.strictObject({
   notify: z
     .strictObject({
       console: z.boolean().optional().describe('Print notifications to stdout'),
-      webhookUrl: z
+      url: z
         .url({ protocol: /^https?$/ })
         .optional()
         .describe("POST Alertmanager's webhook payload here"),
+      webhookUrl: z
+        .url({ protocol: /^https?$/ })
+        .optional()
+        .describe('Deprecated: renamed url'),
       groupWaitMs: ms.optional().describe("Alertmanager's group_wait, in ms"),
       groupIntervalMs: ms.optional().describe("Alertmanager's group_interval, in ms"),
       repeatIntervalMs: ms.optional().describe("Alertmanager's repeat_interval, in ms"),

@@ -12,6 +12,7 @@ import {
   type Clock,
   consoleLogger,
   createPipeline,
+  deprecate,
   type Finding,
   type Labels,
   type Logger,
@@ -196,7 +197,10 @@ function checkRegistries(o: StartArgusOptions): void {
 function managerConfig(n: NotifyOptions = {}): Parameters<typeof createAlertManager>[0]['config'] {
   const notifiers: Notifier[] = [];
   if (n.console !== false) notifiers.push(consoleNotifier());
-  if (n.webhookUrl) notifiers.push(webhookNotifier({ url: n.webhookUrl }));
+  if (n.webhookUrl)
+    deprecate('ARGUS_DEP_NOTIFY_WEBHOOK_URL', 'startArgus: `notify.webhookUrl` is renamed `notify.url`');
+  const url = n.url ?? n.webhookUrl;
+  if (url) notifiers.push(webhookNotifier({ url }));
   return {
     route: {
       receiver: 'default',

@@ -42,6 +42,7 @@ async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 20
 describe('startArgus options', () => {
   it.each([
     [{ intervalMs: -1 }, /intervalMs/],
+    [{ notify: { url: 'not a url' } }, /notify\.url/],
     [{ notify: { webhookUrl: 'not a url' } }, /notify\.webhookUrl/],
     [{ rules: { heap: { limitRatio: 2 } } }, /rules\.heap/],
     [{ registry: {} }, /registry/],
@@ -107,7 +108,7 @@ describe('startArgus with a real prom-client registry', () => {
       });
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     const argus = await startArgus({
       registry,
       intervalMs: 100,
@@ -115,7 +116,7 @@ describe('startArgus with a real prom-client registry', () => {
       // no range rule: after 25 samples, read-to-read noise alone steps outside the range seen (a flake before)
       detectors: [ensembleDetector({ warmupSamples: 20, calibrationSamples: 5, rangeTolerance: null })],
       rules: { errorRate: { forMs: 0 } },
-      notify: { console: false, webhookUrl, groupWaitMs: 100, groupIntervalMs: 100 },
+      notify: { console: false, url, groupWaitMs: 100, groupIntervalMs: 100 },
     });
     handles.push(argus);
     const findings: Finding[] = [];

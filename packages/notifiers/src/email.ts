@@ -1,5 +1,5 @@
-import type { Notification, Notifier, NotifyResult } from '@argus/alerting';
-import { parseOptions } from '@argus/core';
+import { defineNotifier, type Notification, type Notifier, type NotifyResult } from '@argus/alerting';
+import type { Factory } from '@argus/core';
 import { createTransport } from 'nodemailer';
 import { z } from 'zod';
 import { alertLine, title } from './common.js';
@@ -84,8 +84,13 @@ function classify(err: unknown, pass: string | undefined): NotifyResult {
  * plain text and HTML). SMTP 4xx replies and connection failures are retried by the outbox; 5xx are not.
  * @example emailNotifier({ host: 'smtp.example.com', auth: { user, pass }, from: 'argus@example.com', to: 'ops@example.com' })
  */
-export function emailNotifier(options: EmailNotifierOptions): Notifier {
-  const o = parseOptions(schema, options, 'email-notifier');
+export const emailNotifier: Factory<typeof schema, Notifier> = defineNotifier({
+  name: 'email',
+  options: schema,
+  create: (o) => emailBody(o),
+});
+
+function emailBody(o: Parsed): Omit<Notifier, 'kind' | 'name' | 'type'> {
   const transport = createTransport({
     host: o.host,
     port: o.port,
@@ -97,7 +102,6 @@ export function emailNotifier(options: EmailNotifierOptions): Notifier {
     socketTimeout: o.timeoutMs,
   });
   return {
-    type: 'email',
     sendResolved: o.sendResolved,
     async send(n, ctx) {
       if (ctx.signal.aborted) return { ok: false, retryable: true, error: new Error('email: aborted') };

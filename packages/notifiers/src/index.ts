@@ -1,5 +1,6 @@
 export type { AlertmanagerSinkOptions } from './alertmanager-sink.js';
 export { alertmanagerSink } from './alertmanager-sink.js';
+export type { ChatNotifierOptions, WebhookNotifierOptions } from './chat.js';
 export type { EmailNotifierOptions } from './email.js';
 export { emailMessage, emailNotifier } from './email.js';
 export { notifierIntegrations } from './integrations.js';

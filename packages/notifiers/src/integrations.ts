@@ -16,7 +16,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 export const notifierIntegrations: Record<string, IntegrationFactory> = {
   slack_configs: (c, g) =>
     slackNotifier({
-      webhookUrl: str(c['api_url']) ?? str(g['slack_api_url']) ?? '',
+      url: str(c['api_url']) ?? str(g['slack_api_url']) ?? '',
       sendResolved: (c['send_resolved'] as boolean | undefined) ?? false,
     }),
   pagerduty_configs: (c, g) => {
@@ -44,7 +44,7 @@ export const notifierIntegrations: Record<string, IntegrationFactory> = {
   },
   msteamsv2_configs: (c) =>
     teamsNotifier({
-      webhookUrl: str(c['webhook_url']) ?? '',
+      url: str(c['webhook_url']) ?? '',
       sendResolved: (c['send_resolved'] as boolean | undefined) ?? true,
     }),
 };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type Notification, type Notifier, postJson } from '@argus/alerting';
-import { parseOptions } from '@argus/core';
+import { defineNotifier, type Notification, type Notifier, postJson } from '@argus/alerting';
+import type { Factory } from '@argus/core';
 import { z } from 'zod';
 import { alertLine, clip, title } from './common.js';
 
@@ -87,12 +87,12 @@ export function pagerdutyEvent(
  * are retried, 400 (invalid event) is not.
  * @example pagerdutyNotifier({ routingKey: process.env.PD_ROUTING_KEY! })
  */
-export function pagerdutyNotifier(options: PagerdutyNotifierOptions): Notifier {
-  const o = parseOptions(schema, options, 'pagerduty-notifier');
-  return {
-    type: 'pagerduty',
+export const pagerdutyNotifier: Factory<typeof schema, Notifier> = defineNotifier({
+  name: 'pagerduty',
+  options: schema,
+  create: (o) => ({
     sendResolved: o.sendResolved,
     send: (n, ctx) =>
       postJson({ url: o.url, body: pagerdutyEvent(n, o), signal: ctx.signal, what: 'pagerduty' }),
-  };
-}
+  }),
+});

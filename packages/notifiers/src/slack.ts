@@ -1,14 +1,13 @@
 import type { Notification, Notifier } from '@argus/alerting';
+import type { Factory } from '@argus/core';
+import { type ChatNotifierOptions, type ChatSchema, chatNotifier } from './chat.js';
 import { alertLine, clip, title } from './common.js';
-import { type WebhookNotifierOptions, type WebhookNotifierSpec, webhookNotifier } from './webhook.js';
 
-/** Options of {@link slackNotifier}. */
-export interface SlackNotifierOptions extends WebhookNotifierOptions {
-  /** Incoming-webhook URL `https://hooks.slack.com/services/…` (a secret: never logged). */
-  webhookUrl: string;
-  /** Alerts listed per message; the rest are counted. @default 20 */
-  maxAlerts?: number;
-}
+/**
+ * Options of {@link slackNotifier}: `url` is the incoming-webhook URL `https://hooks.slack.com/services/…` (a
+ * secret: never logged); `maxAlerts` (alerts listed per message, the rest counted) defaults to 20.
+ */
+export type SlackNotifierOptions = ChatNotifierOptions;
 
 /** The Slack message for a notification: `text` as the fallback, `blocks` with a header, one section per alert, a context line. */
 export function slackMessage(n: Notification): { text: string; blocks: unknown[] } {
@@ -35,16 +34,12 @@ export function slackMessage(n: Notification): { text: string; blocks: unknown[]
 /**
  * Slack through an incoming webhook, with Block Kit blocks. 200 `ok` is success; 429 is retried after its
  * `Retry-After` (Slack allows about one message per second per webhook), 5xx with backoff, other 4xx not.
- * @example slackNotifier({ webhookUrl: process.env.SLACK_WEBHOOK_URL! })
+ * @example slackNotifier({ url: process.env.SLACK_WEBHOOK_URL! })
  */
-export function slackNotifier(options: SlackNotifierOptions): Notifier {
-  return webhookNotifier(SPEC, options);
-}
-
-const SPEC: WebhookNotifierSpec = {
-  type: 'slack',
+export const slackNotifier: Factory<ChatSchema, Notifier> = chatNotifier({
+  name: 'slack',
   urlDescription: 'Slack incoming-webhook URL',
   maxAlertsDescription: 'Alerts listed per message (Slack allows 50 blocks)',
   maxAlertsLimit: 45,
   message: slackMessage,
-};
+});

@@ -1,14 +1,13 @@
 import type { Notification, Notifier } from '@argus/alerting';
+import type { Factory } from '@argus/core';
+import { type ChatNotifierOptions, type ChatSchema, chatNotifier } from './chat.js';
 import { alertLine, clip, title } from './common.js';
-import { type WebhookNotifierOptions, type WebhookNotifierSpec, webhookNotifier } from './webhook.js';
 
-/** Options of {@link teamsNotifier}. */
-export interface TeamsNotifierOptions extends WebhookNotifierOptions {
-  /** The Workflows "When a Teams webhook request is received" URL (a secret: never logged). */
-  webhookUrl: string;
-  /** Alerts listed per card. @default 20 */
-  maxAlerts?: number;
-}
+/**
+ * Options of {@link teamsNotifier}: `url` is the Workflows "When a Teams webhook request is received" URL (a
+ * secret: never logged); `maxAlerts` (alerts listed per card) defaults to 20.
+ */
+export type TeamsNotifierOptions = ChatNotifierOptions;
 
 /** The message for a Teams workflow webhook: one Adaptive Card (1.2) with a heading, a line per alert and the common labels. */
 export function teamsMessage(n: Notification): Record<string, unknown> {
@@ -52,15 +51,11 @@ export function teamsMessage(n: Notification): Record<string, unknown> {
 /**
  * Microsoft Teams through a Workflows webhook, as one Adaptive Card (the retired connector `MessageCard` is not
  * sent). Any 2xx (usually 202) is success; 429 and 5xx are retried.
- * @example teamsNotifier({ webhookUrl: process.env.TEAMS_WORKFLOW_URL! })
+ * @example teamsNotifier({ url: process.env.TEAMS_WORKFLOW_URL! })
  */
-export function teamsNotifier(options: TeamsNotifierOptions): Notifier {
-  return webhookNotifier(SPEC, options);
-}
-
-const SPEC: WebhookNotifierSpec = {
-  type: 'teams',
+export const teamsNotifier: Factory<ChatSchema, Notifier> = chatNotifier({
+  name: 'teams',
   urlDescription: 'Teams Workflows webhook URL',
   maxAlertsDescription: 'Alerts listed per card',
   message: teamsMessage,
-};
+});

@@ -1,7 +1,7 @@
+import { sampleNotification as sample, testNotifier } from '@argus/alerting/testing';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailNotifier } from '../src/index.js';
-import { sample } from './contract.js';
 
 const PASS = 'PASSWORD-SECRET';
 
@@ -82,6 +82,13 @@ describe('email over SMTP (a real SMTP server on loopback: smtp-server)', () => 
     expect(down).toMatchObject({ ok: false, retryable: true });
     for (const r of [busy, nobody, badAuth, down]) if (!r.ok) expect(r.error.message).not.toMatch(/SECRET/);
   });
+
+  testNotifier(
+    () => emailNotifier({ host: '127.0.0.1', port, from: 'argus@example.test', to: 'ops@example.test' }),
+    {
+      badOptions: () => emailNotifier({ host: '', from: 'a@b.c', to: 'x@y.z' }),
+    },
+  );
 
   it('refuses bad options naming the field', () => {
     expect(() => emailNotifier({ host: '', from: 'a@b.c', to: 'x@y.z' })).toThrow(

@@ -1,4 +1,5 @@
 import { createAlertManager, loadAlertmanagerConfig } from '@argus/alerting';
+import { localReceiver, sampleNotification as sample, testNotifier } from '@argus/alerting/testing';
 import { describe, expect, it } from 'vitest';
 import {
   dedupKey,
@@ -7,15 +8,16 @@ import {
   slackNotifier,
   teamsNotifier,
 } from '../src/index.js';
-import { notifierContract, sample } from './contract.js';
-import { localReceiver } from './server.js';
 
 describe('slack', () => {
-  notifierContract((url) => slackNotifier({ webhookUrl: url }), [200, 'ok']);
+  testNotifier(() => slackNotifier({ url: 'http://127.0.0.1:9/services/x' }), {
+    badOptions: () => slackNotifier({ url: 'not a url' }),
+    http: { make: (url) => slackNotifier({ url }), success: [200, 'ok'] },
+  });
 
   it('sends text as the fallback plus blocks: a header, one section per alert, a context line', async () => {
     const r = await localReceiver();
-    await slackNotifier({ webhookUrl: `${r.url}/services/x` }).send(sample(), {
+    await slackNotifier({ url: `${r.url}/services/x` }).send(sample(), {
       signal: new AbortController().signal,
     });
     await r.close();
@@ -26,16 +28,42 @@ describe('slack', () => {
   });
 
   it('refuses bad options naming the field', () => {
-    expect(() => slackNotifier({ webhookUrl: 'not a url' })).toThrow(
-      expect.objectContaining({ code: 'ERR_PLUGIN_OPTIONS', message: expect.stringContaining('webhookUrl') }),
+    expect(() => slackNotifier({ url: 'not a url' })).toThrow(
+      expect.objectContaining({ code: 'ERR_PLUGIN_OPTIONS', message: expect.stringContaining('url') }),
     );
+  });
+
+  it('still accepts the deprecated `webhookUrl`, with one DeprecationWarning per process', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const r = await localReceiver();
+      const old = slackNotifier({ webhookUrl: `${r.url}/services/old` });
+      teamsNotifier({ webhookUrl: `${r.url}/workflows/old` });
+      expect(await old.send(sample(), { signal: new AbortController().signal })).toMatchObject({ ok: true });
+      await r.close();
+      expect(r.got[0]!.path).toBe('/services/old');
+      await new Promise((resolve) => setImmediate(resolve));
+      const dep = warnings.filter((w) => (w as { code?: string }).code === 'ARGUS_DEP_WEBHOOK_URL');
+      expect(dep).toHaveLength(1);
+      expect(dep[0]!.message).toContain('`url`');
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });
 
 describe('pagerduty', () => {
-  notifierContract(
-    (url) => pagerdutyNotifier({ routingKey: 'R'.repeat(32), url }),
-    [202, '{"status":"success","message":"Event processed"}'],
+  testNotifier(
+    () => pagerdutyNotifier({ routingKey: 'R'.repeat(32), url: 'http://127.0.0.1:9/v2/enqueue' }),
+    {
+      badOptions: () => pagerdutyNotifier({ routingKey: '' }),
+      http: {
+        make: (url) => pagerdutyNotifier({ routingKey: 'R'.repeat(32), url }),
+        success: [202, '{"status":"success","message":"Event processed"}'],
+      },
+    },
   );
 
   it('triggers with dedup_key = SHA-256 hex of the group key, and resolves with the same key', async () => {
@@ -63,11 +91,14 @@ describe('pagerduty', () => {
 });
 
 describe('teams', () => {
-  notifierContract((url) => teamsNotifier({ webhookUrl: url }), [202, '']);
+  testNotifier(() => teamsNotifier({ url: 'http://127.0.0.1:9/workflows/x' }), {
+    badOptions: () => teamsNotifier({ url: 'ftp://x' }),
+    http: { make: (url) => teamsNotifier({ url }), success: [202, ''] },
+  });
 
   it('sends one Adaptive Card in a message, as a Workflows webhook expects', async () => {
     const r = await localReceiver([202, {}, '']);
-    await teamsNotifier({ webhookUrl: `${r.url}/workflows/x/invoke?sig=s` }).send(sample(), {
+    await teamsNotifier({ url: `${r.url}/workflows/x/invoke?sig=s` }).send(sample(), {
       signal: new AbortController().signal,
     });
     await r.close();

@@ -2,7 +2,7 @@ import { ArgusError } from '@argus/core';
 import { parse as parseYaml } from 'yaml';
 import { parseDuration } from '../duration.js';
 import type { AlertManagerConfig, InhibitRuleConfig, ReceiverConfig, RouteConfig } from './config.js';
-import type { Notifier } from './model.js';
+import type { LegacyNotifier, Notifier } from './model.js';
 import type { TimeRangeSpec } from './time-intervals.js';
 import { webhookNotifier } from './webhook.js';
 
@@ -10,7 +10,7 @@ import { webhookNotifier } from './webhook.js';
 export type IntegrationFactory = (
   config: Record<string, unknown>,
   global: Record<string, unknown>,
-) => Notifier;
+) => Notifier | LegacyNotifier;
 
 /** Options of {@link loadAlertmanagerConfig}. */
 export interface LoadAlertmanagerConfigOptions {
@@ -80,7 +80,7 @@ function readReceivers(
   const global = (doc['global'] ?? {}) as Obj;
   return ((doc['receivers'] ?? []) as Obj[]).map((r, i) => {
     const at = `receivers[${i}] (${String(r['name'])})`;
-    const notifiers: Notifier[] = [];
+    const notifiers: (Notifier | LegacyNotifier)[] = [];
     for (const [k, v] of Object.entries(r)) {
       if (k === 'name') continue;
       const make = integrations[k];

@@ -2,7 +2,7 @@ import { optionsError } from '@argus/core';
 import type { LabelMatcher } from '@argus/processors';
 import { z } from 'zod';
 import { amMatchers, matchersString } from './matchers.js';
-import type { Notifier } from './model.js';
+import type { LegacyNotifier, Notifier } from './model.js';
 import { compileTimeIntervals, type TimeRangeSpec } from './time-intervals.js';
 
 /** A route of the routing tree; children inherit what they leave unset. */
@@ -35,7 +35,8 @@ export interface RouteConfig {
 /** A receiver: a name and the integrations it sends to. */
 export interface ReceiverConfig {
   name: string;
-  notifiers?: Notifier[];
+  /** Integrations, each built by a notifier factory, e.g. `webhookNotifier({ url })`. */
+  notifiers?: (Notifier | LegacyNotifier)[];
   /** Storm cap: at most `maxNotifications` per `windowMs` to this receiver; the rest wait (and coalesce per group). */
   storm?: { maxNotifications: number; windowMs: number };
 }
@@ -98,7 +99,7 @@ const routeSchema: z.ZodType<RouteConfig> = z.lazy(() =>
     })
     .strict(),
 );
-const notifierSchema = z.custom<Notifier>(
+const notifierSchema = z.custom<Notifier | LegacyNotifier>(
   (n) => typeof n === 'object' && n !== null && typeof (n as Notifier).send === 'function',
   'must be a notifier (an object with send()), e.g. webhookNotifier({ url })',
 );

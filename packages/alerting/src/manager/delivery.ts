@@ -1,6 +1,6 @@
 import type { Clock, TimerHandle } from '@argus/core';
 import type { ReceiverConfig } from './config.js';
-import type { Notification, Notifier, NotifyResult } from './model.js';
+import type { LegacyNotifier, Notification, Notifier, NotifyResult } from './model.js';
 import type { NfRecord, NotificationLog, OutboxItem } from './nflog.js';
 
 /** Retry and queue settings of the outbox. */
@@ -219,7 +219,7 @@ export class Delivery {
   }
 
   /** One send, bounded by `sendTimeoutMs` and the stop; a throw or a hang becomes a retryable failure. */
-  private async send(notifier: Notifier, n: Notification): Promise<NotifyResult> {
+  private async send(notifier: Notifier | LegacyNotifier, n: Notification): Promise<NotifyResult> {
     const ctl = new AbortController();
     const onStop = (): void => ctl.abort(this.ctl.signal.reason);
     this.ctl.signal.addEventListener('abort', onStop, { once: true });

@@ -6,7 +6,7 @@ import type { CompiledConfig, Route } from './config.js';
 import type { Delivery } from './delivery.js';
 import { type Group, GroupIndex, SlotList } from './groups.js';
 import type { Inhibitor } from './inhibit.js';
-import type { NotifiedAlert, Notifier } from './model.js';
+import type { LegacyNotifier, NotifiedAlert, Notifier } from './model.js';
 import { type NfRecord, type NotificationLog, recordKey } from './nflog.js';
 import { buildNotification, needsUpdate } from './notify-build.js';
 import { collectRoutes, groupKey, groupLabels } from './routing.js';
@@ -180,7 +180,7 @@ export class Dispatcher {
   }
 
   /** The dedup decision for one integration, and the nflog record with its outbox item. */
-  private integration(g: Group, index: number, n: Notifier, s: Sets, now: number): void {
+  private integration(g: Group, index: number, n: Notifier | LegacyNotifier, s: Sets, now: number): void {
     const key = recordKey(g.key, g.route.receiver, index);
     const rec = this.d.nflog.get(key);
     const sendResolved = n.sendResolved ?? true;

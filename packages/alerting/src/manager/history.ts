@@ -28,8 +28,8 @@ export interface HistoryEntry {
   readonly reason?: string;
 }
 
-/** A history query: every field narrows it. */
-export interface HistoryQuery {
+/** A query of the alert history (`AlertManager.history`): every field narrows it. */
+export interface AlertHistoryQuery {
   fingerprint?: string;
   alertname?: string;
   events?: readonly HistoryEvent[];
@@ -40,6 +40,11 @@ export interface HistoryQuery {
   /** Newest entries first, at most this many. @default 1000 */
   limit?: number;
 }
+
+/**
+ * @deprecated Renamed {@link AlertHistoryQuery}: `HistoryQuery` is `@argus/store`'s series-history interface.
+ */
+export type HistoryQuery = AlertHistoryQuery;
 
 /** Entries per persisted chunk. */
 export const HISTORY_CHUNK = 256;
@@ -139,7 +144,7 @@ export class History {
     return out;
   }
 
-  query(q: HistoryQuery = {}): HistoryEntry[] {
+  query(q: AlertHistoryQuery = {}): HistoryEntry[] {
     const out: HistoryEntry[] = [];
     const limit = q.limit ?? 1000;
     const oldest = Math.max(0, this.next - this.seqAt.length);

@@ -281,7 +281,8 @@ class Manager implements AlertManager {
   }
 
   private onDeadLetter(rec: NfRecord, item: OutboxItem, reason: string): void {
-    const integration = this.config.receivers.get(rec.receiver)?.notifiers?.[rec.index]?.type ?? '?';
+    const notifier = this.config.receivers.get(rec.receiver)?.notifiers?.[rec.index];
+    const integration = notifier?.name ?? notifier?.type ?? '?';
     const d = deadLetterOf(rec, item, reason, integration, this.clock.now());
     this.dead.push(d);
     this.put(`am/dead/${d.id}`, d);

@@ -61,16 +61,29 @@ export interface NotifyContext {
 }
 
 /**
- * Delivers notifications to one integration (a webhook URL, a Slack channel, a PagerDuty service). Sends once per
- * call: the alert manager's outbox retries, backs off and dead-letters. Must not throw (a throw counts as a
- * retryable failure) and must keep secrets out of errors.
+ * Delivers notifications to one integration (a webhook URL, a Slack channel, a PagerDuty service): a plugin of
+ * kind `notifier`, built by a factory made with {@link defineNotifier}. Sends once per call: the alert manager's
+ * outbox retries, backs off and dead-letters. Must not throw (a throw counts as a retryable failure) and must keep
+ * secrets out of errors. `@argus/alerting/testing`'s `testNotifier` checks all of this.
  */
 export interface Notifier {
-  /** Integration type, e.g. `webhook`, `slack`; shown in events and errors. */
-  readonly type: string;
+  readonly kind: 'notifier';
+  /** Integration name, e.g. `webhook`, `slack`; shown in events and errors. */
+  readonly name: string;
+  /** @deprecated The same as `name`, set by {@link defineNotifier} for readers written against 1.0; read `name`. */
+  readonly type?: string;
   /** Whether resolved alerts are sent. @default true */
   readonly sendResolved?: boolean;
   /** Cut `alerts` to this many, counting the rest in `truncatedAlerts` (0: no limit). */
   readonly maxAlerts?: number;
   send(notification: Notification, ctx: NotifyContext): Promise<NotifyResult>;
 }
+
+/**
+ * A notifier written by hand for 1.0: an object with `type` and `send`. Receivers still accept it.
+ * @deprecated Build notifiers with {@link defineNotifier}, which adds `kind` and `name`.
+ */
+export type LegacyNotifier = Omit<Notifier, 'kind' | 'name'> & {
+  readonly kind?: 'notifier';
+  readonly name?: string;
+};

@@ -2,7 +2,7 @@ import type { Alert, Clock, Logger, PluginError, Sink, StateStore } from '@argus
 import type { AlertRecord } from './alert-table.js';
 import type { AlertManagerConfig } from './config.js';
 import type { DeadLetter, DeliveryOptions } from './delivery.js';
-import type { HistoryEntry, HistoryQuery } from './history.js';
+import type { AlertHistoryQuery, HistoryEntry } from './history.js';
 import type { Notification } from './model.js';
 import type { Silence, SilenceInput } from './silences.js';
 
@@ -103,7 +103,7 @@ export interface AlertManager {
   unack(fingerprint: string): void;
   alerts(): AlertView[];
   groups(): GroupView[];
-  history(q?: HistoryQuery): HistoryEntry[];
+  history(q?: AlertHistoryQuery): HistoryEntry[];
   deadLetters(): DeadLetter[];
   /** Pending notifications per integration lane (`receiver/index`). */
   queued(): Record<string, number>;

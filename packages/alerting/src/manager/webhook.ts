@@ -1,5 +1,6 @@
-import { compareBytes, parseOptions } from '@argus/core';
+import { compareBytes, type Factory } from '@argus/core';
 import { z } from 'zod';
+import { defineNotifier } from './define-notifier.js';
 import { postJson } from './http.js';
 import type { Notification, Notifier } from './model.js';
 
@@ -88,10 +89,10 @@ export function webhookPayload(n: Notification): WebhookPayload {
  * The generic webhook: POSTs Alertmanager's payload v4, so receivers written for Alertmanager work unchanged.
  * @example webhookNotifier({ url: 'http://127.0.0.1:5001/alerts', maxAlerts: 50 })
  */
-export function webhookNotifier(options: WebhookNotifierOptions): Notifier {
-  const o = parseOptions(schema, options, 'webhook-notifier');
-  return {
-    type: 'webhook',
+export const webhookNotifier: Factory<typeof schema, Notifier> = defineNotifier({
+  name: 'webhook',
+  options: schema,
+  create: (o) => ({
     sendResolved: o.sendResolved,
     maxAlerts: o.maxAlerts,
     send: (n, ctx) =>
@@ -102,5 +103,5 @@ export function webhookNotifier(options: WebhookNotifierOptions): Notifier {
         what: 'webhook',
         ...(o.headers ? { headers: o.headers } : {}),
       }),
-  };
-}
+  }),
+});

@@ -8,12 +8,17 @@ export interface VectorSample {
 }
 
 /** One series of a range evaluation: the values `expr` had at the grid times where it had one. */
-export interface RangeSeries {
+export interface EvaluatedRangeSeries {
   readonly labels: Labels;
   /** ms since epoch, ascending, on the grid `fromMs + k·stepMs`. */
   readonly timestamps: readonly number[];
   readonly values: readonly number[];
 }
+
+/**
+ * @deprecated Renamed {@link EvaluatedRangeSeries}: `RangeSeries` is `@argus/store`'s range-query result.
+ */
+export type RangeSeries = EvaluatedRangeSeries;
 
 /**
  * Evaluates PromQL expressions somewhere else (a Prometheus server, through @argus/source-prometheus).
@@ -33,7 +38,7 @@ export interface ExpressionEvaluator {
     toMs: number,
     stepMs: number,
     signal: AbortSignal,
-  ): Promise<readonly RangeSeries[]>;
+  ): Promise<readonly EvaluatedRangeSeries[]>;
 }
 
 /** An expression Argus evaluates in process: `<selector> <op> <number>`. */

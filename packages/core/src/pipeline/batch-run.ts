@@ -1,7 +1,33 @@
+import type { SourceBatch } from '../batch.js';
 import { ArgusError, toPluginError } from '../errors.js';
-import { restoreSnapshots, startAll } from './lifecycle.js';
-import type { Pipeline } from './pipeline.js';
+import type { Finding } from '../finding.js';
+import type { PluginContext, Source } from '../plugin.js';
+import type { Resolved } from './config.js';
+import type { PipelineEvents } from './events.js';
 import { sourceCount } from './source-runner.js';
+
+/** What a batch run needs from a pipeline. */
+export interface BatchDeps {
+  readonly sources: readonly Resolved<Source>[];
+  readonly active: ReadonlySet<string>;
+  /** Aborts when shutdown is forced. */
+  readonly force: AbortSignal;
+  /** Switches to batch mode with the data's time at `from`. */
+  enterBatchMode(from: number): void;
+  /** Moves the data's time forward to `t` (never back). */
+  advance(t: number): void;
+  /** Starts the plugins (state `starting` → `running`, or `failed` and rethrows). */
+  startPlugins(startTimeoutMs: number): Promise<void>;
+  context(name: string, signal: AbortSignal, deadline: number): PluginContext;
+  count(name: string, field: 'sent', n: number): void;
+  emit<K extends keyof PipelineEvents>(event: K, ...args: PipelineEvents[K]): void;
+  /** Subscribes to findings and alerts; returns the unsubscribe. */
+  observe(onFinding: (f: Finding) => void, onAlert: () => void): () => void;
+  ingest(batch: SourceBatch): Promise<void>;
+  /** Queues a tick of the stage at `now`. */
+  tick(now: number): Promise<void>;
+  stop(timeoutMs: number): Promise<void>;
+}
 
 /** Options of {@link Pipeline.runBatch}. */
 export interface BatchOptions {
@@ -37,7 +63,7 @@ export interface BatchSummary {
  * alerters with `ctx.now` at the data's time, then flushes, drains and stops. Sources without `readRange`
  * are left out; a pipeline with none is refused.
  */
-export async function runBatch(p: Pipeline, o: BatchOptions): Promise<BatchSummary> {
+export async function runBatch(d: BatchDeps, o: BatchOptions): Promise<BatchSummary> {
   if (!(Number.isFinite(o.from) && Number.isFinite(o.to) && o.to > o.from)) {
     throw new ArgusError(
       'ERR_PIPELINE_CONFIG',
@@ -46,9 +72,9 @@ export async function runBatch(p: Pipeline, o: BatchOptions): Promise<BatchSumma
   }
   if (!(o.stepMs > 0))
     throw new ArgusError('ERR_PIPELINE_CONFIG', `runBatch: stepMs must be > 0, got ${o.stepMs}`);
-  const readers = p.sources.filter((e) => e.plugin.readRange);
+  const readers = d.sources.filter((e) => e.plugin.readRange);
   if (readers.length === 0) {
-    const names = p.sources.map((s) => s.plugin.name).join(', ') || 'none';
+    const names = d.sources.map((s) => s.plugin.name).join(', ') || 'none';
     throw new ArgusError(
       'ERR_PIPELINE_CONFIG',
       `runBatch: no source can read history (readRange); sources: ${names}`,
@@ -59,52 +85,46 @@ export async function runBatch(p: Pipeline, o: BatchOptions): Promise<BatchSumma
   let samples = 0;
   let findings = 0;
   let alerts = 0;
-  const countFinding = (): void => void findings++;
-  const countAlert = (): void => void alerts++;
-  p.on('finding', countFinding);
-  p.on('alert', countAlert);
-  p.mode = 'batch';
-  p.dataNow = o.from;
-  p.setState('starting');
+  const unobserve = d.observe(
+    () => void findings++,
+    () => void alerts++,
+  );
+  d.enterBatchMode(o.from);
   try {
-    await startAll(p, o.startTimeoutMs ?? 10_000);
-    await restoreSnapshots(p);
+    await d.startPlugins(o.startTimeoutMs ?? 10_000);
   } catch (err) {
-    p.setState('failed');
+    unobserve();
     throw err;
   }
-  for (const r of p.wiring.sinks) if (p.active.has(r.name)) r.activate();
-  p.setState('running');
   const total = Math.ceil((o.to - o.from) / windowMs);
   let done = 0;
   try {
     for (let w = o.from; w < o.to && !o.signal?.aborted; w += windowMs) {
       const end = Math.min(o.to, w + windowMs);
       for (const { plugin: src } of readers) {
-        if (!p.active.has(src.name)) continue;
-        const ctx = p.context(src.name, o.signal ?? p.forceCtl.signal, Number.POSITIVE_INFINITY);
+        if (!d.active.has(src.name)) continue;
+        const ctx = d.context(src.name, o.signal ?? d.force, Number.POSITIVE_INFINITY);
         try {
           for await (const batch of src.readRange!({ from: w, to: end, stepMs: o.stepMs }, ctx)) {
             const n = sourceCount(batch);
             samples += batch.kind === 'metrics' ? n : 0;
-            p.telemetry.count(src.name, 'sent', n);
-            if (batch.kind === 'metrics' && n > 0) p.dataNow = Math.max(p.dataNow, batch.timestamps[n - 1]!);
-            await p.ingest(batch);
+            d.count(src.name, 'sent', n);
+            if (batch.kind === 'metrics' && n > 0) d.advance(batch.timestamps[n - 1]!);
+            await d.ingest(batch);
             if (o.signal?.aborted) break;
           }
         } catch (err) {
           throw toPluginError(err, src.name, 'readRange');
         }
       }
-      p.dataNow = end;
-      await p.enqueue(() => p.wiring.stage.tick(end));
+      d.advance(end);
+      await d.tick(end);
       done++;
-      p.telemetry.emit('progress', { done, total, fraction: done / total, at: end });
+      d.emit('progress', { done, total, fraction: done / total, at: end });
     }
   } finally {
-    await p.stop({ timeoutMs: o.stopTimeoutMs ?? 60_000 });
-    p.off('finding', countFinding);
-    p.off('alert', countAlert);
+    await d.stop(o.stopTimeoutMs ?? 60_000);
+    unobserve();
   }
   return {
     samples,

@@ -1,46 +1,79 @@
-import { sleep } from '../clock.js';
+import { type Clock, sleep, type TimerHandle } from '../clock.js';
 import { PluginError, toPluginError } from '../errors.js';
-import type { Health, Plugin, PluginKind } from '../plugin.js';
+import type { Logger } from '../logger.js';
+import type {
+  Alerter,
+  Detector,
+  Health,
+  Plugin,
+  PluginContext,
+  PluginKind,
+  Processor,
+  StageContext,
+} from '../plugin.js';
+import type { StateStore } from '../state/store.js';
 import type { Resolved } from './config.js';
 import { backoffMs, deadlineSignal, withDeadline } from './deadline.js';
-import type { Pipeline } from './pipeline.js';
+import type { PluginStats } from './stats.js';
+
+/** What starting, stopping, snapshots and health checks need from a pipeline, and nothing more. */
+export interface LifecycleDeps {
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Every plugin entry, sources first, sinks last. */
+  readonly entries: readonly Resolved<Plugin>[];
+  /** Names of the plugins started and not yet stopped. */
+  readonly active: Set<string>;
+  /** Aborts when the shutdown deadline has passed: retries and hooks still running give up. */
+  readonly force: AbortSignal;
+  readonly state: StateStore;
+  stats(name: string): PluginStats;
+  report(err: PluginError): void;
+  context(name: string, signal: AbortSignal, deadline: number): PluginContext;
+  stageContext(name: string, now: number): StageContext;
+  now(): number;
+  /** Whether a plugin that failed to start is still worth retrying (the pipeline is starting or running). */
+  retrying(): boolean;
+  /** A plugin with `onStartError: 'retry'` started late: let data flow to and from it. */
+  startedLate(name: string): void;
+}
 
 // Consumers start before producers, so no data arrives at a plugin that is not ready.
 const START_ORDER: PluginKind[] = ['sink', 'alerter', 'detector', 'processor', 'source'];
 
 /** Starts every plugin kind by kind under `timeoutMs` each, applying each entry's `onStartError`. */
-export async function startAll(p: Pipeline, timeoutMs: number): Promise<void> {
+export async function startAll(d: LifecycleDeps, timeoutMs: number): Promise<void> {
   for (const kind of START_ORDER) {
-    const entries = p.allEntries().filter((e) => e.plugin.kind === kind);
-    await Promise.all(entries.map((e) => startOne(p, e, timeoutMs)));
+    const entries = d.entries.filter((e) => e.plugin.kind === kind);
+    await Promise.all(entries.map((e) => startOne(d, e, timeoutMs)));
   }
 }
 
-async function startOne(p: Pipeline, e: Resolved<Plugin>, timeoutMs: number): Promise<void> {
+async function startOne(d: LifecycleDeps, e: Resolved<Plugin>, timeoutMs: number): Promise<void> {
   try {
-    await tryStart(p, e.plugin, timeoutMs);
-    p.active.add(e.plugin.name);
+    await tryStart(d, e.plugin, timeoutMs);
+    d.active.add(e.plugin.name);
   } catch (err) {
     const pe = err as PluginError;
-    p.stats(e.plugin.name).errors++;
+    d.stats(e.plugin.name).errors++;
     if (e.onStartError === 'fail') throw pe;
-    p.telemetry.report(pe);
-    if (e.onStartError === 'retry') void retryStart(p, e, timeoutMs);
+    d.report(pe);
+    if (e.onStartError === 'retry') void retryStart(d, e, timeoutMs);
     else
-      p.log.warn(`${e.plugin.name} failed to start and is ignored (onStartError: 'ignore'): ${pe.message}`);
+      d.log.warn(`${e.plugin.name} failed to start and is ignored (onStartError: 'ignore'): ${pe.message}`);
   }
 }
 
-async function tryStart(p: Pipeline, plugin: Plugin, timeoutMs: number): Promise<void> {
+async function tryStart(d: LifecycleDeps, plugin: Plugin, timeoutMs: number): Promise<void> {
   if (!plugin.start) return;
-  const { signal, deadline, dispose } = deadlineSignal(p.clock, timeoutMs, p.forceCtl.signal);
+  const { signal, deadline, dispose } = deadlineSignal(d.clock, timeoutMs, d.force);
   try {
     await withDeadline(
       plugin.name,
       'start',
       signal,
       timeoutMs,
-      () => plugin.start!(p.context(plugin.name, signal, deadline)),
+      () => plugin.start!(d.context(plugin.name, signal, deadline)),
       'ERR_PLUGIN_START',
     );
   } finally {
@@ -48,27 +81,24 @@ async function tryStart(p: Pipeline, plugin: Plugin, timeoutMs: number): Promise
   }
 }
 
-async function retryStart(p: Pipeline, e: Resolved<Plugin>, timeoutMs: number): Promise<void> {
+async function retryStart(d: LifecycleDeps, e: Resolved<Plugin>, timeoutMs: number): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await sleep(p.clock, backoffMs(attempt, 500, 60_000), p.forceCtl.signal);
+      await sleep(d.clock, backoffMs(attempt, 500, 60_000), d.force);
     } catch {
       return;
     }
-    if (p.status !== 'running' && p.status !== 'starting') return;
+    if (!d.retrying()) return;
     try {
-      await tryStart(p, e.plugin, timeoutMs);
+      await tryStart(d, e.plugin, timeoutMs);
     } catch (err) {
-      p.stats(e.plugin.name).errors++;
-      p.telemetry.report(toPluginError(err, e.plugin.name, 'start', 'ERR_PLUGIN_START'));
+      d.stats(e.plugin.name).errors++;
+      d.report(toPluginError(err, e.plugin.name, 'start', 'ERR_PLUGIN_START'));
       continue;
     }
-    p.active.add(e.plugin.name);
-    p.log.info(`${e.plugin.name} started after ${attempt + 1} retries`);
-    const { sources, sinks } = p.wiring;
-    sinks.find((r) => r.name === e.plugin.name)?.activate();
-    const src = sources.find((r) => r.name === e.plugin.name);
-    if (src && p.status === 'running') void src.begin();
+    d.active.add(e.plugin.name);
+    d.log.info(`${e.plugin.name} started after ${attempt + 1} retries`);
+    d.startedLate(e.plugin.name);
     return;
   }
 }
@@ -78,91 +108,95 @@ async function retryStart(p: Pipeline, e: Resolved<Plugin>, timeoutMs: number): 
  * ms, or a signal shared with the rest of the shutdown. Sinks are flushed before they stop. Errors are reported.
  */
 export async function stopAll(
-  p: Pipeline,
+  d: LifecycleDeps,
   limit: number | AbortSignal,
   kinds: PluginKind[] = ['source', 'processor', 'detector', 'alerter', 'sink'],
 ): Promise<void> {
-  const own = typeof limit === 'number' ? deadlineSignal(p.clock, limit) : undefined;
+  const own = typeof limit === 'number' ? deadlineSignal(d.clock, limit) : undefined;
   const signal = own ? own.signal : (limit as AbortSignal);
   try {
     for (const kind of kinds) {
-      const entries = p.allEntries().filter((e) => e.plugin.kind === kind && p.active.has(e.plugin.name));
-      await Promise.all(entries.map((e) => stopOne(p, e.plugin, signal)));
+      const entries = d.entries.filter((e) => e.plugin.kind === kind && d.active.has(e.plugin.name));
+      await Promise.all(entries.map((e) => stopOne(d, e.plugin, signal)));
     }
   } finally {
     own?.dispose();
   }
 }
 
-async function stopOne(p: Pipeline, plugin: Plugin, signal: AbortSignal): Promise<void> {
-  p.active.delete(plugin.name);
-  const ctx = p.context(plugin.name, signal, Number.POSITIVE_INFINITY);
+async function stopOne(d: LifecycleDeps, plugin: Plugin, signal: AbortSignal): Promise<void> {
+  d.active.delete(plugin.name);
+  const ctx = d.context(plugin.name, signal, Number.POSITIVE_INFINITY);
   const hooks: ('flush' | 'stop')[] = plugin.kind === 'sink' ? ['flush', 'stop'] : ['stop'];
   for (const hook of hooks) {
     const fn = (plugin as { flush?: (c: typeof ctx) => unknown; stop?: (c: typeof ctx) => unknown })[hook];
     if (!fn) continue;
     try {
-      await settleOrGiveUp(plugin.name, hook, signal, () => fn.call(plugin, ctx));
+      await settleOrGiveUp(d.clock, plugin.name, hook, signal, () => fn.call(plugin, ctx));
     } catch (err) {
-      p.stats(plugin.name).errors++;
-      p.telemetry.report(toPluginError(err, plugin.name, hook, 'ERR_PLUGIN_STOP'));
+      d.stats(plugin.name).errors++;
+      d.report(toPluginError(err, plugin.name, hook, 'ERR_PLUGIN_STOP'));
     }
   }
 }
 
 const SNAPSHOT_KEY = 'snapshot';
+type Stateful = Processor | Detector | Alerter;
+/** The plugins that may keep state between batches: processors, detectors and alerters, in that order. */
+const stateful = (entries: readonly Resolved<Plugin>[]): Stateful[] =>
+  entries
+    .map((e) => e.plugin)
+    .filter((p): p is Stateful => p.kind === 'processor' || p.kind === 'detector' || p.kind === 'alerter');
 
 /** Restores processors', detectors' and alerters' state from the state store. */
-export async function restoreSnapshots(p: Pipeline): Promise<void> {
-  for (const e of [...p.processors, ...p.detectors, ...p.alerters]) {
-    const plugin = e.plugin;
-    if (!plugin.restore || !p.active.has(plugin.name)) continue;
+export async function restoreSnapshots(d: LifecycleDeps): Promise<void> {
+  for (const plugin of stateful(d.entries)) {
+    if (!plugin.restore || !d.active.has(plugin.name)) continue;
     try {
-      const state = await p.state.get(`${plugin.name}/${SNAPSHOT_KEY}`);
-      if (state !== undefined) plugin.restore(state, p.stageContext(plugin.name, p.now()));
+      const state = await d.state.get(`${plugin.name}/${SNAPSHOT_KEY}`);
+      if (state !== undefined) plugin.restore(state, d.stageContext(plugin.name, d.now()));
     } catch (err) {
-      p.stats(plugin.name).errors++;
-      p.telemetry.report(toPluginError(err, plugin.name, 'restore'));
+      d.stats(plugin.name).errors++;
+      d.report(toPluginError(err, plugin.name, 'restore'));
     }
   }
 }
 
 // saves of one pipeline run one after another: a periodic save still writing when the save at stop begins would
 // otherwise land last and put older state back (seen when a restart restored state from a minute before the stop)
-const saving = new WeakMap<Pipeline, Promise<void>>();
+const saving = new WeakMap<LifecycleDeps, Promise<void>>();
 
 /** Saves processors', detectors' and alerters' state to the state store, after any save still in flight. */
-export function saveSnapshots(p: Pipeline): Promise<void> {
-  const next = (saving.get(p) ?? Promise.resolve()).then(() => saveNow(p));
-  saving.set(p, next);
+export function saveSnapshots(d: LifecycleDeps): Promise<void> {
+  const next = (saving.get(d) ?? Promise.resolve()).then(() => saveNow(d));
+  saving.set(d, next);
   return next;
 }
 
-async function saveNow(p: Pipeline): Promise<void> {
-  for (const e of [...p.processors, ...p.detectors, ...p.alerters]) {
-    const plugin = e.plugin;
-    if (!plugin.snapshot || !p.active.has(plugin.name)) continue;
+async function saveNow(d: LifecycleDeps): Promise<void> {
+  for (const plugin of stateful(d.entries)) {
+    if (!plugin.snapshot || !d.active.has(plugin.name)) continue;
     try {
-      await p.state.put(
+      await d.state.put(
         `${plugin.name}/${SNAPSHOT_KEY}`,
-        plugin.snapshot(p.stageContext(plugin.name, p.now())),
+        plugin.snapshot(d.stageContext(plugin.name, d.now())),
       );
     } catch (err) {
-      p.stats(plugin.name).errors++;
-      p.telemetry.report(toPluginError(err, plugin.name, 'snapshot', 'ERR_STATE_STORE'));
+      d.stats(plugin.name).errors++;
+      d.report(toPluginError(err, plugin.name, 'snapshot', 'ERR_STATE_STORE'));
     }
   }
 }
 
 /** Calls every plugin's `healthcheck` under `timeoutMs` (a dry run: nothing is started); a throw reads as down. */
-export async function healthcheckAll(p: Pipeline, timeoutMs: number): Promise<Record<string, Health>> {
+export async function healthcheckAll(d: LifecycleDeps, timeoutMs: number): Promise<Record<string, Health>> {
   const out: Record<string, Health> = {};
   await Promise.all(
-    p.allEntries().map(async ({ plugin }) => {
+    d.entries.map(async ({ plugin }) => {
       if (!plugin.healthcheck) return;
-      const { signal, deadline, dispose } = deadlineSignal(p.clock, timeoutMs);
+      const { signal, deadline, dispose } = deadlineSignal(d.clock, timeoutMs);
       try {
-        out[plugin.name] = await plugin.healthcheck(p.context(plugin.name, signal, deadline));
+        out[plugin.name] = await plugin.healthcheck(d.context(plugin.name, signal, deadline));
       } catch (err) {
         out[plugin.name] = { status: 'down', message: err instanceof Error ? err.message : String(err) };
       } finally {
@@ -181,6 +215,7 @@ const LATE_GRACE_MS = 100;
  * their resources — and waits until it settles or until the deadline (plus a short grace) passes.
  */
 function settleOrGiveUp(
+  clock: Clock,
   plugin: string,
   hook: 'flush' | 'stop',
   signal: AbortSignal,
@@ -198,9 +233,10 @@ function settleOrGiveUp(
       resolve();
       return;
     }
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    // on the injected clock (unref'd there), so fake time drives the grace as it drives the deadline
+    let timer: TimerHandle | undefined;
     const giveUp = (): void => {
-      timer = setTimeout(
+      timer = clock.setTimeout(
         () =>
           reject(
             new PluginError(
@@ -213,18 +249,17 @@ function settleOrGiveUp(
           ),
         LATE_GRACE_MS,
       );
-      timer.unref?.();
     };
     if (signal.aborted) giveUp();
     else signal.addEventListener('abort', giveUp, { once: true });
     (result as Promise<unknown>).then(
       () => {
-        if (timer) clearTimeout(timer);
+        if (timer) clock.clearTimeout(timer);
         signal.removeEventListener('abort', giveUp);
         resolve();
       },
       (err: unknown) => {
-        if (timer) clearTimeout(timer);
+        if (timer) clock.clearTimeout(timer);
         signal.removeEventListener('abort', giveUp);
         reject(toPluginError(err, plugin, hook, 'ERR_PLUGIN_STOP'));
       },

@@ -3,24 +3,11 @@ import type { SourceBatch } from '../batch.js';
 import { type Clock, systemClock, type TimerHandle } from '../clock.js';
 import { ArgusError } from '../errors.js';
 import type { Finding } from '../finding.js';
-import { childLogger, consoleLogger, type Logger } from '../logger.js';
-import type {
-  Alerter,
-  Detector,
-  Health,
-  Plugin,
-  PluginContext,
-  Processor,
-  Sink,
-  SinkBatch,
-  Source,
-  SourceHealth,
-  StageContext,
-} from '../plugin.js';
+import { consoleLogger, type Logger } from '../logger.js';
+import type { Detector, Health, Plugin } from '../plugin.js';
 import { createSeriesRegistry, type SeriesRegistry } from '../series.js';
-import { memoryStateStore, type StateStore, scopedStateStore } from '../state/store.js';
-import { type BatchOptions, type BatchSummary, runBatch } from './batch-run.js';
-import type { BaseContext } from './call-context.js';
+import { memoryStateStore } from '../state/store.js';
+import { type BatchDeps, type BatchOptions, type BatchSummary, runBatch } from './batch-run.js';
 import {
   type PipelineOptions,
   type Resolved,
@@ -28,12 +15,20 @@ import {
   resolveEntries,
   resolveSettings,
 } from './config.js';
+import { PluginContexts } from './contexts.js';
 import { deadlineSignal } from './deadline.js';
 import type { PipelineEvents, PipelineState } from './events.js';
 import { HeapGuard } from './heap-guard.js';
-import { healthcheckAll, restoreSnapshots, saveSnapshots, startAll, stopAll } from './lifecycle.js';
-import { copyStats, emptyStats, metricsHook, type PipelineStats, type PluginStats } from './stats.js';
-import { drainAndStop } from './stop-flow.js';
+import {
+  healthcheckAll,
+  type LifecycleDeps,
+  restoreSnapshots,
+  saveSnapshots,
+  startAll,
+  stopAll,
+} from './lifecycle.js';
+import type { PipelineStats } from './stats.js';
+import { type DrainDeps, drainAndStop } from './stop-flow.js';
 import { Telemetry } from './telemetry.js';
 import { type Wiring, wire } from './wiring.js';
 
@@ -52,51 +47,44 @@ export interface StopOptions {
 /**
  * A running graph of sources → processors → detectors → alerters → sinks. Create it with {@link createPipeline}.
  * Emits typed events ({@link PipelineEvents}); listeners that throw are caught and reported as errors.
- * Members marked internal are shared with the runtime's own modules and are not part of the API.
+ * A thin facade: the lifecycle, the wiring, the shutdown and batch runs live in their own modules, each handed
+ * only the parts of the pipeline it uses.
  */
 export class Pipeline extends EventEmitter<PipelineEvents> {
   /** The series registry shared by every plugin of this pipeline. */
   readonly series: SeriesRegistry;
   readonly clock: Clock;
-  /** @internal */ readonly log: Logger;
-  /** @internal */ readonly settings: ResolvedSettings;
-  /** @internal */ readonly sources: Resolved<Source>[];
-  /** @internal */ readonly processors: Resolved<Processor>[];
-  /** @internal */ readonly detectors: Resolved<Detector>[];
-  /** @internal */ readonly alerters: Resolved<Alerter>[];
-  /** @internal */ readonly sinks: Resolved<Sink>[];
-  /** @internal */ readonly active: Set<string> = new Set<string>();
-  /** @internal */ readonly forceCtl: AbortController = new AbortController();
-  /** @internal */ readonly state: StateStore;
-  /** @internal */ readonly wiring: Wiring;
-  /** @internal */ readonly telemetry: Telemetry;
-  /** @internal */ mode: 'stream' | 'batch' = 'stream';
-  /** @internal */ dataNow = 0;
-  private readonly pluginStats = new Map<string, PluginStats>();
+  private readonly log: Logger;
+  private readonly settings: ResolvedSettings;
+  private readonly entries: Resolved<Plugin>[];
+  private readonly active = new Set<string>();
+  private readonly forceCtl = new AbortController();
+  private readonly telemetry: Telemetry;
+  private readonly contexts: PluginContexts;
+  private readonly wiring: Wiring;
+  private readonly life: LifecycleDeps;
   private readonly heap: HeapGuard;
-  private readonly bases = new Map<string, BaseContext>();
-  private readonly stageContexts = new Map<
-    string,
-    { -readonly [K in keyof StageContext]: StageContext[K] }
-  >();
+  private mode: 'stream' | 'batch' = 'stream';
+  private dataNow = 0;
   private lifecycle: PipelineState = 'created';
   private chain: Promise<void> = Promise.resolve();
   private stopPromise: Promise<void> | undefined;
   private timers: TimerHandle[] = [];
+  private lastRejected = 0;
 
   constructor(options: PipelineOptions) {
     super();
     this.settings = resolveSettings(options);
     this.clock = options.clock ?? systemClock;
     this.log = options.logger ?? consoleLogger('warn');
-    this.state = options.state ?? memoryStateStore();
+    const state = options.state ?? memoryStateStore();
     const names = new Set<string>();
-    this.sources = resolveEntries('source', options.sources, names);
-    this.processors = resolveEntries('processor', options.processors, names);
-    this.detectors = resolveEntries('detector', options.detectors, names);
-    this.alerters = resolveEntries('alerter', options.alerters, names);
-    this.sinks = resolveEntries('sink', options.sinks, names);
-    this.telemetry = new Telemetry(this, this.clock, this.log, options.onError);
+    const sources = resolveEntries('source', options.sources, names);
+    const processors = resolveEntries('processor', options.processors, names);
+    const detectors = resolveEntries('detector', options.detectors, names);
+    const alerters = resolveEntries('alerter', options.alerters, names);
+    const sinks = resolveEntries('sink', options.sinks, names);
+    this.entries = [...sources, ...processors, ...detectors, ...alerters, ...sinks] as Resolved<Plugin>[];
     this.heap = new HeapGuard(this.settings.maxHeapBytes, this.clock, this.log);
     this.series = createSeriesRegistry({
       maxSeries: this.settings.maxSeries,
@@ -106,9 +94,60 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
         ),
       accept: () => this.heap.accepting,
     });
-    for (const e of this.allEntries()) this.pluginStats.set(e.plugin.name, emptyStats(e.plugin.kind));
-    this.pluginStats.set('pipeline', emptyStats('pipeline'));
-    this.wiring = wire(this);
+    const contexts = new PluginContexts({
+      clock: this.clock,
+      log: this.log,
+      series: this.series,
+      state,
+      mode: () => this.mode,
+    });
+    this.contexts = contexts;
+    for (const e of this.entries) contexts.stats(e.plugin.name, e.plugin.kind);
+    contexts.stats('pipeline', 'pipeline');
+    const telemetry = new Telemetry(
+      this,
+      (name) => contexts.stats(name),
+      this.clock,
+      this.log,
+      options.onError,
+    );
+    this.telemetry = telemetry;
+    const now = (): number => this.now();
+    this.wiring = wire({
+      clock: this.clock,
+      sources,
+      processors,
+      detectors,
+      alerters,
+      sinks,
+      contexts,
+      telemetry,
+      active: this.active,
+      force: this.forceCtl.signal,
+      chunkSize: this.settings.chunkSize,
+      now,
+      enqueue: (work) => this.enqueue(work),
+      ingest: (batch) => this.ingest(batch),
+    });
+    this.life = {
+      clock: this.clock,
+      log: this.log,
+      entries: this.entries,
+      active: this.active,
+      force: this.forceCtl.signal,
+      state,
+      stats: (name) => contexts.stats(name),
+      report: (err) => telemetry.report(err),
+      context: (name, signal, deadline) => contexts.plugin(name, signal, deadline),
+      stageContext: (name, t) => contexts.stage(name, t),
+      now,
+      retrying: () => this.lifecycle === 'running' || this.lifecycle === 'starting',
+      startedLate: (name) => {
+        this.wiring.sinks.find((r) => r.name === name)?.activate();
+        const src = this.wiring.sources.find((r) => r.name === name);
+        if (src && this.lifecycle === 'running') void src.begin();
+      },
+    };
   }
 
   /** The lifecycle state. */
@@ -119,17 +158,12 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   /** Starts every plugin (sinks first, sources last, each under `startTimeoutMs`), then the data flow. */
   async start(options: StartOptions = {}): Promise<void> {
     this.expectState('created', 'start');
-    this.setState('starting');
     try {
-      await startAll(this, options.startTimeoutMs ?? 10_000);
-      await restoreSnapshots(this);
+      await this.startPlugins(options.startTimeoutMs ?? 10_000);
     } catch (err) {
-      this.setState('failed');
-      await stopAll(this, 5_000).catch(() => undefined);
+      await stopAll(this.life, 5_000).catch(() => undefined);
       throw err;
     }
-    for (const r of this.wiring.sinks) if (this.active.has(r.name)) r.activate();
-    this.setState('running');
     this.startTimers();
     for (const r of this.wiring.sources) if (this.active.has(r.name)) void r.begin();
   }
@@ -151,30 +185,20 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   /** Runs the same graph once over history read from the sources' `readRange`, then stops. See {@link BatchOptions}. */
   runBatch(options: BatchOptions): Promise<BatchSummary> {
     this.expectState('created', 'runBatch');
-    return runBatch(this, options);
+    return runBatch(this.batchDeps(), options);
   }
 
   /** Calls every plugin's `healthcheck` (a dry run: nothing is started). */
   validate(options: { timeoutMs?: number } = {}): Promise<Record<string, Health>> {
-    return healthcheckAll(this, options.timeoutMs ?? 5_000);
+    return healthcheckAll(this.life, options.timeoutMs ?? 5_000);
   }
 
   /** A snapshot of counters and latencies per plugin, and series counts. */
-  stats(): PipelineStats;
-  /** @internal The live stats object of one plugin. */
-  stats(name: string): PluginStats;
-  stats(name?: string): PipelineStats | PluginStats {
-    if (name !== undefined) {
-      let s = this.pluginStats.get(name);
-      if (!s) this.pluginStats.set(name, (s = emptyStats('unknown')));
-      return s;
-    }
-    const plugins: Record<string, PluginStats> = {};
-    for (const [n, s] of this.pluginStats) plugins[n] = copyStats(s);
+  stats(): PipelineStats {
     return {
       state: this.lifecycle,
       series: { active: this.series.size, rejected: this.series.rejected, max: this.settings.maxSeries },
-      plugins,
+      plugins: this.contexts.snapshot(),
     };
   }
 
@@ -192,89 +216,80 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     });
   }
 
-  /** @internal Serialises work on the stage so plugin state is never touched concurrently. */
-  enqueue(work: () => Promise<void>): Promise<void> {
+  /** Serialises work on the stage so plugin state is never touched concurrently. */
+  private enqueue(work: () => Promise<void>): Promise<void> {
     const next = this.chain.then(work, work);
     this.chain = next.catch(() => undefined);
     return next;
   }
 
-  /** @internal Resolves when all queued stage work is done. */
-  idle(): Promise<void> {
-    return this.chain;
-  }
-
-  /** @internal */ now(): number {
+  private now(): number {
     return this.mode === 'batch' ? this.dataNow : this.clock.now();
   }
 
-  /** @internal */ allEntries(): Resolved<Plugin>[] {
-    return [
-      ...this.sources,
-      ...this.processors,
-      ...this.detectors,
-      ...this.alerters,
-      ...this.sinks,
-    ] as Resolved<Plugin>[];
-  }
-
-  /** @internal */ context(name: string, signal: AbortSignal, deadline: number): PluginContext {
-    return { ...this.baseContext(name), signal, deadline };
-  }
-
-  /** @internal The per-plugin parts of every context, built once. */
-  baseContext(name: string): BaseContext {
-    let b = this.bases.get(name);
-    if (!b) {
-      b = {
-        log: childLogger(this.log, { plugin: name }),
-        clock: this.clock,
-        metrics: metricsHook(this.stats(name)),
-        series: this.series,
-        state: scopedStateStore(this.state, name),
-      };
-      this.bases.set(name, b);
-    }
-    return b;
-  }
-
-  /** @internal One reused object per plugin: the hot path allocates no context per chunk. */
-  stageContext(name: string, now: number): StageContext {
-    let c = this.stageContexts.get(name);
-    if (!c) {
-      const b = this.baseContext(name);
-      c = { now, mode: this.mode, series: this.series, log: b.log, metrics: b.metrics };
-      this.stageContexts.set(name, c);
-    }
-    c.now = now;
-    c.mode = this.mode;
-    return c;
-  }
-
-  /** @internal */ setState(s: PipelineState): void {
+  private setState(s: PipelineState): void {
     this.lifecycle = s;
     this.telemetry.emit('state', s);
   }
 
-  /** @internal */ lateVerdicts(findings: Finding[]): Promise<void> {
-    for (const f of findings) this.telemetry.emit('findingUpdated', f);
-    return this.wiring.stage.evaluateOnly({ updatedFindings: findings }, this.now());
-  }
-
-  /** @internal */ onHealth(h: SourceHealth): void {
-    this.telemetry.emit('health', h);
-    if (this.alerters.length > 0)
-      void this.enqueue(() => this.wiring.stage.evaluateOnly({ health: [h] }, this.now()));
-  }
-
-  /** @internal Fans a batch out to every sink accepting its kind; waits only for `block` buffers. */
-  async toSinks(batch: SinkBatch): Promise<void> {
-    const waits: Promise<void>[] = [];
-    for (const r of this.wiring.sinks) {
-      if (r.accepts(batch.kind) && (this.active.has(r.name) || r.entry.onStartError === 'retry'))
-        waits.push(r.offer(batch));
+  /** Starts the plugins and restores their state, then opens the sinks: `starting` → `running` (or `failed`). */
+  private async startPlugins(startTimeoutMs: number): Promise<void> {
+    this.setState('starting');
+    try {
+      await startAll(this.life, startTimeoutMs);
+      await restoreSnapshots(this.life);
+    } catch (err) {
+      this.setState('failed');
+      throw err;
     }
-    if (waits.length > 0) await Promise.all(waits);
+    for (const r of this.wiring.sinks) if (this.active.has(r.name)) r.activate();
+    this.setState('running');
+  }
+
+  private batchDeps(): BatchDeps {
+    const t = this.telemetry;
+    return {
+      sources: this.wiring.sources.map((r) => r.entry),
+      active: this.active,
+      force: this.forceCtl.signal,
+      enterBatchMode: (from) => {
+        this.mode = 'batch';
+        this.dataNow = from;
+      },
+      advance: (at) => {
+        this.dataNow = Math.max(this.dataNow, at);
+      },
+      startPlugins: (ms) => this.startPlugins(ms),
+      context: (name, signal, deadline) => this.contexts.plugin(name, signal, deadline),
+      count: (name, field, n) => t.count(name, field, n),
+      emit: (event, ...args) => t.emit(event, ...args),
+      observe: (onFinding: (f: Finding) => void, onAlert) => {
+        this.on('finding', onFinding);
+        this.on('alert', onAlert);
+        return () => {
+          this.off('finding', onFinding);
+          this.off('alert', onAlert);
+        };
+      },
+      ingest: (batch) => this.ingest(batch),
+      tick: (at) => this.enqueue(() => this.wiring.stage.tick(at)),
+      stop: (timeoutMs) => this.stop({ timeoutMs }),
+    };
+  }
+
+  private drainDeps(): DrainDeps {
+    const { sources, sinks, judges, stage } = this.wiring;
+    return {
+      sources,
+      sinks,
+      judges,
+      stopPlugins: (kinds, signal) => stopAll(this.life, signal, kinds),
+      idle: () => this.chain,
+      flushProcessors: () => this.enqueue(() => stage.flushProcessors(this.now())),
+      saveSnapshots: () => saveSnapshots(this.life),
+      force: (reason) => this.forceCtl.abort(reason),
+      flushDrops: () => this.telemetry.flushDrops(),
+    };
   }
 
   private async doStop(timeoutMs: number): Promise<void> {
@@ -286,7 +301,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     for (const t of this.timers) this.clock.clearTimeout(t);
     const { signal, dispose } = deadlineSignal(this.clock, timeoutMs);
     try {
-      await drainAndStop(this, signal);
+      await drainAndStop(this.drainDeps(), signal);
     } finally {
       dispose();
       this.setState('stopped');
@@ -306,21 +321,22 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       };
       arm();
     };
-    if (this.alerters.length > 0 || this.detectors.some((d) => d.plugin.tick)) {
+    const stage = this.wiring.stage;
+    const kinds = (k: Plugin['kind']) => this.entries.filter((e) => e.plugin.kind === k);
+    if (kinds('alerter').length > 0 || kinds('detector').some((d) => (d.plugin as Detector).tick)) {
       every(this.settings.evaluateIntervalMs, () => {
-        void this.enqueue(() => this.wiring.stage.tick(this.now()));
+        void this.enqueue(() => stage.tick(this.now()));
       });
     }
-    every(this.settings.snapshotIntervalMs, () => void saveSnapshots(this));
+    every(this.settings.snapshotIntervalMs, () => void saveSnapshots(this.life));
   }
 
-  private lastRejected = 0;
   private reportRejectedSeries(): void {
     const rejected = this.series.rejected;
     if (rejected === this.lastRejected) return;
     const n = rejected - this.lastRejected;
     this.lastRejected = rejected;
-    this.stats('pipeline').dropped += n;
+    this.contexts.stats('pipeline').dropped += n;
     this.telemetry.dropped('pipeline', n, this.heap.accepting ? 'seriesLimit' : 'memoryLimit');
   }
 

@@ -16,7 +16,8 @@ export class Telemetry {
   private readonly onError: (err: PluginError) => void;
 
   constructor(
-    private readonly emitter: EventEmitter<PipelineEvents> & { stats(name: string): PluginStats },
+    private readonly emitter: Pick<EventEmitter<PipelineEvents>, 'listeners'>,
+    private readonly stats: (plugin: string) => PluginStats,
     private readonly clock: Clock,
     private readonly log: Logger,
     onError?: (err: PluginError) => void,
@@ -26,7 +27,7 @@ export class Telemetry {
 
   /** Adds to a plugin's counter and emits the matching event. */
   count(plugin: string, field: 'received' | 'sent', n: number): void {
-    this.emitter.stats(plugin)[field] += n;
+    this.stats(plugin)[field] += n;
     this.emit(field, { plugin, count: n });
   }
 

@@ -1,42 +1,19 @@
 import type { Labels } from '@argus/core';
-import { type LabelMatcher, parseMatchers } from '@argus/processors';
+import { parseMatchers } from '@argus/processors';
+import type { HistoryQuery, LatestSample, RangeQuery, RangeSeries, Selector } from '@argus/store';
 import { createPrometheusClient, type PrometheusClient, type PrometheusClientOptions } from './client.js';
 import { MAX_POINTS_PER_SERIES, planChunks } from './range.js';
 
-/** A series selector: PromQL selector text or parsed matchers (the store's `Selector`). */
-export type HistorySelector = string | readonly LabelMatcher[];
-
-/** The store's `RangeQuery`: one value per step `[from + i·stepMs, from + (i+1)·stepMs)` up to `to`. */
-export interface HistoryRangeQuery {
-  readonly matchers: HistorySelector;
-  readonly from: number;
-  readonly to: number;
-  readonly stepMs: number;
-  readonly agg: 'avg' | 'min' | 'max' | 'last';
-  readonly by?: readonly string[];
-}
-
-/** The store's `RangeSeries`: step start times and values; steps without data are left out. */
-export interface HistoryRangeSeries {
-  readonly labels: Labels;
-  readonly timestamps: Float64Array;
-  readonly values: Float64Array;
-}
-
-/** The store's `LatestSample`. */
-export interface HistoryLatestSample {
-  readonly labels: Labels;
-  readonly timestamp: number;
-  readonly value: number;
-  readonly stale: boolean;
-}
-
-/** The store's `HistoryQuery`, answered by a Prometheus server. */
-export interface PrometheusHistory {
-  series(matchers: HistorySelector): Promise<readonly Labels[]>;
-  range(query: HistoryRangeQuery): Promise<readonly HistoryRangeSeries[]>;
-  latest(matchers: HistorySelector): Promise<readonly HistoryLatestSample[]>;
-}
+/** @deprecated The store's `Selector`: import it from `@argus/store`. */
+export type HistorySelector = Selector;
+/** @deprecated The store's `RangeQuery`: import it from `@argus/store`. */
+export type HistoryRangeQuery = RangeQuery;
+/** @deprecated The store's `RangeSeries`: import it from `@argus/store`. */
+export type HistoryRangeSeries = RangeSeries;
+/** @deprecated The store's `LatestSample`: import it from `@argus/store`. */
+export type HistoryLatestSample = LatestSample;
+/** The store's `HistoryQuery`, answered by a Prometheus server (the type has one home: `@argus/store`). */
+export type PrometheusHistory = HistoryQuery;
 
 /** Options of {@link prometheusHistory}. */
 export interface PrometheusHistoryOptions extends PrometheusClientOptions {
@@ -79,12 +56,12 @@ export function prometheusHistory(options: PrometheusHistoryOptions): Prometheus
 }
 
 /** Renders matchers as a PromQL selector; PromQL string escapes are a superset of JSON's. */
-export function selectorText(m: HistorySelector): string {
+export function selectorText(m: Selector): string {
   if (typeof m === 'string') return m;
   return `{${m.map((x) => `${x.name}${x.op}${JSON.stringify(x.value)}`).join(',')}}`;
 }
 
-async function range(client: PrometheusClient, q: HistoryRangeQuery): Promise<HistoryRangeSeries[]> {
+async function range(client: PrometheusClient, q: RangeQuery): Promise<RangeSeries[]> {
   const base = typeof q.matchers === 'string' ? parseMatchers(q.matchers) : q.matchers;
   const window = `[${q.stepMs}ms]`;
   // functions drop __name__, so a selector spanning several metrics runs once per name
@@ -100,7 +77,7 @@ async function range(client: PrometheusClient, q: HistoryRangeQuery): Promise<Hi
       ]) + window,
   }));
   if (!q.by) {
-    const out: HistoryRangeSeries[] = [];
+    const out: RangeSeries[] = [];
     for (const { name, sel } of perName) out.push(...(await steps(client, `${FN[q.agg]}(${sel})`, q, name)));
     return out;
   }
@@ -121,9 +98,9 @@ async function range(client: PrometheusClient, q: HistoryRangeQuery): Promise<Hi
 /** Combines per-metric-name group results: sums and counts for avg, min/max otherwise. */
 class Groups {
   private readonly map = new Map<string, { labels: Labels; points: Map<number, { a: number; b: number }> }>();
-  constructor(private readonly agg: HistoryRangeQuery['agg']) {}
+  constructor(private readonly agg: RangeQuery['agg']) {}
 
-  add(series: readonly HistoryRangeSeries[], part: 'sum' | 'count' | 'value'): void {
+  add(series: readonly RangeSeries[], part: 'sum' | 'count' | 'value'): void {
     for (const s of series) {
       const key = JSON.stringify(Object.entries(s.labels).sort());
       const g = this.map.get(key) ?? { labels: s.labels, points: new Map() };
@@ -139,7 +116,7 @@ class Groups {
     }
   }
 
-  result(): HistoryRangeSeries[] {
+  result(): RangeSeries[] {
     return [...this.map.values()].map(({ labels, points }) => {
       const ts = [...points.keys()].sort((x, y) => x - y);
       const vs = ts.map((t) => {
@@ -154,9 +131,9 @@ class Groups {
 async function steps(
   client: PrometheusClient,
   expr: string,
-  q: HistoryRangeQuery,
+  q: RangeQuery,
   name: string | undefined,
-): Promise<HistoryRangeSeries[]> {
+): Promise<RangeSeries[]> {
   const acc = new Map<string, { labels: Labels; t: number[]; v: number[] }>();
   // evaluating at the last millisecond of each step makes the window (t-1ms, t+step-1ms] = [t, t+step)
   const shift = q.stepMs - 1;

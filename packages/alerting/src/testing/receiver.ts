@@ -20,6 +20,7 @@ export interface LocalReceiver {
   close(): Promise<void>;
 }
 
+/** Starts a {@link LocalReceiver} on a free loopback port; `close()` stops it. */
 export async function localReceiver(
   fallback: Answer = [200, { 'content-type': 'text/plain' }, 'ok'],
 ): Promise<LocalReceiver> {
