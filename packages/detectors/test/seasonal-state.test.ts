@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seasonalModel, seasonalOptions } from '../src/index.js';
 import { scaleFloor as floor, pointOut } from '../src/util/score.js';
+import { uniform as rng } from './helpers.js';
 
 // The seasonal model keeps warm-up sums inline for two hours, in a dense block past that, and offsets only for
 // series that chose a season. Reference: the plain layout it replaced, a 504-number profile per series (offset,
@@ -83,17 +84,6 @@ function referenceModel(o: ReturnType<typeof seasonalOptions.parse>) {
     if (s.slots > 1) s.prof[idx] = s.prof[idx]! + o.seasonAlpha * rc;
     s.resid = (1 - o.levelAlpha) * (s.resid + o.levelAlpha * rc * rc);
     return Math.abs(r) / sd;
-  };
-}
-
-/** xorshift32 in [0, 1). */
-function rng(seed: number): () => number {
-  let x = seed || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
   };
 }
 
