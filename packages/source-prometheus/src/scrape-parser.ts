@@ -300,7 +300,8 @@ function seriesLabels(series: ParsedSeries, target: readonly [string, string][],
     }
     if (value !== '') labels[name] = value;
   }
-  return labels;
+  // frozen, with string values: the series registry keeps it as is instead of copying it
+  return Object.freeze(labels);
 }
 
 function grow(a: Int32Array, id: number): Int32Array {

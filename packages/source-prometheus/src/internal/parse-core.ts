@@ -105,6 +105,8 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
   private readonly comments: CommentLine[] = [];
   /** Index, in the last page's comment lines, of the one expected next. */
   private nextComment = 0;
+  /** The last series parsed since the last comment line (see parseSeries). */
+  private lastSeries: ParsedSeries | undefined;
 
   constructor(
     private readonly s: string,
@@ -256,13 +258,28 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
 
   private parseSeries(start: number, nameEnd: number, close: number): ParsedSeries {
     const s = this.s;
-    const name = s.slice(start, nameEnd);
     const labels = close > nameEnd ? parseLabelBlock(s, nameEnd, close, this.line, this.limits) : [];
+    // a family's series come one after another: the same name as the last new series needs no family lookup
+    // (any comment line in between forgets it, since a TYPE line could change the answer)
+    const last = this.lastSeries;
+    if (last !== undefined && nameEnd - start === last.name.length && s.startsWith(last.name, start)) {
+      return {
+        name: last.name,
+        labels,
+        family: last.family,
+        type: last.type,
+        created: last.created,
+        line: this.line,
+      };
+    }
+    const name = s.slice(start, nameEnd);
     const family = this.familyOf(name);
     const type = (this.typeOf(family)?.value as MetricType | undefined) ?? (this.om ? 'unknown' : 'untyped');
     const created =
       this.om && name.endsWith('_created') && family !== name && type !== 'gauge' && type !== 'unknown';
-    return { name, labels, family, type, created, line: this.line };
+    const parsed = { name, labels, family, type, created, line: this.line };
+    this.lastSeries = parsed;
+    return parsed;
   }
 
   private typeOf(name: string): CommentLine | undefined {
@@ -282,6 +299,7 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
   }
 
   private comment(start: number, end: number): void {
+    this.lastSeries = undefined;
     // Steady state: the same HELP/TYPE line as last time in this place needs no parsing.
     const expected = this.cache.lastComments[this.nextComment];
     let line: CommentLine | undefined;
