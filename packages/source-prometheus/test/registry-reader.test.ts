@@ -111,4 +111,16 @@ describe('registrySource reads', () => {
       }
     });
   }
+
+  it('starts over when the same source is polled with another series registry', async () => {
+    const read: RegistryMetric[] = [{ name: 'm', values: [{ value: 1, labels: { a: 'x' } }] }];
+    const source = registrySource({ registry: { getMetricsAsJSON: () => read } });
+    const first = createSeriesRegistry();
+    first.intern({ __name__: 'other' });
+    await source.poll!(testContext({ series: first }));
+    const second = createSeriesRegistry();
+    const batch = (await source.poll!(testContext({ series: second }))) as MetricBatch;
+    expect(batch.length).toBe(1);
+    expect(second.labels(batch.series[0]!)).toEqual({ __name__: 'm', a: 'x' });
+  });
 });

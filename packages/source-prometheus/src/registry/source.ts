@@ -5,6 +5,7 @@ import {
   type MetricBatch,
   MetricBatchBuilder,
   type PluginContext,
+  type SeriesRegistry,
   type Source,
 } from '@argus/core';
 import { register as globalRegistry } from 'prom-client';
@@ -108,11 +109,25 @@ class RegistryReader {
   private spare: Int32Array = new Int32Array(0);
   private epoch = 0;
 
+  private series: SeriesRegistry | undefined;
+
   constructor(extra: Readonly<Record<string, string>>) {
     this.extra = Object.entries(extra);
   }
 
+  private reset(series: SeriesRegistry): void {
+    this.series = series;
+    this.posId = new Int32Array(0);
+    this.seenIn = new Int32Array(0);
+    this.labelCount = new Uint8Array(0);
+    this.live = new Int32Array(0);
+    this.liveCount = 0;
+    this.spare = new Int32Array(0);
+  }
+
   read(metrics: readonly RegistryMetric[], ctx: PluginContext): MetricBatch {
+    // ids belong to one series registry: a source reused by another pipeline starts over
+    if (ctx.series !== this.series) this.reset(ctx.series);
     const now = ctx.clock.now();
     const epoch = ++this.epoch;
     const out = new MetricBatchBuilder(Math.max(this.liveCount, 16));
