@@ -1,5 +1,5 @@
 // Argus benchmark: `pnpm bench` at the repository root (builds first, runs with --expose-gc).
-// Flags: --quick (small counts, a smoke test), --only=throughput,delay,memory
+// Flags: --quick (small counts, a smoke test), --only=throughput,delay,memory,embed
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tickBatches } from './lib/data.mjs';
 import { delayByChunk, idleDelay } from './lib/delay.mjs';
+import { embedCost } from './lib/embed.mjs';
 import { internedLabels, pipelineState } from './lib/memory.mjs';
 import { markdown } from './lib/report.mjs';
 import { compare } from './lib/throughput.mjs';
@@ -21,7 +22,7 @@ const quick = args.includes('--quick');
 const only = args
   .find((a) => a.startsWith('--only='))
   ?.slice(7)
-  .split(',') ?? ['throughput', 'delay', 'memory'];
+  .split(',') ?? ['throughput', 'delay', 'memory', 'embed'];
 
 // Counts sized so the full run takes a couple of minutes on 2 cores; --quick divides them.
 const plan = quick
@@ -31,6 +32,7 @@ const plan = quick
       repeats: 3,
       delayTicks: 4,
       memory: [10_000, 100_000],
+      embed: { sizes: [10_000], reads: 6, rounds: 1 },
     }
   : {
       small: { series: 1_000, ticks: 10_000 },
@@ -38,6 +40,7 @@ const plan = quick
       repeats: 5,
       delayTicks: 200,
       memory: [100_000, 1_000_000],
+      embed: { sizes: [10_000, 100_000], reads: 16, rounds: 2 },
     };
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -112,6 +115,7 @@ async function main() {
     result.delay = d.rows;
   }
   if (only.includes('memory')) result.memory = await memory();
+  if (only.includes('embed')) result.embed = await embedCost({ ...plan.embed, log });
   result.totalSeconds = (performance.now() - started) / 1000;
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);

@@ -4,7 +4,7 @@ import { labelsFor, tickBatches } from './data.mjs';
 import { countingSink, ewmaDetector, scaleProcessor, tickSource } from './plugins.mjs';
 
 /** Full collection (twice, with a turn of the loop between so array buffers are swept), then usage. */
-async function settle() {
+export async function settle() {
   globalThis.gc();
   await new Promise((r) => setImmediate(r));
   globalThis.gc();

@@ -64,6 +64,38 @@ function memoryTable(rows) {
 }
 
 /** The whole report as Markdown. */
+function embedTable(rows) {
+  const head = [
+    'series',
+    'what reads the registry',
+    'CPU per read (ms)',
+    'share of a core',
+    'per 100k series',
+  ];
+  head.push('target ≤ 10 %', 'bytes per series (heap + buffers)', 'target ≤ 500');
+  const out = [];
+  for (const r of rows) {
+    for (const [label, key] of [
+      ['prom-client `registry.metrics()`', 'plain'],
+      ['`startArgus` (preset, every series watched)', 'argus'],
+    ]) {
+      const x = r[key];
+      const argus = key === 'argus';
+      out.push([
+        fmtInt(r.series),
+        label,
+        x.cpuMsPerRead.toFixed(1),
+        `${(100 * x.coreShare).toFixed(1)} %`,
+        `${(100 * x.coreSharePer100k).toFixed(1)} %`,
+        argus ? mark(x.coreSharePer100k <= 0.1) : '–',
+        x.bytesPerSeries.toFixed(0),
+        argus ? mark(x.bytesPerSeries <= 500) : '–',
+      ]);
+    }
+  }
+  return table(head, out);
+}
+
 export function markdown(result) {
   const { machine: m } = result;
   const out = [
@@ -81,6 +113,10 @@ export function markdown(result) {
   if (result.memory) {
     out.push('### Memory per active series (bytes, heap + array buffers)', '');
     out.push(...memoryTable(result.memory));
+  }
+  if (result.embed) {
+    out.push('### Embedded: startArgus watching a prom-client registry read every second', '');
+    out.push(...embedTable(result.embed));
   }
   return out.join('\n');
 }

@@ -9,7 +9,10 @@ export const SERIES_REJECTED = -1;
  * these ids and typed arrays; labels and fingerprints are looked up only when a human or an alert needs them.
  */
 export interface SeriesRegistry {
-  /** Returns the id of the series, creating it on first sight; {@link SERIES_REJECTED} when `maxSeries` is reached. */
+  /**
+   * Returns the id of the series, creating it on first sight; {@link SERIES_REJECTED} when `maxSeries` is reached.
+   * A new label set is copied, unless it is frozen with string values: then it is kept as given.
+   */
   intern(labels: Labels): number;
   /** Returns the id for a label set already seen, or `undefined`. Never creates. */
   lookup(labels: Labels): number | undefined;

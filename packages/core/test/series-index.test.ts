@@ -87,6 +87,18 @@ describe('series index', () => {
     expect(index.find({ job: 'y' })).toBe(-1);
   });
 
+  it('keeps a frozen label set of strings as given, and copies a frozen one holding other values', () => {
+    const index = new SeriesIndex();
+    const owned = Object.freeze({ __name__: 'm', job: 'x' });
+    const id = index.add(owned);
+    expect(index.labels(id)).toBe(owned);
+    const mixed = Object.freeze({ __name__: 'm', code: 200 as unknown as string });
+    const id2 = index.add(mixed);
+    expect(index.labels(id2)).not.toBe(mixed);
+    expect(index.labels(id2)).toEqual({ __name__: 'm', code: '200' });
+    expect(index.find({ __name__: 'm', job: 'x' })).toBe(id);
+  });
+
   it('gives the registry Prometheus fingerprints, non-ASCII names included', () => {
     const r = createSeriesRegistry();
     const cases: Labels[] = [{ b: '1', a: '2' }, { é: 'x', z: 'y', Z: '' }, {}, { job: '😀'.repeat(20_000) }];

@@ -13,17 +13,22 @@ export function stageContext(): StageContext {
   return { now: 0, mode: 'batch', series: createSeriesRegistry(), log: silentLogger, metrics };
 }
 
-/** Seeded normal noise (mulberry32 + Box-Muller), so every run sees the same series. */
-export function noise(seed: number): () => number {
+/** Seeded uniform numbers in [0, 1) (mulberry32), so every run sees the same series. */
+export function uniform(seed: number): () => number {
   let a = seed >>> 0;
-  const uniform = (): number => {
+  return (): number => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return () => Math.sqrt(-2 * Math.log(uniform() + 1e-300)) * Math.cos(2 * Math.PI * uniform());
+}
+
+/** Seeded normal noise (mulberry32 + Box-Muller), so every run sees the same series. */
+export function noise(seed: number): () => number {
+  const u = uniform(seed);
+  return () => Math.sqrt(-2 * Math.log(u() + 1e-300)) * Math.cos(2 * Math.PI * u());
 }
 
 export const STEP_MS: number = 300_000;

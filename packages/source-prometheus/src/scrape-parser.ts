@@ -3,10 +3,11 @@ import { SERIES_REJECTED } from '@argus/core';
 import { type CacheEntry, SeriesCache } from './internal/cache.js';
 import type { ExpositionLimits } from './internal/limits.js';
 import {
+  bodyParser,
   type ExpositionFormat,
   type ParsedSeries,
   type ParseHandler,
-  parseBody,
+  type SlicedBodyParser,
 } from './internal/parse-core.js';
 
 /** Options of {@link createScrapeParser}. */
@@ -42,11 +43,34 @@ export interface ScrapeParser {
    * page and must be discarded, and the caller should call {@link ScrapeParser.markStale}.
    */
   parse(body: string, format: ExpositionFormat, timeMs: number, out: MetricBatchBuilder): ScrapeParseResult;
+  /**
+   * {@link ScrapeParser.parse} in slices of about `sliceMs` (5 ms), giving the event loop back between them: a
+   * first scrape parses and interns every series of the page, which can take far longer than a host may be
+   * held. A second call before the first settles throws.
+   */
+  parseSliced(
+    body: string,
+    format: ExpositionFormat,
+    timeMs: number,
+    out: MetricBatchBuilder,
+    options?: ParseSlicedOptions,
+  ): Promise<ScrapeParseResult>;
   /** Writes a stale marker for every live series (target down or gone) and forgets them. Returns how many. */
   markStale(timeMs: number, out: MetricBatchBuilder): number;
   /** Series currently live. */
   readonly size: number;
 }
+
+/** Options of {@link ScrapeParser.parseSliced}. */
+export interface ParseSlicedOptions {
+  /** Longest stretch of parsing between two yields, in ms. @default 5 */
+  readonly sliceMs?: number;
+  /** How to give the loop back between slices. @default a `setImmediate` turn */
+  readonly yield?: () => Promise<void>;
+}
+
+const DEFAULT_SLICE_MS = 5;
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 // An OpenMetrics `_created` line: cached so it is recognised, never emitted.
 const CREATED = -2;
@@ -89,6 +113,7 @@ class TargetParser implements ScrapeParser, ParseHandler<Entry> {
   private seen = 0;
   private time = 0;
   private out: MetricBatchBuilder | undefined;
+  private rejectedBefore = 0;
 
   constructor(private readonly options: ScrapeParserOptions) {
     this.target = Object.entries(options.targetLabels ?? {});
@@ -138,22 +163,74 @@ class TargetParser implements ScrapeParser, ParseHandler<Entry> {
     timeMs: number,
     builder: MetricBatchBuilder,
   ): ScrapeParseResult {
+    const page = this.open(body, format, timeMs, builder);
+    this.guard(() => page.step(Number.POSITIVE_INFINITY));
+    return this.close(page, timeMs, builder);
+  }
+
+  async parseSliced(
+    body: string,
+    format: ExpositionFormat,
+    timeMs: number,
+    builder: MetricBatchBuilder,
+    options: ParseSlicedOptions = {},
+  ): Promise<ScrapeParseResult> {
+    const sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
+    const pause = options.yield ?? yieldToLoop;
+    const page = this.open(body, format, timeMs, builder);
+    while (!this.guard(() => page.step(performance.now() + sliceMs))) {
+      try {
+        await pause();
+      } catch (err) {
+        this.guard(() => {
+          throw err;
+        });
+      }
+    }
+    return this.close(page, timeMs, builder);
+  }
+
+  /** Starts a page: a sliced parse owns the cache until it settles, so a second page meanwhile is refused. */
+  private open(
+    body: string,
+    format: ExpositionFormat,
+    timeMs: number,
+    builder: MetricBatchBuilder,
+  ): SlicedBodyParser {
+    if (this.out !== undefined) throw new Error('scrape parser: a page is already being parsed');
     if (format !== this.lastFormat) this.cache.clear();
     this.lastFormat = format;
     this.epoch++;
     this.added = this.duplicates = this.seen = 0;
     this.time = timeMs;
     this.out = builder;
-    const rejectedBefore = builder.rejected;
-    let samples: number;
+    this.rejectedBefore = builder.rejected;
+    return bodyParser(body, format, this.cache, this, this.options.limits);
+  }
+
+  /** Runs a step of the page; a throw ends the page as failed (see {@link ScrapeParser.parse}). */
+  private guard<T>(fn: () => T): T {
     try {
-      samples = parseBody(body, format, this.cache, this, this.options.limits);
+      return fn();
     } catch (err) {
       this.failed = true;
-      throw err;
-    } finally {
       this.out = undefined;
+      throw err;
     }
+  }
+
+  private close(page: SlicedBodyParser, timeMs: number, builder: MetricBatchBuilder): ScrapeParseResult {
+    const samples = this.guard(() => page.finish());
+    this.out = undefined;
+    return this.end(samples, timeMs, builder, this.rejectedBefore);
+  }
+
+  private end(
+    samples: number,
+    timeMs: number,
+    builder: MetricBatchBuilder,
+    rejectedBefore: number,
+  ): ScrapeParseResult {
     this.failed = false;
     const stale =
       this.seen === this.cache.map.size ? 0 : sweep(this.cache, this.idEpoch, this.epoch, timeMs, builder);
@@ -223,7 +300,8 @@ function seriesLabels(series: ParsedSeries, target: readonly [string, string][],
     }
     if (value !== '') labels[name] = value;
   }
-  return labels;
+  // frozen, with string values: the series registry keeps it as is instead of copying it
+  return Object.freeze(labels);
 }
 
 function grow(a: Int32Array, id: number): Int32Array {

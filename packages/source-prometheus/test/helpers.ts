@@ -83,3 +83,14 @@ scrape_configs:
 /** A label set as a comparable string (names sorted). */
 export const labelKey = (labels: Record<string, string>): string =>
   JSON.stringify(Object.entries(labels).sort());
+
+/** Seeded numbers in [0, 1) (xorshift32), so a randomised test reproduces. */
+export function rng(seed: number): () => number {
+  let x = seed || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}

@@ -1,19 +1,25 @@
-/** Returns `arr` when it holds at least `n` items, else a copy grown to the next power of two ≥ n (new slots `fill`). */
+/**
+ * Returns `arr` when it holds at least `n` items, else a copy grown by half at a time until it holds `n` (new slots
+ * `fill`). Per-series state is indexed by series id, so this is memory per series: growing by half leaves at most a
+ * third of the array unused where doubling could leave half.
+ */
 export function growF64(arr: Float64Array, n: number, fill = 0): Float64Array {
   if (arr.length >= n) return arr;
-  let size = Math.max(8, arr.length);
-  while (size < n) size *= 2;
-  const out = new Float64Array(size).fill(fill);
+  const out = new Float64Array(grownSize(arr.length, n)).fill(fill);
   out.set(arr);
   return out;
+}
+
+function grownSize(length: number, n: number): number {
+  let size = Math.max(8, length);
+  while (size < n) size = Math.ceil(size * 1.5);
+  return size;
 }
 
 /** Like {@link growF64} for Int32Array. */
 export function growI32(arr: Int32Array, n: number, fill = 0): Int32Array {
   if (arr.length >= n) return arr;
-  let size = Math.max(8, arr.length);
-  while (size < n) size *= 2;
-  const out = new Int32Array(size).fill(fill);
+  const out = new Int32Array(grownSize(arr.length, n)).fill(fill);
   out.set(arr);
   return out;
 }

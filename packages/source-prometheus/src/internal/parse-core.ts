@@ -59,10 +59,41 @@ export function parseBody<E extends CacheEntry>(
   handler: ParseHandler<E>,
   limits: ExpositionLimits = {},
 ): number {
-  return new BodyParser(body, format, cache, handler, limits).run();
+  const parser = new BodyParser(body, format, cache, handler, limits);
+  parser.step(Number.POSITIVE_INFINITY);
+  return parser.finish();
 }
 
-class BodyParser<E extends CacheEntry> {
+/** A page parsed a slice at a time (see {@link bodyParser}). */
+export interface SlicedBodyParser {
+  /**
+   * Parses whole lines until the page ends or `performance.now()` passes `untilMs`; returns whether the page
+   * is done. The cache and handler are mid-page in between: nothing else may parse into them until it is.
+   */
+  step(untilMs: number): boolean;
+  /** Checks the end of the page (final line feed, `# EOF`) and returns the number of sample lines. */
+  finish(): number;
+}
+
+/**
+ * {@link parseBody} in slices, so that a caller can give the event loop back between them: a first scrape of a
+ * large page parses and interns every series, which takes far longer than a host should be held.
+ */
+export function bodyParser<E extends CacheEntry>(
+  body: string,
+  format: ExpositionFormat,
+  cache: SeriesCache<E>,
+  handler: ParseHandler<E>,
+  limits: ExpositionLimits = {},
+): SlicedBodyParser {
+  return new BodyParser(body, format, cache, handler, limits);
+}
+
+/** Lines parsed between two looks at the clock (a look costs about what a cached line does). */
+const LINES_PER_CLOCK_READ = 64;
+
+class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
+  private pos = 0;
   private line = 0;
   private prev: E | undefined;
   /** Index just past the series text of the current line. */
@@ -74,6 +105,8 @@ class BodyParser<E extends CacheEntry> {
   private readonly comments: CommentLine[] = [];
   /** Index, in the last page's comment lines, of the one expected next. */
   private nextComment = 0;
+  /** The last series parsed since the last comment line (see parseSeries). */
+  private lastSeries: ParsedSeries | undefined;
 
   constructor(
     private readonly s: string,
@@ -86,11 +119,17 @@ class BodyParser<E extends CacheEntry> {
     this.page = ++cache.page;
   }
 
-  run(): number {
+  step(untilMs: number): boolean {
     const s = this.s;
     const len = s.length;
-    let pos = 0;
+    const timed = untilMs !== Number.POSITIVE_INFINITY;
+    let pos = this.pos;
+    let lines = 0;
     while (pos < len) {
+      if (timed && ++lines === LINES_PER_CLOCK_READ) {
+        lines = 0;
+        if (performance.now() >= untilMs) break;
+      }
       this.line++;
       let end = s.indexOf('\n', pos);
       if (end < 0) end = len;
@@ -101,6 +140,13 @@ class BodyParser<E extends CacheEntry> {
       else if (this.om || !isBlank(s, pos, end)) this.fail('expected a metric name or "#"', pos, end);
       pos = end + 1;
     }
+    this.pos = pos;
+    return pos >= len;
+  }
+
+  finish(): number {
+    const s = this.s;
+    const len = s.length;
     // The format requires a final line feed; without one, a page cut short mid-number would parse as valid.
     if (len > 0 && s.charCodeAt(len - 1) !== 10 && !this.eof) {
       throw new ExpositionError(
@@ -212,13 +258,28 @@ class BodyParser<E extends CacheEntry> {
 
   private parseSeries(start: number, nameEnd: number, close: number): ParsedSeries {
     const s = this.s;
-    const name = s.slice(start, nameEnd);
     const labels = close > nameEnd ? parseLabelBlock(s, nameEnd, close, this.line, this.limits) : [];
+    // a family's series come one after another: the same name as the last new series needs no family lookup
+    // (any comment line in between forgets it, since a TYPE line could change the answer)
+    const last = this.lastSeries;
+    if (last !== undefined && nameEnd - start === last.name.length && s.startsWith(last.name, start)) {
+      return {
+        name: last.name,
+        labels,
+        family: last.family,
+        type: last.type,
+        created: last.created,
+        line: this.line,
+      };
+    }
+    const name = s.slice(start, nameEnd);
     const family = this.familyOf(name);
     const type = (this.typeOf(family)?.value as MetricType | undefined) ?? (this.om ? 'unknown' : 'untyped');
     const created =
       this.om && name.endsWith('_created') && family !== name && type !== 'gauge' && type !== 'unknown';
-    return { name, labels, family, type, created, line: this.line };
+    const parsed = { name, labels, family, type, created, line: this.line };
+    this.lastSeries = parsed;
+    return parsed;
   }
 
   private typeOf(name: string): CommentLine | undefined {
@@ -238,6 +299,7 @@ class BodyParser<E extends CacheEntry> {
   }
 
   private comment(start: number, end: number): void {
+    this.lastSeries = undefined;
     // Steady state: the same HELP/TYPE line as last time in this place needs no parsing.
     const expected = this.cache.lastComments[this.nextComment];
     let line: CommentLine | undefined;

@@ -54,7 +54,7 @@ export class TargetState {
         signal: ctx.signal,
         headers: this.o.headers,
       });
-      counts = parser.parse(page.body, page.format, t, out);
+      counts = await parser.parseSliced(page.body, page.format, t, out);
       this.noteDuplicates(ctx, counts.duplicates);
     } catch (err) {
       error = err instanceof Error ? err.message : String(err);

@@ -1,7 +1,7 @@
 import type { Labels } from '@argus/core';
 import { chunkScale, decodeChunk, decodeInto, encodeChunk } from '../chunk/chunk.js';
 import { sameBits } from '../chunk/float-bits.js';
-import { type Cols, cols, lowerBound, type MergeCounts, mergeCols } from './merge.js';
+import { type Cols, cols, lowerBound, type MergeCounts, mergeCols, NO_COLS } from './merge.js';
 
 /** A sealed, encoded chunk and its time bounds. */
 export interface SealedChunk {
@@ -42,7 +42,8 @@ export const HEAD_SAMPLE_BYTES = 17;
 export class SeriesData {
   chunks: SealedChunk[] = [];
   head: Cols = cols(8);
-  ooo: Cols = cols(0);
+  // most series never get an out-of-order sample: they share one empty buffer
+  ooo: Cols = NO_COLS;
   /** Newest timestamp accepted in order. */
   maxT: number = Number.NEGATIVE_INFINITY;
   private scale = -1;
@@ -122,7 +123,7 @@ export class SeriesData {
     if (h.n === 0) return;
     this.pushChunk(h, 0, h.n);
     // a series that went stale usually ends: give its head memory back; otherwise reuse the buffers
-    if (h.s[h.n - 1]) this.head = cols(0);
+    if (h.s[h.n - 1]) this.head = NO_COLS;
     else {
       h.s.fill(0, 0, h.n);
       h.n = 0;
@@ -174,7 +175,7 @@ export class SeriesData {
       this.cfg.overwrite,
       counts,
     );
-    this.ooo = cols(0);
+    this.ooo = NO_COLS;
     const size = this.cfg.chunkSamples;
     let i = 0;
     for (; merged.n - i >= size; i += size) this.pushChunk(merged, i, size);

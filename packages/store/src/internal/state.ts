@@ -78,7 +78,9 @@ export class StoreState {
     const key = labelsKey(labels);
     const known = this.byKey.get(key);
     if (known) return known.id;
-    return this.create(this.byId.length, Object.freeze({ ...labels }), key).id;
+    // a frozen label set (the pipeline's registry hands those out) cannot change under the store: keep it as is
+    return this.create(this.byId.length, Object.isFrozen(labels) ? labels : Object.freeze({ ...labels }), key)
+      .id;
   }
 
   /** Creates a series with a given id (also used when recovering from disk). */
