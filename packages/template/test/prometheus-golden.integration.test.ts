@@ -119,8 +119,9 @@ describeWithBinary(
         const ours: Record<string, string> = {};
         for (const [name, text] of Object.entries(ANNOTATIONS))
           ours[name] = await compileAlertTemplate(text, rule, options).renderAsync(input);
-        if (process.env["GOLDEN_DUMP"]) console.log(JSON.stringify({ rule, theirs: alert.annotations, ours }, null, 1));
-      expect(ours, rule).toEqual(alert.annotations);
+        if (process.env['GOLDEN_DUMP'])
+          console.log(JSON.stringify({ rule, theirs: alert.annotations, ours }, null, 1));
+        expect(ours, rule).toEqual(alert.annotations);
         expect(compileAlertTemplate(RULE_LABELS.severity, rule, options).render(input), rule).toBe(
           alert.labels['severity'],
         );
