@@ -134,6 +134,10 @@ describe('templates', () => {
       'instance=web-1 job=api ',
     );
     expect(compileTemplate('{{ $value }}', 'x')({ ...d, value: 1e6 })).toBe('1e+06');
+    // awesome-prometheus-alerts' descriptions print the whole label map
+    expect(compileTemplate('VALUE = {{ $value }}\n  LABELS = {{ $labels }}', 'x')(d)).toBe(
+      'VALUE = 0.4567\n  LABELS = map[instance:web-1 job:api]',
+    );
     expect(() => compileTemplate('{{ if $value }}x', 'rule "A" annotation s')).toThrow(
       /rule "A" annotation s: .*unexpected EOF/,
     );

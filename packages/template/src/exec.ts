@@ -61,6 +61,14 @@ const GO_TYPE_NAME: Record<ParamType, string> = {
   bool: 'bool',
 };
 
+const LITERAL_KIND: Record<ParamType, string> = {
+  any: 'value',
+  string: 'string',
+  float64: 'float',
+  int: 'integer',
+  bool: 'bool',
+};
+
 /** Runs tree `tree` with `data` as dot; returns the text. */
 export function execute(ctx: ExecContext, tree: Tree, data: unknown): string {
   const out: string[] = [];
@@ -118,6 +126,20 @@ export function execute(ctx: ExecContext, tree: Tree, data: unknown): string {
     return value;
   };
 
+  // a literal of the wrong kind is refused as Go's evalArg refuses it ("expected string; found 1")
+  const convertArg = (n: ArgNode, value: unknown, type: ParamType): unknown => {
+    const literal = n.type === 'string' || n.type === 'number' || n.type === 'bool' || n.type === 'nil';
+    if (!literal || type === 'any') return convert(value, type);
+    if (n.type === 'nil') return errorf(`cannot assign nil to ${GO_TYPE_NAME[type]}`);
+    const fits =
+      (type === 'string' && n.type === 'string') ||
+      (type === 'float64' && n.type === 'number') ||
+      (type === 'int' && n.type === 'number' && typeof value === 'bigint') ||
+      (type === 'bool' && n.type === 'bool');
+    if (!fits) errorf(`expected ${LITERAL_KIND[type]}; found ${n.text}`);
+    return convert(value, type);
+  };
+
   const evalArg = (dot: unknown, n: ArgNode): unknown => {
     setAt(n.pos, nodeString(n));
     switch (n.type) {
@@ -167,7 +189,7 @@ export function execute(ctx: ExecContext, tree: Tree, data: unknown): string {
       }
       return final === MISSING ? v : final;
     }
-    const argv = argNodes.map((arg, k) => convert(evalArg(dot, arg), typeAt(k)));
+    const argv = argNodes.map((arg, k) => convertArg(arg, evalArg(dot, arg), typeAt(k)));
     if (final !== MISSING) argv.push(convert(final, typeAt(argNodes.length)));
     let key: string | undefined;
     if (ctx.resolved.size > 0) {

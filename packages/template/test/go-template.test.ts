@@ -211,10 +211,11 @@ describe('Go text/template: errors', () => {
       undefined,
       'template: t:1:3: executing "t" at <len 3>: error calling len: len of type int',
     ],
+    ['{{ printf 1 }}', undefined, 'template: t:1:10: executing "t" at <1>: expected string; found 1'],
     [
-      '{{ printf 1 }}',
-      undefined,
-      'template: t:1:10: executing "t" at <1>: wrong type for value; expected string; got int',
+      '{{ printf .N }}',
+      { N: 1n },
+      'template: t:1:10: executing "t" at <.N>: wrong type for value; expected string; got int',
     ],
     [
       '{{ "x" 1 }}',

@@ -29,6 +29,8 @@ const ANNOTATIONS: Record<string, string> = {
   builtins:
     '{{ define "a2" }}{{ .arg0 }}-{{ .arg1 }}{{ end }}{{ template "a2" args "x" 2 }} {{ len $labels }} {{ index $labels "job" }} {{ slice "abcdef" 1 4 }} {{ print 1 2 "a" 3.5 }} {{ html "<b>&" }} {{ js "it\'s" }} {{ urlquery "a b/c" }} {{ and 1 0 }} {{ or 0 "x" }} {{ not true }} {{ eq "a" "b" "a" }} {{ ne 1 2 }} {{ le 2.5 2.5 }}',
   numbers: "{{ 1e6 }} {{ 0.1 }} {{ 3.0 }} {{ 100000.0 }} {{ 1.5e-7 }} {{ 12345678.0 }} {{ 0x1F }} {{ 'a' }}",
+  // as awesome-prometheus-alerts writes its descriptions: whole maps printed as Go prints them
+  dump: 'VALUE = {{ $value }}\n  LABELS = {{ $labels }}\n  EXT = {{ $externalLabels }} {{ .ExternalLabels }}',
   err_field: 'x {{ .Nope }}',
   err_eq: '{{ eq $value 1 }}',
   err_first: '{{ query "vector(1) == 2" | first }}',
