@@ -234,6 +234,7 @@ export function execute(ctx: ExecContext, tree: Tree, data: unknown): string {
     args: readonly ArgNode[],
     final: Final,
     receiver: unknown,
+    staticType?: string,
   ): unknown => {
     if (receiver === undefined || receiver === null) {
       if (ctx.missingKey === 'error') errorf(`nil data; no entry for key "${fieldName}"`);
@@ -274,7 +275,7 @@ export function execute(ctx: ExecContext, tree: Tree, data: unknown): string {
       if (ctx.missingKey === 'error') errorf(`map has no entry for key "${fieldName}"`);
       return undefined;
     }
-    return errorf(`can't evaluate field ${fieldName} in type ${typeName(receiver)}`);
+    return errorf(`can't evaluate field ${fieldName} in type ${staticType ?? typeName(receiver)}`);
   };
 
   const evalFieldChain = (
@@ -286,8 +287,14 @@ export function execute(ctx: ExecContext, tree: Tree, data: unknown): string {
     final: Final,
   ): unknown => {
     let r = receiver;
-    for (let k = 0; k < ident.length - 1; k++) r = evalField(dot, ident[k]!, node, [], MISSING, r);
-    return evalField(dot, ident[ident.length - 1]!, node, args, final, r);
+    let staticType: string | undefined;
+    for (let k = 0; k < ident.length - 1; k++) {
+      // a value read from a map[string]interface{} has Go's static type interface {} (what errors name)
+      const fromInterface = isPlainObject(r) || (r instanceof GoMap && r.zero !== '');
+      r = evalField(dot, ident[k]!, node, [], MISSING, r, staticType);
+      staticType = fromInterface ? 'interface {}' : undefined;
+    }
+    return evalField(dot, ident[ident.length - 1]!, node, args, final, r, staticType);
   };
 
   const evalFieldNode = (dot: unknown, field: FieldNode, args: readonly ArgNode[], final: Final): unknown => {
