@@ -1,7 +1,7 @@
 // Go's text/template executor (text/template/exec.go): evaluation order, variable scoping, missingkey, and
 // error messages located as Go locates them (`template: NAME:LINE:COL: executing "NAME" at <NODE>: …`).
 import { formatV } from './fmt.js';
-import type { FuncMap, ParamType, TemplateFunc } from './funcs.js';
+import { type FuncMap, type ParamType, RAW_ARGS, type TemplateFunc } from './funcs.js';
 import {
   type ArgNode,
   type ChainNode,
@@ -189,8 +189,13 @@ export function execute(ctx: ExecContext, tree: Tree, data: unknown): string {
       }
       return final === MISSING ? v : final;
     }
-    const argv = argNodes.map((arg, k) => convertArg(arg, evalArg(dot, arg), typeAt(k)));
-    if (final !== MISSING) argv.push(convert(final, typeAt(argNodes.length)));
+    const raw = RAW_ARGS.has(fn);
+    const argv = argNodes.map((arg, k) => {
+      const v = evalArg(dot, arg);
+      return raw && typeAt(k) === 'any' ? v : convertArg(arg, v, typeAt(k));
+    });
+    const finalType = typeAt(argNodes.length);
+    if (final !== MISSING) argv.push(raw && finalType === 'any' ? final : convert(final, finalType));
     let key: string | undefined;
     if (ctx.resolved.size > 0) {
       key = callKey(name, argv);
@@ -236,10 +241,12 @@ export function execute(ctx: ExecContext, tree: Tree, data: unknown): string {
     receiver: unknown,
     staticType?: string,
   ): unknown => {
-    if (receiver === undefined || receiver === null) {
+    if (receiver === undefined) {
       if (ctx.missingKey === 'error') errorf(`nil data; no entry for key "${fieldName}"`);
       return undefined;
     }
+    if (receiver === null)
+      return errorf(`nil pointer evaluating ${staticType ?? 'interface {}'}.${fieldName}`);
     const hasArgs = args.length > 1 || final !== MISSING;
     const isMap = receiver instanceof GoMap || isPlainObject(receiver);
     if (!isMap && typeof receiver === 'object') {
@@ -459,7 +466,10 @@ export function execute(ctx: ExecContext, tree: Tree, data: unknown): string {
     }
   };
 
-  walk(data, tree.root);
+  // Go's Execute(nil): dot is no value
+  const root = data === null ? undefined : data;
+  vars = [{ name: '$', value: root }];
+  walk(root, tree.root);
   return out.join('');
 }
 

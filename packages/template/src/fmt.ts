@@ -165,9 +165,11 @@ function formatFloatVerb(v: number, verb: string, spec: Spec): string | undefine
 }
 
 function hexString(s: string, upper: boolean, spec: Spec): string {
-  const hex = Buffer.from(s, 'utf8').toString('hex');
-  const out = spec.sharp ? `0x${hex}` : hex;
-  return upper ? out.toUpperCase().replace('0X', '0X') : out;
+  const bytes = [...Buffer.from(s, 'utf8')].map((b) => b.toString(16).padStart(2, '0'));
+  const out = spec.space
+    ? bytes.map((b) => (spec.sharp ? `0x${b}` : b)).join(' ')
+    : (spec.sharp ? '0x' : '') + bytes.join('');
+  return upper ? out.toUpperCase() : out;
 }
 
 function formatOne(verb: string, v: unknown, spec: Spec): string {
@@ -201,6 +203,11 @@ function formatOne(verb: string, v: unknown, spec: Spec): string {
   }
   if (Array.isArray(v) && verb !== 'v')
     return `[${v.map((e) => formatOne(verb, e, { ...spec, width: undefined })).join(' ')}]`;
+  const entries = verb === 'v' ? undefined : mapEntries(v);
+  if (entries) {
+    const one = (x: unknown) => formatOne(verb, x, { ...spec, width: undefined });
+    return `map[${entries.map(([k, e]) => `${one(k)}:${one(e)}`).join(' ')}]`;
+  }
   if (v instanceof GoMap || isPlainObject(v) || Array.isArray(v) || verb === 'v')
     return pad(formatV(v, spec.plus), spec, false);
   return bad(verb, v);
@@ -211,6 +218,7 @@ export function sprintf(format: string, args: readonly unknown[]): string {
   let out = '';
   let argi = 0;
   let i = 0;
+  let reordered = false;
   while (i < format.length) {
     const pct = format.indexOf('%', i);
     if (pct < 0) {
@@ -220,6 +228,15 @@ export function sprintf(format: string, args: readonly unknown[]): string {
     out += format.slice(i, pct);
     i = pct + 1;
     const spec: Spec = { minus: false, plus: false, sharp: false, space: false, zero: false };
+    // explicit argument indexes: %[2]d
+    const argIndex = (): void => {
+      const m = /^\[(\d+)\]/.exec(format.slice(i));
+      if (m) {
+        argi = Number(m[1]) - 1;
+        i += m[0].length;
+        reordered = true;
+      }
+    };
     for (; i < format.length; i++) {
       const c = format[i];
       if (c === '-') spec.minus = true;
@@ -240,6 +257,7 @@ export function sprintf(format: string, args: readonly unknown[]): string {
       i += m[0].length;
       return Number(m[0]);
     };
+    argIndex();
     spec.width = num();
     if (spec.width !== undefined && spec.width < 0) {
       spec.minus = true;
@@ -247,8 +265,10 @@ export function sprintf(format: string, args: readonly unknown[]): string {
     }
     if (format[i] === '.') {
       i++;
+      argIndex();
       spec.prec = num() ?? 0;
     }
+    argIndex();
     if (i >= format.length) {
       out += '%!(NOVERB)';
       break;
@@ -265,7 +285,7 @@ export function sprintf(format: string, args: readonly unknown[]): string {
     }
     out += formatOne(verb, args[argi++], spec);
   }
-  if (argi < args.length) {
+  if (!reordered && argi < args.length) {
     const extra = args
       .slice(argi)
       .map((a) => (a === null || a === undefined ? '<nil>' : `${typeName(a)}=${formatV(a)}`));

@@ -37,7 +37,7 @@ function basicKind(v: unknown): 'bool' | 'int' | 'float' | 'string' | 'invalid' 
     case 'undefined':
       return 'invalid';
   }
-  return 'other';
+  return v === null ? 'invalid' : 'other';
 }
 
 function eq(a: unknown, ...bs: unknown[]): boolean {
@@ -46,14 +46,15 @@ function eq(a: unknown, ...bs: unknown[]): boolean {
   for (const b of bs) {
     const k2 = basicKind(b);
     if (k1 !== k2) {
-      if (a !== undefined && b !== undefined) throw new Error('incompatible types for comparison');
+      if (k1 !== 'invalid' && k2 !== 'invalid') throw new Error('incompatible types for comparison');
       continue;
     }
-    if (k1 === 'other') {
-      if ((a === null) !== (b === null)) continue;
-      if (a === null || Array.isArray(a) || a instanceof GoMap || isPlainObject(a) || typeof a === 'function')
-        if (a !== null) throw new Error(`non-comparable type ${formatV(a)}: ${typeName(a)}`);
-    }
+    if (k1 === 'invalid') return true;
+    if (
+      k1 === 'other' &&
+      (Array.isArray(a) || a instanceof GoMap || isPlainObject(a) || typeof a === 'function')
+    )
+      throw new Error(`non-comparable type ${formatV(a)}: ${typeName(a)}`);
     if (a === b) return true;
   }
   return false;
@@ -88,11 +89,12 @@ function index(item: unknown, ...keys: unknown[]): unknown {
       const i = toIndex(key, 'slice/array');
       const n = typeof v === 'string' ? Buffer.byteLength(v) : v.length;
       if (i < 0 || i >= n) throw new Error(`index out of range: ${i}`);
-      v = typeof v === 'string' ? BigInt(Buffer.from(v)[i]!) : v[i];
+      // a nil element is Go's nil interface, which index returns as no value
+      v = typeof v === 'string' ? BigInt(Buffer.from(v)[i]!) : (v[i] ?? undefined);
     } else if (v instanceof GoMap || isPlainObject(v)) {
       if (typeof key !== 'string') throw new Error(`value has type ${typeName(key)}; should be string`);
       if (v instanceof GoMap) v = v.entries.has(key) ? v.entries.get(key) : v.zero;
-      else v = Object.hasOwn(v, key) ? v[key] : null;
+      else v = Object.hasOwn(v, key) ? (v[key] ?? undefined) : undefined;
     } else throw new Error(`can't index item of type ${typeName(v)}`);
   }
   return v;
@@ -178,6 +180,9 @@ function call(fn: unknown, ...args: unknown[]): unknown {
 
 const a = 'any' as const;
 
+/** Go's builtin functions receive missing values as they are (Go passes them reflect.Values). */
+export const RAW_ARGS: WeakSet<object> = new WeakSet();
+
 /** Go's builtin template functions. `and`/`or` short-circuit in the executor; these bodies are not called. */
 export const builtins: FuncMap = {
   and: goFunc([a], (x: unknown) => x, a),
@@ -200,3 +205,4 @@ export const builtins: FuncMap = {
   urlquery: goFunc([], (...xs: unknown[]) => queryEscape(argsText(xs)), a),
   call: goFunc([a], call, a),
 };
+for (const f of Object.values(builtins)) RAW_ARGS.add(f);

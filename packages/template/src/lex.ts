@@ -65,7 +65,6 @@ export function lex(input: string): Token[] {
   let start = 0;
   let line = 1;
   let startLine = 1;
-  let parenDepth = 0;
 
   const emit = (type: TokenType, val = input.slice(start, pos)): void => {
     tokens.push({ type, pos: start, val, line: startLine });
@@ -183,10 +182,7 @@ export function lex(input: string): Token[] {
         else emit('identifier');
       } else if (c === '(') {
         emit('lparen');
-        parenDepth++;
       } else if (c === ')') {
-        parenDepth--;
-        if (parenDepth < 0) return fail('unexpected right paren');
         emit('rparen');
       } else if (c.charCodeAt(0) < 0x80 && c >= ' ' && c !== '\x7f') emit('char');
       else {
