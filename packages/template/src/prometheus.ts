@@ -104,6 +104,19 @@ function asResult(v: unknown, fn: string): Sample[] {
   throw new Error(`${fn}: expected a query result (from query …)`);
 }
 
+/**
+ * Go's strings.ToUpper/ToLower map each rune to one rune: where JavaScript's case mapping gives several
+ * (ß → SS, İ → i̇), Go keeps the rune (upper) or takes the simple mapping's first rune (lower).
+ */
+function mapRunes(t: string, map: (c: string) => string, takeFirst: boolean): string {
+  let out = '';
+  for (const c of t) {
+    const m = [...map(c)];
+    out += m.length === 1 ? m[0] : takeFirst ? m[0] : c;
+  }
+  return out;
+}
+
 /** The path of a URL as Go's url.URL.Path gives it ("" when there is none). */
 function urlPath(u: string): string {
   return /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*([^?#]*)/.exec(u)?.[1] ?? '';
@@ -138,8 +151,8 @@ export function prometheusFuncs(options: PrometheusFuncOptions = {}): FuncMap {
     safeHtml: goFunc([s], (t: string) => t),
     match: goFunc([s, s], (p: string, t: string) => goRegExp(p).test(t)),
     title: goFunc([s], title),
-    toUpper: goFunc([s], (t: string) => t.toUpperCase()),
-    toLower: goFunc([s], (t: string) => t.toLowerCase()),
+    toUpper: goFunc([s], (t: string) => mapRunes(t, (c) => c.toUpperCase(), false)),
+    toLower: goFunc([s], (t: string) => mapRunes(t, (c) => c.toLowerCase(), true)),
     graphLink: goFunc([s], (e: string) => `/graph?g0.expr=${queryEscape(e)}&g0.tab=0`),
     tableLink: goFunc([s], (e: string) => `/graph?g0.expr=${queryEscape(e)}&g0.tab=1`),
     sortByLabel: goFunc([s, a], (name: string, v: unknown) => {
