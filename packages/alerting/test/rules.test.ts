@@ -163,7 +163,8 @@ groups:
     d.feed([row('a', 0, 1234567.5)]);
     expect(d.log[0]!.annotations).toEqual({
       summary: 'Host high CPU load (instance a)',
-      description: 'CPU load is > 80%\n  VALUE = 1.2345675e+06\n  LABELS = map[__name__:cpu instance:a job:node]',
+      description:
+        'CPU load is > 80%\n  VALUE = 1.2345675e+06\n  LABELS = map[__name__:cpu instance:a job:node]',
       more: '1.235M is very high on Node',
     });
   });
