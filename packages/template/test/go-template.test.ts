@@ -275,3 +275,17 @@ describe('template sets', () => {
     );
   });
 });
+
+describe('README examples', () => {
+  it('renders the examples of the README as it says', async () => {
+    const { compileAlertTemplate } = await import('../src/index.js');
+    const summary = compileAlertTemplate('{{ $labels.instance }} is at {{ $value | humanize }}', 'HighLoad');
+    expect(summary.render({ labels: { instance: 'a:9100' }, value: 1234567 })).toBe('a:9100 is at 1.235M');
+    const set = createTemplates({ funcs: { upper: (s: string) => s.toUpperCase() } })
+      .parse('base', '{{ define "title" }}[{{ .Status | upper }}]{{ end }}')
+      .parse('msg', '{{ template "title" . }} {{ range .Alerts }}{{ .Labels.alertname }} {{ end }}');
+    expect(
+      set.execute('msg', { Status: 'firing', Alerts: [{ Labels: stringMap({ alertname: 'Down' }) }] }),
+    ).toBe('[FIRING] Down ');
+  });
+});
