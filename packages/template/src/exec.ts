@@ -249,7 +249,8 @@ export function execute(ctx: ExecContext, tree: Tree, data: unknown): string {
       return errorf(`nil pointer evaluating ${staticType ?? 'interface {}'}.${fieldName}`);
     const hasArgs = args.length > 1 || final !== MISSING;
     const isMap = receiver instanceof GoMap || isPlainObject(receiver);
-    if (!isMap && typeof receiver === 'object') {
+    // methods first, as Go looks them up before map keys and fields (Alertmanager's KV.SortedPairs, Alerts.Firing)
+    if (typeof receiver === 'object' && !isPlainObject(receiver) && fieldName !== 'constructor') {
       const member = (receiver as Record<string, unknown>)[fieldName];
       if (typeof member === 'function') {
         const method = member.bind(receiver) as TemplateFunc;
@@ -266,7 +267,7 @@ export function execute(ctx: ExecContext, tree: Tree, data: unknown): string {
           final,
         );
       }
-      if (Object.hasOwn(receiver, fieldName)) {
+      if (!isMap && Object.hasOwn(receiver, fieldName)) {
         if (hasArgs) errorf(`${fieldName} has arguments but cannot be invoked as function`);
         return member;
       }

@@ -5,6 +5,7 @@ import {
   createPrometheusTemplates,
   createTemplates,
   formatFloat,
+  GoMap,
   sprintf,
   stringMap,
   TemplateExecError,
@@ -287,5 +288,27 @@ describe('README examples', () => {
     expect(
       set.execute('msg', { Status: 'firing', Alerts: [{ Labels: stringMap({ alertname: 'Down' }) }] }),
     ).toBe('[FIRING] Down ');
+  });
+});
+
+describe('methods, as Alertmanager templates call them', () => {
+  class KV extends GoMap<string> {
+    constructor(r: Record<string, string>) {
+      super(r, '');
+    }
+    Names(): string[] {
+      return [...this.entries.keys()].sort();
+    }
+  }
+  it('calls methods of maps and slices before reading keys', () => {
+    const alerts = Object.assign([{ Status: 'firing' }, { Status: 'resolved' }], {
+      Firing() {
+        return alerts.filter((a) => a.Status === 'firing');
+      },
+    });
+    const data = { Alerts: alerts, CommonLabels: new KV({ b: '2', a: '1' }) };
+    expect(run('{{ len .Alerts.Firing }} {{ .CommonLabels.Names }} {{ .CommonLabels.a }}', data)).toBe(
+      '1 [a b] 1',
+    );
   });
 });
