@@ -1,3 +1,3 @@
 import { defineProject } from 'vitest/config';
 
-export default defineProject({ test: { name: 'template', include: ['test/**/*.test.ts'] } });
+export default defineProject({ test: { name: 'plugin-template', include: ['test/**/*.test.ts'] } });

@@ -57,4 +57,4 @@ export type { ThresholdRuleOptions } from './rules/threshold.js';
 export { thresholdRule } from './rules/threshold.js';
 export type { RuleSpec, TrackedAlert } from './rules/tracker.js';
 export type { Template, TemplateData } from './template.js';
-export { compileTemplate, formatValue } from './template.js';
+export { type CompileTemplateOptions, compileTemplate, formatValue } from './template.js';

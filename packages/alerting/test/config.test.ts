@@ -120,7 +120,7 @@ receivers:
 });
 
 describe('templates', () => {
-  it('renders the documented subset and refuses the rest', () => {
+  it('renders Go templates as Prometheus does, and refuses one that does not parse', () => {
     const d = { labels: { instance: 'web-1', job: 'api' }, value: 0.4567 };
     expect(
       compileTemplate('{{ $value | humanizePercentage }} on {{ .Labels.instance | toUpper }}', 'x')(d),
@@ -128,9 +128,22 @@ describe('templates', () => {
     expect(compileTemplate('{{ humanizeDuration 3725 }}', 'x')({ ...d })).toBe('1h 2m 5s');
     expect(compileTemplate('{{ printf "%.2f" $value }} {{ $labels.missing }}|', 'x')(d)).toBe('0.46 |');
     expect(compileTemplate('{{ humanize 0.00123 }}', 'x')(d)).toBe('1.23m');
-    expect(() => compileTemplate('{{ if gt $value 1.0 }}x{{ end }}', 'rule "A" annotation s')).toThrow(
-      /rule "A" annotation s/,
+    // Go's text/template: conditionals, loops and the rest of Prometheus's syntax now render
+    expect(compileTemplate('{{ if gt $value 0.4 }}high{{ else }}low{{ end }}', 'x')(d)).toBe('high');
+    expect(compileTemplate('{{ range $k, $v := $labels }}{{ $k }}={{ $v }} {{ end }}', 'x')(d)).toBe(
+      'instance=web-1 job=api ',
     );
-    expect(() => compileTemplate('{{ query "up" }}', 'x')).toThrow(/does not support/);
+    expect(compileTemplate('{{ $value }}', 'x')({ ...d, value: 1e6 })).toBe('1e+06');
+    // awesome-prometheus-alerts' descriptions print the whole label map
+    expect(compileTemplate('VALUE = {{ $value }}\n  LABELS = {{ $labels }}', 'x')(d)).toBe(
+      'VALUE = 0.4567\n  LABELS = map[instance:web-1 job:api]',
+    );
+    expect(() => compileTemplate('{{ if $value }}x', 'rule "A" annotation s')).toThrow(
+      /rule "A" annotation s: .*unexpected EOF/,
+    );
+    // no query function: the annotation shows Prometheus's error text, as Prometheus does when a template fails
+    expect(compileTemplate('{{ query "up" }}', 'x', { ruleName: 'A' })(d)).toMatch(
+      /^<error expanding template: error executing template __alert_A: .*error calling query: /,
+    );
   });
 });

@@ -145,6 +145,30 @@ groups:
     expect(d.log[1]!.labels['severity']).toBe('page');
   });
 
+  it("renders an awesome-prometheus-alerts rule's annotations as Prometheus does (Go templates)", () => {
+    // the form of every rule of awesome-prometheus-alerts: the whole label map and the value printed by Go
+    const text = `
+groups:
+  - name: awesome
+    rules:
+      - alert: HostHighCpuLoad
+        expr: cpu > 80
+        labels: { severity: warning }
+        annotations:
+          summary: Host high CPU load (instance {{ $labels.instance }})
+          description: "CPU load is > 80%\\n  VALUE = {{ $value }}\\n  LABELS = {{ $labels }}"
+          more: '{{ if gt $value 90.0 }}{{ $value | humanize }} is very high{{ else }}high{{ end }} on {{ $labels.job | title }}'
+`;
+    const d = driver(loadRuleFile(text)[0]!);
+    d.feed([row('a', 0, 1234567.5)]);
+    expect(d.log[0]!.annotations).toEqual({
+      summary: 'Host high CPU load (instance a)',
+      description:
+        'CPU load is > 80%\n  VALUE = 1.2345675e+06\n  LABELS = map[__name__:cpu instance:a job:node]',
+      more: '1.235M is very high on Node',
+    });
+  });
+
   it('refuses an expression that needs Prometheus, naming the group and rule', () => {
     const text = file.replace('cpu{job="node"} > 90', 'rate(cpu[5m]) > 90');
     expect(() => loadRuleFile(text, { source: 'node.yml' })).toThrow(

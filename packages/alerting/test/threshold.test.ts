@@ -105,7 +105,7 @@ describe('thresholdRule', () => {
     }
     expect(() =>
       thresholdRule({ alert: 'X', selector: 'cpu', threshold: 1, annotations: { s: '{{ range .Alerts }}' } }),
-    ).toThrow(/rule "X" annotation s.*does not support/);
+    ).toThrow(/rule "X" annotation s.*does not parse as a Go template/);
   });
 
   it('snapshot/restore keeps pending and firing alerts, keyed by labels, across registries', () => {

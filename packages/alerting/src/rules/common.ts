@@ -97,7 +97,7 @@ export interface RuleBaseOptions {
   severity?: string;
   /** Labels added to the alert; values are templates (see {@link compileTemplate}). */
   labels?: Record<string, string>;
-  /** Annotations; templates over `$labels` and `$value`, re-rendered at each state change. */
+  /** Annotations; Go templates as Prometheus renders them (`$labels`, `$value`, …), re-rendered at each state change. */
   annotations?: Record<string, string>;
   /** Link back to the rule, sent with the alert. */
   generatorURL?: string;

@@ -45,11 +45,11 @@ export class RuleTracker<K> {
     const where = `rule ${JSON.stringify(spec.alert)}`;
     this.labelTpl = Object.entries(spec.labels).map(([k, v]) => [
       k,
-      compileTemplate(v, `${where} label ${k}`),
+      compileTemplate(v, `${where} label ${k}`, { ruleName: spec.alert }),
     ]);
     this.annTpl = Object.entries(spec.annotations).map(([k, v]) => [
       k,
-      compileTemplate(v, `${where} annotation ${k}`),
+      compileTemplate(v, `${where} annotation ${k}`, { ruleName: spec.alert }),
     ]);
   }
 
