@@ -101,7 +101,8 @@ describe('callbacks that throw or hang never crash the host', () => {
     const rec = recorder();
     let calls = 0;
     const flaky: Notifier = {
-      type: 'flaky',
+      kind: 'notifier',
+      name: 'flaky',
       send(n, ctx) {
         if (++calls === 1) throw new Error('sync throw');
         return rec.send(n, ctx);
@@ -120,7 +121,8 @@ describe('callbacks that throw or hang never crash the host', () => {
     const rec = recorder();
     let calls = 0;
     const stuck: Notifier = {
-      type: 'stuck',
+      kind: 'notifier',
+      name: 'stuck',
       send(n, ctx) {
         if (++calls === 1) return new Promise(() => {});
         return rec.send(n, ctx);

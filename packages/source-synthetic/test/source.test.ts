@@ -1,5 +1,5 @@
 import { type Clock, createPipeline, type MetricBatch, type SourceBatch, silentLogger } from '@argus/core';
-import { type MemorySink, memorySink } from '@argus/testkit';
+import { type MemorySink, memorySink, testContext } from '@argus/testkit';
 import { describe, expect, it } from 'vitest';
 import { generateSeries, type SyntheticSeries, syntheticSource } from '../src/index.js';
 
@@ -65,10 +65,8 @@ describe('syntheticSource', () => {
   it('live polls emit each step once, from the last emitted up to now, matching history', async () => {
     const clock = manualClock(T0 + 10_500);
     const src = syntheticSource({ series, seed: 9, backfillMs: 3000 });
-    const sink = collect();
-    // the pipeline is only used for its context: polls are driven by hand, not by its scheduler
-    const p = createPipeline({ logger: silentLogger, clock, sources: [src], sinks: [sink] });
-    const ctx = p.context(src.name, new AbortController().signal, Number.POSITIVE_INFINITY);
+    // polls are driven by hand, not by a pipeline's scheduler
+    const ctx = testContext({ clock });
     await src.start!(ctx);
     const first = rows((await src.poll!(ctx)) as MetricBatch[]);
     expect(new Set(first.map((r) => r[1]))).toEqual(new Set([T0 + 7000, T0 + 8000, T0 + 9000, T0 + 10_000]));
