@@ -8,7 +8,7 @@ describe('examples/node-service', () => {
     const r = await runExample(here, { DEMO_INTERVAL_MS: '250' }, 80_000);
     const output = r.output;
     expect(output).toMatch(
-      /\[argus\] FIRING AnomalyDetected \{series="argus:http_request_duration_seconds:mean"/,
+      /\[argus\] \d\d:\d\d:\d\d FIRING AnomalyDetected \(warning\): mean http request duration is [0-9.]+m?s, expected /,
     );
     expect(output).toMatch(/Argus caught the latency incident/);
     expect(output).not.toMatch(/error/i);

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { settle } from '@argus/testkit';
 import { afterAll, afterEach } from 'vitest';
 import type { ArgusHandle } from '../src/index.js';
 
@@ -24,4 +25,17 @@ export function cleanup(after?: () => void): { tmp: () => string; handles: Argus
     return d;
   };
   return { tmp, handles };
+}
+
+/**
+ * Lets what a read started (poll → graph → sinks) finish before fake time moves on: promise turns, then real
+ * file I/O (the alert manager's journal, the state store) until every sink has written what it was given.
+ */
+export async function drain(argus?: ArgusHandle): Promise<void> {
+  for (let i = 0; i < 20; i++) await settle();
+  const idle = (): boolean =>
+    Object.values(argus!.pipeline.stats().plugins)
+      .filter((s) => s.kind === 'sink')
+      .every((s) => s.queueDepth === 0 && s.received === s.sent + s.dropped + s.errors);
+  for (let i = 0; argus && i < 100_000 && !idle(); i++) await settle();
 }
