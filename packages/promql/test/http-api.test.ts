@@ -167,6 +167,16 @@ describe('createPromApi', () => {
     expect((await get('/api/v1/labels')).body['data']).toEqual(['__name__', 'instance', 'job']);
     expect((await get('/api/v1/labels?match[]=big')).body['data']).toEqual(['__name__', 'job']);
     expect((await get('/api/v1/label/job/values')).body['data']).toEqual(['api', 'db']);
+    // with a time range, only series with samples in it
+    expect((await get('/api/v1/label/job/values?start=1700000010&end=1700000020')).body['data']).toEqual([
+      'api',
+    ]);
+    expect((await get('/api/v1/labels?start=1700000010')).body['data']).toEqual([
+      '__name__',
+      'instance',
+      'job',
+    ]);
+    expect((await get('/api/v1/labels?start=1700000010&match[]=big')).body['data']).toEqual([]);
     expect((await get('/api/v1/label/__name__/values?match[]={job="db"}')).body['data']).toEqual(['up']);
     expect((await get('/api/v1/metadata?metric=up')).body['data']).toEqual({
       up: [{ type: 'gauge', help: 'Up.', unit: '' }],

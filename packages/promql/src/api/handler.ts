@@ -1,6 +1,7 @@
 // Prometheus's HTTP query API (web/api/v1 of 2.42) as a framework-agnostic handler: a request in (method,
 // path, query string, form body), a response out (status, headers, JSON body in Prometheus's envelope).
 import type { Engine } from '../engine/query.js';
+import { makeMatcher } from '../matchers.js';
 import type { Matcher } from '../parser/ast.js';
 import { parseExpr } from '../parser/parse.js';
 import type { Labels, Queryable } from '../queryable.js';
@@ -178,8 +179,25 @@ async function series(q: Queryable, p: URLSearchParams): Promise<Labels[]> {
   return [...out.keys()].sort().map((k) => out.get(k)!);
 }
 
+/**
+ * Label sets of the series with samples in the request's `start`..`end`; undefined when neither is given (then
+ * the Queryable's label index answers, over all time).
+ */
+async function inRange(q: Queryable, p: URLSearchParams, sets: Matcher[][]): Promise<Labels[] | undefined> {
+  if (!p.get('start') && !p.get('end')) return undefined;
+  const start = timeParam(p, 'start', MIN_TIME);
+  const end = timeParam(p, 'end', MAX_TIME);
+  const out: Labels[] = [];
+  for (const ms of sets.length > 0 ? sets : [[ANY_NAME]])
+    for (const s of await q.select(ms, start, end)) if (s.timestamps.length > 0) out.push(s.labels);
+  return out;
+}
+const ANY_NAME = makeMatcher('__name__', '=~', '.+');
+
 async function labelNames(q: Queryable, p: URLSearchParams): Promise<string[]> {
   const sets = matcherSets(p);
+  const ranged = await inRange(q, p, sets);
+  if (ranged) return [...new Set(ranged.flatMap((l) => Object.keys(l)))].sort();
   if (sets.length === 0) return [...(await q.labelNames())];
   const names = new Set<string>();
   for (const ms of sets) for (const n of await q.labelNames(ms)) names.add(n);
@@ -189,6 +207,8 @@ async function labelNames(q: Queryable, p: URLSearchParams): Promise<string[]> {
 async function labelValues(q: Queryable, name: string, p: URLSearchParams): Promise<string[]> {
   if (!LABEL_NAME.test(name)) throw new ApiError('bad_data', `invalid label name: ${JSON.stringify(name)}`);
   const sets = matcherSets(p);
+  const ranged = await inRange(q, p, sets);
+  if (ranged) return [...new Set(ranged.flatMap((l) => (l[name] ? [l[name]] : [])))].sort();
   if (sets.length === 0) return [...(await q.labelValues(name))];
   const values = new Set<string>();
   for (const ms of sets) for (const v of await q.labelValues(name, ms)) values.add(v);
