@@ -163,6 +163,7 @@ async function write(
   let samples = 0;
   let refused = 0;
   let duplicates = 0;
+  let flushed = 0;
   try {
     for (const id of spill.seriesIds()) {
       const s = spill.read(id);
@@ -179,6 +180,11 @@ async function write(
         }
         if (store.append(labels[id]!, s.t[i]!, s.v[i]!)) samples++;
         else refused++;
+      }
+      // the store journals every append until its flush timer runs, which this loop would never let happen
+      if (samples - flushed >= 100_000) {
+        await store.flush();
+        flushed = samples;
       }
     }
   } finally {
