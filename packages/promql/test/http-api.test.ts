@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createEngine, createPromApi, memoryQueryable, PromQLEvalError } from '../src/index.js';
+import { createEngine, createPromApi, memoryQueryable, nodeHandler, PromQLEvalError } from '../src/index.js';
 
 const T = 1_700_000_000_000;
 const queryable = memoryQueryable([
@@ -187,5 +189,33 @@ describe('createPromApi', () => {
     );
     expect((await get('/api/v1/rules')).body['data']).toEqual({ groups: [] });
     expect((await get('/api/v1/alerts')).body['data']).toEqual({ alerts: [] });
+  });
+});
+
+describe('nodeHandler', () => {
+  it('serves the API on node:http: GET, POST forms, and a 400 for an oversized form', async () => {
+    const server = createServer(nodeHandler(api));
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const { port } = server.address() as AddressInfo;
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      const get = await fetch(`${url}/api/v1/label/job/values`);
+      expect([get.status, await get.json()]).toEqual([200, { status: 'success', data: ['api', 'db'] }]);
+      const post = await fetch(`${url}/api/v1/query`, {
+        method: 'POST',
+        body: new URLSearchParams({ query: 'count(up)', time: '1700000000' }),
+      });
+      expect(await post.json()).toEqual({
+        status: 'success',
+        data: { resultType: 'vector', result: [{ metric: {}, value: [1_700_000_000, '2'] }] },
+      });
+      const big = await fetch(`${url}/api/v1/query`, {
+        method: 'POST',
+        body: new URLSearchParams({ query: `up${' '.repeat(11 * 1024 * 1024)}` }),
+      });
+      expect([big.status, (await big.json()).errorType]).toEqual([400, 'bad_data']);
+    } finally {
+      server.close();
+    }
   });
 });
