@@ -213,7 +213,10 @@ describe('nodeHandler', () => {
         method: 'POST',
         body: new URLSearchParams({ query: `up${' '.repeat(11 * 1024 * 1024)}` }),
       });
-      expect([big.status, (await big.json()).errorType]).toEqual([400, 'bad_data']);
+      expect([big.status, ((await big.json()) as { errorType: string }).errorType]).toEqual([
+        400,
+        'bad_data',
+      ]);
     } finally {
       server.close();
     }
