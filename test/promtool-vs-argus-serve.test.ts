@@ -130,8 +130,8 @@ describeWithBinary(
       expect(JSON.parse(p.out)).not.toEqual([]);
     });
 
-    // (the 0.42 grammar's `unexpected end of input` for `sum(` differs from 2.42's `unclosed left parenthesis`)
     it.each([
+      ['a syntax error', 'sum(rate(temperature[5m])'],
       ['a type error', 'rate(temperature)'],
       ['an execution error', 'temperature * on() count(temperature)'],
     ])('reports %s as Prometheus does', async (_name, expr) => {

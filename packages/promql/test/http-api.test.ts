@@ -80,7 +80,7 @@ describe('createPromApi', () => {
       '/api/v1/query?query=sum(',
       400,
       'bad_data',
-      'invalid parameter "query": 1:5: parse error: unexpected end of input',
+      'invalid parameter "query": 1:5: parse error: unclosed left parenthesis',
     ],
     [
       '/api/v1/query?query=up&time=abc',
