@@ -86,16 +86,18 @@ export class SpillRuns {
       };
     });
     if (parts.length === 1) return parts[0]!;
-    const idx: [number, number][] = parts.flatMap((p, r) =>
-      Array.from(p.t, (_, j) => [r, j] as [number, number]),
-    );
-    idx.sort(([ra, ja], [rb, jb]) => parts[ra]!.t[ja]! - parts[rb]!.t[jb]! || ra - rb);
+    // each run is sorted: merge them, taking the earliest run on equal times (input order)
     const out = { t: new Float64Array(total), v: new Float64Array(total), line: new Uint32Array(total) };
-    idx.forEach(([r, j], i) => {
+    const at = new Array<number>(parts.length).fill(0);
+    for (let i = 0; i < total; i++) {
+      let r = -1;
+      for (let q = 0; q < parts.length; q++)
+        if (at[q]! < parts[q]!.t.length && (r < 0 || parts[q]!.t[at[q]!]! < parts[r]!.t[at[r]!]!)) r = q;
+      const j = at[r]!++;
       out.t[i] = parts[r]!.t[j]!;
       out.v[i] = parts[r]!.v[j]!;
       out.line[i] = parts[r]!.line[j]!;
-    });
+    }
     return out;
   }
 
