@@ -59,6 +59,7 @@ export async function importCommand(file: string, f: StoreFlags, io: Io): Promis
   io.stdout(
     `argus: imported ${summary.samples} samples of ${summary.series} series into ${f.dataDir} in ${secs}s` +
       `${summary.duplicates ? `; ${summary.duplicates} identical repeats skipped` : ''}` +
+      `${summary.outOfOrder ? `; ${summary.outOfOrder} merged behind newer data already there` : ''}` +
       `${summary.refused ? `; ${summary.refused} samples refused (older than --retention before the newest)` : ''}\n`,
   );
   return 0;

@@ -48,7 +48,7 @@ describe('importOpenMetrics', () => {
     );
     const data = join(dir, 'data');
     const summary = await importOpenMetrics({ file, dataDir: data, bufferSamples: 2 });
-    expect(summary).toEqual({ series: 2, samples: 6, refused: 0, duplicates: 0 });
+    expect(summary).toEqual({ series: 2, samples: 6, refused: 0, duplicates: 0, outOfOrder: 0 });
     const got = await read(data, '{__name__=~".+"}');
     expect(got.get(JSON.stringify({ __name__: 'http_requests_total', code: '200', path: '/a"b' }))).toEqual([
       [1_700_000_000_000, 1],
@@ -74,11 +74,13 @@ describe('importOpenMetrics', () => {
     const lines: string[] = [];
     // 300 samples of 3 series in reverse time order, spilled in runs of 7
     for (let i = 299; i >= 0; i--) lines.push(`x{i="${i % 3}"} ${i} ${1_700_000_000 + i}`);
-    await importOpenMetrics({
+    const summary = await importOpenMetrics({
       file: om('b.om', `${lines.join('\n')}\n# EOF\n`),
       dataDir: data,
       bufferSamples: 7,
     });
+    // written to the store in time order: nothing went through its out-of-order path
+    expect(summary).toEqual({ series: 3, samples: 300, refused: 0, duplicates: 0, outOfOrder: 0 });
     const got = await read(data, '{__name__=~".+"}');
     expect(got.get(JSON.stringify({ __name__: 'up' }))).toEqual([[1_699_999_999_000, 1]]);
     for (const k of ['0', '1', '2']) {
@@ -122,6 +124,6 @@ describe('importOpenMetrics', () => {
   it('skips identical repeats and counts them', async () => {
     const file = om('d.om', 'x 1 1\nx 1 1\nx 2 2\n# EOF\n');
     const s = await importOpenMetrics({ file, dataDir: join(dir, 'data') });
-    expect(s).toEqual({ series: 1, samples: 2, refused: 0, duplicates: 1 });
+    expect(s).toEqual({ series: 1, samples: 2, refused: 0, duplicates: 1, outOfOrder: 0 });
   });
 });

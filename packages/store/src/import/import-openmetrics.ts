@@ -43,6 +43,8 @@ export interface ImportSummary {
   readonly refused: number;
   /** Identical repeats of a sample in the file, skipped. */
   readonly duplicates: number;
+  /** Samples older than data already in the directory for their series, merged in behind it. */
+  readonly outOfOrder: number;
 }
 
 /** An import that failed: the file and line, and nothing of it was written. */
@@ -164,6 +166,7 @@ async function write(
   let refused = 0;
   let duplicates = 0;
   let flushed = 0;
+  let outOfOrder = 0;
   try {
     for (const id of spill.seriesIds()) {
       const s = spill.read(id);
@@ -187,12 +190,13 @@ async function write(
         flushed = samples;
       }
     }
+    outOfOrder = store.stats().outOfOrderAccepted;
   } finally {
     await store.close();
   }
   if (issues.length > 0)
     throw new ImportError(`${o.dataDir}: existing data is damaged: ${issues.join('; ')}`);
-  return { series: spill.seriesIds().length, samples, refused, duplicates };
+  return { series: spill.seriesIds().length, samples, refused, duplicates, outOfOrder };
 }
 
 function readMetadata(dir: string): MetricMetadata {
