@@ -7,6 +7,8 @@ export interface Io {
   stderr(text: string): void;
   /** Colour output (a TTY without NO_COLOR). */
   color: boolean;
+  /** stderr is a terminal: progress lines may redraw themselves. */
+  tty?: boolean;
 }
 
 /** Formats findings and alerts for humans (one line each) or as JSON lines. */

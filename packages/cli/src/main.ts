@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { runConfig, validateConfig } from './commands.js';
 import { runDemo } from './demo.js';
 import type { Io } from './format.js';
+import { DEFAULT_LISTEN, DEFAULT_RETENTION, importCommand, serveCommand } from './promql-commands.js';
 
 const HELP = `Usage: argus <command> [options]
 
@@ -10,6 +11,9 @@ Commands:
   demo                 Watch this process and a synthetic workload with injected incidents
   run <config>         Run the pipeline a config file describes (.yaml, .yml, .json, .ts, .js, .mjs)
   validate <config>    Check a config file without starting anything
+  import openmetrics <file>
+                       Backfill --data-dir from an OpenMetrics text file (all or nothing)
+  serve                Serve Prometheus's HTTP query API (/api/v1/…) over --data-dir
 
 Options:
   -h, --help           Show this help
@@ -23,6 +27,12 @@ demo options:
 
 run options:
   --duration <s>       Stop after this many seconds (default: until Ctrl-C)
+
+import and serve options:
+  --data-dir <dir>     The store's data directory (required)
+  --retention <d>      Raw retention, a duration such as 15d (default: ${DEFAULT_RETENTION}); use the same for both
+  --listen <host:port> serve only: where to listen (default: ${DEFAULT_LISTEN}, loopback;
+                       0.0.0.0:<port> for all interfaces)
 `;
 
 /** The process's stdio as an {@link Io}; colour only on a TTY without NO_COLOR. */
@@ -31,6 +41,7 @@ export function processIo(): Io {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
     color: process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined,
+    tty: process.stderr.isTTY === true,
   };
 }
 
@@ -53,6 +64,9 @@ const OPTIONS = {
   seed: { type: 'string' },
   json: { type: 'boolean' },
   'quiet-findings': { type: 'boolean' },
+  'data-dir': { type: 'string' },
+  retention: { type: 'string' },
+  listen: { type: 'string' },
 } as const;
 
 function number(name: string, raw: string | undefined, io: Io): number | undefined | null {
@@ -97,7 +111,15 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       command,
       file,
       extra,
-      { durationS, seed, json: v.json, quiet: v['quiet-findings'] },
+      {
+        durationS,
+        seed,
+        json: v.json,
+        quiet: v['quiet-findings'],
+        dataDir: v['data-dir'],
+        retention: v.retention ?? DEFAULT_RETENTION,
+        listen: v.listen ?? DEFAULT_LISTEN,
+      },
       io,
     );
   } catch (err) {
@@ -111,6 +133,9 @@ interface Flags {
   seed: number | undefined;
   json: boolean | undefined;
   quiet: boolean | undefined;
+  dataDir: string | undefined;
+  retention: string;
+  listen: string;
 }
 
 async function dispatch(
@@ -120,8 +145,18 @@ async function dispatch(
   f: Flags,
   io: Io,
 ): Promise<number> {
+  if (command === 'import') {
+    if (file !== 'openmetrics' || extra.length !== 1)
+      return usage(io, 'import needs a format and a file: argus import openmetrics <file> --data-dir <dir>');
+    if (f.dataDir === undefined) return usage(io, 'import needs --data-dir <dir>');
+    return importCommand(extra[0]!, { dataDir: f.dataDir, retention: f.retention }, io);
+  }
   if (extra.length > 0) return usage(io, `unexpected argument ${JSON.stringify(extra[0])}`);
   switch (command) {
+    case 'serve':
+      if (file !== undefined) return usage(io, `serve takes no argument, got ${JSON.stringify(file)}`);
+      if (f.dataDir === undefined) return usage(io, 'serve needs --data-dir <dir>');
+      return serveCommand({ dataDir: f.dataDir, retention: f.retention, listen: f.listen }, io);
     case 'demo':
       if (file !== undefined) return usage(io, `demo takes no argument, got ${JSON.stringify(file)}`);
       return runDemo(

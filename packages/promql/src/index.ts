@@ -1,3 +1,7 @@
+export { ApiError } from './api/errors.js';
+export type { ApiRequest, ApiResponse, MetadataMap, PromApi, PromApiOptions } from './api/handler.js';
+export { createPromApi } from './api/handler.js';
+export { nodeHandler } from './api/node.js';
 export type {
   Engine,
   EngineOptions,

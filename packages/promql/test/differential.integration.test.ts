@@ -1,17 +1,15 @@
 // Differential test against the real Prometheus 2.42 (Debian's `prometheus`, started on a free port): the same
-// seeded data in both (Prometheus through `promtool tsdb create-blocks-from openmetrics`, Argus through
-// @argus/store), the same seeded random expressions, compared answer by answer as instant queries at several
+// seeded data in both, from the same OpenMetrics text (Prometheus through `promtool tsdb create-blocks-from
+// openmetrics`, Argus through its own import into a store data directory), the same seeded random expressions, compared answer by answer as instant queries at several
 // times and as range queries. PROMQL_DIFF_SEED and PROMQL_DIFF_COUNT override the seed and the count.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createStore } from '@argus/store';
-import { describeWithBinary, type RunningServer, startServer } from '@argus/testkit';
+import { rmSync } from 'node:fs';
+import { createStore, type Store } from '@argus/store';
+import { describeWithBinary, type RunningServer } from '@argus/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createEngine, type Engine, storeQueryable } from '../src/index.js';
 import { generate, POINTS, rng, STEP_MS, T0, toOpenMetrics } from './differential/data.js';
 import { vectorExpr } from './differential/exprs.js';
+import { loadBoth } from './differential/servers.js';
 
 const SEED = Number(process.env.PROMQL_DIFF_SEED ?? 4242);
 const COUNT = Number(process.env.PROMQL_DIFF_COUNT ?? 200);
@@ -103,7 +101,8 @@ describeWithBinary(
   () => {
     let prom: RunningServer;
     let engine: Engine;
-    let tsdb: string;
+    let dir: string;
+    let store: Store;
     const r = rng(SEED);
     const exprs = Array.from({ length: COUNT }, () => vectorExpr(r, 1 + Math.floor(r() * 3)));
 
@@ -111,38 +110,17 @@ describeWithBinary(
       console.log(
         `promql differential test: seed ${SEED} (set PROMQL_DIFF_SEED to replay), ${COUNT} expressions`,
       );
-      const data = generate(SEED);
-      tsdb = mkdtempSync(join(tmpdir(), 'argus-promql-diff-'));
-      writeFileSync(join(tsdb, 'data.om'), toOpenMetrics(data));
-      execFileSync(
-        'promtool',
-        ['tsdb', 'create-blocks-from', 'openmetrics', join(tsdb, 'data.om'), join(tsdb, 'db')],
-        {
-          stdio: 'pipe',
-        },
-      );
-      prom = await startServer({
-        command: 'prometheus',
-        debianPackage: 'prometheus',
-        files: () => ({ 'prometheus.yml': 'global: { scrape_interval: 1h }\n' }),
-        args: ({ port, dataDir }) => [
-          `--config.file=${dataDir}/prometheus.yml`,
-          `--storage.tsdb.path=${join(tsdb, 'db')}`,
-          '--storage.tsdb.retention.time=100y',
-          `--web.listen-address=127.0.0.1:${port}`,
-        ],
-        readyPath: '/-/ready',
-      });
-      const store = createStore();
-      for (const s of data) {
-        for (let i = 0; i < s.timestamps.length; i++) store.append(s.labels, s.timestamps[i]!, s.values[i]!);
-      }
+      const loaded = await loadBoth(toOpenMetrics(generate(SEED)));
+      ({ dir, prometheus: prom } = loaded);
+      store = createStore({ dataDir: loaded.argusDataDir, retentionMs: 100 * 365 * 86_400_000 });
+      await store.open();
       engine = createEngine({ queryable: storeQueryable(store) });
     }, 60_000);
 
     afterAll(async () => {
       await prom?.stop();
-      rmSync(tsdb, { recursive: true, force: true });
+      await store?.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
     it(`answers ${COUNT} generated expressions as Prometheus does`, async () => {

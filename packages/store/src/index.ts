@@ -1,5 +1,7 @@
 export type { ChunkColumns } from './chunk/chunk.js';
 export { decodeChunk, encodeChunk } from './chunk/chunk.js';
+export type { ImportOpenMetricsOptions, ImportSummary, MetricMetadata } from './import/import-openmetrics.js';
+export { ImportError, importOpenMetrics, METADATA_FILE } from './import/import-openmetrics.js';
 export type { ResolvedStoreOptions, RollupLevel, StoreOptions } from './options.js';
 export { storeOptionsSchema } from './options.js';
 export type { RecoveryIssue } from './persist/load.js';

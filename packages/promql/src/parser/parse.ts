@@ -45,12 +45,26 @@ function reportSyntaxError(query: string, top: SyntaxNode): void {
   if (fn && query[err.from] === '(')
     throw new PromQLParseError(`unknown function with name "${fn[1]}"`, fn.index, query);
   const tok = /^\s*(\S+)/.exec(query.slice(err.from));
-  const what = tok ? JSON.stringify(tok[1]!.slice(0, 20)) : 'end of input';
-  throw new PromQLParseError(
-    `unexpected ${what}`,
-    err.from + (tok ? tok[0].length - tok[1]!.length : 0),
-    query,
-  );
+  if (!tok) throw new PromQLParseError(endOfInput(query), query.length, query);
+  const what = JSON.stringify(tok[1]!.slice(0, 20));
+  throw new PromQLParseError(`unexpected ${what}`, err.from + tok[0].length - tok[1]!.length, query);
+}
+
+/** Prometheus's lexer's message for input that ends too early: what is still open decides. */
+function endOfInput(query: string): string {
+  const open: string[] = [];
+  for (let i = 0; i < query.length; i++) {
+    const c = query[i]!;
+    if (c === '#') while (i < query.length && query[i] !== '\n') i++;
+    else if (c === '"' || c === "'" || c === '`') {
+      for (i++; i < query.length && query[i] !== c; i++) if (query[i] === '\\' && c !== '`') i++;
+    } else if (c === '(' || c === '[' || c === '{') open.push(c);
+    else if (c === ')' || c === ']' || c === '}') open.pop();
+  }
+  if (open.at(-1) === '{') return 'unexpected end of input inside braces';
+  if (open.includes('(')) return 'unclosed left parenthesis';
+  if (open.includes('[')) return 'unclosed left bracket';
+  return 'unexpected end of input';
 }
 
 const children = (n: SyntaxNode): SyntaxNode[] => {
