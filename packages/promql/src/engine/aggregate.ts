@@ -4,8 +4,8 @@ import { quantile } from '../functions/stats.js';
 import type { Aggregate } from '../parser/ast.js';
 import { PromQLEvalError } from '../parser/errors.js';
 import type { Labels } from '../queryable.js';
-import type { Evaluator } from './evaluator.js';
 import { formatFloat } from './format.js';
+import type { Operands } from './operands.js';
 import { selectK } from './topk.js';
 import { labelsKey, type Sample } from './values.js';
 
@@ -18,7 +18,7 @@ interface Group {
 }
 
 /** Evaluates an aggregation at `t`. */
-export function evalAggregate(ev: Evaluator, e: Aggregate, t: number): Sample[] {
+export function evalAggregate(ev: Operands, e: Aggregate, t: number): Sample[] {
   const input = ev.vector(e.expr, t);
   let param = Number.NaN;
   let label = '';

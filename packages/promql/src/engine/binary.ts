@@ -4,13 +4,13 @@ import type { Binary, VectorMatching } from '../parser/ast.js';
 import { PromQLEvalError } from '../parser/errors.js';
 import { isComparison } from '../parser/typecheck.js';
 import type { Labels } from '../queryable.js';
-import { checkUnique, type Evaluator } from './evaluator.js';
-import { dropName, formatLabels, labelsKey, type Sample, type Value } from './values.js';
+import type { Operands } from './operands.js';
+import { checkUnique, dropName, formatLabels, labelsKey, type Sample, type Value } from './values.js';
 
 const DROPS_NAME = new Set(['+', '-', '*', '/', '^', '%']);
 
 /** Evaluates a binary expression at `t`. */
-export function evalBinary(ev: Evaluator, e: Binary, t: number): Value {
+export function evalBinary(ev: Operands, e: Binary, t: number): Value {
   const l = ev.eval(e.lhs, t);
   const r = ev.eval(e.rhs, t);
   if (l.type === 'scalar' && r.type === 'scalar') {

@@ -9,7 +9,8 @@ import type { Labels } from '../queryable.js';
 import { evalAggregate } from './aggregate.js';
 import { evalBinary } from './binary.js';
 import type { FetchedSeries } from './fetch.js';
-import { dropName, formatLabels, labelsKey, type Sample, type Series, type Value } from './values.js';
+import type { Operands } from './operands.js';
+import { checkUnique, dropName, labelsKey, type Sample, type Series, type Value } from './values.js';
 
 /** What an evaluation needs besides the expression. */
 export interface EvalContext {
@@ -23,7 +24,7 @@ export interface EvalContext {
 }
 
 /** Evaluates expressions at given times against the fetched data. */
-export class Evaluator {
+export class Evaluator implements Operands {
   private readonly subqueryMemo = new Map<Subquery, Map<number, Sample[]>>();
 
   constructor(readonly ctx: EvalContext) {}
@@ -148,19 +149,5 @@ export class Evaluator {
     const samples = v.samples.map((s) => ({ metric: dropName(s.metric), v: -s.v, t: s.t }));
     checkUnique(samples);
     return { type: 'vector', samples };
-  }
-}
-
-/** Prometheus's error when an operation leaves two samples with the same labels. */
-export function checkUnique(samples: readonly Sample[]): void {
-  if (samples.length < 2) return;
-  const seen = new Set<string>();
-  for (const s of samples) {
-    const k = labelsKey(s.metric);
-    if (seen.has(k))
-      throw new PromQLEvalError(
-        `vector cannot contain metrics with the same labelset (${formatLabels(s.metric)})`,
-      );
-    seen.add(k);
   }
 }

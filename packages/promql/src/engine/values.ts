@@ -1,4 +1,5 @@
 // The values an expression evaluates to at one step, as in Prometheus (promql/value.go).
+import { PromQLEvalError } from '../parser/errors.js';
 import type { Labels } from '../queryable.js';
 
 /** One sample of an instant vector. `t` is the sample's own time for selectors, else the step's. */
@@ -74,4 +75,18 @@ export function formatLabels(l: Labels): string {
     .sort();
   const body = names.map((n) => `${n}=${JSON.stringify(l[n])}`).join(', ');
   return `${l.__name__ ?? ''}{${body}}`;
+}
+
+/** Prometheus's error when an operation leaves two samples with the same labels. */
+export function checkUnique(samples: readonly Sample[]): void {
+  if (samples.length < 2) return;
+  const seen = new Set<string>();
+  for (const s of samples) {
+    const k = labelsKey(s.metric);
+    if (seen.has(k))
+      throw new PromQLEvalError(
+        `vector cannot contain metrics with the same labelset (${formatLabels(s.metric)})`,
+      );
+    seen.add(k);
+  }
 }

@@ -1,6 +1,6 @@
 // Function calls: evaluates the arguments and applies one of Prometheus 2.42's functions.
 
-import type { Evaluator } from '../engine/evaluator.js';
+import type { Operands } from '../engine/operands.js';
 import { dropName, type Sample, type Series, type Value } from '../engine/values.js';
 import type { Call, Expr, Matcher } from '../parser/ast.js';
 import { PromQLEvalError } from '../parser/errors.js';
@@ -21,7 +21,7 @@ import { DATE_FUNCTIONS, ELEMENTWISE, round } from './simple.js';
 const vec = (samples: Sample[]): Value => ({ type: 'vector', samples });
 
 /** Evaluates a function call at `t`. */
-export function callFunction(ev: Evaluator, e: Call, t: number): Value {
+export function callFunction(ev: Operands, e: Call, t: number): Value {
   const f = e.func;
   const el = ELEMENTWISE.get(f);
   if (el) return vec(ev.vector(e.args[0]!, t).map((s) => ({ metric: dropName(s.metric), v: el(s.v), t })));
@@ -40,7 +40,7 @@ export function callFunction(ev: Evaluator, e: Call, t: number): Value {
   return other(ev, e, t);
 }
 
-type RangeFn = (s: Series, w: RangeWindow, ev: Evaluator, e: Call, t: number) => number | undefined;
+type RangeFn = (s: Series, w: RangeWindow, ev: Operands, e: Call, t: number) => number | undefined;
 
 const RANGE_FUNCTIONS: Record<string, RangeFn> = {
   rate: (s, w) => extrapolatedRate(s, w, true, true),
@@ -54,7 +54,7 @@ const RANGE_FUNCTIONS: Record<string, RangeFn> = {
 };
 
 /** The series of a range-vector argument and the window they were read over. */
-function rangeArg(ev: Evaluator, arg: Expr, t: number): { series: Series[]; window: RangeWindow } {
+function rangeArg(ev: Operands, arg: Expr, t: number): { series: Series[]; window: RangeWindow } {
   const a = unwrap(arg);
   if (a.type === 'matrix') {
     const end = ev.atTime(a.vector.at, t) - a.vector.offsetMs;
@@ -71,7 +71,7 @@ function unwrap(e: Expr): Expr {
   return e.type === 'paren' ? unwrap(e.expr) : e;
 }
 
-function matrixFunction(ev: Evaluator, e: Call, t: number, fn: RangeFn): Value {
+function matrixFunction(ev: Operands, e: Call, t: number, fn: RangeFn): Value {
   const { series, window } = rangeArg(ev, e.args[0]!, t);
   const out: Sample[] = [];
   for (const s of series) {
@@ -81,7 +81,7 @@ function matrixFunction(ev: Evaluator, e: Call, t: number, fn: RangeFn): Value {
   return vec(out);
 }
 
-function overTime(ev: Evaluator, e: Call, t: number): Value {
+function overTime(ev: Operands, e: Call, t: number): Value {
   const f = e.func;
   const q = f === 'quantile_over_time' ? ev.scalar(e.args[0]!, t) : undefined;
   const { series } = rangeArg(ev, e.args[f === 'quantile_over_time' ? 1 : 0]!, t);
@@ -90,7 +90,7 @@ function overTime(ev: Evaluator, e: Call, t: number): Value {
   return vec(series.map((s) => ({ metric: keepName ? s.metric : dropName(s.metric), v: agg(s.vs, q), t })));
 }
 
-type Other = (ev: Evaluator, e: Call, t: number) => Value;
+type Other = (ev: Operands, e: Call, t: number) => Value;
 
 const OTHER: Record<string, Other> = {
   time: (_ev, _e, t) => ({ type: 'scalar', v: t / 1000 }),
@@ -151,13 +151,13 @@ const OTHER: Record<string, Other> = {
   },
 };
 
-function str(ev: Evaluator, e: Expr, t: number): string {
+function str(ev: Operands, e: Expr, t: number): string {
   const v = ev.eval(e, t);
   if (v.type !== 'string') throw new PromQLEvalError('expected a string');
   return v.s;
 }
 
-function mapValues(ev: Evaluator, e: Call, t: number, f: (v: number) => number): Value {
+function mapValues(ev: Operands, e: Call, t: number, f: (v: number) => number): Value {
   return vec(ev.vector(e.args[0]!, t).map((s) => ({ metric: dropName(s.metric), v: f(s.v), t })));
 }
 

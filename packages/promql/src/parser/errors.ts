@@ -37,3 +37,8 @@ function lineCol(text: string, pos: number): { line: number; col: number } {
   }
   return { line, col: pos - start + 1 };
 }
+
+/** What the type checks need from the builder: failing with a position. */
+export interface Failer {
+  fail(message: string, pos: number): never;
+}

@@ -1,6 +1,6 @@
 // `offset` and `@` modifiers: where they may stand, and where they bind.
 import type { AtModifier, Expr, Subquery, VectorSelector } from './ast.js';
-import type { Failer } from './parse.js';
+import type { Failer } from './errors.js';
 
 /**
  * The grammar of lezer-promql 0.42 binds `offset` and `@` looser than unary and binary operators

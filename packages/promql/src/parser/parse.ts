@@ -280,8 +280,3 @@ class Builder {
     return checkAggregate(op, args, grouping, without, n.from, this);
   }
 }
-
-/** What the type checks need from the builder: failing with a position. */
-export interface Failer {
-  fail(message: string, pos: number): never;
-}

@@ -1,6 +1,6 @@
 // The type checks of Prometheus 2.42's parser (checkAST in promql/parser/parse.go), with its messages.
 import type { Aggregate, Binary, Call, Expr, Unary, ValueType } from './ast.js';
-import type { Failer } from './parse.js';
+import type { Failer } from './errors.js';
 import { AGGREGATIONS, FUNCTIONS, typeName } from './signatures.js';
 
 /** The type an expression evaluates to. */
