@@ -13,7 +13,10 @@ import { buildStale } from './build-stale.mjs';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 if (!(await buildStale({ root, select: ['@argus/cli'] }))) process.exit(1);
-const rest = spawn(process.execPath, [resolve(root, 'scripts/build-stale.mjs')], { cwd: root, stdio: 'ignore' });
+const rest = spawn(process.execPath, [resolve(root, 'scripts/build-stale.mjs')], {
+  cwd: root,
+  stdio: 'ignore',
+});
 rest.on('error', () => {}); // nothing to report: the examples' start scripts build what is still missing
 rest.unref();
 const bin = resolve(root, 'packages/cli/dist/bin.js');
