@@ -33,6 +33,8 @@ export interface MapTarget {
   readonly aggregations: readonly Aggregation[];
   /** Buckets ending after this (ms) are still filling up and are left for a later poll. */
   readonly notAfter: number;
+  /** Buckets starting before this (ms) are outside a read range (readRange asks whole grains from its floor). */
+  readonly notBefore?: number;
   readonly grainMs: number;
   /** Last timestamp emitted per series id, so overlapping polls do not repeat samples. */
   readonly last: Map<number, number>;
@@ -103,11 +105,12 @@ function appendPoints(
   data: readonly ({ timeStamp: Date } & Partial<Record<Aggregation, number>>)[],
 ): void {
   let last = t.last.get(id) ?? Number.NEGATIVE_INFINITY;
+  const notBefore = t.notBefore ?? Number.NEGATIVE_INFINITY;
   for (const point of data) {
     const v = point[agg];
     const ts = point.timeStamp.getTime();
     // a bucket with only timeStamp has no data yet: emitting 0 or NaN would invent a value
-    if (typeof v !== 'number' || ts <= last || ts + t.grainMs > t.notAfter) continue;
+    if (typeof v !== 'number' || ts <= last || ts < notBefore || ts + t.grainMs > t.notAfter) continue;
     t.builder.push(id, ts, v);
     last = ts;
   }

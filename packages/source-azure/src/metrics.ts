@@ -256,7 +256,7 @@ function create(o: MetricsParsed, deps: AzureDeps): Omit<Source, 'kind' | 'apiVe
       const state = { last: new Map<number, number>(), byResource: new Map<string, Set<number>>() };
       for (let from = Math.floor(range.from / grainMs) * grainMs; from < range.to; from += span) {
         const to = Math.min(from + span, range.to);
-        const t = target(ctx, to, state);
+        const t = { ...target(ctx, to, state), notBefore: range.from };
         settle(o, await collect(t, { from, to }, ctx), 'readRange', ctx);
         if (t.builder.length > 0) yield t.builder.build();
       }
