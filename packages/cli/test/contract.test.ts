@@ -12,6 +12,7 @@ testSink(() => consoleSink({ json: true }, quietIo()), {
 });
 testDetector(() => ewmaDetector({ alpha: 0.3, threshold: 3 }), {
   title: 'ewmaDetector',
+  capabilities: { snapshot: true },
   badOptions: () => ewmaDetector({ alpha: 2 }),
 });
 testSource(() => processSource({ intervalMs: 1000, labels: { app: 'test' } }), {
@@ -21,6 +22,7 @@ testSource(() => processSource({ intervalMs: 1000, labels: { app: 'test' } }), {
 });
 testAlerter(() => scoreThresholdAlerter({ minScore: 0.5, forPoints: 1 }), {
   title: 'scoreThresholdAlerter',
+  capabilities: { snapshot: true },
   expectAlerts: false,
   badOptions: () => scoreThresholdAlerter({ minScore: 2 }),
 });

@@ -111,3 +111,63 @@ describe('scoreThresholdAlerter', () => {
     expect(out).toEqual([]);
   });
 });
+
+describe('snapshot and restore across a restart', () => {
+  // a new process interns series in another order, so the restored state must follow the labels, not the id
+  const restarted = (): { ctx: StageContext; id: number } => {
+    const reg = createSeriesRegistry();
+    reg.intern({ __name__: 'other' });
+    return { ctx: { ...ctx, series: reg }, id: reg.intern({ __name__: 'queue_depth', service: 'checkout' }) };
+  };
+  const through = (state: unknown): unknown => JSON.parse(JSON.stringify(state));
+
+  it('ewmaDetector keeps its baselines: no new warm-up, a spike right after the restart is reported', () => {
+    const before = ewmaDetector({ threshold: 4, warmupSamples: 10 });
+    expect(before.detect!(batch(normal(50)), ctx)).toEqual([]);
+    const state = through(before.snapshot!(ctx));
+    const after = ewmaDetector({ threshold: 4, warmupSamples: 10 });
+    const r = restarted();
+    after.restore!(state, r.ctx);
+    const spike = metricBatch(Int32Array.of(r.id), Float64Array.of(50_000), Float64Array.of(80));
+    const found = after.detect!(spike, r.ctx)!;
+    expect(found.map((f) => [f.kind, f.series])).toEqual([['spike', r.id]]);
+    expect(found[0]!.expected!.value).toBeCloseTo(20, 0);
+    // a cold detector would still be warming up
+    expect(ewmaDetector({ threshold: 4, warmupSamples: 10 }).detect!(spike, r.ctx)).toEqual([]);
+  });
+
+  it('scoreThresholdAlerter keeps a firing alert, which resolves after the restart with its peak', () => {
+    const before = scoreThresholdAlerter({ forPoints: 2, resolvePoints: 2 });
+    const f = (t: number, s = id): Finding => ({
+      id: `f${t}`,
+      series: s,
+      timestamp: t * 1000,
+      value: 90 + t,
+      score: 0.9,
+      kind: 'spike',
+      detector: 'x',
+      explanation: 'high',
+      expected: { value: 20, lower: 10, upper: 30 },
+    });
+    const fired = [0, 1].flatMap(
+      (t) => before.evaluate({ metrics: batch([90], t), findings: [f(t)] }, ctx) ?? [],
+    );
+    expect(fired.map((a) => a.state)).toEqual(['firing']);
+    const state = through(before.snapshot!(ctx));
+    const after = scoreThresholdAlerter({ forPoints: 2, resolvePoints: 2 });
+    const r = restarted();
+    after.restore!(state, r.ctx);
+    const one = (t: number) =>
+      metricBatch(Int32Array.of(r.id), Float64Array.of(t * 1000), Float64Array.of(20));
+    const out = [2, 3].flatMap((t) => after.evaluate({ metrics: one(t) }, r.ctx) ?? []);
+    expect(out.map((a) => [a.state, a.fingerprint, a.endsAt])).toEqual([
+      ['resolved', fired[0]!.fingerprint, 3000],
+    ]);
+    expect(out[0]!.annotations['peak']).toBe('91');
+  });
+
+  it('refuses a snapshot that is not one, so the pipeline reports it and starts fresh', () => {
+    expect(() => ewmaDetector().restore!({ nope: 1 }, ctx)).toThrow(/ewma: snapshot has no series map/);
+    expect(() => scoreThresholdAlerter().restore!(null, ctx)).toThrow(/score-threshold: snapshot/);
+  });
+});

@@ -5,6 +5,7 @@ import {
   type Finding,
   type MetricBatch,
   newFindingId,
+  type StageContext,
 } from '@argus/core';
 import { z } from 'zod';
 
@@ -143,6 +144,36 @@ function create(o: Parsed) {
         if (!anomalous) s.variance[id] = (1 - a) * (s.variance[id]! + a * d * d);
       }
       return out;
+    },
+    // baselines survive a restart (keyed by labels: series ids are per process), so a warm restart does not
+    // start the warm-up again
+    snapshot(ctx: StageContext): unknown {
+      const series: Record<string, { labels: Record<string, string>; state: [number, number, number] }> = {};
+      for (let id = 0; id < s.count.length; id++) {
+        if (s.count[id] === 0) continue;
+        series[ctx.series.fingerprint(id)] = {
+          labels: ctx.series.labels(id),
+          state: [s.mean[id]!, s.variance[id]!, s.count[id]!],
+        };
+      }
+      return { version: 1, series };
+    },
+    restore(state: unknown, ctx: StageContext): void {
+      const series = (
+        state as { series?: Record<string, { labels: Record<string, string>; state: unknown }> }
+      )?.series;
+      if (typeof series !== 'object' || series === null)
+        throw new TypeError(`${o.name}: snapshot has no series map`);
+      for (const entry of Object.values(series)) {
+        const [mean, variance, count] = entry.state as number[];
+        if (![mean, variance, count].every((v) => typeof v === 'number' && Number.isFinite(v))) continue;
+        const id = ctx.series.intern(entry.labels);
+        if (id < 0) continue;
+        s.ensure(id);
+        s.mean[id] = mean!;
+        s.variance[id] = variance!;
+        s.count[id] = count!;
+      }
     },
   };
 }

@@ -175,6 +175,26 @@ function create(o: Parsed) {
       }
       return out;
     },
+    // pending and firing tracks survive a restart, keyed by labels (series ids are per process), so a firing
+    // alert resolves after the restart instead of being forgotten
+    snapshot(ctx: StageContext): unknown {
+      const series: Record<string, { labels: Labels; track: Track }> = {};
+      for (const [id, t] of tracks) {
+        if (t.hits === 0 && !t.firing) continue;
+        series[ctx.series.fingerprint(id)] = { labels: ctx.series.labels(id), track: t };
+      }
+      return { version: 1, series };
+    },
+    restore(state: unknown, ctx: StageContext): void {
+      const series = (state as { series?: Record<string, { labels: Labels; track: Track }> })?.series;
+      if (typeof series !== 'object' || series === null)
+        throw new TypeError(`${o.name}: snapshot has no series map`);
+      for (const { labels, track: t } of Object.values(series)) {
+        const id = ctx.series.intern(labels);
+        if (id < 0 || typeof t?.hits !== 'number') continue;
+        tracks.set(id, { ...t, peak: t.peak ? { ...t.peak, series: id } : undefined });
+      }
+    },
   };
 }
 
