@@ -12,6 +12,8 @@ const needed = [
   { bin: 'prometheus-node-exporter', pkg: 'prometheus-node-exporter' },
   // source-prometheus's TLS tests make a certificate with it on each run
   { bin: 'openssl', pkg: 'openssl' },
+  // @argus/state-redis runs its contract and restart tests against a real Redis
+  { bin: 'redis-server', pkg: 'redis-server' },
 ];
 
 const onPath = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;

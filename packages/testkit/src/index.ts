@@ -16,6 +16,8 @@ export type { SinkSuiteContext, SinkSuiteOptions } from './contract/sink.js';
 export { sinkChecks, testSink } from './contract/sink.js';
 export type { SourceSuiteContext, SourceSuiteOptions } from './contract/source.js';
 export { sourceChecks, testSource } from './contract/source.js';
+export type { StateStoreSuiteOptions } from './contract/state-store.js';
+export { stateStoreChecks, testStateStore } from './contract/state-store.js';
 export type { DetectorHook, HangingSourceOptions, ProcessorHook, SourceHook } from './fixtures/plugins.js';
 export { hangingSource, throwingDetector, throwingProcessor, throwingSource } from './fixtures/plugins.js';
 export type {
@@ -33,6 +35,8 @@ export type { MemorySink, MemorySinkOptions } from './memory-sink.js';
 export { memorySink } from './memory-sink.js';
 export type { BinaryRequirement } from './server/binary.js';
 export { describeWithBinary, findBinary, requireBinary } from './server/binary.js';
+export type { RedisServerOptions } from './server/redis.js';
+export { startRedis } from './server/redis.js';
 export type { RunningServer, ServerContext, StartServerOptions } from './server/server.js';
 export { freePort, startServer } from './server/server.js';
 export type {

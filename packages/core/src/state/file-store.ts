@@ -69,11 +69,15 @@ export function fileStateStore(options: FileStateStoreOptions = {}): StateStore 
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
         throw err;
       }
-      return names
-        .filter((n) => n.endsWith('.json'))
-        .map((n) => decodeURIComponent(n.slice(0, -5)))
-        .filter((k) => k.startsWith(prefix))
-        .sort();
+      const keys: string[] = [];
+      for (const n of names) {
+        if (!n.endsWith('.json')) continue;
+        const key = n.startsWith(HASHED)
+          ? await keyInHeader(join(dir, n))
+          : decodeURIComponent(n.slice(0, -5));
+        if (key?.startsWith(prefix)) keys.push(key);
+      }
+      return keys.sort();
     },
   };
 }
@@ -87,7 +91,26 @@ export const STATE_FILE_FORMAT = 1;
 // encodeURIComponent keeps keys readable on disk and reversible for list(); '.' and '*' are escaped too,
 // so no key can become '..' or a hidden temp file.
 function fileName(key: string): string {
-  return `${encodeURIComponent(key).replace(/\./g, '%2E').replace(/\*/g, '%2A')}.json`;
+  const readable = encodeURIComponent(key).replace(/\./g, '%2E').replace(/\*/g, '%2A');
+  // file names end at 255 bytes, keys at 400 characters (up to 12 bytes each once encoded): a long key gets a
+  // name from its hash, and list() reads such a key from the file's header
+  if (readable.length <= MAX_READABLE) return `${readable}.json`;
+  return `${HASHED}${createHash('sha256').update(key).digest('hex')}.json`;
+}
+
+// encodeURIComponent turns every '#' into %23, so no readable name can start with it
+const HASHED = '#';
+const MAX_READABLE = 200;
+
+async function keyInHeader(file: string): Promise<string | undefined> {
+  try {
+    const raw = await readFile(file, 'utf8');
+    const header = JSON.parse(raw.slice(0, raw.indexOf('\n'))) as { key?: unknown };
+    return typeof header.key === 'string' ? header.key : undefined;
+  } catch {
+    // removed meanwhile, or unreadable: get() reports a corrupt file when it is asked for
+    return undefined;
+  }
 }
 
 function encode(key: string, value: unknown): string {

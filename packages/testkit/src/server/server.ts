@@ -31,6 +31,10 @@ export interface StartServerOptions {
   env?: Readonly<Record<string, string>>;
   /** How long to wait for readiness. @default 15000 */
   timeoutMs?: number;
+  /** Listen on this port instead of a free one (to restart a server where its clients expect it). */
+  port?: number;
+  /** Use this directory instead of a fresh one; it is kept on stop (to restart a server over its data). */
+  dataDir?: string;
 }
 
 /** A running server; `stop()` ends it and removes its directory. */
@@ -42,7 +46,7 @@ export interface RunningServer {
   readonly pid: number;
   /** The last 64 KB of the server's stdout and stderr. */
   output(): string;
-  /** SIGTERM, wait for exit (SIGKILL after 5 s), remove `dataDir`. Idempotent. */
+  /** SIGTERM, wait for exit (SIGKILL after 5 s), remove `dataDir` (unless the caller gave it). Idempotent. */
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -98,22 +102,28 @@ async function httpReady(url: string): Promise<boolean> {
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const path = findBinary(options.command);
   if (!path) throw missingBinaryError(options.command, options.debianPackage ?? options.command);
-  const dataDir = await mkdtemp(join(tmpdir(), 'argus-testkit-'));
+  const owned = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'argus-testkit-')));
   try {
-    const ctx = { port: await freePort(), dataDir };
+    const ctx = { port: options.port ?? (await freePort()), dataDir };
     for (const [rel, content] of Object.entries(options.files?.(ctx) ?? {})) {
       const file = join(dataDir, rel);
       await mkdir(dirname(file), { recursive: true });
       await writeFile(file, content);
     }
-    return await launch(path, options, ctx);
+    return await launch(path, options, ctx, owned);
   } catch (err) {
-    await rm(dataDir, { recursive: true, force: true });
+    if (owned) await rm(dataDir, { recursive: true, force: true });
     throw err;
   }
 }
 
-async function launch(path: string, o: StartServerOptions, ctx: ServerContext): Promise<RunningServer> {
+async function launch(
+  path: string,
+  o: StartServerOptions,
+  ctx: ServerContext,
+  owned: boolean,
+): Promise<RunningServer> {
   const child = spawn(path, [...o.args(ctx)], {
     env: { ...process.env, ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -138,7 +148,7 @@ async function launch(path: string, o: StartServerOptions, ctx: ServerContext): 
     dataDir: ctx.dataDir,
     pid: child.pid ?? -1,
     output: () => out,
-    stop: () => (stopping ??= terminate(child, exited, ctx.dataDir)),
+    stop: () => (stopping ??= terminate(child, exited, owned ? ctx.dataDir : undefined)),
     [Symbol.asyncDispose]: () => server.stop(),
   };
   const problem = await waitReady(o, { ...ctx, url }, exited);
@@ -171,12 +181,16 @@ async function waitReady(
   return gone ?? `not ready within ${o.timeoutMs ?? 15_000} ms`;
 }
 
-async function terminate(child: ChildProcess, exited: Promise<string>, dataDir: string): Promise<void> {
+async function terminate(
+  child: ChildProcess,
+  exited: Promise<string>,
+  dataDir: string | undefined,
+): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) {
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await exited;
     clearTimeout(timer);
   }
-  await rm(dataDir, { recursive: true, force: true });
+  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
 }

@@ -1,0 +1,1 @@
+export { type RedisStateStore, type RedisStateStoreOptions, redisStateStore } from './redis-store.js';
