@@ -49,6 +49,8 @@ export interface PrometheusOptions {
   extraArgs?: readonly string[];
   /** @default 15000 */
   timeoutMs?: number;
+  /** Listen on this port instead of a free one (to restart a server where its clients expect it). */
+  port?: number;
 }
 
 /**
@@ -74,6 +76,7 @@ export function startPrometheus(options: PrometheusOptions): Promise<RunningServ
     ],
     readyPath: '/-/ready',
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.port === undefined ? {} : { port: options.port }),
   });
 }
 
