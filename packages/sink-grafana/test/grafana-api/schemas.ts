@@ -184,7 +184,11 @@ const panel: Schema = {
     repeat: str,
     targets: {
       type: 'array',
-      items: { type: 'object', required: ['refId'], properties: { refId: str, expr: str, datasource: dsRef } },
+      items: {
+        type: 'object',
+        required: ['refId'],
+        properties: { refId: str, expr: str, datasource: dsRef },
+      },
     },
     fieldConfig: { type: 'object', required: ['defaults', 'overrides'] },
     panels: { type: 'array' },
@@ -209,7 +213,11 @@ export const dashboardModel: Schema = {
       properties: {
         list: {
           type: 'array',
-          items: { type: 'object', required: ['name', 'type'], properties: { name: str, type: str, datasource: dsRef } },
+          items: {
+            type: 'object',
+            required: ['name', 'type'],
+            properties: { name: str, type: str, datasource: dsRef },
+          },
         },
       },
     },
