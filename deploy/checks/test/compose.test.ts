@@ -11,7 +11,7 @@ import {
   dashboardModel,
   dashboardProviders,
   datasourceProvisioning,
-} from '../../sink-grafana/test/grafana-api/schemas.js';
+} from '../../../packages/sink-grafana/test/grafana-api/schemas.js';
 import { deploy, have, root, run } from './tools.js';
 
 const dir = join(deploy, 'compose');
