@@ -11,6 +11,8 @@ export interface AnnotationIntent {
   readonly timeEnd?: number;
   readonly text: string;
   readonly tags: readonly string[];
+  /** A firing alert's region, still to be closed: its entry is kept however old it gets. */
+  readonly open?: boolean;
 }
 
 /** The tag prefix that makes an annotation findable after a crash (the id may never have been saved). */
@@ -55,7 +57,7 @@ export function alertIntent(a: Alert, o: ParsedGrafanaSinkOptions): AnnotationIn
   return {
     key,
     time: a.startsAt,
-    ...(resolved ? { timeEnd: Math.max(a.startsAt, a.endsAt ?? a.startsAt) } : {}),
+    ...(resolved ? { timeEnd: Math.max(a.startsAt, a.endsAt ?? a.startsAt) } : { open: true }),
     text: `${resolved ? '[RESOLVED]' : '[FIRING]'} ${name}${summary ? `: ${summary}` : ''}${value}`,
     tags,
   };

@@ -10,6 +10,10 @@ interface Entry {
   readonly pending?: true;
   /** The end the region has in Grafana, once closed. */
   readonly timeEnd?: number;
+  /** An alert region still open: kept until it is closed, whatever its age. */
+  readonly open?: true;
+  /** When the entry last changed (the pipeline's clock), for {@link pruneLedger}. */
+  readonly at?: number;
 }
 
 /** Where the intent's annotation goes. */
@@ -26,6 +30,8 @@ interface Deps {
   readonly state: StateStore;
   readonly signal: AbortSignal;
   readonly target: Target;
+  /** The pipeline clock's now, stamped on the entries written. */
+  readonly now: number;
 }
 
 interface ListedAnnotation {
@@ -48,7 +54,11 @@ async function recover(intent: AnnotationIntent, d: Deps): Promise<Entry | undef
   if (!hit || typeof hit.id !== 'number') return undefined;
   // Grafana reports a point (or an open region) with timeEnd equal to time
   const closed = hit.timeEnd !== undefined && hit.time !== undefined && hit.timeEnd > hit.time;
-  const entry: Entry = { id: hit.id, ...(closed ? { timeEnd: hit.timeEnd } : {}) };
+  const entry: Entry = {
+    id: hit.id,
+    ...(closed ? { timeEnd: hit.timeEnd } : intent.open ? { open: true } : {}),
+    at: d.now,
+  };
   await d.state.put(stateKey(intent.key), entry);
   return entry;
 }
@@ -78,7 +88,8 @@ async function create(intent: AnnotationIntent, d: Deps): Promise<Applied | Graf
   }
   const entry: Entry = {
     id: r.body.id,
-    ...(intent.timeEnd !== undefined ? { timeEnd: intent.timeEnd } : {}),
+    ...(intent.timeEnd !== undefined ? { timeEnd: intent.timeEnd } : intent.open ? { open: true } : {}),
+    at: d.now,
   };
   await d.state.put(stateKey(intent.key), entry);
   return 'created';
@@ -111,6 +122,26 @@ export async function applyIntent(intent: AnnotationIntent, d: Deps): Promise<Ap
     return create(intent, d);
   }
   if (!r.ok) return r;
-  await d.state.put(stateKey(intent.key), { id: entry.id, timeEnd: intent.timeEnd } satisfies Entry);
+  await d.state.put(stateKey(intent.key), {
+    id: entry.id,
+    timeEnd: intent.timeEnd,
+    at: d.now,
+  } satisfies Entry);
   return 'patched';
+}
+
+/**
+ * Forgets the annotations whose entries last changed before `before` and are not open alert regions, so the
+ * state store does not grow forever. Only a change re-delivered after that (long past any retry) would be
+ * written again. Returns how many entries it removed.
+ */
+export async function pruneLedger(state: StateStore, before: number): Promise<number> {
+  let removed = 0;
+  for (const key of await state.list('annotations/')) {
+    const e = await state.get<Entry>(key);
+    if (!e || e.open || e.pending || (e.at ?? 0) >= before) continue;
+    await state.delete(key);
+    removed++;
+  }
+  return removed;
 }

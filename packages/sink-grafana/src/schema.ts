@@ -30,6 +30,8 @@ export interface GrafanaSinkOptions {
   backoffMs?: number;
   /** Annotations written at once. @default 4 */
   concurrency?: number;
+  /** How long the state store remembers a closed annotation's id (open alert regions are kept until closed). @default 604800000 (7 days) */
+  retentionMs?: number;
 }
 
 /** Parsed options, defaults filled in. */
@@ -60,4 +62,10 @@ export const grafanaSinkSchema: z.ZodType<ParsedGrafanaSinkOptions, GrafanaSinkO
   maxRetries: z.number().int().nonnegative().default(3).describe('Retries of a retryable request'),
   backoffMs: z.number().int().positive().default(500).describe('First retry delay, doubled per retry, ms'),
   concurrency: z.number().int().positive().max(32).default(4).describe('Annotations written at once'),
+  retentionMs: z
+    .number()
+    .int()
+    .positive()
+    .default(7 * 24 * 3_600_000)
+    .describe('How long a closed annotation id is remembered, ms'),
 });

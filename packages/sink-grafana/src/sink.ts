@@ -10,7 +10,7 @@ import {
 import type { z } from 'zod';
 import { type AnnotationIntent, alertIntent, findingIntent } from './annotations.js';
 import { type GrafanaClient, type GrafanaFailure, grafanaClient } from './client.js';
-import { type Applied, applyIntent } from './ledger.js';
+import { type Applied, applyIntent, pruneLedger } from './ledger.js';
 import { type GrafanaSinkOptions, grafanaSinkSchema, type ParsedGrafanaSinkOptions } from './schema.js';
 
 function intentsOf(batch: SinkBatch, o: ParsedGrafanaSinkOptions, ctx: PluginContext): AnnotationIntent[] {
@@ -63,6 +63,7 @@ async function writeIntents(
         state: ctx.state,
         signal: ctx.signal,
         target,
+        now: ctx.clock.now(),
       });
       if (typeof r === 'object') {
         failures.push(r);
@@ -121,6 +122,15 @@ export const grafanaSink: Factory<z.ZodType<ParsedGrafanaSinkOptions, GrafanaSin
       return {
         name: o.name,
         accepts: ['alerts', 'findings'],
+        async start(ctx): Promise<void> {
+          // housekeeping only: a failure here must not keep the pipeline from starting
+          try {
+            const removed = await pruneLedger(ctx.state, ctx.clock.now() - o.retentionMs);
+            if (removed > 0) ctx.log.debug(`${o.name}: forgot ${removed} old annotation entries`);
+          } catch (err) {
+            ctx.log.warn(`${o.name}: could not prune old annotation entries: ${(err as Error).message}`);
+          }
+        },
         async write(batch, ctx): Promise<WriteResult> {
           if (stopped) return { ok: false, retryable: false, error: new Error(`${o.name}: stopped`) };
           const intents = intentsOf(batch, o, ctx);

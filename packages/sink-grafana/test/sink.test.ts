@@ -1,5 +1,5 @@
 import { type Alert, createSeriesRegistry, type Finding, fingerprint, memoryStateStore } from '@argus/core';
-import { testContext } from '@argus/testkit';
+import { fakeClock, testContext } from '@argus/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { grafanaSink } from '../src/index.js';
 import { type FakeGrafana, startFakeGrafana } from './grafana-api/fake-grafana.js';
@@ -91,6 +91,40 @@ describe('annotations for alerts', () => {
     g.failNext(0, 503);
     expect(await sink.write(alerts(firing), testContext({ state }))).toEqual({ ok: true });
     expect(g.annotations).toHaveLength(1);
+  });
+});
+
+describe('state housekeeping', () => {
+  it('start() forgets closed annotations older than retentionMs, and keeps open regions', async () => {
+    const state = memoryStateStore();
+    const clock = fakeClock({ now: 1_700_000_000_000 });
+    const sink = grafanaSink({ url: g.url, token: TOKEN, retentionMs: 60_000 });
+    const other = {
+      ...firing,
+      labels: { alertname: 'Other' },
+      fingerprint: fingerprint({ alertname: 'Other' }),
+    };
+    await sink.write(alerts(firing, other), testContext({ state, clock }));
+    await sink.write(alerts(resolved), testContext({ state, clock }));
+    expect(await state.list('annotations/')).toHaveLength(2);
+    clock.advance(30_000);
+    await grafanaSink({ url: g.url, token: TOKEN, retentionMs: 60_000 }).start!(
+      testContext({ state, clock }),
+    );
+    expect(await state.list('annotations/')).toHaveLength(2);
+    clock.advance(60_000);
+    await grafanaSink({ url: g.url, token: TOKEN, retentionMs: 60_000 }).start!(
+      testContext({ state, clock }),
+    );
+    // the resolved region is forgotten; the still-firing one is kept so its resolve patches it
+    expect(await state.list('annotations/')).toHaveLength(1);
+    const later = grafanaSink({ url: g.url, token: TOKEN });
+    await later.write(
+      alerts({ ...other, state: 'resolved', endsAt: other.startsAt + 5 }),
+      testContext({ state, clock }),
+    );
+    expect(g.annotations).toHaveLength(2);
+    expect(g.requests.filter((r) => r.startsWith('PATCH'))).toHaveLength(2);
   });
 });
 
