@@ -5,7 +5,7 @@ const report = process.env.ARGUS_TEST_REPORT;
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'examples/*', 'docs/examples', 'test'],
+    projects: ['packages/*', 'examples/*', 'docs/examples', 'deploy/checks', 'test'],
     ...(report ? { reporters: ['default', 'json'], outputFile: { json: report } } : {}),
   },
 });

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { runConfig, validateConfig } from './commands.js';
 import { runDemo } from './demo.js';
 import type { Io } from './format.js';
+import { grafanaCommand } from './grafana-command.js';
 import { DEFAULT_LISTEN, DEFAULT_RETENTION, importCommand, serveCommand } from './promql-commands.js';
 
 const HELP = `Usage: argus <command> [options]
@@ -14,6 +15,9 @@ Commands:
   import openmetrics <file>
                        Backfill --data-dir from an OpenMetrics text file (all or nothing)
   serve                Serve Prometheus's HTTP query API (/api/v1/…) over --data-dir
+  grafana export|push  Grafana dashboards: provisioning files (--out <dir>) or a push (--grafana-url <url>,
+                       token in GRAFANA_TOKEN; --overwrite to replace); --from <url> --group-by <label>
+                       makes one dashboard per label value; --datasource-url <url> (export)
 
 Options:
   -h, --help           Show this help
@@ -67,6 +71,12 @@ const OPTIONS = {
   'data-dir': { type: 'string' },
   retention: { type: 'string' },
   listen: { type: 'string' },
+  out: { type: 'string' },
+  from: { type: 'string' },
+  'group-by': { type: 'string' },
+  'datasource-url': { type: 'string' },
+  'grafana-url': { type: 'string' },
+  overwrite: { type: 'boolean' },
 } as const;
 
 function number(name: string, raw: string | undefined, io: Io): number | undefined | null {
@@ -107,6 +117,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const seed = number('seed', v.seed, io);
   if (durationS === null || seed === null) return 2;
   try {
+    if (command === 'grafana') {
+      if (extra.length > 0) return usage(io, `unexpected argument ${JSON.stringify(extra[0])}`);
+      const g = { out: v.out, from: v.from, groupBy: v['group-by'], datasourceUrl: v['datasource-url'] };
+      return await grafanaCommand(file, { ...g, grafanaUrl: v['grafana-url'], overwrite: v.overwrite }, io);
+    }
     return await dispatch(
       command,
       file,

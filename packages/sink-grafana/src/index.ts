@@ -1,0 +1,10 @@
+export type { DashboardGroup, DashboardModel, DashboardsInput } from './dashboards/build.js';
+export { buildDashboards, dashboardUid } from './dashboards/build.js';
+export type { ProvisioningFile, ProvisioningOptions } from './dashboards/provisioning.js';
+export { provisioningFiles } from './dashboards/provisioning.js';
+export type { PushDashboardsOptions, PushedDashboard } from './dashboards/push.js';
+export { pushDashboards } from './dashboards/push.js';
+export { checkDashboard } from './dashboards/validate.js';
+export type { GrafanaSinkOptions } from './schema.js';
+export { grafanaSinkSchema } from './schema.js';
+export { grafanaSink } from './sink.js';
