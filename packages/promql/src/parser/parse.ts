@@ -21,15 +21,15 @@ import {
 } from './typecheck.js';
 
 /** Parses and type-checks a PromQL expression. Throws {@link PromQLParseError}. */
-export function parseExpr(input: string): Expr {
-  const query = blankComments(input);
-  if (query.trim() === '') throw new PromQLParseError('no expression found in input', 0, query);
-  const tree = parser.parse(query);
+export function parseExpr(query: string): Expr {
+  const text = blankComments(query);
+  if (text.trim() === '') throw new PromQLParseError('no expression found in input', 0, query);
+  const tree = parser.parse(text);
   const top = tree.topNode;
-  reportSyntaxError(query, top);
+  reportSyntaxError(text, top);
   const body = top.firstChild;
   if (!body) throw new PromQLParseError('no expression found in input', 0, query);
-  return new Builder(query).expr(body);
+  return new Builder(text).expr(body);
 }
 
 /**

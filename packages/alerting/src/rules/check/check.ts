@@ -68,7 +68,7 @@ export function checkRuleFile(text: string, options: CheckRuleFileOptions = {}):
   if (!doc || !('contents' in doc)) return { problems: [], warnings: [], rules: 0 };
   const syntax = doc.errors[0];
   if (syntax) {
-    const at = syntax.linePos?.[0] ?? { line: 1, col: 1 };
+    const at = lines.linePos(syntax.pos[0]);
     const message = syntax.message.split('\n')[0] ?? syntax.message;
     return {
       problems: [
