@@ -60,6 +60,11 @@ export type { LoadRuleFileOptions } from './rules/file.js';
 export { loadRuleFile } from './rules/file.js';
 export type { EvaluatedRuleOptions } from './rules/remote.js';
 export { evaluatedRule } from './rules/remote.js';
+export {
+  engineTemplateQuery,
+  evaluatorTemplateQuery,
+  type TemplateQueryOptions,
+} from './rules/template-query.js';
 export type { ThresholdRuleOptions } from './rules/threshold.js';
 export { thresholdRule } from './rules/threshold.js';
 export type { RuleSpec, TrackedAlert } from './rules/tracker.js';
