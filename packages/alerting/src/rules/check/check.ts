@@ -66,7 +66,9 @@ export function checkRuleFile(text: string, options: CheckRuleFileOptions = {}):
   // yaml.v3 reads the first document only; duplicate keys and merges are decoded below, as yaml.v3 does them
   const [doc] = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   if (!doc || !('contents' in doc)) return { problems: [], warnings: [], rules: 0 };
-  const syntax = doc.errors[0];
+  // yaml.v3 reads no further than the end of the first root node: what follows it is never parsed
+  const rootEnd = (doc.contents as { range?: [number, number, number] } | null)?.range?.[1] ?? Infinity;
+  const syntax = doc.errors.find((e) => e.pos[0] <= rootEnd);
   if (syntax) {
     const at = lines.linePos(syntax.pos[0]);
     const message = syntax.message.split('\n')[0] ?? syntax.message;
