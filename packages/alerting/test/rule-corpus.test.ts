@@ -104,7 +104,7 @@ function compare(files: readonly string[], root: string) {
     if (expected === undefined) throw new Error(`promtool gave no verdict for ${name}`);
     let check: RuleFileCheck;
     try {
-      check = checkRuleFile(readFileSync(f, 'utf8'), { file: name });
+      check = checkRuleFile(readFileSync(f), { file: name });
     } catch (e) {
       disagreements.push(`${name}: checker threw ${(e as Error).stack}`);
       continue;

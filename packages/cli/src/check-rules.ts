@@ -10,9 +10,9 @@ export function checkRulesCommand(files: readonly string[], io: Io): number {
   let failed = false;
   for (const file of files) {
     io.stdout(`Checking ${file}\n`);
-    let text: string;
+    let text: Buffer;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readFileSync(file);
     } catch (e) {
       failed = true;
       io.stderr(`  FAILED:\n${file}:0:0: ${(e as Error).message} [ERR_RULES_READ]\n\n`);

@@ -58,10 +58,24 @@ export interface RuleFileCheck {
  * Checks a Prometheus rule file exactly as `promtool check rules` 2.42 does: it accepts what promtool accepts
  * (empty files, `null`, `{}`, empty `rules:` or `labels:`, any alert name) and reports what promtool rejects,
  * each problem with file, line, column, group and 1-based rule. No problems means the file is valid.
- * @example const { problems } = checkRuleFile(readFileSync('rules.yml', 'utf8'), { file: 'rules.yml' });
+ * Pass the file's bytes to have invalid UTF-8 refused as promtool refuses it.
+ * @example const { problems } = checkRuleFile(readFileSync('rules.yml'), { file: 'rules.yml' });
  */
-export function checkRuleFile(text: string, options: CheckRuleFileOptions = {}): RuleFileCheck {
+export function checkRuleFile(
+  content: string | Uint8Array,
+  options: CheckRuleFileOptions = {},
+): RuleFileCheck {
   const file = options.file ?? 'rules';
+  const text = typeof content === 'string' ? content : decodeUtf8(content);
+  if (text === undefined) {
+    // yaml.v3 reads bytes and refuses what is not UTF-8; a string has been decoded already
+    const line = firstInvalidUtf8Line(content as Uint8Array);
+    return {
+      problems: [{ file, code: 'ERR_RULES_YAML', message: 'yaml: invalid UTF-8', line, column: 1 }],
+      warnings: [],
+      rules: 0,
+    };
+  }
   const lines = new LineCounter();
   // yaml.v3 reads the first document only; duplicate keys and merges are decoded below, as yaml.v3 does them
   const [doc] = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
@@ -88,4 +102,27 @@ export function checkRuleFile(text: string, options: CheckRuleFileOptions = {}):
   const rules = groups.reduce((n, g) => n + ((g.fields.rules as unknown[] | undefined)?.length ?? 0), 0);
   const problems = validateGroups(groups, file);
   return { problems, warnings: problems.length > 0 ? [] : lintDuplicates(groups, file), rules };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The line of the first byte sequence that is not UTF-8 (1-based). */
+function firstInvalidUtf8Line(bytes: Uint8Array): number {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] !== 0x0a) continue;
+    if (decodeUtf8(bytes.subarray(start, i)) === undefined) return line;
+    line++;
+    start = i + 1;
+  }
+  return line;
 }

@@ -59,6 +59,7 @@ const INT = /^[-+]?(?:[0-9_]+|0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+)$/;
 const FLOAT =
   /^[-+]?(?:(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|\.inf|\.Inf|\.INF)$|^\.(?:nan|NaN|NAN)$/;
 const SHORT_TAG = 'tag:yaml.org,2002:';
+const FLOAT_TEXT = /^[-+]?[0-9_]+$/;
 
 /** Decodes `root` into `type`; `errors` is empty when yaml.v3 would have succeeded. */
 export function decodeAs(
@@ -141,9 +142,13 @@ class Decoder {
   int(n: Node): number | undefined {
     const text = isScalar(n) ? scalarText(n) : '';
     const tag = tagOf(n);
-    if (tag === '!!int' && INT.test(text))
-      return Number(text.replace(/_/g, '').replace(/^([-+]?)0o/, '$10o'));
-    if (tag === '!!float' && Number.isInteger(Number(text))) return Number(text);
+    if (tag === '!!int') {
+      const v = goInt(text);
+      if (v !== undefined && v >= -(2n ** 63n) && v < 2n ** 63n) return Number(v);
+    }
+    // yaml.v3 converts a float to int without checking it is whole, only that it fits
+    const f = tag === '!!float' ? Number(text.replace(/_/g, '').replace(/^([-+]?)\./, '$10.')) : Number.NaN;
+    if (Number.isFinite(f) && Math.abs(f) < 2 ** 63) return Math.trunc(f);
     return this.typeError(n, 'int');
   }
 
@@ -261,6 +266,16 @@ function sameKey(a: Node, b: Node): boolean {
   return false;
 }
 
+/** An integer as yaml.v3 reads it (strconv.ParseInt with base 0, `_` removed), or undefined. */
+function goInt(text: string): bigint | undefined {
+  const t = text.replace(/_/g, '');
+  const m = /^([-+]?)(0x[0-9a-fA-F]+|0o[0-7]+|0b[01]+|0[0-7]*|[1-9][0-9]*)$/.exec(t);
+  if (!m) return undefined;
+  const digits = m[2]!;
+  const v = /^0[0-7]+$/.test(digits) ? BigInt(`0o${digits.slice(1)}`) : BigInt(digits);
+  return m[1] === '-' ? -v : v;
+}
+
 /** yaml.v3's short tag of a node: explicit, or resolved from a plain scalar's text. */
 function tagOf(n: Node): string {
   if (n.tag) return n.tag.startsWith(SHORT_TAG) ? `!!${n.tag.slice(SHORT_TAG.length)}` : n.tag;
@@ -270,7 +285,15 @@ function tagOf(n: Node): string {
   const t = scalarText(n);
   if (NULL.test(t)) return '!!null';
   if (BOOL.test(t)) return '!!bool';
-  if (INT.test(t)) return '!!int';
+  // an integer beyond 64 bits resolves as a float, as in yaml.v3
+  if (INT.test(t)) {
+    const v = goInt(t);
+    return v !== undefined && v >= -(2n ** 63n) && v < 2n ** 64n
+      ? '!!int'
+      : FLOAT_TEXT.test(t)
+        ? '!!float'
+        : '!!str';
+  }
   if (FLOAT.test(t)) return '!!float';
   return '!!str';
 }
