@@ -79,3 +79,16 @@ describe('loadRuleFile checks first', () => {
       expect(loadRuleFile(text)).toEqual([]);
   });
 });
+
+describe('alert names', () => {
+  it('are any label value, with or without an evaluator, as in Prometheus', () => {
+    const text =
+      'groups:\n- name: g\n  rules:\n  - alert: OracleDbTablespaceFull(>95%)\n    expr: oracledb_tablespace_used_percent > 95\n  - alert: GitlabWorkhorseHighIn-flightRequests\n    expr: rate(x[5m]) > 1\n';
+    const evaluator = { name: 'none', query: async () => [] };
+    expect(loadRuleFile(text, { evaluator }).map((a) => a.name)).toEqual([
+      'rule:g/OracleDbTablespaceFull(>95%)',
+      'rule:g/GitlabWorkhorseHighIn-flightRequests',
+    ]);
+    expect(loadRuleFile(text.split('  - alert: Gitlab')[0]!)).toHaveLength(1);
+  });
+});
