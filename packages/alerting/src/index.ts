@@ -38,6 +38,13 @@ export type { AbsentRuleOptions, SourceDownRuleOptions } from './rules/absent.js
 export { absentRule, sourceDownRule } from './rules/absent.js';
 export type { AnomalyRuleOptions } from './rules/anomaly.js';
 export { anomalyRule } from './rules/anomaly.js';
+export { type CheckRuleFileOptions, checkRuleFile, type RuleFileCheck } from './rules/check/check.js';
+export {
+  formatRuleProblem,
+  type RulePosition,
+  type RuleProblem,
+  type RuleProblemCode,
+} from './rules/check/problem.js';
 export type { CompareOp, RuleBaseOptions } from './rules/common.js';
 export type { ExternalAlertsOptions } from './rules/events.js';
 export { externalAlerts } from './rules/events.js';
@@ -53,6 +60,11 @@ export type { LoadRuleFileOptions } from './rules/file.js';
 export { loadRuleFile } from './rules/file.js';
 export type { EvaluatedRuleOptions } from './rules/remote.js';
 export { evaluatedRule } from './rules/remote.js';
+export {
+  engineTemplateQuery,
+  evaluatorTemplateQuery,
+  type TemplateQueryOptions,
+} from './rules/template-query.js';
 export type { ThresholdRuleOptions } from './rules/threshold.js';
 export { thresholdRule } from './rules/threshold.js';
 export type { RuleSpec, TrackedAlert } from './rules/tracker.js';

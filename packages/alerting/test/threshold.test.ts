@@ -95,7 +95,7 @@ describe('thresholdRule', () => {
     const bad = [
       [{ alert: 'X', selector: 'cpu{', threshold: 1 }, 'selector'],
       [{ alert: 'X', selector: 'cpu', threshold: 90, resolveThreshold: 95 }, 'resolveThreshold'],
-      [{ alert: 'bad name', selector: 'cpu', threshold: 1 }, 'alert'],
+      [{ alert: '', selector: 'cpu', threshold: 1 }, 'alert'], // any other label value is a valid alert name
       [{ alert: 'X', selector: 'cpu', threshold: 1, forMs: -1 }, 'forMs'],
     ] as const;
     for (const [opts, field] of bad) {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { checkRulesCommand } from './check-rules.js';
 import { runConfig, validateConfig } from './commands.js';
 import { runDemo } from './demo.js';
 import type { Io } from './format.js';
@@ -12,6 +13,7 @@ Commands:
   demo                 Watch this process and a synthetic workload with injected incidents
   run <config>         Run the pipeline a config file describes (.yaml, .yml, .json, .ts, .js, .mjs)
   validate <config>    Check a config file without starting anything
+  check rules <files…> Check Prometheus rule files as promtool check rules 2.42 does (exit 1 when one is invalid)
   import openmetrics <file>
                        Backfill --data-dir from an OpenMetrics text file (all or nothing)
   serve                Serve Prometheus's HTTP query API (/api/v1/…) over --data-dir
@@ -165,6 +167,11 @@ async function dispatch(
       return usage(io, 'import needs a format and a file: argus import openmetrics <file> --data-dir <dir>');
     if (f.dataDir === undefined) return usage(io, 'import needs --data-dir <dir>');
     return importCommand(extra[0]!, { dataDir: f.dataDir, retention: f.retention }, io);
+  }
+  if (command === 'check') {
+    if (file !== 'rules' || extra.length === 0)
+      return usage(io, 'check needs rule files: argus check rules <files…>');
+    return checkRulesCommand(extra, io);
   }
   if (extra.length > 0) return usage(io, `unexpected argument ${JSON.stringify(extra[0])}`);
   switch (command) {

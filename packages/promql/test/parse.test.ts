@@ -79,6 +79,13 @@ describe('parseExpr', () => {
     });
   });
 
+  it('skips # comments wherever they stand (mixins start expressions with them), keeping positions', () => {
+    expect(parseExpr('# why\nsum(\n  # which\n  up{a="#b"} # tail\n)')).toMatchObject({ type: 'aggregate' });
+    expect(parseExpr('x{a=`#\n`}')).toMatchObject({ type: 'vector' });
+    expect(() => parseExpr('# only a comment')).toThrow('1:1: parse error: no expression found in input');
+    expect(() => parseExpr('# c\nsum(up')).toThrow(/^2:/);
+  });
+
   it('says where the error is', () => {
     expect(() => parseExpr('sum(rate(foo[5m]))\n  + abs(x[1m])')).toThrow(/^2:9: parse error:/);
   });

@@ -37,7 +37,8 @@ export const ruleBase: {
   name: z.string().min(1).optional().describe('Plugin name, unique in the pipeline. Default `rule:<alert>`'),
   alert: z
     .string()
-    .regex(/^[a-zA-Z_][a-zA-Z0-9_:]*$/, 'must be a valid label value for alertname, e.g. "HighCPU"')
+    // any label value, as Prometheus allows (awesome-prometheus-alerts has `OracleDbTablespaceFull(>95%)`)
+    .min(1, 'must not be empty, e.g. "HighCPU"')
     .describe('The alert name (the `alertname` label)'),
   forMs: z
     .number()

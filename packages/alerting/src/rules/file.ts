@@ -2,6 +2,8 @@ import { type Alerter, ArgusError } from '@argus/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseDuration } from '../duration.js';
+import { checkRuleFile } from './check/check.js';
+import { formatRuleProblem } from './check/problem.js';
 import { type ExpressionEvaluator, parseSimpleComparison } from './expr.js';
 import { evaluatedRule } from './remote.js';
 import { thresholdRule } from './threshold.js';
@@ -26,8 +28,8 @@ const ruleSchema = z
     expr: z.union([z.string(), z.number()]).transform(String),
     for: duration,
     keep_firing_for: duration,
-    labels: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
-    annotations: z.record(z.string(), z.string()).optional(),
+    labels: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).nullish(),
+    annotations: z.record(z.string(), z.string()).nullish(),
   })
   .strict();
 const fileSchema = z
@@ -38,7 +40,7 @@ const fileSchema = z
           name: z.string().min(1),
           interval: duration,
           limit: z.number().optional(),
-          rules: z.array(ruleSchema).default([]),
+          rules: z.array(ruleSchema).nullish(),
         })
         .strict(),
     ),
@@ -55,12 +57,22 @@ type RuleEntry = z.infer<typeof ruleSchema>;
  */
 export function loadRuleFile(text: string, options: LoadRuleFileOptions = {}): Alerter[] {
   const where = options.source ?? 'rules';
+  // promtool's checks first: a file promtool refuses is refused, with every problem, file, line and code
+  const { problems } = checkRuleFile(text, { file: where });
+  if (problems.length > 0) {
+    throw new ArgusError(
+      'ERR_PIPELINE_CONFIG',
+      `${where}: not a valid Prometheus rule file (as promtool check rules):\n${problems.map((p) => `  - ${formatRuleProblem(p)}`).join('\n')}`,
+    );
+  }
   let doc: unknown;
   try {
     doc = parseYaml(text);
   } catch (err) {
     throw new ArgusError('ERR_PIPELINE_CONFIG', `${where}: not valid YAML: ${(err as Error).message}`);
   }
+  // empty, `null`, `{}` and `groups:` left empty are valid rule files without rules
+  if ((doc as { groups?: unknown } | null | undefined)?.groups == null) return [];
   const parsed = fileSchema.safeParse(doc);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
@@ -74,8 +86,8 @@ export function loadRuleFile(text: string, options: LoadRuleFileOptions = {}): A
   for (const g of parsed.data.groups) {
     const intervalMs =
       g.interval === undefined ? (options.defaultIntervalMs ?? 60_000) : parseDuration(g.interval);
-    g.rules.forEach((r, i) => {
-      const id = `${where}: group ${JSON.stringify(g.name)} rule ${i} (${r.alert ?? r.record ?? 'unnamed'})`;
+    (g.rules ?? []).forEach((r, i) => {
+      const id = `${where}: group ${JSON.stringify(g.name)} rule ${i + 1} (${r.alert ?? r.record ?? 'unnamed'})`;
       if (r.record !== undefined) {
         options.onSkip?.(r.record, 'recording rules do not alert');
         return;

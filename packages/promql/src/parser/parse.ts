@@ -22,12 +22,40 @@ import {
 
 /** Parses and type-checks a PromQL expression. Throws {@link PromQLParseError}. */
 export function parseExpr(query: string): Expr {
-  const tree = parser.parse(query);
+  const text = blankComments(query);
+  if (text.trim() === '') throw new PromQLParseError('no expression found in input', 0, query);
+  const tree = parser.parse(text);
   const top = tree.topNode;
-  reportSyntaxError(query, top);
+  reportSyntaxError(text, top);
   const body = top.firstChild;
   if (!body) throw new PromQLParseError('no expression found in input', 0, query);
-  return new Builder(query).expr(body);
+  return new Builder(text).expr(body);
+}
+
+/**
+ * `# …` comments (to the end of the line, outside strings) turned into spaces: the grammar keeps them as nodes
+ * wherever they stand, and the builder must not see them; spaces keep every position for error messages.
+ */
+function blankComments(query: string): string {
+  if (!query.includes('#')) return query;
+  let out = '';
+  for (let i = 0; i < query.length; i++) {
+    const c = query[i]!;
+    if (c === '"' || c === "'" || c === '`') {
+      let j = i + 1;
+      // quoted strings end at a newline (an error the grammar reports); raw strings may span lines
+      while (j < query.length && query[j] !== c && (c === '`' || query[j] !== '\n'))
+        j += query[j] === '\\' && c !== '`' ? 2 : 1;
+      out += query.slice(i, j + 1);
+      i = j;
+    } else if (c === '#') {
+      const end = query.indexOf('\n', i);
+      const stop = end === -1 ? query.length : end;
+      out += ' '.repeat(stop - i);
+      i = stop - 1;
+    } else out += c;
+  }
+  return out;
 }
 
 function reportSyntaxError(query: string, top: SyntaxNode): void {
