@@ -2,7 +2,10 @@ import { defineNotifier, type Notification, type Notifier, type NotifyResult } f
 import type { Factory } from '@argus/core';
 import { createTransport } from 'nodemailer';
 import { z } from 'zod';
+import { templateData } from './am/data.js';
+import type { AmTemplates } from './am/templates.js';
 import { alertLine, title } from './common.js';
+import { templatesOf, templatesOption } from './receiver.js';
 
 /** Options of {@link emailNotifier}. */
 export interface EmailNotifierOptions {
@@ -22,6 +25,11 @@ export interface EmailNotifierOptions {
   sendResolved?: boolean;
   /** Deadline of connecting and of each SMTP step. @default 10000 */
   timeoutMs?: number;
+  /**
+   * Render the mail with Alertmanager templates instead of Argus's own layout: `subject`, `html` and `text` are
+   * templates (Alertmanager's defaults: `email.default.subject`, `email.default.html`, no text part).
+   */
+  alertmanager?: { subject?: string; html?: string; text?: string; templates?: AmTemplates };
 }
 
 interface Parsed {
@@ -34,6 +42,9 @@ interface Parsed {
   to: string[];
   sendResolved: boolean;
   timeoutMs: number;
+  alertmanager?:
+    | { subject: string; html: string; text: string; templates?: AmTemplates | undefined }
+    | undefined;
 }
 
 const schema: z.ZodType<Parsed, EmailNotifierOptions> = z.strictObject({
@@ -49,7 +60,27 @@ const schema: z.ZodType<Parsed, EmailNotifierOptions> = z.strictObject({
     .describe('Recipient address(es)'),
   sendResolved: z.boolean().default(false).describe('Send resolved notifications'),
   timeoutMs: z.number().int().positive().default(10_000).describe('Connection and command timeout, ms'),
+  alertmanager: z
+    .strictObject({
+      subject: z.string().default('{{ template "email.default.subject" . }}'),
+      html: z.string().default('{{ template "email.default.html" . }}'),
+      text: z.string().default(''),
+      templates: templatesOption,
+    })
+    .optional()
+    .describe("Render subject, HTML and text with Alertmanager's templates"),
 });
+
+/** The mail as Alertmanager renders it: subject, HTML and, when its template is set, a text part. */
+function alertmanagerMessage(
+  n: Notification,
+  a: NonNullable<Parsed['alertmanager']>,
+): { subject: string; html: string; text?: string } {
+  const t = templatesOf(a.templates);
+  const data = templateData(n);
+  const text = a.text ? { text: t.text(a.text, data) } : {};
+  return { subject: t.text(a.subject, data), html: t.html(a.html, data), ...text };
+}
 
 /** The subject, plain text and HTML of the mail for a notification. */
 export function emailMessage(n: Notification): { subject: string; text: string; html: string } {
@@ -112,7 +143,13 @@ function emailBody(o: Parsed): Omit<Notifier, 'kind' | 'name' | 'type'> {
           { once: true },
         ),
       );
-      const sent = transport.sendMail({ from: o.from, to: o.to, ...emailMessage(n) }).then(
+      let message: ReturnType<typeof alertmanagerMessage>;
+      try {
+        message = o.alertmanager ? alertmanagerMessage(n, o.alertmanager) : emailMessage(n);
+      } catch (e) {
+        return { ok: false, retryable: false, error: new Error(`email: ${(e as Error).message}`) };
+      }
+      const sent = transport.sendMail({ from: o.from, to: o.to, ...message }).then(
         (): NotifyResult => ({ ok: true }),
         (err: unknown) => classify(err, o.auth?.pass),
       );
