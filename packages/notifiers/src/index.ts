@@ -19,6 +19,12 @@ export type { PagerdutyV1NotifierOptions } from './pagerduty-v1.js';
 export { PAGERDUTY_DEFAULT_DETAILS, pagerdutyV1Event, pagerdutyV1Notifier } from './pagerduty-v1.js';
 export type { PushoverNotifierOptions } from './pushover.js';
 export { pushoverNotifier, pushoverParams } from './pushover.js';
+export type {
+  DeliveryFailureAlerts,
+  DeliveryFailureAlertsOptions,
+  WatchdogOptions,
+} from './self-alerts.js';
+export { deliveryFailureAlerts, startWatchdog } from './self-alerts.js';
 export type { AwsCredentials, SigV4Request } from './sigv4.js';
 export { signV4 } from './sigv4.js';
 export type { SlackNotifierOptions } from './slack.js';
