@@ -15,6 +15,8 @@ export type { OpsgenieNotifierOptions, OpsgenieRequest, OpsgenieResponder } from
 export { opsgenieNotifier, opsgenieRequests } from './opsgenie.js';
 export type { PagerdutyNotifierOptions } from './pagerduty.js';
 export { dedupKey, pagerdutyEvent, pagerdutyNotifier } from './pagerduty.js';
+export type { PagerdutyEventsNotifierOptions } from './pagerduty-events.js';
+export { pagerdutyEventsEvent, pagerdutyEventsNotifier } from './pagerduty-events.js';
 export type { PagerdutyV1NotifierOptions } from './pagerduty-v1.js';
 export { PAGERDUTY_DEFAULT_DETAILS, pagerdutyV1Event, pagerdutyV1Notifier } from './pagerduty-v1.js';
 export type { PushoverNotifierOptions } from './pushover.js';
@@ -29,6 +31,8 @@ export type { AwsCredentials, SigV4Request } from './sigv4.js';
 export { signV4 } from './sigv4.js';
 export type { SlackNotifierOptions } from './slack.js';
 export { slackMessage, slackNotifier } from './slack.js';
+export type { SlackAttachmentsNotifierOptions, SlackField } from './slack-attachments.js';
+export { slackAttachmentMessage, slackAttachmentsNotifier } from './slack-attachments.js';
 export type { SnsNotifierOptions } from './sns.js';
 export { formEncode, snsNotifier, snsPublishParams } from './sns.js';
 export type { TeamsNotifierOptions } from './teams.js';

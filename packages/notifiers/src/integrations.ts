@@ -3,10 +3,10 @@ import type { AmTemplates } from './am/templates.js';
 import { discordNotifier } from './discord.js';
 import { emailNotifier } from './email.js';
 import { opsgenieNotifier } from './opsgenie.js';
-import { pagerdutyNotifier } from './pagerduty.js';
+import { pagerdutyEventsNotifier } from './pagerduty-events.js';
 import { pagerdutyV1Notifier } from './pagerduty-v1.js';
 import { pushoverNotifier } from './pushover.js';
-import { slackNotifier } from './slack.js';
+import { slackAttachmentsNotifier } from './slack-attachments.js';
 import { snsNotifier } from './sns.js';
 import { teamsNotifier } from './teams.js';
 import { telegramNotifier } from './telegram.js';
@@ -56,11 +56,35 @@ export interface NotifierIntegrationsOptions {
 
 function chatAndEmail(templates: AmTemplates | undefined): Record<string, IntegrationFactory> {
   return {
-    slack_configs: (c, g) =>
-      slackNotifier({
-        url: str(c['api_url']) ?? str(g['slack_api_url']) ?? '',
-        sendResolved: bool(c['send_resolved'], false),
-      }),
+    slack_configs: (c, g) => {
+      const own = str(c['api_url']) ?? str(c['api_url_file']);
+      return slackAttachmentsNotifier(
+        defined({
+          url: own ? str(c['api_url']) : str(g['slack_api_url']),
+          urlFile: own ? str(c['api_url_file']) : str(g['slack_api_url_file']),
+          channel: str(c['channel']),
+          username: str(c['username']),
+          color: str(c['color']),
+          title: str(c['title']),
+          titleLink: str(c['title_link']),
+          pretext: str(c['pretext']),
+          text: str(c['text']),
+          fallback: str(c['fallback']),
+          callbackId: str(c['callback_id']),
+          footer: str(c['footer']),
+          iconEmoji: str(c['icon_emoji']),
+          iconUrl: str(c['icon_url']),
+          imageUrl: str(c['image_url']),
+          thumbUrl: str(c['thumb_url']),
+          linkNames: c['link_names'] === true ? true : undefined,
+          mrkdwnIn: Array.isArray(c['mrkdwn_in']) ? c['mrkdwn_in'].map(String) : undefined,
+          fields: Array.isArray(c['fields']) ? c['fields'] : undefined,
+          shortFields: c['short_fields'] === true ? true : undefined,
+          sendResolved: bool(c['send_resolved'], false),
+          templates,
+        }),
+      );
+    },
     email_configs: (c, g) => {
       const [host, port] = (str(c['smarthost']) ?? str(g['smtp_smarthost']) ?? '').split(/:(?=\d+$)/);
       const user = str(c['auth_username']) ?? str(g['smtp_auth_username']);
@@ -103,12 +127,26 @@ function pagerduty(templates: AmTemplates | undefined): IntegrationFactory {
         }),
       );
     }
-    const url = str(c['url']) ?? str(g['pagerduty_url']);
-    return pagerdutyNotifier({
-      routingKey: str(c['routing_key']) ?? '',
-      ...(url ? { url: url.endsWith('/enqueue') ? url : `${url.replace(/\/$/, '')}/enqueue` } : {}),
-      sendResolved: bool(c['send_resolved'], true),
-    });
+    return pagerdutyEventsNotifier(
+      defined({
+        routingKey: str(c['routing_key']),
+        routingKeyFile: str(c['routing_key_file']),
+        url: str(c['url']) ?? str(g['pagerduty_url']),
+        description: str(c['description']),
+        client: str(c['client']),
+        clientUrl: str(c['client_url']),
+        source: str(c['source']),
+        severity: str(c['severity']),
+        class: str(c['class']),
+        component: str(c['component']),
+        group: str(c['group']),
+        details: strMap(c['details']),
+        images: Array.isArray(c['images']) ? c['images'] : undefined,
+        links: Array.isArray(c['links']) ? c['links'] : undefined,
+        sendResolved: bool(c['send_resolved'], true),
+        templates,
+      }),
+    );
   };
 }
 

@@ -1,5 +1,6 @@
 // Golden tests: the real Alertmanager 0.25 sends one group to every receiver type whose endpoint it lets us set
-// (opsgenie, victorops, discord, webex, telegram, wechat, email, and the webhook that carries its data). Argus's
+// (slack, pagerduty v2, opsgenie, victorops, discord, webex, telegram, wechat, email, and the webhook that carries
+// its data). Argus's
 // notifiers, built by createNotifierIntegrations from the same alertmanager.yml, then send the same group (read
 // back from the webhook body) to a second recorder; each body must equal Alertmanager's.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -66,6 +67,8 @@ route: { receiver: all, group_by: [alertname], group_wait: 1s, group_interval: 1
 receivers:
 - name: all
   webhook_configs: [{ url: '${base}/webhook' }]
+  slack_configs: [{ api_url: '${base}/slack', channel: '#ops', send_resolved: true }]
+  pagerduty_configs: [{ routing_key: '${'R'.repeat(32)}', url: '${base}/pagerduty', severity: critical }]
   opsgenie_configs: [{ api_key: OGKEY, api_url: '${base}/opsgenie/', tags: 'a,b', priority: P2 }]
   victorops_configs: [{ api_key: VOKEY, routing_key: ops, api_url: '${base}/victorops/' }]
   discord_configs: [{ webhook_url: '${base}/discord' }]
@@ -139,7 +142,7 @@ describeWithBinary(
       });
       expect(res.status).toBe(200);
       // every integration of the group fires once after group_wait; wait for all of them
-      for (let i = 0; i < 300 && (theirs.got.length < 8 || amMail.mails.length < 1); i++)
+      for (let i = 0; i < 300 && (theirs.got.length < 10 || amMail.mails.length < 1); i++)
         await new Promise((r) => setTimeout(r, 100));
       const webhook = theirs.got.find((g) => g.path === '/webhook')!;
       const n = fromWebhook(JSON.parse(webhook.raw));
@@ -164,14 +167,20 @@ describeWithBinary(
         .filter((x) => x.path.startsWith(prefix))
         .map((x) => ({ path: x.path, body: x.raw ? (JSON.parse(x.raw) as unknown) : null }));
 
-    it.each(['/opsgenie/', '/victorops/', '/discord', '/webex', '/telegram', '/wechat/'])(
-      '%s: the same requests with the same JSON bodies',
-      (prefix) => {
-        const a = bodies(theirs.got, prefix);
-        expect(a.length).toBeGreaterThan(0);
-        expect(bodies(ours.got, prefix)).toEqual(a);
-      },
-    );
+    it.each([
+      '/slack',
+      '/pagerduty',
+      '/opsgenie/',
+      '/victorops/',
+      '/discord',
+      '/webex',
+      '/telegram',
+      '/wechat/',
+    ])('%s: the same requests with the same JSON bodies', (prefix) => {
+      const a = bodies(theirs.got, prefix);
+      expect(a.length).toBeGreaterThan(0);
+      expect(bodies(ours.got, prefix)).toEqual(a);
+    });
 
     it('opsgenie and webex carry the same credentials header', () => {
       for (const p of ['/opsgenie/', '/webex']) {

@@ -8,8 +8,10 @@ import {
   dedupKey,
   discordNotifier,
   opsgenieNotifier,
+  pagerdutyEventsNotifier,
   pagerdutyV1Notifier,
   pushoverNotifier,
+  slackAttachmentsNotifier,
   snsNotifier,
   telegramNotifier,
   victoropsNotifier,
@@ -294,6 +296,64 @@ describe('sns', () => {
         expect(p.get('Subject')).toBe('[FIRING:2] DBDown (critical)');
         expect(p.get('Message')).toContain('Alerts Firing:');
         expect(s.accepted[0]!.headers['x-amz-date']).toBe('20261207T000000Z');
+      }),
+  });
+});
+
+describe('slack (Alertmanager layout)', () => {
+  const make = (url: string) => slackAttachmentsNotifier({ url, channel: '#ops' });
+  testNotifier(() => make(`${DEAD}/services/x`), {
+    badOptions: () => slackAttachmentsNotifier({ url: 'a', urlFile: '/x' }),
+    http: { make, success: [200, 'ok'] },
+    additionalTests: () =>
+      it('posts one attachment with the default title, link and colour', async () => {
+        const r = await apiServer(() => [200, {}, 'ok']);
+        await make(`${r.url}/services/x`).send(sample(), ctx());
+        await r.close();
+        expect(r.accepted[0]!.json).toEqual({
+          channel: '#ops',
+          username: 'Alertmanager',
+          attachments: [
+            {
+              title: '[FIRING:2] DBDown (critical)',
+              title_link: 'http://argus/#/alerts?receiver=team',
+              text: '',
+              fallback: '[FIRING:2] DBDown (critical) | http://argus/#/alerts?receiver=team',
+              callback_id: '',
+              footer: '',
+              color: 'danger',
+              mrkdwn_in: ['fallback', 'pretext', 'text'],
+            },
+          ],
+        });
+      }),
+  });
+});
+
+describe('pagerduty (Alertmanager layout, Events v2)', () => {
+  const make = (url: string) => pagerdutyEventsNotifier({ routingKey: KEY32, url });
+  testNotifier(() => make(DEAD), {
+    badOptions: () => pagerdutyEventsNotifier({}),
+    http: { make, success: [202, '{"status":"success"}'] },
+    additionalTests: () =>
+      it('triggers with the summary and default custom details, then resolves by dedup_key', async () => {
+        const r = await apiServer(() => [202, {}, '{"status":"success"}']);
+        const n = make(`${r.url}/v2/enqueue`);
+        await n.send(sample(), ctx());
+        await n.send(sample('resolved'), ctx());
+        await r.close();
+        const [t, res] = r.accepted.map((x) => x.json!);
+        expect(t).toMatchObject({
+          routing_key: KEY32,
+          dedup_key: GROUP_HASH,
+          event_action: 'trigger',
+          client: 'Alertmanager',
+          payload: { summary: '[FIRING:2] DBDown (critical)', source: 'Alertmanager', severity: 'error' },
+        });
+        expect((t!['payload'] as { custom_details: Record<string, string> }).custom_details).toMatchObject({
+          num_firing: '2',
+        });
+        expect(res).toMatchObject({ event_action: 'resolve', dedup_key: GROUP_HASH });
       }),
   });
 });
