@@ -73,6 +73,16 @@ export function telegramMessage(n: Notification, o: Parsed): Record<string, stri
   };
 }
 
+/** `parameters.retry_after` of a Bot API error answer, in ms. */
+function retryAfterFromBody(body: string | undefined): number | undefined {
+  try {
+    const s = (JSON.parse(body ?? '') as { parameters?: { retry_after?: unknown } }).parameters?.retry_after;
+    return typeof s === 'number' && s >= 0 ? s * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Telegram Bot API `sendMessage` to `<url>/bot<token>/sendMessage`. 200 with `{"ok":true}` is success; 429 (after
  * `Retry-After`) and 5xx are retried; other 4xx (`chat not found`, a bad token) are not.
@@ -89,6 +99,11 @@ export const telegramNotifier: Factory<typeof schema, Notifier> = defineNotifier
         const token = readSecret('botToken', o.botToken, o.botTokenFile);
         const url = `${o.url.replace(/\/$/, '')}/bot${token}/sendMessage`;
         const res = await postJson({ url, body, signal: ctx.signal, what: 'telegram' });
+        // Telegram gives the wait of a 429 in the body (`parameters.retry_after`, seconds), not always as a header
+        if (!res.ok && res.status === 429 && res.retryAfterMs === undefined) {
+          const after = retryAfterFromBody(res.body);
+          return after === undefined ? res : { ...res, retryAfterMs: after };
+        }
         if (res.ok && !/"ok"\s*:\s*true/.test(res.body ?? '')) {
           return {
             ok: false,

@@ -57,7 +57,7 @@ async function withApi(
 
 describe('opsgenie', () => {
   const make = (url: string) => opsgenieNotifier({ apiKey: 'OGKEY', url });
-  testNotifier(() => make(DEAD), {
+  testNotifier(() => opsgenieNotifier({ apiKey: 'OGKEY', url: DEAD }), {
     badOptions: () => opsgenieNotifier({ apiKey: 'a', apiKeyFile: '/x' }),
     http: { make, success: [202, '{"result":"Request will be processed"}'] },
     additionalTests: () => {
@@ -109,7 +109,7 @@ describe('opsgenie', () => {
 
 describe('victorops', () => {
   const make = (url: string) => victoropsNotifier({ apiKey: 'VOKEY', routingKey: 'ops', url });
-  testNotifier(() => make(`${DEAD}/`), {
+  testNotifier(() => victoropsNotifier({ apiKey: 'VOKEY', routingKey: 'ops', url: `${DEAD}/` }), {
     badOptions: () => victoropsNotifier({ apiKey: 'a', routingKey: '' }),
     http: { make, success: [200, '{"result":"success"}'] },
     additionalTests: () =>
@@ -131,10 +131,21 @@ describe('victorops', () => {
 
 describe('telegram', () => {
   const make = (url: string) => telegramNotifier({ botToken: '123:SECRETTOKEN', chatId: -100, url });
-  testNotifier(() => make(DEAD), {
+  testNotifier(() => telegramNotifier({ botToken: '123:SECRETTOKEN', chatId: -100, url: DEAD }), {
     badOptions: () => telegramNotifier({ chatId: 1 }),
     http: { make, success: [200, '{"ok":true,"result":{}}'] },
-    additionalTests: () =>
+    additionalTests: () => {
+      it('a 429 without Retry-After waits the parameters.retry_after of the body', async () => {
+        const s = await apiServer(telegramApi('123:SECRETTOKEN'));
+        s.force.push([
+          429,
+          {},
+          '{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}}',
+        ]);
+        const res = await make(s.url).send(sample(), ctx());
+        await s.close();
+        expect(res).toMatchObject({ ok: false, retryable: true, retryAfterMs: 7000 });
+      });
       it('calls sendMessage with HTML parse mode and the default message', async () => {
         const { s, results } = await withApi(telegramApi('123:SECRETTOKEN'), make);
         expect(results[0]!.ok).toBe(true);
@@ -146,13 +157,14 @@ describe('telegram', () => {
         expect(String(s.accepted[0]!.json!['text'])).toMatch(
           /^\n\nAlerts Firing:\nLabels:\n - alertname = DBDown\n - instance = db1/,
         );
-      }),
+      });
+    },
   });
 });
 
 describe('discord', () => {
   const make = (url: string) => discordNotifier({ url });
-  testNotifier(() => make(`${DEAD}/api/webhooks/1/x`), {
+  testNotifier(() => discordNotifier({ url: `${DEAD}/api/webhooks/1/x` }), {
     badOptions: () => discordNotifier({ url: 'nope' }),
     http: { make, success: [204, ''] },
     additionalTests: () =>
@@ -171,7 +183,7 @@ describe('discord', () => {
 
 describe('webex', () => {
   const make = (url: string) => webexNotifier({ roomId: 'ROOM', token: 'WXTOKEN', url });
-  testNotifier(() => make(DEAD), {
+  testNotifier(() => webexNotifier({ roomId: 'ROOM', token: 'WXTOKEN', url: DEAD }), {
     badOptions: () => webexNotifier({ roomId: 'r' }),
     http: { make, success: [200, '{"id":"m"}'] },
     additionalTests: () =>
@@ -186,7 +198,7 @@ describe('webex', () => {
 
 describe('pushover', () => {
   const make = (url: string) => pushoverNotifier({ userKey: 'USERKEY', token: 'APPTOKEN', url });
-  testNotifier(() => make(DEAD), {
+  testNotifier(() => pushoverNotifier({ userKey: 'USERKEY', token: 'APPTOKEN', url: DEAD }), {
     badOptions: () => pushoverNotifier({ userKey: 'u' }),
     http: { make, success: [200, '{"status":1}'], contentType: 'text/plain' },
     additionalTests: () =>
@@ -211,7 +223,7 @@ describe('pushover', () => {
 
 describe('pagerduty v1', () => {
   const make = (url: string) => pagerdutyV1Notifier({ serviceKey: KEY32, url });
-  testNotifier(() => make(DEAD), {
+  testNotifier(() => pagerdutyV1Notifier({ serviceKey: KEY32, url: DEAD }), {
     badOptions: () => pagerdutyV1Notifier({}),
     http: { make, success: [200, '{"status":"success"}'] },
     additionalTests: () => {
@@ -243,30 +255,33 @@ describe('pagerduty v1', () => {
 describe('wechat', () => {
   const make = (url: string) =>
     wechatNotifier({ apiSecret: 'WSECRET', corpId: 'corp', toUser: '@all', agentId: '1', url });
-  testNotifier(() => make(DEAD), {
-    badOptions: () => wechatNotifier({ corpId: 'c' }),
-    http: { make, success: [200, '{"errcode":0,"errmsg":"ok","access_token":"T"}'] },
-    additionalTests: () =>
-      it('fetches a token once, sends a text message, and fetches a new token after errcode 42001', async () => {
-        const api = wechatApi('corp', 'WSECRET');
-        const s = await apiServer(api);
-        const n = make(`${s.url}/cgi-bin/`);
-        expect((await n.send(sample(), ctx())).ok).toBe(true);
-        expect((await n.send(sample(), ctx())).ok).toBe(true);
-        api.expire();
-        const expired = await n.send(sample(), ctx());
-        const again = await n.send(sample(), ctx());
-        await s.close();
-        expect(expired).toMatchObject({ ok: false, retryable: true });
-        expect(again.ok).toBe(true);
-        expect(s.accepted.filter((r) => r.path === '/cgi-bin/gettoken')).toHaveLength(2);
-        const msg = s.accepted.find((r) => r.method === 'POST')!.json!;
-        expect(msg).toMatchObject({ msgtype: 'text', touser: '@all', agentid: '1', safe: '0' });
-        expect(String((msg['text'] as { content: string }).content)).toMatch(
-          /^\[FIRING:2\] DBDown \(critical\)\n/,
-        );
-      }),
-  });
+  testNotifier(
+    () => wechatNotifier({ apiSecret: 'WSECRET', corpId: 'corp', toUser: '@all', agentId: '1', url: DEAD }),
+    {
+      badOptions: () => wechatNotifier({ corpId: 'c' }),
+      http: { make, success: [200, '{"errcode":0,"errmsg":"ok","access_token":"T"}'] },
+      additionalTests: () =>
+        it('fetches a token once, sends a text message, and fetches a new token after errcode 42001', async () => {
+          const api = wechatApi('corp', 'WSECRET');
+          const s = await apiServer(api);
+          const n = make(`${s.url}/cgi-bin/`);
+          expect((await n.send(sample(), ctx())).ok).toBe(true);
+          expect((await n.send(sample(), ctx())).ok).toBe(true);
+          api.expire();
+          const expired = await n.send(sample(), ctx());
+          const again = await n.send(sample(), ctx());
+          await s.close();
+          expect(expired).toMatchObject({ ok: false, retryable: true });
+          expect(again.ok).toBe(true);
+          expect(s.accepted.filter((r) => r.path === '/cgi-bin/gettoken')).toHaveLength(2);
+          const msg = s.accepted.find((r) => r.method === 'POST')!.json!;
+          expect(msg).toMatchObject({ msgtype: 'text', touser: '@all', agentid: '1', safe: '0' });
+          expect(String((msg['text'] as { content: string }).content)).toMatch(
+            /^\[FIRING:2\] DBDown \(critical\)\n/,
+          );
+        }),
+    },
+  );
 });
 
 describe('sns', () => {
@@ -280,29 +295,40 @@ describe('sns', () => {
       url,
       now: () => Date.UTC(2026, 11, 7),
     });
-  testNotifier(() => make(DEAD), {
-    badOptions: () => snsNotifier({ region: 'eu-west-1', topicArn: topic, phoneNumber: '+1' }),
-    http: {
-      make,
-      success: [200, '<PublishResponse/>'],
-      contentType: 'application/x-www-form-urlencoded; charset=utf-8',
-    },
-    additionalTests: () =>
-      it('publishes to the topic through the signed query API with subject and message', async () => {
-        const { s, results } = await withApi(snsApi('AKIDEXAMPLE', 'eu-west-1'), make);
-        expect(results[0]!.ok).toBe(true);
-        const p = new URLSearchParams(s.accepted[0]!.raw);
-        expect(p.get('TopicArn')).toBe(topic);
-        expect(p.get('Subject')).toBe('[FIRING:2] DBDown (critical)');
-        expect(p.get('Message')).toContain('Alerts Firing:');
-        expect(s.accepted[0]!.headers['x-amz-date']).toBe('20261207T000000Z');
+  testNotifier(
+    () =>
+      snsNotifier({
+        region: 'eu-west-1',
+        accessKey: 'AKIDEXAMPLE',
+        secretKey: 'SECRETKEY',
+        topicArn: topic,
+        url: DEAD,
+        now: () => Date.UTC(2026, 11, 7),
       }),
-  });
+    {
+      badOptions: () => snsNotifier({ region: 'eu-west-1', topicArn: topic, phoneNumber: '+1' }),
+      http: {
+        make,
+        success: [200, '<PublishResponse/>'],
+        contentType: 'application/x-www-form-urlencoded; charset=utf-8',
+      },
+      additionalTests: () =>
+        it('publishes to the topic through the signed query API with subject and message', async () => {
+          const { s, results } = await withApi(snsApi('AKIDEXAMPLE', 'eu-west-1'), make);
+          expect(results[0]!.ok).toBe(true);
+          const p = new URLSearchParams(s.accepted[0]!.raw);
+          expect(p.get('TopicArn')).toBe(topic);
+          expect(p.get('Subject')).toBe('[FIRING:2] DBDown (critical)');
+          expect(p.get('Message')).toContain('Alerts Firing:');
+          expect(s.accepted[0]!.headers['x-amz-date']).toBe('20261207T000000Z');
+        }),
+    },
+  );
 });
 
 describe('slack (Alertmanager layout)', () => {
   const make = (url: string) => slackAttachmentsNotifier({ url, channel: '#ops' });
-  testNotifier(() => make(`${DEAD}/services/x`), {
+  testNotifier(() => slackAttachmentsNotifier({ url: `${DEAD}/services/x`, channel: '#ops' }), {
     badOptions: () => slackAttachmentsNotifier({ url: 'a', urlFile: '/x' }),
     http: { make, success: [200, 'ok'] },
     additionalTests: () =>
@@ -332,7 +358,7 @@ describe('slack (Alertmanager layout)', () => {
 
 describe('pagerduty (Alertmanager layout, Events v2)', () => {
   const make = (url: string) => pagerdutyEventsNotifier({ routingKey: KEY32, url });
-  testNotifier(() => make(DEAD), {
+  testNotifier(() => pagerdutyEventsNotifier({ routingKey: KEY32, url: DEAD }), {
     badOptions: () => pagerdutyEventsNotifier({}),
     http: { make, success: [202, '{"status":"success"}'] },
     additionalTests: () =>
