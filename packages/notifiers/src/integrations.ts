@@ -88,12 +88,14 @@ function chatAndEmail(templates: AmTemplates | undefined): Record<string, Integr
     email_configs: (c, g) => {
       const [host, port] = (str(c['smarthost']) ?? str(g['smtp_smarthost']) ?? '').split(/:(?=\d+$)/);
       const user = str(c['auth_username']) ?? str(g['smtp_auth_username']);
-      const pass = str(c['auth_password']) ?? str(g['smtp_auth_password']);
+      const own = str(c['auth_password']) ?? str(c['auth_password_file']);
+      const pass = own ? str(c['auth_password']) : str(g['smtp_auth_password']);
+      const passFile = own ? str(c['auth_password_file']) : str(g['smtp_auth_password_file']);
       return emailNotifier({
         host: host ?? '',
         port: Number(port ?? 25),
         requireTLS: bool(c['require_tls'], bool(g['smtp_require_tls'], true)),
-        ...(user && pass ? { auth: { user, pass } } : {}),
+        ...(user && (pass || passFile) ? { auth: defined({ user, pass, passFile }) } : {}),
         from: str(c['from']) ?? str(g['smtp_from']) ?? '',
         to: str(c['to']) ?? '',
         sendResolved: bool(c['send_resolved'], false),
