@@ -3,7 +3,10 @@
 // its data). Argus's
 // notifiers, built by createNotifierIntegrations from the same alertmanager.yml, then send the same group (read
 // back from the webhook body) to a second recorder; each body must equal Alertmanager's.
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   loadAlertmanagerConfig,
   type Notification,
@@ -13,7 +16,7 @@ import {
 import { describeWithBinary, type RunningServer, startAlertmanager } from '@argus/testkit';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createNotifierIntegrations } from '../src/index.js';
+import { amTemplates, createNotifierIntegrations, loadTemplateFiles } from '../src/index.js';
 
 interface Got {
   path: string;
@@ -62,7 +65,17 @@ async function smtp(): Promise<{ server: SMTPServer; port: number; mails: string
   return { server, port: (server.server.address() as { port: number }).port, mails };
 }
 
+// a user template file, as `templates:` loads it: Alertmanager's functions and data model in a custom title
+const TEMPLATE_DIR = mkdtempSync(join(tmpdir(), 'am-templates-'));
+writeFileSync(
+  join(TEMPLATE_DIR, 'custom.tmpl'),
+  `{{ define "custom.title" }}{{ .Status | toUpper }} {{ .CommonLabels.team | title }} {{ reReplaceAll ":.*" "" (index .Alerts 0).Labels.instance }} {{ range .CommonLabels.SortedPairs }}{{ .Name }}={{ .Value }};{{ end }}{{ end }}
+{{ define "custom.text" }}{{ range .Alerts.Firing }}{{ .Labels.instance }} {{ .Annotations.summary | toLower }} {{ match "^db" .Labels.instance }}|{{ end }}{{ join "," (stringSlice "a" "b") }} {{ .GroupLabels.Names }}{{ end }}
+`,
+);
+
 const config = (base: string, smtpPort: number) => `
+templates: ['${TEMPLATE_DIR}/*.tmpl']
 route: { receiver: all, group_by: [alertname], group_wait: 1s, group_interval: 1s, repeat_interval: 1h }
 receivers:
 - name: all
@@ -71,7 +84,9 @@ receivers:
   pagerduty_configs: [{ routing_key: '${'R'.repeat(32)}', url: '${base}/pagerduty', severity: critical }]
   opsgenie_configs: [{ api_key: OGKEY, api_url: '${base}/opsgenie/', tags: 'a,b', priority: P2 }]
   victorops_configs: [{ api_key: VOKEY, routing_key: ops, api_url: '${base}/victorops/' }]
-  discord_configs: [{ webhook_url: '${base}/discord' }]
+  discord_configs:
+  - webhook_url: '${base}/discord'
+  - { webhook_url: '${base}/custom/discord', title: '{{ template "custom.title" . }}', message: '{{ template "custom.text" . }}' }
   webex_configs: [{ room_id: ROOM, api_url: '${base}/webex', http_config: { authorization: { credentials: WXTOKEN } } }]
   telegram_configs: [{ bot_token: 'BOT:TOKEN', chat_id: 42, api_url: '${base}/telegram' }]
   wechat_configs: [{ api_secret: WSECRET, corp_id: CORP, api_url: '${base}/wechat/', to_user: '@all', agent_id: '1' }]
@@ -145,7 +160,9 @@ describeWithBinary(
         expect(res.status).toBe(200);
       };
       const cfg = loadAlertmanagerConfig(config(ours.url, ourMail.port), {
-        integrations: createNotifierIntegrations(),
+        integrations: createNotifierIntegrations({
+          templates: amTemplates(loadTemplateFiles(['*.tmpl'], TEMPLATE_DIR)),
+        }),
       });
       const webhooks = () => theirs.got.filter((g) => g.path === '/webhook');
       // Alertmanager's notification, then Argus's notifiers on the same group (read from the webhook body)
@@ -161,13 +178,13 @@ describeWithBinary(
         }
       };
       await post([alert('db1:9100'), alert('db2:9100')]);
-      // the firing group goes to all ten endpoints (wechat fetches a token first); email to the SMTP server
-      await round(10);
+      // the firing group goes to all eleven endpoints (wechat fetches a token first); email to the SMTP server
+      await round(11);
       expect(webhooks().length).toBe(1);
       const past = new Date(Date.now() - 1000).toISOString();
       await post([alert('db1:9100', past), alert('db2:9100', past)]);
       // resolved: everything but wechat and email (send_resolved defaults to false for them)
-      await round(18);
+      await round(20);
       expect(JSON.parse(webhooks().at(-1)!.raw).status).toBe('resolved');
     }, 60_000);
 
@@ -183,6 +200,7 @@ describeWithBinary(
         .map((x) => ({ path: x.path, body: x.raw ? (JSON.parse(x.raw) as unknown) : null }));
 
     it.each([
+      '/custom/discord',
       '/slack',
       '/pagerduty',
       '/opsgenie/',
@@ -195,6 +213,15 @@ describeWithBinary(
       const a = bodies(theirs.got, prefix);
       expect(a.length).toBeGreaterThanOrEqual(2); // the firing and the resolved notification (wechat: token, message)
       expect(bodies(ours.got, prefix)).toEqual(a);
+    });
+
+    it('the user template file renders with the same functions and data model', () => {
+      const title = (
+        JSON.parse(theirs.got.find((g) => g.path === '/custom/discord')!.raw) as {
+          embeds: { title: string }[];
+        }
+      ).embeds[0]!.title;
+      expect(title).toBe('FIRING Db db1 alertname=DiskFull;severity=page;team=db;');
     });
 
     it('opsgenie and webex carry the same credentials header', () => {
