@@ -1,7 +1,7 @@
 export type { AlertmanagerSinkOptions } from './alertmanager-sink.js';
 export { alertmanagerSink } from './alertmanager-sink.js';
 export { Alerts, AmAlert, KV, Pair, Pairs, TemplateData, templateData } from './am/data.js';
-export { glob, loadTemplateFiles } from './am/files.js';
+export { glob, loadTemplateFiles, templatesForConfig } from './am/files.js';
 export type { AmTemplates, TemplateFile } from './am/templates.js';
 export { alertmanagerFuncs, amTemplates, defaultAmTemplates } from './am/templates.js';
 export type { ChatNotifierOptions, WebhookNotifierOptions } from './chat.js';

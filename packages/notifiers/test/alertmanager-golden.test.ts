@@ -16,7 +16,7 @@ import {
 import { describeWithBinary, type RunningServer, startAlertmanager } from '@argus/testkit';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { amTemplates, createNotifierIntegrations, loadTemplateFiles } from '../src/index.js';
+import { createNotifierIntegrations, templatesForConfig } from '../src/index.js';
 
 interface Got {
   path: string;
@@ -159,9 +159,10 @@ describeWithBinary(
         });
         expect(res.status).toBe(200);
       };
-      const cfg = loadAlertmanagerConfig(config(ours.url, ourMail.port), {
+      const yml = config(ours.url, ourMail.port);
+      const cfg = loadAlertmanagerConfig(yml, {
         integrations: createNotifierIntegrations({
-          templates: amTemplates(loadTemplateFiles(['*.tmpl'], TEMPLATE_DIR)),
+          templates: templatesForConfig(yml, join(TEMPLATE_DIR, 'am.yml')),
         }),
       });
       const webhooks = () => theirs.got.filter((g) => g.path === '/webhook');

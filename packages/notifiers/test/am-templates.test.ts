@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sampleNotification as sample } from '@argus/alerting/testing';
 import { describe, expect, it } from 'vitest';
-import { amTemplates, KV, loadTemplateFiles, templateData } from '../src/index.js';
+import { amTemplates, KV, loadTemplateFiles, templateData, templatesForConfig } from '../src/index.js';
 
 const t = amTemplates();
 
@@ -78,5 +78,15 @@ describe("Alertmanager's functions and default templates", () => {
       'custom firing team',
     );
     expect(() => amTemplates([{ name: 'bad.tmpl', text: '{{ if }}' }])).toThrow(/bad\.tmpl/);
+  });
+
+  it('templatesForConfig reads the templates: globs of an alertmanager.yml relative to its directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amc-'));
+    mkdirSync(join(dir, 'tmpl'));
+    writeFileSync(join(dir, 'tmpl', 'x.tmpl'), '{{ define "x" }}from {{ .Receiver }}{{ end }}');
+    const yml = "templates: ['tmpl/*.tmpl']\nroute: { receiver: r }\nreceivers: [{ name: r }]\n";
+    expect(
+      templatesForConfig(yml, join(dir, 'alertmanager.yml')).text('{{ template "x" . }}', sample()),
+    ).toBe('from team');
   });
 });

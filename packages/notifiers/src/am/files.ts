@@ -1,8 +1,9 @@
 // Alertmanager's `templates:` globs (Go's filepath.Glob: `*`, `?` and `[…]` within one path segment, no `**`),
 // read in Go's order: each glob's matches sorted, globs in the order given.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve, sep } from 'node:path';
-import type { TemplateFile } from './templates.js';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { type AmTemplates, amTemplates, type TemplateFile } from './templates.js';
 
 /** A glob segment as a regular expression. */
 function segmentRegExp(seg: string): RegExp {
@@ -71,4 +72,17 @@ export function loadTemplateFiles(globs: readonly string[], baseDir = '.'): Temp
     }
   }
   return out;
+}
+
+/**
+ * Alertmanager's template set for an alertmanager.yml: its `templates:` globs read relative to the config file's
+ * directory, on top of Alertmanager's defaults. Pass the result to `createNotifierIntegrations({ templates })`.
+ * @example
+ * const text = readFileSync('/etc/alertmanager/alertmanager.yml', 'utf8');
+ * const templates = templatesForConfig(text, '/etc/alertmanager/alertmanager.yml');
+ */
+export function templatesForConfig(text: string, configPath: string): AmTemplates {
+  const doc = (parseYaml(text) ?? {}) as { templates?: unknown };
+  const globs = Array.isArray(doc.templates) ? doc.templates.map(String) : [];
+  return amTemplates(loadTemplateFiles(globs, dirname(resolve(configPath))));
 }
