@@ -63,7 +63,12 @@ const MAX_MESSAGE_RUNES = 4096;
  * value a string, web page previews off.
  */
 export function telegramMessage(n: Notification, o: Parsed): Record<string, string> {
-  const text = truncateRunes(templatesOf(o.templates).text(o.message, n), MAX_MESSAGE_RUNES);
+  const t = templatesOf(o.templates);
+  // Alertmanager renders the message with html/template in HTML parse mode
+  const text = truncateRunes(
+    o.parseMode === 'HTML' ? t.html(o.message, n) : t.text(o.message, n),
+    MAX_MESSAGE_RUNES,
+  );
   return {
     chat_id: String(o.chatId),
     ...(o.disableNotifications ? { disable_notification: 'true' } : {}),

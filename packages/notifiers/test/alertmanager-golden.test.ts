@@ -146,10 +146,14 @@ describeWithBinary(
       am = await startAlertmanager({ config: config(theirs.url, amMail.port) });
       const alert = (instance: string, endsAt?: string) => ({
         labels: { alertname: 'DiskFull', instance, severity: 'page', team: 'db' },
-        annotations: { summary: `${instance} disk full`, runbook: 'https://runbooks/disk' },
+        // characters html/template escapes, in text and in an href
+        annotations: {
+          summary: `${instance} disk > 90% & "full" + it's <b>bad</b>`,
+          runbook: 'https://runbooks/disk',
+        },
         startsAt: '2026-12-07T06:00:00.000Z',
         ...(endsAt ? { endsAt } : {}),
-        generatorURL: 'http://prom/graph?g0.expr=disk',
+        generatorURL: 'http://prom/graph?g0.expr=disk_used{team="db"} > 0.9',
       });
       const post = async (alerts: unknown[]) => {
         const res = await fetch(`${am.url}/api/v2/alerts`, {

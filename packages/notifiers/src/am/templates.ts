@@ -4,6 +4,7 @@ import type { Notification } from '@argus/alerting';
 import { createTemplates, type FuncMap, goFunc, prometheusFuncs, type Templates } from '@argus/template';
 import { TemplateData } from './data.js';
 import { DEFAULT_TMPL, EMAIL_TMPL } from './default-templates.js';
+import { escapeTemplate, htmlEscapers } from './html-escape.js';
 
 /** A user template file: its name (shown in errors) and text. */
 export interface TemplateFile {
@@ -16,9 +17,8 @@ export interface AmTemplates {
   /** Renders `text` with the notification's data as dot (ExecuteTextString); throws the engine's Go-style error. */
   text(text: string, n: Notification | TemplateData): string;
   /**
-   * Renders `text` for an HTML body (ExecuteHTMLString): as Go's html/template, HTML comments of the templates are
-   * dropped. @experimental html/template also escapes values by context; this does not, so values with `<`, `>`,
-   * `&`, quotes or `+` come out unescaped where Alertmanager would escape them.
+   * Renders `text` for an HTML body (ExecuteHTMLString), approximating Go's html/template: comments dropped,
+   * printed values HTML-escaped (URL-normalised in href/src), `safeHtml` passed through. @experimental
    */
   html(text: string, n: Notification | TemplateData): string;
 }
@@ -61,7 +61,7 @@ export function amTemplates(files: readonly TemplateFile[] = []): AmTemplates {
     { name: 'email.tmpl', text: EMAIL_TMPL },
     ...files,
   ];
-  const textSet = templateSet(all, (t) => t);
+  const textSet = templateSet(all, (t) => t, {});
   let htmlSet: Templates | undefined;
   const render = (set: Templates, text: string, n: Notification | TemplateData): string => {
     if (text === '') return '';
@@ -71,17 +71,18 @@ export function amTemplates(files: readonly TemplateFile[] = []): AmTemplates {
   return {
     text: (text, n) => render(textSet, text, n),
     html: (text, n) => {
-      htmlSet ??= templateSet(all, stripComments);
-      return render(htmlSet, stripComments(text), n);
+      htmlSet ??= templateSet(all, escapeTemplate, htmlEscapers());
+      return render(htmlSet, escapeTemplate(text), n);
     },
   };
 }
 
-/** Go's html/template drops HTML comments from template text. */
-const stripComments = (t: string): string => t.replace(/<!--[\s\S]*?-->/g, '');
-
-function templateSet(files: readonly TemplateFile[], prepare: (t: string) => string): Templates {
-  const set = createTemplates({ funcs: alertmanagerFuncs(), missingKey: 'zero' });
+function templateSet(
+  files: readonly TemplateFile[],
+  prepare: (t: string) => string,
+  funcs: FuncMap,
+): Templates {
+  const set = createTemplates({ funcs: { ...alertmanagerFuncs(), ...funcs }, missingKey: 'zero' });
   for (const f of files) set.parse(f.name, prepare(f.text));
   return set;
 }
