@@ -89,4 +89,15 @@ describe("Alertmanager's functions and default templates", () => {
       templatesForConfig(yml, join(dir, 'alertmanager.yml')).text('{{ template "x" . }}', sample()),
     ).toBe('from team');
   });
+
+  it('html escapes printed values by context as html/template: text, href (normalised), safeHtml, comments', () => {
+    const n = { ...sample(), commonAnnotations: { x: `a<b & "c" + 'd'` }, externalURL: 'http://h/a b' };
+    expect(
+      t.html(
+        '<!-- note --><p>{{ .CommonAnnotations.x }}</p><a href="{{ .ExternalURL }}">{{ safeHtml "<i>" }}</a>',
+        n,
+      ),
+    ).toBe('<p>a&lt;b &amp; &#34;c&#34; &#43; &#39;d&#39;</p><a href="http://h/a%20b"><i></a>');
+    expect(t.text('<p>{{ .CommonAnnotations.x }}</p>', n)).toBe(`<p>a<b & "c" + 'd'</p>`);
+  });
 });
