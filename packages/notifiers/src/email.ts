@@ -1,8 +1,11 @@
 import { defineNotifier, type Notification, type Notifier, type NotifyResult } from '@argus/alerting';
 import type { Factory } from '@argus/core';
-import { createTransport } from 'nodemailer';
+import { createTransport, type Transporter } from 'nodemailer';
 import { z } from 'zod';
+import { templateData } from './am/data.js';
+import type { AmTemplates } from './am/templates.js';
 import { alertLine, title } from './common.js';
+import { exactlyOne, readSecret, templatesOf, templatesOption } from './receiver.js';
 
 /** Options of {@link emailNotifier}. */
 export interface EmailNotifierOptions {
@@ -15,13 +18,19 @@ export interface EmailNotifierOptions {
   /** Refuse to send without STARTTLS. @default false */
   requireTLS?: boolean;
   /** SMTP AUTH (the password is a secret: never logged). */
-  auth?: { user: string; pass: string };
+  /** SMTP AUTH; the password (a secret) inline or in `passFile`, read at each send as Alertmanager reads `auth_password_file`. */
+  auth?: { user: string; pass?: string; passFile?: string };
   from: string;
   to: string | string[];
   /** @default false, as Alertmanager's email_configs */
   sendResolved?: boolean;
   /** Deadline of connecting and of each SMTP step. @default 10000 */
   timeoutMs?: number;
+  /**
+   * Render the mail with Alertmanager templates instead of Argus's own layout: `subject`, `html` and `text` are
+   * templates (Alertmanager's defaults: `email.default.subject`, `email.default.html`, no text part).
+   */
+  alertmanager?: { subject?: string; html?: string; text?: string; templates?: AmTemplates };
 }
 
 interface Parsed {
@@ -29,11 +38,14 @@ interface Parsed {
   port: number;
   secure: boolean;
   requireTLS: boolean;
-  auth?: { user: string; pass: string } | undefined;
+  auth?: { user: string; pass?: string | undefined; passFile?: string | undefined } | undefined;
   from: string;
   to: string[];
   sendResolved: boolean;
   timeoutMs: number;
+  alertmanager?:
+    | { subject: string; html: string; text: string; templates?: AmTemplates | undefined }
+    | undefined;
 }
 
 const schema: z.ZodType<Parsed, EmailNotifierOptions> = z.strictObject({
@@ -41,7 +53,11 @@ const schema: z.ZodType<Parsed, EmailNotifierOptions> = z.strictObject({
   port: z.number().int().min(1).max(65535).default(587).describe('SMTP port'),
   secure: z.boolean().default(false).describe('TLS from the start (port 465)'),
   requireTLS: z.boolean().default(false).describe('Refuse to send without STARTTLS'),
-  auth: z.strictObject({ user: z.string(), pass: z.string() }).optional().describe('SMTP AUTH credentials'),
+  auth: z
+    .strictObject({ user: z.string(), pass: z.string().optional(), passFile: z.string().min(1).optional() })
+    .refine((a) => exactlyOne(a.pass, a.passFile), { message: 'give exactly one of pass and passFile' })
+    .optional()
+    .describe('SMTP AUTH credentials'),
   from: z.string().min(3).describe('Sender address'),
   to: z
     .union([z.string().min(3), z.array(z.string().min(3)).min(1)])
@@ -49,7 +65,27 @@ const schema: z.ZodType<Parsed, EmailNotifierOptions> = z.strictObject({
     .describe('Recipient address(es)'),
   sendResolved: z.boolean().default(false).describe('Send resolved notifications'),
   timeoutMs: z.number().int().positive().default(10_000).describe('Connection and command timeout, ms'),
+  alertmanager: z
+    .strictObject({
+      subject: z.string().default('{{ template "email.default.subject" . }}'),
+      html: z.string().default('{{ template "email.default.html" . }}'),
+      text: z.string().default(''),
+      templates: templatesOption,
+    })
+    .optional()
+    .describe("Render subject, HTML and text with Alertmanager's templates"),
 });
+
+/** The mail as Alertmanager renders it: subject, HTML and, when its template is set, a text part. */
+function alertmanagerMessage(
+  n: Notification,
+  a: NonNullable<Parsed['alertmanager']>,
+): { subject: string; html: string; text?: string } {
+  const t = templatesOf(a.templates);
+  const data = templateData(n);
+  const text = a.text ? { text: t.text(a.text, data) } : {};
+  return { subject: t.text(a.subject, data), html: t.html(a.html, data), ...text };
+}
 
 /** The subject, plain text and HTML of the mail for a notification. */
 export function emailMessage(n: Notification): { subject: string; text: string; html: string } {
@@ -91,16 +127,24 @@ export const emailNotifier: Factory<typeof schema, Notifier> = defineNotifier({
 });
 
 function emailBody(o: Parsed): Omit<Notifier, 'kind' | 'name' | 'type'> {
-  const transport = createTransport({
-    host: o.host,
-    port: o.port,
-    secure: o.secure,
-    requireTLS: o.requireTLS,
-    ...(o.auth ? { auth: o.auth } : {}),
-    connectionTimeout: o.timeoutMs,
-    greetingTimeout: o.timeoutMs,
-    socketTimeout: o.timeoutMs,
-  });
+  let cached: { pass: string | undefined; transport: Transporter } | undefined;
+  // one transport per password, so a rotated passFile takes effect at the next send
+  const transportFor = (pass: string | undefined): Transporter => {
+    if (cached && cached.pass === pass) return cached.transport;
+    cached?.transport.close();
+    const transport = createTransport({
+      host: o.host,
+      port: o.port,
+      secure: o.secure,
+      requireTLS: o.requireTLS,
+      ...(o.auth && pass !== undefined ? { auth: { user: o.auth.user, pass } } : {}),
+      connectionTimeout: o.timeoutMs,
+      greetingTimeout: o.timeoutMs,
+      socketTimeout: o.timeoutMs,
+    });
+    cached = { pass, transport };
+    return transport;
+  };
   return {
     sendResolved: o.sendResolved,
     async send(n, ctx) {
@@ -112,10 +156,20 @@ function emailBody(o: Parsed): Omit<Notifier, 'kind' | 'name' | 'type'> {
           { once: true },
         ),
       );
-      const sent = transport.sendMail({ from: o.from, to: o.to, ...emailMessage(n) }).then(
-        (): NotifyResult => ({ ok: true }),
-        (err: unknown) => classify(err, o.auth?.pass),
-      );
+      let message: ReturnType<typeof alertmanagerMessage>;
+      let pass: string | undefined;
+      try {
+        message = o.alertmanager ? alertmanagerMessage(n, o.alertmanager) : emailMessage(n);
+        pass = o.auth ? readSecret('auth.pass', o.auth.pass, o.auth.passFile) : undefined;
+      } catch (e) {
+        return { ok: false, retryable: false, error: new Error(`email: ${(e as Error).message}`) };
+      }
+      const sent = transportFor(pass)
+        .sendMail({ from: o.from, to: o.to, ...message })
+        .then(
+          (): NotifyResult => ({ ok: true }),
+          (err: unknown) => classify(err, pass),
+        );
       return Promise.race([sent, aborted]);
     },
   };

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sampleNotification as sample, testNotifier } from '@argus/alerting/testing';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +84,26 @@ describe('email over SMTP (a real SMTP server on loopback: smtp-server)', () => 
     expect(badAuth).toMatchObject({ ok: false, retryable: false });
     expect(down).toMatchObject({ ok: false, retryable: true });
     for (const r of [busy, nobody, badAuth, down]) if (!r.ok) expect(r.error.message).not.toMatch(/SECRET/);
+  });
+
+  it('reads auth.passFile at each send, so a rotated password is used without a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smtp-'));
+    const file = join(dir, 'pass');
+    writeFileSync(file, 'WRONG-SECRET\n');
+    const n = emailNotifier({
+      host: '127.0.0.1',
+      port,
+      auth: { user: 'argus', passFile: file },
+      from: 'argus@example.test',
+      to: 'ops@example.test',
+      timeoutMs: 5000,
+    });
+    const before = await n.send(sample(), ctx());
+    writeFileSync(file, `${PASS}\n`);
+    const after = await n.send(sample(), ctx());
+    expect(before).toMatchObject({ ok: false, retryable: false });
+    if (!before.ok) expect(before.error.message).not.toMatch(/SECRET/);
+    expect(after).toEqual({ ok: true });
   });
 
   testNotifier(

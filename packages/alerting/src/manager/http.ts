@@ -4,7 +4,12 @@ import type { NotifyResult } from './model.js';
 export interface PostJsonOptions {
   /** The target; never appears in errors beyond its scheme and host. */
   url: string;
+  /** Sent as JSON, or as is when it is a string and `contentType` is given. */
   body: unknown;
+  /** The body's media type when `body` is already encoded (a form, a query-only POST). @default JSON */
+  contentType?: string;
+  /** `GET` sends no body. @default 'POST' */
+  method?: 'POST' | 'PUT' | 'GET';
   headers?: Record<string, string>;
   signal: AbortSignal;
   /** Named in errors, e.g. `slack`. */
@@ -41,9 +46,18 @@ export async function postJson(o: PostJsonOptions): Promise<PostResult> {
   let res: Response;
   try {
     res = await fetch(o.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'Argus-Alerting/0.1', ...o.headers },
-      body: JSON.stringify(o.body),
+      method: o.method ?? 'POST',
+      headers: {
+        'content-type': o.contentType ?? 'application/json',
+        'user-agent': 'Argus-Alerting/0.1',
+        ...o.headers,
+      },
+      body:
+        o.method === 'GET'
+          ? null
+          : o.contentType !== undefined && typeof o.body === 'string'
+            ? o.body
+            : JSON.stringify(o.body),
       signal: o.signal,
     });
   } catch (err) {
@@ -52,7 +66,7 @@ export async function postJson(o: PostJsonOptions): Promise<PostResult> {
     return {
       ok: false,
       retryable: true,
-      error: new Error(`${o.what}: POST ${redactUrl(o.url)} failed: ${why}`),
+      error: new Error(`${o.what}: ${o.method ?? 'POST'} ${redactUrl(o.url)} failed: ${why}`),
     };
   }
   const body = await res.text().catch(() => '');

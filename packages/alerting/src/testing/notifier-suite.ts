@@ -14,7 +14,12 @@ export interface NotifierSuiteOptions {
    * secret path), and the receiver's documented success answer `[status, body]`. Adds the HTTP checks: success,
    * 429 with `Retry-After`, 5xx and 4xx, a refused connection, and no secret in any error.
    */
-  http?: { make: (url: string) => Notifier; success: [number, string] };
+  http?: {
+    make: (url: string) => Notifier;
+    success: [number, string];
+    /** The request's media type, for receivers whose API takes a form or a query. @default 'application/json' */
+    contentType?: string;
+  };
   /** Registers more tests inside the suite's `describe`. */
   additionalTests?: () => void;
 }
@@ -70,7 +75,8 @@ export function testNotifier(factory: () => Notifier, options: NotifierSuiteOpti
       expect(res?.ok).toBe(false);
     });
 
-    if (options.http) httpChecks(options.http.make, options.http.success);
+    if (options.http)
+      httpChecks(options.http.make, options.http.success, options.http.contentType ?? 'application/json');
     options.additionalTests?.();
   });
 }
@@ -84,7 +90,7 @@ function nameOf(factory: () => Notifier): string {
   }
 }
 
-function httpChecks(make: (url: string) => Notifier, success: [number, string]): void {
+function httpChecks(make: (url: string) => Notifier, success: [number, string], contentType: string): void {
   const withServer = async (f: (r: LocalReceiver, n: Notifier) => Promise<void>): Promise<void> => {
     const r = await localReceiver([success[0], {}, success[1]]);
     try {
@@ -94,10 +100,10 @@ function httpChecks(make: (url: string) => Notifier, success: [number, string]):
     }
   };
 
-  it('contract: succeeds on the documented success answer and POSTs JSON', () =>
+  it(`contract: succeeds on the documented success answer and POSTs ${contentType}`, () =>
     withServer(async (r, n) => {
       expect(await n.send(sampleNotification(), ctx())).toEqual(expect.objectContaining({ ok: true }));
-      expect(r.got[0]!.headers['content-type']).toBe('application/json');
+      expect(r.got[0]!.headers['content-type']).toBe(contentType);
     }));
 
   it('contract: 429 is retryable after Retry-After; 5xx retryable; 4xx not; no secret in errors', () =>
