@@ -50,4 +50,24 @@ describe('earlyModel', () => {
     expect(b.save(0)).toBeUndefined();
     expect(() => b.load(0, { values: 'x' })).toThrow(/early: snapshot field values/);
   });
+
+  it('keeps series apart, and a released series leaves nothing behind for the one reusing its window', () => {
+    const model = earlyModel();
+    const out = pointOut();
+    // series 1 learns a baseline near 1000; series 2 near 0.005: 1000 would be gross for 2 but not for 1
+    for (let i = 0; i < 10; i++) {
+      model.update(1, i, 1000 + i, out);
+      model.update(2, i, 0.005, out);
+    }
+    expect(model.update(1, 10, 1005, out)).toBe(0);
+    expect(model.update(2, 10, 1000, out)).toBeGreaterThanOrEqual(0.5);
+    expect(model.save(1)).toEqual({
+      values: Array.from({ length: 11 }, (_, i) => (i < 10 ? 1000 + i : 1005)),
+    });
+    model.release(1);
+    expect(model.save(1)).toBeUndefined();
+    // series 3 takes the freed window: it starts empty (no score before minSamples), not with series 1's samples
+    expect(model.update(3, 0, 0.005, out)).toBe(0);
+    expect(model.save(3)).toEqual({ values: [0.005] });
+  });
 });

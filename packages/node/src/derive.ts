@@ -76,8 +76,13 @@ export const deriveSeries: Factory<z.ZodType<Parsed, DeriveSeriesOptions>, Proce
   },
 });
 
+/** The role of most series (every one that is not a histogram/summary part or the requests counter): shared. */
+const NONE: Role = Object.freeze({ kind: 'none' });
+
 class DeriveState {
-  private readonly roles = new Map<number, Role>();
+  // by series id: ids are small and dense, and a watched registry may hold 100k series that all play no role, so
+  // an array of one shared object costs a pointer each where a Map entry and an object each cost ~80 bytes
+  private readonly roles: (Role | undefined)[] = [];
   private readonly prev = new Map<number, number>();
 
   constructor(private readonly o: Parsed) {}
@@ -115,6 +120,8 @@ class DeriveState {
     means: Map<string, MeanAcc>,
     req: { total: number; errors: number; seen: boolean },
   ): MetricBatch {
+    // nothing derived in this batch: pass it on as it is (a processor may return its input, unmodified)
+    if (means.size === 0 && !(req.seen && req.total > 0)) return batch;
     const out = new MetricBatchBuilder(batch.length + means.size + 1);
     for (let i = 0; i < batch.length; i++) {
       out.push(batch.series[i]!, batch.timestamps[i]!, batch.values[i]!, batch.stale?.[i] === 1);
@@ -144,10 +151,10 @@ class DeriveState {
   }
 
   private role(id: number, ctx: StageContext): Role {
-    let role = this.roles.get(id);
+    let role = this.roles[id];
     if (role === undefined) {
       role = classify(ctx.series.labels(id), this.o);
-      this.roles.set(id, role);
+      this.roles[id] = role;
     }
     return role;
   }
@@ -155,10 +162,10 @@ class DeriveState {
 
 function classify(labels: Labels, o: Parsed): Role {
   const { __name__: name, ...rest } = labels;
-  if (name === undefined) return { kind: 'none' };
+  if (name === undefined) return NONE;
   if (name === o.requestsMetric) return { kind: 'requests', error: /^5/.test(rest[o.statusLabel] ?? '') };
   const m = /^(.+)_(sum|count)$/.exec(name);
-  if (!m || name.startsWith('argus:')) return { kind: 'none' };
+  if (!m || name.startsWith('argus:')) return NONE;
   const base = m[1]!;
   const key = `${base}\u0000${Object.entries(rest)
     .sort(([a], [b]) => (a < b ? -1 : 1))

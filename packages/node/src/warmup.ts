@@ -59,8 +59,9 @@ export function withWarmup(main: Detector, options: WithWarmupOptions): WarmupDe
   const need = options.samplesNeeded;
   const early = options.early === undefined ? earlyModel() : options.early;
   const minScore = options.minScore ?? 0.5;
-  const seen = new Map<number, number>();
-  const judged = new Map<number, boolean>(); // earlyFor's verdict per series id, while it warms up
+  // by series id (small and dense): a Map entry each cost ~40 bytes per watched series, for good
+  const seen = new SeenCounts();
+  let judged = new Uint8Array(0); // earlyFor's verdict per series id while it warms up: 0 not asked, 1 yes, 2 no
   const out = pointOut();
   let warm = 0;
   let restored = 0;
@@ -69,11 +70,9 @@ export function withWarmup(main: Detector, options: WithWarmupOptions): WarmupDe
   let warmedHere = false;
 
   const status = (): WarmupStatus => {
-    let sum = 0;
-    for (const n of seen.values()) sum += n;
     return {
       ready: seen.size > 0 && warm === seen.size,
-      progress: seen.size === 0 ? 0 : sum / (seen.size * need),
+      progress: seen.size === 0 ? 0 : seen.sum / (seen.size * need),
       series: seen.size,
       warm,
       samplesNeeded: need,
@@ -81,20 +80,19 @@ export function withWarmup(main: Detector, options: WithWarmupOptions): WarmupDe
     };
   };
   const count = (id: number, by: number): void => {
-    const before = seen.get(id) ?? 0;
+    const before = seen.get(id);
     const after = Math.min(need, before + by);
     seen.set(id, after);
     if (before < need && after >= need) {
       warm++;
       if (early) early.release(id);
-      judged.delete(id);
     }
   };
   const judgeEarly = (id: number, t: number, v: number, ctx: StageContext, into: Finding[]): void => {
-    if (!early || (seen.get(id) ?? 0) >= need) return;
-    let yes = judged.get(id);
-    if (yes === undefined) judged.set(id, (yes = options.earlyFor?.(ctx.series.labels(id)) ?? true));
-    if (!yes) return;
+    if (!early || seen.get(id) >= need) return;
+    if (id >= judged.length) judged = grown(judged, id + 1);
+    if (judged[id] === 0) judged[id] = (options.earlyFor?.(ctx.series.labels(id)) ?? true) ? 1 : 2;
+    if (judged[id] !== 1) return;
     if (early.update(id, t, v, out) < minScore) return;
     into.push({
       id: newFindingId(),
@@ -133,7 +131,9 @@ export function withWarmup(main: Detector, options: WithWarmupOptions): WarmupDe
     },
     snapshot(ctx: StageContext): SavedState {
       const list: [Labels, number][] = [];
-      for (const [id, n] of seen) list.push([ctx.series.labels(id), n]);
+      seen.forEach((id, n) => {
+        list.push([ctx.series.labels(id), n]);
+      });
       return { version: 2, main: main.snapshot?.(ctx), seen: list };
     },
     restore(state: unknown, ctx: StageContext): void {
@@ -168,4 +168,33 @@ function legacySeries(state: unknown): Labels[] {
   return Object.values(series as Record<string, { labels?: unknown }>)
     .map((e) => e?.labels)
     .filter((l): l is Labels => typeof l === 'object' && l !== null);
+}
+
+/** Samples seen per series id (0: never seen), with how many series have been seen and the sum of their counts. */
+class SeenCounts {
+  private counts = new Int32Array(0);
+  size = 0;
+  sum = 0;
+
+  get(id: number): number {
+    return id < this.counts.length ? this.counts[id]! : 0;
+  }
+
+  set(id: number, n: number): void {
+    if (id >= this.counts.length) this.counts = grown(this.counts, id + 1);
+    const before = this.counts[id]!;
+    if (before === 0 && n > 0) this.size++;
+    this.sum += n - before;
+    this.counts[id] = n;
+  }
+
+  forEach(fn: (id: number, n: number) => void): void {
+    for (let id = 0; id < this.counts.length; id++) if (this.counts[id]! > 0) fn(id, this.counts[id]!);
+  }
+}
+
+function grown<A extends Int32Array | Uint8Array>(a: A, n: number): A {
+  const b = new (a.constructor as new (n: number) => A)(Math.max(n, Math.ceil(a.length * 1.5), 64));
+  b.set(a);
+  return b;
 }

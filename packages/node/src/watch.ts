@@ -21,6 +21,14 @@ export function watchOnly(detector: Detector, selector: string): Detector {
     return verdicts[id] === 1;
   };
   const filter = (batch: MetricBatch, ctx: StageContext): MetricBatch => {
+    // a selector that keeps the whole batch (the usual case once the watched series are chosen) costs no copy
+    let first = 0;
+    while (first < batch.length) {
+      const id = batch.series[first]!;
+      if (!(id >= 0 && watched(id, ctx))) break;
+      first++;
+    }
+    if (first === batch.length) return batch;
     const out = new MetricBatchBuilder(Math.min(batch.length, 256));
     for (let i = 0; i < batch.length; i++) {
       const id = batch.series[i]!;

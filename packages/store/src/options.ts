@@ -1,4 +1,4 @@
-import { parseOptions } from '@argus/core';
+import { type Clock, parseOptions, systemClock } from '@argus/core';
 import { z } from 'zod';
 
 const rollupSchema = z.strictObject({
@@ -34,6 +34,8 @@ export interface StoreOptions {
   flushIntervalMs?: number;
   /** Snapshot period in ms. @default 300000 */
   snapshotIntervalMs?: number;
+  /** Clock driving the flush and snapshot timers (a fake one in tests). @default systemClock */
+  clock?: Clock;
 }
 
 /** Options after defaults. */
@@ -107,6 +109,14 @@ export const storeOptionsSchema: z.ZodType<ResolvedStoreOptions, StoreOptions> =
       .positive()
       .default(300_000)
       .describe('How often a snapshot is written and older segments deleted. @default 300000'),
+    clock: z
+      .custom<Clock>(
+        (c) =>
+          typeof (c as Clock | null)?.setTimeout === 'function' && typeof (c as Clock).now === 'function',
+        'a Clock (now, setTimeout, clearTimeout), e.g. fakeClock() from @argus/testkit',
+      )
+      .default(() => systemClock)
+      .describe('Clock driving the flush and snapshot timers (a fake one in tests). @default systemClock'),
   })
   .strict();
 

@@ -1,18 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeClock } from '@argus/testkit';
+import { describe, expect, it } from 'vitest';
 import { createStore } from '../src/index.js';
-
-afterEach(() => {
-  vi.useRealTimers();
-});
 
 describe("the store's log callback", () => {
   it('a log that throws, called from the snapshot timer, never reaches the host', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'argus-store-log-'));
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    const store = createStore({ dataDir: dir, snapshotIntervalMs: 60_000 });
+    const clock = fakeClock();
+    const store = createStore({ dataDir: dir, snapshotIntervalMs: 60_000, clock });
     const said: string[] = [];
     await store.open({
       log: (m) => {
@@ -22,9 +19,8 @@ describe("the store's log callback", () => {
     });
     store.append({ __name__: 'up' }, 1000, 1);
     rmSync(dir, { recursive: true, force: true }); // the next snapshot fails: its directory is gone
-    expect(() => vi.advanceTimersByTime(60_000)).not.toThrow();
+    expect(() => clock.advance(60_000)).not.toThrow();
     expect(said.some((m) => /snapshot in .* failed/.test(m))).toBe(true);
-    vi.useRealTimers();
     await store.close().catch(() => {});
   });
 });

@@ -27,11 +27,64 @@ export const EARLY_DEFAULTS: EarlyModelOptions = {
   confidenceSamples: 4,
 };
 
-interface SeriesState {
-  ring: Float64Array;
-  /** Samples kept (≤ windowSamples) and the next slot to write. */
-  kept: number;
-  next: number;
+/**
+ * Every series' window in one block: slot `k` holds `ring[k·W, (k+1)·W)`, its count in `kept[k]` and next write in
+ * `next[k]`. A typed array per series cost ~250 bytes of object and buffer overhead beside its 256 bytes of data,
+ * for every series a preset watches during its warm-up.
+ */
+class Windows {
+  ring: Float64Array = new Float64Array(0);
+  kept: Int32Array = new Int32Array(0);
+  next: Int32Array = new Int32Array(0);
+  /** Per series id: its slot + 1 (0: none). */
+  private slotOf: Int32Array = new Int32Array(0);
+  private readonly free: number[] = [];
+  private used = 0;
+
+  constructor(readonly w: number) {}
+
+  /** The slot of series `id`, or -1. */
+  find(id: number): number {
+    return id < this.slotOf.length ? this.slotOf[id]! - 1 : -1;
+  }
+
+  /** The slot of series `id`, taken (empty) when it has none. */
+  take(id: number): number {
+    const have = this.find(id);
+    if (have >= 0) return have;
+    if (id >= this.slotOf.length) this.slotOf = grow(this.slotOf, id + 1);
+    let k = this.free.pop();
+    if (k === undefined) {
+      k = this.used++;
+      if (k >= this.kept.length) this.growSlots(k + 1);
+    }
+    this.kept[k] = 0;
+    this.next[k] = 0;
+    this.slotOf[id] = k + 1;
+    return k;
+  }
+
+  release(id: number): void {
+    const k = this.find(id);
+    if (k < 0) return;
+    this.slotOf[id] = 0;
+    this.free.push(k);
+  }
+
+  private growSlots(n: number): void {
+    const cap = Math.max(n, Math.ceil(this.kept.length * 1.5), 16);
+    this.kept = grow(this.kept, cap);
+    this.next = grow(this.next, cap);
+    const ring = new Float64Array(cap * this.w);
+    ring.set(this.ring);
+    this.ring = ring;
+  }
+}
+
+function grow(a: Int32Array, n: number): Int32Array {
+  const b = new Int32Array(Math.max(n, Math.ceil(a.length * 1.5), 16));
+  b.set(a);
+  return b;
 }
 
 /**
@@ -40,8 +93,8 @@ interface SeriesState {
  * median and ≥ `minZ` robust deviations from it). The score is a confidence, `n/(n+confidenceSamples)` × how far
  * past the threshold the value lies, so one sample more of history makes the same value score higher. Flagged
  * values are kept out of the baseline, so an incident keeps scoring until it ends. A series whose baseline is all
- * zeros has no scale to judge by and scores 0. Memory: `windowSamples` doubles per series until {@link
- * EarlyModel.release} drops it.
+ * zeros has no scale to judge by and scores 0. Memory: `windowSamples` doubles per series (in one shared block) until
+ * {@link EarlyModel.release} drops it.
  */
 export interface EarlyModel extends Model {
   /** Forgets series `id` (e.g. once the ensemble scores it), freeing its window. */
@@ -51,22 +104,24 @@ export interface EarlyModel extends Model {
 /** Creates an {@link EarlyModel}; options default to {@link EARLY_DEFAULTS}. */
 export function earlyModel(options: Partial<EarlyModelOptions> = {}): EarlyModel {
   const o = { ...EARLY_DEFAULTS, ...options };
-  const series = new Map<number, SeriesState>();
-  const scratch = new Float64Array(o.windowSamples);
+  const W = o.windowSamples;
+  const win = new Windows(W);
+  const scratch = new Float64Array(W);
+  const push = (k: number, v: number): void => {
+    win.ring[k * W + win.next[k]!] = v;
+    win.next[k] = (win.next[k]! + 1) % W;
+    win.kept[k] = Math.min(win.kept[k]! + 1, W);
+  };
   return {
     update(id, _t, v, out) {
       out.score = 0;
       out.z = 0;
       if (!Number.isFinite(v)) return 0;
-      let s = series.get(id);
-      if (!s) series.set(id, (s = { ring: new Float64Array(o.windowSamples), kept: 0, next: 0 }));
-      if (s.kept >= o.minSamples) judge(s, v, out, o, scratch);
+      const k = win.take(id);
+      const kept = win.kept[k]!;
+      if (kept >= o.minSamples) judge(win.ring.subarray(k * W, k * W + kept), v, out, o, scratch);
       // a flagged value stays out of the baseline: an incident must not become the normal it is judged by
-      if (out.score === 0) {
-        s.ring[s.next] = v;
-        s.next = (s.next + 1) % o.windowSamples;
-        s.kept = Math.min(s.kept + 1, o.windowSamples);
-      }
+      if (out.score === 0) push(k, v);
       return out.score;
     },
     explain(out: PointOut, v: number): string {
@@ -76,33 +131,36 @@ export function earlyModel(options: Partial<EarlyModelOptions> = {}): EarlyModel
       return `value ${fmt(v)} is ${how} the median ${fmt(med)} of the samples seen so far (early check while the ensemble learns)`;
     },
     save(id) {
-      const s = series.get(id);
-      if (!s || s.kept === 0) return undefined;
+      const k = win.find(id);
+      const kept = k < 0 ? 0 : win.kept[k]!;
+      if (kept === 0) return undefined;
       const values: number[] = [];
-      for (let i = 0; i < s.kept; i++)
-        values.push(s.ring[(s.next - s.kept + i + o.windowSamples) % o.windowSamples]!);
+      for (let i = 0; i < kept; i++) values.push(win.ring[k * W + ((win.next[k]! - kept + i + W) % W)]!);
       return { values };
     },
     load(id, state) {
       const values = expectNumbers('early', 'values', (state as { values?: unknown } | null)?.values);
-      const s: SeriesState = { ring: new Float64Array(o.windowSamples), kept: 0, next: 0 };
-      for (const v of values.slice(-o.windowSamples)) {
-        s.ring[s.next] = v ?? Number.NaN;
-        s.next = (s.next + 1) % o.windowSamples;
-        s.kept++;
-      }
-      series.set(id, s);
+      win.release(id);
+      const k = win.take(id);
+      for (const v of values.slice(-W)) push(k, v ?? Number.NaN);
     },
     release(id) {
-      series.delete(id);
+      win.release(id);
     },
   };
 }
 
-function judge(s: SeriesState, v: number, out: PointOut, o: EarlyModelOptions, scratch: Float64Array): void {
-  const n = s.kept;
+/** Judges `v` against the series' kept samples `kept` (its window's first `kept.length` slots). */
+function judge(
+  kept: Float64Array,
+  v: number,
+  out: PointOut,
+  o: EarlyModelOptions,
+  scratch: Float64Array,
+): void {
+  const n = kept.length;
   const w = scratch.subarray(0, n);
-  w.set(s.ring.subarray(0, n));
+  w.set(kept);
   w.sort();
   const med = median(w);
   for (let i = 0; i < n; i++) w[i] = Math.abs(w[i]! - med);

@@ -108,6 +108,12 @@ export function decodeChunk(bytes: Uint8Array): ChunkColumns {
   return { n, t, v, stale: stale ? s : undefined };
 }
 
+/** The first timestamp of a chunk, read without decoding the rest. */
+export function decodeFirstT(bytes: Uint8Array): number {
+  const ns = (bytes[4]! << 8) | bytes[5]!;
+  return readInt(new BitReader(bytes, 6 + 2 * ns), { widths: [] });
+}
+
 /**
  * Decodes a chunk into columns at `offset` (they must have room for its length); stale flags are set to
  * 1 where stale and left as they are elsewhere (pass zeroed memory). Returns whether any sample is stale.

@@ -28,17 +28,11 @@ export function appendColumns(
     const s = st.byId[ids[i]!];
     if (!s) continue;
     const f = stale ? stale[i]! : 0;
-    const h = s.head;
-    // the common case inline: in order, not stale, room in the head, no journal
-    if (t > s.maxT && f === 0 && h.n < h.t.length - 1 && j === undefined) {
-      const k = h.n;
-      h.t[k] = t;
-      h.v[k] = vs[i]!;
-      h.n = k + 1;
-      s.maxT = t;
+    // the common case inline: in order, not stale, no journal
+    if (t > s.maxT && f === 0 && j === undefined) {
+      s.push(t, vs[i]!);
       if (t > newest) newest = t;
       stored++;
-      if (k + 1 === s.chunkSamples) s.seal();
       continue;
     }
     const r = s.append(t, vs[i]!, f);

@@ -32,7 +32,7 @@ function cascade(st: StoreState, id: number, i: number, buckets: readonly Partia
 
 /** Drops a series once nothing of it is left. */
 function dropIfEmpty(st: StoreState, s: SeriesData): void {
-  if (s.chunks.length > 0 || s.head.n > 0 || s.ooo.n > 0) return;
+  if (s.chunks.length > 0 || s.headN > 0 || s.ooo.n > 0) return;
   const levels = st.rollups.get(s.id);
   if (levels?.some((l) => l.buckets.length > 0)) return;
   st.drop(s);
@@ -47,7 +47,7 @@ export function enforceAge(st: StoreState): void {
   const rawCut = st.newestT - st.opts.retentionMs;
   for (const s of [...st.byKey.values()]) {
     // an idle series' head would otherwise keep old samples forever
-    if (s.head.n > 0 && s.head.t[s.head.n - 1]! < rawCut && s.ooo.n === 0) s.seal();
+    if (s.headN > 0 && s.headMaxT < rawCut && s.ooo.n === 0) s.seal();
     while (s.chunks.length > 0 && s.chunks[0]!.maxT < rawCut) evictChunk(st, s, s.chunks.shift()!);
     const levels = st.rollups.get(s.id);
     if (levels) {

@@ -1,5 +1,5 @@
 import type { Labels } from '@argus/core';
-import { chunkScale, decodeChunk, decodeInto, encodeChunk } from '../chunk/chunk.js';
+import { chunkScale, decodeChunk, decodeFirstT, decodeInto, encodeChunk } from '../chunk/chunk.js';
 import { sameBits } from '../chunk/float-bits.js';
 import { type Cols, cols, lowerBound, type MergeCounts, mergeCols, NO_COLS } from './merge.js';
 
@@ -32,16 +32,51 @@ export interface SeriesConfig {
   readonly onSeal: (s: SeriesData, c: SealedChunk) => void;
 }
 
-/** Bytes a head sample takes in memory: two float64 and a flag. */
-export const HEAD_SAMPLE_BYTES = 17;
+/** Bytes a raw head sample takes in memory: two float64. */
+export const HEAD_SAMPLE_BYTES = 16;
 
 /**
- * One series: sealed Gorilla chunks, a raw head being filled in time order, and a small sorted buffer
+ * Raw samples a series holds before they are encoded into its open chunk. Every series holds this many raw, so it
+ * bounds the head's memory (16 × 16 bytes); each flush re-encodes the open chunk, so it also sets how often.
+ */
+export const RAW_SAMPLES = 16;
+
+/**
+ * Reused by every encode and decode of the head: encoding is synchronous, and a series holds at most a chunk's
+ * samples unsealed, so these grow to the largest `chunkSamples` once.
+ */
+let scratch: Cols = cols(128);
+function scratchFor(n: number): Cols {
+  if (scratch.t.length < n) scratch = cols(n);
+  scratch.s.fill(0, 0, n);
+  scratch.n = 0;
+  return scratch;
+}
+
+/**
+ * One series: sealed Gorilla chunks, a compressed head being filled in time order, and a small sorted buffer
  * of out-of-order samples merged at query time and folded into the chunks once it fills up.
+ *
+ * The head is the chunk being filled: its older samples already encoded (`open`, the store's chunk format) and
+ * the newest {@link RAW_SAMPLES} raw in a plain array. Once the raw part fills, all but its newest sample are
+ * encoded into `open` (decode, append, re-encode); at `chunkSamples` the whole head is sealed. A head of 120 raw
+ * samples in typed arrays cost ~2.3 kB a series; this one costs its encoded bytes plus 16 raw samples.
  */
 export class SeriesData {
   chunks: SealedChunk[] = [];
-  head: Cols = cols(8);
+  /** The head's encoded samples (undefined: none), and how many. */
+  open: Uint8Array | undefined = undefined;
+  openN = 0;
+  /** The head's newest samples, raw: [t0, v0, t1, v1, …] up to `rawN` pairs; allocated on first use. */
+  raw: number[] | undefined = undefined;
+  rawN = 0;
+  /** Stale flags of the raw samples, bit i for sample i. */
+  rawStale = 0;
+  /**
+   * Raw values that are NaN, bit for bit: a JS array of doubles canonicalises NaN payloads (Prometheus's stale
+   * marker among them), and the store keeps every float exact. Allocated for the few series that see a NaN.
+   */
+  rawNaN: Float64Array | undefined = undefined;
   // most series never get an out-of-order sample: they share one empty buffer
   ooo: Cols = NO_COLS;
   /** Newest timestamp accepted in order. */
@@ -59,28 +94,136 @@ export class SeriesData {
     this.chunkSamples = cfg.chunkSamples;
   }
 
+  /** Samples in the head (encoded and raw). */
+  get headN(): number {
+    return this.openN + this.rawN;
+  }
+
+  /**
+   * Appends a sample newer than `maxT` and not stale (the hot path; the caller checks both). Returns nothing:
+   * it is always stored.
+   */
+  push(t: number, v: number): void {
+    const k = this.put(t, v);
+    if (this.openN + k + 1 >= this.chunkSamples) this.seal();
+    else if (k + 1 === RAW_SAMPLES) this.flushRaw();
+  }
+
+  /**
+   * Writes a sample newer than `maxT` to the raw part; returns its index there. There is always room: a push that
+   * fills the raw part flushes it, and one that fills the chunk seals it.
+   */
+  private put(t: number, v: number): number {
+    // filled with zeros first: V8 keeps a dense array of the final size instead of growing one by half each time
+    const r = (this.raw ??= new Array<number>(2 * RAW_SAMPLES).fill(0));
+    const k = this.rawN;
+    r[2 * k] = t;
+    this.setRaw(k, v);
+    this.rawN = k + 1;
+    this.maxT = t;
+    return k;
+  }
+
+  private setRaw(k: number, v: number): void {
+    this.raw![2 * k + 1] = v;
+    // biome-ignore lint/suspicious/noSelfCompare: the cheapest NaN test on the hot path
+    if (v !== v) (this.rawNaN ??= new Float64Array(RAW_SAMPLES))[k] = v;
+  }
+
+  private rawValue(k: number): number {
+    const v = this.raw![2 * k + 1]!;
+    // biome-ignore lint/suspicious/noSelfCompare: the cheapest NaN test
+    return v !== v && this.rawNaN !== undefined ? this.rawNaN[k]! : v;
+  }
+
   /** Appends one sample; the result says whether it was stored and how. */
   append(t: number, v: number, stale: number): AppendResult {
-    let h = this.head;
     if (t > this.maxT) {
-      if (h.n === h.t.length) h = this.growHead();
-      h.t[h.n] = t;
-      h.v[h.n] = v;
-      h.s[h.n++] = stale;
-      this.maxT = t;
-      if (h.n === this.cfg.chunkSamples || stale) this.seal();
+      if (!stale) this.push(t, v);
+      else {
+        this.rawStale |= 1 << this.put(t, v);
+        this.seal();
+      }
       return Append.Ok;
     }
-    if (h.n > 0 && t === h.t[h.n - 1]) {
-      const i = h.n - 1;
-      if (sameBits(h.v[i]!, v) && h.s[i] === stale) return Append.Duplicate;
+    // the newest sample is always raw (a flush keeps it), so a repeat of its timestamp is checked there
+    const k = this.rawN - 1;
+    if (k >= 0 && t === this.raw![2 * k]) {
+      const was = (this.rawStale >>> k) & 1;
+      if (sameBits(this.rawValue(k), v) && was === stale) return Append.Duplicate;
       if (!this.cfg.overwrite) return Append.DuplicateRejected;
-      h.v[i] = v;
-      h.s[i] = stale;
+      this.setRaw(k, v);
+      this.rawStale = stale ? this.rawStale | (1 << k) : this.rawStale & ~(1 << k);
       return Append.DuplicateOverwritten;
     }
     if (t < this.maxT - this.cfg.oooWindowMs) return Append.TooOld;
     return this.insertOoo(t, v, stale);
+  }
+
+  /** Encodes all raw samples but the newest into the open chunk. */
+  private flushRaw(): void {
+    const keep = this.rawN - 1;
+    const c = this.headCols(keep);
+    // the open chunk's own scale is the best guess for the samples that extend it
+    const hint = this.open !== undefined ? chunkScale(this.open) : this.scale;
+    this.open = encodeChunk(c.t, c.v, c.s, 0, c.n, hint);
+    this.openN = c.n;
+    const r = this.raw!;
+    const v = this.rawValue(keep);
+    r[0] = r[2 * keep]!;
+    this.setRaw(0, v);
+    this.rawStale = (this.rawStale >>> keep) & 1;
+    this.rawN = 1;
+  }
+
+  /**
+   * The head's first `openN + rawCount` samples as columns, in the shared scratch buffer (valid until the next
+   * encode or decode of any series).
+   */
+  private headCols(rawCount: number): Cols {
+    const c = scratchFor(this.openN + rawCount);
+    if (this.open !== undefined) decodeInto(this.open, c.t, c.v, c.s, 0);
+    let k = this.openN;
+    const r = this.raw!;
+    for (let i = 0; i < rawCount; i++, k++) {
+      c.t[k] = r[2 * i]!;
+      c.v[k] = this.rawValue(i);
+      c.s[k] = (this.rawStale >>> i) & 1;
+    }
+    c.n = k;
+    return c;
+  }
+
+  /** The head's samples as new columns (for reads, folds and snapshots; the append path never calls it). */
+  get head(): Cols {
+    const n = this.headN;
+    if (n === 0) return NO_COLS;
+    const c = this.headCols(this.rawN);
+    const out = cols(n);
+    out.t.set(c.t.subarray(0, n));
+    out.v.set(c.v.subarray(0, n));
+    out.s.set(c.s.subarray(0, n));
+    out.n = n;
+    return out;
+  }
+
+  /** Replaces the head with `c`'s samples [start, end). */
+  private setHead(c: Cols, start: number, end: number): void {
+    this.open = undefined;
+    this.openN = 0;
+    this.rawN = 0;
+    this.rawStale = 0;
+    const n = end - start;
+    if (n === 0) return;
+    if (n > 1) {
+      this.open = encodeChunk(c.t, c.v, c.s, start, n - 1, this.scale);
+      this.openN = n - 1;
+    }
+    this.raw ??= new Array<number>(2 * RAW_SAMPLES).fill(0);
+    this.raw[0] = c.t[end - 1]!;
+    this.setRaw(0, c.v[end - 1]!);
+    this.rawStale = c.s[end - 1]!;
+    this.rawN = 1;
   }
 
   private insertOoo(t: number, v: number, stale: number): AppendResult {
@@ -119,15 +262,20 @@ export class SeriesData {
 
   /** Encodes the head into a sealed chunk. */
   seal(): void {
-    const h = this.head;
-    if (h.n === 0) return;
-    this.pushChunk(h, 0, h.n);
-    // a series that went stale usually ends: give its head memory back; otherwise reuse the buffers
-    if (h.s[h.n - 1]) this.head = NO_COLS;
-    else {
-      h.s.fill(0, 0, h.n);
-      h.n = 0;
+    const n = this.headN;
+    if (n === 0) return;
+    const c = this.headCols(this.rawN);
+    const stale = c.s[n - 1];
+    this.open = undefined;
+    this.openN = 0;
+    this.rawN = 0;
+    this.rawStale = 0;
+    // a series that went stale usually ends: give its raw array back; otherwise keep it for the next chunk
+    if (stale) {
+      this.raw = undefined;
+      this.rawNaN = undefined;
     }
+    this.pushChunk(c, 0, n);
   }
 
   private pushChunk(c: Cols, start: number, n: number): void {
@@ -146,17 +294,6 @@ export class SeriesData {
     this.maxT = Math.max(this.maxT, chunk.maxT);
     this.scale = chunkScale(bytes);
     this.cfg.onSeal(this, chunk);
-  }
-
-  private growHead(): Cols {
-    const h = this.head;
-    const g = cols(Math.min(Math.max(8, h.t.length * 2), this.cfg.chunkSamples));
-    g.t.set(h.t);
-    g.v.set(h.v);
-    g.s.set(h.s);
-    g.n = h.n;
-    this.head = g;
-    return g;
   }
 
   /**
@@ -179,12 +316,7 @@ export class SeriesData {
     const size = this.cfg.chunkSamples;
     let i = 0;
     for (; merged.n - i >= size; i += size) this.pushChunk(merged, i, size);
-    const rest = cols(Math.max(8, merged.n - i));
-    rest.t.set(merged.t.subarray(i, merged.n));
-    rest.v.set(merged.v.subarray(i, merged.n));
-    rest.s.set(merged.s.subarray(i, merged.n));
-    rest.n = merged.n - i;
-    this.head = rest;
+    this.setHead(merged, i, merged.n);
     this.maxT = Math.max(this.maxT, merged.n > 0 ? merged.t[merged.n - 1]! : this.maxT);
     return replaced;
   }
@@ -201,7 +333,8 @@ export class SeriesData {
       else hi = mid;
     }
     let end = lo;
-    let n = this.head.n;
+    const h = this.head;
+    let n = h.n;
     for (; end < cs.length && cs[end]!.minT < to; end++) n += cs[end]!.n;
     let all = cols(n);
     let k = 0;
@@ -209,7 +342,6 @@ export class SeriesData {
       decodeInto(cs[i]!.bytes, all.t, all.v, all.s, k);
       k += cs[i]!.n;
     }
-    const h = this.head;
     all.t.set(h.t.subarray(0, h.n), k);
     all.v.set(h.v.subarray(0, h.n), k);
     all.s.set(h.s.subarray(0, h.n), k);
@@ -222,13 +354,26 @@ export class SeriesData {
 
   /** Oldest timestamp held raw, or +Infinity when none. */
   get minT(): number {
-    const first = this.chunks[0]?.minT ?? (this.head.n > 0 ? this.head.t[0]! : Number.POSITIVE_INFINITY);
+    const first = this.chunks[0]?.minT ?? this.headMinT;
     return Math.min(first, this.ooo.n > 0 ? this.ooo.t[0]! : Number.POSITIVE_INFINITY);
   }
 
-  /** In-memory bytes of the head and out-of-order buffers. */
+  /** Newest timestamp in the head (always raw), or -Infinity when it is empty. */
+  get headMaxT(): number {
+    return this.rawN > 0 ? this.raw![2 * this.rawN - 2]! : Number.NEGATIVE_INFINITY;
+  }
+
+  /** Oldest timestamp in the head, or +Infinity when it is empty. */
+  get headMinT(): number {
+    if (this.open !== undefined) return decodeFirstT(this.open);
+    return this.rawN > 0 ? this.raw![0]! : Number.POSITIVE_INFINITY;
+  }
+
+  /** In-memory bytes of the head (encoded and raw) and the out-of-order buffer. */
   get bufferBytes(): number {
-    return (this.head.t.length + this.ooo.t.length) * HEAD_SAMPLE_BYTES;
+    return (
+      (this.open?.length ?? 0) + (this.raw ? RAW_SAMPLES * HEAD_SAMPLE_BYTES : 0) + this.ooo.t.length * 17
+    );
   }
 }
 

@@ -13,6 +13,7 @@ import { foldOoo } from '../internal/append.js';
 import { enforceAge } from '../internal/retention.js';
 import type { StoreState } from '../internal/state.js';
 import type { ResolvedStoreOptions } from '../options.js';
+import { every } from './every.js';
 import { frame } from './frame.js';
 import { SampleBuf, SegmentJournal } from './journal.js';
 import { loadFile, type RecoveryIssue } from './load.js';
@@ -134,13 +135,13 @@ function run(
       log(`store: ${what} in ${dir} failed: ${String(err)}; will retry`);
     }
   };
-  const flushTimer = setInterval(
-    guarded('flush', () => journal.flush()),
+  // through the injected clock (unref'd timers on the system clock), so tests drive them with a fake one
+  const stopFlush = every(
+    opts.clock,
     opts.flushIntervalMs,
+    guarded('flush', () => journal.flush()),
   );
-  flushTimer.unref();
-  const snapTimer = setInterval(guarded('snapshot', snapshot), opts.snapshotIntervalMs);
-  snapTimer.unref();
+  const stopSnapshots = every(opts.clock, opts.snapshotIntervalMs, guarded('snapshot', snapshot));
   let closed = false;
   return {
     issues,
@@ -150,8 +151,8 @@ function run(
     close: async () => {
       if (closed) return;
       closed = true;
-      clearInterval(flushTimer);
-      clearInterval(snapTimer);
+      stopFlush();
+      stopSnapshots();
       snapshot();
       journal.close();
       st.journal = undefined;
@@ -175,9 +176,10 @@ function writeSnapshot(st: StoreState, dir: string, segment: number): void {
   for (const s of st.byKey.values()) {
     put(seriesRecord(s.id, s.labels));
     for (const c of s.chunks) put(chunkRecord(s.id, c.bytes));
-    if (s.head.n > 0) {
+    if (s.headN > 0) {
+      const h = s.head;
       const b = new SampleBuf();
-      for (let i = 0; i < s.head.n; i++) b.push(s.id, s.head.t[i]!, s.head.v[i]!, s.head.s[i]!);
+      for (let i = 0; i < h.n; i++) b.push(s.id, h.t[i]!, h.v[i]!, h.s[i]!);
       put(b.toRecord());
     }
     (st.rollups.get(s.id) ?? []).forEach((l, i) => {
