@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { checkConfigCommand } from './check-config.js';
 import { runConfig, validateConfig } from './commands.js';
 import { runDemo } from './demo.js';
 import type { Io } from './format.js';
@@ -11,6 +12,8 @@ Commands:
   demo                 Watch this process and a synthetic workload with injected incidents
   run <config>         Run the pipeline a config file describes (.yaml, .yml, .json, .ts, .js, .mjs)
   validate <config>    Check a config file without starting anything
+  check config <alertmanager.yml>
+                       Check an Alertmanager config as amtool check-config 0.25 does (exit 1 when invalid)
   import openmetrics <file>
                        Backfill --data-dir from an OpenMetrics text file (all or nothing)
   serve                Serve Prometheus's HTTP query API (/api/v1/…) over --data-dir
@@ -151,6 +154,7 @@ async function dispatch(
     if (f.dataDir === undefined) return usage(io, 'import needs --data-dir <dir>');
     return importCommand(extra[0]!, { dataDir: f.dataDir, retention: f.retention }, io);
   }
+  if (command === 'check' && file === 'config') return checkConfigCommand(extra, io);
   if (extra.length > 0) return usage(io, `unexpected argument ${JSON.stringify(extra[0])}`);
   switch (command) {
     case 'serve':
