@@ -2,9 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findBinary } from '@argus/testkit';
+import { fakeClock, findBinary } from '@argus/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkAlertmanagerConfig, type IntegrationFactory, loadAlertmanagerConfig } from '../src/index.js';
+import {
+  checkAlertmanagerConfig,
+  createAlertManager,
+  type IntegrationFactory,
+  loadAlertmanagerConfig,
+} from '../src/index.js';
+import { firing } from './am-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'am-check-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -152,6 +158,18 @@ describe('loadAlertmanagerConfig', () => {
         http_config: { follow_redirects: false },
       },
     ]);
+  });
+
+  it('keeps source_match values with quotes, tabs and backslashes exact', async () => {
+    const config = loadAlertmanagerConfig(
+      `${base('', '  - name: r\n')}inhibit_rules:\n  - source_match: { k: "a\\"b\\tc\\\\d" }\n    target_match: { t: w }\n`,
+    );
+    const am = createAlertManager({ config, clock: fakeClock({ now: 0 }) });
+    await am.start();
+    am.ingest([firing({ alertname: 'S', k: 'a"b\tc\\d' }, 0), firing({ alertname: 'T', t: 'w' }, 0)]);
+    const target = am.alerts().find((a) => a.labels['alertname'] === 'T')!;
+    expect(target.status.inhibitedBy).toHaveLength(1);
+    await am.stop();
   });
 
   it('rejects what amtool rejects, naming file, line and column', () => {

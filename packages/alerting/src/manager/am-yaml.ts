@@ -133,7 +133,7 @@ function readRoute(r: Obj, path: string, fail: Fail): RouteConfig {
 
 function readInhibitRule(r: Obj): InhibitRuleConfig {
   const pairs = (m: unknown, op: string): string[] =>
-    Object.entries((m ?? {}) as Record<string, string>).map(([k, v]) => `${k}${op}${JSON.stringify(v)}`);
+    Object.entries((m ?? {}) as Record<string, string>).map(([k, v]) => `${k}${op}${amQuote(v)}`);
   const list = (k: string): string[] => (r[k] as string[] | undefined) ?? [];
   return {
     sourceMatchers: [
@@ -164,4 +164,9 @@ function timeRange(t: Obj): TimeRangeSpec {
   if (t['years']) out.years = (t['years'] as unknown[]).map(String);
   if (t['location']) out.location = String(t['location']);
   return out;
+}
+
+/** Quotes a value for Alertmanager's matcher parser, which knows only the escapes `\\`, `\"` and `\n`. */
+function amQuote(v: string): string {
+  return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
