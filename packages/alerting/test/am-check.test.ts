@@ -87,6 +87,23 @@ const cases: [name: string, yaml: string, ok: boolean, first?: [number, RegExp]]
     false,
     [5, /SMTP smarthost/],
   ],
+  [
+    'a time range ending before it starts',
+    `${base('')}time_intervals:\n  - name: t\n    time_intervals: [{ times: [{ start_time: '18:00', end_time: '09:00' }] }]\n`,
+    false,
+    [7, /start time cannot be equal or greater than end time/],
+  ],
+  [
+    'days of month from negative to positive',
+    `${base('')}time_intervals:\n  - name: t\n    time_intervals: [{ days_of_month: ['-3:5'] }]\n`,
+    false,
+    [7, /end day must be negative/],
+  ],
+  [
+    'weekdays in any case and a month number 0.25 does not range-check',
+    `${base('')}time_intervals:\n  - name: t\n    time_intervals: [{ weekdays: ['Monday:FRIDAY'], months: ['13'], location: Europe/Berlin }]\n`,
+    true,
+  ],
 ];
 
 describe('checkAlertmanagerConfig', () => {

@@ -1,5 +1,5 @@
+import { checkTimeRange, timeIntervalChecks } from './am-time-check.js';
 import { checkAmUrl, checkGoDuration, checkHostPort, LABEL_NAME, promDurationMs } from './am-values.js';
-import { compileTimeRange, type TimeRangeSpec } from './time-intervals.js';
 
 type Obj = Record<string, unknown>;
 type Report = (key: string | undefined, message: string, severity?: 'error' | 'warning') => void;
@@ -100,28 +100,20 @@ function httpConfig(o: Obj, r: Report): void {
 }
 
 function timeInterval(o: Obj, r: Report): void {
-  const spec: TimeRangeSpec = {};
-  const times = o['times'] as Obj[] | undefined;
-  if (times) {
-    for (const t of times)
-      if (!t || !set(t, 'start_time') || !set(t, 'end_time'))
-        r('times', 'both start and end times must be provided');
-    spec.times = times
-      .filter(Boolean)
-      .map((t) => ({ startTime: String(t['start_time']), endTime: String(t['end_time']) }));
-  }
-  for (const [k, f] of [
-    ['weekdays', 'weekdays'],
-    ['days_of_month', 'daysOfMonth'],
-    ['months', 'months'],
-    ['years', 'years'],
-  ] as const)
-    if (o[k]) spec[f] = (o[k] as string[]).map((x) => String(x).toLowerCase());
-  if (o['location']) spec.location = String(o['location']);
-  try {
-    compileTimeRange(spec);
-  } catch (err) {
-    r(undefined, (err as Error).message);
+  const guard = (key: string, f: () => void): void => {
+    try {
+      f();
+    } catch (err) {
+      r(key, (err as Error).message);
+    }
+  };
+  for (const t of (o['times'] ?? []) as (Obj | undefined)[])
+    guard('times', () =>
+      checkTimeRange(t?.['start_time'] as string | undefined, t?.['end_time'] as string | undefined),
+    );
+  for (const [key, check] of Object.entries(timeIntervalChecks)) {
+    const v = o[key];
+    for (const x of Array.isArray(v) ? v : v === undefined ? [] : [v]) guard(key, () => check(String(x)));
   }
 }
 
