@@ -1,21 +1,8 @@
+import { DAYS, MONTHS } from './time-intervals.js';
+
 // The checks Alertmanager 0.25's timeinterval package makes when it reads a time interval (its UnmarshalYAML
 // methods), so that `argus check config` refuses exactly the ranges amtool refuses.
 
-const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
 const TIME = /^((([01][0-9])|(2[0-3])):[0-5][0-9])$|(^24:00$)/;
 
 type Member = (s: string) => number;
