@@ -17,7 +17,7 @@ export interface AlertmanagerConfigCheck {
   /** Whether `amtool check-config` 0.25 would accept the file (no `error` problem). */
   readonly ok: boolean;
   /** The decoded file, snake_case, with global defaults inherited into each receiver entry. */
-  readonly config: Obj;
+  readonly config: Record<string, unknown>;
 }
 
 /** Alertmanager 0.25's `DefaultGlobalConfig()`. */
