@@ -91,7 +91,7 @@ export class Decoder {
     const place: Place = { node, keys: {} };
     for (const pair of this.pairs(node)) {
       const keyNode = pair.key as Node;
-      const key = isScalar(keyNode) ? String(keyNode.value) : '';
+      const key = keyText(keyNode);
       const kind = spec.fields[key];
       if (!kind) {
         const hint = didYouMean(key, Object.keys(spec.fields));
@@ -126,7 +126,7 @@ export class Decoder {
     const out: Record<string, string> = {};
     for (const pair of this.pairs(node)) {
       const keyNode = pair.key as Node;
-      const key = isScalar(keyNode) ? String(keyNode.value) : '';
+      const key = keyText(keyNode);
       const v = this.decode(pair.value, 'str', `${where}.${key}`) as string | undefined;
       if (kind === 'regexMap') {
         if (v === undefined) {
@@ -183,6 +183,14 @@ export class Decoder {
         return text;
     }
   }
+}
+
+/** A key as yaml.v2 reads it into a string: its text as written (`on` stays "on", not a YAML 1.1 boolean). */
+function keyText(node: Node): string {
+  if (!isScalar(node)) return '';
+  return typeof node.value === 'string'
+    ? node.value
+    : ((node as { source?: string }).source ?? String(node.value));
 }
 
 /** Parses alertmanager.yml text with YAML 1.1 (as yaml.v2 does); syntax errors become problems. */
