@@ -1,6 +1,9 @@
 export type { BacktestOptions, BacktestTransition } from './backtest.js';
 export { backtest } from './backtest.js';
 export { parseDuration } from './duration.js';
+export type { ConfigProblem } from './manager/am-check.js';
+export type { AlertmanagerConfigCheck, CheckAlertmanagerConfigOptions } from './manager/am-config.js';
+export { checkAlertmanagerConfig } from './manager/am-config.js';
 export type { IntegrationFactory, LoadAlertmanagerConfigOptions } from './manager/am-yaml.js';
 export { loadAlertmanagerConfig } from './manager/am-yaml.js';
 export type { AlertManagerConfig, InhibitRuleConfig, ReceiverConfig, RouteConfig } from './manager/config.js';

@@ -146,6 +146,47 @@ describe('alert manager: muting', () => {
     ]);
   });
 
+  it('when an inhibition or a silence ends, alerts already notified within repeat_interval are not sent again', async () => {
+    const { am, rec, at, t } = await setup((r) => ({
+      ...simple(r, { groupBy: ['alertname', 'cluster'], repeatIntervalMs: 3600 * S }),
+      inhibitRules: [
+        {
+          sourceMatchers: ['severity="critical"'],
+          targetMatchers: ['severity="warning"'],
+          equal: ['cluster'],
+        },
+      ],
+    }));
+    const down = { alertname: 'Down', severity: 'critical', cluster: 'c1', i: 'down' };
+    am.ingest([
+      firing({ alertname: 'Slow', severity: 'warning', cluster: 'c1', i: 'slow' }, t(0)),
+      firing({ alertname: 'Disk', cluster: 'c2', i: 'disk' }, t(0)),
+      firing({ alertname: 'Cpu', cluster: 'c3', i: 'cpu' }, t(0)),
+    ]);
+    await at(1);
+    expect(rec.sent.map(brief).sort()).toEqual([
+      'hook first notification [cpu:f]',
+      'hook first notification [disk:f]',
+      'hook first notification [slow:f]',
+    ]);
+    am.ingest([firing(down, t(1.5))]);
+    am.silence({ matchers: ['alertname="Disk"'], endsAt: t(4), createdBy: 't', comment: 'ends' });
+    const early = am.silence({
+      matchers: ['alertname="Cpu"'],
+      endsAt: t(100),
+      createdBy: 't',
+      comment: 'early',
+    });
+    await at(3.5);
+    expect(rec.sent.slice(3).map(brief)).toEqual(['hook first notification [down:f]']);
+    am.expireSilence(early);
+    am.ingest([resolved(down, t(1.5), t(4.5))]);
+    await at(20);
+    // every muted group flushed at 3, 5, 7, …: Alertmanager (notify.go) stops its pipeline when nothing is left
+    // unmuted, so the nflog still holds the alerts sent at 1 s and nothing repeats before repeat_interval
+    expect(rec.sent.slice(4).map(brief)).toEqual(['hook all alerts resolved [down:r]']);
+  });
+
   it('inhibition: missing equal labels count as equal; alerts matching both sides do not inhibit each other', async () => {
     const { am, t } = await setup((r) => ({
       ...simple(r),

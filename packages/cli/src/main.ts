@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { checkConfigCommand } from './check-config.js';
 import { checkRulesCommand } from './check-rules.js';
 import { runConfig, validateConfig } from './commands.js';
 import { runDemo } from './demo.js';
@@ -14,6 +15,8 @@ Commands:
   run <config>         Run the pipeline a config file describes (.yaml, .yml, .json, .ts, .js, .mjs)
   validate <config>    Check a config file without starting anything
   check rules <files…> Check Prometheus rule files as promtool check rules 2.42 does (exit 1 when one is invalid)
+  check config <alertmanager.yml>
+                       Check an Alertmanager config as amtool check-config 0.25 does (exit 1 when invalid)
   import openmetrics <file>
                        Backfill --data-dir from an OpenMetrics text file (all or nothing)
   serve                Serve Prometheus's HTTP query API (/api/v1/…) over --data-dir
@@ -169,8 +172,12 @@ async function dispatch(
     return importCommand(extra[0]!, { dataDir: f.dataDir, retention: f.retention }, io);
   }
   if (command === 'check') {
+    if (file === 'config') return checkConfigCommand(extra, io);
     if (file !== 'rules' || extra.length === 0)
-      return usage(io, 'check needs rule files: argus check rules <files…>');
+      return usage(
+        io,
+        'check needs what to check: argus check rules <files…> or argus check config <alertmanager.yml>',
+      );
     return checkRulesCommand(extra, io);
   }
   if (extra.length > 0) return usage(io, `unexpected argument ${JSON.stringify(extra[0])}`);

@@ -1,6 +1,6 @@
 import { ArgusError } from '@argus/core';
-import { parse as parseYaml } from 'yaml';
 import { parseDuration } from '../duration.js';
+import { checkAlertmanagerConfig } from './am-config.js';
 import type { AlertManagerConfig, InhibitRuleConfig, ReceiverConfig, RouteConfig } from './config.js';
 import type { LegacyNotifier, Notifier } from './model.js';
 import type { TimeRangeSpec } from './time-intervals.js';
@@ -21,6 +21,8 @@ export interface LoadAlertmanagerConfigOptions {
   integrations?: Record<string, IntegrationFactory>;
   /** Named in errors. @default 'alertmanager.yml' */
   source?: string;
+  /** Directory relative `*_file` paths are resolved from (the file's directory). */
+  baseDir?: string;
 }
 
 type Obj = Record<string, unknown>;
@@ -47,13 +49,13 @@ export function loadAlertmanagerConfig(
   const fail: Fail = (msg) => {
     throw new ArgusError('ERR_PIPELINE_CONFIG', `${where}: ${msg}`);
   };
-  let doc: Obj;
-  try {
-    doc = (parseYaml(text) ?? {}) as Obj;
-  } catch (err) {
-    return fail(`not valid YAML: ${(err as Error).message}`);
-  }
-  if (!doc['route']) fail('needs a route');
+  const check = checkAlertmanagerConfig(text, options.baseDir ? { baseDir: options.baseDir } : {});
+  const errors = check.problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0)
+    fail(
+      `${errors.length} problem(s) that amtool check-config also rejects:\n${errors.map((p) => `${where}:${p.line}:${p.col}: ${p.message}`).join('\n')}`,
+    );
+  const doc = check.config;
   const integrations = { ...builtIn, ...options.integrations };
   const intervals = [
     ...((doc['time_intervals'] ?? []) as Obj[]),
@@ -131,7 +133,7 @@ function readRoute(r: Obj, path: string, fail: Fail): RouteConfig {
 
 function readInhibitRule(r: Obj): InhibitRuleConfig {
   const pairs = (m: unknown, op: string): string[] =>
-    Object.entries((m ?? {}) as Record<string, string>).map(([k, v]) => `${k}${op}${JSON.stringify(v)}`);
+    Object.entries((m ?? {}) as Record<string, string>).map(([k, v]) => `${k}${op}${amQuote(v)}`);
   const list = (k: string): string[] => (r[k] as string[] | undefined) ?? [];
   return {
     sourceMatchers: [
@@ -162,4 +164,9 @@ function timeRange(t: Obj): TimeRangeSpec {
   if (t['years']) out.years = (t['years'] as unknown[]).map(String);
   if (t['location']) out.location = String(t['location']);
   return out;
+}
+
+/** Quotes a value for Alertmanager's matcher parser, which knows only the escapes `\\`, `\"` and `\n`. */
+function amQuote(v: string): string {
+  return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }

@@ -170,6 +170,10 @@ export class Dispatcher {
         this.d.inhibitor.inhibitedBy(labels, now).length > 0;
       if (!muted) shown.push(notified(t, s, now));
     }
+    // Alertmanager's pipeline stops when muting leaves no alert (notify.go MultiStage): no dedup decision and no
+    // nflog entry, so alerts that come back when an inhibition or silence ends are compared with what was last
+    // sent, not with an empty set
+    if (shown.length === 0) return;
     const sets = {
       shown,
       firing: new Set(shown.filter((a) => a.status === 'firing').map((a) => a.fingerprint)),

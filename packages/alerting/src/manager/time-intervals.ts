@@ -14,8 +14,16 @@ export interface TimeRangeSpec {
   location?: string;
 }
 
-const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-const MONTHS = [
+export const DAYS: readonly string[] = [
+  'sunday',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+];
+export const MONTHS: readonly string[] = [
   'january',
   'february',
   'march',
@@ -80,7 +88,7 @@ function range(spec: string, parse: (s: string) => number, what: string): [numbe
   return [lo, hi];
 }
 
-const named = (names: string[], base: number) => (s: string) => {
+const named = (names: readonly string[], base: number) => (s: string) => {
   const i = names.indexOf(s.toLowerCase());
   return i >= 0 ? i + base : /^-?\d+$/.test(s) ? Number(s) : Number.NaN;
 };
