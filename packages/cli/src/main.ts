@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { backtestCommand } from './backtest-command.js';
 import { runConfig, validateConfig } from './commands.js';
 import { runDemo } from './demo.js';
 import type { Io } from './format.js';
@@ -14,6 +15,8 @@ Commands:
   import openmetrics <file>
                        Backfill --data-dir from an OpenMetrics text file (all or nothing)
   serve                Serve Prometheus's HTTP query API (/api/v1/…) over --data-dir
+  backtest <rules.yml> | --expr <e>
+                       Run a rule file or one expression over the history in --data-dir
 
 Options:
   -h, --help           Show this help
@@ -33,6 +36,11 @@ import and serve options:
   --retention <d>      Raw retention, a duration such as 15d (default: ${DEFAULT_RETENTION}); use the same for both
   --listen <host:port> serve only: where to listen (default: ${DEFAULT_LISTEN}, loopback;
                        0.0.0.0:<port> for all interfaces)
+  --rules <file>       serve only: run this Prometheus rule file in process (repeatable); see /api/v1/rules
+
+backtest options (and --data-dir, --retention):
+  --from <t> --to <t>  RFC 3339, Unix seconds or now-<n><s|m|h|d|w> (default: now-1h to now)
+  --expr <e>           Backtest one expression as an alerting rule, at --step (default: 1m)
 `;
 
 /** The process's stdio as an {@link Io}; colour only on a TTY without NO_COLOR. */
@@ -67,6 +75,11 @@ const OPTIONS = {
   'data-dir': { type: 'string' },
   retention: { type: 'string' },
   listen: { type: 'string' },
+  rules: { type: 'string', multiple: true },
+  expr: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  step: { type: 'string' },
 } as const;
 
 function number(name: string, raw: string | undefined, io: Io): number | undefined | null {
@@ -119,6 +132,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         dataDir: v['data-dir'],
         retention: v.retention ?? DEFAULT_RETENTION,
         listen: v.listen ?? DEFAULT_LISTEN,
+        rules: v.rules ?? [],
+        expr: v.expr,
+        from: v.from,
+        to: v.to,
+        step: v.step,
       },
       io,
     );
@@ -136,6 +154,11 @@ interface Flags {
   dataDir: string | undefined;
   retention: string;
   listen: string;
+  rules: string[];
+  expr: string | undefined;
+  from: string | undefined;
+  to: string | undefined;
+  step: string | undefined;
 }
 
 async function dispatch(
@@ -156,7 +179,13 @@ async function dispatch(
     case 'serve':
       if (file !== undefined) return usage(io, `serve takes no argument, got ${JSON.stringify(file)}`);
       if (f.dataDir === undefined) return usage(io, 'serve needs --data-dir <dir>');
-      return serveCommand({ dataDir: f.dataDir, retention: f.retention, listen: f.listen }, io);
+      return serveCommand(
+        { dataDir: f.dataDir, retention: f.retention, listen: f.listen, ruleFiles: f.rules },
+        io,
+      );
+    case 'backtest':
+      if (f.dataDir === undefined) return usage(io, 'backtest needs --data-dir <dir>');
+      return backtestCommand({ ...f, dataDir: f.dataDir, file }, io);
     case 'demo':
       if (file !== undefined) return usage(io, `demo takes no argument, got ${JSON.stringify(file)}`);
       return runDemo(

@@ -9,6 +9,7 @@ import {
   SERIES_REJECTED,
   type SeriesRegistry,
   type Source,
+  systemClock,
   type TimerHandle,
 } from '@argus/core';
 import type { Engine, Queryable } from '@argus/promql';
@@ -66,10 +67,23 @@ export interface RuleGroups {
   /** `[source, alerter]`, for a pipeline's lists. */
   readonly plugins: readonly [Source, Alerter];
   /**
+   * Runs the groups on their intervals without a pipeline (e.g. beside `argus serve`): results go only to the
+   * `appender`, alerts only to {@link RuleGroups.alerts}. Not together with `source` in a pipeline.
+   */
+  start(options?: { clock?: Clock; log?: (message: string) => void }): void;
+  /** Stops what `start` (or the source) runs; idempotent. */
+  stop(): void;
+  /**
    * Evaluates every group once at `atMs`, outside the schedule (tests, backfills). The alert changes are
    * returned, not queued for the alerter.
    */
-  evaluateAt(atMs: number, signal?: AbortSignal): Promise<GroupOutput[]>;
+  evaluateAt(
+    atMs: number,
+    signal?: AbortSignal,
+    only?: (group: { readonly name: string; readonly intervalMs: number }) => boolean,
+  ): Promise<GroupOutput[]>;
+  /** Each group's name and interval, in file order. */
+  readonly groups: readonly { readonly name: string; readonly file: string; readonly intervalMs: number }[];
   /** `data` of Prometheus's `/api/v1/rules` (`type`: only alerting or only recording rules). */
   rules(type?: 'alert' | 'record'): { groups: ApiRuleGroup[] };
   /** `data` of Prometheus's `/api/v1/alerts`: every pending and firing alert. */
@@ -182,38 +196,52 @@ export function ruleGroups(o: RuleGroupsOptions): RuleGroups {
     return evaluateGroup(g, at, engine, bounded, o.appender);
   };
 
+  /** Runs every group on its interval until stop; `onOutput` gets what each evaluation produced. */
+  const schedule = (
+    c: Clock,
+    onOutput: (out: GroupOutput) => Promise<unknown> | undefined,
+    warn: (message: string) => void,
+  ): void => {
+    clock = c;
+    stopCtl = new AbortController();
+    for (const g of groups) {
+      let running = false;
+      const tick = (): void => {
+        if (stopCtl.signal.aborted) return;
+        timers.set(g, c.setTimeout(tick, g.intervalMs));
+        if (running) return; // Prometheus skips (and counts) an iteration while the last one runs
+        running = true;
+        runOnce(g, c.now(), stopCtl.signal)
+          .then(onOutput)
+          .catch((err: unknown) => warn(`rule group ${g.name}: ${(err as Error).message}`))
+          .finally(() => {
+            running = false;
+          });
+      };
+      tick();
+    }
+  };
+  const unschedule = (): void => {
+    stopCtl.abort();
+    for (const t of timers.values()) clock?.clearTimeout(t);
+    timers.clear();
+  };
+
   const source: Source = {
     kind: 'source',
     name: `${prefix}:groups`,
     apiVersion: 1,
     listen(emit: Emit, ctx) {
-      clock = ctx.clock;
-      stopCtl = new AbortController();
-      for (const g of groups) {
-        let running = false;
-        const tick = (): void => {
-          if (stopCtl.signal.aborted) return;
-          timers.set(g, ctx.clock.setTimeout(tick, g.intervalMs));
-          if (running) return; // Prometheus skips (and counts) an iteration while the last one runs
-          running = true;
-          runOnce(g, ctx.clock.now(), stopCtl.signal)
-            .then(async (out) => {
-              queued.push(...out.alerts);
-              if (out.samples.length > 0) await emit(toBatch(out, ctx.series));
-            })
-            .catch((err: unknown) => ctx.log.warn(`rule group ${g.name}: ${(err as Error).message}`))
-            .finally(() => {
-              running = false;
-            });
-        };
-        tick();
-      }
+      schedule(
+        ctx.clock,
+        (out) => {
+          queued.push(...out.alerts);
+          return out.samples.length > 0 ? emit(toBatch(out, ctx.series)) : undefined;
+        },
+        (m) => ctx.log.warn(m),
+      );
     },
-    stop() {
-      stopCtl.abort();
-      for (const t of timers.values()) clock?.clearTimeout(t);
-      timers.clear();
-    },
+    stop: unschedule,
   };
 
   const alerter: Alerter = {
@@ -245,9 +273,15 @@ export function ruleGroups(o: RuleGroupsOptions): RuleGroups {
     source,
     alerter,
     plugins: [source, alerter],
-    async evaluateAt(atMs, signal) {
+    start(o = {}) {
+      schedule(o.clock ?? systemClock, () => undefined, o.log ?? ((m) => console.warn(m)));
+    },
+    stop: unschedule,
+    groups: groups.map((g) => ({ name: g.name, file: g.file, intervalMs: g.intervalMs })),
+    async evaluateAt(atMs, signal, only) {
       const outs: GroupOutput[] = [];
-      for (const g of groups) outs.push(await runOnce(g, atMs, signal ?? new AbortController().signal));
+      for (const g of groups)
+        if (!only || only(g)) outs.push(await runOnce(g, atMs, signal ?? new AbortController().signal));
       return outs;
     },
     rules: (type) => ({ groups: groups.map((g) => apiGroup(g, type)) }),
