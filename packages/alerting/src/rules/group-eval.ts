@@ -57,6 +57,8 @@ export interface GroupState {
   readonly rules: readonly GroupRuleState[];
   lastEvaluationMs?: number;
   evaluationSeconds: number;
+  /** Evaluations so far: Prometheus writes no ALERTS during the first two (it restores `for` state after them). */
+  evaluations: number;
 }
 
 /** What one evaluation of a group produced. */
@@ -175,7 +177,9 @@ export async function evaluateGroup(
         );
       } else {
         out.alerts.push(...applyAlerts(rule, at, vector));
-        const series = alertSeries(rule.tracker.active.values());
+        // as Prometheus 2.42's rule manager: ALERTS and ALERTS_FOR_STATE only once the group has run twice
+        // (it then restores the `for` state, and writes the series from the third evaluation on)
+        const series = alertSeries(g.evaluations >= 2 ? rule.tracker.active.values() : []);
         emit(rule, at, series.labels, series.values, out, app);
       }
       rule.health = 'ok';
@@ -188,6 +192,7 @@ export async function evaluateGroup(
     rule.evaluationSeconds = (performance.now() - t0) / 1000;
     await yieldToLoop();
   }
+  g.evaluations++;
   g.lastEvaluationMs = at;
   g.evaluationSeconds = (performance.now() - started) / 1000;
   return out;

@@ -103,6 +103,7 @@ function buildGroups(o: RuleGroupsOptions): GroupState[] {
           labels: r.labels ?? {},
           health: 'unknown' as const,
           evaluationSeconds: 0,
+          evaluations: 0,
         };
         if ((r.record === undefined) === (r.alert === undefined))
           throw new ArgusError('ERR_PIPELINE_CONFIG', `${id}: needs exactly one of "alert" and "record"`);
@@ -145,6 +146,7 @@ function buildGroups(o: RuleGroupsOptions): GroupState[] {
         limit: g.limit ?? 0,
         rules,
         evaluationSeconds: 0,
+        evaluations: 0,
       });
     }
   }
