@@ -121,9 +121,11 @@ describe('a rule file in process against Prometheus 2.42', () => {
     expect(evals.length).toBeGreaterThanOrEqual(6);
     // Prometheus's /api/v1/alerts as of a known last evaluation: read it between two identical reads of the evaluations
     let promAlerts: unknown[] = [];
+    let promRules: { groups: Record<string, unknown>[] } = { groups: [] };
     for (let i = 0; i < 50; i++) {
       const before = await evaluations();
       promAlerts = (await api<{ alerts: unknown[] }>('/api/v1/alerts')).alerts;
+      promRules = await api<{ groups: Record<string, unknown>[] }>('/api/v1/rules');
       const after = await evaluations();
       evals = after;
       if (before.length === after.length) break;
@@ -188,5 +190,25 @@ describe('a rule file in process against Prometheus 2.42', () => {
       });
     expect(sortAlerts(toMs(groups.alerts().alerts))).toEqual(sortAlerts(toMs(promAlerts)));
     expect(promAlerts.length).toBeGreaterThanOrEqual(3);
+    // /api/v1/rules: the same document but for wall-clock fields (evaluation durations and start times) and `query`,
+    // which Prometheus prints in its parsed form and Argus as written
+    const clean = (v: unknown): unknown => {
+      if (Array.isArray(v)) {
+        const xs = v.map(clean);
+        return xs.every((x) => typeof x === 'object' && x !== null && 'labels' in x)
+          ? xs.sort((a, b) => key(a).localeCompare(key(b)))
+          : xs;
+      }
+      if (typeof v !== 'object' || v === null) return v;
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'evaluationTime' || k === 'lastEvaluation' || k === 'query') continue;
+        out[k] = k === 'activeAt' ? new Date(x as string).toISOString() : clean(x);
+      }
+      return out;
+    };
+    expect(clean(groups.rules())).toEqual(
+      clean({ ...promRules, groups: promRules.groups.map((g) => ({ ...g, file: 'rules.yml' })) }),
+    );
   }, 120_000);
 });
