@@ -3,7 +3,7 @@ import { createEngine, storeQueryable } from '@argus/promql';
 import { createStore, type Store } from '@argus/store';
 import { fakeClock, memorySink, settle } from '@argus/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ruleGroups } from '../src/index.js';
+import { backtest, ruleGroups } from '../src/index.js';
 
 const RULES = `
 groups:
@@ -77,6 +77,25 @@ describe('ruleGroups: recording rules feed alerting rules in process', () => {
     ]);
     const forState = await engine.instantQuery('ALERTS_FOR_STATE', 400_000);
     expect(forState.resultType === 'vector' && forState.result.map((s) => s.v)).toEqual([330]);
+  });
+
+  it('backtest replays the groups over history without writing into the store', async () => {
+    const { store, groups } = setup();
+    fill(store, 900_000);
+    const t = await backtest([groups.alerter], { from: 30_000, to: 900_001, stepMs: 30_000 });
+    expect(t.map((x) => `${x.alert.labels['alertname']}:${x.alert.state}@${x.at / 1000}`)).toEqual([
+      'HighErrorRate:pending@330',
+      'HighErrorRate:firing@390',
+      'HighErrorRate:resolved@540',
+    ]);
+    expect(
+      store.readSeries(
+        [{ name: '__name__', op: '=~', value: 'job:.*|ALERTS', regex: /^(?:job:.*|ALERTS)$/ }],
+        0,
+        Infinity,
+      ),
+    ).toEqual([]);
+    expect(groups.alerts().alerts).toEqual([]);
   });
 
   it('serves /api/v1/rules and /api/v1/alerts in Prometheus 2.42 shape', async () => {

@@ -1,10 +1,10 @@
 // `argus backtest`: runs a rule file (or one expression) over the history in --data-dir, as the rules would have
-// run live, and prints every alert state change. Recording rules write into a scratch store laid over the data
-// directory, which is never written.
+// run live (@argus/alerting's backtest replaying the rule groups), and prints every alert state change. Recording
+// rules write into a scratch layer over the data directory, which is never written.
 import { readFileSync } from 'node:fs';
-import { ruleGroups } from '@argus/alerting';
+import { backtest, ruleGroups } from '@argus/alerting';
 import type { Alert } from '@argus/core';
-import { type Queryable, type StoredSeries, storeQueryable } from '@argus/promql';
+import { storeQueryable } from '@argus/promql';
 import { createStore } from '@argus/store';
 import type { Io } from './format.js';
 import { retentionMs, type StoreFlags } from './promql-commands.js';
@@ -36,21 +36,6 @@ export function parseTime(raw: string, flag: string, now: number): number {
       `--${flag} must be RFC 3339, Unix seconds or now-<n><s|m|h|d|w>, got ${JSON.stringify(raw)}`,
     );
   return t;
-}
-
-/** Reads several Queryables as one: the series of all of them (the scratch store holds only recorded ones). */
-function layered(qs: readonly Queryable[]): Queryable {
-  const union = async (f: (q: Queryable) => Promise<readonly string[]> | readonly string[]) =>
-    [...new Set((await Promise.all(qs.map(f))).flat())].sort();
-  return {
-    async select(matchers, mint, maxt) {
-      const out: StoredSeries[] = [];
-      for (const q of qs) out.push(...(await q.select(matchers, mint, maxt)));
-      return out;
-    },
-    labelNames: (m) => union((q) => q.labelNames(m)),
-    labelValues: (name, m) => union((q) => q.labelValues(name, m)),
-  };
 }
 
 function ruleText(f: BacktestFlags): { file: string; text: string } {
@@ -100,39 +85,39 @@ export async function backtestCommand(f: BacktestFlags, io: Io, now: number = Da
   const rules = ruleText(f);
   const store = createStore({ dataDir: f.dataDir, retentionMs: retentionMs(f.retention) });
   await store.open({ log: (m) => io.stderr(`argus: ${m}\n`) });
+  // the rule groups write what they record here, never into --data-dir; the backtest itself replays a copy of them
   const scratch = createStore({ retentionMs: Math.max(to - from, 1) + 86_400_000 });
   try {
-    const groups = ruleGroups({
-      files: [rules],
-      queryable: layered([storeQueryable(store), storeQueryable(scratch)]),
-      appender: scratch,
-    });
-    // every group on its own grid from `from`; evaluations at the same time run in file order
-    const times = new Set<number>();
-    for (const g of groups.groups) for (let t = from; t < to; t += g.intervalMs) times.add(t);
-    const grid = [...times].sort((a, b) => a - b);
-    const tick = progress(io);
-    const counts = { pending: 0, firing: 0, resolved: 0, inactive: 0 };
-    const lines: string[] = [];
-    for (const [i, t] of grid.entries()) {
-      const outs = await groups.evaluateAt(t, undefined, (g) => (t - from) % g.intervalMs === 0);
-      for (const out of outs)
-        for (const a of out.alerts) {
-          counts[a.state as keyof typeof counts]++;
-          lines.push(`${new Date(t).toISOString()} ${a.state.padEnd(8)} ${show(a)} value=${a.value}\n`);
-        }
-      tick(i + 1, grid.length);
-    }
-    for (const l of lines) io.stdout(l);
+    const groups = ruleGroups({ files: [rules], queryable: storeQueryable(store), appender: scratch });
+    // one evaluation first, to report rules that fail (a type error, many-to-many matching) before the long run
+    await groups.evaluateAt(from);
     const errors = groups
       .rules()
       .groups.flatMap((g) =>
         g.rules.filter((r) => r['health'] === 'err').map((r) => `${g.name}/${r['name']}: ${r['lastError']}`),
       );
-    for (const e of errors) io.stderr(`argus: rule ${e} (last evaluation)\n`);
+    for (const e of errors) io.stderr(`argus: rule ${e} (at --from)\n`);
+    let evaluations = 0;
+    const tick = progress(io);
+    const transitions = await backtest([groups.alerter], {
+      from,
+      to,
+      stepMs: 60_000,
+      onProgress: (done, total) => {
+        evaluations = total;
+        tick(done, total);
+      },
+    });
+    const counts = { pending: 0, firing: 0, resolved: 0, inactive: 0 };
+    for (const { at, alert } of transitions) {
+      counts[alert.state as keyof typeof counts]++;
+      io.stdout(
+        `${new Date(at).toISOString()} ${alert.state.padEnd(8)} ${show(alert)} value=${alert.value}\n`,
+      );
+    }
     io.stdout(
       `argus: backtest of ${rules.file} over ${new Date(from).toISOString()} … ${new Date(to).toISOString()}: ` +
-        `${grid.length} evaluations, ${counts.firing} firing, ${counts.resolved} resolved, ${counts.pending} pending` +
+        `${evaluations} evaluations, ${counts.firing} firing, ${counts.resolved} resolved, ${counts.pending} pending` +
         ` (${counts.inactive} pending dropped)\n`,
     );
     return 0;
