@@ -77,6 +77,13 @@ export function withoutName(l: Labels): Record<string, string> {
   return out;
 }
 
+/** The label set with its names in order (`__name__` first), as Prometheus keeps and prints them. */
+export function sortedLabels(l: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(l).sort()) out[k] = l[k]!;
+  return out;
+}
+
 /** Writes `samples` at `at` and marks stale what the rule wrote last time and not now. */
 function emit(
   rule: RuleCommon,
@@ -103,7 +110,7 @@ function emit(
 function recordingOutput(rule: RecordingRuleState, vector: readonly VectorSample[]): Labels[] {
   const seen = new Set<string>();
   return vector.map((s) => {
-    const labels: Record<string, string> = { ...s.labels, ...rule.labels, __name__: rule.name };
+    const labels = sortedLabels({ ...s.labels, ...rule.labels, __name__: rule.name });
     const fp = fingerprint(labels);
     if (seen.has(fp))
       throw new Error('vector contains metrics with the same labelset after applying rule labels');
@@ -139,9 +146,9 @@ function alertSeries(active: Iterable<TrackedAlert>): { labels: Labels[]; values
   const labels: Labels[] = [];
   const values: number[] = [];
   for (const a of active) {
-    labels.push({ ...a.labels, __name__: 'ALERTS', alertstate: a.state });
+    labels.push(sortedLabels({ ...a.labels, __name__: 'ALERTS', alertstate: a.state }));
     values.push(1);
-    labels.push({ ...a.labels, __name__: 'ALERTS_FOR_STATE' });
+    labels.push(sortedLabels({ ...a.labels, __name__: 'ALERTS_FOR_STATE' }));
     values.push(a.activeAt / 1000);
   }
   return { labels, values };

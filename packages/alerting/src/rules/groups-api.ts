@@ -1,6 +1,6 @@
 // Running rule groups in the JSON shapes of Prometheus 2.42's /api/v1/rules and /api/v1/alerts
 // (web/api/v1/api.go: RuleGroup, AlertingRule, RecordingRule, Alert).
-import type { GroupRuleState, GroupState } from './group-eval.js';
+import { type GroupRuleState, type GroupState, sortedLabels as sorted } from './group-eval.js';
 import type { TrackedAlert } from './tracker.js';
 
 /** An alert as `/api/v1/alerts` and `/api/v1/rules` show it. */
@@ -34,13 +34,6 @@ export function goExp(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
   return v.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
-}
-
-/** Labels as Prometheus's labels.Labels marshal: an object with sorted keys. */
-function sorted(l: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of Object.keys(l).sort()) out[k] = l[k]!;
-  return out;
 }
 
 function apiAlert(rule: GroupRuleState & { type: 'alerting' }, a: TrackedAlert): ApiAlert {
