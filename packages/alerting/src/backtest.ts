@@ -23,6 +23,8 @@ export interface BacktestOptions {
   stepMs: number;
   /** Aborts the evaluator's queries. */
   signal?: AbortSignal;
+  /** Called as replayed rules (rule groups) advance: evaluations done of the total. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** One state change a rule would have made. */
@@ -43,7 +45,7 @@ export async function backtest(rules: readonly Alerter[], o: BacktestOptions): P
   const out: BacktestTransition[] = [];
   const signal = o.signal ?? new AbortController().signal;
   for (const rule of rules) {
-    for (const alert of (await replayOf(rule)?.(o.from, o.to, signal)) ?? [])
+    for (const alert of (await replayOf(rule)?.(o.from, o.to, signal, o.onProgress)) ?? [])
       out.push({ at: alert.endsAt ?? alert.startsAt, alert });
   }
   if (local.length > 0) {

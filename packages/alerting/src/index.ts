@@ -61,6 +61,12 @@ export type {
 export { parseSimpleComparison } from './rules/expr.js';
 export type { LoadRuleFileOptions } from './rules/file.js';
 export { loadRuleFile } from './rules/file.js';
+export type { GroupOutput, ProducedSample, SampleAppender } from './rules/group-eval.js';
+export type { RuleFileText, RuleGroups, RuleGroupsOptions } from './rules/groups.js';
+export { ruleGroups } from './rules/groups.js';
+export type { ApiAlert, ApiRuleGroup } from './rules/groups-api.js';
+export type { PromqlEvaluatorOptions } from './rules/promql-evaluator.js';
+export { promqlEvaluator } from './rules/promql-evaluator.js';
 export type { EvaluatedRuleOptions } from './rules/remote.js';
 export { evaluatedRule } from './rules/remote.js';
 export {

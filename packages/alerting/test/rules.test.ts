@@ -172,7 +172,7 @@ groups:
   it('refuses an expression that needs Prometheus, naming the group and rule', () => {
     const text = file.replace('cpu{job="node"} > 90', 'rate(cpu[5m]) > 90');
     expect(() => loadRuleFile(text, { source: 'node.yml' })).toThrow(
-      /node\.yml: group "node" rule 2 \(HighCPU\): expr "rate\(cpu\[5m\]\) > 90" needs a Prometheus server/,
+      /node\.yml: group "node" rule 2 \(HighCPU\): expr "rate\(cpu\[5m\]\) > 90" needs a PromQL engine/,
     );
     expect(() => loadRuleFile('groups: [{ name: g, rules: [{ alert: A, expr: x > 1, fro: 1m }] }]')).toThrow(
       /fro/,

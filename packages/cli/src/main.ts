@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkConfigCommand } from './check-config.js';
 import { checkRulesCommand } from './check-rules.js';
+import { backtestCommand } from './backtest-command.js';
 import { runConfig, validateConfig } from './commands.js';
 import { runDemo } from './demo.js';
 import type { Io } from './format.js';
@@ -23,6 +24,8 @@ Commands:
   grafana export|push  Grafana dashboards: provisioning files (--out <dir>) or a push (--grafana-url <url>,
                        token in GRAFANA_TOKEN; --overwrite to replace); --from <url> --group-by <label>
                        makes one dashboard per label value; --datasource-url <url> (export)
+  backtest <rules.yml> | --expr <e>
+                       Run a rule file or one expression over the history in --data-dir
 
 Options:
   -h, --help           Show this help
@@ -42,6 +45,11 @@ import and serve options:
   --retention <d>      Raw retention, a duration such as 15d (default: ${DEFAULT_RETENTION}); use the same for both
   --listen <host:port> serve only: where to listen (default: ${DEFAULT_LISTEN}, loopback;
                        0.0.0.0:<port> for all interfaces)
+  --rules <file>       serve only: run this Prometheus rule file in process (repeatable); see /api/v1/rules
+
+backtest options (and --data-dir, --retention):
+  --from <t> --to <t>  RFC 3339, Unix seconds or now-<n><s|m|h|d|w> (default: now-1h to now)
+  --expr <e>           Backtest one expression as an alerting rule, at --step (default: 1m)
 `;
 
 /** The process's stdio as an {@link Io}; colour only on a TTY without NO_COLOR. */
@@ -82,6 +90,10 @@ const OPTIONS = {
   'datasource-url': { type: 'string' },
   'grafana-url': { type: 'string' },
   overwrite: { type: 'boolean' },
+  rules: { type: 'string', multiple: true },
+  expr: { type: 'string' },
+  to: { type: 'string' },
+  step: { type: 'string' },
 } as const;
 
 function number(name: string, raw: string | undefined, io: Io): number | undefined | null {
@@ -139,6 +151,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         dataDir: v['data-dir'],
         retention: v.retention ?? DEFAULT_RETENTION,
         listen: v.listen ?? DEFAULT_LISTEN,
+        rules: v.rules ?? [],
+        expr: v.expr,
+        from: v.from,
+        to: v.to,
+        step: v.step,
       },
       io,
     );
@@ -156,6 +173,11 @@ interface Flags {
   dataDir: string | undefined;
   retention: string;
   listen: string;
+  rules: string[];
+  expr: string | undefined;
+  from: string | undefined;
+  to: string | undefined;
+  step: string | undefined;
 }
 
 async function dispatch(
@@ -185,7 +207,13 @@ async function dispatch(
     case 'serve':
       if (file !== undefined) return usage(io, `serve takes no argument, got ${JSON.stringify(file)}`);
       if (f.dataDir === undefined) return usage(io, 'serve needs --data-dir <dir>');
-      return serveCommand({ dataDir: f.dataDir, retention: f.retention, listen: f.listen }, io);
+      return serveCommand(
+        { dataDir: f.dataDir, retention: f.retention, listen: f.listen, ruleFiles: f.rules },
+        io,
+      );
+    case 'backtest':
+      if (f.dataDir === undefined) return usage(io, 'backtest needs --data-dir <dir>');
+      return backtestCommand({ ...f, dataDir: f.dataDir, file }, io);
     case 'demo':
       if (file !== undefined) return usage(io, `demo takes no argument, got ${JSON.stringify(file)}`);
       return runDemo(

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { ruleGroups } from '@argus/alerting';
 import {
   createEngine,
   createPromApi,
@@ -23,7 +24,8 @@ export interface StoreFlags {
   retention: string;
 }
 
-function retentionMs(raw: string): number {
+/** `--retention` in ms; throws naming the flag. */
+export function retentionMs(raw: string): number {
   try {
     const ms = parseDuration(raw);
     if (ms > 0) return ms;
@@ -76,16 +78,29 @@ export function parseListen(raw: string): { host: string; port: number } {
   return { host: m[1] || m[2] || '127.0.0.1', port };
 }
 
-/** `argus serve --data-dir <dir>`: Prometheus's HTTP query API until SIGINT/SIGTERM. */
-export async function serveCommand(f: StoreFlags & { listen: string }, io: Io): Promise<number> {
+/**
+ * `argus serve --data-dir <dir> [--rules <file>]…`: Prometheus's HTTP query API until SIGINT/SIGTERM; the rule
+ * files run in process over the store, their recorded series and ALERTS written into it, and /api/v1/rules and
+ * /api/v1/alerts show them.
+ */
+export async function serveCommand(
+  f: StoreFlags & { listen: string; ruleFiles?: readonly string[] },
+  io: Io,
+): Promise<number> {
   const { host, port } = parseListen(f.listen);
   const store = createStore({ dataDir: f.dataDir, retentionMs: retentionMs(f.retention) });
   await store.open({ log: (m) => io.stderr(`argus: ${m}\n`) });
   const queryable = storeQueryable(store);
   const metaPath = join(f.dataDir, METADATA_FILE);
+  const engine = createEngine({ queryable });
+  const files = (f.ruleFiles ?? []).map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+  const groups = files.length > 0 ? ruleGroups({ files, engine, appender: store }) : undefined;
   const api = createPromApi({
-    engine: createEngine({ queryable }),
+    engine,
     queryable,
+    ...(groups
+      ? { rules: (type?: 'alert' | 'record') => groups.rules(type), alerts: () => groups.alerts() }
+      : {}),
     metadata: () => (existsSync(metaPath) ? (JSON.parse(readFileSync(metaPath, 'utf8')) as MetadataMap) : {}),
   });
   const server = createServer(nodeHandler(api));
@@ -98,6 +113,7 @@ export async function serveCommand(f: StoreFlags & { listen: string }, io: Io): 
     await store.close();
     throw new Error(`cannot listen on ${f.listen}: ${(err as Error).message}`);
   }
+  groups?.start({ log: (m) => io.stderr(`argus warn: ${m}\n`) });
   const addr = server.address();
   const shown =
     typeof addr === 'object' && addr
@@ -110,6 +126,7 @@ export async function serveCommand(f: StoreFlags & { listen: string }, io: Io): 
     process.once('SIGINT', () => ok('SIGINT'));
     process.once('SIGTERM', () => ok('SIGTERM'));
   });
+  groups?.stop();
   await new Promise<void>((ok) => server.close(() => ok()));
   server.closeAllConnections();
   await store.close();

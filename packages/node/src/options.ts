@@ -1,3 +1,4 @@
+import type { ExpressionEvaluator } from '@argus/alerting';
 import type { Alerter, Clock, Detector, Logger } from '@argus/core';
 import type { MetricsJsonRegistry } from '@argus/source-prometheus';
 import type { Registry } from 'prom-client';
@@ -70,6 +71,16 @@ export interface StartArgusOptions {
   rules?: DefaultRules;
   /** More alerters, run beside the default rules. @default [] */
   alerters?: Alerter[];
+  /**
+   * Prometheus rule files (paths) to run: every group in process on the PromQL engine over the recorded history,
+   * recording rules included, unless `ruleEvaluator` is given. @default []
+   */
+  ruleFiles?: string[];
+  /**
+   * Evaluates the rule files' expressions on a Prometheus server instead (`prometheusEvaluator` of
+   * @argus/source-prometheus); recording rules are then skipped. @default in process
+   */
+  ruleEvaluator?: ExpressionEvaluator;
   /** Where notifications go. @default console only */
   notify?: NotifyOptions;
   /** Directory for learned state (`<dataDir>/state`) and, with `persistHistory`, history. @default '.argus' */
@@ -141,6 +152,17 @@ export const startArgusSchema: z.ZodType<StartArgusOptions> = z.strictObject({
     .array(z.custom<Alerter>((a) => (a as Alerter | null)?.kind === 'alerter', 'an alerter plugin'))
     .optional()
     .describe('More alerters, beside the default rules'),
+  ruleFiles: z
+    .array(z.string().min(1))
+    .optional()
+    .describe('Prometheus rule files to run, in process over the recorded history by default'),
+  ruleEvaluator: z
+    .custom<ExpressionEvaluator>(
+      (e) => typeof (e as ExpressionEvaluator | null)?.query === 'function',
+      'an ExpressionEvaluator (an object with query())',
+    )
+    .optional()
+    .describe('Evaluates the rule files on a Prometheus server instead of in process'),
   notify: z
     .strictObject({
       console: z.boolean().optional().describe('Print notifications to stdout'),

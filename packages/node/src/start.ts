@@ -5,6 +5,7 @@ import {
   createAlertManager,
   type Notification,
   type Notifier,
+  type RuleGroups,
   webhookNotifier,
 } from '@argus/alerting';
 import {
@@ -32,6 +33,7 @@ import { consoleNotifier } from './console.js';
 import { deriveSeries } from './derive.js';
 import { type StartupFacts, startupLine, warmupDoneLine, warmupMetrics } from './feedback.js';
 import { type NotifyOptions, type StartArgusOptions, startArgusSchema } from './options.js';
+import { ruleFilePlugins } from './rule-files.js';
 import { DEFAULT_WATCH_SELECTOR, defaultRules } from './rules.js';
 import { ensembleSamplesNeeded, type WarmupDetector, type WarmupStatus, withWarmup } from './warmup.js';
 import { watchOnly } from './watch.js';
@@ -50,6 +52,8 @@ export interface ArgusHandle extends AsyncDisposable {
   /** Recorded samples, findings and alert history (`range`, `findings`, `alerts`, …). */
   readonly store: Store;
   readonly alertManager: AlertManager;
+  /** The rule files' groups running in process (`ruleFiles`), for `/api/v1/rules` and `/api/v1/alerts`. */
+  readonly ruleGroups?: RuleGroups;
   /** Argus's own metrics (anomaly scores, expected bands, `ALERTS`, pipeline stats). */
   readonly exporter: ArgusExporter;
   /** A `node:http` handler serving the exporter's registry, to mount e.g. at `/argus/metrics`. */
@@ -89,12 +93,14 @@ export async function startArgus(options: StartArgusOptions = {}): Promise<Argus
     retentionMs: o.retentionMs ?? 86_400_000,
     ...(o.persistHistory ? { dataDir: join(dataDir, 'store') } : {}),
   });
+  const rules = await ruleFilePlugins(o.ruleFiles ?? [], store, o.ruleEvaluator);
   const am = createAlertManager({ config: managerConfig(o.notify), log });
   const warm = o.detectors ? undefined : presetDetector(log, o.clock ?? systemClock);
   const state = await openStateStore({ dir: join(dataDir, 'state'), log });
   const pipeline = createPipeline({
     sources: [
       registrySource({ ...(o.registry ? { registry: o.registry } : {}), intervalMs, labels: o.labels ?? {} }),
+      ...rules.sources,
     ],
     processors: [
       deriveSeries({
@@ -103,7 +109,11 @@ export async function startArgus(options: StartArgusOptions = {}): Promise<Argus
       }),
     ],
     detectors: (o.detectors ?? [warm!]).map((d) => watchOnly(d, watch)),
-    alerters: [...defaultRules(o.rules, { anomalyHoldMs: o.detectors ? 300_000 : 0 }), ...(o.alerters ?? [])],
+    alerters: [
+      ...defaultRules(o.rules, { anomalyHoldMs: o.detectors ? 300_000 : 0 }),
+      ...(o.alerters ?? []),
+      ...rules.alerters,
+    ],
     sinks: [storeSink(store), am.sink()],
     state,
     logger: log,
@@ -121,7 +131,7 @@ export async function startArgus(options: StartArgusOptions = {}): Promise<Argus
     throw err;
   }
   log.info(await startupLine(startupFacts(o, state.location, warm, intervalMs, watch)));
-  return handle({ pipeline, store, am, exporter, warm, unregister });
+  return handle({ pipeline, store, am, exporter, warm, unregister, ruleGroups: rules.groups });
 }
 
 /**
@@ -221,9 +231,10 @@ interface Parts {
   exporter: ArgusExporter;
   warm: WarmupDetector | undefined;
   unregister: () => void;
+  ruleGroups: RuleGroups | undefined;
 }
 
-function handle({ pipeline, store, am, exporter, warm, unregister }: Parts): ArgusHandle {
+function handle({ pipeline, store, am, exporter, warm, unregister, ruleGroups }: Parts): ArgusHandle {
   let stopping: Promise<void> | undefined;
   const stop = (options: { timeoutMs?: number } = {}): Promise<void> =>
     (stopping ??= (async () => {
@@ -239,6 +250,7 @@ function handle({ pipeline, store, am, exporter, warm, unregister }: Parts): Arg
     pipeline,
     store,
     alertManager: am,
+    ...(ruleGroups ? { ruleGroups } : {}),
     exporter,
     metricsHandler: metricsHandler(exporter.registry),
     get warmup() {

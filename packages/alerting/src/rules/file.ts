@@ -1,17 +1,27 @@
 import { type Alerter, ArgusError } from '@argus/core';
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import type { Queryable } from '@argus/promql';
 import { parseDuration } from '../duration.js';
-import { checkRuleFile } from './check/check.js';
-import { formatRuleProblem } from './check/problem.js';
 import { type ExpressionEvaluator, parseSimpleComparison } from './expr.js';
+import { promqlEvaluator } from './promql-evaluator.js';
 import { evaluatedRule } from './remote.js';
+import { parseRuleFile, type RuleEntry } from './rule-file-schema.js';
 import { thresholdRule } from './threshold.js';
 
 /** Options of {@link loadRuleFile}. */
 export interface LoadRuleFileOptions {
-  /** Evaluates expressions Argus cannot (anything but `<selector> <op> <number>`). Without it they are refused. */
+  /**
+   * Evaluates expressions elsewhere (e.g. a Prometheus server through @argus/source-prometheus); then only what is
+   * not `<selector> <op> <number>` goes there. Wins over `queryable`.
+   */
   evaluator?: ExpressionEvaluator;
+  /**
+   * Runs every rule in process on @argus/promql's engine over this Queryable (e.g. `storeQueryable(store)`), with
+   * Prometheus 2.42 semantics, at the group's interval. Without it and without `evaluator`, only
+   * `<selector> <op> <number>` rules run (on the pipeline's samples) and the rest are refused.
+   */
+  queryable?: Queryable;
+  /** Most samples one in-process evaluation may load. @default 50000000 */
+  maxSamples?: number;
   /** Query interval for evaluator-backed rules when the group sets none. @default 60000 (Prometheus's default) */
   defaultIntervalMs?: number;
   /** Named in errors, e.g. the file path. @default 'rules' */
@@ -20,70 +30,27 @@ export interface LoadRuleFileOptions {
   onSkip?: (rule: string, reason: string) => void;
 }
 
-const duration = z.union([z.string(), z.number()]).optional();
-const ruleSchema = z
-  .object({
-    alert: z.string().optional(),
-    record: z.string().optional(),
-    expr: z.union([z.string(), z.number()]).transform(String),
-    for: duration,
-    keep_firing_for: duration,
-    labels: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).nullish(),
-    annotations: z.record(z.string(), z.string()).nullish(),
-  })
-  .strict();
-const fileSchema = z
-  .object({
-    groups: z.array(
-      z
-        .object({
-          name: z.string().min(1),
-          interval: duration,
-          limit: z.number().optional(),
-          rules: z.array(ruleSchema).nullish(),
-        })
-        .strict(),
-    ),
-  })
-  .strict();
-
-type RuleEntry = z.infer<typeof ruleSchema>;
-
 /**
  * Loads a Prometheus alerting-rule file (`groups:` / `rules:` YAML) as it is, one alerter per alerting rule.
- * `<selector> <op> <number>` expressions run in process as {@link thresholdRule}s; any other expression runs on the
- * `evaluator`, and without one it is refused with an error naming the group and rule. Recording rules are skipped.
+ * With `queryable`, every rule runs in process on @argus/promql's engine at its group's interval. With an
+ * `evaluator`, `<selector> <op> <number>` expressions run in process as {@link thresholdRule}s and the rest on the
+ * evaluator; with neither, the rest are refused with an error naming the group and rule. Recording rules are skipped
+ * here: {@link ruleGroups} runs whole groups, recording rules included.
  * @example const alerters = loadRuleFile(readFileSync('rules.yml', 'utf8'), { source: 'rules.yml' });
  */
 export function loadRuleFile(text: string, options: LoadRuleFileOptions = {}): Alerter[] {
   const where = options.source ?? 'rules';
-  // promtool's checks first: a file promtool refuses is refused, with every problem, file, line and code
-  const { problems } = checkRuleFile(text, { file: where });
-  if (problems.length > 0) {
-    throw new ArgusError(
-      'ERR_PIPELINE_CONFIG',
-      `${where}: not a valid Prometheus rule file (as promtool check rules):\n${problems.map((p) => `  - ${formatRuleProblem(p)}`).join('\n')}`,
-    );
-  }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    throw new ArgusError('ERR_PIPELINE_CONFIG', `${where}: not valid YAML: ${(err as Error).message}`);
-  }
-  // empty, `null`, `{}` and `groups:` left empty are valid rule files without rules
-  if ((doc as { groups?: unknown } | null | undefined)?.groups == null) return [];
-  const parsed = fileSchema.safeParse(doc);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new ArgusError(
-      'ERR_PIPELINE_CONFIG',
-      `${where}: not a Prometheus rule file:\n${issues.join('\n')}`,
-    );
-  }
+  const groups = parseRuleFile(text, where);
   const out: Alerter[] = [];
   const names = new Set<string>();
-  for (const g of parsed.data.groups) {
+  const inProcess =
+    !options.evaluator && options.queryable
+      ? promqlEvaluator({
+          queryable: options.queryable,
+          ...(options.maxSamples === undefined ? {} : { maxSamples: options.maxSamples }),
+        })
+      : undefined;
+  for (const g of groups) {
     const intervalMs =
       g.interval === undefined ? (options.defaultIntervalMs ?? 60_000) : parseDuration(g.interval);
     (g.rules ?? []).forEach((r, i) => {
@@ -97,7 +64,7 @@ export function loadRuleFile(text: string, options: LoadRuleFileOptions = {}): A
       let name = `rule:${g.name}/${r.alert}`;
       for (let n = 2; names.has(name); n++) name = `rule:${g.name}/${r.alert}#${n}`;
       names.add(name);
-      out.push(toAlerter(r, r.alert, name, intervalMs, id, options));
+      out.push(toAlerter(r, r.alert, name, intervalMs, id, options.evaluator ?? inProcess, !!inProcess));
     });
   }
   return out;
@@ -109,7 +76,8 @@ function toAlerter(
   name: string,
   intervalMs: number,
   id: string,
-  options: LoadRuleFileOptions,
+  evaluator: ExpressionEvaluator | undefined,
+  allOnEvaluator: boolean,
 ): Alerter {
   const base = {
     alert,
@@ -119,21 +87,13 @@ function toAlerter(
     labels: r.labels ?? {},
     annotations: r.annotations ?? {},
   };
-  const simple = parseSimpleComparison(r.expr);
+  const simple = allOnEvaluator ? undefined : parseSimpleComparison(r.expr);
   if (simple) return thresholdRule({ ...base, name, ...simple, staleAfterMs: 300_000 });
-  if (options.evaluator) {
-    return evaluatedRule({
-      ...base,
-      name,
-      origin: name,
-      expr: r.expr,
-      evaluator: options.evaluator,
-      intervalMs,
-    });
-  }
+  if (evaluator) return evaluatedRule({ ...base, name, origin: name, expr: r.expr, evaluator, intervalMs });
   throw new ArgusError(
     'ERR_PIPELINE_CONFIG',
-    `${id}: expr ${JSON.stringify(r.expr)} needs a Prometheus server; Argus evaluates only "<selector> <op> <number>" in process. ` +
-      'Pass an ExpressionEvaluator (e.g. from @argus/source-prometheus) as the evaluator option.',
+    `${id}: expr ${JSON.stringify(r.expr)} needs a PromQL engine; without one Argus evaluates only "<selector> <op> <number>". ` +
+      'Pass the queryable option (storeQueryable(store) from @argus/promql runs it in process over the embedded store) ' +
+      'or an ExpressionEvaluator (e.g. from @argus/source-prometheus) as the evaluator option.',
   );
 }

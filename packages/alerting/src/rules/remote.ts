@@ -13,10 +13,20 @@ export interface EvaluatedRuleOptions extends RuleSpec {
 }
 
 /** Replays a rule over `[fromMs, toMs)`: the alerts it would have emitted, in order. */
-export type Replay = (fromMs: number, toMs: number, signal: AbortSignal) => Promise<Alert[]>;
+export type Replay = (
+  fromMs: number,
+  toMs: number,
+  signal: AbortSignal,
+  onProgress?: (done: number, total: number) => void,
+) => Promise<Alert[]>;
 
 /** Rules whose evaluation happens elsewhere, with how to replay them (a pipeline's runBatch cannot await them). */
 const replays = new WeakMap<Alerter, Replay>();
+
+/** Registers how {@link backtest} replays an alerter whose evaluation happens off the pipeline's data. */
+export function setReplay(rule: Alerter, replay: Replay): void {
+  replays.set(rule, replay);
+}
 
 /** The replay of an evaluator-backed rule, or `undefined` for any other alerter. */
 export function replayOf(rule: Alerter): Replay | undefined {

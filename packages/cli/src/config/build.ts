@@ -13,6 +13,7 @@ import type { Io } from '../format.js';
 import { ioLogger } from '../runtime.js';
 import { builtins } from './builtins.js';
 import { exportNames, importFrom, pickExport, splitSpecifier } from './resolve.js';
+import { rulePlugins } from './rule-files.js';
 import { type Config, type ConfigEntry, KIND, LISTS, type ListName } from './schema.js';
 import type { Position } from './yaml.js';
 
@@ -170,6 +171,14 @@ export async function buildPipeline(
       const { use: _use, options: _options, ...settings } = e;
       lists[list].push({ use: r.plugin, ...settings });
       owners.set(r.plugin.name, [list, i]);
+    }
+  }
+  if (config.rules && problems.length === 0) {
+    try {
+      const r = await rulePlugins(config.rules, origin.dir);
+      for (const list of ['sources', 'alerters', 'sinks'] as const) lists[list]!.push(...r[list]);
+    } catch (err) {
+      problems.push(problem(origin, ['rules', 'files'], (err as Error).message));
     }
   }
   const counts = Object.fromEntries(LISTS.map((l) => [l, config[l].length])) as Record<ListName, number>;

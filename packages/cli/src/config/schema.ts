@@ -62,12 +62,32 @@ export interface FilePipelineSettings extends PipelineSettings {
   dataDir?: string | undefined;
 }
 
+/** The `rules:` block: Prometheus rule files, run in process over a store of what the pipeline reads. */
+export interface RuleFilesSettings {
+  /** Rule files, relative to the config's folder. */
+  files: string[];
+  /**
+   * Evaluate the rules on this Prometheus server instead (needs @argus/source-prometheus installed); recording
+   * rules are then skipped.
+   */
+  prometheus?: string | undefined;
+  /** How long the in-process store keeps what the pipeline reads, for the rules' range selectors, in ms. @default 86400000 */
+  retentionMs?: number | undefined;
+}
+
+const rulesSchema = z.strictObject({
+  files: z.array(z.string().min(1)).min(1, 'name at least one rule file'),
+  prometheus: z.url().optional(),
+  retentionMs: z.number().int().positive().optional(),
+});
+
 const configSchema = z.strictObject({
   sources: z.array(z.unknown()).min(1, 'at least one source is needed'),
   processors: z.array(z.unknown()).optional(),
   detectors: z.array(z.unknown()).optional(),
   alerters: z.array(z.unknown()).optional(),
   sinks: z.array(z.unknown()).optional(),
+  rules: rulesSchema.optional(),
   pipeline: z
     .strictObject({
       ...pipelineSettingsShape,
@@ -84,6 +104,7 @@ export interface Config {
   detectors: ConfigEntry[];
   alerters: ConfigEntry[];
   sinks: ConfigEntry[];
+  rules?: RuleFilesSettings | undefined;
   pipeline?: FilePipelineSettings | undefined;
 }
 
@@ -118,6 +139,8 @@ export function parseConfig(data: unknown): { config?: Config; issues: ConfigIss
   }
   if (top.issues.every((x) => x.path[0] !== 'pipeline'))
     config.pipeline = raw['pipeline'] as FilePipelineSettings;
+  if (raw['rules'] !== undefined && top.issues.every((x) => x.path[0] !== 'rules'))
+    config.rules = raw['rules'] as RuleFilesSettings;
   return { config, issues };
 }
 

@@ -36,8 +36,8 @@ export interface PromApiOptions {
   readonly queryable: Queryable;
   /** Metric metadata (TYPE/HELP/UNIT); `{}` without it, as Prometheus over backfilled blocks answers. */
   readonly metadata?: () => MetadataMap | Promise<MetadataMap>;
-  /** `data` of `/api/v1/rules`; `{ groups: [] }` without it. */
-  readonly rules?: () => { groups: unknown[] } | Promise<{ groups: unknown[] }>;
+  /** `data` of `/api/v1/rules` (`type`: the request's `type=alert|record`); `{ groups: [] }` without it. */
+  readonly rules?: (type?: 'alert' | 'record') => { groups: unknown[] } | Promise<{ groups: unknown[] }>;
   /** `data` of `/api/v1/alerts`; `{ alerts: [] }` without it. */
   readonly alerts?: () => { alerts: unknown[] } | Promise<{ alerts: unknown[] }>;
   /** Fields of `/api/v1/status/buildinfo` to override. */
@@ -57,6 +57,14 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 type Route = (p: URLSearchParams, req: ApiRequest) => Promise<unknown>;
 
+/** `type` of /api/v1/rules, refused as Prometheus refuses it when it is neither `alert` nor `record`. */
+function ruleType(p: URLSearchParams): 'alert' | 'record' | undefined {
+  const t = p.get('type');
+  if (!t) return undefined;
+  if (t === 'alert' || t === 'record') return t;
+  throw new ApiError('bad_data', `not supported value ${JSON.stringify(t)}`);
+}
+
 /**
  * Creates the handler of Prometheus's query API over an engine and its Queryable.
  * @example
@@ -71,7 +79,7 @@ export function createPromApi(o: PromApiOptions): PromApi {
     '/api/v1/series': (p) => series(o.queryable, p),
     '/api/v1/labels': (p) => labelNames(o.queryable, p),
     '/api/v1/metadata': async (p) => metadata(await (o.metadata?.() ?? {}), p),
-    '/api/v1/rules': async () => (await o.rules?.()) ?? { groups: [] },
+    '/api/v1/rules': async (p) => (await o.rules?.(ruleType(p))) ?? { groups: [] },
     '/api/v1/alerts': async () => (await o.alerts?.()) ?? { alerts: [] },
     '/api/v1/query_exemplars': async () => [],
     '/api/v1/status/buildinfo': async () => ({
