@@ -3,7 +3,7 @@
 import type { Matcher } from './parser/ast.js';
 import type { Labels, Queryable, StoredSeries } from './queryable.js';
 
-/** A matcher as @argus/store (and @argus/processors) take it. */
+/** A matcher as @argus/store takes it (`LabelMatcher` of @argus/core). */
 export interface StoreMatcher {
   readonly name: string;
   readonly op: '=' | '!=' | '=~' | '!~';

@@ -4,9 +4,9 @@ import {
   type Labels,
   labelsKey,
   type MetricBatch,
+  matchesLabels,
   type SeriesRegistry,
 } from '@argus/core';
-import { matchesLabels } from '@argus/processors';
 import { appendColumns, foldOoo } from './internal/append.js';
 import { latestQuery, matching, rangeQuery, toMatchers, withRollups } from './internal/query.js';
 import { enforceAge, enforceBytes, maintain, storeBytes } from './internal/retention.js';

@@ -1,5 +1,4 @@
-import type { Alert, Finding, Labels } from '@argus/core';
-import type { LabelMatcher } from '@argus/processors';
+import type { Alert, Finding, LabelMatcher, Labels } from '@argus/core';
 
 /** A series selector: PromQL text (`up{job="api"}`, `{instance=~"web-.*"}`) or parsed matchers. */
 export type Selector = string | readonly LabelMatcher[];

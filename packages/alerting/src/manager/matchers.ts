@@ -1,4 +1,4 @@
-import { type LabelMatcher, labelMatcher, parseMatchers } from '@argus/processors';
+import { type LabelMatcher, labelMatcher, parseMatchers } from '@argus/core';
 
 const ONE = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/s;
 
