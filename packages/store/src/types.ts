@@ -93,3 +93,12 @@ export interface StoreStats {
   readonly findings: number;
   readonly alerts: number;
 }
+
+/** Where only rollups remain in a queried range (see `Store.rolledUp`). */
+export interface RolledUpSpan {
+  /** Matching series whose raw samples in the range were evicted into rollups. */
+  readonly series: number;
+  /** The part of the range those rollups cover, in ms: [fromMs, toMs). */
+  readonly fromMs: number;
+  readonly toMs: number;
+}
