@@ -77,5 +77,19 @@ export {
 export type { ThresholdRuleOptions } from './rules/threshold.js';
 export { thresholdRule } from './rules/threshold.js';
 export type { RuleSpec, TrackedAlert } from './rules/tracker.js';
+export type { SloRule, SloRuleGroup } from './slo/generate.js';
+export { errorRatioName, sloRuleFile, sloRuleGroups } from './slo/generate.js';
+export { parseSloFile } from './slo/spec.js';
+export type {
+  EventsSliInput,
+  LatencySliInput,
+  SeverityInput,
+  Slo,
+  SloFile,
+  SloFileInput,
+  SloInput,
+} from './slo/types.js';
+export type { BurnWindow } from './slo/windows.js';
+export { BURN_WINDOWS, burnRate } from './slo/windows.js';
 export type { Template, TemplateData } from './template.js';
 export { type CompileTemplateOptions, compileTemplate, formatValue } from './template.js';

@@ -25,6 +25,8 @@ export type { Labels } from './labels.js';
 export { compareBytes, fingerprint, formatLabels, labelsKey } from './labels.js';
 export type { Logger } from './logger.js';
 export { childLogger, consoleLogger, silentLogger } from './logger.js';
+export type { LabelMatcher, MatchOp } from './matchers.js';
+export { labelMatcher, MatcherSyntaxError, matchesLabels, parseMatchers } from './matchers.js';
 export type { OptionIssue, StandardSchemaV1 } from './options.js';
 export { checkOptions, formatPath, optionsError, parseOptions } from './options.js';
 export type { BatchOptions, BatchSummary } from './pipeline/batch-run.js';
@@ -66,6 +68,7 @@ export type {
   WriteResult,
 } from './plugin.js';
 export { API_VERSION } from './plugin.js';
+export { compileAnchored } from './regex.js';
 export type { SeriesRegistry, SeriesRegistryOptions } from './series.js';
 export { createSeriesRegistry, SERIES_REJECTED } from './series.js';
 export { installShutdownHooks } from './shutdown.js';

@@ -17,15 +17,16 @@ import {
   type Finding,
   type Labels,
   type Logger,
+  matchesLabels,
   openStateStore,
   optionsError,
   type Pipeline,
   type PluginError,
+  parseMatchers,
   parseOptions,
   systemClock,
 } from '@argus/core';
 import { EARLY_DEFAULTS, ensembleDetector } from '@argus/detectors';
-import { matchesLabels, parseMatchers } from '@argus/processors';
 import { type ArgusExporter, argusExporter, metricsHandler, registrySource } from '@argus/source-prometheus';
 import { createStore, type Store, storeSink } from '@argus/store';
 import { Registry, register } from 'prom-client';

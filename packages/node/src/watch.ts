@@ -1,5 +1,11 @@
-import { type Detector, type MetricBatch, MetricBatchBuilder, type StageContext } from '@argus/core';
-import { matchesLabels, parseMatchers } from '@argus/processors';
+import {
+  type Detector,
+  type MetricBatch,
+  MetricBatchBuilder,
+  matchesLabels,
+  parseMatchers,
+  type StageContext,
+} from '@argus/core';
 
 /**
  * Wraps a detector so it only sees the series matching `selector`: a registry holds many raw counters and

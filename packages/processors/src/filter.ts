@@ -1,8 +1,15 @@
-import { defineProcessor, EMPTY_METRICS, type Factory, type MetricBatch, type Processor } from '@argus/core';
+import {
+  defineProcessor,
+  EMPTY_METRICS,
+  type Factory,
+  type LabelMatcher,
+  type MetricBatch,
+  matchesLabels,
+  type Processor,
+} from '@argus/core';
 import { z } from 'zod';
 import { compactRows, growU8, RegistryGuard } from './internal/arrays.js';
 import { nameOption, parseSelectors } from './internal/options.js';
-import { type LabelMatcher, matchesLabels } from './matchers.js';
 
 /** Options of {@link filter}. */
 export interface FilterOptions {

@@ -1,5 +1,5 @@
-// Label matchers of PromQL selectors. A small copy of the semantics, kept inside this package until
-// matchers get one home in core (issue 14); regular expressions are anchored as Prometheus anchors them.
+// Label matchers of PromQL selectors. @argus/core owns the label matchers of the rest of Argus; this engine keeps
+// its own because 2.42 anchors regexes as `^(?:re)$` with `.` stopping at newlines, where core follows `(?s)`.
 import type { Matcher } from './parser/ast.js';
 import type { Labels } from './queryable.js';
 import { re2ToJs } from './re2.js';

@@ -28,6 +28,15 @@ export interface Queryable {
   labelNames(matchers?: readonly Matcher[]): Promise<readonly string[]> | readonly string[];
   /** Values of one label over the matching series, sorted. */
   labelValues(name: string, matchers?: readonly Matcher[]): Promise<readonly string[]> | readonly string[];
+  /**
+   * Warnings about what `select` over the same range could not return, e.g. history that only survives as
+   * rollups; they reach the API's `warnings` field. Optional.
+   */
+  warnings?(
+    matchers: readonly Matcher[],
+    mint: number,
+    maxt: number,
+  ): readonly string[] | Promise<readonly string[]>;
 }
 
 const staleBits = new DataView(new ArrayBuffer(8));

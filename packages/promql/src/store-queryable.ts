@@ -3,7 +3,7 @@
 import type { Matcher } from './parser/ast.js';
 import type { Labels, Queryable, StoredSeries } from './queryable.js';
 
-/** A matcher as @argus/store (and @argus/processors) take it. */
+/** A matcher as @argus/store takes it (`LabelMatcher` of @argus/core). */
 export interface StoreMatcher {
   readonly name: string;
   readonly op: '=' | '!=' | '=~' | '!~';
@@ -21,13 +21,24 @@ export interface StoreReader {
   ): readonly { labels: Labels; timestamps: Float64Array; values: Float64Array; stale: Uint8Array }[];
   /** Label sets of matching series. */
   series(matchers: readonly StoreMatcher[]): Promise<readonly Labels[]>;
+  /** Where matching series hold only rollups in [from, to) (the store's raw samples there were evicted). */
+  rolledUp?(
+    matchers: readonly StoreMatcher[],
+    from: number,
+    to: number,
+  ): { series: number; fromMs: number; toMs: number } | undefined;
 }
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const selectorText = (ms: readonly Matcher[]): string =>
+  `{${ms.map((m) => `${m.name}${m.op}${JSON.stringify(m.value)}`).join(', ')}}`;
 
 const toStore = (ms: readonly Matcher[]): StoreMatcher[] =>
   ms.map((m) => (m.re ? { name: m.name, op: m.op, value: m.value, regex: m.re } : m));
 
 /**
- * Reads an `@argus/store` Store as a Queryable: raw samples only (rolled-up history is not read yet).
+ * Reads an `@argus/store` Store as a Queryable: raw samples where the store still holds them; where only rollups
+ * remain (evicted by retention), it reads nothing and says so in `warnings` (PromQL over averages would be wrong).
  * @example
  * const engine = createEngine({ queryable: storeQueryable(createStore()) });
  */
@@ -41,6 +52,14 @@ export function storeQueryable(store: StoreReader): Queryable {
         values: s.values,
         stale: s.stale,
       }));
+    },
+    warnings(matchers, mint, maxt): string[] {
+      const r = store.rolledUp?.(toStore(matchers), mint, maxt + 1);
+      if (!r) return [];
+      return [
+        `only rollups remain for ${r.series} series of ${selectorText(matchers)} from ${iso(r.fromMs)} to ${iso(r.toMs)}: ` +
+          "their raw samples were evicted by the store's retention (age or maxBytes) and PromQL reads raw samples only, so that part of the range has no data",
+      ];
     },
     async labelNames(matchers) {
       const names = new Set<string>();

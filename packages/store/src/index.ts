@@ -16,6 +16,7 @@ export type {
   RangeAgg,
   RangeQuery,
   RangeSeries,
+  RolledUpSpan,
   Selector,
   StoredAlert,
   StoredFinding,

@@ -4,12 +4,13 @@ import {
   type Labels,
   labelsKey,
   type MetricBatch,
+  matchesLabels,
   type SeriesRegistry,
 } from '@argus/core';
-import { matchesLabels } from '@argus/processors';
 import { appendColumns, foldOoo } from './internal/append.js';
 import { latestQuery, matching, rangeQuery, toMatchers, withRollups } from './internal/query.js';
 import { enforceAge, enforceBytes, maintain, storeBytes } from './internal/retention.js';
+import { rolledUp } from './internal/rolled-up.js';
 import { StoreState } from './internal/state.js';
 import { type ResolvedStoreOptions, resolveStoreOptions, type StoreOptions } from './options.js';
 import { openPersistence, type Persistence, type RecoveryIssue } from './persist/persistence.js';
@@ -19,6 +20,7 @@ import type {
   LatestSample,
   RangeQuery,
   RangeSeries,
+  RolledUpSpan,
   Selector,
   StoredAlert,
   StoredFinding,
@@ -69,6 +71,11 @@ export interface Store extends HistoryQuery {
     to: number,
     rollups?: 'avg' | 'last' | 'none',
   ): { labels: Labels; timestamps: Float64Array; values: Float64Array; stale: Uint8Array }[];
+  /**
+   * Whether matching series hold only rollups somewhere in [from, to) (their raw samples there were evicted by
+   * age or `maxBytes`): how many, and the span. Undefined when raw samples (or nothing) cover the range.
+   */
+  rolledUp(matchers: Selector, from: number, to: number): RolledUpSpan | undefined;
   /** Applies retention (age, then bytes) now; it also runs by itself as data arrives. */
   compact(): void;
   stats(): StoreStats;
@@ -224,6 +231,7 @@ function readApi(st: StoreState): ReadApi {
         const r = withRollups(st, s, s.read(from, to), from, to, rollups);
         return { labels: s.labels, timestamps: r.t, values: r.v, stale: r.s };
       }),
+    rolledUp: (sel, from, to) => rolledUp(st, sel, from, to),
     compact() {
       for (const s of [...st.byKey.values()]) if (s.ooo.n > 0) foldOoo(st, s.id);
       enforceAge(st);

@@ -1,5 +1,4 @@
-import type { Alert, Finding, Labels } from '@argus/core';
-import type { LabelMatcher } from '@argus/processors';
+import type { Alert, Finding, LabelMatcher, Labels } from '@argus/core';
 
 /** A series selector: PromQL text (`up{job="api"}`, `{instance=~"web-.*"}`) or parsed matchers. */
 export type Selector = string | readonly LabelMatcher[];
@@ -93,4 +92,13 @@ export interface StoreStats {
   readonly evictedChunks: number;
   readonly findings: number;
   readonly alerts: number;
+}
+
+/** Where only rollups remain in a queried range (see `Store.rolledUp`). */
+export interface RolledUpSpan {
+  /** Matching series whose raw samples in the range were evicted into rollups. */
+  readonly series: number;
+  /** The part of the range those rollups cover, in ms: [fromMs, toMs). */
+  readonly fromMs: number;
+  readonly toMs: number;
 }

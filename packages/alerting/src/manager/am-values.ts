@@ -1,4 +1,4 @@
-import { labelMatcher } from '@argus/processors';
+import { labelMatcher } from '@argus/core';
 
 // Value checks of Alertmanager 0.25's config types (config/config.go, prometheus/common v0.38), each throwing an
 // Error whose message says what is wrong with the value.

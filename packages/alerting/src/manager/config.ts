@@ -1,5 +1,5 @@
+import type { LabelMatcher } from '@argus/core';
 import { optionsError } from '@argus/core';
-import type { LabelMatcher } from '@argus/processors';
 import { z } from 'zod';
 import { amMatchers, matchersString } from './matchers.js';
 import type { LegacyNotifier, Notifier } from './model.js';

@@ -1,5 +1,5 @@
 import type { Labels } from '@argus/core';
-import { matchesLabels } from '@argus/processors';
+import { matchesLabels } from '@argus/core';
 import type { AlertTable } from './alert-table.js';
 import type { CompiledConfig } from './config.js';
 

@@ -1,4 +1,4 @@
-import { type LabelMatcher, labelMatcher } from '@argus/processors';
+import { type LabelMatcher, labelMatcher } from '@argus/core';
 import { checkGoRegex } from './am-values.js';
 
 // pkg/labels/parse.go of Alertmanager 0.25: the name may hold colons, the value may be unquoted

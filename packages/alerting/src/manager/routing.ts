@@ -1,5 +1,4 @@
-import { compareBytes, type Labels } from '@argus/core';
-import { matchesLabels } from '@argus/processors';
+import { compareBytes, type Labels, matchesLabels } from '@argus/core';
 import type { Route } from './config.js';
 import { goQuote } from './matchers.js';
 

@@ -1,5 +1,4 @@
-import { ArgusError, type Labels } from '@argus/core';
-import { type LabelMatcher, matchesLabels } from '@argus/processors';
+import { ArgusError, type LabelMatcher, type Labels, matchesLabels } from '@argus/core';
 import { parseAmMatcher } from './matchers.js';
 
 /** A silence as stored and listed (Alertmanager's model; times in ms since epoch). */

@@ -1,5 +1,13 @@
-import { type Alert, type Alerter, defineAlerter, type Factory, type Labels } from '@argus/core';
-import { type LabelMatcher, matchesLabels, parseMatchers } from '@argus/processors';
+import {
+  type Alert,
+  type Alerter,
+  defineAlerter,
+  type Factory,
+  type LabelMatcher,
+  type Labels,
+  matchesLabels,
+  parseMatchers,
+} from '@argus/core';
 import { z } from 'zod';
 import { type RuleBaseOptions, type RuleBaseParsed, ruleBase, selectorSchema } from './common.js';
 import { readSnapshot, ruleTracker } from './tracker.js';

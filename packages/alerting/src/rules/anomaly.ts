@@ -4,9 +4,11 @@ import {
   defineAlerter,
   type Factory,
   type Finding,
+  type LabelMatcher,
   type Labels,
+  matchesLabels,
+  parseMatchers,
 } from '@argus/core';
-import { type LabelMatcher, matchesLabels, parseMatchers } from '@argus/processors';
 import { z } from 'zod';
 import { type RuleBaseOptions, type RuleBaseParsed, ruleBase, selectorSchema } from './common.js';
 import { readSnapshot, ruleTracker } from './tracker.js';

@@ -1,4 +1,4 @@
-import { parseMatchers } from '@argus/processors';
+import { parseMatchers } from '@argus/core';
 import { z } from 'zod';
 import type { compileTemplate } from '../template.js';
 

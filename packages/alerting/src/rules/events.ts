@@ -1,5 +1,13 @@
-import { type Alert, type Alerter, defineAlerter, eventToAlert, type Factory } from '@argus/core';
-import { type LabelMatcher, matchesLabels, parseMatchers } from '@argus/processors';
+import {
+  type Alert,
+  type Alerter,
+  defineAlerter,
+  eventToAlert,
+  type Factory,
+  type LabelMatcher,
+  matchesLabels,
+  parseMatchers,
+} from '@argus/core';
 import { z } from 'zod';
 import { selectorSchema } from './common.js';
 

@@ -4,9 +4,11 @@ import {
   type AlerterInput,
   defineAlerter,
   type Factory,
+  type LabelMatcher,
+  matchesLabels,
+  parseMatchers,
   type StageContext,
 } from '@argus/core';
-import { type LabelMatcher, matchesLabels, parseMatchers } from '@argus/processors';
 import { z } from 'zod';
 import {
   type CompareOp,

@@ -1,5 +1,5 @@
+import { type LabelMatcher, parseMatchers } from '@argus/core';
 import { z } from 'zod';
-import { type LabelMatcher, parseMatchers } from '../matchers.js';
 
 /** The optional `name` every processor accepts: needed to use one factory twice in a pipeline. */
 export const nameOption: z.ZodOptional<z.ZodString> = z

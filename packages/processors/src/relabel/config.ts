@@ -1,5 +1,5 @@
+import { compileAnchored } from '@argus/core';
 import { z } from 'zod';
-import { compileAnchored } from '../internal/regex.js';
 
 /** Relabel actions, with Prometheus `relabel_config` semantics. */
 export type RelabelAction =

@@ -1,6 +1,6 @@
 // Prometheus's HTTP query API (web/api/v1 of 2.42) as a framework-agnostic handler: a request in (method,
 // path, query string, form body), a response out (status, headers, JSON body in Prometheus's envelope).
-import type { Engine } from '../engine/query.js';
+import type { Engine, QueryResult } from '../engine/query.js';
 import { makeMatcher } from '../matchers.js';
 import type { Matcher } from '../parser/ast.js';
 import { parseExpr } from '../parser/parse.js';
@@ -107,13 +107,24 @@ export function createPromApi(o: PromApiOptions): PromApi {
           ? (p: URLSearchParams) => labelValues(o.queryable, decodeURIComponent(label[1]!), p)
           : routes[path];
         if (!route) throw new ApiError('not_found', `no API endpoint ${path}`);
-        return json(200, { status: 'success', data: await route(params, req) });
+        const data = await route(params, req);
+        const warnings = (data as { [WARNINGS]?: readonly string[] } | undefined)?.[WARNINGS];
+        return json(200, { status: 'success', data, ...(warnings ? { warnings } : {}) });
       } catch (err) {
         const e = queryError(err);
         return json(e.status, { status: 'error', errorType: e.type, error: e.message });
       }
     },
   };
+}
+
+// A query's warnings ride on its data under a symbol (JSON.stringify skips it) up to the envelope, which carries
+// them in Prometheus's top-level `warnings` field.
+const WARNINGS = Symbol('warnings');
+
+function answer(r: QueryResult): unknown {
+  const data = encodeResult(r);
+  return r.warnings?.length ? Object.assign(data, { [WARNINGS]: r.warnings }) : data;
 }
 
 async function instant(
@@ -125,7 +136,7 @@ async function instant(
   const t = timeParam(p, 'time', now);
   const opts = { signal: withTimeout(signal, durationParam(p, 'timeout')) };
   try {
-    return encodeResult(await engine.instantQuery(p.get('query') ?? '', t, opts));
+    return answer(await engine.instantQuery(p.get('query') ?? '', t, opts));
   } catch (err) {
     throw queryError(err);
   }
@@ -152,7 +163,7 @@ async function range(engine: Engine, p: URLSearchParams, signal?: AbortSignal): 
     );
   const opts = { signal: withTimeout(signal, durationParam(p, 'timeout')) };
   try {
-    return encodeResult(await engine.rangeQuery(p.get('query') ?? '', start, end, step, opts));
+    return answer(await engine.rangeQuery(p.get('query') ?? '', start, end, step, opts));
   } catch (err) {
     throw queryError(err);
   }

@@ -31,6 +31,8 @@ export interface FetchOptions {
   readonly lookbackMs: number;
   readonly maxSamples: number;
   readonly signal?: AbortSignal;
+  /** Collects the Queryable's warnings about the ranges fetched. */
+  readonly warnings?: Set<string>;
 }
 
 /** Fetches the data of every selector in `expr`; throws when more than `maxSamples` samples would be loaded. */
@@ -65,6 +67,8 @@ export async function fetchSelectors(
     }
     series.sort((a, b) => compareLabels(a.metric, b.metric));
     out.set(sel, series);
+    if (q.warnings && o.warnings)
+      for (const m of await q.warnings(sel.matchers, w.mint, w.maxt)) o.warnings.add(m);
   }
   return out;
 }

@@ -27,11 +27,15 @@ export interface QueryOptions {
 }
 
 /** The result of a query, in the shapes of Prometheus's HTTP API. */
-export type QueryResult =
+export type QueryResult = (
   | { readonly resultType: 'scalar'; readonly result: readonly [number, number] }
   | { readonly resultType: 'string'; readonly result: readonly [number, string] }
   | { readonly resultType: 'vector'; readonly result: readonly InstantSample[] }
-  | { readonly resultType: 'matrix'; readonly result: readonly RangeSeriesResult[] };
+  | { readonly resultType: 'matrix'; readonly result: readonly RangeSeriesResult[] }
+) & {
+  /** What the Queryable could not read (e.g. history held only as rollups); absent when there is nothing to say. */
+  readonly warnings?: readonly string[];
+};
 
 /** One sample of an instant query's vector: labels, time (ms) and value. */
 export interface InstantSample {
@@ -83,15 +87,16 @@ export function createEngine(options: EngineOptions): Engine {
     async instantQuery(query, timeMs, o) {
       const expr = typeof query === 'string' ? parseExpr(query) : query;
       const signal = querySignal(timeoutMs, o);
+      const warnings = new Set<string>();
       const ev = await evaluatorFor(
         options.queryable,
         expr,
-        engineOpts,
+        { ...engineOpts, warnings },
         signal,
         [timeMs, timeMs],
         [timeMs, timeMs],
       );
-      return instantResult(ev.eval(expr, timeMs), timeMs);
+      return withWarnings(instantResult(ev.eval(expr, timeMs), timeMs), warnings);
     },
     async rangeQuery(query, startMs, endMs, stepMs, o) {
       if (!(stepMs > 0))
@@ -105,6 +110,7 @@ export function createEngine(options: EngineOptions): Engine {
         );
       const signal = querySignal(timeoutMs, o);
       const out = new RangeCollector(maxSamples);
+      const warnings = new Set<string>();
       // Steps are evaluated in blocks, each over the data its steps read, so a long range never holds the
       // whole history of every series at once.
       const perBlock = Math.max(STEPS_PER_BLOCK, Math.ceil(BLOCK_MS / stepMs));
@@ -113,7 +119,7 @@ export function createEngine(options: EngineOptions): Engine {
         const ev = await evaluatorFor(
           options.queryable,
           expr,
-          engineOpts,
+          { ...engineOpts, warnings },
           signal,
           [from, to],
           [startMs, endMs],
@@ -129,7 +135,7 @@ export function createEngine(options: EngineOptions): Engine {
           out.add(ev.eval(expr, ts), ts);
         }
       }
-      return { resultType: 'matrix', result: out.result() };
+      return withWarnings({ resultType: 'matrix' as const, result: out.result() }, warnings);
     },
   };
 }
@@ -138,7 +144,11 @@ interface EvalLimits {
   readonly lookbackMs: number;
   readonly maxSamples: number;
   readonly subqueryStepMs: number;
+  readonly warnings?: Set<string>;
 }
+
+const withWarnings = <R extends QueryResult>(r: R, warnings: Set<string>): R =>
+  warnings.size === 0 ? r : { ...r, warnings: [...warnings] };
 
 /** Fetches what evaluating `expr` at times in `window` reads, and returns an evaluator over it. */
 async function evaluatorFor(

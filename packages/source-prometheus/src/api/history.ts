@@ -1,5 +1,5 @@
 import type { Labels } from '@argus/core';
-import { parseMatchers } from '@argus/processors';
+import { parseMatchers } from '@argus/core';
 import type { HistoryQuery, LatestSample, RangeQuery, RangeSeries, Selector } from '@argus/store';
 import { createPrometheusClient, type PrometheusClient, type PrometheusClientOptions } from './client.js';
 import { MAX_POINTS_PER_SERIES, planChunks } from './range.js';

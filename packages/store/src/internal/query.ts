@@ -1,5 +1,4 @@
-import { ArgusError, type Labels } from '@argus/core';
-import { type LabelMatcher, matchesLabels, parseMatchers } from '@argus/processors';
+import { ArgusError, type LabelMatcher, type Labels, matchesLabels, parseMatchers } from '@argus/core';
 import type { LatestSample, RangeAgg, RangeQuery, RangeSeries, Selector } from '../types.js';
 import { type Cols, cols } from './merge.js';
 import type { SeriesData } from './series-data.js';
