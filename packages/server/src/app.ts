@@ -1,0 +1,137 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseOptions, silentLogger, systemClock } from '@argus/core';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { PostedAlerts } from './am/posted.js';
+import { amV2Routes } from './am/v2-routes.js';
+import { AuditLog } from './audit.js';
+import { installAuth } from './auth/hook.js';
+import { Sessions } from './auth/sessions.js';
+import { Tokens } from './auth/tokens.js';
+import { Users } from './auth/users.js';
+import type { RouteRule, ServerContext } from './context.js';
+import { installErrorHandler } from './errors.js';
+import { type ArgusServerOptions, serverOptionsSchema } from './options.js';
+import { Redactor } from './redact.js';
+import { alertRoutes } from './routes/alerts.js';
+import { authRoutes } from './routes/auth.js';
+import { opsRoutes } from './routes/ops.js';
+import { promRoutes } from './routes/prom.js';
+import { silenceRoutes } from './routes/silences.js';
+import { statusRoutes } from './routes/status.js';
+
+/** The default request body limit: 1 MiB. */
+export const DEFAULT_BODY_LIMIT = 1_048_576;
+
+/** What {@link argusApi} adds to the instance it is registered on. */
+export interface ArgusApiHandle {
+  /** Every route with the permission it needs (the RBAC table). */
+  readonly routes: readonly RouteRule[];
+  /** The audit log's durable writes are done. */
+  flushed(): Promise<void>;
+}
+
+async function buildContext(o: ArgusServerOptions): Promise<ServerContext> {
+  const clock = o.clock ?? systemClock;
+  const log = o.log ?? silentLogger;
+  const ctx: ServerContext = {
+    o,
+    am: o.alertManager,
+    clock,
+    log,
+    audit: new AuditLog(o.state, clock, log),
+    tokens: new Tokens(o.state, clock),
+    users: new Users(o.state),
+    sessions: new Sessions(o.state, clock, o.sessionTtlMs ?? 43_200_000),
+    redact: new Redactor(o.secrets),
+    posted: new PostedAlerts(o.alertManager, clock, o.resolveTimeoutMs ?? 300_000),
+    startedAt: clock.now(),
+  };
+  await Promise.all([ctx.audit.load(), ctx.tokens.load()]);
+  return ctx;
+}
+
+/**
+ * The Argus API as a fastify plugin: register it on your own fastify instance (any prefix). Every route is in
+ * the RBAC table and checked; OpenAPI 3 is served at `/api/openapi.json`. Throws `ERR_PLUGIN_OPTIONS` naming a
+ * bad option.
+ * @example
+ * await app.register(argusApi, { alertManager: argus.alertManager, pipeline: argus.pipeline, state });
+ */
+export const argusApi: FastifyPluginAsync<ArgusServerOptions> = async (app, options) => {
+  const o = parseOptions(serverOptionsSchema, options, 'server') as ArgusServerOptions;
+  const ctx = await buildContext(o);
+  const table: RouteRule[] = [];
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app, ctx.redact);
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } },
+  });
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifySwagger, {
+    openapi: { info: { title: 'Argus API', version: '1' } },
+    transform: jsonSchemaTransform,
+  });
+  installAuth(app, ctx, table);
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+  opsRoutes(app, ctx);
+  alertRoutes(app, ctx);
+  silenceRoutes(app, ctx);
+  statusRoutes(app, ctx);
+  authRoutes(app, ctx);
+  amV2Routes(app, ctx);
+  promRoutes(app, ctx);
+  app.addHook('onClose', async () => {
+    ctx.posted.stop();
+    await ctx.audit.flushed();
+  });
+  const handle: ArgusApiHandle = { routes: table, flushed: () => ctx.audit.flushed() };
+  app.decorate('argus', handle);
+};
+// fastify-plugin's `skip-override`: the routes land on the instance given, so its prefix and hooks apply
+(argusApi as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Set by {@link argusApi}. */
+    argus: ArgusApiHandle;
+  }
+}
+
+/**
+ * A standalone fastify server with the Argus API (listen on it yourself, loopback by default in `argus serve`).
+ * @example
+ * const app = await createArgusServer({ alertManager, pipeline, state });
+ * await app.listen({ host: '127.0.0.1', port: 9093 });
+ */
+export async function createArgusServer(options: ArgusServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
+    logger: false,
+    trustProxy: false,
+  });
+  await app.register(argusApi, options);
+  await app.ready();
+  return app;
+}
+
+/**
+ * The Argus API as a plain `node:http` handler for other frameworks (express, koa, a bare server).
+ * @example
+ * const { handler, close } = await argusHandler({ alertManager, state });
+ * http.createServer(handler).listen(9093, '127.0.0.1');
+ */
+export async function argusHandler(
+  options: ArgusServerOptions,
+): Promise<{ handler: (req: IncomingMessage, res: ServerResponse) => void; close: () => Promise<void> }> {
+  const app = await createArgusServer(options);
+  return { handler: (req, res) => app.routing(req, res), close: () => app.close() };
+}
