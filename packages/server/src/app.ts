@@ -62,10 +62,22 @@ async function buildContext(o: ArgusServerOptions): Promise<ServerContext> {
  * @example
  * await app.register(argusApi, { alertManager: argus.alertManager, pipeline: argus.pipeline, state });
  */
-export const argusApi: FastifyPluginAsync<ArgusServerOptions> = async (app, options) => {
-  const o = parseOptions(serverOptionsSchema, options, 'server') as ArgusServerOptions;
+export const argusApi: FastifyPluginAsync<ArgusServerOptions & { prefix?: string }> = async (
+  app,
+  options,
+) => {
+  const { prefix, ...rest } = options;
+  const o = parseOptions(serverOptionsSchema, rest, 'server') as ArgusServerOptions;
   const ctx = await buildContext(o);
   const table: RouteRule[] = [];
+  // the routes, hooks and error handler live in a child context: they never touch the host app's other routes
+  await app.register(async (child) => mount(child, ctx, table), { prefix: prefix ?? '' });
+  app.decorate('argus', { routes: table, flushed: () => ctx.audit.flushed() } satisfies ArgusApiHandle);
+};
+// fastify-plugin's `skip-override`: `argus` is decorated on the instance given (the routes stay in a child)
+(argusApi as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+
+async function mount(app: FastifyInstance, ctx: ServerContext, table: RouteRule[]): Promise<void> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app, ctx.redact);
@@ -93,11 +105,7 @@ export const argusApi: FastifyPluginAsync<ArgusServerOptions> = async (app, opti
     ctx.posted.stop();
     await ctx.audit.flushed();
   });
-  const handle: ArgusApiHandle = { routes: table, flushed: () => ctx.audit.flushed() };
-  app.decorate('argus', handle);
-};
-// fastify-plugin's `skip-override`: the routes land on the instance given, so its prefix and hooks apply
-(argusApi as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
