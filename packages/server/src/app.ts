@@ -15,10 +15,12 @@ import { Tokens } from './auth/tokens.js';
 import { Users } from './auth/users.js';
 import type { RouteRule, ServerContext } from './context.js';
 import { installErrorHandler } from './errors.js';
+import { EventHub } from './events.js';
 import { type ArgusServerOptions, serverOptionsSchema } from './options.js';
 import { Redactor } from './redact.js';
 import { alertRoutes } from './routes/alerts.js';
 import { authRoutes } from './routes/auth.js';
+import { eventRoutes } from './routes/events.js';
 import { opsRoutes } from './routes/ops.js';
 import { promRoutes } from './routes/prom.js';
 import { silenceRoutes } from './routes/silences.js';
@@ -33,6 +35,8 @@ export interface ArgusApiHandle {
   readonly routes: readonly RouteRule[];
   /** The audit log's durable writes are done. */
   flushed(): Promise<void>;
+  /** Live-event clients connected, and those cut off for not reading. */
+  events(): { clients: number; dropped: number };
 }
 
 async function buildContext(o: ArgusServerOptions): Promise<ServerContext> {
@@ -49,6 +53,7 @@ async function buildContext(o: ArgusServerOptions): Promise<ServerContext> {
     sessions: new Sessions(o.state, clock, o.sessionTtlMs ?? 43_200_000),
     redact: new Redactor(o.secrets),
     posted: new PostedAlerts(o.alertManager, clock, o.resolveTimeoutMs ?? 300_000),
+    hub: new EventHub(o.sseBacklog === undefined ? {} : { backlog: o.sseBacklog }),
     startedAt: clock.now(),
   };
   await Promise.all([ctx.audit.load(), ctx.tokens.load()]);
@@ -72,7 +77,11 @@ export const argusApi: FastifyPluginAsync<ArgusServerOptions & { prefix?: string
   const table: RouteRule[] = [];
   // the routes, hooks and error handler live in a child context: they never touch the host app's other routes
   await app.register(async (child) => mount(child, ctx, table), { prefix: prefix ?? '' });
-  app.decorate('argus', { routes: table, flushed: () => ctx.audit.flushed() } satisfies ArgusApiHandle);
+  app.decorate('argus', {
+    routes: table,
+    flushed: () => ctx.audit.flushed(),
+    events: () => ({ clients: ctx.hub.size, dropped: ctx.hub.dropped }),
+  } satisfies ArgusApiHandle);
 };
 // fastify-plugin's `skip-override`: `argus` is decorated on the instance given (the routes stay in a child)
 (argusApi as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
@@ -101,7 +110,10 @@ async function mount(app: FastifyInstance, ctx: ServerContext, table: RouteRule[
   authRoutes(app, ctx);
   amV2Routes(app, ctx);
   promRoutes(app, ctx);
+  const detach = ctx.hub.attach(ctx.o.pipeline, ctx.am);
+  eventRoutes(app, ctx, ctx.hub);
   app.addHook('onClose', async () => {
+    detach();
     ctx.posted.stop();
     await ctx.audit.flushed();
   });

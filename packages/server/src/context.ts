@@ -6,6 +6,7 @@ import type { Access, Role } from './auth/roles.js';
 import type { Sessions } from './auth/sessions.js';
 import type { Tokens } from './auth/tokens.js';
 import type { Users } from './auth/users.js';
+import type { EventHub } from './events.js';
 import type { ArgusServerOptions } from './options.js';
 import type { Redactor } from './redact.js';
 
@@ -33,6 +34,7 @@ export interface ServerContext {
   readonly sessions: Sessions;
   readonly redact: Redactor;
   readonly posted: PostedAlerts;
+  readonly hub: EventHub;
   readonly startedAt: number;
 }
 

@@ -35,6 +35,8 @@ export interface ArgusServerOptions {
   sessionTtlMs?: number;
   /** Login attempts allowed per client address and minute. @default 10 */
   loginPerMinute?: number;
+  /** Live events one slow client may have waiting before it is cut off (it resumes with Last-Event-ID). @default 1000 */
+  sseBacklog?: number;
   /** @default the system clock */
   clock?: Clock;
   log?: Logger;
@@ -65,6 +67,7 @@ export const serverOptionsSchema: z.ZodType<object> = z.object({
   bodyLimitBytes: z.number().int().positive().optional(),
   resolveTimeoutMs: z.number().int().positive().optional(),
   secureCookies: z.boolean().optional(),
+  sseBacklog: z.number().int().positive().optional(),
   sessionTtlMs: z.number().int().positive().optional(),
   loginPerMinute: z.number().int().positive().optional(),
   clock: obj('a Clock').optional(),
