@@ -35,8 +35,8 @@ class Client {
   send(text: string): void {
     if (this.closed) return;
     if (this.blocked) {
-      if (this.queue.length >= this.backlog) return this.drop();
-      this.queue.push(text);
+      if (this.queue.length >= this.backlog) this.drop();
+      else this.queue.push(text);
       return;
     }
     if (!this.sink.write(text)) {
