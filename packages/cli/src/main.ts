@@ -3,7 +3,14 @@ import { parseArgs } from 'node:util';
 import { runConfig, validateConfig } from './commands.js';
 import { runDemo } from './demo.js';
 import type { Io } from './format.js';
-import { DEFAULT_LISTEN, DEFAULT_RETENTION, importCommand, serveCommand } from './promql-commands.js';
+import {
+  DEFAULT_LISTEN,
+  DEFAULT_RETENTION,
+  importCommand,
+  retentionMs,
+  serveCommand,
+} from './promql-commands.js';
+import { serveApiCommand, usersAddCommand } from './server-command.js';
 
 const HELP = `Usage: argus <command> [options]
 
@@ -14,6 +21,9 @@ Commands:
   import openmetrics <file>
                        Backfill --data-dir from an OpenMetrics text file (all or nothing)
   serve                Serve Prometheus's HTTP query API (/api/v1/…) over --data-dir
+                       (with --api: the whole Argus API with auth; see docs/server.md)
+  users add <name>     Add a local user of \`serve --api\` (--admin or --role <role>; password from
+                       ARGUS_PASSWORD, else a one-time password is printed)
 
 Options:
   -h, --help           Show this help
@@ -33,6 +43,9 @@ import and serve options:
   --retention <d>      Raw retention, a duration such as 15d (default: ${DEFAULT_RETENTION}); use the same for both
   --listen <host:port> serve only: where to listen (default: ${DEFAULT_LISTEN}, loopback;
                        0.0.0.0:<port> for all interfaces)
+  --api                serve only: alerts, silences, Alertmanager's API v2, events, auth
+  --alertmanager-config <file>
+                       serve --api only: the alertmanager.yml in force (SIGHUP or POST /-/reload re-reads it)
 `;
 
 /** The process's stdio as an {@link Io}; colour only on a TTY without NO_COLOR. */
@@ -67,6 +80,10 @@ const OPTIONS = {
   'data-dir': { type: 'string' },
   retention: { type: 'string' },
   listen: { type: 'string' },
+  api: { type: 'boolean' },
+  'alertmanager-config': { type: 'string' },
+  admin: { type: 'boolean' },
+  role: { type: 'string' },
 } as const;
 
 function number(name: string, raw: string | undefined, io: Io): number | undefined | null {
@@ -119,6 +136,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         dataDir: v['data-dir'],
         retention: v.retention ?? DEFAULT_RETENTION,
         listen: v.listen ?? DEFAULT_LISTEN,
+        api: v.api,
+        alertmanagerConfig: v['alertmanager-config'],
+        role: v.admin ? 'admin' : v.role,
       },
       io,
     );
@@ -136,6 +156,9 @@ interface Flags {
   dataDir: string | undefined;
   retention: string;
   listen: string;
+  api?: boolean | undefined;
+  alertmanagerConfig?: string | undefined;
+  role?: string | undefined;
 }
 
 async function dispatch(
@@ -156,7 +179,16 @@ async function dispatch(
     case 'serve':
       if (file !== undefined) return usage(io, `serve takes no argument, got ${JSON.stringify(file)}`);
       if (f.dataDir === undefined) return usage(io, 'serve needs --data-dir <dir>');
+      if (f.api)
+        return serveApiCommand({ ...f, dataDir: f.dataDir, retentionMs: retentionMs(f.retention) }, io);
       return serveCommand({ dataDir: f.dataDir, retention: f.retention, listen: f.listen }, io);
+    case 'users':
+      if (file !== 'add' || extra.length !== 1 || f.dataDir === undefined || f.role === undefined)
+        return usage(
+          io,
+          'users add needs a name, a role and the data directory: argus users add <name> --admin --data-dir <dir>',
+        );
+      return usersAddCommand(extra[0]!, { dataDir: f.dataDir, role: f.role }, io);
     case 'demo':
       if (file !== undefined) return usage(io, `demo takes no argument, got ${JSON.stringify(file)}`);
       return runDemo(

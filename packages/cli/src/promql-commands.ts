@@ -23,7 +23,8 @@ export interface StoreFlags {
   retention: string;
 }
 
-function retentionMs(raw: string): number {
+/** `--retention` in ms; throws naming the flag. */
+export function retentionMs(raw: string): number {
   try {
     const ms = parseDuration(raw);
     if (ms > 0) return ms;

@@ -37,14 +37,29 @@ export interface ArgusApiHandle {
   flushed(): Promise<void>;
   /** Live-event clients connected, and those cut off for not reading. */
   events(): { clients: number; dropped: number };
+  /**
+   * Serves a new alert manager from now on (a reload): routes, posted alerts and live events use it. Stopping the
+   * old one is the caller's job.
+   */
+  replaceAlertManager(
+    next: Pick<ArgusServerOptions, 'alertManager' | 'alertmanagerYaml' | 'receivers'>,
+  ): void;
 }
 
-async function buildContext(o: ArgusServerOptions): Promise<ServerContext> {
+async function buildContext(options: ArgusServerOptions): Promise<ServerContext> {
+  let o = options;
   const clock = o.clock ?? systemClock;
   const log = o.log ?? silentLogger;
   const ctx: ServerContext = {
-    o,
-    am: o.alertManager,
+    get o() {
+      return o;
+    },
+    get am() {
+      return o.alertManager;
+    },
+    reconfigure(next) {
+      o = { ...o, ...next };
+    },
     clock,
     log,
     audit: new AuditLog(o.state, clock, log),
@@ -52,7 +67,7 @@ async function buildContext(o: ArgusServerOptions): Promise<ServerContext> {
     users: new Users(o.state),
     sessions: new Sessions(o.state, clock, o.sessionTtlMs ?? 43_200_000),
     redact: new Redactor(o.secrets),
-    posted: new PostedAlerts(o.alertManager, clock, o.resolveTimeoutMs ?? 300_000),
+    posted: new PostedAlerts(() => o.alertManager, clock, o.resolveTimeoutMs ?? 300_000),
     hub: new EventHub(o.sseBacklog === undefined ? {} : { backlog: o.sseBacklog }),
     startedAt: clock.now(),
   };
@@ -76,11 +91,18 @@ export const argusApi: FastifyPluginAsync<ArgusServerOptions & { prefix?: string
   const ctx = await buildContext(o);
   const table: RouteRule[] = [];
   // the routes, hooks and error handler live in a child context: they never touch the host app's other routes
+  const live = { detach: ctx.hub.attach(ctx.o.pipeline, ctx.am) };
   await app.register(async (child) => mount(child, ctx, table), { prefix: prefix ?? '' });
+  app.addHook('onClose', async () => live.detach());
   app.decorate('argus', {
     routes: table,
     flushed: () => ctx.audit.flushed(),
     events: () => ({ clients: ctx.hub.size, dropped: ctx.hub.dropped }),
+    replaceAlertManager: (next) => {
+      ctx.reconfigure(next);
+      live.detach();
+      live.detach = ctx.hub.attach(ctx.o.pipeline, ctx.am);
+    },
   } satisfies ArgusApiHandle);
 };
 // fastify-plugin's `skip-override`: `argus` is decorated on the instance given (the routes stay in a child)
@@ -110,10 +132,8 @@ async function mount(app: FastifyInstance, ctx: ServerContext, table: RouteRule[
   authRoutes(app, ctx);
   amV2Routes(app, ctx);
   promRoutes(app, ctx);
-  const detach = ctx.hub.attach(ctx.o.pipeline, ctx.am);
   eventRoutes(app, ctx, ctx.hub);
   app.addHook('onClose', async () => {
-    detach();
     ctx.posted.stop();
     await ctx.audit.flushed();
   });

@@ -24,8 +24,12 @@ export interface Principal {
 
 /** What every route group gets: the running Argus and the server's own parts. */
 export interface ServerContext {
+  /** The options in force (a reload replaces the alert manager and its YAML). */
   readonly o: ArgusServerOptions;
   readonly am: AlertManager;
+  reconfigure(
+    next: Partial<Pick<ArgusServerOptions, 'alertManager' | 'alertmanagerYaml' | 'receivers'>>,
+  ): void;
   readonly clock: Clock;
   readonly log: Logger;
   readonly audit: AuditLog;

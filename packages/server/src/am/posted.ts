@@ -21,7 +21,7 @@ export class PostedAlerts {
   private readonly ends = new Map<string, { at: number; timer: TimerHandle; alert: Alert }>();
 
   constructor(
-    private readonly am: AlertManager,
+    private readonly am: () => AlertManager,
     private readonly clock: Clock,
     private readonly resolveTimeoutMs: number,
     private readonly origin = 'api',
@@ -50,7 +50,7 @@ export class PostedAlerts {
       out.push(alert);
       this.ends.set(fp, { at: endsAt, timer: this.schedule(fp, endsAt - now), alert });
     }
-    this.am.ingest(out);
+    this.am().ingest(out);
   }
 
   /** When a posted firing alert ends unless re-sent. */
@@ -76,7 +76,7 @@ export class PostedAlerts {
       return;
     }
     this.ends.delete(fp);
-    this.am.ingest([{ ...e.alert, state: 'resolved', endsAt: e.at }]);
+    this.am().ingest([{ ...e.alert, state: 'resolved', endsAt: e.at }]);
   }
 
   private clear(fp: string): void {

@@ -70,3 +70,14 @@ export class Users {
 function info({ password: _p, ...rest }: UserRecord): UserInfo {
   return rest;
 }
+
+/**
+ * Adds (or replaces) a local user in a server's state store, e.g. the first admin (`argus users add --admin`).
+ * Throws naming the field when the name or password is unusable.
+ */
+export function addUser(
+  state: StateStore,
+  user: { name: string; password: string; role: Role; now?: number },
+): Promise<UserInfo> {
+  return new Users(state).put(user.name, user.password, user.role, user.now ?? Date.now());
+}
