@@ -153,6 +153,8 @@ declare module 'fastify' {
  * await app.listen({ host: '127.0.0.1', port: 9093 });
  */
 export async function createArgusServer(options: ArgusServerOptions): Promise<FastifyInstance> {
+  // checked here too, so a bad option is named by us before fastify sees bodyLimit
+  parseOptions(serverOptionsSchema, options, 'server');
   const app = Fastify({
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     logger: false,

@@ -68,6 +68,10 @@ export async function testServer(extra: Partial<ArgusServerOptions> = {}): Promi
     close: async () => {
       await app.close();
       await am.stop();
+      // every server test ends here: no response body or log line may carry a known secret
+      const secrets = [...Object.values(SECRETS), ...Object.values(tokens)];
+      const leaks = seen.filter((line) => secrets.some((x) => line.includes(x)));
+      if (leaks.length > 0) throw new Error(`secrets leaked in ${leaks.length} responses or log lines`);
     },
   };
 }
