@@ -49,7 +49,13 @@ describeWithBinary([{ bin: 'prometheus', pkg: 'prometheus' }], 'Prometheus 2.42 
         if (e.event === 'firing' && e.labels?.alertname === 'PrometheusSaysHello') resolve(true);
       }),
     );
-    prom = await startPrometheus({ config: config(s.tokens.sender), rules });
+    // Prometheus's first send can come before its Alertmanager list is discovered and is then lost until the next
+    // resend (1 min by default); a 1 s resend delay keeps the test short
+    prom = await startPrometheus({
+      config: config(s.tokens.sender),
+      rules,
+      extraArgs: ['--rules.alert.resend-delay=1s'],
+    });
     expect(await seen).toBe(true);
     const a = s.am.alerts().find((x) => x.labels.alertname === 'PrometheusSaysHello')!;
     expect(a.labels).toEqual({ alertname: 'PrometheusSaysHello', severity: 'info' });
