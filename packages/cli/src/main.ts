@@ -7,7 +7,14 @@ import { runConfig, validateConfig } from './commands.js';
 import { runDemo } from './demo.js';
 import type { Io } from './format.js';
 import { grafanaCommand } from './grafana-command.js';
-import { DEFAULT_LISTEN, DEFAULT_RETENTION, importCommand, serveCommand } from './promql-commands.js';
+import {
+  DEFAULT_LISTEN,
+  DEFAULT_RETENTION,
+  importCommand,
+  retentionMs,
+  serveCommand,
+} from './promql-commands.js';
+import { serveApiCommand, usersAddCommand } from './server-command.js';
 
 const HELP = `Usage: argus <command> [options]
 
@@ -26,6 +33,9 @@ Commands:
                        makes one dashboard per label value; --datasource-url <url> (export)
   backtest <rules.yml> | --expr <e>
                        Run a rule file or one expression over the history in --data-dir
+                       (with --api: the whole Argus API with auth; see docs/server.md)
+  users add <name>     Add a local user of \`serve --api\` (--admin or --role <role>; password from
+                       ARGUS_PASSWORD, else a one-time password is printed)
 
 Options:
   -h, --help           Show this help
@@ -50,6 +60,9 @@ import and serve options:
 backtest options (and --data-dir, --retention):
   --from <t> --to <t>  RFC 3339, Unix seconds or now-<n><s|m|h|d|w> (default: now-1h to now)
   --expr <e>           Backtest one expression as an alerting rule, at --step (default: 1m)
+  --api                serve only: alerts, silences, Alertmanager's API v2, events, auth
+  --alertmanager-config <file>
+                       serve --api only: the alertmanager.yml in force (SIGHUP or POST /-/reload re-reads it)
 `;
 
 /** The process's stdio as an {@link Io}; colour only on a TTY without NO_COLOR. */
@@ -94,6 +107,10 @@ const OPTIONS = {
   expr: { type: 'string' },
   to: { type: 'string' },
   step: { type: 'string' },
+  api: { type: 'boolean' },
+  'alertmanager-config': { type: 'string' },
+  admin: { type: 'boolean' },
+  role: { type: 'string' },
 } as const;
 
 function number(name: string, raw: string | undefined, io: Io): number | undefined | null {
@@ -156,6 +173,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         from: v.from,
         to: v.to,
         step: v.step,
+        api: v.api,
+        alertmanagerConfig: v['alertmanager-config'],
+        role: v.admin ? 'admin' : v.role,
       },
       io,
     );
@@ -178,6 +198,9 @@ interface Flags {
   from: string | undefined;
   to: string | undefined;
   step: string | undefined;
+  api?: boolean | undefined;
+  alertmanagerConfig?: string | undefined;
+  role?: string | undefined;
 }
 
 async function dispatch(
@@ -202,11 +225,21 @@ async function dispatch(
       );
     return checkRulesCommand(extra, io);
   }
+  if (command === 'users') {
+    if (file !== 'add' || extra.length !== 1 || f.dataDir === undefined || f.role === undefined)
+      return usage(
+        io,
+        'users add needs a name, a role and the data directory: argus users add <name> --admin --data-dir <dir>',
+      );
+    return usersAddCommand(extra[0]!, { dataDir: f.dataDir, role: f.role }, io);
+  }
   if (extra.length > 0) return usage(io, `unexpected argument ${JSON.stringify(extra[0])}`);
   switch (command) {
     case 'serve':
       if (file !== undefined) return usage(io, `serve takes no argument, got ${JSON.stringify(file)}`);
       if (f.dataDir === undefined) return usage(io, 'serve needs --data-dir <dir>');
+      if (f.api)
+        return serveApiCommand({ ...f, dataDir: f.dataDir, retentionMs: retentionMs(f.retention) }, io);
       return serveCommand(
         { dataDir: f.dataDir, retention: f.retention, listen: f.listen, ruleFiles: f.rules },
         io,

@@ -1,0 +1,158 @@
+// `argus serve --api` (the whole Argus API with auth, Alertmanager's API v2 and Prometheus's query API over
+// --data-dir) and `argus users add` (local users in the server's state).
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type AlertManager,
+  type AlertManagerConfig,
+  createAlertManager,
+  loadAlertmanagerConfig,
+} from '@argus/alerting';
+import { openStateStore, type StateStore } from '@argus/core';
+import { addUser, createArgusServer } from '@argus/server';
+import { createStore } from '@argus/store';
+import type { Io } from './format.js';
+import { parseListen } from './promql-commands.js';
+
+type FastifyInstance = Awaited<ReturnType<typeof createArgusServer>>;
+
+import { ioLogger } from './runtime.js';
+
+/** Flags of `argus serve --api`. */
+export interface ServeApiFlags {
+  dataDir: string;
+  retentionMs: number;
+  listen: string;
+  /** An alertmanager.yml; without it alerts go to one receiver, `default`, with no integrations. */
+  alertmanagerConfig?: string | undefined;
+}
+
+const DEFAULT_AM: AlertManagerConfig = { route: { receiver: 'default' }, receivers: [{ name: 'default' }] };
+
+/** The server's own state (tokens, users, sessions, audit log, alert manager state) under the data directory. */
+export function serverStateDir(dataDir: string): string {
+  return join(dataDir, 'server');
+}
+
+/** Reads and checks an alertmanager.yml; throws naming the file and the problem. */
+function readAmConfig(file: string | undefined): { config: AlertManagerConfig; yaml?: string } {
+  if (file === undefined) return { config: DEFAULT_AM };
+  const yaml = readFileSync(file, 'utf8');
+  return { config: loadAlertmanagerConfig(yaml, { source: file }), yaml };
+}
+
+/** A running `argus serve --api`. */
+export interface RunningApi {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  /** Re-reads the alertmanager config: a bad one throws and leaves the running one in force. */
+  reload(): Promise<void>;
+  /** Reloads that failed so far. */
+  readonly failedReloads: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the store, the alert manager and the server; listens. */
+export async function startApi(f: ServeApiFlags, io: Io): Promise<RunningApi> {
+  const log = ioLogger(io);
+  const { host, port } = parseListen(f.listen);
+  const store = createStore({ dataDir: f.dataDir, retentionMs: f.retentionMs });
+  await store.open({ log: (m) => io.stderr(`argus: ${m}\n`) });
+  const state: StateStore = await openStateStore({ dir: serverStateDir(f.dataDir), log });
+  const first = readAmConfig(f.alertmanagerConfig);
+  let am: AlertManager = createAlertManager({ config: first.config, state, log });
+  await am.start();
+  let failed = 0;
+  let app: FastifyInstance | undefined;
+  const reload = async (): Promise<void> => {
+    let next: AlertManager;
+    let read: ReturnType<typeof readAmConfig>;
+    try {
+      read = readAmConfig(f.alertmanagerConfig);
+      // building it compiles routes, matchers and receivers: a bad config throws here, before anything changes
+      next = createAlertManager({ config: read.config, state, log });
+    } catch (err) {
+      failed++;
+      throw err;
+    }
+    await am.stop();
+    await next.start();
+    am = next;
+    app!.argus.replaceAlertManager({
+      alertManager: next,
+      ...(read.yaml === undefined ? {} : { alertmanagerYaml: read.yaml }),
+      receivers: read.config.receivers.map((r) => r.name),
+    });
+  };
+  app = await createArgusServer({
+    alertManager: am,
+    store,
+    state,
+    log,
+    receivers: first.config.receivers.map((r) => r.name),
+    ...(first.yaml === undefined ? {} : { alertmanagerYaml: first.yaml }),
+    reload,
+  });
+  const url = await app.listen({ host, port });
+  return {
+    url,
+    app,
+    reload,
+    get failedReloads() {
+      return failed;
+    },
+    stop: async () => {
+      await app!.close();
+      await am.stop();
+      await store.close();
+    },
+  };
+}
+
+/** `argus serve --api`: until SIGINT/SIGTERM; SIGHUP reloads the alertmanager config. */
+export async function serveApiCommand(f: ServeApiFlags, io: Io): Promise<number> {
+  const api = await startApi(f, io);
+  io.stderr(
+    `argus: serving the Argus API on ${api.url} (OpenAPI: ${api.url}/api/openapi.json); Ctrl-C to stop\n`,
+  );
+  const onHup = (): void => {
+    api.reload().then(
+      () => io.stderr('argus: configuration reloaded\n'),
+      (err: Error) =>
+        io.stderr(
+          `argus: reload failed (${api.failedReloads} so far), the running configuration stays: ${err.message}\n`,
+        ),
+    );
+  };
+  process.on('SIGHUP', onHup);
+  const signal = await new Promise<string>((ok) => {
+    process.once('SIGINT', () => ok('SIGINT'));
+    process.once('SIGTERM', () => ok('SIGTERM'));
+  });
+  process.off('SIGHUP', onHup);
+  await api.stop();
+  io.stderr(`argus: stopped on ${signal}\n`);
+  return 0;
+}
+
+/** `argus users add <name> (--admin | --role <role>) --data-dir <dir>`; the password from ARGUS_PASSWORD or made. */
+export async function usersAddCommand(
+  name: string,
+  f: { dataDir: string; role: string },
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  if (!['viewer', 'operator', 'admin', 'sender'].includes(f.role)) {
+    io.stderr(`argus: --role must be viewer, operator, admin or sender, got ${JSON.stringify(f.role)}\n`);
+    return 2;
+  }
+  const state = await openStateStore({ dir: serverStateDir(f.dataDir), log: ioLogger(io) });
+  const given = env['ARGUS_PASSWORD'];
+  const password = given ?? randomBytes(18).toString('base64url');
+  const u = await addUser(state, { name, password, role: f.role as 'admin' });
+  io.stdout(`argus: user ${u.name} (${u.role}) saved in ${serverStateDir(f.dataDir)}\n`);
+  // shown once, never stored in clear: the state keeps only its scrypt hash
+  if (given === undefined) io.stdout(`argus: one-time password (shown only now): ${password}\n`);
+  return 0;
+}

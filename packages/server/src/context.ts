@@ -1,0 +1,60 @@
+import type { AlertManager } from '@argus/alerting';
+import type { Clock, Logger } from '@argus/core';
+import type { PostedAlerts } from './am/posted.js';
+import type { AuditLog } from './audit.js';
+import type { Access, Role } from './auth/roles.js';
+import type { Sessions } from './auth/sessions.js';
+import type { Tokens } from './auth/tokens.js';
+import type { Users } from './auth/users.js';
+import type { EventHub } from './events.js';
+import type { ArgusServerOptions } from './options.js';
+import type { Redactor } from './redact.js';
+
+/** Who made a request. */
+export interface Principal {
+  readonly via: 'token' | 'session' | 'anonymous';
+  /** The user name, or `token:<name>`. */
+  readonly name: string;
+  readonly role: Role;
+  /** Sessions only: the CSRF token their state-changing requests must carry. */
+  readonly csrf?: string;
+  /** Sessions only: the cookie value, to end it on logout. */
+  readonly sessionId?: string;
+}
+
+/** What every route group gets: the running Argus and the server's own parts. */
+export interface ServerContext {
+  /** The options in force (a reload replaces the alert manager and its YAML). */
+  readonly o: ArgusServerOptions;
+  readonly am: AlertManager;
+  reconfigure(
+    next: Partial<Pick<ArgusServerOptions, 'alertManager' | 'alertmanagerYaml' | 'receivers'>>,
+  ): void;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly audit: AuditLog;
+  readonly tokens: Tokens;
+  readonly users: Users;
+  readonly sessions: Sessions;
+  readonly redact: Redactor;
+  readonly posted: PostedAlerts;
+  readonly hub: EventHub;
+  readonly startedAt: number;
+}
+
+/** The route table: every route and the permission it needs. */
+export interface RouteRule {
+  readonly method: string;
+  readonly url: string;
+  readonly access: Access;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The permission the route needs; a route without one fails at registration. */
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}

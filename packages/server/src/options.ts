@@ -1,0 +1,79 @@
+import type { AlertManager } from '@argus/alerting';
+import type { Clock, Logger, Pipeline, StateStore } from '@argus/core';
+import type { PromApi } from '@argus/promql';
+import type { Store } from '@argus/store';
+import { z } from 'zod';
+import type { Role } from './auth/roles.js';
+
+/** Options of {@link createArgusServer}, {@link argusApi} and {@link argusHandler}. */
+export interface ArgusServerOptions {
+  /** The running alert manager (`startArgus(…).alertManager`, or your own `createAlertManager`). */
+  alertManager: AlertManager;
+  /** The running pipeline, for health and plugin stats. */
+  pipeline?: Pipeline;
+  /** The store behind Prometheus's query API at `/api/v1` (ignored when `promApi` is given). */
+  store?: Store;
+  /** A ready Prometheus query API to mount at `/api/v1`. @default built over `store` when given */
+  promApi?: PromApi;
+  /** Where API tokens, users, sessions and the audit log live (core's state store interface). */
+  state: StateStore;
+  /** The configuration in force, shown to admins with secrets redacted. */
+  config?: unknown;
+  /** The Alertmanager YAML in force, shown in `/api/v2/status` as `config.original` with secrets as `<secret>`. */
+  alertmanagerYaml?: string;
+  /** Receiver names listed by `/api/v2/receivers` (those of groups holding alerts are added). */
+  receivers?: readonly string[];
+  /** Secret values (tokens, webhook URLs, passwords) that must never appear in a response or a log line. */
+  secrets?: readonly string[];
+  /** Largest request body accepted, in bytes. @default 1048576 */
+  bodyLimitBytes?: number;
+  /** How long an alert posted to `/api/v2/alerts` without `endsAt` stays firing (Alertmanager's `resolve_timeout`). @default 300000 */
+  resolveTimeoutMs?: number;
+  /** Set the `Secure` flag on session cookies (serve over TLS, or behind a TLS proxy). @default false */
+  secureCookies?: boolean;
+  /** Lifetime of a login session, in ms. @default 43200000 (12 h) */
+  sessionTtlMs?: number;
+  /** Login attempts allowed per client address and minute. @default 10 */
+  loginPerMinute?: number;
+  /** Live events one slow client may have waiting before it is cut off (it resumes with Last-Event-ID). @default 1000 */
+  sseBacklog?: number;
+  /** @default the system clock */
+  clock?: Clock;
+  log?: Logger;
+  /** Extra `/-/ready` condition, e.g. the store has loaded. */
+  ready?: () => boolean;
+  /** Validates and applies a new configuration on `POST /-/reload` (and SIGHUP in `argus serve`); throws on a bad one. */
+  reload?: () => Promise<void>;
+  /** Shown in `/api/v2/status` and build info. @default '0.25.0' */
+  version?: string;
+  /** For tests: role given to requests without credentials. @default none (401) */
+  anonymousRole?: Role;
+}
+
+const obj = (what: string) =>
+  z.custom<object>((v) => typeof v === 'object' && v !== null, { message: `must be ${what}` });
+
+/** Runtime check of {@link ArgusServerOptions}. */
+export const serverOptionsSchema: z.ZodType<object> = z.object({
+  alertManager: obj('an AlertManager (createAlertManager or startArgus().alertManager)'),
+  pipeline: obj('a Pipeline').optional(),
+  store: obj('a Store (createStore)').optional(),
+  promApi: obj('a PromApi (createPromApi)').optional(),
+  state: obj('a StateStore (memoryStateStore, openStateStore)'),
+  config: z.unknown().optional(),
+  alertmanagerYaml: z.string().optional(),
+  secrets: z.array(z.string()).optional(),
+  receivers: z.array(z.string()).optional(),
+  bodyLimitBytes: z.number().int().positive().optional(),
+  resolveTimeoutMs: z.number().int().positive().optional(),
+  secureCookies: z.boolean().optional(),
+  sseBacklog: z.number().int().positive().optional(),
+  sessionTtlMs: z.number().int().positive().optional(),
+  loginPerMinute: z.number().int().positive().optional(),
+  clock: obj('a Clock').optional(),
+  log: obj('a Logger').optional(),
+  ready: z.custom<() => boolean>((v) => typeof v === 'function').optional(),
+  reload: z.custom<() => Promise<void>>((v) => typeof v === 'function').optional(),
+  version: z.string().optional(),
+  anonymousRole: z.enum(['viewer', 'operator', 'admin', 'sender']).optional(),
+});

@@ -1,0 +1,62 @@
+/** Keys whose values are secrets wherever they appear in a configuration. */
+const SECRET_KEY =
+  /(secret|password|passwd|token|api_?key|apikey|credentials?|authorization|routing_?key|service_?key|webhook_?url|^url$|api_url|_url_file|_file$)/i;
+
+/** Replaces secrets: values under secret-looking keys, and any known secret value inside any string. */
+export class Redactor {
+  private readonly known: string[];
+
+  constructor(secrets: readonly string[] = []) {
+    // longest first, so a secret containing another is replaced whole
+    this.known = [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
+  }
+
+  /** Adds secrets learned at run time (e.g. a token just made). */
+  add(secret: string): void {
+    if (secret.length >= 4 && !this.known.includes(secret)) {
+      this.known.push(secret);
+      this.known.sort((a, b) => b.length - a.length);
+    }
+  }
+
+  text(s: string): string {
+    let out = s;
+    for (const k of this.known) if (out.includes(k)) out = out.split(k).join('<secret>');
+    return out;
+  }
+
+  /** A deep copy of `v` with secrets replaced by `<secret>`. */
+  value(v: unknown, depth = 0): unknown {
+    if (depth > 32) return '<too deep>';
+    if (typeof v === 'string') return this.text(v);
+    if (Array.isArray(v)) return v.map((x) => this.value(x, depth + 1));
+    if (v && typeof v === 'object') {
+      if (
+        typeof (v as { kind?: unknown }).kind === 'string' &&
+        typeof (v as { name?: unknown }).name === 'string'
+      )
+        // a plugin object: its name and kind say what it is; its fields may hold secrets
+        return { kind: (v as { kind: string }).kind, name: (v as { name: string }).name };
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) {
+        if (typeof x === 'function') continue;
+        out[k] =
+          SECRET_KEY.test(k) && x !== '' && x !== undefined && x !== null
+            ? '<secret>'
+            : this.value(x, depth + 1);
+      }
+      return out;
+    }
+    return v;
+  }
+
+  /** An Alertmanager YAML with the values of secret keys shown as `<secret>`, as Alertmanager's status shows it. */
+  yaml(text: string): string {
+    const lines = text.split('\n').map((line) => {
+      const m = /^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*)(\s*:\s*)(\S.*)$/.exec(line);
+      if (!m || !SECRET_KEY.test(m[2]!) || /^[|>]/.test(m[4]!)) return line;
+      return `${m[1]}${m[2]}${m[3]}<secret>`;
+    });
+    return this.text(lines.join('\n'));
+  }
+}

@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import { clientOf } from '../auth/hook.js';
+import type { ServerContext } from '../context.js';
+
+const tags = ['operations'];
+
+/** `/-/healthy`, `/-/ready` and `/-/reload`, as Prometheus and Alertmanager have them. */
+export function opsRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get(
+    '/-/healthy',
+    { config: { access: 'public' }, schema: { tags, summary: 'The process is up' } },
+    async (_req, reply) => reply.type('text/plain').send('Argus is Healthy.\n'),
+  );
+  app.get(
+    '/-/ready',
+    { config: { access: 'public' }, schema: { tags, summary: 'Ready to serve' } },
+    async (_req, reply) => {
+      const state = ctx.o.pipeline?.status ?? 'running';
+      const ready = state === 'running' && (ctx.o.ready?.() ?? true);
+      return reply
+        .code(ready ? 200 : 503)
+        .type('text/plain')
+        .send(ready ? 'Argus is Ready.\n' : `Argus is not ready (pipeline ${state}).\n`);
+    },
+  );
+  app.post(
+    '/-/reload',
+    { config: { access: 'admin' }, schema: { tags, summary: 'Reload the configuration' } },
+    async (req, reply) => {
+      if (!ctx.o.reload)
+        return reply
+          .code(501)
+          .send({ error: 'not_supported', message: 'this server was started without a reload function' });
+      try {
+        await ctx.o.reload();
+      } catch (err) {
+        const message = ctx.redact.text((err as Error).message);
+        ctx.audit.add({
+          actor: req.principal!.name,
+          action: 'reloadFailed',
+          from: clientOf(req),
+          detail: message,
+        });
+        // the running configuration stays in force
+        return reply
+          .code(400)
+          .send({ error: 'reload_failed', message: `configuration not reloaded: ${message}` });
+      }
+      ctx.audit.add({ actor: req.principal!.name, action: 'reload', from: clientOf(req) });
+      return reply.code(200).send({ status: 'reloaded' });
+    },
+  );
+}

@@ -1,0 +1,79 @@
+import { connect } from 'node:net';
+import { afterEach, expect, it } from 'vitest';
+import { auth, firing, type TestServer, testServer } from './helpers.js';
+
+let s: TestServer | undefined;
+afterEach(async () => {
+  await s?.close();
+  s = undefined;
+});
+
+/** Resolves once `cond` holds, checking after each turn of the event loop (bounded by the test timeout). */
+async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 5));
+}
+
+/** Reads SSE frames from a fetch response until `want` frames of `event` arrived. */
+async function frames(res: Response, event: string, want: number): Promise<{ id: number; data: unknown }[]> {
+  const out: { id: number; data: unknown }[] = [];
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = '';
+  while (out.length < want) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buf += value;
+    let end = buf.indexOf('\n\n');
+    while (end >= 0) {
+      const block = buf.slice(0, end);
+      buf = buf.slice(end + 2);
+      const id = /^id: (\d+)$/m.exec(block)?.[1];
+      const ev = /^event: (.+)$/m.exec(block)?.[1];
+      const data = /^data: (.+)$/m.exec(block)?.[1];
+      if (id && ev === event && data) out.push({ id: Number(id), data: JSON.parse(data) });
+      end = buf.indexOf('\n\n');
+    }
+  }
+  await reader.cancel();
+  return out;
+}
+
+it('streams alert history as Server-Sent Events and resumes after Last-Event-ID', async () => {
+  s = await testServer();
+  const url = await s.app.listen({ host: '127.0.0.1', port: 0 });
+  const h = auth(s.tokens.viewer);
+  expect((await fetch(`${url}/api/events`)).status).toBe(401);
+  const res = await fetch(`${url}/api/events`, { headers: h });
+  expect(res.headers.get('content-type')).toContain('text/event-stream');
+  await until(() => s!.app.argus.events().clients === 1);
+  s.am.ingest([firing({ alertname: 'First' })]);
+  s.am.ingest([firing({ alertname: 'Second' })]);
+  const got = await frames(res, 'history', 2);
+  expect(got.map((f) => (f.data as { labels: { alertname: string } }).labels.alertname)).toEqual([
+    'First',
+    'Second',
+  ]);
+  const again = await fetch(`${url}/api/events`, { headers: { ...h, 'last-event-id': String(got[0]!.id) } });
+  const resumed = await frames(again, 'history', 1);
+  expect(resumed).toEqual([got[1]]);
+});
+
+it('cuts off a client that never reads, without holding up the alert manager', async () => {
+  s = await testServer({ sseBacklog: 50 });
+  const url = new URL(await s.app.listen({ host: '127.0.0.1', port: 0 }));
+  const sock = connect(Number(url.port), '127.0.0.1');
+  sock.write(`GET /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.tokens.viewer}\r\n\r\n`);
+  sock.pause(); // never reads: its kernel buffers fill, then its backlog
+  await until(() => s!.app.argus.events().clients === 1);
+  const big = 'x'.repeat(8192);
+  // 40 MB of events, far past what loopback socket buffers and a 50-frame backlog hold; every ingest returns
+  for (let i = 0; i < 5000; i++) s.am.ingest([firing({ alertname: 'Burst', i: String(i), blob: big })]);
+  expect(s.am.alerts()).toHaveLength(5000);
+  expect(s.app.argus.events()).toEqual({ clients: 0, dropped: 1 });
+  sock.destroy();
+  // a reader that keeps up still gets what happens next
+  const res = await fetch(`${url.origin}/api/events`, { headers: auth(s.tokens.viewer) });
+  await until(() => s!.app.argus.events().clients === 1);
+  s.am.ingest([firing({ alertname: 'After' })]);
+  const [f] = await frames(res, 'history', 1);
+  expect((f!.data as { labels: { alertname: string } }).labels.alertname).toBe('After');
+}, 60_000);
