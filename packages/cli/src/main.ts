@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { backtestCommand } from './backtest-command.js';
 import { checkConfigCommand } from './check-config.js';
 import { checkRulesCommand } from './check-rules.js';
-import { backtestCommand } from './backtest-command.js';
 import { runConfig, validateConfig } from './commands.js';
 import { runDemo } from './demo.js';
 import type { Io } from './format.js';
