@@ -142,7 +142,11 @@ export function createEnsembleModel(input: z.input<typeof ensembleOptions> = {})
   const memberWarmup = o.warmupSamples;
   const members: EnsembleMember[] = o.members.map((name) => ({
     name,
-    model: memberModel(name, { warmupSamples: memberWarmup, ...o.memberOptions[name] }),
+    // the trend member has no warm-up of its own (its window is windowSamples): its strict schema refuses the key
+    model: memberModel(name, {
+      ...(name === 'trend' ? {} : { warmupSamples: memberWarmup }),
+      ...o.memberOptions[name],
+    }),
     direct: name === 'flatline',
   }));
   return ensembleModel({

@@ -85,6 +85,17 @@ describe('ensemble calibration and suppression', () => {
     expect(hit?.expected?.upper).toBeLessThan(200);
   });
 
+  it('builds with any single member, trend included (it takes no warmupSamples), and scores a series', () => {
+    for (const name of ['robustZ', 'mad', 'seasonal', 'changePoint', 'flatline', 'trend', 'ar'] as const) {
+      const scores = run({ members: [name] });
+      expect(scores.length, name).toBeGreaterThan(0);
+      expect(
+        scores.every((x) => x >= 0 && x <= 1),
+        name,
+      ).toBe(true);
+    }
+  });
+
   it('rejects bad options naming the field', () => {
     expect(() => ensembleDetector({ suppressAt: 2 })).toThrow(/suppressAt/);
     expect(() => ensembleDetector({ averageSamples: 0 })).toThrow(/averageSamples/);
