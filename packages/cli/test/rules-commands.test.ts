@@ -96,7 +96,8 @@ describe('argus run with rules:', () => {
     writeFileSync(join(dir, 'bad.yml'), 'groups:\n  - name: g\n    rules:\n      - alert: A\n');
     const io = captureIo();
     expect(await main(['validate', cfg], io)).toBe(1);
-    expect(io.err).toMatch(/argus\.yaml:5:\d+ rules\.files: bad\.yml: not a Prometheus rule file/);
+    expect(io.err).toMatch(/argus\.yaml:5:\d+ rules\.files: bad\.yml: not a valid Prometheus rule file/);
+    expect(io.err).toMatch(/bad\.yml:4:9: group "g", rule 1, "A": field 'expr' must be set in rule/);
   });
 
   it('runs the rule files in process over what the pipeline reads', async () => {
