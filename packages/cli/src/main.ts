@@ -1,20 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { backtestCommand } from './backtest-command.js';
-import { checkConfigCommand } from './check-config.js';
-import { checkRulesCommand } from './check-rules.js';
-import { runConfig, validateConfig } from './commands.js';
-import { runDemo } from './demo.js';
+import { DEFAULT_LISTEN, DEFAULT_RETENTION } from './defaults.js';
 import type { Io } from './format.js';
-import { grafanaCommand } from './grafana-command.js';
-import {
-  DEFAULT_LISTEN,
-  DEFAULT_RETENTION,
-  importCommand,
-  retentionMs,
-  serveCommand,
-} from './promql-commands.js';
-import { serveApiCommand, usersAddCommand } from './server-command.js';
+
+// Each command's code (and the packages it needs: the server, Grafana's SDK, the PromQL engine, …) is loaded only
+// when that command runs, so `argus --help` or `argus validate` do not pay for all of them at start-up.
+const load = {
+  backtest: () => import('./backtest-command.js'),
+  checkConfig: () => import('./check-config.js'),
+  checkRules: () => import('./check-rules.js'),
+  commands: () => import('./commands.js'),
+  demo: () => import('./demo.js'),
+  grafana: () => import('./grafana-command.js'),
+  promql: () => import('./promql-commands.js'),
+  server: () => import('./server-command.js'),
+};
 
 const HELP = `Usage: argus <command> [options]
 
@@ -154,7 +154,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     if (command === 'grafana') {
       if (extra.length > 0) return usage(io, `unexpected argument ${JSON.stringify(extra[0])}`);
       const g = { out: v.out, from: v.from, groupBy: v['group-by'], datasourceUrl: v['datasource-url'] };
-      return await grafanaCommand(file, { ...g, grafanaUrl: v['grafana-url'], overwrite: v.overwrite }, io);
+      return await (await load.grafana()).grafanaCommand(
+        file,
+        { ...g, grafanaUrl: v['grafana-url'], overwrite: v.overwrite },
+        io,
+      );
     }
     return await dispatch(
       command,
@@ -214,16 +218,16 @@ async function dispatch(
     if (file !== 'openmetrics' || extra.length !== 1)
       return usage(io, 'import needs a format and a file: argus import openmetrics <file> --data-dir <dir>');
     if (f.dataDir === undefined) return usage(io, 'import needs --data-dir <dir>');
-    return importCommand(extra[0]!, { dataDir: f.dataDir, retention: f.retention }, io);
+    return (await load.promql()).importCommand(extra[0]!, { dataDir: f.dataDir, retention: f.retention }, io);
   }
   if (command === 'check') {
-    if (file === 'config') return checkConfigCommand(extra, io);
+    if (file === 'config') return (await load.checkConfig()).checkConfigCommand(extra, io);
     if (file !== 'rules' || extra.length === 0)
       return usage(
         io,
         'check needs what to check: argus check rules <files…> or argus check config <alertmanager.yml>',
       );
-    return checkRulesCommand(extra, io);
+    return (await load.checkRules()).checkRulesCommand(extra, io);
   }
   if (command === 'users') {
     if (file !== 'add' || extra.length !== 1 || f.dataDir === undefined || f.role === undefined)
@@ -231,7 +235,7 @@ async function dispatch(
         io,
         'users add needs a name, a role and the data directory: argus users add <name> --admin --data-dir <dir>',
       );
-    return usersAddCommand(extra[0]!, { dataDir: f.dataDir, role: f.role }, io);
+    return (await load.server()).usersAddCommand(extra[0]!, { dataDir: f.dataDir, role: f.role }, io);
   }
   if (extra.length > 0) return usage(io, `unexpected argument ${JSON.stringify(extra[0])}`);
   switch (command) {
@@ -239,26 +243,29 @@ async function dispatch(
       if (file !== undefined) return usage(io, `serve takes no argument, got ${JSON.stringify(file)}`);
       if (f.dataDir === undefined) return usage(io, 'serve needs --data-dir <dir>');
       if (f.api)
-        return serveApiCommand({ ...f, dataDir: f.dataDir, retentionMs: retentionMs(f.retention) }, io);
-      return serveCommand(
+        return (await load.server()).serveApiCommand(
+          { ...f, dataDir: f.dataDir, retentionMs: (await load.promql()).retentionMs(f.retention) },
+          io,
+        );
+      return (await load.promql()).serveCommand(
         { dataDir: f.dataDir, retention: f.retention, listen: f.listen, ruleFiles: f.rules },
         io,
       );
     case 'backtest':
       if (f.dataDir === undefined) return usage(io, 'backtest needs --data-dir <dir>');
-      return backtestCommand({ ...f, dataDir: f.dataDir, file }, io);
+      return (await load.backtest()).backtestCommand({ ...f, dataDir: f.dataDir, file }, io);
     case 'demo':
       if (file !== undefined) return usage(io, `demo takes no argument, got ${JSON.stringify(file)}`);
-      return runDemo(
+      return (await load.demo()).runDemo(
         { durationS: f.durationS, seed: f.seed ?? 1, json: f.json ?? false, quietFindings: f.quiet ?? false },
         io,
       );
     case 'run':
       if (file === undefined) return usage(io, 'run needs a config file: argus run <config.yaml>');
-      return runConfig(file, { durationS: f.durationS }, io);
+      return (await load.commands()).runConfig(file, { durationS: f.durationS }, io);
     case 'validate':
       if (file === undefined) return usage(io, 'validate needs a config file: argus validate <config.yaml>');
-      return validateConfig(file, io);
+      return (await load.commands()).validateConfig(file, io);
     default:
       return usage(io, `unknown command ${JSON.stringify(command)}`);
   }

@@ -12,12 +12,10 @@ import {
   storeQueryable,
 } from '@argus/promql';
 import { createStore, importOpenMetrics, METADATA_FILE } from '@argus/store';
+import { DEFAULT_LISTEN, DEFAULT_RETENTION } from './defaults.js';
 import type { Io } from './format.js';
 
-/** Retention of both commands unless `--retention` is given: Prometheus's default. */
-export const DEFAULT_RETENTION = '15d';
-/** Where `argus serve` listens unless `--listen` is given: loopback only. */
-export const DEFAULT_LISTEN = '127.0.0.1:9090';
+export { DEFAULT_LISTEN, DEFAULT_RETENTION };
 
 export interface StoreFlags {
   dataDir: string;
