@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeOllama, startFakeOllama } from './fake-ollama.js';
-import { answer, MODEL, rig } from './helpers.js';
+import { answer, MODEL, rig, until } from './helpers.js';
 
 let fake: FakeOllama;
 beforeEach(async () => {
@@ -72,7 +72,7 @@ describe('budgets and breaker', () => {
     const r = rig(fake.url, { concurrency: 2, timeoutMs: 10_000 });
     await r.detector.start!(r.ctx);
     const judging = r.judge([1, 2, 3, 4].map((n) => r.finding(node(n))));
-    await vi.waitFor(() => expect(fake.hanging()).toBe(2));
+    await until(() => expect(fake.hanging()).toBe(2));
     fake.fallback = { kind: 'answer', content: answer() };
     await r.clock.advanceAsync(10_000);
     const out = await judging;
@@ -91,7 +91,7 @@ describe('budgets and breaker', () => {
     await r.detector.start!(r.ctx);
     const ctx = { ...r.ctx, deadline: r.clock.now() + 30_000 };
     const judging = r.detector.judge!([r.finding()], ctx);
-    await vi.waitFor(() => expect(fake.hanging()).toBe(1));
+    await until(() => expect(fake.hanging()).toBe(1));
     await r.clock.advanceAsync(29_000);
     const [v] = await judging;
     expect(v!.verdict.unjudged).toBe('timeout');
@@ -102,7 +102,7 @@ describe('budgets and breaker', () => {
     const r = rig(fake.url);
     await r.detector.start!(r.ctx);
     const judging = r.judge([r.finding()]);
-    await vi.waitFor(() => expect(fake.hanging()).toBe(1));
+    await until(() => expect(fake.hanging()).toBe(1));
     await r.detector.stop!(r.ctx);
     const [v] = await judging;
     expect(v!.verdict.unjudged).toBe('timeout');

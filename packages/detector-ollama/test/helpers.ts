@@ -4,8 +4,10 @@ import {
   type Finding,
   type Labels,
   type PluginContext,
+  systemClock,
 } from '@argus/core';
 import { type FakeClock, fakeClock, testContext } from '@argus/testkit';
+import { vi } from 'vitest';
 import { type OllamaDetectorOptions, ollamaDetector } from '../src/index.js';
 
 export const MODEL = 'qwen2.5:3b';
@@ -44,12 +46,16 @@ export interface Rig {
 let seq = 0;
 
 /** Builds (not starts) an ollama detector against `host`, with a fake clock and recorded metrics. */
-export function rig(host: string, options: Partial<OllamaDetectorOptions> = {}): Rig {
+export function rig(
+  host: string,
+  options: Partial<OllamaDetectorOptions> = {},
+  how: { realClock?: boolean } = {},
+): Rig {
   const clock = fakeClock({ now: Date.UTC(2026, 11, 7, 8, 0, 0) });
   const series = createSeriesRegistry();
   const metrics: Recorded = { counts: {} };
   const ctx: PluginContext = {
-    ...testContext({ clock, series }),
+    ...testContext({ clock: how.realClock ? systemClock : clock, series }),
     metrics: {
       count: (name, v = 1) => void (metrics.counts[name] = (metrics.counts[name] ?? 0) + v),
       gauge() {},
@@ -78,4 +84,12 @@ export function rig(host: string, options: Partial<OllamaDetectorOptions> = {}):
     },
     judge: (findings) => detector.judge!(findings, ctx),
   };
+}
+
+/**
+ * Waits for something the fake server or the pipeline does on its own (a request arriving, a verdict
+ * delivered): an event wait with a bound generous enough for a loaded machine, not a timing assertion.
+ */
+export function until<T>(check: () => T | Promise<T>): Promise<T> {
+  return vi.waitFor(check, { timeout: 20_000, interval: 10 });
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ollamaDetector } from '../src/index.js';
 import { type FakeOllama, startFakeOllama } from './fake-ollama.js';
-import { answer, MODEL, rig } from './helpers.js';
+import { answer, MODEL, rig, until } from './helpers.js';
 
 let fake: FakeOllama;
 beforeEach(async () => {
@@ -11,6 +12,19 @@ afterEach(async () => {
 });
 
 describe('start', () => {
+  it('reads OLLAMA_HOST when no host option is given (the npm client does not)', async () => {
+    vi.stubEnv('OLLAMA_HOST', fake.url);
+    try {
+      const d = ollamaDetector({ model: MODEL });
+      const r = rig(fake.url);
+      await d.start!(r.ctx);
+      expect((await d.healthcheck!(r.ctx)).status).toBe('ok');
+      await d.stop!(r.ctx);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('refuses to start when the server answers without the model, naming it and the pull command', async () => {
     fake.models = ['llama3.2:3b'];
     const r = rig(fake.url);
@@ -44,7 +58,7 @@ describe('start', () => {
 
     fake.down = false;
     await r.clock.advanceAsync(10_000);
-    await vi.waitFor(async () => expect((await r.detector.healthcheck!(r.ctx)).status).toBe('ok'));
+    await until(async () => expect((await r.detector.healthcheck!(r.ctx)).status).toBe('ok'));
     const [v2] = await r.judge([r.finding({ __name__: 'cpu', instance: 'node-2' })]);
     expect(v2!.verdict.confirmed).toBe(true);
     await r.detector.stop!(r.ctx);
@@ -174,12 +188,12 @@ describe('judge', () => {
     const r = rig(fake.url, { timeoutMs: 90_000 });
     await r.detector.start!(r.ctx);
     const judging = r.judge([r.finding()]);
-    await vi.waitFor(() => expect(fake.hanging()).toBe(1));
+    await until(() => expect(fake.hanging()).toBe(1));
     await r.clock.advanceAsync(89_999);
     expect(fake.hanging()).toBe(1);
     await r.clock.advanceAsync(1);
     const [v] = await judging;
     expect(v!.verdict.unjudged).toBe('timeout');
-    await vi.waitFor(() => expect(fake.hanging()).toBe(0));
+    await until(() => expect(fake.hanging()).toBe(0));
   });
 });

@@ -1,9 +1,9 @@
 import { API_VERSION, type Detector, type Finding, newFindingId, type Pipeline } from '@argus/core';
 import { harness } from '@argus/testkit';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ollamaDetector } from '../src/index.js';
 import { type FakeOllama, startFakeOllama } from './fake-ollama.js';
-import { answer, MODEL } from './helpers.js';
+import { answer, MODEL, until } from './helpers.js';
 
 let fake: FakeOllama;
 beforeEach(async () => {
@@ -52,17 +52,17 @@ describe('in a pipeline', () => {
     await h.pipeline.start();
     await h.source.pushSamples([{ labels: { __name__: 'cpu', instance: 'a' }, timestamp: T, value: 97 }]);
     // the model has not answered, and the finding is already delivered
-    await vi.waitFor(() => expect(h.out.findings()).toHaveLength(1));
-    await vi.waitFor(() => expect(fake.hanging()).toBe(1));
+    await until(() => expect(h.out.findings()).toHaveLength(1));
+    await until(() => expect(fake.hanging()).toBe(1));
     expect(updated).toHaveLength(0);
 
     fake.fallback = { kind: 'answer', content: answer() };
     await h.source.pushSamples([
       { labels: { __name__: 'cpu', instance: 'b' }, timestamp: T + 1_000, value: 98 },
     ]);
-    await vi.waitFor(() => expect(updated).toHaveLength(1));
+    await until(() => expect(updated).toHaveLength(1));
     fake.dropHanging(); // the server dies under the first call: its finding passes through unjudged
-    await vi.waitFor(() => expect(updated).toHaveLength(2));
+    await until(() => expect(updated).toHaveLength(2));
     await h.pipeline.stop();
     const byInstance = new Map(
       updated.map((f) => [h.pipeline.series.labels(f.series)['instance'], f.verdicts?.at(-1)] as const),
