@@ -61,6 +61,31 @@ function pieces(text: string): string[] {
   return [text.slice(0, n), text.slice(n, 2 * n), text.slice(2 * n)].filter((p) => p.length > 0);
 }
 
+type Bodied = Extract<Script, { content: string }>;
+
+/** One JSON object; truncated or dying, half of it. */
+function answerWhole(res: ServerResponse, model: string, s: Bodied): void {
+  const body = chatLine(model, s.content, true);
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+  if (s.kind === 'answer') return void res.end(body);
+  res.write(body.slice(0, body.length >> 1));
+  if (s.kind === 'die') res.destroy();
+  else res.end();
+}
+
+/** NDJSON pieces and a `done` line; truncated: the first pieces only; dying: one piece, then the socket drops. */
+function answerStream(res: ServerResponse, model: string, s: Bodied): void {
+  res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+  const ps = pieces(s.content);
+  if (s.kind === 'die') {
+    res.write(chatLine(model, ps[0] ?? '', false));
+    setImmediate(() => res.destroy());
+    return;
+  }
+  for (const p of s.kind === 'answer' ? ps : ps.slice(0, -1)) res.write(chatLine(model, p, false));
+  res.end(s.kind === 'answer' ? chatLine(model, '', true) : undefined);
+}
+
 function answerChat(
   res: ServerResponse,
   model: string,
@@ -68,10 +93,7 @@ function answerChat(
   s: Script,
   hang: Set<ServerResponse>,
 ): void {
-  if (s.kind === 'status') {
-    json(res, s.status, { error: s.error });
-    return;
-  }
+  if (s.kind === 'status') return void json(res, s.status, { error: s.error });
   if (s.kind === 'hang') {
     hang.add(res);
     res.on('close', () => hang.delete(res));
@@ -83,30 +105,8 @@ function answerChat(
     res.end(`${JSON.stringify({ error: s.error })}\n`);
     return;
   }
-  const content = s.content;
-  if (!stream) {
-    const body = chatLine(model, content, true);
-    if (s.kind === 'answer') {
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(body);
-    } else {
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-      res.write(body.slice(0, body.length >> 1));
-      if (s.kind === 'die') res.destroy();
-      else res.end();
-    }
-    return;
-  }
-  res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-  const ps = pieces(content);
-  if (s.kind === 'die') {
-    res.write(chatLine(model, ps[0] ?? '', false));
-    setImmediate(() => res.destroy());
-    return;
-  }
-  // a truncated stream stops after its first pieces, with no `done` line
-  for (const p of s.kind === 'answer' ? ps : ps.slice(0, -1)) res.write(chatLine(model, p, false));
-  res.end(s.kind === 'answer' ? chatLine(model, '', true) : undefined);
+  if (stream) answerStream(res, model, s);
+  else answerWhole(res, model, s);
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
