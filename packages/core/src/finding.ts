@@ -18,6 +18,13 @@ export interface FindingVerdict {
   readonly confirmed?: boolean;
   readonly explanation?: string;
   readonly at: number;
+  /**
+   * Set when the detector passed the finding through without judging it (model unavailable, slow, over budget,
+   * invalid answer): the reason. `confirmed` and `score` are then absent.
+   */
+  readonly unjudged?: string;
+  /** Structured details of the verdict (e.g. a model's kind, severity and ranked hypotheses); JSON-serialisable. */
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 /** A detector's judgement about one point of one series. */

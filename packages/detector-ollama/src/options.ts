@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+/** Per-minute budget of the model's work; past it findings pass through unjudged (`overBudget`). */
+export interface OllamaBudget {
+  /** Prompt plus answer tokens per minute (as the server counts them). @default 20000 */
+  tokensPerMinute?: number;
+  /** Wall time spent in model calls per minute, summed over concurrent calls. @default 120000 */
+  callMsPerMinute?: number;
+}
+
+/** Circuit breaker: after `failures` consecutive failed calls, no call is made for `cooldownMs`. */
+export interface OllamaBreaker {
+  /** Consecutive transport failures or timeouts that open the circuit. @default 3 */
+  failures?: number;
+  /** How long the circuit stays open before one trial call. @default 30000 */
+  cooldownMs?: number;
+}
+
+/** Options of {@link ollamaDetector}. */
+export interface OllamaDetectorOptions {
+  /** Plugin name; unique within a pipeline. @default 'ollama' */
+  name?: string;
+  /** Model to ask, as `ollama list` names it (e.g. `qwen2.5:3b`). */
+  model: string;
+  /** Ollama server. @default the OLLAMA_HOST environment variable, else http://127.0.0.1:11434 */
+  host?: string;
+  /** Ollama `options` of every chat call (temperature, num_ctx, num_predict, seed, …). @default { temperature: 0, num_predict: 512 } */
+  modelOptions?: Record<string, unknown>;
+  /** How long the server keeps the model loaded after a call (Go duration or seconds). @default '5m' */
+  keepAlive?: string | number;
+  /** Ask for a streamed answer (NDJSON) instead of one object. @default false */
+  stream?: boolean;
+  /** Deadline of one model call; local models are slow, keep it generous. @default 60000 */
+  timeoutMs?: number;
+  /** Deadline of the `/api/tags` check at start and of each background retry. @default 5000 */
+  probeTimeoutMs?: number;
+  /** Interval of the background `/api/tags` retry while the server is unreachable. @default 30000 */
+  probeIntervalMs?: number;
+  /** Model calls in flight at once, over all judge calls. @default 1 */
+  concurrency?: number;
+  /** Only findings with at least this score are sent to the model. @default 0.5 */
+  minScore?: number;
+  budget?: OllamaBudget;
+  breaker?: OllamaBreaker;
+  /** Verdicts are cached per series and window of this length. @default 300000 */
+  cacheWindowMs?: number;
+  /** Cached verdicts kept, at most (oldest evicted). @default 1000 */
+  cacheMaxEntries?: number;
+  /** Labels whose values are replaced by a stable hash before anything is sent. @default [] */
+  anonymizeLabels?: string[];
+  /** Labels left out of what is sent. @default [] */
+  dropLabels?: string[];
+  /** Replaces the system prompt (the data framing and the answer schema are appended by the plugin). */
+  systemPrompt?: string;
+  /** Log every request body sent to the server at info level (the log of exactly what left the process). @default false */
+  logRequests?: boolean;
+}
+
+/** The options after defaults. */
+export type ParsedOptions = Required<
+  Omit<OllamaDetectorOptions, 'host' | 'systemPrompt' | 'budget' | 'breaker'>
+> & {
+  host?: string;
+  systemPrompt?: string;
+  budget: Required<OllamaBudget>;
+  breaker: Required<OllamaBreaker>;
+};
+
+const positiveInt = (): z.ZodNumber => z.number().int().positive();
+const label = z.string().min(1);
+
+// isolatedDeclarations wants the schema's type spelled out: output type first, input type second
+export const optionsSchema: z.ZodType<ParsedOptions, OllamaDetectorOptions> = z.strictObject({
+  name: z.string().default('ollama').describe('Plugin name; unique within a pipeline'),
+  model: z.string().min(1).describe('Model to ask, as `ollama list` names it (e.g. `qwen2.5:3b`)'),
+  host: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Ollama server; default: OLLAMA_HOST, else http://127.0.0.1:11434'),
+  modelOptions: z
+    .record(z.string(), z.unknown())
+    .default({ temperature: 0, num_predict: 512 })
+    .describe('Ollama `options` of every chat call'),
+  keepAlive: z.union([z.string(), z.number()]).default('5m').describe('How long the model stays loaded'),
+  stream: z.boolean().default(false).describe('Ask for a streamed answer'),
+  timeoutMs: positiveInt().default(60_000).describe('Deadline of one model call'),
+  probeTimeoutMs: positiveInt().default(5_000).describe('Deadline of the /api/tags check'),
+  probeIntervalMs: positiveInt()
+    .default(30_000)
+    .describe('Background /api/tags retry interval while unreachable'),
+  concurrency: positiveInt().max(64).default(1).describe('Model calls in flight at once'),
+  minScore: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.5)
+    .describe('Only findings with at least this score are judged'),
+  budget: z
+    .strictObject({
+      tokensPerMinute: positiveInt().default(20_000),
+      callMsPerMinute: positiveInt().default(120_000),
+    })
+    .default({ tokensPerMinute: 20_000, callMsPerMinute: 120_000 })
+    .describe('Per-minute budget of tokens and call time'),
+  breaker: z
+    .strictObject({ failures: positiveInt().default(3), cooldownMs: positiveInt().default(30_000) })
+    .default({ failures: 3, cooldownMs: 30_000 })
+    .describe('Circuit breaker'),
+  cacheWindowMs: positiveInt().default(300_000).describe('Verdicts are cached per series and window'),
+  cacheMaxEntries: z.number().int().min(0).default(1_000).describe('Cached verdicts kept, at most'),
+  anonymizeLabels: z.array(label).default([]).describe('Labels whose values are hashed before sending'),
+  dropLabels: z.array(label).default([]).describe('Labels left out of what is sent'),
+  systemPrompt: z.string().min(1).optional().describe('Replaces the system prompt'),
+  logRequests: z.boolean().default(false).describe('Log every request body sent'),
+});
