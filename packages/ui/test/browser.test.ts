@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type AlertManager, createAlertManager } from '@argus/alerting';
 import { fingerprint, memoryStateStore } from '@argus/core';
 import { addUser, createArgusServer } from '@argus/server';
+import { createStore } from '@argus/store';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uiRoot } from '../index.js';
@@ -81,8 +82,14 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     const state = memoryStateStore();
     await addUser(state, { name: 'ops', password: SECRETS.password, role: 'operator' });
     await addUser(state, { name: 'watcher', password: SECRETS.password, role: 'viewer' });
+    // 40 samples over the last 10 minutes for the series page
+    const store = createStore();
+    const now = Date.now();
+    for (let i = 0; i < 40; i++)
+      store.append({ __name__: 'cpu_usage', host: 'db-1' }, now - (39 - i) * 15_000, 0.5 + (i % 5) / 10);
     app = await createArgusServer({
       alertManager: am,
+      store,
       state,
       uiRoot,
       secrets: Object.values(SECRETS),
@@ -157,6 +164,21 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     const { page } = await login('watcher');
     await expect(page.getByRole('button', { name: 'Silence' }).count()).resolves.toBe(0);
     await expect(page.getByRole('button', { name: /^(Ack|Unack)$/ }).count()).resolves.toBe(0);
+    await page.close();
+  });
+
+  it('draws a PromQL query from the server on the series page', async () => {
+    const { page, errors } = await login('watcher');
+    await page.getByRole('link', { name: 'Series' }).click();
+    await page.getByLabel('Query').fill('cpu_usage{host="db-1"}');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.locator('p.muted', { hasText: /^1 series, \d+ points/ }).waitFor();
+    await page.locator('.u-legend', { hasText: 'cpu_usage{host="db-1"}' }).waitFor();
+    // the points are the query's steps that hold a sample: 40 samples at 15 s, 5 min lookback, 4 s steps
+    const points = Number((await page.locator('p.muted').textContent())?.match(/(\d+) points/)?.[1]);
+    expect(points).toBeGreaterThan(40);
+    expect(await page.locator('canvas').count()).toBe(1);
+    expect(errors).toEqual([]);
     await page.close();
   });
 });
