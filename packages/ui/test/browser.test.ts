@@ -2,6 +2,7 @@
 // operator, see the alert, ack it with a comment, see it acked in the page and in the alert manager's state.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { type AlertManager, createAlertManager } from '@argus/alerting';
 import { fingerprint, memoryStateStore } from '@argus/core';
 import { addUser, createArgusServer } from '@argus/server';
@@ -44,6 +45,11 @@ describe('built bundle', () => {
     const all = files(uiRoot).map((f) => readFileSync(f, 'utf8'));
     expect(all.some((t) => t.includes('api/login'))).toBe(true); // the grep reads the real bundle
     for (const secret of Object.values(SECRETS)) expect(all.some((t) => t.includes(secret))).toBe(false);
+  });
+
+  it('stays under 150 kB gzipped (issue 18)', () => {
+    const gzipped = files(uiRoot).reduce((n, f) => n + gzipSync(readFileSync(f)).length, 0);
+    expect(gzipped).toBeLessThan(150 * 1024);
   });
 });
 
