@@ -14,6 +14,8 @@ const needed = [
   { bin: 'openssl', pkg: 'openssl' },
   // @argus/state-redis runs its contract and restart tests against a real Redis
   { bin: 'redis-server', pkg: 'redis-server' },
+  // @argus/ui's end-to-end test drives a real headless Chromium
+  { bin: 'chromium', pkg: 'chromium' },
 ];
 
 const onPath = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;

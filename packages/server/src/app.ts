@@ -25,6 +25,7 @@ import { opsRoutes } from './routes/ops.js';
 import { promRoutes } from './routes/prom.js';
 import { silenceRoutes } from './routes/silences.js';
 import { statusRoutes } from './routes/status.js';
+import { uiRoutes } from './routes/ui.js';
 
 /** The default request body limit: 1 MiB. */
 export const DEFAULT_BODY_LIMIT = 1_048_576;
@@ -133,6 +134,7 @@ async function mount(app: FastifyInstance, ctx: ServerContext, table: RouteRule[
   amV2Routes(app, ctx);
   promRoutes(app, ctx);
   eventRoutes(app, ctx, ctx.hub);
+  if (ctx.o.uiRoot) await uiRoutes(app, ctx.o.uiRoot);
   app.addHook('onClose', async () => {
     ctx.posted.stop();
     await ctx.audit.flushed();

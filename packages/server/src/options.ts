@@ -46,6 +46,8 @@ export interface ArgusServerOptions {
   reload?: () => Promise<void>;
   /** Shown in `/api/v2/status` and build info. @default '0.25.0' */
   version?: string;
+  /** Folder of the built web UI (`uiRoot` from `@argus/ui`) to serve at `/`; none by default. */
+  uiRoot?: string;
   /** For tests: role given to requests without credentials. @default none (401) */
   anonymousRole?: Role;
 }
@@ -75,5 +77,6 @@ export const serverOptionsSchema: z.ZodType<object> = z.object({
   ready: z.custom<() => boolean>((v) => typeof v === 'function').optional(),
   reload: z.custom<() => Promise<void>>((v) => typeof v === 'function').optional(),
   version: z.string().optional(),
+  uiRoot: z.string().min(1).optional(),
   anonymousRole: z.enum(['viewer', 'operator', 'admin', 'sender']).optional(),
 });

@@ -1,0 +1,270 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { api, type Session } from '../api.js';
+import { ErrorLine, FormButtons, usePoll } from '../common.js';
+import { age, labelText, matchersFor, splitMatchers } from '../format.js';
+
+export interface AlertView {
+  fingerprint: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: number;
+  endsAt?: number;
+  status: { state: 'active' | 'suppressed' | 'resolved'; silencedBy: string[]; inhibitedBy: string[] };
+  ack?: { by: string; at: number; comment?: string };
+}
+
+const REFRESH_MS = 5000;
+
+export function AlertsPage({ session }: { session: Session }) {
+  // what is typed, and what was applied (a half-typed matcher is not sent)
+  const [draft, setDraft] = useState('');
+  const [filter, setFilter] = useState('');
+  const [alerts, setAlerts] = useState<AlertView[]>([]);
+  const [error, setError] = useState('');
+  const [acking, setAcking] = useState<string | null>(null);
+  const [silencing, setSilencing] = useState<AlertView | null>(null);
+  // the server enforces roles; this only spares a viewer buttons that would be refused
+  const canAct = session.role === 'operator' || session.role === 'admin';
+
+  const load = useCallback(async () => {
+    const q = new URLSearchParams();
+    for (const m of splitMatchers(filter)) q.append('filter', m);
+    try {
+      setAlerts(await api.get<AlertView[]>(`api/alerts?${q}`));
+      setError('');
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, [filter]);
+
+  usePoll(load, REFRESH_MS, [load]);
+
+  const now = Date.now();
+  return (
+    <section aria-labelledby="alerts-h">
+      <h1 id="alerts-h">Alerts</h1>
+      <form
+        class="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (draft === filter) void load();
+          else setFilter(draft);
+        }}
+      >
+        <label>
+          Filter{' '}
+          <input
+            name="filter"
+            size={50}
+            placeholder='severity="critical", team=~"db|web"'
+            value={draft}
+            onInput={(e) => setDraft(e.currentTarget.value)}
+          />
+        </label>
+        <button type="submit">Apply</button>
+      </form>
+      <ErrorLine error={error} />
+      <table>
+        <thead>
+          <tr>
+            <th>Alert</th>
+            <th>State</th>
+            <th>Severity</th>
+            <th>Age</th>
+            <th>Labels</th>
+            <th>Ack</th>
+            {canAct && <th>Actions</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {alerts.length === 0 && (
+            <tr>
+              <td colSpan={7} class="muted">
+                No alerts
+              </td>
+            </tr>
+          )}
+          {alerts.map((a) => (
+            <tr key={a.fingerprint} data-fingerprint={a.fingerprint}>
+              <td>{a.labels.alertname ?? a.fingerprint}</td>
+              <td class={`state-${a.status.state}`}>{a.status.state}</td>
+              <td>{a.labels.severity ?? ''}</td>
+              <td title={new Date(a.startsAt).toISOString()}>{age(a.startsAt, now)}</td>
+              <td class="labels">{labelText(a.labels)}</td>
+              <td class="ack">
+                {a.ack ? `acked by ${a.ack.by}${a.ack.comment ? `: ${a.ack.comment}` : ''}` : ''}
+              </td>
+              {canAct && (
+                <td>
+                  {a.ack ? (
+                    <button
+                      type="button"
+                      onClick={() =>
+                        api
+                          .del(`api/alerts/${a.fingerprint}/ack`)
+                          .then(load, (e: Error) => setError(e.message))
+                      }
+                    >
+                      Unack
+                    </button>
+                  ) : (
+                    <button type="button" onClick={() => setAcking(a.fingerprint)}>
+                      Ack
+                    </button>
+                  )}{' '}
+                  <button type="button" onClick={() => setSilencing(a)}>
+                    Silence
+                  </button>
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {acking && (
+        <AckForm
+          fingerprint={acking}
+          onDone={() => {
+            setAcking(null);
+            void load();
+          }}
+        />
+      )}
+      {silencing && (
+        <SilenceForm
+          alert={silencing}
+          onDone={() => {
+            setSilencing(null);
+            void load();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function AckForm({ fingerprint, onDone }: { fingerprint: string; onDone: () => void }) {
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState('');
+  return (
+    <form
+      class="panel"
+      aria-label="Acknowledge"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        try {
+          await api.post(`api/alerts/${fingerprint}/ack`, comment ? { comment } : {});
+          onDone();
+        } catch (err) {
+          setError((err as Error).message);
+        }
+      }}
+    >
+      <h2>Acknowledge {fingerprint}</h2>
+      <label>
+        Comment{' '}
+        <input
+          name="ack-comment"
+          size={60}
+          value={comment}
+          onInput={(e) => setComment(e.currentTarget.value)}
+        />
+      </label>{' '}
+      <FormButtons submit="Acknowledge" onCancel={onDone} />
+      <ErrorLine error={error} />
+    </form>
+  );
+}
+
+function SilenceForm({ alert, onDone }: { alert: AlertView; onDone: () => void }) {
+  const [matchers, setMatchers] = useState(matchersFor(alert.labels).join(', '));
+  const [hours, setHours] = useState('2');
+  const [comment, setComment] = useState('');
+  const [preview, setPreview] = useState<AlertView[] | null>(null);
+  const [error, setError] = useState('');
+
+  // the preview follows the matchers as they are edited: what would this silence hide right now?
+  useEffect(() => {
+    const ms = splitMatchers(matchers);
+    if (ms.length === 0) return setPreview(null);
+    const t = setTimeout(() => {
+      api
+        .post<AlertView[]>('api/silences/preview', { matchers: ms })
+        .then((p) => {
+          setPreview(p);
+          setError('');
+        })
+        .catch((e) => {
+          setPreview(null);
+          setError((e as Error).message);
+        });
+    }, 250);
+    return () => clearTimeout(t);
+  }, [matchers]);
+
+  return (
+    <form
+      class="panel"
+      aria-label="Silence"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        try {
+          await api.post('api/silences', {
+            matchers: splitMatchers(matchers),
+            endsAt: Date.now() + Number(hours) * 3_600_000,
+            comment,
+          });
+          onDone();
+        } catch (err) {
+          setError((err as Error).message);
+        }
+      }}
+    >
+      <h2>Silence from {alert.labels.alertname ?? alert.fingerprint}</h2>
+      <label>
+        Matchers{' '}
+        <input
+          name="silence-matchers"
+          size={80}
+          value={matchers}
+          onInput={(e) => setMatchers(e.currentTarget.value)}
+        />
+      </label>
+      <label>
+        Hours{' '}
+        <input
+          name="silence-hours"
+          type="number"
+          min="0.1"
+          step="0.1"
+          value={hours}
+          onInput={(e) => setHours(e.currentTarget.value)}
+        />
+      </label>
+      <label>
+        Comment{' '}
+        <input
+          name="silence-comment"
+          required
+          size={60}
+          value={comment}
+          onInput={(e) => setComment(e.currentTarget.value)}
+        />
+      </label>
+      <div class="preview" aria-live="polite">
+        {preview === null
+          ? 'Preview: —'
+          : `Preview: silences ${preview.length} alert${preview.length === 1 ? '' : 's'} now`}
+        <ul>
+          {preview?.map((p) => (
+            <li key={p.fingerprint}>
+              {p.labels.alertname} {labelText(p.labels)}
+            </li>
+          ))}
+        </ul>
+      </div>
+      <FormButtons submit="Create silence" onCancel={onDone} />
+      <ErrorLine error={error} />
+    </form>
+  );
+}
