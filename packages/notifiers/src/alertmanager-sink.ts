@@ -75,17 +75,20 @@ export const alertmanagerSink: Factory<z.ZodType<Parsed, AlertmanagerSinkOptions
         endsAt: iso(resolvedAt ?? now + ahead),
         ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}),
       }));
+    // every peer of a cluster gets every alert, independently (as Prometheus sends to each Alertmanager): one
+    // peer down must neither block the others nor fail the write; it catches up at the next re-send
     const post = async (list: Held[], now: number, signal: AbortSignal) => {
-      for (const base of o.url) {
-        const r = await postJson({
-          url: `${base.replace(/\/$/, '')}/api/v2/alerts`,
-          body: body(list, now),
-          signal,
-          what: 'alertmanager',
-        });
-        if (!r.ok) return r;
-      }
-      return { ok: true as const };
+      const results = await Promise.all(
+        o.url.map((base) =>
+          postJson({
+            url: `${base.replace(/\/$/, '')}/api/v2/alerts`,
+            body: body(list, now),
+            signal,
+            what: 'alertmanager',
+          }),
+        ),
+      );
+      return results.find((r) => r.ok) ?? results.find((r) => !r.ok && r.retryable) ?? results[0]!;
     };
     return {
       ...(o.name ? { name: o.name } : {}),

@@ -55,11 +55,18 @@ class Writer {
   }
   double(x: number): void {
     this.view.setFloat64(this.pos, x, true);
+    // V8 quiets the signalling NaN 0x7ff0000000000002 into 0x7ff8000000000002 as soon as it is a JS number, and
+    // Prometheus compares the exact bits: put the staleness marker's own bits back (payload 2 only comes from STALE_NAN)
+    if (Number.isNaN(x) && this.view.getUint32(this.pos, true) === 2)
+      this.view.setUint32(this.pos + 4, 0x7ff00000, true);
     this.pos += 8;
   }
 }
 
-/** The staleness marker Prometheus writes when a series disappears (a NaN with this exact bit pattern). */
+/**
+ * The staleness marker Prometheus writes when a series disappears. As a JS number it is a quiet NaN with payload 2;
+ * the encoder writes Prometheus's exact bits (0x7ff0000000000002) for it.
+ */
 export const STALE_NAN: number = new Float64Array(new BigUint64Array([0x7ff0000000000002n]).buffer)[0]!;
 
 /** Encodes one `WriteRequest` (uncompressed). Timestamps must be integers ≥ 0 (ms since the epoch). */

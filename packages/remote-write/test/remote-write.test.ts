@@ -107,6 +107,26 @@ describeWithBinary(
       }
     });
 
+    it('a stale sample reaches Prometheus as its staleness marker: the series ends there', async () => {
+      const series = createSeriesRegistry();
+      const t0 = Math.floor(Date.now() / 60_000) * 60_000 - 20 * 60_000;
+      const sink = remoteWriteSink({ url: `${prom.url}/api/v1/write` });
+      const labels = { __name__: 'argus_rw_stale', job: 'rw' };
+      const batch = batchFromRows(series, [
+        { labels, timestamp: t0, value: 1 },
+        { labels, timestamp: t0 + 15_000, value: Number.NaN, stale: true },
+      ]);
+      expect(await sink.write(batch, testContext({ series }))).toEqual({ ok: true });
+      const at = async (t: number) => {
+        const u = `${prom.url}/api/v1/query?query=argus_rw_stale&time=${t / 1000}`;
+        return ((await (await fetch(u)).json()) as { data: { result: unknown[] } }).data.result;
+      };
+      // within the 5-minute lookback: the sample before the marker is seen, after the marker nothing is (a plain
+      // NaN would be returned as the series' value)
+      expect(await at(t0 + 5_000)).toHaveLength(1);
+      expect(await at(t0 + 30_000)).toEqual([]);
+    });
+
     it('a receiver that refuses the data (400: samples out of order) is not retried', async () => {
       const series = createSeriesRegistry();
       const t0 = Math.floor(Date.now() / 60_000) * 60_000 - 30 * 60_000;

@@ -3,8 +3,11 @@ import {
   type Factory,
   type MetricBatch,
   metricBatch,
+  ownsKey,
   type PluginContext,
+  type Shard,
   type Source,
+  shardFromHostname,
 } from '@argus/core';
 import type { z } from 'zod';
 import { type ParsedScrapeOptions, type ScrapeSourceOptions, scrapeSourceSchema } from './options.js';
@@ -30,14 +33,26 @@ export const scrapeSource: Factory<
     const discover = o.fileSd ? fileSdWatcher(o.fileSd, o.job) : undefined;
     const states = new Map<string, TargetState>();
     let sdError: string | undefined;
+    const shard = resolveShard(o);
 
-    const current = async (ctx: PluginContext): Promise<ScrapeTarget[]> => {
+    const discovered = async (ctx: PluginContext): Promise<ScrapeTarget[]> => {
       if (!discover) return fixed;
       const found = await discover((err) => {
         if (err.message !== sdError) ctx.log.warn(err.message);
         sdError = err.message;
       });
       return [...fixed, ...found];
+    };
+    // a target leaving this shard is retired like a removed one (stale markers); its new owner starts it
+    const current = async (ctx: PluginContext): Promise<ScrapeTarget[]> => {
+      const all = await discovered(ctx);
+      if (!shard) return all;
+      const mine = all.filter((t) => ownsKey(shard, t.url));
+      ctx.metrics.gauge('shard_index', shard.index);
+      ctx.metrics.gauge('shard_total', shard.total);
+      ctx.metrics.gauge('shard_targets_owned', mine.length);
+      ctx.metrics.gauge('shard_targets_seen', all.length);
+      return mine;
     };
 
     return {
@@ -58,6 +73,14 @@ export const scrapeSource: Factory<
     };
   },
 });
+
+function resolveShard(o: ParsedScrapeOptions): Shard | undefined {
+  if (!o.shard) return undefined;
+  const { index, total } = o.shard;
+  return index === undefined
+    ? shardFromHostname(process.env['HOSTNAME'], total, o.name ?? 'scrape')
+    : { index, total };
+}
 
 function concat(batches: readonly MetricBatch[]): MetricBatch {
   if (batches.length === 1) return batches[0]!;

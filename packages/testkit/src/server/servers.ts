@@ -11,6 +11,8 @@ export interface AlertmanagerOptions {
   config: ConfigText;
   /** Extra command-line flags. */
   extraArgs?: readonly string[];
+  /** Join a gossip cluster: listen on `127.0.0.1:<port>` and peer with `peers` (`127.0.0.1:<port>`). @default gossip off */
+  cluster?: { port: number; peers?: readonly string[] };
   /** @default 15000 */
   timeoutMs?: number;
 }
@@ -31,7 +33,12 @@ export function startAlertmanager(options: AlertmanagerOptions): Promise<Running
       `--storage.path=${dataDir}/data`,
       `--web.listen-address=127.0.0.1:${port}`,
       `--web.external-url=http://127.0.0.1:${port}`,
-      '--cluster.listen-address=',
+      ...(options.cluster
+        ? [
+            `--cluster.listen-address=127.0.0.1:${options.cluster.port}`,
+            ...(options.cluster.peers ?? []).map((p) => `--cluster.peer=${p}`),
+          ]
+        : ['--cluster.listen-address=']),
       ...(options.extraArgs ?? []),
     ],
     readyPath: '/-/ready',
