@@ -10,12 +10,14 @@ import { PostedAlerts } from './am/posted.js';
 import { amV2Routes } from './am/v2-routes.js';
 import { AuditLog } from './audit.js';
 import { installAuth } from './auth/hook.js';
+import { WindowLimiter } from './auth/rate.js';
 import { Sessions } from './auth/sessions.js';
 import { Tokens } from './auth/tokens.js';
 import { Users } from './auth/users.js';
 import type { RouteRule, ServerContext } from './context.js';
 import { installErrorHandler } from './errors.js';
 import { EventHub } from './events.js';
+import { FindingLog } from './findings.js';
 import { type ArgusServerOptions, serverOptionsSchema } from './options.js';
 import { Redactor } from './redact.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -23,6 +25,7 @@ import { authRoutes } from './routes/auth.js';
 import { eventRoutes } from './routes/events.js';
 import { opsRoutes } from './routes/ops.js';
 import { promRoutes } from './routes/prom.js';
+import { seriesRoutes } from './routes/series.js';
 import { silenceRoutes } from './routes/silences.js';
 import { statusRoutes } from './routes/status.js';
 
@@ -69,6 +72,11 @@ async function buildContext(options: ArgusServerOptions): Promise<ServerContext>
     redact: new Redactor(o.secrets),
     posted: new PostedAlerts(() => o.alertManager, clock, o.resolveTimeoutMs ?? 300_000),
     hub: new EventHub(o.sseBacklog === undefined ? {} : { backlog: o.sseBacklog }),
+    findings: new FindingLog(() => o.store, o.findingsKept ?? 10_000),
+    limits: {
+      tokenUse: new WindowLimiter(clock, o.tokenPerMinute ?? 1200),
+      tokenFailures: new WindowLimiter(clock, o.tokenFailuresPerMinute ?? 10),
+    },
     startedAt: clock.now(),
   };
   await Promise.all([ctx.audit.load(), ctx.tokens.load()]);
@@ -92,8 +100,12 @@ export const argusApi: FastifyPluginAsync<ArgusServerOptions & { prefix?: string
   const table: RouteRule[] = [];
   // the routes, hooks and error handler live in a child context: they never touch the host app's other routes
   const live = { detach: ctx.hub.attach(ctx.o.pipeline, ctx.am) };
+  const unfollow = ctx.findings.attach(ctx.o.pipeline);
   await app.register(async (child) => mount(child, ctx, table), { prefix: prefix ?? '' });
-  app.addHook('onClose', async () => live.detach());
+  app.addHook('onClose', async () => {
+    live.detach();
+    unfollow();
+  });
   app.decorate('argus', {
     routes: table,
     flushed: () => ctx.audit.flushed(),
@@ -129,6 +141,7 @@ async function mount(app: FastifyInstance, ctx: ServerContext, table: RouteRule[
   alertRoutes(app, ctx);
   silenceRoutes(app, ctx);
   statusRoutes(app, ctx);
+  seriesRoutes(app, ctx);
   authRoutes(app, ctx);
   amV2Routes(app, ctx);
   promRoutes(app, ctx);

@@ -35,8 +35,14 @@ export interface ArgusServerOptions {
   sessionTtlMs?: number;
   /** Login attempts allowed per client address and minute. @default 10 */
   loginPerMinute?: number;
+  /** Requests one API token may make per minute; past it, 429 until the minute ends. @default 1200 */
+  tokenPerMinute?: number;
+  /** Wrong bearer tokens one client address may send per minute; past it, its bearer requests get 429. @default 10 */
+  tokenFailuresPerMinute?: number;
   /** Live events one slow client may have waiting before it is cut off (it resumes with Last-Event-ID). @default 1000 */
   sseBacklog?: number;
+  /** Recent pipeline findings kept for `/api/findings` and `/api/series` when there is no `store`. @default 10000 */
+  findingsKept?: number;
   /** @default the system clock */
   clock?: Clock;
   log?: Logger;
@@ -69,7 +75,10 @@ export const serverOptionsSchema: z.ZodType<object> = z.object({
   secureCookies: z.boolean().optional(),
   sseBacklog: z.number().int().positive().optional(),
   sessionTtlMs: z.number().int().positive().optional(),
+  findingsKept: z.number().int().positive().optional(),
   loginPerMinute: z.number().int().positive().optional(),
+  tokenPerMinute: z.number().int().positive().optional(),
+  tokenFailuresPerMinute: z.number().int().positive().optional(),
   clock: obj('a Clock').optional(),
   log: obj('a Logger').optional(),
   ready: z.custom<() => boolean>((v) => typeof v === 'function').optional(),
