@@ -160,7 +160,8 @@ declare module 'fastify' {
 }
 
 /**
- * A standalone fastify server with the Argus API (listen on it yourself, loopback by default in `argus serve`).
+ * A standalone fastify server with the Argus API (listen on it yourself, loopback by default in `argus serve`);
+ * HTTPS with `tls`.
  * @example
  * const app = await createArgusServer({ alertManager, pipeline, state });
  * await app.listen({ host: '127.0.0.1', port: 9093 });
@@ -168,12 +169,15 @@ declare module 'fastify' {
 export async function createArgusServer(options: ArgusServerOptions): Promise<FastifyInstance> {
   // checked here too, so a bad option is named by us before fastify sees bodyLimit
   parseOptions(serverOptionsSchema, options, 'server');
+  const { tls, ...rest } = options;
   const app = Fastify({
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     logger: false,
     trustProxy: false,
-  });
-  await app.register(argusApi, options);
+    ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
+  }) as unknown as FastifyInstance;
+  // a session cookie sent over HTTPS must never travel over plain HTTP: Secure unless the caller says otherwise
+  await app.register(argusApi, tls ? { secureCookies: true, ...rest } : rest);
   await app.ready();
   return app;
 }

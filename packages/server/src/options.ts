@@ -29,7 +29,12 @@ export interface ArgusServerOptions {
   bodyLimitBytes?: number;
   /** How long an alert posted to `/api/v2/alerts` without `endsAt` stays firing (Alertmanager's `resolve_timeout`). @default 300000 */
   resolveTimeoutMs?: number;
-  /** Set the `Secure` flag on session cookies (serve over TLS, or behind a TLS proxy). @default false */
+  /**
+   * Serve HTTPS with this PEM certificate (chain) and private key; `createArgusServer` only (when mounting, your
+   * server owns the listener). @default plain HTTP
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Set the `Secure` flag on session cookies (serve over TLS, or behind a TLS proxy). @default true with `tls`, else false */
   secureCookies?: boolean;
   /** Lifetime of a login session, in ms. @default 43200000 (12 h) */
   sessionTtlMs?: number;
@@ -72,6 +77,12 @@ export const serverOptionsSchema: z.ZodType<object> = z.object({
   receivers: z.array(z.string()).optional(),
   bodyLimitBytes: z.number().int().positive().optional(),
   resolveTimeoutMs: z.number().int().positive().optional(),
+  tls: z
+    .object({
+      cert: z.union([z.string().min(1), z.instanceof(Buffer)]).describe('PEM certificate'),
+      key: z.union([z.string().min(1), z.instanceof(Buffer)]).describe('PEM private key'),
+    })
+    .optional(),
   secureCookies: z.boolean().optional(),
   sseBacklog: z.number().int().positive().optional(),
   sessionTtlMs: z.number().int().positive().optional(),

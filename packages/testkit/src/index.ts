@@ -46,3 +46,4 @@ export type {
   PrometheusOptions,
 } from './server/servers.js';
 export { startAlertmanager, startNodeExporter, startPrometheus } from './server/servers.js';
+export { selfSignedCert } from './server/tls.js';
