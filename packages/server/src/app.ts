@@ -10,6 +10,7 @@ import { PostedAlerts } from './am/posted.js';
 import { amV2Routes } from './am/v2-routes.js';
 import { AuditLog } from './audit.js';
 import { installAuth } from './auth/hook.js';
+import { oidcRoutes } from './auth/oidc.js';
 import { WindowLimiter } from './auth/rate.js';
 import { Sessions } from './auth/sessions.js';
 import { Tokens } from './auth/tokens.js';
@@ -69,7 +70,7 @@ async function buildContext(options: ArgusServerOptions): Promise<ServerContext>
     tokens: new Tokens(o.state, clock),
     users: new Users(o.state),
     sessions: new Sessions(o.state, clock, o.sessionTtlMs ?? 43_200_000),
-    redact: new Redactor(o.secrets),
+    redact: new Redactor([...(o.secrets ?? []), ...(o.oidc?.clientSecret ? [o.oidc.clientSecret] : [])]),
     posted: new PostedAlerts(() => o.alertManager, clock, o.resolveTimeoutMs ?? 300_000),
     hub: new EventHub(o.sseBacklog === undefined ? {} : { backlog: o.sseBacklog }),
     findings: new FindingLog(() => o.store, o.findingsKept ?? 10_000),
@@ -143,6 +144,7 @@ async function mount(app: FastifyInstance, ctx: ServerContext, table: RouteRule[
   statusRoutes(app, ctx);
   seriesRoutes(app, ctx);
   authRoutes(app, ctx);
+  if (ctx.o.oidc) oidcRoutes(app, ctx, ctx.o.oidc);
   amV2Routes(app, ctx);
   promRoutes(app, ctx);
   eventRoutes(app, ctx, ctx.hub);

@@ -3,6 +3,7 @@ import type { Clock, Logger, Pipeline, StateStore } from '@argus/core';
 import type { PromApi } from '@argus/promql';
 import type { Store } from '@argus/store';
 import { z } from 'zod';
+import { type OidcOptions, oidcOptionsSchema } from './auth/oidc.js';
 import type { Role } from './auth/roles.js';
 
 /** Options of {@link createArgusServer}, {@link argusApi} and {@link argusHandler}. */
@@ -38,6 +39,8 @@ export interface ArgusServerOptions {
   secureCookies?: boolean;
   /** Lifetime of a login session, in ms. @default 43200000 (12 h) */
   sessionTtlMs?: number;
+  /** OIDC login (authorization code with PKCE) at `GET /api/oidc/login`, roles mapped from a claim. @default off */
+  oidc?: OidcOptions;
   /** Login attempts allowed per client address and minute. @default 10 */
   loginPerMinute?: number;
   /** Requests one API token may make per minute; past it, 429 until the minute ends. @default 1200 */
@@ -88,6 +91,7 @@ export const serverOptionsSchema: z.ZodType<object> = z.object({
   sessionTtlMs: z.number().int().positive().optional(),
   findingsKept: z.number().int().positive().optional(),
   loginPerMinute: z.number().int().positive().optional(),
+  oidc: oidcOptionsSchema.optional(),
   tokenPerMinute: z.number().int().positive().optional(),
   tokenFailuresPerMinute: z.number().int().positive().optional(),
   clock: obj('a Clock').optional(),
