@@ -3,7 +3,7 @@ import type { Clock, Logger, Pipeline, StateStore } from '@argus/core';
 import type { PromApi } from '@argus/promql';
 import type { Store } from '@argus/store';
 import { z } from 'zod';
-import { type OidcOptions, oidcOptionsSchema } from './auth/oidc.js';
+import { type OidcOptions, oidcOptionsSchema } from './auth/oidc-options.js';
 import type { Role } from './auth/roles.js';
 
 /** Options of {@link createArgusServer}, {@link argusApi} and {@link argusHandler}. */
