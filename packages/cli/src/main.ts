@@ -63,6 +63,8 @@ backtest options (and --data-dir, --retention):
   --api                serve only: alerts, silences, Alertmanager's API v2, events, auth
   --alertmanager-config <file>
                        serve --api only: the alertmanager.yml in force (SIGHUP or POST /-/reload re-reads it)
+  --tls-cert <file> --tls-key <file>
+                       serve --api only: HTTPS with this PEM certificate and key (session cookies get Secure)
 `;
 
 /** The process's stdio as an {@link Io}; colour only on a TTY without NO_COLOR. */
@@ -109,6 +111,8 @@ const OPTIONS = {
   step: { type: 'string' },
   api: { type: 'boolean' },
   'alertmanager-config': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
   admin: { type: 'boolean' },
   role: { type: 'string' },
 } as const;
@@ -179,6 +183,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         step: v.step,
         api: v.api,
         alertmanagerConfig: v['alertmanager-config'],
+        tlsCert: v['tls-cert'],
+        tlsKey: v['tls-key'],
         role: v.admin ? 'admin' : v.role,
       },
       io,
@@ -204,6 +210,8 @@ interface Flags {
   step: string | undefined;
   api?: boolean | undefined;
   alertmanagerConfig?: string | undefined;
+  tlsCert?: string | undefined;
+  tlsKey?: string | undefined;
   role?: string | undefined;
 }
 

@@ -26,6 +26,10 @@ export interface ServeApiFlags {
   listen: string;
   /** An alertmanager.yml; without it alerts go to one receiver, `default`, with no integrations. */
   alertmanagerConfig?: string | undefined;
+  /** HTTPS: a PEM certificate file (with `tlsKey`). */
+  tlsCert?: string | undefined;
+  /** HTTPS: a PEM private key file (with `tlsCert`). */
+  tlsKey?: string | undefined;
 }
 
 const DEFAULT_AM: AlertManagerConfig = { route: { receiver: 'default' }, receivers: [{ name: 'default' }] };
@@ -40,6 +44,14 @@ function readAmConfig(file: string | undefined): { config: AlertManagerConfig; y
   if (file === undefined) return { config: DEFAULT_AM };
   const yaml = readFileSync(file, 'utf8');
   return { config: loadAlertmanagerConfig(yaml, { source: file }), yaml };
+}
+
+/** The certificate and key for HTTPS, or undefined for plain HTTP; throws when only one of them is given. */
+function readTls(f: ServeApiFlags): { cert: Buffer; key: Buffer } | undefined {
+  if (f.tlsCert === undefined && f.tlsKey === undefined) return undefined;
+  if (f.tlsCert === undefined || f.tlsKey === undefined)
+    throw new Error('--tls-cert and --tls-key go together: give both PEM files, or neither for plain HTTP');
+  return { cert: readFileSync(f.tlsCert), key: readFileSync(f.tlsKey) };
 }
 
 /** A running `argus serve --api`. */
@@ -57,6 +69,8 @@ export interface RunningApi {
 export async function startApi(f: ServeApiFlags, io: Io): Promise<RunningApi> {
   const log = ioLogger(io);
   const { host, port } = parseListen(f.listen);
+  // read before anything opens, so a missing file fails fast and leaves nothing running
+  const tls = readTls(f);
   const store = createStore({ dataDir: f.dataDir, retentionMs: f.retentionMs });
   await store.open({ log: (m) => io.stderr(`argus: ${m}\n`) });
   const state: StateStore = await openStateStore({ dir: serverStateDir(f.dataDir), log });
@@ -93,6 +107,7 @@ export async function startApi(f: ServeApiFlags, io: Io): Promise<RunningApi> {
     receivers: first.config.receivers.map((r) => r.name),
     ...(first.yaml === undefined ? {} : { alertmanagerYaml: first.yaml }),
     reload,
+    ...(tls ? { tls } : {}),
   });
   const url = await app.listen({ host, port });
   return {

@@ -10,12 +10,15 @@ import { PostedAlerts } from './am/posted.js';
 import { amV2Routes } from './am/v2-routes.js';
 import { AuditLog } from './audit.js';
 import { installAuth } from './auth/hook.js';
+import { oidcRoutes } from './auth/oidc.js';
+import { WindowLimiter } from './auth/rate.js';
 import { Sessions } from './auth/sessions.js';
 import { Tokens } from './auth/tokens.js';
 import { Users } from './auth/users.js';
 import type { RouteRule, ServerContext } from './context.js';
 import { installErrorHandler } from './errors.js';
 import { EventHub } from './events.js';
+import { FindingLog } from './findings.js';
 import { type ArgusServerOptions, serverOptionsSchema } from './options.js';
 import { Redactor } from './redact.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -23,6 +26,7 @@ import { authRoutes } from './routes/auth.js';
 import { eventRoutes } from './routes/events.js';
 import { opsRoutes } from './routes/ops.js';
 import { promRoutes } from './routes/prom.js';
+import { seriesRoutes } from './routes/series.js';
 import { silenceRoutes } from './routes/silences.js';
 import { statusRoutes } from './routes/status.js';
 import { uiRoutes } from './routes/ui.js';
@@ -67,9 +71,14 @@ async function buildContext(options: ArgusServerOptions): Promise<ServerContext>
     tokens: new Tokens(o.state, clock),
     users: new Users(o.state),
     sessions: new Sessions(o.state, clock, o.sessionTtlMs ?? 43_200_000),
-    redact: new Redactor(o.secrets),
+    redact: new Redactor([...(o.secrets ?? []), ...(o.oidc?.clientSecret ? [o.oidc.clientSecret] : [])]),
     posted: new PostedAlerts(() => o.alertManager, clock, o.resolveTimeoutMs ?? 300_000),
     hub: new EventHub(o.sseBacklog === undefined ? {} : { backlog: o.sseBacklog }),
+    findings: new FindingLog(() => o.store, o.findingsKept ?? 10_000),
+    limits: {
+      tokenUse: new WindowLimiter(clock, o.tokenPerMinute ?? 1200),
+      tokenFailures: new WindowLimiter(clock, o.tokenFailuresPerMinute ?? 10),
+    },
     startedAt: clock.now(),
   };
   await Promise.all([ctx.audit.load(), ctx.tokens.load()]);
@@ -93,8 +102,12 @@ export const argusApi: FastifyPluginAsync<ArgusServerOptions & { prefix?: string
   const table: RouteRule[] = [];
   // the routes, hooks and error handler live in a child context: they never touch the host app's other routes
   const live = { detach: ctx.hub.attach(ctx.o.pipeline, ctx.am) };
+  const unfollow = ctx.findings.attach(ctx.o.pipeline);
   await app.register(async (child) => mount(child, ctx, table), { prefix: prefix ?? '' });
-  app.addHook('onClose', async () => live.detach());
+  app.addHook('onClose', async () => {
+    live.detach();
+    unfollow();
+  });
   app.decorate('argus', {
     routes: table,
     flushed: () => ctx.audit.flushed(),
@@ -130,7 +143,9 @@ async function mount(app: FastifyInstance, ctx: ServerContext, table: RouteRule[
   alertRoutes(app, ctx);
   silenceRoutes(app, ctx);
   statusRoutes(app, ctx);
+  seriesRoutes(app, ctx);
   authRoutes(app, ctx);
+  if (ctx.o.oidc) oidcRoutes(app, ctx, ctx.o.oidc);
   amV2Routes(app, ctx);
   promRoutes(app, ctx);
   eventRoutes(app, ctx, ctx.hub);
@@ -149,7 +164,8 @@ declare module 'fastify' {
 }
 
 /**
- * A standalone fastify server with the Argus API (listen on it yourself, loopback by default in `argus serve`).
+ * A standalone fastify server with the Argus API (listen on it yourself, loopback by default in `argus serve`);
+ * HTTPS with `tls`.
  * @example
  * const app = await createArgusServer({ alertManager, pipeline, state });
  * await app.listen({ host: '127.0.0.1', port: 9093 });
@@ -157,12 +173,15 @@ declare module 'fastify' {
 export async function createArgusServer(options: ArgusServerOptions): Promise<FastifyInstance> {
   // checked here too, so a bad option is named by us before fastify sees bodyLimit
   parseOptions(serverOptionsSchema, options, 'server');
+  const { tls, ...rest } = options;
   const app = Fastify({
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     logger: false,
     trustProxy: false,
-  });
-  await app.register(argusApi, options);
+    ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
+  }) as unknown as FastifyInstance;
+  // a session cookie sent over HTTPS must never travel over plain HTTP: Secure unless the caller says otherwise
+  await app.register(argusApi, tls ? { secureCookies: true, ...rest } : rest);
   await app.ready();
   return app;
 }

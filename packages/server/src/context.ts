@@ -2,11 +2,13 @@ import type { AlertManager } from '@argus/alerting';
 import type { Clock, Logger } from '@argus/core';
 import type { PostedAlerts } from './am/posted.js';
 import type { AuditLog } from './audit.js';
+import type { WindowLimiter } from './auth/rate.js';
 import type { Access, Role } from './auth/roles.js';
 import type { Sessions } from './auth/sessions.js';
 import type { Tokens } from './auth/tokens.js';
 import type { Users } from './auth/users.js';
 import type { EventHub } from './events.js';
+import type { FindingLog } from './findings.js';
 import type { ArgusServerOptions } from './options.js';
 import type { Redactor } from './redact.js';
 
@@ -39,6 +41,10 @@ export interface ServerContext {
   readonly redact: Redactor;
   readonly posted: PostedAlerts;
   readonly hub: EventHub;
+  /** Findings for `/api/findings` and `/api/series`: the store's, else the pipeline's recent ones. */
+  readonly findings: FindingLog;
+  /** Bearer-token limits: requests per token, and wrong tokens per client address. */
+  readonly limits: { readonly tokenUse: WindowLimiter; readonly tokenFailures: WindowLimiter };
   readonly startedAt: number;
 }
 

@@ -1,6 +1,7 @@
 export type { ArgusApiHandle } from './app.js';
 export { argusApi, argusHandler, createArgusServer, DEFAULT_BODY_LIMIT } from './app.js';
 export type { AuditAction, AuditEntry, AuditQuery } from './audit.js';
+export type { OidcOptions } from './auth/oidc-options.js';
 export type { Access, Role } from './auth/roles.js';
 export { allows, ROLES } from './auth/roles.js';
 export type { UserInfo } from './auth/users.js';

@@ -3,6 +3,7 @@ import type { Clock, Logger, Pipeline, StateStore } from '@argus/core';
 import type { PromApi } from '@argus/promql';
 import type { Store } from '@argus/store';
 import { z } from 'zod';
+import { type OidcOptions, oidcOptionsSchema } from './auth/oidc-options.js';
 import type { Role } from './auth/roles.js';
 
 /** Options of {@link createArgusServer}, {@link argusApi} and {@link argusHandler}. */
@@ -29,14 +30,27 @@ export interface ArgusServerOptions {
   bodyLimitBytes?: number;
   /** How long an alert posted to `/api/v2/alerts` without `endsAt` stays firing (Alertmanager's `resolve_timeout`). @default 300000 */
   resolveTimeoutMs?: number;
-  /** Set the `Secure` flag on session cookies (serve over TLS, or behind a TLS proxy). @default false */
+  /**
+   * Serve HTTPS with this PEM certificate (chain) and private key; `createArgusServer` only (when mounting, your
+   * server owns the listener). @default plain HTTP
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Set the `Secure` flag on session cookies (serve over TLS, or behind a TLS proxy). @default true with `tls`, else false */
   secureCookies?: boolean;
   /** Lifetime of a login session, in ms. @default 43200000 (12 h) */
   sessionTtlMs?: number;
+  /** OIDC login (authorization code with PKCE) at `GET /api/oidc/login`, roles mapped from a claim. @default off */
+  oidc?: OidcOptions;
   /** Login attempts allowed per client address and minute. @default 10 */
   loginPerMinute?: number;
+  /** Requests one API token may make per minute; past it, 429 until the minute ends. @default 1200 */
+  tokenPerMinute?: number;
+  /** Wrong bearer tokens one client address may send per minute; past it, its bearer requests get 429. @default 10 */
+  tokenFailuresPerMinute?: number;
   /** Live events one slow client may have waiting before it is cut off (it resumes with Last-Event-ID). @default 1000 */
   sseBacklog?: number;
+  /** Recent pipeline findings kept for `/api/findings` and `/api/series` when there is no `store`. @default 10000 */
+  findingsKept?: number;
   /** @default the system clock */
   clock?: Clock;
   log?: Logger;
@@ -68,10 +82,20 @@ export const serverOptionsSchema: z.ZodType<object> = z.object({
   receivers: z.array(z.string()).optional(),
   bodyLimitBytes: z.number().int().positive().optional(),
   resolveTimeoutMs: z.number().int().positive().optional(),
+  tls: z
+    .object({
+      cert: z.union([z.string().min(1), z.instanceof(Buffer)]).describe('PEM certificate'),
+      key: z.union([z.string().min(1), z.instanceof(Buffer)]).describe('PEM private key'),
+    })
+    .optional(),
   secureCookies: z.boolean().optional(),
   sseBacklog: z.number().int().positive().optional(),
   sessionTtlMs: z.number().int().positive().optional(),
+  findingsKept: z.number().int().positive().optional(),
   loginPerMinute: z.number().int().positive().optional(),
+  oidc: oidcOptionsSchema.optional(),
+  tokenPerMinute: z.number().int().positive().optional(),
+  tokenFailuresPerMinute: z.number().int().positive().optional(),
   clock: obj('a Clock').optional(),
   log: obj('a Logger').optional(),
   ready: z.custom<() => boolean>((v) => typeof v === 'function').optional(),

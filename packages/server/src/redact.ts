@@ -50,12 +50,17 @@ export class Redactor {
     return v;
   }
 
-  /** An Alertmanager YAML with the values of secret keys shown as `<secret>`, as Alertmanager's status shows it. */
+  /**
+   * An Alertmanager YAML with the values of secret keys shown as `<secret>` (URLs as `http://<secret>/`), as
+   * Alertmanager's status shows them.
+   */
   yaml(text: string): string {
     const lines = text.split('\n').map((line) => {
       const m = /^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*)(\s*:\s*)(\S.*)$/.exec(line);
       if (!m || !SECRET_KEY.test(m[2]!) || /^[|>]/.test(m[4]!)) return line;
-      return `${m[1]}${m[2]}${m[3]}<secret>`;
+      // amtool 0.25 parses config.original (`amtool config routes`), and where Alertmanager 0.25 wants a plain URL
+      // (webhook `url`, pagerduty `url`, opsgenie `api_url`) it rejects a bare `<secret>`: URLs get a parseable one
+      return `${m[1]}${m[2]}${m[3]}${/url$/i.test(m[2]!) ? 'http://<secret>/' : '<secret>'}`;
     });
     return this.text(lines.join('\n'));
   }

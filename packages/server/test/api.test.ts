@@ -190,7 +190,7 @@ describe('status', () => {
     const config = await s.app.inject({ url: '/api/config', headers: auth(s.tokens.admin) });
     expect(config.statusCode).toBe(200);
     expect(config.json().config).toEqual({ notify: { webhook: '<secret>' }, intervalMs: 15000 });
-    expect(config.json().alertmanager).toContain('url: <secret>');
+    expect(config.json().alertmanager).toContain('url: http://<secret>/');
   });
 
   it('serves an OpenAPI 3 document generated from the schemas', async () => {

@@ -148,7 +148,7 @@ describe('secrets', () => {
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('<secret>');
     const status = await t.app.inject({ url: '/api/v2/status', headers: auth(t.tokens.viewer) });
-    expect(status.json().config.original).toContain('url: <secret>');
+    expect(status.json().config.original).toContain('url: http://<secret>/');
     // the afterEach hook greps every response and log line of this server for every known secret
   });
 });

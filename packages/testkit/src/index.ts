@@ -46,4 +46,5 @@ export type {
   PrometheusOptions,
 } from './server/servers.js';
 export { startAlertmanager, startNodeExporter, startPrometheus } from './server/servers.js';
+export { selfSignedCert } from './server/tls.js';
 export { waitUntil } from './wait.js';

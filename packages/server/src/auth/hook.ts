@@ -7,14 +7,41 @@ import { sameSecret } from './secret-hash.js';
 export const SESSION_COOKIE = 'argus_session';
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-async function principalOf(ctx: ServerContext, req: FastifyRequest): Promise<Principal | undefined> {
-  const auth = req.headers.authorization;
-  if (auth) {
-    const m = /^Bearer\s+(\S+)$/i.exec(auth);
-    const t = m ? ctx.tokens.verify(m[1]!) : undefined;
-    // a wrong token is not retried as a session: the caller meant the token
-    return t ? { via: 'token', name: `token:${t.name}`, role: t.role } : undefined;
+/** A request over a limit: answered 429 with `Retry-After`. */
+interface Limited {
+  readonly limited: string;
+  readonly retryAfterS: number;
+}
+
+/** The bearer token's principal, undefined for a wrong token, or Limited past a token limit. */
+function bearer(ctx: ServerContext, req: FastifyRequest, auth: string): Principal | Limited | undefined {
+  const from = clientOf(req);
+  // an address that sent too many wrong tokens is refused before checking: guessing gets no answer either way
+  if (ctx.limits.tokenFailures.blocked(from))
+    return {
+      limited: 'too many wrong tokens from this address',
+      retryAfterS: ctx.limits.tokenFailures.retryAfterS(from),
+    };
+  const m = /^Bearer\s+(\S+)$/i.exec(auth);
+  const t = m ? ctx.tokens.verify(m[1]!) : undefined;
+  if (!t) {
+    ctx.limits.tokenFailures.hit(from);
+    return undefined;
   }
+  if (!ctx.limits.tokenUse.hit(t.id))
+    return {
+      limited: `token ${t.name} is over its request limit`,
+      retryAfterS: ctx.limits.tokenUse.retryAfterS(t.id),
+    };
+  return { via: 'token', name: `token:${t.name}`, role: t.role };
+}
+
+async function principalOf(
+  ctx: ServerContext,
+  req: FastifyRequest,
+): Promise<Principal | Limited | undefined> {
+  // a wrong token is not retried as a session: the caller meant the token
+  if (req.headers.authorization) return bearer(ctx, req, req.headers.authorization);
   const sid = req.cookies?.[SESSION_COOKIE];
   if (sid) {
     const s = await ctx.sessions.get(sid);
@@ -43,6 +70,11 @@ export function installAuth(app: FastifyInstance, ctx: ServerContext, table: Rou
     const access = req.routeOptions.config?.access;
     if (access === undefined || access === 'public') return;
     const p = await principalOf(ctx, req);
+    if (p && 'limited' in p)
+      return reply
+        .code(429)
+        .header('retry-after', String(p.retryAfterS))
+        .send({ error: 'rate_limited', message: p.limited });
     if (!p)
       return deny(reply, 401, 'unauthorized', 'credentials required: a bearer token or a session cookie');
     if (!allows(p.role, access))

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { clientOf, SESSION_COOKIE } from '../auth/hook.js';
 import { ROLES } from '../auth/roles.js';
+import { startSession } from '../auth/start-session.js';
 import type { ServerContext } from '../context.js';
 
 const tags = ['auth'];
@@ -27,15 +28,8 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
         ctx.audit.add({ actor: req.body.user.slice(0, 64), action: 'loginFailed', from: clientOf(req) });
         return reply.code(401).send({ error: 'unauthorized', message: 'wrong user or password' });
       }
-      const { id, session } = await ctx.sessions.create(u.name, u.role);
+      const session = await startSession(ctx, reply, u.name, u.role);
       ctx.audit.add({ actor: u.name, action: 'login', from: clientOf(req) });
-      reply.setCookie(SESSION_COOKIE, id, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: ctx.o.secureCookies ?? false,
-        path: '/',
-        maxAge: Math.floor((ctx.o.sessionTtlMs ?? 43_200_000) / 1000),
-      });
       return { user: u.name, role: u.role, csrfToken: session.csrf, expiresAt: session.expiresAt };
     },
   });
@@ -57,6 +51,8 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
       user: req.principal!.name,
       role: req.principal!.role,
       via: req.principal!.via,
+      // a same-origin page that logged in through OIDC (a redirect, no JSON answer) takes its CSRF token here
+      ...(req.principal!.csrf ? { csrfToken: req.principal!.csrf } : {}),
     }),
   });
   r.get('/api/tokens', {
