@@ -177,6 +177,8 @@ try {
     for (let k = 0; k < reps; k++) {
       const h = monitorEventLoopDelay({ resolution: 1 });
       h.enable();
+      // let the probe's timer tick once first: a run that never yields from its start is otherwise not seen at all
+      await new Promise((ok) => setTimeout(ok, 3));
       ms.push((await timed(run)).ms);
       // a run that never yields delays the sampling timer until here: let it fire and record that delay
       await new Promise((ok) => setTimeout(ok, 5));

@@ -2,7 +2,6 @@ import {
   type Alert,
   type Finding,
   type Labels,
-  labelsKey,
   type MetricBatch,
   matchesLabels,
   type SeriesRegistry,
@@ -220,7 +219,7 @@ function readApi(st: StoreState): ReadApi {
         (a) => a.alert.labels,
       ),
     samples(labels, from, to) {
-      const s = st.byKey.get(labelsKey(labels));
+      const s = st.find(labels);
       if (!s)
         return { timestamps: new Float64Array(0), values: new Float64Array(0), stale: new Uint8Array(0) };
       const r = s.read(from, to);

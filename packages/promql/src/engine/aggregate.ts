@@ -32,7 +32,7 @@ export function evalAggregate(ev: Operands, e: Aggregate, t: number): Sample[] {
   if ((e.op === 'topk' || e.op === 'bottomk') && !(k >= 1)) return [];
   const groups = new Map<string, Group>();
   for (const s of input) {
-    const metric = groupLabels(s.metric, e.grouping, e.without);
+    const metric = groupOf(e, s.metric);
     const key = labelsKey(metric);
     const g = groups.get(key);
     if (!g) {
@@ -48,6 +48,18 @@ export function evalAggregate(ev: Operands, e: Aggregate, t: number): Sample[] {
     else out.push({ metric: g.metric, v: finish(e.op, g, param), t });
   }
   return out;
+}
+
+// The same input label sets recur at every step of a range query: one group label set per input set and
+// aggregation, so that the group's key (labelsKey caches by object) is computed once, not once per step.
+const groupCache = new WeakMap<Aggregate, WeakMap<Labels, Labels>>();
+
+function groupOf(e: Aggregate, l: Labels): Labels {
+  let byInput = groupCache.get(e);
+  if (!byInput) groupCache.set(e, (byInput = new WeakMap()));
+  let g = byInput.get(l);
+  if (!g) byInput.set(l, (g = groupLabels(l, e.grouping, e.without)));
+  return g;
 }
 
 /** The labels a sample is grouped under: `by` keeps the listed ones, `without` drops them and the name. */
@@ -123,7 +135,7 @@ function countValues(e: Aggregate, input: Sample[], label: string, t: number): S
   if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label)) throw new PromQLEvalError(`invalid label name "${label}"`);
   const counts = new Map<string, { metric: Labels; n: number }>();
   for (const s of input) {
-    const metric = { ...groupLabels(s.metric, e.grouping, e.without), [label]: formatFloat(s.v) };
+    const metric = { ...groupOf(e, s.metric), [label]: formatFloat(s.v) };
     const key = labelsKey(metric);
     const c = counts.get(key);
     if (c) c.n++;

@@ -26,6 +26,7 @@ export interface EvalContext {
 /** Evaluates expressions at given times against the fetched data. */
 export class Evaluator implements Operands {
   private readonly subqueryMemo = new Map<Subquery, Map<number, Sample[]>>();
+  private readonly checkedMetrics = new Map<Expr, readonly Labels[]>();
 
   constructor(readonly ctx: EvalContext) {}
 
@@ -58,7 +59,7 @@ export class Evaluator implements Operands {
         return { type: 'vector', samples: evalAggregate(this, e, t) };
       case 'call': {
         const out = callFunction(this, e, t);
-        if (out.type === 'vector') checkUnique(out.samples);
+        if (out.type === 'vector') this.checkUniqueOnce(e, out.samples);
         return out;
       }
     }
@@ -140,6 +141,21 @@ export class Evaluator implements Operands {
       }
     }
     return [...bySeries.values()];
+  }
+
+  /**
+   * checkUnique, skipped when the samples carry the very label objects (in the same order) that this call's
+   * previous step was checked with: across the steps of a range query a function over a selector returns the
+   * same series again and again, and comparing references is far cheaper than keying every label set.
+   */
+  private checkUniqueOnce(e: Expr, samples: readonly Sample[]): void {
+    const prev = this.checkedMetrics.get(e);
+    if (prev && prev.length === samples.length && samples.every((s, i) => s.metric === prev[i])) return;
+    checkUnique(samples);
+    this.checkedMetrics.set(
+      e,
+      samples.map((s) => s.metric),
+    );
   }
 
   private unary(op: '-' | '+', v: Value): Value {

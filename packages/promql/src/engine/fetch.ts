@@ -3,6 +3,7 @@
 import type { AtModifier, Expr, VectorSelector } from '../parser/ast.js';
 import { PromQLEvalError } from '../parser/errors.js';
 import { isStaleNaN, type Labels, type Queryable } from '../queryable.js';
+import { TimeSlice } from '../time-slice.js';
 import { compareLabels } from './values.js';
 
 /** A selector's series as the evaluator reads them; `stale` is 1 at staleness markers. */
@@ -45,10 +46,13 @@ export async function fetchSelectors(
   plan(expr, { mint: o.startMs, maxt: o.endMs }, o, needs, 0);
   const out = new Map<VectorSelector, FetchedSeries[]>();
   let loaded = 0;
+  // Copying a thousand series' samples takes milliseconds too: yield between slices, as evaluation does.
+  const slice = new TimeSlice(FETCH_SLICE_MS);
   for (const [sel, w] of needs) {
     if (o.signal?.aborted) throw new PromQLEvalError('query aborted', 'ERR_PROMQL_ABORTED');
     const series: FetchedSeries[] = [];
     for (const s of await q.select(sel.matchers, w.mint, w.maxt)) {
+      await slice.yieldIfSpent();
       const n = s.timestamps.length;
       loaded += n;
       if (loaded > o.maxSamples) throw tooManySamples(o.maxSamples);
@@ -72,6 +76,8 @@ export async function fetchSelectors(
   }
   return out;
 }
+
+const FETCH_SLICE_MS = 5;
 
 /** Prometheus's error for a query over the sample limit. */
 export function tooManySamples(limit: number): PromQLEvalError {

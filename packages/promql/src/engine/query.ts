@@ -4,6 +4,7 @@ import { PromQLEvalError } from '../parser/errors.js';
 import { parseExpr } from '../parser/parse.js';
 import { typeOf } from '../parser/typecheck.js';
 import type { Labels, Queryable } from '../queryable.js';
+import { TimeSlice } from '../time-slice.js';
 import { Evaluator } from './evaluator.js';
 import { fetchSelectors, tooManySamples } from './fetch.js';
 import { compareLabels, labelsKey, type Sample, type Value } from './values.js';
@@ -124,14 +125,11 @@ export function createEngine(options: EngineOptions): Engine {
           [from, to],
           [startMs, endMs],
         );
-        let slice = performance.now();
+        const slice = new TimeSlice(YIELD_AFTER_MS);
         for (let ts = from; ts <= to; ts += stepMs) {
           if (signal.aborted) throw abortError(signal);
           // Yield to the host's event loop between steps so that a long query never blocks it for long.
-          if (performance.now() - slice > YIELD_AFTER_MS) {
-            await new Promise((resolve) => setImmediate(resolve));
-            slice = performance.now();
-          }
+          await slice.yieldIfSpent();
           out.add(ev.eval(expr, ts), ts);
         }
       }

@@ -17,8 +17,7 @@ export function histogramQuantile(q: number, samples: Sample[], t: number): Samp
     if (le === undefined) continue;
     const upper = parseLe(le);
     if (upper === undefined) continue;
-    const withName: Record<string, string> = { ...s.metric };
-    delete withName.le;
+    const withName = withoutLe(s.metric);
     // Grouped with the name (two histograms differing only by name stay apart) and output without it.
     const k = labelsKey(withName);
     const metric = dropName(withName);
@@ -27,6 +26,18 @@ export function histogramQuantile(q: number, samples: Sample[], t: number): Samp
     g.buckets.push({ upper, count: s.v });
   }
   return [...groups.values()].map((g) => ({ metric: g.metric, v: bucketQuantile(q, g.buckets), t }));
+}
+
+// The same bucket label sets recur at every step: one `le`-less copy per set, so that its key is cached.
+const leless = new WeakMap<Labels, Labels>();
+
+function withoutLe(l: Labels): Labels {
+  let out = leless.get(l);
+  if (!out) {
+    const { le: _, ...rest } = l;
+    leless.set(l, (out = rest));
+  }
+  return out;
 }
 
 function parseLe(le: string): number | undefined {

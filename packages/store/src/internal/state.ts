@@ -30,6 +30,11 @@ export interface Counters {
 /** Everything a store holds; shared by its modules, never exported from the package. */
 export class StoreState {
   readonly byKey: Map<string, SeriesData> = new Map();
+  /**
+   * Series by the very label object the store keeps (the one `series()` and `readSeries()` hand out): a caller
+   * passing it back, as PromQL reading series by series does, is found without building its key again.
+   */
+  readonly byLabels: WeakMap<Labels, SeriesData> = new WeakMap();
   /** Store series ids are indexes here; removed series leave a hole. */
   readonly byId: (SeriesData | undefined)[] = [];
   readonly rollups: Map<number, RollupSeries[]> = new Map();
@@ -87,6 +92,7 @@ export class StoreState {
   create(id: number, labels: Labels, key: string = labelsKey(labels)): SeriesData {
     const s = new SeriesData(id, labels, key, this.cfg);
     this.byKey.set(key, s);
+    this.byLabels.set(labels, s);
     this.byId[id] = s;
     this.journal?.series(id, labels);
     return s;
@@ -112,6 +118,14 @@ export class StoreState {
       this.rollups.set(id, r);
     }
     return r;
+  }
+
+  /** The live series with these labels, if any. */
+  find(labels: Labels): SeriesData | undefined {
+    const known = this.byLabels.get(labels);
+    // a dropped series stays in the WeakMap while its labels live on: only trust the entry if it is still current
+    if (known && this.byId[known.id] === known) return known;
+    return this.byKey.get(labelsKey(labels));
   }
 
   /** Removes a series that holds nothing any more (series churn). */
