@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,6 +122,45 @@ const cases: [name: string, yaml: string, ok: boolean, first?: [number, RegExp]]
     true,
   ],
 ];
+
+describe('checkAlertmanagerConfig: templates: files, parsed as amtool check-config does', () => {
+  // template files next to the config, as Alertmanager resolves relative globs
+  const tmplCases: [name: string, template: string | undefined, ok: boolean, message?: RegExp][] = [
+    [
+      'a template with a syntax error',
+      '{{ define "a" }}{{ .Foo {{ end }}',
+      false,
+      /bad\.tmpl:1: unexpected "\{" in operand/,
+    ],
+    [
+      'a template calling a function Alertmanager lacks',
+      '{{ define "a" }}{{ humanize .X }}{{ end }}',
+      false,
+      /function "humanize" not defined/,
+    ],
+    [
+      "a template with Alertmanager's functions",
+      '{{ define "a" }}{{ .X | toUpper | title }}{{ join "," .Y }}{{ safeHtml "x" }}{{ end }}',
+      true,
+    ],
+    ['a glob that matches nothing', undefined, true],
+  ];
+  it.each(tmplCases)('%s', (name, template, ok, message) => {
+    const at = join(dir, name.replace(/\W+/g, '-'));
+    mkdirSync(join(at, 'tmpl'), { recursive: true });
+    if (template !== undefined) writeFileSync(join(at, 'tmpl', 'bad.tmpl'), template);
+    const yaml = base("templates: ['tmpl/*.tmpl']\n");
+    writeFileSync(join(at, 'am.yml'), yaml);
+    const r = checkAlertmanagerConfig(yaml, { baseDir: at });
+    expect(r.ok, name).toBe(ok);
+    if (message) {
+      expect(r.problems[0]).toMatchObject({ severity: 'error', line: 3, col: 1 });
+      expect(r.problems[0]!.message).toMatch(message);
+    } else expect(r.problems).toEqual([]);
+    const theirs = amtoolAccepts(join(at, 'am.yml'));
+    if (theirs !== undefined) expect(theirs, `amtool on ${name}`).toBe(ok);
+  });
+});
 
 describe('checkAlertmanagerConfig', () => {
   it.each(cases)('%s', (name, yaml, ok, first) => {

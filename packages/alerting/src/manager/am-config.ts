@@ -1,13 +1,19 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { createTemplates } from '@argus/template';
 import { type ConfigProblem, Decoder, parseAmDocument } from './am-check.js';
 import { INTEGRATIONS, STRUCTS } from './am-schema.js';
+import { loadTemplateFiles } from './am-template-files.js';
+import { alertmanagerFuncs } from './am-template-funcs.js';
 
 type Obj = Record<string, unknown>;
 
 /** Options of {@link checkAlertmanagerConfig}. */
 export interface CheckAlertmanagerConfigOptions {
-  /** Directory relative `*_file` paths are read from (Alertmanager: the config file's). Unset: not checked. */
+  /**
+   * Directory relative `*_file` paths and `templates:` globs are read from (Alertmanager: the config file's).
+   * Unset: neither is checked.
+   */
   baseDir?: string;
 }
 
@@ -51,7 +57,10 @@ export function checkAlertmanagerConfig(
   else if (route['continue'] === true) d.reportAt(route, 'continue', 'cannot have continue in root route');
   const global = { ...GLOBAL_DEFAULTS, ...((cfg['global'] ?? {}) as Obj) };
   const receivers = ((cfg['receivers'] ?? []) as (Obj | undefined)[]).filter((r): r is Obj => !!r);
-  if (options.baseDir) missingFiles(d, cfg, options.baseDir);
+  if (options.baseDir) {
+    missingFiles(d, cfg, options.baseDir);
+    checkTemplateFiles(d, cfg, options.baseDir);
+  }
   const names = new Set<string>();
   for (const rcv of receivers) {
     const name = String(rcv['name'] ?? '');
@@ -173,6 +182,30 @@ function checkRoute(d: Decoder, r: Obj, receivers: Set<string>, intervals: Set<s
       if (!intervals.has(n)) d.reportAt(r, k, `undefined time interval "${n}" used in route`);
   for (const c of (r['routes'] ?? []) as (Obj | undefined)[])
     if (c) checkRoute(d, c, receivers, intervals, false);
+}
+
+/**
+ * The `templates:` files parsed as amtool check-config does (`template.FromGlobs`): a file that does not parse, or
+ * calls a function Alertmanager does not have, fails the check; a glob matching nothing is no error.
+ */
+function checkTemplateFiles(d: Decoder, cfg: Obj, baseDir: string): void {
+  const globs = cfg['templates'];
+  if (!Array.isArray(globs) || globs.length === 0) return;
+  let files: ReturnType<typeof loadTemplateFiles>;
+  try {
+    files = loadTemplateFiles(globs.map(String), baseDir);
+  } catch (err) {
+    d.reportAt(cfg, 'templates', `templates: ${(err as Error).message}`);
+    return;
+  }
+  const set = createTemplates({ funcs: alertmanagerFuncs(), missingKey: 'zero' });
+  for (const f of files) {
+    try {
+      set.parse(f.name, f.text);
+    } catch (err) {
+      d.reportAt(cfg, 'templates', `failed to parse template file ${f.name}: ${(err as Error).message}`);
+    }
+  }
 }
 
 /** `*_file` secrets are read when sending, as Alertmanager does: a missing one is only a warning here. */

@@ -1,16 +1,12 @@
 // Alertmanager 0.25's template set (template.FromGlobs): its functions, default.tmpl and email.tmpl, then the
 // user's `templates:` files, all rendered by @argus/template with missingkey=zero as Alertmanager does.
-import type { Notification } from '@argus/alerting';
-import { createTemplates, type FuncMap, goFunc, prometheusFuncs, type Templates } from '@argus/template';
+import { alertmanagerFuncs, type Notification, type TemplateFile } from '@argus/alerting';
+import { createTemplates, type FuncMap, type Templates } from '@argus/template';
 import { TemplateData } from './data.js';
 import { DEFAULT_TMPL, EMAIL_TMPL } from './default-templates.js';
 import { escapeTemplate, htmlEscapers } from './html-escape.js';
 
-/** A user template file: its name (shown in errors) and text. */
-export interface TemplateFile {
-  readonly name: string;
-  readonly text: string;
-}
+export { alertmanagerFuncs, type TemplateFile };
 
 /** Renders Alertmanager notification templates (`{{ template "slack.default.title" . }}`) for a notification. */
 export interface AmTemplates {
@@ -21,33 +17,6 @@ export interface AmTemplates {
    * printed values HTML-escaped (URL-normalised in href/src), `safeHtml` passed through. @experimental
    */
   html(text: string, n: Notification | TemplateData): string;
-}
-
-/** Go's cases.Title(language.AmericanEnglish): each word's first letter upper-cased, the rest lower-cased. */
-function caseTitle(s: string): string {
-  return s.replace(
-    /[\p{L}\p{N}_]+(?:['.:][\p{L}\p{N}_]+)*/gu,
-    (w) => (w[0] ?? '').toUpperCase() + w.slice(1).toLowerCase(),
-  );
-}
-
-/** Alertmanager 0.25's template.DefaultFuncs. */
-export function alertmanagerFuncs(): FuncMap {
-  const p = prometheusFuncs();
-  const pick = (name: string) => p[name] as FuncMap[string];
-  return {
-    toUpper: pick('toUpper'),
-    toLower: pick('toLower'),
-    title: goFunc(['string'], caseTitle),
-    join: goFunc(['string', 'any'], (sep: string, xs: unknown) => {
-      if (!Array.isArray(xs)) throw new Error(`wrong type for value; expected []string; got ${typeof xs}`);
-      return xs.map(String).join(sep);
-    }),
-    match: pick('match'),
-    safeHtml: pick('safeHtml'),
-    reReplaceAll: pick('reReplaceAll'),
-    stringSlice: goFunc([], (...xs: string[]) => xs, 'string'),
-  };
 }
 
 /**
