@@ -14,6 +14,7 @@ export type { NotifierDefinition } from './manager/define-notifier.js';
 export { defineNotifier } from './manager/define-notifier.js';
 export type { DeadLetter, DeliveryOptions } from './manager/delivery.js';
 export type { AlertHistoryQuery, HistoryEntry, HistoryEvent, HistoryQuery } from './manager/history.js';
+export { HISTORY_EVENTS } from './manager/history.js';
 export type { PostJsonOptions, PostResult } from './manager/http.js';
 export { postJson, redactUrl, retryAfterMs } from './manager/http.js';
 export { createAlertManager } from './manager/manager.js';

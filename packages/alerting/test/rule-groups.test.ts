@@ -1,7 +1,7 @@
 import { type Alert, createPipeline } from '@argus/core';
 import { createEngine, storeQueryable } from '@argus/promql';
 import { createStore, type Store } from '@argus/store';
-import { fakeClock, memorySink, settle } from '@argus/testkit';
+import { fakeClock, memorySink, settle, waitUntil } from '@argus/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backtest, ruleGroups } from '../src/index.js';
 
@@ -195,15 +195,19 @@ groups:
       evaluateIntervalMs: 1_000,
     });
     await pipeline.start();
-    // evaluations at 300, 330, …, 420 s
+    // evaluations at 300, 330, …, 450 s; each runs asynchronously (the engine yields), so wait for the last one's
+    // output to reach the sink instead of hoping one settle() is enough on a loaded machine
     for (let i = 0; i < 5; i++) await clock.advanceAsync(30_000);
-    await settle();
+    const recorded = () => sink.samples().filter((r) => r.labels['__name__'] === 'job:http_errors:rate1m');
+    await waitUntil('the evaluation at 450 s in the sink', async () => {
+      await settle();
+      return recorded().some((r) => r.timestamp === 450_000);
+    });
     await pipeline.stop({ timeoutMs: 1_000 });
     expect(sink.alerts().map((a) => `${a.labels['alertname']}:${a.state}@${a.startsAt / 1000}`)).toEqual([
       'HighErrorRate:pending@330',
       'HighErrorRate:firing@390',
     ]);
-    const rows = sink.samples().filter((r) => r.labels['__name__'] === 'job:http_errors:rate1m');
-    expect(rows.map((r) => r.timestamp / 1000)).toEqual([300, 330, 360, 390, 420, 450]);
+    expect(recorded().map((r) => r.timestamp / 1000)).toEqual([300, 330, 360, 390, 420, 450]);
   });
 });

@@ -49,7 +49,8 @@ export type HistoryQuery = AlertHistoryQuery;
 /** Entries per persisted chunk. */
 export const HISTORY_CHUNK = 256;
 
-const EVENTS: readonly HistoryEvent[] = [
+/** Every history event, in the order their codes are persisted (append only: a code must never change meaning). */
+export const HISTORY_EVENTS = [
   'firing',
   'resolved',
   'flapping',
@@ -61,7 +62,8 @@ const EVENTS: readonly HistoryEvent[] = [
   'deadLetter',
   'silenced',
   'unsilenced',
-];
+] as const;
+const EVENTS: readonly HistoryEvent[] = HISTORY_EVENTS;
 const CODE = new Map(EVENTS.map((e, i) => [e, i]));
 
 /** The rarer optional parts of an entry. */

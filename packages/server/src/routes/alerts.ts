@@ -1,4 +1,4 @@
-import type { AlertView, HistoryEvent } from '@argus/alerting';
+import { type AlertView, HISTORY_EVENTS } from '@argus/alerting';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -9,19 +9,6 @@ import { matchersParam, matchesLabels } from '../matchers.js';
 const tags = ['alerts'];
 const many = z.union([z.string(), z.array(z.string())]).optional();
 const fpParams = z.object({ fingerprint: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 hex digits') });
-const EVENTS = [
-  'firing',
-  'resolved',
-  'flapping',
-  'stable',
-  'acked',
-  'unacked',
-  'notified',
-  'delivered',
-  'deadLetter',
-  'silenced',
-  'unsilenced',
-] as const satisfies readonly HistoryEvent[];
 
 const listQuery = z
   .object({
@@ -107,7 +94,7 @@ export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
         .object({
           fingerprint: z.string().optional(),
           alertname: z.string().optional(),
-          event: z.union([z.enum(EVENTS), z.array(z.enum(EVENTS))]).optional(),
+          event: z.union([z.enum(HISTORY_EVENTS), z.array(z.enum(HISTORY_EVENTS))]).optional(),
           since: z.coerce.number().optional().describe('ms since epoch, inclusive'),
           until: z.coerce.number().optional().describe('ms since epoch, exclusive'),
           limit: z.coerce.number().int().min(1).max(10_000).default(1000),
