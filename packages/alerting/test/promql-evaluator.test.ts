@@ -1,5 +1,6 @@
 import { type MemorySeries, memoryQueryable, storeQueryable } from '@argus/promql';
 import { createStore } from '@argus/store';
+import { fakeClock, settle } from '@argus/testkit';
 import { describe, expect, it } from 'vitest';
 import { backtest, loadRuleFile, promqlEvaluator } from '../src/index.js';
 
@@ -148,5 +149,23 @@ describe('loadRuleFile: the query template function', () => {
     const t = await backtest(rules, { from: 0, to: N * STEP, stepMs: STEP });
     expect(t.map((x) => x.alert.annotations['total'])).toEqual(['650 bytes free']);
     expect(asked).toContain('sum(node_memory_MemAvailable_bytes)');
+  });
+
+  it('renders query live, after the rule query, at its evaluation time', async () => {
+    const clock = fakeClock({ now: 210_000 });
+    const rule = loadRuleFile(QUERY_RULES, { queryable: memoryQueryable(data()) })[0]!;
+    const log = { debug() {}, info() {}, error() {}, warn() {} };
+    const ctx = { clock, log } as unknown as Parameters<NonNullable<typeof rule.start>>[0];
+    await rule.start!(ctx);
+    // the query and the template's query run off the hot path; wait (bounded) for their result to be applied
+    let out: ReturnType<NonNullable<typeof rule.evaluate>> | undefined;
+    for (let i = 0; i < 1_000 && !out; i++) {
+      await settle();
+      out = rule.evaluate({}, { now: clock.now() } as never);
+    }
+    expect((out as { annotations: Record<string, string> }[] | undefined)?.map((a) => a.annotations)).toEqual(
+      [{ total: '650 bytes free' }],
+    );
+    await rule.stop!(ctx);
   });
 });
