@@ -7,8 +7,13 @@ export interface TemplateData {
   readonly value: number;
 }
 
-/** A compiled template. */
-export type Template = (data: TemplateData) => string;
+/**
+ * A compiled template: called, it renders synchronously; `renderAsync` renders with a `query` that answers with a
+ * Promise (the in-process engine, a Prometheus server), at `time` (`query` runs at it; default now).
+ */
+export type Template = ((data: TemplateData) => string) & {
+  readonly renderAsync: (data: TemplateData, time?: Date) => Promise<string>;
+};
 
 /** Options of {@link compileTemplate}: what Prometheus gives its alert templates beyond labels and value. */
 export interface CompileTemplateOptions {
@@ -18,7 +23,10 @@ export interface CompileTemplateOptions {
   readonly externalLabels?: Readonly<Record<string, string>>;
   /** `$externalURL`, `externalURL`, `pathPrefix`. */
   readonly externalURL?: string;
-  /** Answers `query "…"` synchronously; without it a template calling `query` renders Prometheus's error text. */
+  /**
+   * Answers `query "…"` (synchronously for the plain call, or with a Promise for `renderAsync`); without it a
+   * template calling `query` renders Prometheus's error text.
+   */
   readonly query?: QueryFn;
 }
 
@@ -43,13 +51,15 @@ export function compileTemplate(src: string, where: string, options: CompileTemp
       { cause: e },
     );
   }
-  return (d) =>
-    tpl.render({
-      labels: d.labels,
-      value: d.value,
-      ...(externalLabels ? { externalLabels } : {}),
-      ...(externalURL === undefined ? {} : { externalURL }),
-    });
+  const input = (d: TemplateData) => ({
+    labels: d.labels,
+    value: d.value,
+    ...(externalLabels ? { externalLabels } : {}),
+    ...(externalURL === undefined ? {} : { externalURL }),
+  });
+  return Object.assign((d: TemplateData) => tpl.render(input(d)), {
+    renderAsync: (d: TemplateData, time?: Date) => tpl.renderAsync(input(d), time),
+  });
 }
 
 /** Formats a value as Go's fmt `%v` prints a float64 (what `{{ $value }}` prints): `1e+06`, `0.1`, `3`. */

@@ -1,16 +1,18 @@
 import { type MemorySeries, memoryQueryable, storeQueryable } from '@argus/promql';
 import { createStore } from '@argus/store';
+import { fakeClock, settle } from '@argus/testkit';
 import { describe, expect, it } from 'vitest';
 import { backtest, loadRuleFile, promqlEvaluator } from '../src/index.js';
 
 // node-exporter style rules as awesome-prometheus-alerts writes them: functions, arithmetic, aggregation
-const RULES = `
+const OUT_OF_MEMORY = `
 groups:
   - name: host
     interval: 15s
     rules:
       - alert: HostOutOfMemory
-        expr: node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes * 100 < 10
+        expr: node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes * 100 < 10`;
+const RULES = `${OUT_OF_MEMORY}
         for: 1m
         labels: { severity: warning }
         annotations:
@@ -114,5 +116,56 @@ describe('promqlEvaluator: every alerting rule of a rule file in process', () =>
     await expect(free.query('"a string"', 0, new AbortController().signal)).rejects.toThrow(
       /not a vector or scalar/,
     );
+  });
+});
+
+describe('loadRuleFile: the query template function', () => {
+  const QUERY_RULES = `${OUT_OF_MEMORY}
+        annotations:
+          total: '{{ with query "sum(node_memory_MemAvailable_bytes)" }}{{ . | first | value }}{{ end }} bytes free'
+`;
+
+  it('runs query in annotations on the in-process engine at the evaluation time', async () => {
+    const rules = loadRuleFile(QUERY_RULES, { queryable: memoryQueryable(data()) });
+    const t = await backtest(rules, { from: 0, to: N * STEP, stepMs: STEP });
+    // a's memory drops to 50 at 200 s (b has 600): the query sees 650 at the evaluation that fires
+    expect(t.map((x) => [x.at / 1000, x.alert.state, x.alert.annotations['total']])).toEqual([
+      [210, 'firing', '650 bytes free'],
+    ]);
+  });
+
+  it('runs query on the evaluator when one is given', async () => {
+    const engineEval = promqlEvaluator({ queryable: memoryQueryable(data()) });
+    const asked: string[] = [];
+    const evaluator = {
+      ...engineEval,
+      name: 'recording',
+      query(expr: string, atMs: number, signal: AbortSignal) {
+        asked.push(expr);
+        return engineEval.query(expr, atMs, signal);
+      },
+    };
+    const rules = loadRuleFile(QUERY_RULES, { evaluator });
+    const t = await backtest(rules, { from: 0, to: N * STEP, stepMs: STEP });
+    expect(t.map((x) => x.alert.annotations['total'])).toEqual(['650 bytes free']);
+    expect(asked).toContain('sum(node_memory_MemAvailable_bytes)');
+  });
+
+  it('renders query live, after the rule query, at its evaluation time', async () => {
+    const clock = fakeClock({ now: 210_000 });
+    const rule = loadRuleFile(QUERY_RULES, { queryable: memoryQueryable(data()) })[0]!;
+    const log = { debug() {}, info() {}, error() {}, warn() {} };
+    const ctx = { clock, log } as unknown as Parameters<NonNullable<typeof rule.start>>[0];
+    await rule.start!(ctx);
+    // the query and the template's query run off the hot path; wait (bounded) for their result to be applied
+    let out: ReturnType<NonNullable<typeof rule.evaluate>> | undefined;
+    for (let i = 0; i < 1_000 && !out; i++) {
+      await settle();
+      out = rule.evaluate({}, { now: clock.now() } as never);
+    }
+    expect((out as { annotations: Record<string, string> }[] | undefined)?.map((a) => a.annotations)).toEqual(
+      [{ total: '650 bytes free' }],
+    );
+    await rule.stop!(ctx);
   });
 });

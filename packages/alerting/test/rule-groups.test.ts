@@ -211,3 +211,38 @@ groups:
     expect(recorded().map((r) => r.timestamp / 1000)).toEqual([300, 330, 360, 390, 420, 450]);
   });
 });
+
+describe('ruleGroups: the query template function', () => {
+  const QUERY_RULES = `
+groups:
+  - name: up
+    interval: 15s
+    rules:
+      - alert: TargetSeen
+        expr: up > 0
+        labels: { seen: '{{ with query "count(up)" }}{{ . | first | value }}{{ end }} targets' }
+        annotations:
+          summary: '{{ with query "up" }}{{ . | first | value }}{{ end }}'
+          total: '{{ query "sum(up)" | first | value }} at {{ $value }}'
+`;
+
+  it('renders annotations and labels with query answered by the in-process engine at the evaluation time', async () => {
+    const store = createStore();
+    stores.push(store);
+    // one target whose up value rises 1, 2, 3… every 15 s (a value per evaluation, to see which time the query used)
+    for (let t = 0; t <= 60_000; t += 15_000)
+      store.append({ __name__: 'up', job: 'node', instance: 'a' }, t, 1 + t / 15_000);
+    const groups = ruleGroups({
+      files: [{ file: 'up.yml', text: QUERY_RULES }],
+      queryable: storeQueryable(store),
+      appender: store,
+    });
+    const [first] = await groups.evaluateAt(15_000);
+    expect(first!.alerts.map((a) => [a.state, a.labels['seen'], a.annotations])).toEqual([
+      ['firing', '1 targets', { summary: '2', total: '2 at 2' }],
+    ]);
+    await groups.evaluateAt(45_000);
+    expect(groups.alerts().alerts.map((a) => a.annotations)).toEqual([{ summary: '4', total: '4 at 4' }]);
+    expect(groups.rules('alert').groups[0]!.rules[0]).toMatchObject({ health: 'ok' });
+  });
+});

@@ -5,6 +5,7 @@ import { type ExpressionEvaluator, parseSimpleComparison } from './expr.js';
 import { promqlEvaluator } from './promql-evaluator.js';
 import { evaluatedRule } from './remote.js';
 import { parseRuleFile, type RuleEntry } from './rule-file-schema.js';
+import { evaluatorTemplateQuery } from './template-query.js';
 import { thresholdRule } from './threshold.js';
 
 /** Options of {@link loadRuleFile}. */
@@ -89,7 +90,17 @@ function toAlerter(
   };
   const simple = allOnEvaluator ? undefined : parseSimpleComparison(r.expr);
   if (simple) return thresholdRule({ ...base, name, ...simple, staleAfterMs: 300_000 });
-  if (evaluator) return evaluatedRule({ ...base, name, origin: name, expr: r.expr, evaluator, intervalMs });
+  if (evaluator)
+    return evaluatedRule({
+      ...base,
+      name,
+      origin: name,
+      expr: r.expr,
+      evaluator,
+      intervalMs,
+      // `query` in its templates goes where its expr goes: the Prometheus evaluator, or the in-process engine
+      query: evaluatorTemplateQuery(evaluator),
+    });
   throw new ArgusError(
     'ERR_PIPELINE_CONFIG',
     `${id}: expr ${JSON.stringify(r.expr)} needs a PromQL engine; without one Argus evaluates only "<selector> <op> <number>". ` +

@@ -119,8 +119,15 @@ function recordingOutput(rule: RecordingRuleState, vector: readonly VectorSample
   });
 }
 
-/** Applies the vector to the rule's alerts; returns the state changes. */
-function applyAlerts(rule: AlertingRuleState, at: number, vector: readonly VectorSample[]): Alert[] {
+/**
+ * Applies the vector to the rule's alerts; returns the state changes. Labels and annotations are rendered for
+ * every sample at `at`, as Prometheus renders them at each evaluation (`query` in a template runs then).
+ */
+async function applyAlerts(
+  rule: AlertingRuleState,
+  at: number,
+  vector: readonly VectorSample[],
+): Promise<Alert[]> {
   const changes: Alert[] = [];
   const seen = new Set<string>();
   for (const s of vector) {
@@ -130,7 +137,8 @@ function applyAlerts(rule: AlertingRuleState, at: number, vector: readonly Vecto
     seen.add(key);
   }
   for (const s of vector) {
-    const a = rule.tracker.step(fingerprint(withoutName(s.labels)), at, s);
+    const rendered = await rule.tracker.render(s.labels, s.value, at);
+    const a = rule.tracker.step(fingerprint(withoutName(s.labels)), at, { ...s, rendered });
     if (a) changes.push(a);
   }
   for (const key of [...rule.tracker.active.keys()]) {
@@ -183,7 +191,7 @@ export async function evaluateGroup(
           app,
         );
       } else {
-        out.alerts.push(...applyAlerts(rule, at, vector));
+        out.alerts.push(...(await applyAlerts(rule, at, vector)));
         // as Prometheus 2.42's rule manager: ALERTS and ALERTS_FOR_STATE only once the group has run twice
         // (it then restores the `for` state, and writes the series from the third evaluation on)
         const series = alertSeries(g.evaluations >= 2 ? rule.tracker.active.values() : []);

@@ -13,6 +13,7 @@ import {
   type TimerHandle,
 } from '@argus/core';
 import type { Engine, Queryable } from '@argus/promql';
+import type { QueryFn } from '@argus/template';
 import { parseDuration } from '../duration.js';
 import {
   evaluateGroup,
@@ -27,6 +28,7 @@ import { engineOf } from './promql-evaluator.js';
 import { setReplay } from './remote.js';
 import { parseRuleFile } from './rule-file-schema.js';
 import { scratchLayer } from './scratch.js';
+import { engineTemplateQuery } from './template-query.js';
 import { RuleTracker, readSnapshot } from './tracker.js';
 
 /** One rule file: its text and the name shown in errors and in `/api/v1/rules` (`file`). */
@@ -92,7 +94,7 @@ export interface RuleGroups {
   alerts(): { alerts: ApiAlert[] };
 }
 
-function buildGroups(o: RuleGroupsOptions): GroupState[] {
+function buildGroups(o: RuleGroupsOptions, query: QueryFn): GroupState[] {
   const groups: GroupState[] = [];
   for (const f of o.files) {
     for (const g of parseRuleFile(f.text, f.file)) {
@@ -129,6 +131,7 @@ function buildGroups(o: RuleGroupsOptions): GroupState[] {
           labels: common.labels,
           annotations,
           origin: `rule:${g.name}/${alert}`,
+          query,
         });
         return {
           type: 'alerting',
@@ -188,7 +191,7 @@ function toBatch(out: GroupOutput, series: SeriesRegistry) {
  */
 export function ruleGroups(o: RuleGroupsOptions): RuleGroups {
   const engine = engineOf(o, 'ruleGroups');
-  const groups = buildGroups(o);
+  const groups = buildGroups(o, engineTemplateQuery(engine));
   const prefix = o.name ?? 'rules';
   const queued: Alert[] = [];
   const timers = new Map<GroupState, TimerHandle>();

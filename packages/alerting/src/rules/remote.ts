@@ -1,6 +1,6 @@
 import { type Alert, type Alerter, type Clock, fingerprint, type TimerHandle } from '@argus/core';
 import type { ExpressionEvaluator, VectorSample } from './expr.js';
-import { type RuleSpec, RuleTracker, readSnapshot } from './tracker.js';
+import { type RenderedTemplates, type RuleSpec, RuleTracker, readSnapshot } from './tracker.js';
 
 /** Options of {@link evaluatedRule}. */
 export interface EvaluatedRuleOptions extends RuleSpec {
@@ -33,14 +33,31 @@ export function replayOf(rule: Alerter): Replay | undefined {
   return replays.get(rule);
 }
 
+/** An instant vector at `at`, each sample's labels and annotations rendered (Prometheus renders them at `at`). */
+interface RenderedVector {
+  readonly at: number;
+  readonly vector: readonly VectorSample[];
+  readonly rendered: readonly RenderedTemplates[];
+}
+
+async function renderVector(
+  tracker: RuleTracker<string>,
+  at: number,
+  vector: readonly VectorSample[],
+): Promise<RenderedVector> {
+  const rendered: RenderedTemplates[] = [];
+  for (const s of vector) rendered.push(await tracker.render(s.labels, s.value, at));
+  return { at, vector, rendered };
+}
+
 /** Applies one instant vector at `at` with vector semantics; returns the alerts whose state changed. */
-function applyVector(tracker: RuleTracker<string>, at: number, vector: readonly VectorSample[]): Alert[] {
+function applyVector(tracker: RuleTracker<string>, { at, vector, rendered }: RenderedVector): Alert[] {
   const out: Alert[] = [];
   const seen = new Set<string>();
-  for (const s of vector) {
+  for (const [i, s] of vector.entries()) {
     const key = fingerprint(s.labels);
     seen.add(key);
-    const a = tracker.step(key, at, s);
+    const a = tracker.step(key, at, { ...s, rendered: rendered[i] });
     if (a) out.push(a);
   }
   for (const key of [...tracker.active.keys()]) {
@@ -108,7 +125,7 @@ function boundedQuery(
  */
 export function evaluatedRule(o: EvaluatedRuleOptions): Alerter {
   const tracker = new RuleTracker<string>(o);
-  let pending: { at: number; vector: readonly VectorSample[] } | undefined;
+  let pending: RenderedVector | undefined;
   let timer: TimerHandle | undefined;
   let stopped = false;
   const ctl = new AbortController();
@@ -125,9 +142,10 @@ export function evaluatedRule(o: EvaluatedRuleOptions): Alerter {
           querying = true;
           const at = ctx.clock.now();
           boundedQuery(o, at, ctl.signal, ctx.clock)
+            .then((vector) => renderVector(tracker, at, vector))
             .then(
-              (vector) => {
-                pending = { at, vector };
+              (r) => {
+                pending = r;
               },
               (err: unknown) =>
                 ctx.log.warn(
@@ -149,9 +167,9 @@ export function evaluatedRule(o: EvaluatedRuleOptions): Alerter {
     },
     evaluate() {
       if (!pending) return undefined;
-      const { at, vector } = pending;
+      const r = pending;
       pending = undefined;
-      return applyVector(tracker, at, vector);
+      return applyVector(tracker, r);
     },
     snapshot: () => tracker.snapshot(),
     restore(state) {
@@ -163,7 +181,7 @@ export function evaluatedRule(o: EvaluatedRuleOptions): Alerter {
     const replay = new RuleTracker<string>(o);
     const out: Alert[] = [];
     for (const [at, vector] of await vectorsOver(o, fromMs, toMs, signal))
-      out.push(...applyVector(replay, at, vector));
+      out.push(...applyVector(replay, await renderVector(replay, at, vector)));
     return out;
   });
   return rule;

@@ -1,4 +1,5 @@
 import { type Alert, type AlertState, fingerprint, type Labels } from '@argus/core';
+import type { QueryFn } from '@argus/template';
 import { compileTemplate, type Template } from '../template.js';
 import { type RuleBaseParsed, ruleLabels } from './common.js';
 
@@ -15,6 +16,14 @@ export interface RuleSpec {
   /** Shown as the alert's origin. */
   readonly origin: string;
   readonly generatorURL?: string | undefined;
+  /** Answers `query` in the label and annotation templates (see {@link RuleTracker.render}). */
+  readonly query?: QueryFn | undefined;
+}
+
+/** A rule's label and annotation templates rendered for one sample of one evaluation. */
+export interface RenderedTemplates {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
 }
 
 /** One active (pending or firing) alert of a rule, JSON-serialisable for snapshots. */
@@ -29,6 +38,8 @@ export interface TrackedAlert {
   keepFiringSince?: number;
   value: number;
   findings?: string[];
+  /** The annotations rendered at the last evaluation that held (when the caller renders with {@link RuleTracker.render}). */
+  annotations?: Record<string, string>;
 }
 
 /**
@@ -43,14 +54,31 @@ export class RuleTracker<K> {
 
   constructor(readonly spec: RuleSpec) {
     const where = `rule ${JSON.stringify(spec.alert)}`;
+    const options = { ruleName: spec.alert, ...(spec.query ? { query: spec.query } : {}) };
     this.labelTpl = Object.entries(spec.labels).map(([k, v]) => [
       k,
-      compileTemplate(v, `${where} label ${k}`, { ruleName: spec.alert }),
+      compileTemplate(v, `${where} label ${k}`, options),
     ]);
     this.annTpl = Object.entries(spec.annotations).map(([k, v]) => [
       k,
-      compileTemplate(v, `${where} annotation ${k}`, { ruleName: spec.alert }),
+      compileTemplate(v, `${where} annotation ${k}`, options),
     ]);
+  }
+
+  /**
+   * Renders the labels and annotations for one sample at `ts` as Prometheus's rule manager does at every
+   * evaluation: asynchronously, so that `query` (engine or server) runs at the evaluation time. Pass the result
+   * to {@link RuleTracker.step} as `present.rendered`.
+   */
+  async render(series: Labels, value: number, ts: number): Promise<RenderedTemplates> {
+    const data = { labels: series, value };
+    const at = new Date(ts);
+    const all = async (tpls: [string, Template][]) => {
+      const out: Record<string, string> = {};
+      for (const [k, t] of tpls) out[k] = await t.renderAsync(data, at);
+      return out;
+    };
+    return { labels: await all(this.labelTpl), annotations: await all(this.annTpl) };
   }
 
   /**
@@ -60,7 +88,9 @@ export class RuleTracker<K> {
   step(
     key: K,
     ts: number,
-    present: { labels: Labels; value: number; findings?: string[] } | undefined,
+    present:
+      | { labels: Labels; value: number; findings?: string[]; rendered?: RenderedTemplates | undefined }
+      | undefined,
   ): Alert | undefined {
     let a = this.active.get(key);
     if (!present) {
@@ -78,7 +108,7 @@ export class RuleTracker<K> {
     }
     const created = !a;
     if (!a) {
-      const labels = this.alertLabels(present.labels, present.value);
+      const labels = this.alertLabels(present.labels, present.value, present.rendered?.labels);
       a = {
         seriesLabels: present.labels,
         labels,
@@ -91,6 +121,7 @@ export class RuleTracker<K> {
     }
     a.value = present.value;
     if (present.findings) a.findings = present.findings;
+    if (present.rendered) a.annotations = { ...present.rendered.annotations };
     delete a.keepFiringSince;
     if (a.state === 'pending' && ts - a.activeAt >= this.spec.forMs) {
       a.state = 'firing';
@@ -103,8 +134,8 @@ export class RuleTracker<K> {
   /** The alert as core's {@link Alert} in `state`. */
   toAlert(a: TrackedAlert, state: AlertState, ts: number): Alert {
     const data = { labels: a.seriesLabels, value: a.value };
-    const annotations: Record<string, string> = {};
-    for (const [k, t] of this.annTpl) annotations[k] = t(data);
+    const annotations: Record<string, string> = { ...a.annotations };
+    if (!a.annotations) for (const [k, t] of this.annTpl) annotations[k] = t(data);
     return {
       labels: a.labels,
       annotations,
@@ -119,10 +150,10 @@ export class RuleTracker<K> {
     };
   }
 
-  private alertLabels(series: Labels, value: number): Labels {
+  private alertLabels(series: Labels, value: number, rendered?: Readonly<Record<string, string>>): Labels {
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(series)) if (k !== '__name__') out[k] = v;
-    for (const [k, t] of this.labelTpl) out[k] = t({ labels: series, value });
+    for (const [k, t] of this.labelTpl) out[k] = rendered?.[k] ?? t({ labels: series, value });
     out['alertname'] = this.spec.alert;
     return out;
   }
