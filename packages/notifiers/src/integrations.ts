@@ -1,4 +1,4 @@
-import type { IntegrationFactory } from '@argus/alerting';
+import { type IntegrationFactory, tlsFromAlertmanager } from '@argus/alerting';
 import type { AmTemplates } from './am/templates.js';
 import { discordNotifier } from './discord.js';
 import { emailNotifier } from './email.js';
@@ -91,9 +91,14 @@ function chatAndEmail(templates: AmTemplates | undefined): Record<string, Integr
       const own = str(c['auth_password']) ?? str(c['auth_password_file']);
       const pass = own ? str(c['auth_password']) : str(g['smtp_auth_password']);
       const passFile = own ? str(c['auth_password_file']) : str(g['smtp_auth_password_file']);
+      const tls = tlsFromAlertmanager(c['tls_config'] as Obj | undefined);
       return emailNotifier({
         host: host ?? '',
         port: Number(port ?? 25),
+        // Alertmanager speaks TLS from the first byte on port 465 and STARTTLS elsewhere.
+        secure: port === '465',
+        ...(str(c['hello']) ? { hello: str(c['hello'])! } : {}),
+        ...(tls ? { tls } : {}),
         requireTLS: bool(c['require_tls'], bool(g['smtp_require_tls'], true)),
         ...(user && (pass || passFile) ? { auth: defined({ user, pass, passFile }) } : {}),
         from: str(c['from']) ?? str(g['smtp_from']) ?? '',

@@ -153,7 +153,7 @@ export const slackAttachmentsNotifier: Factory<typeof schema, Notifier> = define
       guarded('slack', () => {
         const body = slackAttachmentMessage(n, o);
         const url = readSecret('url', o.url, o.urlFile);
-        return postJson({ url, body, signal: ctx.signal, what: 'slack' });
+        return postJson({ url, body, signal: ctx.signal, http: ctx.http, what: 'slack' });
       }),
   }),
 });

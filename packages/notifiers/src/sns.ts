@@ -148,7 +148,15 @@ export const snsNotifier: Factory<typeof schema, Notifier> = defineNotifier({
         const contentType = 'application/x-www-form-urlencoded; charset=utf-8';
         const req = { method: 'POST', url, body, region: o.region, service: 'sns', at: new Date(o.now()) };
         const signed = signV4({ ...req, headers: { 'content-type': contentType } }, credentials(o));
-        return postJson({ url, body, contentType, headers: signed, signal: ctx.signal, what: 'sns' });
+        return postJson({
+          url,
+          body,
+          contentType,
+          headers: signed,
+          signal: ctx.signal,
+          http: ctx.http,
+          what: 'sns',
+        });
       }),
   }),
 });
