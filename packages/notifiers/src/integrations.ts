@@ -287,6 +287,10 @@ function messengers(templates: AmTemplates | undefined): Record<string, Integrat
           url: str(c['api_url']),
           accessKey: str(sig['access_key']),
           secretKey: str(sig['secret_key']),
+          profile: str(sig['profile']),
+          roleArn: str(sig['role_arn']),
+          // Alertmanager's AWS session sends every call to api_url when it is set, AssumeRole included.
+          stsUrl: str(c['api_url']),
           topicArn: str(c['topic_arn']),
           targetArn: str(c['target_arn']),
           phoneNumber: str(c['phone_number']),
