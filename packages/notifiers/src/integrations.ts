@@ -6,7 +6,7 @@ import { opsgenieNotifier } from './opsgenie.js';
 import { pagerdutyEventsNotifier } from './pagerduty-events.js';
 import { pagerdutyV1Notifier } from './pagerduty-v1.js';
 import { pushoverNotifier } from './pushover.js';
-import { slackAttachmentsNotifier } from './slack-attachments.js';
+import { type SlackAction, slackAttachmentsNotifier } from './slack-attachments.js';
 import { snsNotifier } from './sns.js';
 import { teamsNotifier } from './teams.js';
 import { telegramNotifier } from './telegram.js';
@@ -48,6 +48,27 @@ function durationMs(v: unknown): number | undefined {
   return v === '' ? undefined : ms;
 }
 
+/** One of `slack_configs`' `actions` in the notifier's camelCase form. */
+function slackAction(a: Obj): SlackAction {
+  const c = a['confirm'] as Obj | undefined;
+  return defined({
+    type: str(a['type']),
+    text: str(a['text']),
+    url: str(a['url']),
+    style: str(a['style']),
+    name: str(a['name']),
+    value: str(a['value']),
+    confirm: c
+      ? defined({
+          title: str(c['title']),
+          text: str(c['text']),
+          okText: str(c['ok_text']),
+          dismissText: str(c['dismiss_text']),
+        })
+      : undefined,
+  });
+}
+
 /** Options of {@link createNotifierIntegrations}. */
 export interface NotifierIntegrationsOptions {
   /** Alertmanager's template set with the config's `templates:` files: `amTemplates(loadTemplateFiles(globs, dir))`. */
@@ -80,6 +101,7 @@ function chatAndEmail(templates: AmTemplates | undefined): Record<string, Integr
           mrkdwnIn: Array.isArray(c['mrkdwn_in']) ? c['mrkdwn_in'].map(String) : undefined,
           fields: Array.isArray(c['fields']) ? c['fields'] : undefined,
           shortFields: c['short_fields'] === true ? true : undefined,
+          actions: Array.isArray(c['actions']) ? (c['actions'] as Obj[]).map(slackAction) : undefined,
           sendResolved: bool(c['send_resolved'], false),
           templates,
         }),
