@@ -17,6 +17,20 @@ export type { AlertHistoryQuery, HistoryEntry, HistoryEvent, HistoryQuery } from
 export { HISTORY_EVENTS } from './manager/history.js';
 export type { PostJsonOptions, PostResult } from './manager/http.js';
 export { postJson, redactUrl, retryAfterMs } from './manager/http.js';
+export type {
+  HttpClient,
+  HttpClientConfig,
+  HttpOAuth2Config,
+  HttpTlsConfig,
+  TlsConnectOptions,
+} from './manager/http-client.js';
+export {
+  createHttpClient,
+  httpClientConfigFromAlertmanager,
+  tlsConnectOptions,
+  tlsFromAlertmanager,
+  withHttpClient,
+} from './manager/http-client.js';
 export { createAlertManager } from './manager/manager.js';
 export type {
   LegacyNotifier,

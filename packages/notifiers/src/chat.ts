@@ -81,7 +81,8 @@ export function chatNotifier(spec: ChatNotifierSpec): Factory<ChatSchema, Notifi
     create: (o) => ({
       sendResolved: o.sendResolved,
       maxAlerts: o.maxAlerts,
-      send: (n, ctx) => postJson({ url: o.url, body: spec.message(n), signal: ctx.signal, what: spec.name }),
+      send: (n, ctx) =>
+        postJson({ url: o.url, body: spec.message(n), signal: ctx.signal, http: ctx.http, what: spec.name }),
     }),
   });
 }

@@ -62,6 +62,7 @@ export const discordNotifier: Factory<typeof schema, Notifier> = defineNotifier(
           url: o.url,
           body: { content: '', embeds: [embed] },
           signal: ctx.signal,
+          http: ctx.http,
           what: 'discord',
         });
       }),

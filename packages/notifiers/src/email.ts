@@ -1,11 +1,18 @@
-import { defineNotifier, type Notification, type Notifier, type NotifyResult } from '@argus/alerting';
+import {
+  defineNotifier,
+  type HttpTlsConfig,
+  type Notification,
+  type Notifier,
+  type NotifyResult,
+  tlsConnectOptions,
+} from '@argus/alerting';
 import type { Factory } from '@argus/core';
 import { createTransport, type Transporter } from 'nodemailer';
 import { z } from 'zod';
 import { templateData } from './am/data.js';
 import type { AmTemplates } from './am/templates.js';
 import { alertLine, title } from './common.js';
-import { exactlyOne, readSecret, templatesOf, templatesOption } from './receiver.js';
+import { exactlyOne, readSecret, templatesOf, templatesOption, tlsOption } from './receiver.js';
 
 /** Options of {@link emailNotifier}. */
 export interface EmailNotifierOptions {
@@ -26,6 +33,13 @@ export interface EmailNotifierOptions {
   sendResolved?: boolean;
   /** Deadline of connecting and of each SMTP step. @default 10000 */
   timeoutMs?: number;
+  /** The name sent with EHLO/HELO (Alertmanager's `hello`). @default the host name */
+  hello?: string;
+  /**
+   * TLS of the SMTP connection (Alertmanager's `tls_config`): a private CA, a client certificate, the name
+   * checked against the server's certificate. Files are read when the connection is set up.
+   */
+  tls?: HttpTlsConfig;
   /**
    * Render the mail with Alertmanager templates instead of Argus's own layout: `subject`, `html` and `text` are
    * templates (Alertmanager's defaults: `email.default.subject`, `email.default.html`, no text part).
@@ -43,6 +57,8 @@ interface Parsed {
   to: string[];
   sendResolved: boolean;
   timeoutMs: number;
+  hello?: string | undefined;
+  tls?: HttpTlsConfig | undefined;
   alertmanager?:
     | { subject: string; html: string; text: string; templates?: AmTemplates | undefined }
     | undefined;
@@ -65,6 +81,8 @@ const schema: z.ZodType<Parsed, EmailNotifierOptions> = z.strictObject({
     .describe('Recipient address(es)'),
   sendResolved: z.boolean().default(false).describe('Send resolved notifications'),
   timeoutMs: z.number().int().positive().default(10_000).describe('Connection and command timeout, ms'),
+  hello: z.string().min(1).optional().describe('Name sent with EHLO'),
+  tls: tlsOption,
   alertmanager: z
     .strictObject({
       subject: z.string().default('{{ template "email.default.subject" . }}'),
@@ -133,6 +151,8 @@ function emailBody(o: Parsed): Omit<Notifier, 'kind' | 'name' | 'type'> {
     if (cached && cached.pass === pass) return cached.transport;
     cached?.transport.close();
     const transport = createTransport({
+      ...(o.hello ? { name: o.hello } : {}),
+      ...(o.tls ? { tls: tlsConnectOptions(o.tls) } : {}),
       host: o.host,
       port: o.port,
       secure: o.secure,
@@ -158,18 +178,18 @@ function emailBody(o: Parsed): Omit<Notifier, 'kind' | 'name' | 'type'> {
       );
       let message: ReturnType<typeof alertmanagerMessage>;
       let pass: string | undefined;
+      let transport: Transporter;
       try {
         message = o.alertmanager ? alertmanagerMessage(n, o.alertmanager) : emailMessage(n);
         pass = o.auth ? readSecret('auth.pass', o.auth.pass, o.auth.passFile) : undefined;
+        transport = transportFor(pass);
       } catch (e) {
         return { ok: false, retryable: false, error: new Error(`email: ${(e as Error).message}`) };
       }
-      const sent = transportFor(pass)
-        .sendMail({ from: o.from, to: o.to, ...message })
-        .then(
-          (): NotifyResult => ({ ok: true }),
-          (err: unknown) => classify(err, pass),
-        );
+      const sent = transport.sendMail({ from: o.from, to: o.to, ...message }).then(
+        (): NotifyResult => ({ ok: true }),
+        (err: unknown) => classify(err, pass),
+      );
       return Promise.race([sent, aborted]);
     },
   };

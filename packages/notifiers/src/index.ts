@@ -31,7 +31,7 @@ export type { AwsCredentials, SigV4Request } from './sigv4.js';
 export { signV4 } from './sigv4.js';
 export type { SlackNotifierOptions } from './slack.js';
 export { slackMessage, slackNotifier } from './slack.js';
-export type { SlackAttachmentsNotifierOptions, SlackField } from './slack-attachments.js';
+export type { SlackAction, SlackAttachmentsNotifierOptions, SlackField } from './slack-attachments.js';
 export { slackAttachmentMessage, slackAttachmentsNotifier } from './slack-attachments.js';
 export type { SnsNotifierOptions } from './sns.js';
 export { formEncode, snsNotifier, snsPublishParams } from './sns.js';

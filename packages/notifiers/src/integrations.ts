@@ -1,4 +1,4 @@
-import type { IntegrationFactory } from '@argus/alerting';
+import { type IntegrationFactory, tlsFromAlertmanager } from '@argus/alerting';
 import type { AmTemplates } from './am/templates.js';
 import { discordNotifier } from './discord.js';
 import { emailNotifier } from './email.js';
@@ -6,7 +6,7 @@ import { opsgenieNotifier } from './opsgenie.js';
 import { pagerdutyEventsNotifier } from './pagerduty-events.js';
 import { pagerdutyV1Notifier } from './pagerduty-v1.js';
 import { pushoverNotifier } from './pushover.js';
-import { slackAttachmentsNotifier } from './slack-attachments.js';
+import { type SlackAction, slackAttachmentsNotifier } from './slack-attachments.js';
 import { snsNotifier } from './sns.js';
 import { teamsNotifier } from './teams.js';
 import { telegramNotifier } from './telegram.js';
@@ -48,6 +48,27 @@ function durationMs(v: unknown): number | undefined {
   return v === '' ? undefined : ms;
 }
 
+/** One of `slack_configs`' `actions` in the notifier's camelCase form. */
+function slackAction(a: Obj): SlackAction {
+  const c = a['confirm'] as Obj | undefined;
+  return defined({
+    type: str(a['type']),
+    text: str(a['text']),
+    url: str(a['url']),
+    style: str(a['style']),
+    name: str(a['name']),
+    value: str(a['value']),
+    confirm: c
+      ? defined({
+          title: str(c['title']),
+          text: str(c['text']),
+          okText: str(c['ok_text']),
+          dismissText: str(c['dismiss_text']),
+        })
+      : undefined,
+  });
+}
+
 /** Options of {@link createNotifierIntegrations}. */
 export interface NotifierIntegrationsOptions {
   /** Alertmanager's template set with the config's `templates:` files: `amTemplates(loadTemplateFiles(globs, dir))`. */
@@ -80,6 +101,7 @@ function chatAndEmail(templates: AmTemplates | undefined): Record<string, Integr
           mrkdwnIn: Array.isArray(c['mrkdwn_in']) ? c['mrkdwn_in'].map(String) : undefined,
           fields: Array.isArray(c['fields']) ? c['fields'] : undefined,
           shortFields: c['short_fields'] === true ? true : undefined,
+          actions: Array.isArray(c['actions']) ? (c['actions'] as Obj[]).map(slackAction) : undefined,
           sendResolved: bool(c['send_resolved'], false),
           templates,
         }),
@@ -91,9 +113,14 @@ function chatAndEmail(templates: AmTemplates | undefined): Record<string, Integr
       const own = str(c['auth_password']) ?? str(c['auth_password_file']);
       const pass = own ? str(c['auth_password']) : str(g['smtp_auth_password']);
       const passFile = own ? str(c['auth_password_file']) : str(g['smtp_auth_password_file']);
+      const tls = tlsFromAlertmanager(c['tls_config'] as Obj | undefined);
       return emailNotifier({
         host: host ?? '',
         port: Number(port ?? 25),
+        // Alertmanager speaks TLS from the first byte on port 465 and STARTTLS elsewhere.
+        secure: port === '465',
+        ...(str(c['hello']) ? { hello: str(c['hello'])! } : {}),
+        ...(tls ? { tls } : {}),
         requireTLS: bool(c['require_tls'], bool(g['smtp_require_tls'], true)),
         ...(user && (pass || passFile) ? { auth: defined({ user, pass, passFile }) } : {}),
         from: str(c['from']) ?? str(g['smtp_from']) ?? '',
@@ -282,6 +309,10 @@ function messengers(templates: AmTemplates | undefined): Record<string, Integrat
           url: str(c['api_url']),
           accessKey: str(sig['access_key']),
           secretKey: str(sig['secret_key']),
+          profile: str(sig['profile']),
+          roleArn: str(sig['role_arn']),
+          // Alertmanager's AWS session sends every call to api_url when it is set, AssumeRole included.
+          stsUrl: str(c['api_url']),
           topicArn: str(c['topic_arn']),
           targetArn: str(c['target_arn']),
           phoneNumber: str(c['phone_number']),

@@ -180,6 +180,7 @@ export const opsgenieNotifier: Factory<typeof schema, Notifier> = defineNotifier
             body: r.body,
             headers,
             signal: ctx.signal,
+            http: ctx.http,
             what: 'opsgenie',
           });
           if (!res.ok) return res;

@@ -131,7 +131,7 @@ export const pagerdutyEventsNotifier: Factory<typeof schema, Notifier> = defineN
       guarded('pagerduty', () => {
         const event = pagerdutyEventsEvent(n, o);
         const body = { routing_key: readSecret('routingKey', o.routingKey, o.routingKeyFile), ...event };
-        return postJson({ url: o.url, body, signal: ctx.signal, what: 'pagerduty' });
+        return postJson({ url: o.url, body, signal: ctx.signal, http: ctx.http, what: 'pagerduty' });
       }),
   }),
 });

@@ -101,7 +101,13 @@ export const pagerdutyV1Notifier: Factory<typeof schema, Notifier> = defineNotif
       guarded('pagerduty-v1', async () => {
         const event = pagerdutyV1Event(n, o);
         const body = { service_key: readSecret('serviceKey', o.serviceKey, o.serviceKeyFile), ...event };
-        const res = await postJson({ url: o.url, body, signal: ctx.signal, what: 'pagerduty-v1' });
+        const res = await postJson({
+          url: o.url,
+          body,
+          signal: ctx.signal,
+          http: ctx.http,
+          what: 'pagerduty-v1',
+        });
         return !res.ok && res.status === 403 ? { ...res, retryable: true } : res;
       }),
   }),

@@ -93,6 +93,12 @@ export const pagerdutyNotifier: Factory<typeof schema, Notifier> = defineNotifie
   create: (o) => ({
     sendResolved: o.sendResolved,
     send: (n, ctx) =>
-      postJson({ url: o.url, body: pagerdutyEvent(n, o), signal: ctx.signal, what: 'pagerduty' }),
+      postJson({
+        url: o.url,
+        body: pagerdutyEvent(n, o),
+        signal: ctx.signal,
+        http: ctx.http,
+        what: 'pagerduty',
+      }),
   }),
 });

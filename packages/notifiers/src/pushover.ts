@@ -123,6 +123,7 @@ export const pushoverNotifier: Factory<typeof schema, Notifier> = defineNotifier
           body: '',
           contentType: 'text/plain',
           signal: ctx.signal,
+          http: ctx.http,
           what: 'pushover',
         });
       }),

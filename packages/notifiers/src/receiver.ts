@@ -1,7 +1,7 @@
 // What the Alertmanager receivers share: the template set option, secrets read from files at send time, rune
 // truncation, and the rule that a failure before the request (template, secret file) is permanent.
 import { readFileSync } from 'node:fs';
-import type { NotifyResult } from '@argus/alerting';
+import type { HttpTlsConfig, NotifyResult } from '@argus/alerting';
 import { z } from 'zod';
 import { type AmTemplates, defaultAmTemplates } from './am/templates.js';
 
@@ -13,6 +13,23 @@ export const templatesOption: z.ZodOptional<z.ZodCustom<AmTemplates, AmTemplates
   )
   .optional()
   .describe("Alertmanager template set (amTemplates(files)); default: Alertmanager's default.tmpl only");
+
+const tlsVersion = z.enum(['TLS10', 'TLS11', 'TLS12', 'TLS13']);
+
+/** A `tls` option in the camelCase form of Alertmanager's `tls_config` (see `HttpTlsConfig`). */
+export const tlsOption: z.ZodOptional<z.ZodType<HttpTlsConfig, HttpTlsConfig>> = z
+  .strictObject({
+    caFile: z.string().min(1).optional(),
+    certFile: z.string().min(1).optional(),
+    keyFile: z.string().min(1).optional(),
+    serverName: z.string().min(1).optional(),
+    insecureSkipVerify: z.boolean().optional(),
+    minVersion: tlsVersion.optional(),
+    maxVersion: tlsVersion.optional(),
+  })
+  .refine((t) => !t.certFile === !t.keyFile, { message: 'give both certFile and keyFile, or neither' })
+  .optional()
+  .describe('TLS: caFile, certFile + keyFile, serverName, insecureSkipVerify, minVersion') as never;
 
 /** The template set to render with: the given one or Alertmanager's defaults. */
 export function templatesOf(t: AmTemplates | undefined): AmTemplates {

@@ -55,12 +55,25 @@ export interface SlackAttachmentsNotifierOptions {
   mrkdwnIn?: string[];
   fields?: SlackField[];
   shortFields?: boolean;
+  /** Message buttons, as Alertmanager's `actions`. */
+  actions?: SlackAction[];
   /** @default false */
   sendResolved?: boolean;
   templates?: AmTemplates;
 }
 
-type Opt = 'url' | 'urlFile' | 'templates' | 'fields';
+/** A message button (Slack's legacy attachment `actions`); every string is a template. */
+export interface SlackAction {
+  type?: string;
+  text?: string;
+  url?: string;
+  style?: string;
+  name?: string;
+  value?: string;
+  confirm?: { title?: string; text?: string; okText?: string; dismissText?: string };
+}
+
+type Opt = 'url' | 'urlFile' | 'templates' | 'fields' | 'actions';
 type Parsed = Required<Omit<SlackAttachmentsNotifierOptions, Opt>> &
   Pick<SlackAttachmentsNotifierOptions, Opt>;
 
@@ -90,6 +103,27 @@ const schema: z.ZodType<Parsed, SlackAttachmentsNotifierOptions> = z
       .optional()
       .describe('Attachment fields (templates)'),
     shortFields: z.boolean().default(false).describe("Default of each field's `short`"),
+    actions: z
+      .array(
+        z.strictObject({
+          type: z.string().optional(),
+          text: z.string().optional(),
+          url: z.string().optional(),
+          style: z.string().optional(),
+          name: z.string().optional(),
+          value: z.string().optional(),
+          confirm: z
+            .strictObject({
+              title: z.string().optional(),
+              text: z.string().optional(),
+              okText: z.string().optional(),
+              dismissText: z.string().optional(),
+            })
+            .optional(),
+        }),
+      )
+      .optional()
+      .describe('Message buttons (templates)'),
     sendResolved: z.boolean().default(false).describe('Send resolved notifications'),
     templates: templatesOption,
   })
@@ -105,6 +139,27 @@ export function slackAttachmentMessage(n: Notification, o: Parsed): Record<strin
     value: tmpl(f.value),
     short: f.short ?? o.shortFields,
   }));
+  // Go's omitempty on every member of an action and of its confirmation
+  const some = (m: Record<string, string>) =>
+    Object.fromEntries(Object.entries(m).filter(([, v]) => v !== ''));
+  const actions = o.actions?.map((a) => {
+    const c = a.confirm;
+    const confirm = c
+      ? {
+          confirm: some({
+            text: tmpl(c.text ?? ''),
+            title: tmpl(c.title ?? ''),
+            ok_text: tmpl(c.okText ?? ''),
+            dismiss_text: tmpl(c.dismissText ?? ''),
+          }),
+        }
+      : {};
+    const own = { type: a.type, text: a.text, url: a.url, style: a.style, name: a.name, value: a.value };
+    return {
+      ...some(Object.fromEntries(Object.entries(own).map(([k, v]) => [k, tmpl(v ?? '')]))),
+      ...confirm,
+    };
+  });
   const attachment = {
     title: truncateRunes(tmpl(o.title), 1024),
     title_link: tmpl(o.titleLink),
@@ -113,6 +168,7 @@ export function slackAttachmentMessage(n: Notification, o: Parsed): Record<strin
     fallback: tmpl(o.fallback),
     callback_id: tmpl(o.callbackId),
     fields,
+    actions,
     image_url: tmpl(o.imageUrl),
     thumb_url: tmpl(o.thumbUrl),
     footer: tmpl(o.footer),
@@ -153,7 +209,7 @@ export const slackAttachmentsNotifier: Factory<typeof schema, Notifier> = define
       guarded('slack', () => {
         const body = slackAttachmentMessage(n, o);
         const url = readSecret('url', o.url, o.urlFile);
-        return postJson({ url, body, signal: ctx.signal, what: 'slack' });
+        return postJson({ url, body, signal: ctx.signal, http: ctx.http, what: 'slack' });
       }),
   }),
 });

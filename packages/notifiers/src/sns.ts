@@ -3,6 +3,7 @@ import type { Factory } from '@argus/core';
 import { z } from 'zod';
 import { templateData } from './am/data.js';
 import type { AmTemplates } from './am/templates.js';
+import { assumeRole, readProfile } from './aws-credentials.js';
 import { dedupKey } from './pagerduty.js';
 import { guarded, readSecret, templatesOf, templatesOption } from './receiver.js';
 import { type AwsCredentials, signV4 } from './sigv4.js';
@@ -18,6 +19,15 @@ export interface SnsNotifierOptions {
   /** A secret: never logged; or `secretKeyFile`. */
   secretKey?: string;
   secretKeyFile?: string;
+  /**
+   * A profile of the shared credentials file (`AWS_SHARED_CREDENTIALS_FILE` or `~/.aws/credentials`), read at
+   * each send; used when no `accessKey` is given, before the `AWS_*` environment.
+   */
+  profile?: string;
+  /** A role to assume with STS AssumeRole, called with the credentials above; its temporary keys sign Publish. */
+  roleArn?: string;
+  /** STS endpoint of `roleArn`. @default `https://sts.<region>.amazonaws.com/` */
+  stsUrl?: string;
   topicArn?: string;
   targetArn?: string;
   /** An E.164 phone number for SMS (messages cut to 1600 bytes). */
@@ -40,6 +50,9 @@ type Opt =
   | 'accessKey'
   | 'secretKey'
   | 'secretKeyFile'
+  | 'profile'
+  | 'roleArn'
+  | 'stsUrl'
   | 'topicArn'
   | 'targetArn'
   | 'phoneNumber'
@@ -57,6 +70,12 @@ const schema: z.ZodType<Parsed, SnsNotifierOptions> = z
     accessKey: str('AWS access key id'),
     secretKey: str('AWS secret access key'),
     secretKeyFile: str('File holding the secret access key, read at each send'),
+    profile: str('Profile of the shared AWS credentials file'),
+    roleArn: str('Role to assume with STS'),
+    stsUrl: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe('STS endpoint'),
     topicArn: str('Topic ARN (a template)'),
     targetArn: str('Target (endpoint) ARN (a template)'),
     phoneNumber: str('Phone number for SMS (a template)'),
@@ -118,6 +137,7 @@ export function formEncode(p: Readonly<Record<string, string>>): string {
 }
 
 function credentials(o: Parsed): AwsCredentials {
+  if (!o.accessKey && o.profile) return readProfile(o.profile);
   const accessKey = o.accessKey ?? process.env['AWS_ACCESS_KEY_ID'];
   const secretKey =
     o.secretKey || o.secretKeyFile
@@ -125,7 +145,7 @@ function credentials(o: Parsed): AwsCredentials {
       : process.env['AWS_SECRET_ACCESS_KEY'];
   if (!accessKey || !secretKey)
     throw new Error(
-      'no credentials: set accessKey and secretKey (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)',
+      'no credentials: set accessKey and secretKey, or profile (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)',
     );
   const token = o.accessKey ? undefined : process.env['AWS_SESSION_TOKEN'];
   return { accessKey, secretKey, ...(token ? { sessionToken: token } : {}) };
@@ -133,22 +153,44 @@ function credentials(o: Parsed): AwsCredentials {
 
 /**
  * Amazon SNS `Publish` through the query API, signed with AWS Signature V4 (no AWS SDK). 2xx is success; 429 and
- * 5xx are retried, other 4xx are not. Not supported: `profile` and `role_arn` (assume-role).
+ * 5xx are retried, other 4xx are not. Credentials: static keys, a shared-file `profile` or the `AWS_*` environment,
+ * optionally exchanged for a role's temporary keys (`roleArn`, STS AssumeRole).
  * @example snsNotifier({ region: 'eu-west-1', topicArn: 'arn:aws:sns:eu-west-1:123456789012:alerts' })
  */
 export const snsNotifier: Factory<typeof schema, Notifier> = defineNotifier({
   name: 'sns',
   options: schema,
-  create: (o) => ({
-    sendResolved: o.sendResolved,
-    send: (n, ctx) =>
-      guarded('sns', () => {
-        const body = formEncode(snsPublishParams(n, o));
-        const url = o.url ?? `https://sns.${o.region}.amazonaws.com/`;
-        const contentType = 'application/x-www-form-urlencoded; charset=utf-8';
-        const req = { method: 'POST', url, body, region: o.region, service: 'sns', at: new Date(o.now()) };
-        const signed = signV4({ ...req, headers: { 'content-type': contentType } }, credentials(o));
-        return postJson({ url, body, contentType, headers: signed, signal: ctx.signal, what: 'sns' });
-      }),
-  }),
+  create: (o) => {
+    const role = o.roleArn
+      ? assumeRole({
+          roleArn: o.roleArn,
+          url: o.stsUrl ?? `https://sts.${o.region}.amazonaws.com/`,
+          region: o.region,
+          base: () => credentials(o),
+          now: o.now,
+        })
+      : undefined;
+    return {
+      sendResolved: o.sendResolved,
+      send: (n, ctx) =>
+        guarded('sns', async () => {
+          const creds = role ? await role(ctx.signal, ctx.http) : credentials(o);
+          if ('ok' in creds) return creds;
+          const body = formEncode(snsPublishParams(n, o));
+          const url = o.url ?? `https://sns.${o.region}.amazonaws.com/`;
+          const contentType = 'application/x-www-form-urlencoded; charset=utf-8';
+          const req = { method: 'POST', url, body, region: o.region, service: 'sns', at: new Date(o.now()) };
+          const signed = signV4({ ...req, headers: { 'content-type': contentType } }, creds);
+          return postJson({
+            url,
+            body,
+            contentType,
+            headers: signed,
+            signal: ctx.signal,
+            http: ctx.http,
+            what: 'sns',
+          });
+        }),
+    };
+  },
 });

@@ -103,7 +103,7 @@ export const telegramNotifier: Factory<typeof schema, Notifier> = defineNotifier
         const body = telegramMessage(n, o);
         const token = readSecret('botToken', o.botToken, o.botTokenFile);
         const url = `${o.url.replace(/\/$/, '')}/bot${token}/sendMessage`;
-        const res = await postJson({ url, body, signal: ctx.signal, what: 'telegram' });
+        const res = await postJson({ url, body, signal: ctx.signal, http: ctx.http, what: 'telegram' });
         // Telegram gives the wait of a 429 in the body (`parameters.retry_after`, seconds), not always as a header
         if (!res.ok && res.status === 429 && res.retryAfterMs === undefined) {
           const after = retryAfterFromBody(res.body);

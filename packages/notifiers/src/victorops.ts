@@ -107,7 +107,7 @@ export const victoropsNotifier: Factory<typeof schema, Notifier> = defineNotifie
         const key = readSecret('apiKey', o.apiKey, o.apiKeyFile);
         const routing = templatesOf(o.templates).text(o.routingKey, n);
         const url = `${o.url}${encodeURIComponent(key)}/${encodeURIComponent(routing)}`;
-        return postJson({ url, body, signal: ctx.signal, what: 'victorops' });
+        return postJson({ url, body, signal: ctx.signal, http: ctx.http, what: 'victorops' });
       }),
   }),
 });

@@ -75,6 +75,7 @@ export const webexNotifier: Factory<typeof schema, Notifier> = defineNotifier({
           body: { markdown, roomId: o.roomId },
           headers: { authorization: `Bearer ${token}` },
           signal: ctx.signal,
+          http: ctx.http,
           what: 'webex',
         });
       }),

@@ -2,6 +2,7 @@ import {
   defineNotifier,
   type Notification,
   type Notifier,
+  type NotifyContext,
   type NotifyResult,
   postJson,
 } from '@argus/alerting';
@@ -125,7 +126,7 @@ export const wechatNotifier: Factory<typeof schema, Notifier> = defineNotifier({
   create: (o) => {
     let token: { value: string; at: number } | undefined;
     const base = o.url.endsWith('/') ? o.url : `${o.url}/`;
-    const fetchToken = async (signal: AbortSignal): Promise<string | NotifyResult> => {
+    const fetchToken = async (ctx: NotifyContext): Promise<string | NotifyResult> => {
       if (token && o.now() - token.at <= TOKEN_TTL_MS) return token.value;
       const q = new URLSearchParams({
         corpid: o.corpId,
@@ -136,7 +137,8 @@ export const wechatNotifier: Factory<typeof schema, Notifier> = defineNotifier({
         url: `${base}gettoken?${q}`,
         method: 'GET',
         body: undefined,
-        signal,
+        signal: ctx.signal,
+        http: ctx.http,
         what: 'wechat',
       });
       if (!res.ok) return res;
@@ -151,10 +153,10 @@ export const wechatNotifier: Factory<typeof schema, Notifier> = defineNotifier({
       send: (n, ctx) =>
         guarded('wechat', async () => {
           const body = wechatMessage(n, o);
-          const t = await fetchToken(ctx.signal);
+          const t = await fetchToken(ctx);
           if (typeof t !== 'string') return t;
           const url = `${base}message/send?access_token=${encodeURIComponent(t)}`;
-          const res = await postJson({ url, body, signal: ctx.signal, what: 'wechat' });
+          const res = await postJson({ url, body, signal: ctx.signal, http: ctx.http, what: 'wechat' });
           if (!res.ok) return res;
           const a = answer(res.body);
           if (a.errcode === 0) return { ok: true };

@@ -80,7 +80,20 @@ route: { receiver: all, group_by: [alertname], group_wait: 1s, group_interval: 1
 receivers:
 - name: all
   webhook_configs: [{ url: '${base}/webhook' }]
-  slack_configs: [{ api_url: '${base}/slack', channel: '#ops', send_resolved: true }]
+  slack_configs:
+  - { api_url: '${base}/slack', channel: '#ops', send_resolved: true }
+  - api_url: '${base}/custom/slack'
+    send_resolved: true
+    http_config: { basic_auth: { username: am, password: pw } }
+    fields: [{ title: 'Team', value: '{{ .CommonLabels.team }}', short: true }, { title: Count, value: '{{ len .Alerts }}' }]
+    actions:
+    - { type: button, text: 'Runbook {{ .GroupLabels.alertname }}', url: 'https://runbooks.example/{{ .GroupLabels.alertname }}', style: primary }
+    - type: button
+      text: Silence
+      name: silence
+      value: '{{ .CommonLabels.team }}'
+      style: danger
+      confirm: { title: 'Silence {{ .Status }}?', text: Sure, ok_text: 'Yes', dismiss_text: '' }
   pagerduty_configs: [{ routing_key: '${'R'.repeat(32)}', url: '${base}/pagerduty', severity: critical }]
   opsgenie_configs: [{ api_key: OGKEY, api_url: '${base}/opsgenie/', tags: 'a,b', priority: P2 }]
   victorops_configs: [{ api_key: VOKEY, routing_key: ops, api_url: '${base}/victorops/' }]
@@ -206,6 +219,7 @@ describeWithBinary(
 
     it.each([
       '/custom/discord',
+      '/custom/slack',
       '/slack',
       '/pagerduty',
       '/opsgenie/',
@@ -229,8 +243,8 @@ describeWithBinary(
       expect(title).toBe('FIRING Db db1 alertname=DiskFull;severity=page;team=db;');
     });
 
-    it('opsgenie and webex carry the same credentials header', () => {
-      for (const p of ['/opsgenie/', '/webex']) {
+    it('opsgenie, webex and a slack_configs with http_config.basic_auth carry the same credentials header', () => {
+      for (const p of ['/opsgenie/', '/webex', '/custom/slack']) {
         const auth = (g: Got[]) => g.find((x) => x.path.startsWith(p))?.headers.authorization;
         expect(auth(ours.got)).toBe(auth(theirs.got));
       }

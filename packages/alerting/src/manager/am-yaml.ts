@@ -1,7 +1,9 @@
+import { isAbsolute, resolve } from 'node:path';
 import { ArgusError } from '@argus/core';
 import { parseDuration } from '../duration.js';
 import { checkAlertmanagerConfig } from './am-config.js';
 import type { AlertManagerConfig, InhibitRuleConfig, ReceiverConfig, RouteConfig } from './config.js';
+import { createHttpClient, httpClientConfigFromAlertmanager, withHttpClient } from './http-client.js';
 import type { LegacyNotifier, Notifier } from './model.js';
 import type { TimeRangeSpec } from './time-intervals.js';
 import { webhookNotifier } from './webhook.js';
@@ -63,7 +65,7 @@ export function loadAlertmanagerConfig(
   ];
   return {
     route: readRoute(doc['route'] as Obj, 'route', fail),
-    receivers: readReceivers(doc, integrations, fail),
+    receivers: readReceivers(doc, integrations, options, fail),
     inhibitRules: ((doc['inhibit_rules'] ?? []) as Obj[]).map(readInhibitRule),
     timeIntervals: intervals.map((t) => ({
       name: String(t['name']),
@@ -77,6 +79,7 @@ type Fail = (msg: string) => never;
 function readReceivers(
   doc: Obj,
   integrations: Record<string, IntegrationFactory>,
+  options: LoadAlertmanagerConfigOptions,
   fail: Fail,
 ): ReceiverConfig[] {
   const global = (doc['global'] ?? {}) as Obj;
@@ -90,9 +93,12 @@ function readReceivers(
         fail(
           `${at}: ${k} needs an integration; pass integrations (e.g. notifierIntegrations from @argus/notifiers)`,
         );
-      for (const c of (v ?? []) as Obj[]) {
+      for (const raw of (v ?? []) as Obj[]) {
         try {
-          notifiers.push(make!(c, global));
+          const c = options.baseDir ? (resolveFiles(raw, options.baseDir) as Obj) : raw;
+          const http = httpClientConfigFromAlertmanager(c['http_config']);
+          const client = http ? createHttpClient(http) : undefined;
+          notifiers.push(withHttpClient(make!(c, global), client));
         } catch (err) {
           fail(`${at} ${k}: ${(err as Error).message}`);
         }
@@ -100,6 +106,22 @@ function readReceivers(
     }
     return { name: String(r['name']), notifiers };
   });
+}
+
+/**
+ * A copy of a receiver entry with every relative `*_file` path (secrets, `tls_config` files) resolved from
+ * the config file's directory, where `checkAlertmanagerConfig` looks for them too.
+ */
+function resolveFiles(o: unknown, baseDir: string): unknown {
+  if (Array.isArray(o)) return o.map((x) => resolveFiles(x, baseDir));
+  if (!o || typeof o !== 'object') return o;
+  return Object.fromEntries(
+    Object.entries(o as Obj).map(([k, v]) =>
+      k.endsWith('_file') && typeof v === 'string' && v !== '' && !isAbsolute(v)
+        ? [k, resolve(baseDir, v)]
+        : [k, resolveFiles(v, baseDir)],
+    ),
+  );
 }
 
 function readRoute(r: Obj, path: string, fail: Fail): RouteConfig {

@@ -1,3 +1,4 @@
+import type { HttpClient } from './http-client.js';
 import type { NotifyResult } from './model.js';
 
 /** What {@link postJson} takes. */
@@ -12,6 +13,8 @@ export interface PostJsonOptions {
   method?: 'POST' | 'PUT' | 'GET';
   headers?: Record<string, string>;
   signal: AbortSignal;
+  /** The receiver's HTTP client (`ctx.http`): TLS, proxy and `http_config` credentials. @default Node's fetch */
+  http?: HttpClient | undefined;
   /** Named in errors, e.g. `slack`. */
   what: string;
 }
@@ -45,7 +48,7 @@ export function retryAfterMs(header: string | null, now: number = Date.now()): n
 export async function postJson(o: PostJsonOptions): Promise<PostResult> {
   let res: Response;
   try {
-    res = await fetch(o.url, {
+    res = await (o.http ? o.http.fetch.bind(o.http) : fetch)(o.url, {
       method: o.method ?? 'POST',
       headers: {
         'content-type': o.contentType ?? 'application/json',
@@ -62,7 +65,10 @@ export async function postJson(o: PostJsonOptions): Promise<PostResult> {
     });
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
-    const why = o.signal.aborted ? 'aborted (timeout or shutdown)' : (e.cause?.code ?? e.name);
+    const why = o.signal.aborted
+      ? 'aborted (timeout or shutdown)'
+      : (e.cause?.code ??
+        (e.message.startsWith('http_config') || e.message.startsWith('oauth2') ? e.message : e.name));
     return {
       ok: false,
       retryable: true,

@@ -1,4 +1,5 @@
 import type { Labels } from '@argus/core';
+import type { HttpClient } from './http-client.js';
 
 /** Why a notification was sent (Alertmanager ≥ 0.32's `notification_reason`). */
 export type NotificationReason =
@@ -58,6 +59,11 @@ export type NotifyResult =
 /** What a notifier's `send` receives. */
 export interface NotifyContext {
   readonly signal: AbortSignal;
+  /**
+   * How requests are made (TLS, proxy, credentials), set by {@link withHttpClient} from a receiver's
+   * `http_config`; a notifier passes it to `postJson`. Absent: Node's `fetch` with system CAs.
+   */
+  readonly http?: HttpClient;
 }
 
 /**

@@ -100,6 +100,7 @@ export const webhookNotifier: Factory<typeof schema, Notifier> = defineNotifier(
         url: o.url,
         body: webhookPayload(n),
         signal: ctx.signal,
+        http: ctx.http,
         what: 'webhook',
         ...(o.headers ? { headers: o.headers } : {}),
       }),
