@@ -111,3 +111,30 @@ const maxDelay = Math.max(...first.runs.map((x) => x.maxLoopDelayMs));
 console.log(
   `| ${first.runs.length} | ${m(b.cpuRate)} | ${m(b.rate)} | ${b.slices} | ${first.longestSliceCpuMs.toFixed(1)} | ${first.longestSliceMs.toFixed(1)} | ${maxDelay.toFixed(1)} | ${b.cpuRate >= 1e6 ? 'rate met' : 'rate **missed**'}, ${first.longestSliceCpuMs <= 10 ? 'slices met (CPU)' : 'slices **missed**'} |`,
 );
+
+// What a first scrape leaves on the heap: the series registry and the target's parser cache after the 100k page,
+// the page itself dropped (a label string sliced from the page would keep all of it alive). Needs --expose-gc.
+if (typeof global.gc === 'function') {
+  const settle = async () => {
+    global.gc();
+    await new Promise((r) => setImmediate(r));
+    global.gc();
+  };
+  await settle();
+  const before = process.memoryUsage().heapUsed;
+  // in a function of its own, so that no frame of this module still holds the page when the heap is measured
+  const firstPage = async () => {
+    const series = createSeriesRegistry();
+    const parser = createScrapeParser({ series, targetLabels: { job: 'bench', instance: 'h:1' } });
+    const out = new MetricBatchBuilder(100_000);
+    await parser.parseSliced(syntheticPage(100_000), 'text', 1, out);
+    out.build();
+    return { series, parser };
+  };
+  const { series, parser } = await firstPage();
+  await settle();
+  const perSeries = (process.memoryUsage().heapUsed - before) / series.size;
+  console.log(
+    `\nHeap kept after the first scrape of a fresh 100k page (registry + parser cache, page dropped): ${perSeries.toFixed(0)} bytes per series (${parser.size} cached)`,
+  );
+}

@@ -21,17 +21,48 @@ export interface LabelHasher {
   hash(names: readonly string[], labels: Readonly<Record<string, string>>): string;
 }
 
+/**
+ * The label pairs of the last {@link labelHash.run} and the state after each: the next call starts after the
+ * longest prefix of pairs equal to these. Series interned one after another mostly share their first pairs (a
+ * scrape page's `__name__`, then `instance` and `job` of its target, sorted before most other names), so a first
+ * scrape hashes about half the bytes. Only the first {@link MEMO_PAIRS} pairs are remembered.
+ */
+const MEMO_PAIRS = 8;
+const memoNames: string[] = [];
+const memoValues: string[] = [];
+const memoState = new Uint32Array(2 * MEMO_PAIRS);
+let memoLength = 0;
+
 /** The FNV-1a hasher (one state: results are read before the next call). */
 export const labelHash: LabelHasher = {
   run(names, labels) {
-    // offset basis 0xcbf29ce484222325
-    state[0] = 0xcbf29ce4;
-    state[1] = 0x84222325;
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i]!;
-      fnvString(name);
-      fnvString(labelText(labels[name]));
+    let i = 0;
+    // equal strings compare by pointer first: the shared prefix of a scrape's series costs one compare a pair
+    while (i < memoLength && i < names.length && names[i] === memoNames[i]) {
+      if (labelText(labels[names[i]!]) !== memoValues[i]) break;
+      i++;
     }
+    if (i === 0) {
+      // offset basis 0xcbf29ce484222325
+      state[0] = 0xcbf29ce4;
+      state[1] = 0x84222325;
+    } else {
+      state[0] = memoState[2 * i - 2]!;
+      state[1] = memoState[2 * i - 1]!;
+    }
+    for (; i < names.length; i++) {
+      const name = names[i]!;
+      const value = labelText(labels[name]);
+      fnvString(name);
+      fnvString(value);
+      if (i < MEMO_PAIRS) {
+        memoNames[i] = name;
+        memoValues[i] = value;
+        memoState[2 * i] = state[0]!;
+        memoState[2 * i + 1] = state[1]!;
+      }
+    }
+    memoLength = Math.min(names.length, MEMO_PAIRS);
   },
   get hi() {
     return state[0]! | 0;

@@ -23,6 +23,29 @@ function rows(batch: MetricBatch, names: (id: number) => string) {
 }
 
 describe('createScrapeParser', () => {
+  // a new series takes its label names from the series before it where the text is the same (see parseLabelBlock)
+  it('names each label as its own line writes it when neighbouring series name theirs alike', () => {
+    const series = createSeriesRegistry();
+    const parser = createScrapeParser({ series });
+    const page = [
+      'm{ab="1",c="x"} 1',
+      'm{ac="1",c="x"} 2',
+      'm{ab="1",cd="x"} 3',
+      'm{ab="1"} 4',
+      'm{ab="1",c="x",e="y"} 5',
+      'n{ab="2",c="x"} 6',
+    ].join('\n');
+    const { batch } = scrape(parser, `${page}\n`, 1);
+    expect(Array.from(batch.series, (id) => series.labels(id))).toEqual([
+      { __name__: 'm', ab: '1', c: 'x' },
+      { __name__: 'm', ac: '1', c: 'x' },
+      { __name__: 'm', ab: '1', cd: 'x' },
+      { __name__: 'm', ab: '1' },
+      { __name__: 'm', ab: '1', c: 'x', e: 'y' },
+      { __name__: 'n', ab: '2', c: 'x' },
+    ]);
+  });
+
   it('adds target labels, interns once and reuses ids on the next page', () => {
     const series = createSeriesRegistry();
     const parser = createScrapeParser({ series, targetLabels: { job: 'node', instance: 'h:1' } });

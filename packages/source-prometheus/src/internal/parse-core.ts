@@ -107,6 +107,8 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
   private nextComment = 0;
   /** The last series parsed since the last comment line (see parseSeries). */
   private lastSeries: ParsedSeries | undefined;
+  /** The label list of the last new series: its names are reused by the next one (see parseLabelBlock). */
+  private lastNames: readonly string[] = [];
 
   constructor(
     private readonly s: string,
@@ -206,10 +208,14 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
     const key = s.slice(start, i);
     let entry = this.cache.map.get(key);
     if (entry === undefined) {
-      entry = this.handler.resolve(this.parseSeries(start, nameEnd, i));
-      entry.key = flatten(key);
+      // The series is parsed from the cache's own flat copy of its text, not from the page: the label strings
+      // are slices of what they are parsed from, and a slice of the page would keep the whole page alive for
+      // as long as the series lives (V8 slices strings of 13 or more characters by reference).
+      const text = flatten(key);
+      entry = this.handler.resolve(this.parseSeries(text, nameEnd - start, i - start));
+      entry.key = text;
       entry.next = undefined;
-      this.cache.map.set(entry.key, entry);
+      this.cache.map.set(text, entry);
     }
     return entry;
   }
@@ -256,13 +262,15 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
     }
   }
 
-  private parseSeries(start: number, nameEnd: number, close: number): ParsedSeries {
-    const s = this.s;
-    const labels = close > nameEnd ? parseLabelBlock(s, nameEnd, close, this.line, this.limits) : [];
+  /** Parses the series text `s` (its name ends at `nameEnd`, its label block at `close`). */
+  private parseSeries(s: string, nameEnd: number, close: number): ParsedSeries {
+    const labels =
+      close > nameEnd ? parseLabelBlock(s, nameEnd, close, this.line, this.limits, this.lastNames) : [];
+    this.lastNames = labels;
     // a family's series come one after another: the same name as the last new series needs no family lookup
     // (any comment line in between forgets it, since a TYPE line could change the answer)
     const last = this.lastSeries;
-    if (last !== undefined && nameEnd - start === last.name.length && s.startsWith(last.name, start)) {
+    if (last !== undefined && nameEnd === last.name.length && s.startsWith(last.name)) {
       return {
         name: last.name,
         labels,
@@ -272,7 +280,7 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
         line: this.line,
       };
     }
-    const name = s.slice(start, nameEnd);
+    const name = s.slice(0, nameEnd);
     const family = this.familyOf(name);
     const type = (this.typeOf(family)?.value as MetricType | undefined) ?? (this.om ? 'unknown' : 'untyped');
     const created =
@@ -313,12 +321,14 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
       const text = this.s.slice(start, end);
       line = this.cache.comments.get(text);
       if (line === undefined) {
-        const parsed = parseCommentLine(text, this.om, this.line);
+        // parsed from a copy, as series are (see lookup): the cached line must not keep the page alive
+        const own = flatten(text);
+        const parsed = parseCommentLine(own, this.om, this.line);
         if (parsed === 'eof') this.eof = true;
         if (parsed === 'eof' || parsed === undefined) return;
         line = parsed;
         // a page of ever-changing comments must not grow the cache without bound
-        if (this.cache.comments.size < 100_000) this.cache.comments.set(text, line);
+        if (this.cache.comments.size < 100_000) this.cache.comments.set(own, line);
       }
     }
     if (line.idx >= 0) this.nextComment = line.idx + 1;

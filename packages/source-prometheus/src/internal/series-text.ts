@@ -59,6 +59,11 @@ function skipSpace(s: string, i: number, end: number): number {
 /**
  * Parses the label block `s[open, close)` (from `{` to just past `}`) into a flat `[name, value, …]` list,
  * checking names, duplicates and the label limits. Only runs for series not yet in the cache.
+ *
+ * `previous` is the list of the series parsed before: a name equal to the one in the same place there is taken
+ * from it. A family's series name the same labels in the same order, and a name string already used as a
+ * property key is internalized: a fresh slice would be allocated and looked up in V8's string table again when
+ * the label object is built.
  */
 export function parseLabelBlock(
   s: string,
@@ -66,6 +71,7 @@ export function parseLabelBlock(
   close: number,
   line: number,
   limits: ExpositionLimits,
+  previous: readonly string[] = [],
 ): string[] {
   const out: string[] = [];
   const fail = (msg: string): never => {
@@ -76,7 +82,7 @@ export function parseLabelBlock(
     const nameStart = i;
     if (!isLabelStart(s.charCodeAt(i))) fail('invalid label name');
     while (isLabelChar(s.charCodeAt(i))) i++;
-    const name = s.slice(nameStart, i);
+    const name = sameText(previous[out.length], s, nameStart, i) ?? s.slice(nameStart, i);
     i = skipSpace(s, i, close);
     if (s.charCodeAt(i) !== 61) fail(`expected "=" after label name "${name}"`);
     i = skipSpace(s, i + 1, close);
@@ -91,6 +97,14 @@ export function parseLabelBlock(
     else if (s.charCodeAt(i) !== CLOSE) fail(`expected "," or "}" after label "${name}"`);
   }
   return out;
+}
+
+/** `known` when it is the text `s[start, end)`, else `undefined`. */
+function sameText(known: string | undefined, s: string, start: number, end: number): string | undefined {
+  if (known === undefined || known.length !== end - start) return undefined;
+  for (let j = 0; j < known.length; j++)
+    if (known.charCodeAt(j) !== s.charCodeAt(start + j)) return undefined;
+  return known;
 }
 
 function checkLabel(
