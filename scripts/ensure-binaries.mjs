@@ -14,6 +14,10 @@ const needed = [
   { bin: 'openssl', pkg: 'openssl' },
   // @argus/state-redis runs its contract and restart tests against a real Redis
   { bin: 'redis-server', pkg: 'redis-server' },
+  // @argus/remote-write writes to and reads back from a real VictoriaMetrics
+  { bin: 'victoria-metrics', pkg: 'victoria-metrics' },
+  // @argus/nats carries batches through a real nats-server with JetStream
+  { bin: 'nats-server', pkg: 'nats-server' },
   // @argus/ui's end-to-end test drives a real headless Chromium
   { bin: 'chromium', pkg: 'chromium' },
 ];

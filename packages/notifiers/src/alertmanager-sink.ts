@@ -75,19 +75,28 @@ export const alertmanagerSink: Factory<z.ZodType<Parsed, AlertmanagerSinkOptions
         endsAt: iso(resolvedAt ?? now + ahead),
         ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}),
       }));
-    // every peer of a cluster gets every alert, independently (as Prometheus sends to each Alertmanager): one
-    // peer down must neither block the others nor fail the write; it catches up at the next re-send
-    const post = async (list: Held[], now: number, signal: AbortSignal) => {
-      const results = await Promise.all(
-        o.url.map((base) =>
-          postJson({
-            url: `${base.replace(/\/$/, '')}/api/v2/alerts`,
-            body: body(list, now),
-            signal,
-            what: 'alertmanager',
-          }),
-        ),
+    // Every peer of a cluster gets every alert, independently (as Prometheus sends to each Alertmanager): one
+    // peer down must neither block the others nor fail the write; it catches up at the next re-send. To each peer,
+    // one send at a time, reading the alerts' state when it starts: a re-send that began before a resolve must not
+    // reach that peer after it (the stale `firing` would revive the alert there and be notified again).
+    const queues = new Map(o.url.map((u) => [u, Promise.resolve() as Promise<unknown>]));
+    const toPeer = (base: string, pick: () => Held[], now: () => number, signal: AbortSignal) => {
+      const run = queues.get(base)!.then(() =>
+        postJson({
+          url: `${base.replace(/\/$/, '')}/api/v2/alerts`,
+          body: body(pick(), now()),
+          signal,
+          what: 'alertmanager',
+        }),
       );
+      queues.set(
+        base,
+        run.catch(() => undefined),
+      );
+      return run;
+    };
+    const post = async (pick: () => Held[], now: () => number, signal: AbortSignal) => {
+      const results = await Promise.all(o.url.map((base) => toPeer(base, pick, now, signal)));
       return results.find((r) => r.ok) ?? results.find((r) => !r.ok && r.retryable) ?? results[0]!;
     };
     return {
@@ -99,7 +108,11 @@ export const alertmanagerSink: Factory<z.ZodType<Parsed, AlertmanagerSinkOptions
           for (const [fp, h] of held)
             if (h.resolvedAt !== undefined && now - h.resolvedAt > o.resolvedResendMs) held.delete(fp);
           if (held.size > 0) {
-            const r = await post([...held.values()], now, AbortSignal.timeout(o.resendIntervalMs));
+            const r = await post(
+              () => [...held.values()],
+              () => ctx.clock.now(),
+              AbortSignal.timeout(o.resendIntervalMs),
+            );
             if (!r.ok) ctx.log.warn(`alertmanager sink: re-send failed: ${r.error.message}`);
           }
           if (!stopped) timer = ctx.clock.setTimeout(() => void tick(), o.resendIntervalMs);
@@ -110,15 +123,17 @@ export const alertmanagerSink: Factory<z.ZodType<Parsed, AlertmanagerSinkOptions
         if (stopped) return { ok: false, retryable: false, error: new Error('alertmanager sink is stopped') };
         if (batch.kind !== 'alerts') return { ok: true };
         const now = ctx.clock.now();
-        const changed: Held[] = [];
+        const changed: string[] = [];
         for (const a of batch.alerts) {
           if (a.state === 'firing') held.set(a.fingerprint, { alert: a });
           else if (a.state === 'resolved') held.set(a.fingerprint, { alert: a, resolvedAt: a.endsAt ?? now });
           else continue;
-          changed.push(held.get(a.fingerprint)!);
+          changed.push(a.fingerprint);
         }
         if (changed.length === 0) return { ok: true };
-        const r = await post(changed, now, ctx.signal);
+        // the state at send time: a later write may have changed (or expired) one of these while this one waited
+        const pick = () => changed.flatMap((fp) => held.get(fp) ?? []);
+        const r = await post(pick, () => ctx.clock.now(), ctx.signal);
         return r.ok ? { ok: true } : { ok: false, retryable: r.retryable, error: r.error };
       },
       stop(ctx) {

@@ -42,9 +42,17 @@ export { freePort, startServer } from './server/server.js';
 export type {
   AlertmanagerOptions,
   ConfigText,
+  NatsServerOptions,
   NodeExporterOptions,
   PrometheusOptions,
+  VictoriaMetricsOptions,
 } from './server/servers.js';
-export { startAlertmanager, startNodeExporter, startPrometheus } from './server/servers.js';
+export {
+  startAlertmanager,
+  startNats,
+  startNodeExporter,
+  startPrometheus,
+  startVictoriaMetrics,
+} from './server/servers.js';
 export { selfSignedCert } from './server/tls.js';
 export { waitUntil } from './wait.js';

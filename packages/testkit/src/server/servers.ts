@@ -1,4 +1,4 @@
-import { type RunningServer, type ServerContext, startServer } from './server.js';
+import { freePort, type RunningServer, type ServerContext, startServer } from './server.js';
 
 /** A config text, or a function of the server's port and directory that returns it. */
 export type ConfigText = string | ((ctx: ServerContext) => string);
@@ -113,5 +113,86 @@ export function startNodeExporter(options: NodeExporterOptions = {}): Promise<Ru
     ],
     readyPath: '/metrics',
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
+}
+
+/** Options of {@link startVictoriaMetrics}. */
+export interface VictoriaMetricsOptions {
+  /** Extra flags, e.g. `-dedup.minScrapeInterval=1s`. */
+  extraArgs?: readonly string[];
+  /** Listen on this port instead of a free one (to restart a server where its clients expect it). */
+  port?: number;
+  /** @default 15000 */
+  timeoutMs?: number;
+}
+
+/**
+ * Starts Debian's single-node `victoria-metrics` on a free port of 127.0.0.1: remote-write receiver at
+ * `/api/v1/write`, Prometheus query API at `/api/v1/query(_range)`. Ingested samples become searchable after an
+ * in-memory flush: `POST /internal/force_flush` before reading back.
+ * @example
+ * const vm = await startVictoriaMetrics();
+ */
+export function startVictoriaMetrics(options: VictoriaMetricsOptions = {}): Promise<RunningServer> {
+  return startServer({
+    command: 'victoria-metrics',
+    debianPackage: 'victoria-metrics',
+    args: ({ port, dataDir }) => [
+      `-httpListenAddr=127.0.0.1:${port}`,
+      `-storageDataPath=${dataDir}/data`,
+      '-retentionPeriod=10y',
+      ...(options.extraArgs ?? []),
+    ],
+    readyPath: '/health',
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.port === undefined ? {} : { port: options.port }),
+  });
+}
+
+/** Options of {@link startNats}. */
+export interface NatsServerOptions {
+  /** Listen here instead of a free port: give the old server's port to restart it where clients expect it. */
+  port?: number;
+  /** JetStream store directory to use and keep (the old server's, to restart it over its streams). */
+  dataDir?: string;
+  extraArgs?: readonly string[];
+  /** @default 15000 */
+  timeoutMs?: number;
+}
+
+/**
+ * Starts Debian's `nats-server` with JetStream (`-js`) on 127.0.0.1; its monitor port (`/healthz`, readiness) is
+ * a second free port. Connect clients to `nats://127.0.0.1:<port>`. Restart it with the same `port` and `dataDir`
+ * to test what survives a nats-server restart.
+ * @example
+ * const nats = await startNats();
+ */
+export async function startNats(options: NatsServerOptions = {}): Promise<RunningServer> {
+  const monitor = await freePort();
+  return startServer({
+    command: 'nats-server',
+    debianPackage: 'nats-server',
+    args: ({ port, dataDir }) => [
+      '-a',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-m',
+      String(monitor),
+      '-js',
+      '-sd',
+      `${dataDir}/js`,
+      ...(options.extraArgs ?? []),
+    ],
+    readyCheck: async () => {
+      try {
+        return (await fetch(`http://127.0.0.1:${monitor}/healthz?js-enabled-only=true`)).ok;
+      } catch {
+        return false;
+      }
+    },
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.port === undefined ? {} : { port: options.port }),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
   });
 }

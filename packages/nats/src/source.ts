@@ -1,0 +1,108 @@
+import { defineSource, type Emit, type Factory, type PluginContext, type Source } from '@argus/core';
+import { AckPolicy, type ConsumerMessages, DeliverPolicy, type JsMsg, jetstream } from '@nats-io/jetstream';
+import { type NatsConnection, nanos } from '@nats-io/transport-node';
+import { decodeMetrics } from './codec.js';
+import { ensureStream, errorText as message, openConnection } from './connection.js';
+import { loadSeen, type SeenSet } from './dedupe.js';
+import { type NatsSourceOptions, sourceSchema } from './options.js';
+
+/**
+ * Consumes the batches `natsSink()` published, through a durable JetStream consumer with explicit acks: a batch
+ * is acknowledged only once the pipeline took it, so a process killed mid-stream gets its unacknowledged batches
+ * again (after `ackWaitMs`) when it, or another member of the same consumer, comes back. Batches already processed
+ * (their ack lost to a crash or a nats-server restart) are recognised by stream sequence and skipped.
+ * `maxAckPending` bounds what is in flight: a slow pipeline holds the stream back instead of buffering without end.
+ * @example natsSource({ servers: 'nats://127.0.0.1:4222', consumer: 'detectors', filterSubject: 'argus.metrics.>' })
+ */
+export const natsSource: Factory<typeof sourceSchema, Source> = defineSource({
+  name: 'nats',
+  options: sourceSchema,
+  create(o) {
+    let nc: NatsConnection | undefined;
+    let messages: ConsumerMessages | undefined;
+    let loop: Promise<void> | undefined;
+    let stopped = false;
+
+    const handle = async (m: JsMsg, emit: Emit, ctx: PluginContext, seen: SeenSet): Promise<void> => {
+      if (seen.has(m.seq)) {
+        ctx.metrics.count('nats_duplicates_skipped');
+        m.ack();
+        return;
+      }
+      let batch: ReturnType<typeof decodeMetrics>;
+      try {
+        batch = decodeMetrics(m.data, ctx.series);
+      } catch (err) {
+        // a batch no reader can decode would come back forever: terminate it, loudly
+        ctx.log.error(`nats source: stream ${o.stream} message ${m.seq} dropped: ${message(err)}`);
+        m.term(message(err));
+        return;
+      }
+      if (!(await emit(batch))) {
+        m.nak();
+        return;
+      }
+      await seen.add(m.seq);
+      await m.ackAck().catch((err: unknown) => {
+        ctx.log.warn(
+          `nats source: ack of message ${m.seq} failed (it will be redelivered and skipped): ${message(err)}`,
+        );
+      });
+    };
+
+    return {
+      ...(o.name ? { name: o.name } : {}),
+      async start() {
+        nc = await openConnection(o.servers, `argus-source-${o.consumer}`);
+        const jsm = await ensureStream(nc, { servers: o.servers, stream: o.stream, duplicateWindowMs: 1 });
+        const config = {
+          durable_name: o.consumer,
+          ack_policy: AckPolicy.Explicit,
+          ack_wait: nanos(o.ackWaitMs),
+          max_ack_pending: o.maxAckPending,
+          deliver_policy: DeliverPolicy.All,
+          ...(o.filterSubject ? { filter_subject: o.filterSubject } : {}),
+        };
+        try {
+          await jsm.consumers.info(o.stream, o.consumer);
+        } catch {
+          await jsm.consumers.add(o.stream, config);
+        }
+      },
+      async listen(emit, ctx) {
+        // stop() may come while this still sets up: then there is nothing to consume and no error to report
+        let it: ConsumerMessages;
+        let seen: SeenSet;
+        try {
+          if (!nc || stopped) return;
+          seen = await loadSeen(ctx.state, o.dedupeWindow);
+          const consumer = await jetstream(nc).consumers.get(o.stream, o.consumer);
+          if (stopped) return;
+          it = messages = await consumer.consume({ max_messages: o.maxAckPending });
+        } catch (err) {
+          if (stopped) return;
+          throw err;
+        }
+        loop = (async () => {
+          for await (const m of it) {
+            if (stopped) break;
+            await handle(m, emit, ctx, seen).catch((err: unknown) => {
+              ctx.log.warn(
+                `nats source: message ${m.seq} not processed (redelivered later): ${message(err)}`,
+              );
+              m.nak();
+            });
+          }
+        })();
+      },
+      async stop() {
+        stopped = true;
+        await messages?.close().catch(() => undefined);
+        await loop?.catch(() => undefined);
+        await nc?.drain().catch(() => undefined);
+      },
+    };
+  },
+});
+
+export type { NatsSourceOptions };
