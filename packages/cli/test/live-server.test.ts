@@ -125,7 +125,8 @@ describe('argus run with a server: block', () => {
     const io2 = captureIo();
     expect(await main(['run', file], io2)).toBe(1);
     expect(io2.err).toMatch(/server\.alertmanagerConfig: .*missing\.yml/);
-  });
+    // loading the server's packages on a loaded machine can take seconds
+  }, 30_000);
 });
 
 /** A config with one synthetic source named `name` (the plugin list shows which config is in force). */
@@ -237,5 +238,5 @@ describe('argus run: the Azure Monitor webhook on the server (server.azureAlerts
     expect(io.err).toMatch(
       /argus\.yaml:\d+:\d+ server\.azureAlerts: set the environment variable ARGUS_TEST_NO_SUCH_TOKEN/,
     );
-  });
+  }, 30_000);
 });
