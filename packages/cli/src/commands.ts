@@ -1,6 +1,5 @@
 import type { Io } from './format.js';
 import { prepare, summary } from './run-prepare.js';
-import { runSession } from './run-session.js';
 
 function report(problems: string[], io: Io): number {
   for (const p of problems) io.stderr(`${p}\n`);
@@ -24,5 +23,6 @@ export async function runConfig(
 ): Promise<number> {
   const built = await prepare(file, io, { state: 'open' });
   if (!built.pipeline) return report(built.problems, io);
+  const { runSession } = await import('./run-session.js');
   return runSession(file, { ...built, pipeline: built.pipeline }, o, io);
 }

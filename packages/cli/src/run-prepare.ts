@@ -6,7 +6,7 @@ import { type Built, buildPipeline, problem } from './config/build.js';
 import { type LoadedConfig, loadConfig } from './config/load.js';
 import type { ListName } from './config/schema.js';
 import type { Io } from './format.js';
-import { type ServerParts, ServerSettingError, serverParts } from './run-server.js';
+import type { ServerParts } from './run-server.js';
 import { ioLogger } from './runtime.js';
 
 /** A config read, checked and built (`pipeline` is there when there was no problem). */
@@ -33,6 +33,8 @@ async function makeServerParts(
 ): Promise<{ server?: ServerParts; problems: string[] }> {
   const settings = loaded.config?.server;
   if (!settings) return { problems: [] };
+  // the server's packages load only for a config that has a server: block
+  const { ServerSettingError, serverParts } = await import('./run-server.js');
   try {
     return { server: await serverParts(settings, loaded.origin.dir, ioLogger(io), store), problems: [] };
   } catch (err) {
