@@ -57,6 +57,15 @@ describe('argus demo', () => {
       unknown
     >;
     expect(Object.keys(plugins)).toEqual(expect.arrayContaining(['workload', 'self', 'server:alerts']));
+    // findings and series come from the demo's pipeline and store
+    const get = async (path: string): Promise<unknown> =>
+      (await fetch(`${url}${path}`, { headers: { cookie } })).json();
+    const findings = (await get(
+      `/api/findings?match=${encodeURIComponent(`{service="${want.service}"}`)}`,
+    )) as unknown[];
+    expect(findings.length).toBeGreaterThan(0);
+    const q = (await get('/api/v1/query?query=queue_depth')) as { data: { result: unknown[] } };
+    expect(q.data.result).toHaveLength(3);
     expect((await fetch(`${url}/-/ready`)).status).toBe(200);
     // without credentials the API refuses
     expect((await fetch(`${url}/api/alerts`)).status).toBe(401);
