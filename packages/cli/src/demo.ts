@@ -169,6 +169,7 @@ function banner(
               ...(server.firstAdmin
                 ? { user: server.firstAdmin.name, password: server.firstAdmin.password }
                 : {}),
+              ...(server.loginUrl ? { loginUrl: server.loginUrl } : {}),
             },
           }
         : {}),
@@ -214,6 +215,7 @@ async function demoServer(
     state: memoryStateStore(),
     log: ioLogger(io),
     receivers: ['default'],
+    loginLink: true,
     // a newcomer's demo should not fail because something (an Alertmanager?) already has 9093
     anyPortIfTaken: o.listen === undefined,
   });

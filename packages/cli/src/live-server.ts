@@ -71,6 +71,8 @@ export interface LiveServerOptions {
   reloadStatus?: () => ReloadStatus;
   webhooks?: readonly Webhook[];
   secrets?: readonly string[];
+  /** Print and serve a one-time login link for the first admin (the demo). */
+  loginLink?: boolean;
   /** When the default port is taken, listen on any free one (the demo) instead of failing. */
   anyPortIfTaken?: boolean;
 }
@@ -83,6 +85,8 @@ export interface LiveServer {
   readonly uiMissing?: string;
   /** The first admin made at this start (the password is shown once, never stored in clear). */
   readonly firstAdmin?: { name: string; password: string };
+  /** A one-time login link (`<url>/login?once=…`), spent on first use. */
+  readonly loginUrl?: string;
   close(): Promise<void>;
 }
 
@@ -113,6 +117,7 @@ export async function startLiveServer(o: LiveServerOptions): Promise<LiveServer>
     ? { cert: readFileSync(resolve(o.dir, s.tls.certFile)), key: readFileSync(resolve(o.dir, s.tls.keyFile)) }
     : undefined;
   const admin = await firstAdmin(o);
+  const once = o.loginLink && admin ? randomBytes(24).toString('base64url') : undefined;
   const app = await createArgusServer({
     alertManager: o.alertManager,
     state: o.state,
@@ -130,6 +135,7 @@ export async function startLiveServer(o: LiveServerOptions): Promise<LiveServer>
     ...(s.auth.anonymousRole ? { anonymousRole: s.auth.anonymousRole } : {}),
     ...(s.auth.sessionTtlMs ? { sessionTtlMs: s.auth.sessionTtlMs } : {}),
     ...(ui && 'root' in ui ? { uiRoot: ui.root } : {}),
+    ...(once && admin ? { loginLink: { secret: once, user: admin.name, role: 'admin' as const } } : {}),
   });
   let url: string;
   try {
@@ -143,6 +149,7 @@ export async function startLiveServer(o: LiveServerOptions): Promise<LiveServer>
     app,
     ...(ui && 'missing' in ui ? { uiMissing: ui.missing } : {}),
     ...(admin ? { firstAdmin: admin } : {}),
+    ...(once ? { loginUrl: `${url}/login?once=${once}` } : {}),
     close: () => app.close(),
   };
 }
@@ -154,6 +161,7 @@ export function serverLines(s: LiveServer, ui: boolean): string[] {
       ? `web UI and API on ${s.url}/ (OpenAPI: ${s.url}/api/openapi.json)`
       : `API on ${s.url}/api/ (OpenAPI: ${s.url}/api/openapi.json)`,
   ];
+  if (s.loginUrl) lines.push(`open ${s.loginUrl} to log in (works once)`);
   if (s.firstAdmin)
     lines.push(
       `log in as ${s.firstAdmin.name} with the one-time password ${s.firstAdmin.password} (shown only now)`,

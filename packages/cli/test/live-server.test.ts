@@ -37,7 +37,7 @@ describe('argus demo', () => {
     const [line] = await proc.waitFor(/^\{"type":"banner".*$/m);
     const banner = JSON.parse(line) as {
       firstIncident: { alertname: string; service: string };
-      server: { url: string; user: string; password: string };
+      server: { url: string; user: string; password: string; loginUrl: string };
     };
     const { url, user, password } = banner.server;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -69,6 +69,12 @@ describe('argus demo', () => {
     expect((await fetch(`${url}/-/ready`)).status).toBe(200);
     // without credentials the API refuses
     expect((await fetch(`${url}/api/alerts`)).status).toBe(401);
+    // the one-time login link of the banner starts a session, once
+    const link = await fetch(banner.server.loginUrl, { redirect: 'manual' });
+    expect(link.status).toBe(303);
+    const linked = link.headers.get('set-cookie')!.split(';')[0]!;
+    expect((await fetch(`${url}/api/alerts`, { headers: { cookie: linked } })).status).toBe(200);
+    expect((await fetch(banner.server.loginUrl, { redirect: 'manual' })).status).toBe(401);
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
     await expect(fetch(`${url}/-/healthy`)).rejects.toThrow();

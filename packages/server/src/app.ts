@@ -24,6 +24,7 @@ import { Redactor } from './redact.js';
 import { alertRoutes } from './routes/alerts.js';
 import { authRoutes } from './routes/auth.js';
 import { eventRoutes } from './routes/events.js';
+import { loginLinkRoutes } from './routes/login-link.js';
 import { opsRoutes } from './routes/ops.js';
 import { promRoutes } from './routes/prom.js';
 import { seriesRoutes } from './routes/series.js';
@@ -165,6 +166,7 @@ async function mount(app: FastifyInstance, ctx: ServerContext, table: RouteRule[
   promRoutes(app, ctx);
   eventRoutes(app, ctx, ctx.hub);
   await webhookRoutes(app, ctx.o.webhooks ?? []);
+  if (ctx.o.loginLink) loginLinkRoutes(app, ctx, ctx.o.loginLink);
   if (ctx.o.uiRoot) await uiRoutes(app, ctx.o.uiRoot);
   app.addHook('onClose', async () => {
     ctx.posted.stop();

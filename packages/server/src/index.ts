@@ -7,6 +7,6 @@ export { allows, ROLES } from './auth/roles.js';
 export type { UserInfo } from './auth/users.js';
 export { addUser, listUsers } from './auth/users.js';
 export type { Principal, RouteRule } from './context.js';
-export type { ArgusServerOptions, ReloadStatus } from './options.js';
+export type { ArgusServerOptions, LoginLink, ReloadStatus } from './options.js';
 export { serverOptionsSchema } from './options.js';
 export type { Webhook } from './routes/webhooks.js';

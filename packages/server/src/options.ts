@@ -20,6 +20,15 @@ export interface ReloadStatus {
   lastError?: string;
 }
 
+/** A one-time login link (`GET /login?once=<secret>`), as `argus demo` prints one. */
+export interface LoginLink {
+  /** The link's secret: random, at least 16 characters, shown once. */
+  secret: string;
+  /** Who the session is for. */
+  user: string;
+  role: Role;
+}
+
 /** Options of {@link createArgusServer}, {@link argusApi} and {@link argusHandler}. */
 export interface ArgusServerOptions {
   /** The running alert manager (`startArgus(…).alertManager`, or your own `createAlertManager`). */
@@ -81,6 +90,8 @@ export interface ArgusServerOptions {
    * Schema webhook (`createAzureAlertHandler` from @argus/source-azure) at `/azure/alerts`. @default none
    */
   webhooks?: readonly Webhook[];
+  /** Serve a one-time login link at `GET /login?once=<secret>` (spent on first use). @default none */
+  loginLink?: LoginLink;
   /** Folder of the built web UI (`uiRoot` from `@argus/ui`) to serve at `/`; none by default. */
   uiRoot?: string;
   /** For tests: role given to requests without credentials. @default none (401) */
@@ -124,6 +135,13 @@ export const serverOptionsSchema: z.ZodType<object> = z.object({
   reloadStatus: z.custom<() => ReloadStatus>((v) => typeof v === 'function').optional(),
   version: z.string().optional(),
   uiRoot: z.string().min(1).optional(),
+  loginLink: z
+    .object({
+      secret: z.string().min(16, 'at least 16 characters'),
+      user: z.string().min(1),
+      role: z.enum(['viewer', 'operator', 'admin', 'sender']),
+    })
+    .optional(),
   webhooks: z
     .array(
       z.object({

@@ -78,3 +78,19 @@ it('reload counts show in /api/health and as argus_config_* at /metrics', async 
   expect(m.body).toContain('argus_config_last_reload_success_timestamp_seconds 1700000000\n');
   expect((await s.app.inject({ url: '/metrics' })).statusCode).toBe(401);
 });
+
+it('a one-time login link starts a session once, then is spent', async () => {
+  const secret = 'once-only-secret-0123456789';
+  s = await testServer({ loginLink: { secret, user: 'admin', role: 'admin' } });
+  expect((await s.app.inject({ url: '/login?once=wrong-secret-wrong' })).statusCode).toBe(401);
+  const res = await s.app.inject({ url: `/login?once=${secret}` });
+  expect(res.statusCode).toBe(303);
+  expect(res.headers.location).toBe('/');
+  const cookie = String(res.headers['set-cookie']).split(';')[0]!;
+  const session = await s.app.inject({ url: '/api/session', headers: { cookie } });
+  expect(session.json()).toMatchObject({ user: 'admin', role: 'admin', via: 'session' });
+  expect(session.json().csrfToken).toMatch(/\S{16,}/);
+  const again = await s.app.inject({ url: `/login?once=${secret}` });
+  expect(again.statusCode).toBe(401);
+  expect(again.headers['set-cookie']).toBeUndefined();
+});
