@@ -36,7 +36,6 @@ describe('deploy/compose', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'alertmanager',
       'argus',
-      'argus-pipeline',
       'grafana',
       'node-exporter',
       'ollama',

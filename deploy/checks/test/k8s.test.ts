@@ -1,7 +1,7 @@
 // The Kubernetes manifests, checked without a cluster: each overlay rendered by `kubectl kustomize`, then every
 // object validated against its OpenAPI schema (kubernetes-models 4.5, prometheus-operator CRDs 4.x), plus the
 // properties the issue asks for and the PrometheusRule's rules through `promtool check rules`.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -13,8 +13,8 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, PersistentVolumeClaim, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments, stringify } from 'yaml';
-import { deploy, have, run } from './tools.js';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { deploy, have, root, run } from './tools.js';
 
 interface K8sObject {
   apiVersion: string;
@@ -101,6 +101,25 @@ describe.skipIf(!kubectl).each(['dev', 'prod'])('deploy/k8s overlay %s', (overla
     ])
       expect(labels).toMatchObject(s);
   });
+
+  const cli = join(root, 'packages', 'cli', 'dist', 'bin.js');
+  it.skipIf(!existsSync(cli) && !process.env['CI'])(
+    'runs the mounted config with argus run; it passes argus validate and serves on the probed port',
+    () => {
+      const c = one<Deployment>('Deployment').spec!.template.spec!.containers[0]!;
+      const mount = c.volumeMounts!.find((m) => m.name === 'config')!.mountPath;
+      expect(c.args).toEqual(['run', `${mount}/argus.yaml`]);
+      const yaml = one<ConfigMap>('ConfigMap').data?.['argus.yaml'] ?? '';
+      const file = join(tmp, `${overlay}-argus.yaml`);
+      writeFileSync(file, yaml);
+      const r = run(process.execPath, [cli, 'validate', file]);
+      expect(r.out).toMatch(/OK/);
+      expect(r.code).toBe(0);
+      // the server: block listens on the port the probes and the Service use
+      const port = c.ports!.find((p) => p.name === 'http')!.containerPort;
+      expect(parse(yaml).server.listen).toBe(`0.0.0.0:${port}`);
+    },
+  );
 
   it.skipIf(!have('promtool'))("the PrometheusRule's groups pass promtool check rules", () => {
     const file = join(tmp, `${overlay}-rules.yml`);

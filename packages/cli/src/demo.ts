@@ -1,9 +1,12 @@
-import { type Alerter, createPipeline, type Detector } from '@argus/core';
+import type { AlertManager } from '@argus/alerting';
+import { type Alerter, createPipeline, type Detector, memoryStateStore, type Pipeline } from '@argus/core';
 import { ensembleDetector } from '@argus/detectors';
 import { type AnomalySpec, type SyntheticSeries, syntheticSource } from '@argus/source-synthetic';
-import { createStore, storeSink } from '@argus/store';
+import { createStore, type Store, storeSink } from '@argus/store';
+import { DEFAULT_AM, DEFAULT_SERVER_LISTEN } from './config/server-schema.js';
 import { replayHistory } from './demo-history.js';
 import { createPrinter, type Io } from './format.js';
+import type { LiveServer } from './live-server.js';
 import { consoleSink } from './plugins/console-sink.js';
 import { processSource } from './plugins/process-source.js';
 import { scoreThresholdAlerter } from './plugins/score-threshold.js';
@@ -15,6 +18,12 @@ export interface DemoOptions {
   seed: number;
   json: boolean;
   quietFindings: boolean;
+  /** Serve the API (and web UI) over the demo. @default true */
+  server?: boolean | undefined;
+  /** Where the server listens. @default 127.0.0.1:9093, or any free loopback port when that is taken */
+  listen?: string | undefined;
+  /** Serve the web UI with the API. @default true */
+  ui?: boolean | undefined;
 }
 
 const SERVICES = ['checkout', 'payments', 'search'] as const;
@@ -136,7 +145,14 @@ function demoSeries(incidents: Incident[]): SyntheticSeries[] {
   ]);
 }
 
-function banner(io: Io, o: DemoOptions, first: Incident, incidents: Incident[], seriesCount: number): void {
+function banner(
+  io: Io,
+  o: DemoOptions,
+  first: Incident,
+  incidents: Incident[],
+  seriesCount: number,
+  server: LiveServer | undefined,
+): void {
   const printer = createPrinter(io, o.json);
   if (o.json) {
     printer.json({
@@ -145,6 +161,18 @@ function banner(io: Io, o: DemoOptions, first: Incident, incidents: Incident[], 
       services: [...SERVICES],
       firstIncident: first,
       incidents: incidents.slice(0, 5),
+      ...(server
+        ? {
+            server: {
+              url: server.url,
+              ui: o.ui !== false && server.uiMissing === undefined,
+              ...(server.firstAdmin
+                ? { user: server.firstAdmin.name, password: server.firstAdmin.password }
+                : {}),
+              ...(server.loginUrl ? { loginUrl: server.loginUrl } : {}),
+            },
+          }
+        : {}),
     });
     return;
   }
@@ -155,6 +183,42 @@ function banner(io: Io, o: DemoOptions, first: Incident, incidents: Incident[], 
       `(${SERVICES.join(', ')}); first incident (${first.alertname} on ${first.service}) due at ${at}, in ${inS}s. ` +
       `${o.durationS === undefined ? 'Ctrl-C to stop.' : `Running for ${o.durationS}s.`}`,
   );
+}
+
+async function demoAlertManager(io: Io): Promise<AlertManager> {
+  const { createAlertManager } = await import('@argus/alerting');
+  return createAlertManager({ config: DEFAULT_AM, log: ioLogger(io) });
+}
+
+/**
+ * The demo's server: its own alert manager (fed by a sink), the demo's store, users in memory. Loaded only here,
+ * once the pipeline runs, so the server's packages never delay the demo's start.
+ */
+async function demoServer(
+  o: DemoOptions,
+  io: Io,
+  am: AlertManager,
+  pipeline: Pipeline,
+  store: Store,
+): Promise<LiveServer> {
+  const { startLiveServer } = await import('./live-server.js');
+  return startLiveServer({
+    settings: {
+      listen: o.listen ?? DEFAULT_SERVER_LISTEN,
+      ui: o.ui !== false,
+      auth: { firstAdmin: true },
+    },
+    dir: process.cwd(),
+    alertManager: am,
+    pipeline,
+    store,
+    state: memoryStateStore(),
+    log: ioLogger(io),
+    receivers: ['default'],
+    loginLink: true,
+    // a newcomer's demo should not fail because something (an Alertmanager?) already has 9093
+    anyPortIfTaken: o.listen === undefined,
+  });
 }
 
 /** Runs the self-contained demo pipeline in real time. Resolves with the exit code. */
@@ -171,6 +235,8 @@ export async function runDemo(o: DemoOptions, io: Io): Promise<number> {
       forPoints: 2,
       resolvePoints: 5,
     });
+  // the server's packages load only when the server is on
+  const am = o.server === false ? undefined : await demoAlertManager(io);
   const pipeline = createPipeline({
     logger: ioLogger(io),
     sources: [
@@ -182,11 +248,29 @@ export async function runDemo(o: DemoOptions, io: Io): Promise<number> {
     ],
     detectors: [detector()],
     alerters: [alerter()],
-    sinks: [consoleSink({ findings: !o.quietFindings, json: o.json }, io), storeSink(store)],
+    sinks: [
+      consoleSink({ findings: !o.quietFindings, json: o.json }, io),
+      storeSink(store),
+      ...(am ? [am.sink('server:alerts')] : []),
+    ],
   });
+  let server: LiveServer | undefined;
   await runPipeline(pipeline, {
     durationS: o.durationS,
-    onStarted: () => banner(io, o, incidents[0]!, incidents, series.length + 4),
+    onStarted: async () => {
+      // the text banner comes at once; the server's lines follow when it listens (JSON: one banner, with the server)
+      if (!o.json) banner(io, o, incidents[0]!, incidents, series.length + 4, undefined);
+      if (am) server = await demoServer(o, io, am, pipeline, store);
+      if (o.json) banner(io, o, incidents[0]!, incidents, series.length + 4, server);
+      else if (server) {
+        const { serverLines } = await import('./live-server.js');
+        const printer = createPrinter(io, false);
+        for (const l of serverLines(server, o.ui !== false)) printer.line(`argus demo: ${l}`);
+      }
+    },
+    beforeStop: async () => {
+      await server?.close();
+    },
   });
   await replayHistory(store, { detector, alerter }, createPrinter(io, o.json), o.json);
   return 0;

@@ -46,6 +46,8 @@ demo options:
   --seed <n>           Seed of the synthetic workload (default: 1)
   --json               One JSON object per line
   --quiet-findings     Print alerts only, not every finding
+  --no-server          Do not serve the API and web UI (default: on 127.0.0.1:9093, or a free port if taken)
+  --listen <host:port> Where the demo's API and web UI listen
 
 run options:
   --duration <s>       Stop after this many seconds (default: until Ctrl-C)
@@ -65,6 +67,8 @@ backtest options (and --data-dir, --retention):
                        serve --api only: the alertmanager.yml in force (SIGHUP or POST /-/reload re-reads it)
   --tls-cert <file> --tls-key <file>
                        serve --api only: HTTPS with this PEM certificate and key (session cookies get Secure)
+  --no-ui              serve --api and demo: the API without the web UI at /
+  --ui-root <dir>      serve --api: a built web UI folder (default: the installed @argus/ui; env ARGUS_UI_ROOT)
 `;
 
 /** The process's stdio as an {@link Io}; colour only on a TTY without NO_COLOR. */
@@ -115,6 +119,9 @@ const OPTIONS = {
   'tls-key': { type: 'string' },
   admin: { type: 'boolean' },
   role: { type: 'string' },
+  'no-server': { type: 'boolean' },
+  'no-ui': { type: 'boolean' },
+  'ui-root': { type: 'string' },
 } as const;
 
 function number(name: string, raw: string | undefined, io: Io): number | undefined | null {
@@ -186,6 +193,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         tlsCert: v['tls-cert'],
         tlsKey: v['tls-key'],
         role: v.admin ? 'admin' : v.role,
+        listenGiven: v.listen,
+        server: !v['no-server'],
+        ui: !v['no-ui'],
+        uiRoot: v['ui-root'],
       },
       io,
     );
@@ -213,6 +224,10 @@ interface Flags {
   tlsCert?: string | undefined;
   tlsKey?: string | undefined;
   role?: string | undefined;
+  listenGiven?: string | undefined;
+  server?: boolean;
+  ui?: boolean;
+  uiRoot?: string | undefined;
 }
 
 async function dispatch(
@@ -265,7 +280,15 @@ async function dispatch(
     case 'demo':
       if (file !== undefined) return usage(io, `demo takes no argument, got ${JSON.stringify(file)}`);
       return (await load.demo()).runDemo(
-        { durationS: f.durationS, seed: f.seed ?? 1, json: f.json ?? false, quietFindings: f.quiet ?? false },
+        {
+          durationS: f.durationS,
+          seed: f.seed ?? 1,
+          json: f.json ?? false,
+          quietFindings: f.quiet ?? false,
+          server: f.server,
+          listen: f.listenGiven,
+          ui: f.ui,
+        },
         io,
       );
     case 'run':

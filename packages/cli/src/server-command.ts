@@ -3,16 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type AlertManager,
-  type AlertManagerConfig,
-  createAlertManager,
-  loadAlertmanagerConfig,
-} from '@argus/alerting';
+import { type AlertManager, createAlertManager } from '@argus/alerting';
 import { openStateStore, type StateStore } from '@argus/core';
 import { addUser, createArgusServer } from '@argus/server';
 import { createStore } from '@argus/store';
 import type { Io } from './format.js';
+import { findUi, readAmConfig } from './live-server.js';
 import { parseListen } from './promql-commands.js';
 
 type FastifyInstance = Awaited<ReturnType<typeof createArgusServer>>;
@@ -30,20 +26,15 @@ export interface ServeApiFlags {
   tlsCert?: string | undefined;
   /** HTTPS: a PEM private key file (with `tlsCert`). */
   tlsKey?: string | undefined;
+  /** Serve the web UI at / (when built). @default true */
+  ui?: boolean | undefined;
+  /** A built web UI folder instead of the installed @argus/ui's (or env ARGUS_UI_ROOT). */
+  uiRoot?: string | undefined;
 }
-
-const DEFAULT_AM: AlertManagerConfig = { route: { receiver: 'default' }, receivers: [{ name: 'default' }] };
 
 /** The server's own state (tokens, users, sessions, audit log, alert manager state) under the data directory. */
 export function serverStateDir(dataDir: string): string {
   return join(dataDir, 'server');
-}
-
-/** Reads and checks an alertmanager.yml; throws naming the file and the problem. */
-function readAmConfig(file: string | undefined): { config: AlertManagerConfig; yaml?: string } {
-  if (file === undefined) return { config: DEFAULT_AM };
-  const yaml = readFileSync(file, 'utf8');
-  return { config: loadAlertmanagerConfig(yaml, { source: file }), yaml };
 }
 
 /** The certificate and key for HTTPS, or undefined for plain HTTP; throws when only one of them is given. */
@@ -58,6 +49,8 @@ function readTls(f: ServeApiFlags): { cert: Buffer; key: Buffer } | undefined {
 export interface RunningApi {
   readonly url: string;
   readonly app: FastifyInstance;
+  /** Why the web UI is not served, when it was asked for and is not built or installed. */
+  readonly uiMissing?: string;
   /** Re-reads the alertmanager config: a bad one throws and leaves the running one in force. */
   reload(): Promise<void>;
   /** Reloads that failed so far. */
@@ -71,6 +64,7 @@ export async function startApi(f: ServeApiFlags, io: Io): Promise<RunningApi> {
   const { host, port } = parseListen(f.listen);
   // read before anything opens, so a missing file fails fast and leaves nothing running
   const tls = readTls(f);
+  const ui = f.ui === false ? undefined : await findUi(f.uiRoot);
   const store = createStore({ dataDir: f.dataDir, retentionMs: f.retentionMs });
   await store.open({ log: (m) => io.stderr(`argus: ${m}\n`) });
   const state: StateStore = await openStateStore({ dir: serverStateDir(f.dataDir), log });
@@ -108,11 +102,13 @@ export async function startApi(f: ServeApiFlags, io: Io): Promise<RunningApi> {
     ...(first.yaml === undefined ? {} : { alertmanagerYaml: first.yaml }),
     reload,
     ...(tls ? { tls } : {}),
+    ...(ui && 'root' in ui ? { uiRoot: ui.root } : {}),
   });
   const url = await app.listen({ host, port });
   return {
     url,
     app,
+    ...(ui && 'missing' in ui ? { uiMissing: ui.missing } : {}),
     reload,
     get failedReloads() {
       return failed;
@@ -128,9 +124,11 @@ export async function startApi(f: ServeApiFlags, io: Io): Promise<RunningApi> {
 /** `argus serve --api`: until SIGINT/SIGTERM; SIGHUP reloads the alertmanager config. */
 export async function serveApiCommand(f: ServeApiFlags, io: Io): Promise<number> {
   const api = await startApi(f, io);
+  const withUi = f.ui !== false && api.uiMissing === undefined;
   io.stderr(
-    `argus: serving the Argus API on ${api.url} (OpenAPI: ${api.url}/api/openapi.json); Ctrl-C to stop\n`,
+    `argus: serving the Argus API${withUi ? ' and web UI' : ''} on ${api.url} (OpenAPI: ${api.url}/api/openapi.json); Ctrl-C to stop\n`,
   );
+  if (api.uiMissing !== undefined) io.stderr(`argus: no web UI: ${api.uiMissing}\n`);
   const onHup = (): void => {
     api.reload().then(
       () => io.stderr('argus: configuration reloaded\n'),

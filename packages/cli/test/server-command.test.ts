@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { type RunningApi, startApi, usersAddCommand } from '../src/server-command.js';
 import { captureIo } from './helpers.js';
+import { fetchUi } from './spawned.js';
 
 const PASSWORD = 'a-long-admin-password-1';
 const HOOK = 'http://127.0.0.1:9/hooks/very-secret-path-xyz';
@@ -99,4 +100,20 @@ it('serve --api: the first admin logs in; /-/reload keeps a bad config out and a
   expect(audit.map((e: { action: string }) => e.action)).toEqual(
     expect.arrayContaining(['reload', 'reloadFailed', 'login', 'silence']),
   );
+});
+
+it('serve --api serves the built web UI at / (the index and its script); --no-ui turns it off', async () => {
+  const flags = { dataDir: dir, retentionMs: 86_400_000, listen: '127.0.0.1:0' };
+  api = await startApi(flags, captureIo());
+  expect(api.uiMissing).toBeUndefined();
+  expect(await fetchUi(api.url)).toMatchObject({ index: 200, scriptStatus: 200, scriptType: /javascript/ });
+  await api.stop();
+  api = await startApi({ ...flags, ui: false }, captureIo());
+  expect((await fetch(`${api.url}/`)).status).toBe(404);
+  expect((await fetch(`${api.url}/-/healthy`)).status).toBe(200);
+});
+
+it('serve --api with a --ui-root that holds no built UI fails before anything starts, naming the folder', async () => {
+  const flags = { dataDir: dir, retentionMs: 86_400_000, listen: '127.0.0.1:0', uiRoot: dir };
+  await expect(startApi(flags, captureIo())).rejects.toThrow(`the web UI folder ${dir} has no index.html`);
 });

@@ -15,7 +15,7 @@ import { WindowLimiter } from './auth/rate.js';
 import { Sessions } from './auth/sessions.js';
 import { Tokens } from './auth/tokens.js';
 import { Users } from './auth/users.js';
-import type { RouteRule, ServerContext } from './context.js';
+import type { Replaceable, RouteRule, ServerContext } from './context.js';
 import { installErrorHandler } from './errors.js';
 import { EventHub } from './events.js';
 import { FindingLog } from './findings.js';
@@ -24,12 +24,14 @@ import { Redactor } from './redact.js';
 import { alertRoutes } from './routes/alerts.js';
 import { authRoutes } from './routes/auth.js';
 import { eventRoutes } from './routes/events.js';
+import { loginLinkRoutes } from './routes/login-link.js';
 import { opsRoutes } from './routes/ops.js';
 import { promRoutes } from './routes/prom.js';
 import { seriesRoutes } from './routes/series.js';
 import { silenceRoutes } from './routes/silences.js';
 import { statusRoutes } from './routes/status.js';
 import { uiRoutes } from './routes/ui.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 /** The default request body limit: 1 MiB. */
 export const DEFAULT_BODY_LIMIT = 1_048_576;
@@ -49,6 +51,11 @@ export interface ArgusApiHandle {
   replaceAlertManager(
     next: Pick<ArgusServerOptions, 'alertManager' | 'alertmanagerYaml' | 'receivers'>,
   ): void;
+  /**
+   * Serves what a reload made from now on: a new pipeline (health, findings, live events follow it), alert
+   * manager, YAML, receivers or configuration; what is not given stays. Stopping the old parts is the caller's job.
+   */
+  replace(next: Partial<Pick<ArgusServerOptions, Replaceable>>): void;
 }
 
 async function buildContext(options: ArgusServerOptions): Promise<ServerContext> {
@@ -101,22 +108,31 @@ export const argusApi: FastifyPluginAsync<ArgusServerOptions & { prefix?: string
   const ctx = await buildContext(o);
   const table: RouteRule[] = [];
   // the routes, hooks and error handler live in a child context: they never touch the host app's other routes
-  const live = { detach: ctx.hub.attach(ctx.o.pipeline, ctx.am) };
-  const unfollow = ctx.findings.attach(ctx.o.pipeline);
+  const live = {
+    detach: ctx.hub.attach(ctx.o.pipeline, ctx.am),
+    unfollow: ctx.findings.attach(ctx.o.pipeline),
+  };
   await app.register(async (child) => mount(child, ctx, table), { prefix: prefix ?? '' });
   app.addHook('onClose', async () => {
     live.detach();
-    unfollow();
+    live.unfollow();
   });
+  const replace = (next: Partial<Pick<ArgusServerOptions, Replaceable>>): void => {
+    const defined = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined));
+    ctx.reconfigure(defined);
+    live.detach();
+    live.detach = ctx.hub.attach(ctx.o.pipeline, ctx.am);
+    if ('pipeline' in defined) {
+      live.unfollow();
+      live.unfollow = ctx.findings.attach(ctx.o.pipeline);
+    }
+  };
   app.decorate('argus', {
     routes: table,
     flushed: () => ctx.audit.flushed(),
     events: () => ({ clients: ctx.hub.size, dropped: ctx.hub.dropped }),
-    replaceAlertManager: (next) => {
-      ctx.reconfigure(next);
-      live.detach();
-      live.detach = ctx.hub.attach(ctx.o.pipeline, ctx.am);
-    },
+    replaceAlertManager: replace,
+    replace,
   } satisfies ArgusApiHandle);
 };
 // fastify-plugin's `skip-override`: `argus` is decorated on the instance given (the routes stay in a child)
@@ -149,6 +165,8 @@ async function mount(app: FastifyInstance, ctx: ServerContext, table: RouteRule[
   amV2Routes(app, ctx);
   promRoutes(app, ctx);
   eventRoutes(app, ctx, ctx.hub);
+  await webhookRoutes(app, ctx.o.webhooks ?? []);
+  if (ctx.o.loginLink) loginLinkRoutes(app, ctx, ctx.o.loginLink);
   if (ctx.o.uiRoot) await uiRoutes(app, ctx.o.uiRoot);
   app.addHook('onClose', async () => {
     ctx.posted.stop();

@@ -12,6 +12,9 @@ import type { FindingLog } from './findings.js';
 import type { ArgusServerOptions } from './options.js';
 import type { Redactor } from './redact.js';
 
+/** The options a reload may replace while the server runs. */
+export type Replaceable = 'alertManager' | 'alertmanagerYaml' | 'receivers' | 'pipeline' | 'config';
+
 /** Who made a request. */
 export interface Principal {
   readonly via: 'token' | 'session' | 'anonymous';
@@ -26,12 +29,10 @@ export interface Principal {
 
 /** What every route group gets: the running Argus and the server's own parts. */
 export interface ServerContext {
-  /** The options in force (a reload replaces the alert manager and its YAML). */
+  /** The options in force (a reload replaces the alert manager, its YAML, the pipeline and the config). */
   readonly o: ArgusServerOptions;
   readonly am: AlertManager;
-  reconfigure(
-    next: Partial<Pick<ArgusServerOptions, 'alertManager' | 'alertmanagerYaml' | 'receivers'>>,
-  ): void;
+  reconfigure(next: Partial<Pick<ArgusServerOptions, Replaceable>>): void;
   readonly clock: Clock;
   readonly log: Logger;
   readonly audit: AuditLog;

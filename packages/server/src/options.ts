@@ -5,6 +5,29 @@ import type { Store } from '@argus/store';
 import { z } from 'zod';
 import { type OidcOptions, oidcOptionsSchema } from './auth/oidc-options.js';
 import type { Role } from './auth/roles.js';
+import type { Webhook } from './routes/webhooks.js';
+
+/** Reloads of the configuration so far (as Prometheus counts its own), for `/api/health` and `/metrics`. */
+export interface ReloadStatus {
+  /** Reloads tried. */
+  total: number;
+  /** Reloads refused (a bad config: the running one stayed in force) or that failed to start. */
+  failures: number;
+  lastSuccessful: boolean;
+  /** When the configuration in force was loaded (the start, or the last good reload), ms since the epoch. */
+  lastSuccessAt: number;
+  /** Why the last reload failed, while it is the latest. */
+  lastError?: string;
+}
+
+/** A one-time login link (`GET /login?once=<secret>`), as `argus demo` prints one. */
+export interface LoginLink {
+  /** The link's secret: random, at least 16 characters, shown once. */
+  secret: string;
+  /** Who the session is for. */
+  user: string;
+  role: Role;
+}
 
 /** Options of {@link createArgusServer}, {@link argusApi} and {@link argusHandler}. */
 export interface ArgusServerOptions {
@@ -58,8 +81,17 @@ export interface ArgusServerOptions {
   ready?: () => boolean;
   /** Validates and applies a new configuration on `POST /-/reload` (and SIGHUP in `argus serve`); throws on a bad one. */
   reload?: () => Promise<void>;
+  /** Reload counts, shown in `/api/health` and as `argus_config_*` at `/metrics`. */
+  reloadStatus?: () => ReloadStatus;
   /** Shown in `/api/v2/status` and build info. @default '0.25.0' */
   version?: string;
+  /**
+   * Webhook receivers to mount (POST), each checking its own shared secret: e.g. Azure Monitor's Common Alert
+   * Schema webhook (`createAzureAlertHandler` from @argus/source-azure) at `/azure/alerts`. @default none
+   */
+  webhooks?: readonly Webhook[];
+  /** Serve a one-time login link at `GET /login?once=<secret>` (spent on first use). @default none */
+  loginLink?: LoginLink;
   /** Folder of the built web UI (`uiRoot` from `@argus/ui`) to serve at `/`; none by default. */
   uiRoot?: string;
   /** For tests: role given to requests without credentials. @default none (401) */
@@ -100,7 +132,25 @@ export const serverOptionsSchema: z.ZodType<object> = z.object({
   log: obj('a Logger').optional(),
   ready: z.custom<() => boolean>((v) => typeof v === 'function').optional(),
   reload: z.custom<() => Promise<void>>((v) => typeof v === 'function').optional(),
+  reloadStatus: z.custom<() => ReloadStatus>((v) => typeof v === 'function').optional(),
   version: z.string().optional(),
   uiRoot: z.string().min(1).optional(),
+  loginLink: z
+    .object({
+      secret: z.string().min(16, 'at least 16 characters'),
+      user: z.string().min(1),
+      role: z.enum(['viewer', 'operator', 'admin', 'sender']),
+    })
+    .optional(),
+  webhooks: z
+    .array(
+      z.object({
+        path: z.string().startsWith('/', 'must start with /'),
+        handler: z.custom<Webhook['handler']>((v) => typeof v === 'function', {
+          message: 'must be a function',
+        }),
+      }),
+    )
+    .optional(),
   anonymousRole: z.enum(['viewer', 'operator', 'admin', 'sender']).optional(),
 });

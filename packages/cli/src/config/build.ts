@@ -1,4 +1,5 @@
 import {
+  type Alerter,
   API_VERSION,
   createPipeline,
   didYouMean,
@@ -7,6 +8,8 @@ import {
   type Pipeline,
   type PipelineOptions,
   type Plugin,
+  type Sink,
+  type Source,
   type StateStore,
 } from '@argus/core';
 import type { Io } from '../format.js';
@@ -156,7 +159,14 @@ export async function buildPipeline(
   config: Config,
   origin: ConfigOrigin,
   io: Io,
-  o: { state?: StateStore | undefined; problems?: readonly string[] } = {},
+  o: {
+    state?: StateStore | undefined;
+    problems?: readonly string[];
+    /** Added by the CLI itself (the server's): not counted as the config's. */
+    extraSources?: readonly Source[];
+    extraAlerters?: readonly Alerter[];
+    extraSinks?: readonly Sink[];
+  } = {},
 ): Promise<Built> {
   const { state } = o;
   const problems: string[] = [...(o.problems ?? [])];
@@ -181,6 +191,9 @@ export async function buildPipeline(
       problems.push(problem(origin, ['rules', 'files'], (err as Error).message));
     }
   }
+  lists['sources']!.push(...(o.extraSources ?? []));
+  lists['alerters']!.push(...(o.extraAlerters ?? []));
+  lists['sinks']!.push(...(o.extraSinks ?? []));
   const counts = Object.fromEntries(LISTS.map((l) => [l, config[l].length])) as Record<ListName, number>;
   const { stopTimeoutMs, dataDir: _dataDir, ...settings } = config.pipeline ?? {};
   if (problems.length > 0) return { problems: inFileOrder(problems, origin.file), counts };

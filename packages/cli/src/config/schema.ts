@@ -10,6 +10,7 @@ import {
   type SourceSettings,
 } from '@argus/core';
 import { z } from 'zod';
+import { type ServerSettings, serverSettingsSchema } from './server-schema.js';
 
 // The config file's shape is core's entry and pipeline settings plus what only a file needs (`use`, `options`,
 // `stopTimeoutMs`, `dataDir`): one declaration of each field, in core.
@@ -88,6 +89,7 @@ const configSchema = z.strictObject({
   alerters: z.array(z.unknown()).optional(),
   sinks: z.array(z.unknown()).optional(),
   rules: rulesSchema.optional(),
+  server: serverSettingsSchema.nullable().optional(),
   pipeline: z
     .strictObject({
       ...pipelineSettingsShape,
@@ -105,6 +107,8 @@ export interface Config {
   alerters: ConfigEntry[];
   sinks: ConfigEntry[];
   rules?: RuleFilesSettings | undefined;
+  /** Serve the API and web UI over the running pipeline (defaults applied). */
+  server?: ServerSettings | undefined;
   pipeline?: FilePipelineSettings | undefined;
 }
 
@@ -141,6 +145,9 @@ export function parseConfig(data: unknown): { config?: Config; issues: ConfigIss
     config.pipeline = raw['pipeline'] as FilePipelineSettings;
   if (raw['rules'] !== undefined && top.issues.every((x) => x.path[0] !== 'rules'))
     config.rules = raw['rules'] as RuleFilesSettings;
+  // `server: {}` (or `server:` with nothing under it) turns the server on with every default
+  if (raw['server'] !== undefined && top.issues.every((x) => x.path[0] !== 'server'))
+    config.server = serverSettingsSchema.parse(raw['server'] ?? {});
   return { config, issues };
 }
 

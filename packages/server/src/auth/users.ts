@@ -81,3 +81,8 @@ export function addUser(
 ): Promise<UserInfo> {
   return new Users(state).put(user.name, user.password, user.role, user.now ?? Date.now());
 }
+
+/** The local users in a server's state store (names and roles, never the hashes), e.g. to create a first admin. */
+export function listUsers(state: StateStore): Promise<UserInfo[]> {
+  return new Users(state).list();
+}

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { clientOf } from '../auth/hook.js';
 import type { ServerContext } from '../context.js';
+import type { ReloadStatus } from '../options.js';
 
 const tags = ['operations'];
 
@@ -22,6 +23,15 @@ export function opsRoutes(app: FastifyInstance, ctx: ServerContext): void {
         .type('text/plain')
         .send(ready ? 'Argus is Ready.\n' : `Argus is not ready (pipeline ${state}).\n`);
     },
+  );
+  app.get(
+    '/metrics',
+    {
+      config: { access: 'read' },
+      schema: { tags, summary: "Argus's configuration reloads, Prometheus text" },
+    },
+    async (_req, reply) =>
+      reply.type('text/plain; version=0.0.4').send(reloadMetrics(ctx.o.reloadStatus?.())),
   );
   app.post(
     '/-/reload',
@@ -49,5 +59,33 @@ export function opsRoutes(app: FastifyInstance, ctx: ServerContext): void {
       ctx.audit.add({ actor: req.principal!.name, action: 'reload', from: clientOf(req) });
       return reply.code(200).send({ status: 'reloaded' });
     },
+  );
+}
+
+/** The reload counters under the names Prometheus gives its own (`prometheus_config_*`), as `argus_config_*`. */
+export function reloadMetrics(s: ReloadStatus | undefined): string {
+  if (!s) return '';
+  const m = (name: string, type: string, help: string, v: number): string =>
+    `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${v}\n`;
+  return (
+    m(
+      'argus_config_last_reload_successful',
+      'gauge',
+      'Whether the last configuration reload succeeded.',
+      s.lastSuccessful ? 1 : 0,
+    ) +
+    m(
+      'argus_config_last_reload_success_timestamp_seconds',
+      'gauge',
+      'When the configuration in force was loaded.',
+      s.lastSuccessAt / 1000,
+    ) +
+    m('argus_config_reloads_total', 'counter', 'Configuration reloads tried.', s.total) +
+    m(
+      'argus_config_reload_failures_total',
+      'counter',
+      'Configuration reloads that failed; the running configuration stayed.',
+      s.failures,
+    )
   );
 }

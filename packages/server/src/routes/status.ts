@@ -40,6 +40,7 @@ export function statusRoutes(app: FastifyInstance, ctx: ServerContext): void {
           listenerErrors: ctx.am.listenerErrors,
         },
         uptimeMs: ctx.clock.now() - ctx.startedAt,
+        reloads: ctx.o.reloadStatus?.() ?? null,
       };
     },
   });

@@ -1,0 +1,110 @@
+import type { AlertManagerConfig } from '@argus/alerting';
+import { z } from 'zod';
+
+// The `server:` block of a config file: where `argus run` serves @argus/server (the API and the web UI) over the
+// pipeline it runs. Files named here are relative to the config's folder.
+
+/** Where `argus run` and `argus demo` serve the API and UI unless told otherwise: Alertmanager's port, loopback. */
+export const DEFAULT_SERVER_LISTEN = '127.0.0.1:9093';
+
+/** The alert manager's config when none is given: every alert to one receiver, `default`, with no integrations. */
+export const DEFAULT_AM: AlertManagerConfig = {
+  route: { receiver: 'default' },
+  receivers: [{ name: 'default' }],
+};
+
+const LISTEN = /^(?:\[[^\]]+\]|[^:[\]]*):\d{1,5}$/;
+const ROLE = z.enum(['viewer', 'operator', 'admin', 'sender']);
+
+type Role = 'viewer' | 'operator' | 'admin' | 'sender';
+
+/** The `server.azureAlerts` block with defaults applied. */
+export interface AzureAlertsSettings {
+  path: string;
+  tokenEnv: string;
+  name: string;
+}
+
+/** The `server:` block with defaults applied (see the schema's descriptions). */
+export interface ServerSettings {
+  listen: string;
+  ui: boolean;
+  uiRoot?: string | undefined;
+  tls?: { certFile: string; keyFile: string } | undefined;
+  auth: { anonymousRole?: Role | undefined; sessionTtlMs?: number | undefined; firstAdmin: boolean };
+  azureAlerts?: AzureAlertsSettings | undefined;
+  alertmanagerConfig?: string | undefined;
+}
+
+/** The `server:` block as written in a config: every field may be left out. */
+export type ServerSettingsInput = {
+  [K in keyof ServerSettings]?: K extends 'auth' | 'azureAlerts'
+    ? Partial<NonNullable<ServerSettings[K]>>
+    : ServerSettings[K];
+};
+
+/** The `server:` block: the HTTP API (and web UI) over the running pipeline. */
+export const serverSettingsSchema: z.ZodType<ServerSettings, ServerSettingsInput> = z.strictObject({
+  listen: z
+    .string()
+    .regex(LISTEN, 'must be host:port, e.g. 127.0.0.1:9093 (loopback) or 0.0.0.0:9093 (all interfaces)')
+    .refine((s) => Number(s.slice(s.lastIndexOf(':') + 1)) <= 65_535, 'the port must be at most 65535')
+    .default(DEFAULT_SERVER_LISTEN)
+    .describe('Address and port of the API and web UI. @default 127.0.0.1:9093 (loopback only)'),
+  ui: z.boolean().default(true).describe('Serve the web UI (@argus/ui, when built) at /. @default true'),
+  uiRoot: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Folder of a built web UI to serve instead of the installed @argus/ui (or env ARGUS_UI_ROOT)'),
+  tls: z
+    .strictObject({
+      certFile: z.string().min(1).describe('PEM certificate (chain) file'),
+      keyFile: z.string().min(1).describe('PEM private key file'),
+    })
+    .optional()
+    .describe('Serve HTTPS; session cookies then get Secure'),
+  auth: z
+    .strictObject({
+      anonymousRole: ROLE.optional().describe(
+        'Role given to requests without credentials (e.g. viewer on a trusted network). @default none: 401',
+      ),
+      sessionTtlMs: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe('Login session lifetime. @default 43200000'),
+      firstAdmin: z
+        .boolean()
+        .default(true)
+        .describe('With no user yet, create `admin` with a one-time password printed once. @default true'),
+    })
+    .default({ firstAdmin: true })
+    .describe('Credentials: users (argus users add --data-dir <pipeline.dataDir>), tokens, sessions'),
+  azureAlerts: z
+    .strictObject({
+      path: z
+        .string()
+        .startsWith('/', 'must start with /')
+        .default('/azure/alerts')
+        .describe('Path Azure posts to'),
+      tokenEnv: z
+        .string()
+        .min(1)
+        .default('ARGUS_AZURE_TOKEN')
+        .describe(
+          'Environment variable with the shared secret the webhook URL carries as ?token= (≥ 16 characters)',
+        ),
+      name: z.string().min(1).default('azure-alerts').describe('Name of the source it feeds'),
+    })
+    .optional()
+    .describe("Azure Monitor's Common Alert Schema webhook on this server (needs @argus/source-azure)"),
+  alertmanagerConfig: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'An alertmanager.yml for the alert manager behind the API (routes, receivers); default: one receiver',
+    ),
+});

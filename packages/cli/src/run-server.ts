@@ -1,0 +1,124 @@
+// `argus run` with a `server:` block: an alert manager and a store fed by the pipeline (two extra sinks), and
+// @argus/server over them once the pipeline runs.
+import { resolve } from 'node:path';
+import { type AlertManager, createAlertManager } from '@argus/alerting';
+import {
+  type Alerter,
+  type Logger,
+  openStateStore,
+  type Pipeline,
+  type Sink,
+  type Source,
+} from '@argus/core';
+import type { ReloadStatus, Webhook } from '@argus/server';
+import { createStore, type Store, storeSink } from '@argus/store';
+import { azureWebhook } from './azure-webhook.js';
+import type { ServerSettings } from './config/server-schema.js';
+import { type LiveServer, readAmConfig, startLiveServer } from './live-server.js';
+import { serverStateDir } from './server-command.js';
+
+/** How long the server's in-memory store keeps what the pipeline reads, for `/api/series` and `/api/v1`. */
+const SERIES_RETENTION_MS = 86_400_000;
+
+/** What the pipeline feeds for the server: alerts to an alert manager, metrics and findings to a store. */
+export interface ServerParts {
+  readonly settings: ServerSettings;
+  readonly alertManager: AlertManager;
+  readonly store: Store;
+  readonly alertmanagerYaml?: string;
+  readonly receivers: string[];
+  /** Added to the config's sources (the Azure webhook's). */
+  readonly sources: Source[];
+  /** Added to the config's alerters (the Azure events' alerts). */
+  readonly alerters: Alerter[];
+  /** Added to the config's sinks. */
+  readonly sinks: Sink[];
+  readonly webhooks: Webhook[];
+  /** Values never to show (the webhook's token). */
+  readonly secrets: string[];
+}
+
+/** A problem in the `server:` block, with the key it is under. */
+export class ServerSettingError extends Error {
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function tagged<T>(key: string, f: () => T | Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    throw new ServerSettingError(key, (err as Error).message);
+  }
+}
+
+/**
+ * Builds the parts from the `server:` block; `dir` is the config's folder. Throws a {@link ServerSettingError}
+ * naming the setting and its problem. `store` is kept across reloads. Starts nothing: the alert manager starts
+ * with its sink, when the pipeline starts.
+ */
+export async function serverParts(
+  settings: ServerSettings,
+  dir: string,
+  log: Logger,
+  store: Store = createStore({ retentionMs: SERIES_RETENTION_MS }),
+): Promise<ServerParts> {
+  const file =
+    settings.alertmanagerConfig === undefined ? undefined : resolve(dir, settings.alertmanagerConfig);
+  const am = await tagged('alertmanagerConfig', () => readAmConfig(file));
+  const azure = settings.azureAlerts
+    ? await tagged('azureAlerts', () => azureWebhook(settings.azureAlerts!, dir, log))
+    : undefined;
+  const alertManager = createAlertManager({ config: am.config, log });
+  return {
+    settings,
+    alertManager,
+    store,
+    ...(am.yaml === undefined ? {} : { alertmanagerYaml: am.yaml }),
+    receivers: am.config.receivers.map((r) => r.name),
+    sources: azure ? [azure.source] : [],
+    alerters: azure ? [azure.alerter] : [],
+    sinks: [alertManager.sink('server:alerts'), storeSink(store, { name: 'server:store' })],
+    webhooks: azure ? [azure.webhook] : [],
+    secrets: azure ? [azure.secret] : [],
+  };
+}
+
+/**
+ * Starts the server over the running pipeline. Its state (users, tokens, sessions, audit log) lives in
+ * `<dataDir>/server`, where `argus users add --data-dir <dataDir>` writes.
+ */
+export async function startRunServer(
+  parts: ServerParts,
+  o: {
+    dir: string;
+    dataDir: string;
+    pipeline: Pipeline;
+    config: unknown;
+    log: Logger;
+    reload: () => Promise<void>;
+    reloadStatus: () => ReloadStatus;
+  },
+): Promise<LiveServer> {
+  const state = await openStateStore({ dir: serverStateDir(resolve(o.dataDir)), log: o.log });
+  return startLiveServer({
+    settings: parts.settings,
+    dir: o.dir,
+    alertManager: parts.alertManager,
+    pipeline: o.pipeline,
+    store: parts.store,
+    state,
+    log: o.log,
+    config: o.config,
+    receivers: parts.receivers,
+    reload: o.reload,
+    webhooks: parts.webhooks,
+    secrets: parts.secrets,
+    reloadStatus: o.reloadStatus,
+    ...(parts.alertmanagerYaml === undefined ? {} : { alertmanagerYaml: parts.alertmanagerYaml }),
+  });
+}
