@@ -22,6 +22,7 @@ import { FindingLog } from './findings.js';
 import { type ArgusServerOptions, serverOptionsSchema } from './options.js';
 import { Redactor } from './redact.js';
 import { alertRoutes } from './routes/alerts.js';
+import { analysisRoutes } from './routes/analysis.js';
 import { authRoutes } from './routes/auth.js';
 import { eventRoutes } from './routes/events.js';
 import { opsRoutes } from './routes/ops.js';
@@ -149,6 +150,7 @@ async function mount(app: FastifyInstance, ctx: ServerContext, table: RouteRule[
   amV2Routes(app, ctx);
   promRoutes(app, ctx);
   eventRoutes(app, ctx, ctx.hub);
+  analysisRoutes(app, ctx);
   if (ctx.o.uiRoot) await uiRoutes(app, ctx.o.uiRoot);
   app.addHook('onClose', async () => {
     ctx.posted.stop();

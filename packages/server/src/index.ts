@@ -7,5 +7,8 @@ export { allows, ROLES } from './auth/roles.js';
 export type { UserInfo } from './auth/users.js';
 export { addUser } from './auth/users.js';
 export type { Principal, RouteRule } from './context.js';
+export type { JobState, JobView } from './jobs/manager.js';
+export type { JobsOptions } from './jobs/options.js';
+export type { BacktestResult } from './jobs/run-backtest.js';
 export type { ArgusServerOptions } from './options.js';
 export { serverOptionsSchema } from './options.js';
