@@ -47,11 +47,21 @@ async function measured(label, run) {
 
 // the server's workers never hold the process open (a listening server does); nothing listens here
 const keepAlive = setInterval(() => {}, 1000);
-const am = createAlertManager({ config: { route: { receiver: 'x' }, receivers: [{ name: 'x' }] }, durable: false });
+const am = createAlertManager({
+  config: { route: { receiver: 'x' }, receivers: [{ name: 'x' }] },
+  durable: false,
+});
 await am.start();
-const app = await createArgusServer({ alertManager: am, state: memoryStateStore(), store, anonymousRole: 'operator' });
+const app = await createArgusServer({
+  alertManager: am,
+  state: memoryStateStore(),
+  store,
+  anonymousRole: 'operator',
+});
 const body = { type: 'backtest', rules: RULES, from: T0 + 3_600_000, to: END };
-console.log(`${SERIES} series × ${HOURS} h at 15 s (${store.stats().samples ?? '?'} samples); rule every 15 s`);
+console.log(
+  `${SERIES} series × ${HOURS} h at 15 s (${store.stats().samples ?? '?'} samples); rule every 15 s`,
+);
 await measured('idle (baseline, 3 s)', () => new Promise((r) => setTimeout(r, 3000)));
 const job = await measured('as a job (worker thread)', async () => {
   const id = (await app.inject({ method: 'POST', url: '/api/analysis/jobs', payload: body })).json().id;
@@ -62,7 +72,11 @@ const job = await measured('as a job (worker thread)', async () => {
 });
 const direct = await measured('in process (same thread)', async () => {
   const scratch = createStore();
-  const groups = ruleGroups({ files: [{ file: 'bench', text: RULES }], queryable: storeQueryable(store), appender: scratch });
+  const groups = ruleGroups({
+    files: [{ file: 'bench', text: RULES }],
+    queryable: storeQueryable(store),
+    appender: scratch,
+  });
   return backtest([groups.alerter], { from: body.from, to: body.to, stepMs: 60_000 });
 });
 console.log(`job ${job.state}: ${job.result?.transitions.length} transitions; in process: ${direct.length}`);
