@@ -1,8 +1,17 @@
 // `argus grafana export --out <dir>` (provisioning files) and `argus grafana push` (through Grafana's HTTP API):
 // dashboards generated for the series a running Argus (or a Prometheus scraping it) has.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { buildDashboards, type DashboardGroup, provisioningFiles, pushDashboards } from '@argus/sink-grafana';
+import {
+  alertRulesFile,
+  buildDashboards,
+  type DashboardGroup,
+  grafanaAlertRules,
+  type PromRuleFile,
+  provisioningFiles,
+  pushDashboards,
+} from '@argus/sink-grafana';
+import { parse } from 'yaml';
 import type { Io } from './format.js';
 
 /** What the `grafana` subcommands take. */
@@ -18,6 +27,8 @@ export interface GrafanaFlags {
   /** `push`: Grafana's URL; the token comes from GRAFANA_TOKEN, never from the command line. */
   grafanaUrl?: string | undefined;
   overwrite?: boolean | undefined;
+  /** `export`: Prometheus rule files whose alerting rules are also written as Grafana-managed alert rules. */
+  rules?: string[] | undefined;
 }
 
 const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -43,6 +54,19 @@ async function groups(f: GrafanaFlags): Promise<DashboardGroup[]> {
   return values.map((v) => ({ name: v, matchers: `${label}=${JSON.stringify(v)}` }));
 }
 
+/** The alerting rules of `--rules` files as Grafana's alert rule provisioning file; what was left out on stderr. */
+function alertRules(
+  files: readonly string[],
+  datasourceUid: string,
+  io: Io,
+): { path: string; content: string } {
+  const ruleFiles = files.map((f) => parse(readFileSync(f, 'utf8')) as PromRuleFile);
+  const exported = grafanaAlertRules({ ruleFiles, datasourceUid });
+  for (const s of exported.skipped) io.stderr(`argus: grafana: skipped ${s.rule}: ${s.reason}\n`);
+  for (const w of exported.warnings) io.stderr(`argus: grafana: ${w}\n`);
+  return alertRulesFile(exported);
+}
+
 /** `argus grafana export|push`. */
 export async function grafanaCommand(sub: string | undefined, f: GrafanaFlags, io: Io): Promise<number> {
   if (sub !== 'export' && sub !== 'push') {
@@ -58,7 +82,9 @@ export async function grafanaCommand(sub: string | undefined, f: GrafanaFlags, i
       return 2;
     }
     const datasource = { uid: 'argus', name: 'Argus', url: f.datasourceUrl ?? 'http://argus:9090' };
-    for (const file of provisioningFiles(dashboards, { datasource })) {
+    const files = provisioningFiles(dashboards, { datasource });
+    if (f.rules && f.rules.length > 0) files.push(alertRules(f.rules, datasource.uid, io));
+    for (const file of files) {
       const path = join(resolve(f.out), file.path);
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, file.content);

@@ -30,7 +30,8 @@ Commands:
   serve                Serve Prometheus's HTTP query API (/api/v1/…) over --data-dir
   grafana export|push  Grafana dashboards: provisioning files (--out <dir>) or a push (--grafana-url <url>,
                        token in GRAFANA_TOKEN; --overwrite to replace); --from <url> --group-by <label>
-                       makes one dashboard per label value; --datasource-url <url> (export)
+                       makes one dashboard per label value; --datasource-url <url> (export);
+                       --rules <file> (export, repeatable) adds the rules as Grafana-managed alert rules
   backtest <rules.yml> | --expr <e>
                        Run a rule file or one expression over the history in --data-dir
                        (with --api: the whole Argus API with auth; see docs/server.md)
@@ -167,7 +168,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       const g = { out: v.out, from: v.from, groupBy: v['group-by'], datasourceUrl: v['datasource-url'] };
       return await (await load.grafana()).grafanaCommand(
         file,
-        { ...g, grafanaUrl: v['grafana-url'], overwrite: v.overwrite },
+        { ...g, grafanaUrl: v['grafana-url'], overwrite: v.overwrite, rules: v.rules },
         io,
       );
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +45,33 @@ describe('argus grafana export', () => {
     expect(JSON.stringify(db.panels)).toContain('ALERTS{job=\\"db\\"}');
     const ds = parse(readFileSync(join(dir, 'provisioning', 'datasources', 'argus.yaml'), 'utf8'));
     expect(ds.datasources[0]).toMatchObject({ uid: 'argus', url: 'http://argus:9090' });
+  });
+
+  it('writes the alerting rules of --rules files as Grafana-managed alert rules', async () => {
+    const rules = join(dir, 'rules.yml');
+    writeFileSync(
+      rules,
+      'groups:\n  - name: api\n    rules:\n      - record: job:up:sum\n        expr: sum by (job) (up)\n' +
+        '      - alert: ApiDown\n        expr: up{job="api"} == 0\n        for: 5m\n',
+    );
+    const out = join(dir, 'with-rules');
+    const io = captureIo();
+    expect(await main(['grafana', 'export', '--out', out, '--rules', rules], io)).toBe(0);
+    expect(io.err).toBe(
+      'argus: grafana: skipped api/job:up:sum: ' +
+        'recording rule: Grafana-managed recording rules need a target data source; keep it in Argus\n',
+    );
+    const file = JSON.parse(readFileSync(join(out, 'provisioning', 'alerting', 'argus-rules.json'), 'utf8'));
+    expect(file).toMatchObject({
+      apiVersion: 1,
+      groups: [{ name: 'api', folder: 'Argus', interval: '60s' }],
+    });
+    expect(file.groups[0].rules).toMatchObject([{ title: 'ApiDown', for: '300s', condition: 'C' }]);
+    // the rules query the data source the export provisions
+    expect(file.groups[0].rules[0].data[0]).toMatchObject({
+      datasourceUid: 'argus',
+      model: { expr: 'up{job="api"} == 0' },
+    });
   });
 
   it('needs --out, and push needs a URL and GRAFANA_TOKEN', async () => {

@@ -22,6 +22,7 @@ import { FindingLog } from './findings.js';
 import { type ArgusServerOptions, serverOptionsSchema } from './options.js';
 import { Redactor } from './redact.js';
 import { alertRoutes } from './routes/alerts.js';
+import { analysisRoutes } from './routes/analysis.js';
 import { authRoutes } from './routes/auth.js';
 import { eventRoutes } from './routes/events.js';
 import { loginLinkRoutes } from './routes/login-link.js';
@@ -167,6 +168,7 @@ async function mount(app: FastifyInstance, ctx: ServerContext, table: RouteRule[
   eventRoutes(app, ctx, ctx.hub);
   await webhookRoutes(app, ctx.o.webhooks ?? []);
   if (ctx.o.loginLink) loginLinkRoutes(app, ctx, ctx.o.loginLink);
+  analysisRoutes(app, ctx);
   if (ctx.o.uiRoot) await uiRoutes(app, ctx.o.uiRoot);
   app.addHook('onClose', async () => {
     ctx.posted.stop();

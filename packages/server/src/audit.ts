@@ -15,7 +15,10 @@ export type AuditAction =
   | 'userRemove'
   | 'reload'
   | 'reloadFailed'
-  | 'postAlerts';
+  | 'postAlerts'
+  | 'analysisStart'
+  | 'analysisCancel'
+  | 'analysisForget';
 
 /** One audit entry: who did what, when, from where. */
 export interface AuditEntry {

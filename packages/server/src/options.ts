@@ -5,6 +5,7 @@ import type { Store } from '@argus/store';
 import { z } from 'zod';
 import { type OidcOptions, oidcOptionsSchema } from './auth/oidc-options.js';
 import type { Role } from './auth/roles.js';
+import { type JobsOptions, jobsOptionsSchema } from './jobs/options.js';
 import type { Webhook } from './routes/webhooks.js';
 
 /** Reloads of the configuration so far (as Prometheus counts its own), for `/api/health` and `/metrics`. */
@@ -74,6 +75,8 @@ export interface ArgusServerOptions {
   sseBacklog?: number;
   /** Recent pipeline findings kept for `/api/findings` and `/api/series` when there is no `store`. @default 10000 */
   findingsKept?: number;
+  /** Limits of the historical analysis jobs at `/api/analysis/jobs` (worker threads over `store`). */
+  jobs?: JobsOptions;
   /** @default the system clock */
   clock?: Clock;
   log?: Logger;
@@ -128,6 +131,7 @@ export const serverOptionsSchema: z.ZodType<object> = z.object({
   oidc: oidcOptionsSchema.optional(),
   tokenPerMinute: z.number().int().positive().optional(),
   tokenFailuresPerMinute: z.number().int().positive().optional(),
+  jobs: jobsOptionsSchema.optional(),
   clock: obj('a Clock').optional(),
   log: obj('a Logger').optional(),
   ready: z.custom<() => boolean>((v) => typeof v === 'function').optional(),

@@ -42,6 +42,10 @@ const PINNED: Record<string, Access> = {
   'GET /api/v2/alerts': 'read',
   'GET /api/series': 'read',
   'GET /api/findings': 'read',
+  'POST /api/analysis/jobs': 'operate',
+  'DELETE /api/analysis/jobs/:id': 'operate',
+  'GET /api/analysis/jobs': 'read',
+  'GET /api/analysis/jobs/:id': 'read',
 };
 
 // the event stream never ends: a bad parameter lets the check pass auth and stop at validation (400)
@@ -62,6 +66,8 @@ describe('RBAC over the route table', () => {
         'DELETE /api/v2/silence/:id',
         'GET /api/series',
         'GET /api/findings',
+        'POST /api/analysis/jobs',
+        'DELETE /api/analysis/jobs/:id',
       ]),
     );
     expect(s.app.argus.routes.length).toBeGreaterThan(25);

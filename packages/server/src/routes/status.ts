@@ -20,6 +20,9 @@ const ACTIONS = [
   'reload',
   'reloadFailed',
   'postAlerts',
+  'analysisStart',
+  'analysisCancel',
+  'analysisForget',
 ] as const satisfies readonly AuditAction[];
 
 /** Pipeline and plugin health, the configuration in force (redacted) and the audit log. */
