@@ -71,7 +71,7 @@ export function App() {
         {route.page === 'alerts' && <AlertsPage session={session} />}
         {route.page === 'alert' && <AlertDetailPage fingerprint={route.id!} session={session} />}
         {route.page === 'silences' && <SilencesPage session={session} />}
-        {route.page === 'series' && <ChartPage />}
+        {route.page === 'series' && <ChartPage key={route.match ?? ''} initial={route.match ?? ''} />}
         {route.page === 'health' && <HealthPage />}
       </main>
     </>

@@ -84,3 +84,15 @@ export function localInput(t: number): string {
   const d = new Date(t - new Date(t).getTimezoneOffset() * 60_000);
   return d.toISOString().slice(0, 16);
 }
+
+// labels an alert rule adds to the series' own (the anomaly and threshold rules add alertname, and most add severity)
+const RULE_LABELS = new Set(['alertname', 'severity']);
+
+/** A selector for the series behind an alert: its labels without those rules commonly add. */
+export function seriesSelector(labels: Record<string, string>): string {
+  const parts = Object.keys(labels)
+    .filter((k) => !RULE_LABELS.has(k))
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(labels[k])}`);
+  return `{${parts.join(', ')}}`;
+}

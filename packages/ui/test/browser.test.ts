@@ -63,6 +63,8 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
   let base: string;
   const labels = { alertname: 'DiskFull', severity: 'critical', instance: 'db-1' };
   const fp = fingerprint(labels);
+  // the cpu_usage samples' times, set in beforeAll
+  let sampleTimes: number[] = [];
 
   beforeAll(async () => {
     am = createAlertManager({
@@ -94,8 +96,11 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     // 40 samples over the last 10 minutes for the series page
     const store = createStore();
     const now = Date.now();
+    sampleTimes = Array.from({ length: 40 }, (_, i) => now - (39 - i) * 15_000);
     for (let i = 0; i < 40; i++)
       store.append({ __name__: 'cpu_usage', host: 'db-1' }, now - (39 - i) * 15_000, 0.5 + (i % 5) / 10);
+    for (let i = 0; i < 10; i++)
+      store.append({ __name__: 'disk_used_ratio', instance: 'db-1' }, now - (9 - i) * 15_000, 0.9);
     // three findings on consecutive samples, each with the detector's expected band
     const registry = createSeriesRegistry();
     const series = registry.intern({ __name__: 'cpu_usage', host: 'db-1' });
@@ -235,6 +240,10 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await page.getByLabel('Comment').fill('again, from the detail page');
     await page.getByRole('button', { name: 'Acknowledge' }).click();
     await page.locator('dd[data-field="ack"]', { hasText: 'by ops: again, from the detail page' }).waitFor();
+    // the series behind the alert, one click away
+    await page.getByRole('link', { name: '{instance="db-1"}' }).click();
+    await page.locator('.u-legend', { hasText: 'disk_used_ratio{instance="db-1"}' }).waitFor();
+    await page.locator('p.summary', { hasText: /^1 series, 10 points,/ }).waitFor();
 
     // the other alert: silence it from its detail page, the editor prefilled with its labels
     await page.goto(`${base}/#/alerts/${cpu}`);
@@ -348,6 +357,26 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     expect(json.series).toHaveLength(1);
     expect(json.series[0].values).toHaveLength(40);
     expect(json.series[0].findings.map((f: { id: string }) => f.id)).toEqual(['f30', 'f31', 'f32']);
+
+    // a custom range (minute resolution, in the browser's zone): from five minutes back to past the last sample
+    const from = Math.floor((Date.now() - 5 * 60_000) / 60_000) * 60_000;
+    const to = Math.ceil((Date.now() + 60_000) / 60_000) * 60_000;
+    await page.getByLabel('Range').selectOption('custom');
+    const local = (t: number) =>
+      page.evaluate(
+        (t) => new Date(t - new Date(t).getTimezoneOffset() * 60_000).toISOString().slice(0, 16),
+        t,
+      );
+    await page.getByLabel('From', { exact: true }).fill(await local(from));
+    await page.getByLabel('To', { exact: true }).fill(await local(to));
+    const inRange = sampleTimes.filter((t) => t >= from && t < to).length;
+    expect(inRange).toBeLessThan(40);
+    await page.locator('p.summary', { hasText: new RegExp(`^1 series, ${inRange} points,`) }).waitFor();
+    const custom = await save('Export CSV');
+    expect(custom.text.trimEnd().split('\r\n')).toHaveLength(inRange + 1);
+    expect(custom.name).toBe(
+      `argus-series-${new Date(from).toISOString().slice(0, 16).replace(/[-:]/g, '')}Z-${new Date(to).toISOString().slice(0, 16).replace(/[-:]/g, '')}Z.csv`,
+    );
     expect(errors).toEqual([]);
     await page.close();
   });

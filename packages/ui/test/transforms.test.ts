@@ -1,9 +1,9 @@
 import type { PluginStats } from '@argus/core';
 import { describe, expect, it } from 'vitest';
 import { exportName, toCsv, toJson } from '../src/export.js';
-import { age, labelText, matcherError, matchersFor, splitMatchers } from '../src/format.js';
+import { age, labelText, matcherError, matchersFor, seriesSelector, splitMatchers } from '../src/format.js';
 import { throughput } from '../src/health.js';
-import { parseRoute } from '../src/route.js';
+import { parseRoute, seriesHref } from '../src/route.js';
 import { type SeriesAnswer, type SeriesColumns, seriesName, toChartData } from '../src/series.js';
 
 const col = (
@@ -106,6 +106,8 @@ describe('routes', () => {
     expect(parseRoute('#/chart')).toEqual({ page: 'series' });
     expect(parseRoute('')).toEqual({ page: 'alerts' });
     expect(parseRoute('#/nope')).toEqual({ page: 'alerts' });
+    expect(parseRoute(seriesHref('up{job="a b"}'))).toEqual({ page: 'series', match: 'up{job="a b"}' });
+    expect(parseRoute('#/series?other=1')).toEqual({ page: 'series' });
   });
 });
 
@@ -122,6 +124,12 @@ describe('format helpers', () => {
     expect(matcherError('1a="x"')).toMatch(/write name="value"/);
     expect(matcherError('a="x')).toMatch(/quote/);
     expect(matcherError('a=~"(unclosed"')).toMatch(/^bad regex/);
+  });
+
+  it('selects the series behind an alert: its labels without alertname and severity', () => {
+    expect(seriesSelector({ alertname: 'X', severity: 'page', job: 'a"b', host: 'h' })).toBe(
+      '{host="h", job="a\\"b"}',
+    );
   });
 
   it('makes matchers that select a label set exactly, quoting values', () => {

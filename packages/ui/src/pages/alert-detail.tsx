@@ -3,7 +3,8 @@
 import { useCallback, useState } from 'preact/hooks';
 import { ApiError, api, type Session } from '../api.js';
 import { EmptyRow, ErrorLine, mayOperate, TableHead, Time, usePoll } from '../common.js';
-import { matchersFor } from '../format.js';
+import { matchersFor, seriesSelector } from '../format.js';
+import { seriesHref } from '../route.js';
 import { AckForm, type AlertView } from './alerts.js';
 import { SilenceEditor } from './silence-editor.js';
 
@@ -84,6 +85,10 @@ export function AlertDetailPage({ fingerprint, session }: { fingerprint: string;
                 </dd>
               </>
             )}
+            <dt>Series</dt>
+            <dd>
+              <a href={seriesHref(seriesSelector(a.labels))}>{seriesSelector(a.labels)}</a>
+            </dd>
             {a.generatorURL && (
               <>
                 <dt>Source</dt>

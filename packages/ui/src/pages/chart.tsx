@@ -22,9 +22,10 @@ export interface Shown {
   to: number;
 }
 
-export function ChartPage() {
-  const [match, setMatch] = useState('');
-  const [applied, setApplied] = useState('');
+/** `initial`: a selector to show at once (from `#/series?match=…`). */
+export function ChartPage({ initial = '' }: { initial?: string }) {
+  const [match, setMatch] = useState(initial);
+  const [applied, setApplied] = useState(initial);
   const [range, setRange] = useState<Range>('1h');
   const [custom, setCustom] = useState(() => ({
     from: localInput(Date.now() - 3_600_000),
