@@ -323,6 +323,12 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await expect(chart.getAttribute('data-band-points')).resolves.toBe('3');
     await page.locator('.u-legend', { hasText: 'cpu_usage{host="db-1"} upper' }).waitFor();
     expect(await page.locator('canvas').count()).toBe(1);
+    // the cursor on sample 30 (x spans the first to the last sample) shows that finding's reason
+    const over = await page.locator('.u-over').boundingBox();
+    await page.mouse.move(over!.x + (over!.width * 30) / 39, over!.y + over!.height / 2);
+    await page.locator('p.hover', { hasText: 'Finding (score 0.90): sample 30 is off' }).waitFor();
+    await page.mouse.move(over!.x + (over!.width * 10) / 39, over!.y + over!.height / 2);
+    await expect.poll(() => page.locator('p.hover').textContent()).toBe('');
 
     const findings = page.getByRole('table', { name: 'Findings' });
     await findings.locator('tr[data-finding]').nth(2).waitFor();

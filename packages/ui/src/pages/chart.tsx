@@ -13,6 +13,7 @@ import { FindingsList } from './findings.js';
 const RANGES = { '15m': 900_000, '1h': 3_600_000, '6h': 21_600_000, '24h': 86_400_000 } as const;
 type Range = keyof typeof RANGES | 'custom';
 const REFRESH_MS = 10_000;
+const LIVE_COALESCE_MS = 1000;
 const COLORS = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#be123c'];
 const MAX_SERIES = 20;
 
@@ -35,11 +36,21 @@ export function ChartPage({ initial = '' }: { initial?: string }) {
   const [error, setError] = useState('');
   const [live, setLive] = useState(0);
 
-  // a new finding anywhere refreshes the page at once rather than at the next poll
+  // a new finding refreshes the page soon rather than at the next poll; a burst of findings (a demo emits many a
+  // second) makes one refresh, not one per finding
   useEffect(() => {
     const es = new EventSource('api/events');
-    es.addEventListener('finding', () => setLive((n) => n + 1));
-    return () => es.close();
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    es.addEventListener('finding', () => {
+      pending ??= setTimeout(() => {
+        pending = undefined;
+        setLive((n) => n + 1);
+      }, LIVE_COALESCE_MS);
+    });
+    return () => {
+      es.close();
+      clearTimeout(pending);
+    };
   }, []);
 
   const span = (): { from: number; to: number } =>
