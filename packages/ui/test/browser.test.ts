@@ -2,8 +2,8 @@
 // operator, see the alert, ack it with a comment, see it acked in the page and in the alert manager's state; the
 // alert detail, the silences page, the series page with its band, findings and export; keyboard use; a viewer's
 // page without actions and the API refusing them.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type AlertManager, createAlertManager } from '@argus/alerting';
 import { createSeriesRegistry, type Finding, fingerprint, memoryStateStore } from '@argus/core';
@@ -29,6 +29,9 @@ const SECRETS = {
   password: 'ui-test-password-Tr0ub4dor&3',
   webhook: 'https://hooks.example.test/services/T0/B0/ui-s3cr3t',
 };
+
+// each page's screenshot: a gitignored folder by default; `pnpm --filter @argus/ui screenshots` points it at docs/
+const SHOTS = resolve(process.env.ARGUS_UI_SCREENSHOTS ?? join(import.meta.dirname, '..', 'screenshots'));
 
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && process.env.CI === 'true')
@@ -440,51 +443,85 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await page.close();
   });
 
-  it('axe-core finds no serious or critical violation on any page', async () => {
+  /** Share of the image's pixels that differ from its top-left pixel, decoded by Chromium on a blank page. */
+  async function inkShare(png: Buffer): Promise<number> {
+    const blank = await browser.newPage();
+    const share = await blank.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const g = c.getContext('2d')!;
+      g.drawImage(img, 0, 0);
+      const px = g.getImageData(0, 0, c.width, c.height).data;
+      let ink = 0;
+      for (let i = 0; i < px.length; i += 4)
+        if (px[i] !== px[0] || px[i + 1] !== px[1] || px[i + 2] !== px[2]) ink++;
+      return ink / (px.length / 4);
+    }, png.toString('base64'));
+    await blank.close();
+    return share;
+  }
+
+  it('every page: axe-core finds no serious or critical violation; its screenshot is not blank', async () => {
     const problems: Record<string, string[]> = {};
-    const fresh = await browser.newPage();
+    const ink: Record<string, number> = {};
+    mkdirSync(SHOTS, { recursive: true });
+    const check = async (page: Page, name: string) => {
+      problems[name] = await accessibilityProblems(page);
+      const png = await page.screenshot({ fullPage: true });
+      writeFileSync(join(SHOTS, `${name.replaceAll(/[^a-z]+/g, '-')}.png`), png);
+      ink[name] = await inkShare(png);
+    };
+    const fresh = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await fresh.goto(`${base}/`);
     await fresh.getByRole('button', { name: 'Log in' }).waitFor();
-    problems.login = await accessibilityProblems(fresh);
+    await check(fresh, 'login');
     await fresh.close();
 
     const { page } = await login('ops');
-    problems.alerts = await accessibilityProblems(page);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await check(page, 'alerts');
     await page.locator(`tr[data-fingerprint="${fp}"]`).getByRole('button', { name: 'Silence' }).click();
     await page.locator('.preview', { hasText: 'silences 1 alert now' }).waitFor();
-    problems['alerts, silence editor'] = await accessibilityProblems(page);
+    await check(page, 'alerts silence editor');
     await page.goto(`${base}/#/alerts/${fp}`);
     await page.getByRole('table', { name: 'History' }).locator('tbody tr').first().waitFor();
-    problems['alert detail'] = await accessibilityProblems(page);
+    await check(page, 'alert detail');
     await page.getByRole('link', { name: 'Silences' }).click();
     await page.getByRole('heading', { level: 1, name: 'Silences' }).waitFor();
     await page.getByRole('button', { name: 'New silence' }).click();
     await page.getByLabel('Matchers').fill('alertname=~"(bad"');
     await page.locator('.matcher-problem', { hasText: /bad regex/ }).waitFor();
-    problems['silences, editor with an error'] = await accessibilityProblems(page);
+    await check(page, 'silences editor error');
     await page.getByRole('link', { name: 'Series' }).click();
     await page.getByRole('textbox', { name: 'Series' }).fill('cpu_usage{host="db-1"}');
     await page.getByRole('button', { name: 'Show' }).click();
     await page.getByRole('table', { name: 'Findings' }).locator('tr[data-finding]').first().waitFor();
-    problems.series = await accessibilityProblems(page);
+    await check(page, 'series');
     await page.getByRole('link', { name: 'Health' }).click();
     await page.getByRole('heading', { level: 1, name: 'Health' }).waitFor();
-    problems.health = await accessibilityProblems(page);
+    await check(page, 'health');
     // the dark theme's colours too (it follows the browser's setting)
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.goto(`${base}/#/alerts/${fp}`);
     await page.getByRole('table', { name: 'History' }).locator('tbody tr').first().waitFor();
-    problems['alert detail, dark'] = await accessibilityProblems(page);
+    await check(page, 'alert detail dark');
     await page.close();
-    expect(problems).toEqual({
-      login: [],
-      alerts: [],
-      'alerts, silence editor': [],
-      'alert detail': [],
-      'silences, editor with an error': [],
-      series: [],
-      health: [],
-      'alert detail, dark': [],
-    });
+    const pages = [
+      'login',
+      'alerts',
+      'alerts silence editor',
+      'alert detail',
+      'silences editor error',
+      'series',
+      'health',
+      'alert detail dark',
+    ];
+    expect(problems).toEqual(Object.fromEntries(pages.map((p) => [p, []])));
+    // even the login form inks about 0.8% of the page; a blank page inks nothing
+    for (const p of pages) expect(ink[p], p).toBeGreaterThan(0.002);
   });
 });
