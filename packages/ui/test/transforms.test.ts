@@ -63,6 +63,33 @@ describe('toChartData', () => {
     expect(toChartData([b]).bands).toEqual([]);
   });
 
+  it('series with the same timestamps (the fast path) give the same columns as the general one', () => {
+    const c = col({ __name__: 'cpu', host: 'c' }, [
+      [10_000, 3],
+      [20_000, null],
+      [30_000, 4, { score: 0.5, lower: 1, upper: 5 }],
+    ]);
+    const shifted = col({ __name__: 'cpu', host: 'd' }, [[15_000, 7]]);
+    const d = toChartData([a, c]);
+    expect(d.columns).toEqual([
+      [10, 20, 30],
+      [1, 9, null],
+      [null, 2, null],
+      [null, 0, null],
+      [3, null, 4],
+      [null, null, 5],
+      [null, null, 1],
+    ]);
+    // one series off the shared times: the general path gives the same columns plus the new time
+    const g = toChartData([a, c, shifted]);
+    expect(g.columns[0]).toEqual([10, 15, 20, 30]);
+    expect(g.columns.slice(1, 7).map((col) => col.filter((_, i) => i !== 1))).toEqual(d.columns.slice(1));
+    expect(g.markers).toEqual([
+      { series: 1, index: 2, score: 0.9, reason: 'odd at 20000' },
+      { series: 4, index: 3, score: 0.5, reason: 'odd at 30000' },
+    ]);
+  });
+
   it('drops a finding outside the range and handles an empty answer', () => {
     const far = { ...a, findings: [{ ...a.findings[0]!, timestamp: 900_000 }] };
     expect(toChartData([far]).markers).toEqual([]);
