@@ -1,6 +1,6 @@
 // The series page: series picked by a selector over a chosen range, drawn with the detectors' expected band and a
 // marker per finding (its reason on hover); the findings list with filters; export of the shown range.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { api } from '../api.js';
@@ -85,7 +85,8 @@ export function ChartPage({ initial = '' }: { initial?: string }) {
     [applied, range, range === 'custom' ? `${custom.from} ${custom.to}` : '', live, nonce],
   );
 
-  const data = answer ? toChartData(answer.series) : null;
+  // once per answer, not on every render (typing in the selector field re-renders this page)
+  const data = useMemo(() => (answer ? toChartData(answer.series) : null), [answer]);
   return (
     <section aria-labelledby="page-h">
       <h1 id="page-h">Series</h1>
