@@ -137,6 +137,7 @@ export function AlertsPage({ session }: { session: Session }) {
       )}
       {silencing && (
         <SilenceEditor
+          key={silencing.fingerprint}
           title={`Silence from ${silencing.labels.alertname ?? silencing.fingerprint}`}
           draft={{ matchers: matchersFor(silencing.labels) }}
           onDone={() => {
