@@ -48,3 +48,51 @@ export function labelText(labels: Record<string, string>): string {
     .map((k) => `${k}="${labels[k]}"`);
   return `{${parts.join(', ')}}`;
 }
+
+const MATCHER = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/s;
+
+/**
+ * Why one Alertmanager matcher (`team="db"`, `severity=~"crit.*"`, unquoted `team=db`) is not valid, or null when it
+ * is. The same grammar the server applies, checked as the user types; the server stays the judge (its preview
+ * answers a 400 naming the matcher, which the editor shows too).
+ */
+export function matcherError(text: string): string | null {
+  const m = MATCHER.exec(text);
+  if (!m) return 'write name="value", name!="value", name=~"regex" or name!~"regex"';
+  const raw = m[3]!;
+  let value = raw;
+  if (raw.startsWith('"')) {
+    if (!/^"(?:[^"\\]|\\.)*"$/s.test(raw)) return 'the value has an unclosed or stray quote';
+    try {
+      value = JSON.parse(raw) as string;
+    } catch {
+      return 'the value has a bad escape';
+    }
+  }
+  if (m[2] === '=~' || m[2] === '!~') {
+    try {
+      new RegExp(`^(?:${value})$`);
+    } catch (e) {
+      return `bad regex: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`;
+    }
+  }
+  return null;
+}
+
+/** `2026-12-07T10:15` in the browser's zone, for a datetime-local input. */
+export function localInput(t: number): string {
+  const d = new Date(t - new Date(t).getTimezoneOffset() * 60_000);
+  return d.toISOString().slice(0, 16);
+}
+
+// labels an alert rule adds to the series' own (the anomaly and threshold rules add alertname, and most add severity)
+const RULE_LABELS = new Set(['alertname', 'severity']);
+
+/** A selector for the series behind an alert: its labels without those rules commonly add. */
+export function seriesSelector(labels: Record<string, string>): string {
+  const parts = Object.keys(labels)
+    .filter((k) => !RULE_LABELS.has(k))
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(labels[k])}`);
+  return `{${parts.join(', ')}}`;
+}

@@ -1,60 +1,123 @@
-// Turns a Prometheus query_range matrix into uPlot's column data: one shared x axis (seconds) and one y column
-// per series, with null where a series has no sample at that time (uPlot draws a gap there).
+// Turns the server's `GET /api/series` answer into uPlot's column data: one shared x axis (seconds), per series a
+// value column and, where a detector reported its expected band, an upper and a lower column filled between as a
+// uPlot band; plus a marker per finding. DOM-free so it is unit-tested in node.
 
-export interface MatrixSeries {
-  metric: Record<string, string>;
-  values: [number, string][];
+export interface FindingRow {
+  id: string;
+  /** ms since epoch */
+  timestamp: number;
+  labels: Record<string, string>;
+  value: number;
+  score: number;
+  kind: string;
+  detector: string;
+  explanation: string;
+  expected?: { value: number; lower: number; upper: number };
 }
 
-export interface Finding {
-  /** ms since epoch */
-  at: number;
+/** One series as `GET /api/series` answers it: columns, null where there is no sample, score or band. */
+export interface SeriesColumns {
   labels: Record<string, string>;
-  reason?: string;
+  timestamps: number[];
+  values: (number | null)[];
+  score: (number | null)[];
+  expected: (number | null)[];
+  lower: (number | null)[];
+  upper: (number | null)[];
+  findings: FindingRow[];
+}
+
+export interface SeriesAnswer {
+  from: number;
+  to: number;
+  truncated: boolean;
+  series: SeriesColumns[];
+}
+
+export interface Marker {
+  /** uPlot series index (1-based: 0 is x) of the value column the finding sits on. */
+  series: number;
+  /** Index into xs. */
+  index: number;
+  score: number;
+  reason: string;
 }
 
 export interface ChartData {
+  /** Labels of uPlot's series after x: values, and for a series with a band its upper and lower bound. */
   names: string[];
-  /** [xs, ...ys] */
+  role: ('value' | 'upper' | 'lower')[];
+  /** [xs in seconds, ...ys] */
   columns: [number[], ...(number | null)[][]];
-  /** Per series: indexes into xs where a finding for that series falls. */
-  markers: number[][];
+  /** uPlot bands: [upper, lower] series indexes (1-based). */
+  bands: [number, number][];
+  markers: Marker[];
+  /** Samples that carry a band (the expected range is known there). */
+  bandPoints: number;
 }
 
-const sameSeries = (a: Record<string, string>, b: Record<string, string>): boolean => {
-  const ka = Object.keys(a).filter((k) => a[k] !== '');
-  const kb = Object.keys(b).filter((k) => b[k] !== '');
-  return ka.length === kb.length && ka.every((k) => a[k] === b[k]);
-};
-
-export function toChartData(matrix: readonly MatrixSeries[], findings: readonly Finding[] = []): ChartData {
-  const times = new Set<number>();
-  for (const s of matrix) for (const [t] of s.values) times.add(t);
-  const xs = [...times].sort((a, b) => a - b);
-  const index = new Map(xs.map((t, i) => [t, i]));
-  const ys = matrix.map((s) => {
-    const col: (number | null)[] = new Array(xs.length).fill(null);
-    for (const [t, v] of s.values) {
-      const n = Number(v);
-      // Prometheus sends NaN/±Inf as strings; uPlot cannot draw them
-      col[index.get(t)!] = Number.isFinite(n) ? n : null;
+export function toChartData(series: readonly SeriesColumns[]): ChartData {
+  // series read from one store over one range usually share their timestamps: then the union is the first
+  // series' own and every column is a plain copy (this path keeps 20 × 10k points well inside a frame's budget)
+  const first = series[0]?.timestamps ?? [];
+  const shared = series.every((s) => sameTimes(s.timestamps, first));
+  const xsMs = shared ? first : union(series);
+  const index = shared ? undefined : new Map(xsMs.map((t, i) => [t, i]));
+  const out: ChartData = {
+    names: [],
+    role: [],
+    columns: [xsMs.map((t) => t / 1000)],
+    bands: [],
+    markers: [],
+    bandPoints: 0,
+  };
+  const column = (src: (number | null)[], ts: number[]): (number | null)[] => {
+    const col: (number | null)[] = new Array(xsMs.length).fill(null);
+    for (let i = 0; i < ts.length; i++) {
+      const v = src[i];
+      col[index ? index.get(ts[i]!)! : i] = v != null && Number.isFinite(v) ? v : null;
     }
     return col;
-  });
-  const markers = matrix.map((s) => {
-    const at: number[] = [];
-    for (const f of findings) {
-      if (!sameSeries(f.labels, s.metric) || xs.length === 0) continue;
-      const i = nearest(xs, f.at / 1000);
-      if (i >= 0 && !at.includes(i)) at.push(i);
+  };
+  for (const s of series) {
+    const name = seriesName(s.labels);
+    out.names.push(name);
+    out.role.push('value');
+    out.columns.push(column(s.values, s.timestamps));
+    const at = out.columns.length - 1;
+    let withBand = 0;
+    for (let i = 0; i < s.timestamps.length; i++) if (s.lower[i] != null && s.upper[i] != null) withBand++;
+    if (withBand > 0) {
+      out.names.push(`${name} upper`, `${name} lower`);
+      out.role.push('upper', 'lower');
+      out.columns.push(column(s.upper, s.timestamps), column(s.lower, s.timestamps));
+      out.bands.push([at + 1, at + 2]);
+      out.bandPoints += withBand;
     }
-    return at.sort((a, b) => a - b);
-  });
-  return { names: matrix.map((s) => seriesName(s.metric)), columns: [xs, ...ys], markers };
+    for (const f of s.findings) {
+      const i = nearest(xsMs, f.timestamp);
+      if (i >= 0) out.markers.push({ series: at, index: i, score: f.score, reason: f.explanation });
+    }
+  }
+  return out;
+}
+
+function sameTimes(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function union(series: readonly SeriesColumns[]): number[] {
+  const times = new Set<number>();
+  for (const s of series) for (const t of s.timestamps) times.add(t);
+  return [...times].sort((a, b) => a - b);
 }
 
 /** The index of the x closest to t, or -1 when t is outside the range by more than one step. */
-function nearest(xs: number[], t: number): number {
+export function nearest(xs: readonly number[], t: number): number {
+  if (xs.length === 0) return -1;
   let lo = 0;
   let hi = xs.length - 1;
   while (lo < hi) {

@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import { api, type Session } from '../api.js';
-import { ErrorLine, FormButtons, usePoll } from '../common.js';
+import { ErrorLine, FormButtons, mayOperate, usePoll } from '../common.js';
 import { age, labelText, matchersFor, splitMatchers } from '../format.js';
+import { alertHref } from '../route.js';
+import { SilenceEditor } from './silence-editor.js';
 
 export interface AlertView {
   fingerprint: string;
@@ -11,6 +13,7 @@ export interface AlertView {
   endsAt?: number;
   status: { state: 'active' | 'suppressed' | 'resolved'; silencedBy: string[]; inhibitedBy: string[] };
   ack?: { by: string; at: number; comment?: string };
+  generatorURL?: string;
 }
 
 const REFRESH_MS = 5000;
@@ -24,7 +27,7 @@ export function AlertsPage({ session }: { session: Session }) {
   const [acking, setAcking] = useState<string | null>(null);
   const [silencing, setSilencing] = useState<AlertView | null>(null);
   // the server enforces roles; this only spares a viewer buttons that would be refused
-  const canAct = session.role === 'operator' || session.role === 'admin';
+  const canAct = mayOperate(session);
 
   const load = useCallback(async () => {
     const q = new URLSearchParams();
@@ -86,7 +89,9 @@ export function AlertsPage({ session }: { session: Session }) {
           )}
           {alerts.map((a) => (
             <tr key={a.fingerprint} data-fingerprint={a.fingerprint}>
-              <td>{a.labels.alertname ?? a.fingerprint}</td>
+              <td>
+                <a href={alertHref(a.fingerprint)}>{a.labels.alertname ?? a.fingerprint}</a>
+              </td>
               <td class={`state-${a.status.state}`}>{a.status.state}</td>
               <td>{a.labels.severity ?? ''}</td>
               <td title={new Date(a.startsAt).toISOString()}>{age(a.startsAt, now)}</td>
@@ -131,8 +136,10 @@ export function AlertsPage({ session }: { session: Session }) {
         />
       )}
       {silencing && (
-        <SilenceForm
-          alert={silencing}
+        <SilenceEditor
+          key={silencing.fingerprint}
+          title={`Silence from ${silencing.labels.alertname ?? silencing.fingerprint}`}
+          draft={{ matchers: matchersFor(silencing.labels) }}
           onDone={() => {
             setSilencing(null);
             void load();
@@ -143,13 +150,15 @@ export function AlertsPage({ session }: { session: Session }) {
   );
 }
 
-function AckForm({ fingerprint, onDone }: { fingerprint: string; onDone: () => void }) {
+/** Acknowledge with an optional comment; used by the list and the alert detail. */
+export function AckForm({ fingerprint, onDone }: { fingerprint: string; onDone: () => void }) {
   const [comment, setComment] = useState('');
   const [error, setError] = useState('');
   return (
     <form
       class="panel"
       aria-label="Acknowledge"
+      onKeyDown={(e) => e.key === 'Escape' && onDone()}
       onSubmit={async (e) => {
         e.preventDefault();
         try {
@@ -171,99 +180,6 @@ function AckForm({ fingerprint, onDone }: { fingerprint: string; onDone: () => v
         />
       </label>{' '}
       <FormButtons submit="Acknowledge" onCancel={onDone} />
-      <ErrorLine error={error} />
-    </form>
-  );
-}
-
-function SilenceForm({ alert, onDone }: { alert: AlertView; onDone: () => void }) {
-  const [matchers, setMatchers] = useState(matchersFor(alert.labels).join(', '));
-  const [hours, setHours] = useState('2');
-  const [comment, setComment] = useState('');
-  const [preview, setPreview] = useState<AlertView[] | null>(null);
-  const [error, setError] = useState('');
-
-  // the preview follows the matchers as they are edited: what would this silence hide right now?
-  useEffect(() => {
-    const ms = splitMatchers(matchers);
-    if (ms.length === 0) return setPreview(null);
-    const t = setTimeout(() => {
-      api
-        .post<AlertView[]>('api/silences/preview', { matchers: ms })
-        .then((p) => {
-          setPreview(p);
-          setError('');
-        })
-        .catch((e) => {
-          setPreview(null);
-          setError((e as Error).message);
-        });
-    }, 250);
-    return () => clearTimeout(t);
-  }, [matchers]);
-
-  return (
-    <form
-      class="panel"
-      aria-label="Silence"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        try {
-          await api.post('api/silences', {
-            matchers: splitMatchers(matchers),
-            endsAt: Date.now() + Number(hours) * 3_600_000,
-            comment,
-          });
-          onDone();
-        } catch (err) {
-          setError((err as Error).message);
-        }
-      }}
-    >
-      <h2>Silence from {alert.labels.alertname ?? alert.fingerprint}</h2>
-      <label>
-        Matchers{' '}
-        <input
-          name="silence-matchers"
-          size={80}
-          value={matchers}
-          onInput={(e) => setMatchers(e.currentTarget.value)}
-        />
-      </label>
-      <label>
-        Hours{' '}
-        <input
-          name="silence-hours"
-          type="number"
-          min="0.1"
-          step="0.1"
-          value={hours}
-          onInput={(e) => setHours(e.currentTarget.value)}
-        />
-      </label>
-      <label>
-        Comment{' '}
-        <input
-          name="silence-comment"
-          required
-          size={60}
-          value={comment}
-          onInput={(e) => setComment(e.currentTarget.value)}
-        />
-      </label>
-      <div class="preview" aria-live="polite">
-        {preview === null
-          ? 'Preview: —'
-          : `Preview: silences ${preview.length} alert${preview.length === 1 ? '' : 's'} now`}
-        <ul>
-          {preview?.map((p) => (
-            <li key={p.fingerprint}>
-              {p.labels.alertname} {labelText(p.labels)}
-            </li>
-          ))}
-        </ul>
-      </div>
-      <FormButtons submit="Create silence" onCancel={onDone} />
       <ErrorLine error={error} />
     </form>
   );

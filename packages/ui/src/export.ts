@@ -1,0 +1,46 @@
+// Export of what the series page shows, as CSV (one row per sample, long format: spreadsheets and pandas read it
+// as is) and JSON (the server's answer unchanged). DOM-free except `download`.
+import { type SeriesAnswer, seriesName } from './series.js';
+
+const CSV_HEADER = ['series', 'time_utc', 'timestamp_ms', 'value', 'score', 'expected', 'lower', 'upper'];
+
+/** RFC 4180: quote a field holding a comma, quote or line break, doubling its quotes. */
+function field(v: string | number | null): string {
+  if (v === null) return '';
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+export function toCsv(answer: SeriesAnswer): string {
+  const rows = [CSV_HEADER.join(',')];
+  for (const s of answer.series) {
+    const name = seriesName(s.labels);
+    s.timestamps.forEach((t, i) => {
+      rows.push(
+        [name, new Date(t).toISOString(), t, s.values[i], s.score[i], s.expected[i], s.lower[i], s.upper[i]]
+          .map((v) => field(v ?? null))
+          .join(','),
+      );
+    });
+  }
+  return `${rows.join('\r\n')}\r\n`;
+}
+
+export const toJson = (answer: SeriesAnswer): string => `${JSON.stringify(answer, null, 2)}\n`;
+
+/** A file name for the shown range: `argus-series-20261207T0900Z-20261207T1000Z.csv`. */
+export function exportName(answer: SeriesAnswer, ext: 'csv' | 'json'): string {
+  const stamp = (t: number) => new Date(t).toISOString().slice(0, 16).replace(/[-:]/g, '');
+  return `argus-series-${stamp(answer.from)}Z-${stamp(answer.to)}Z.${ext}`;
+}
+
+/** Saves text as a file through the browser (a blob link the user's click follows). */
+export function download(name: string, type: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  // revoked later, not at once: the download reads the blob after this click returns
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
