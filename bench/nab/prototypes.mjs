@@ -1,6 +1,6 @@
 // Candidate ensemble members tried in round 5 of the NAB tuning log (docs/detectors.md), as plain JS models so a
-// round needs no package build. None is in @argus/detectors: none held up on the held-out half. Each follows the
-// package's Model contract (update/explain/save/load; state per series id in one growing Float64Array) and writes
+// round needs no package build. `onlineSeason` was kept and lives on as the package's `onlineSeasonal` member (same
+// scores); `context` and `multiAlpha` were not kept (docs/detectors.md says why). Each follows the package's Model contract (update/explain/save/load; state per series id in one growing Float64Array) and writes
 // only `out.z`, which the ensemble maps to a raw score like any member's surprise.
 
 /**
