@@ -6,6 +6,7 @@ import { type CusumModelOptions, cusumModel } from './models/cusum.js';
 import { type EwmaModelOptions, ewmaModel } from './models/ewma.js';
 import { type FlatlineModelOptions, flatlineModel } from './models/flatline.js';
 import { type MadModelOptions, madModel } from './models/mad.js';
+import { type OnlineSeasonalModelOptions, onlineSeasonalModel } from './models/online-seasonal.js';
 import { MAX_SLOTS, type SeasonalModelOptions, seasonalModel } from './models/seasonal.js';
 import { type TrendModelOptions, trendModel } from './models/trend.js';
 import { modelDetector } from './plugin.js';
@@ -148,6 +149,38 @@ export const seasonalDetector: Factory<Schema<SeasonalModelOptions>, Detector> =
   'seasonal',
   seasonalOptions,
   seasonalModel,
+);
+
+/** Options schema of {@link onlineSeasonalDetector}. */
+export const onlineSeasonalOptions: Schema<OnlineSeasonalModelOptions> = z.strictObject({
+  levelAlpha: alpha(0.003, 'the level'),
+  seasonAlpha: alpha(0.05, "its hour's daily and weekly offsets"),
+  varianceAlpha: alpha(0.003, "each candidate season's residual variance"),
+  minExplained: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.6)
+    .describe('Share of the level-only residual variance a season must remove to be used'),
+  periodsBeforeUse: z
+    .number()
+    .positive()
+    .default(2)
+    .describe('Periods a series must span before that season can be used (2: two days, two weeks)'),
+  clipSigma,
+  surpriseScale: z
+    .number()
+    .positive()
+    .default(1)
+    .describe('Multiplies the surprise (a combination weight inside an ensemble)'),
+  ...scored,
+});
+
+/** Like {@link seasonalDetector}, but chooses none/daily/weekly online, once the series has spanned two periods. */
+export const onlineSeasonalDetector: Factory<Schema<OnlineSeasonalModelOptions>, Detector> = modelFactory(
+  'online-seasonal',
+  onlineSeasonalOptions,
+  onlineSeasonalModel,
 );
 
 /** Options schema of {@link changePointDetector}. */

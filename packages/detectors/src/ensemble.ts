@@ -5,6 +5,7 @@ import {
   changePointOptions,
   flatlineOptions,
   madOptions,
+  onlineSeasonalOptions,
   robustZOptions,
   type Schema,
   seasonalOptions,
@@ -17,12 +18,21 @@ import { type EnsembleMember, type EnsembleModelOptions, ensembleModel } from '.
 import { ewmaModel } from './models/ewma.js';
 import { flatlineModel } from './models/flatline.js';
 import { madModel } from './models/mad.js';
+import { onlineSeasonalModel } from './models/online-seasonal.js';
 import { seasonalModel } from './models/seasonal.js';
 import { trendModel } from './models/trend.js';
 import { modelDetector } from './plugin.js';
 
 /** Names of the models an ensemble can combine. */
-export type MemberName = 'robustZ' | 'mad' | 'seasonal' | 'changePoint' | 'flatline' | 'trend' | 'ar';
+export type MemberName =
+  | 'robustZ'
+  | 'mad'
+  | 'seasonal'
+  | 'onlineSeasonal'
+  | 'changePoint'
+  | 'flatline'
+  | 'trend'
+  | 'ar';
 
 /** Parsed options of the ensemble's own model. */
 export interface EnsembleOptions extends Omit<EnsembleModelOptions, 'members' | 'memberWarmupSamples'> {
@@ -33,12 +43,24 @@ export interface EnsembleOptions extends Omit<EnsembleModelOptions, 'members' | 
   readonly calibrationSamples: number;
 }
 
-const MEMBER_NAMES = ['robustZ', 'mad', 'seasonal', 'changePoint', 'flatline', 'trend', 'ar'] as const;
+const MEMBER_NAMES = [
+  'robustZ',
+  'mad',
+  'seasonal',
+  'onlineSeasonal',
+  'changePoint',
+  'flatline',
+  'trend',
+  'ar',
+] as const satisfies readonly MemberName[];
+/** Every model an ensemble can combine, in the order the docs list them. */
+export const ENSEMBLE_MEMBERS: readonly MemberName[] = MEMBER_NAMES;
 
 /** Member defaults tuned on the even-numbered NAB files (see docs/detectors.md); user overrides win. */
 const TUNED: Readonly<Partial<Record<MemberName, Record<string, unknown>>>> = {
   robustZ: { alpha: 0.001 },
   seasonal: { minExplained: 0.6 },
+  onlineSeasonal: { surpriseScale: 0.95 },
   changePoint: { alpha: 0.003 },
   ar: { order: 2 },
 };
@@ -52,7 +74,7 @@ export const ensembleOptions: Schema<EnsembleOptions> = z.strictObject({
   members: z
     .array(z.enum(MEMBER_NAMES))
     .min(1)
-    .default(['seasonal', 'robustZ'])
+    .default(['robustZ', 'onlineSeasonal'])
     .describe('Models to combine'),
   memberOptions: z
     .partialRecord(z.enum(MEMBER_NAMES), z.record(z.string(), z.unknown()))
@@ -125,6 +147,8 @@ export function memberModel(name: MemberName, overrides: Record<string, unknown>
       return madModel(madOptions.parse(input));
     case 'seasonal':
       return seasonalModel(seasonalOptions.parse(input));
+    case 'onlineSeasonal':
+      return onlineSeasonalModel(onlineSeasonalOptions.parse(input));
     case 'changePoint':
       return cusumModel(changePointOptions.parse(input));
     case 'flatline':

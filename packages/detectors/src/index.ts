@@ -8,6 +8,8 @@ export {
   flatlineOptions,
   madDetector,
   madOptions,
+  onlineSeasonalDetector,
+  onlineSeasonalOptions,
   robustZDetector,
   robustZOptions,
   seasonalDetector,
@@ -16,7 +18,13 @@ export {
   trendOptions,
 } from './detectors.js';
 export type { EnsembleOptions, MemberName } from './ensemble.js';
-export { createEnsembleModel, ensembleDetector, ensembleOptions, memberModel } from './ensemble.js';
+export {
+  createEnsembleModel,
+  ENSEMBLE_MEMBERS,
+  ensembleDetector,
+  ensembleOptions,
+  memberModel,
+} from './ensemble.js';
 export type { Model } from './model.js';
 export type { ArModelOptions } from './models/ar.js';
 export { arModel } from './models/ar.js';
@@ -32,6 +40,8 @@ export type { FlatlineModelOptions } from './models/flatline.js';
 export { flatlineModel } from './models/flatline.js';
 export type { MadModelOptions } from './models/mad.js';
 export { madModel } from './models/mad.js';
+export type { OnlineSeasonalModelOptions } from './models/online-seasonal.js';
+export { onlineSeasonalModel } from './models/online-seasonal.js';
 export type { SeasonalModelOptions } from './models/seasonal.js';
 export { seasonalModel } from './models/seasonal.js';
 export type { TrendModelOptions } from './models/trend.js';

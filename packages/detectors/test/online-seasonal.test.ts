@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { memberModel, onlineSeasonalModel, onlineSeasonalOptions, pointOut } from '../src/index.js';
+import { noise, seasonal } from './helpers.js';
+
+const DAY_SAMPLES = 288; // 5-minute samples
+const model = (o: Record<string, unknown> = {}) => onlineSeasonalModel(onlineSeasonalOptions.parse(o));
+
+/** Feeds a series and returns each sample's score and kind. */
+function run(m: ReturnType<typeof model>, t: Float64Array, v: Float64Array) {
+  const out = pointOut();
+  const scores: number[] = [];
+  const kinds: string[] = [];
+  for (let i = 0; i < t.length; i++) {
+    scores.push(m.update(0, t[i] as number, v[i] as number, out));
+    kinds.push(out.kind);
+  }
+  return { scores, kinds };
+}
+
+describe('onlineSeasonal', () => {
+  // daily ±20 around 100, noise sd 2; on day 4, +35 for half an hour at the trough: inside the range the series has
+  // shown (about 78..122), anomalous only for the time of day
+  const { t, v } = seasonal(5 * DAY_SAMPLES, 3);
+  const trough = (t: number) => Math.sin((2 * Math.PI * t) / 86_400_000) < -0.99;
+  let at = 4 * DAY_SAMPLES;
+  while (!trough(t[at] as number)) at++;
+  for (let i = at; i < at + 6; i++) v[i] = (v[i] as number) + 35;
+
+  it('uses the daily season only once the series spans two days, then flags a time-of-day anomaly', () => {
+    const { scores, kinds } = run(model(), t, v);
+    expect(kinds.slice(0, 2 * DAY_SAMPLES - 1)).not.toContain('seasonalDeviation');
+    expect(kinds.slice(2 * DAY_SAMPLES + 10).every((k) => k === 'seasonalDeviation')).toBe(true);
+    // about 8σ from the daily profile; a level-only baseline (robust-z) sees about 1σ
+    expect(Math.max(...scores.slice(at, at + 6))).toBeGreaterThan(0.7);
+    const levelOnly = run(memberModel('robustZ'), t, v).scores;
+    expect(Math.max(...levelOnly.slice(at, at + 6))).toBeLessThan(0.2);
+    const clean = scores.filter((s, i) => i > 2 * DAY_SAMPLES + 10 && (i < at || i >= at + 6) && s >= 0.5);
+    expect(clean.length).toBeLessThanOrEqual(0.01 * 3 * DAY_SAMPLES);
+  });
+
+  it('a level-only series never takes a season; periodsBeforeUse delays the choice', () => {
+    const rnd = noise(5);
+    const flat = Float64Array.from(t, () => 100 + 2 * rnd());
+    expect(run(model(), t, flat).kinds).not.toContain('seasonalDeviation');
+    const late = run(model({ periodsBeforeUse: 3 }), t, v).kinds;
+    expect(late.slice(0, 3 * DAY_SAMPLES - 1)).not.toContain('seasonalDeviation');
+    expect(late.at(-1)).toBe('seasonalDeviation');
+  });
+
+  it('surpriseScale multiplies the surprise', () => {
+    const out = pointOut();
+    const a = model();
+    const b = model({ surpriseScale: 0.5 });
+    for (let i = 0; i < 700; i++) {
+      a.update(0, t[i] as number, v[i] as number, out);
+      const z = out.z;
+      b.update(0, t[i] as number, v[i] as number, out);
+      expect(out.z).toBeCloseTo(z * 0.5, 12);
+    }
+  });
+
+  it('snapshot/restore continues exactly, and malformed snapshots are refused naming the model', () => {
+    const a = model();
+    const out = pointOut();
+    for (let i = 0; i < 900; i++) a.update(0, t[i] as number, v[i] as number, out);
+    const b = model();
+    b.load(7, JSON.parse(JSON.stringify(a.save(0))));
+    for (let i = 900; i < 1200; i++) {
+      expect(b.update(7, t[i] as number, v[i] as number, out)).toBe(
+        a.update(0, t[i] as number, v[i] as number, out),
+      );
+    }
+    expect(() => b.load(1, [1, 2, 3])).toThrow(/onlineSeasonal/);
+    expect(model().save(3)).toBeUndefined();
+  });
+
+  it('rejects bad options naming the field', () => {
+    expect(() => onlineSeasonalOptions.parse({ minExplained: 2 })).toThrow(/minExplained/);
+    expect(() => onlineSeasonalOptions.parse({ periodsBeforeUse: 0 })).toThrow(/periodsBeforeUse/);
+  });
+});
