@@ -19,6 +19,21 @@ export interface Series {
   readonly vs: Floats;
 }
 
+/**
+ * Points `lo` to `hi - 1` of a series' arrays: one window of a range vector, read in place. Range functions
+ * take windows rather than copies so that a range query can slide one window over a series' samples for
+ * all its steps without allocating per step.
+ */
+export interface Points {
+  readonly ts: Floats;
+  readonly vs: Floats;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** All points of a series as a window. */
+export const allPoints = (s: Series): Points => ({ ts: s.ts, vs: s.vs, lo: 0, hi: s.ts.length });
+
 /** A value of one of PromQL's four types. */
 export type Value =
   | { readonly type: 'scalar'; readonly v: number }
