@@ -27,7 +27,7 @@ export interface EvalContext {
 export class Evaluator implements RangeCallHost {
   private readonly subqueryMemo = new Map<Subquery, Map<number, Sample[]>>();
   /** Results of range-function calls computed for all steps of a block at once (range-calls.ts). */
-  private readonly precomputed = new Map<Call, StepColumns>();
+  private readonly precomputed = new Map<Expr, StepColumns>();
   private readonly checkedMetrics = new Map<Expr, readonly Labels[]>();
 
   constructor(readonly ctx: EvalContext) {}
@@ -48,7 +48,7 @@ export class Evaluator implements RangeCallHost {
       case 'paren':
         return this.eval(e.expr, t);
       case 'vector':
-        return { type: 'vector', samples: this.vectorSelector(e, t) };
+        return { type: 'vector', samples: this.precomputed.get(e)?.at(t) ?? this.vectorSelector(e, t) };
       case 'matrix':
         return { type: 'matrix', series: this.matrixSelector(e, t) };
       case 'subquery':
@@ -82,11 +82,15 @@ export class Evaluator implements RangeCallHost {
     return v.v;
   }
 
-  fetched(m: MatrixSelector): readonly FetchedSeries[] {
-    return this.ctx.data.get(m.vector) ?? [];
+  get lookbackMs(): number {
+    return this.ctx.lookbackMs;
   }
 
-  setPrecomputed(e: Call, columns: StepColumns): void {
+  fetched(sel: VectorSelector): readonly FetchedSeries[] {
+    return this.ctx.data.get(sel) ?? [];
+  }
+
+  setPrecomputed(e: Call | VectorSelector, columns: StepColumns): void {
     this.precomputed.set(e, columns);
   }
 

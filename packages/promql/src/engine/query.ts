@@ -98,6 +98,9 @@ export function createEngine(options: EngineOptions): Engine {
         [timeMs, timeMs],
         [timeMs, timeMs],
       );
+      // selectors and range functions over many series are computed with yields between series first
+      const slice = new TimeSlice(YIELD_AFTER_MS);
+      await precomputeRangeCalls(ev, expr, { from: timeMs, to: timeMs, step: 1 }, slice, signal);
       return withWarnings(instantResult(ev.eval(expr, timeMs), timeMs), warnings);
     },
     async rangeQuery(query, startMs, endMs, stepMs, o) {

@@ -5,7 +5,7 @@
 // which returns them when the step loop reaches the call; anything not covered falls back to step by step.
 import { type RangeCall, rangeCall, unwrap } from '../functions/call.js';
 import type { RangeWindow } from '../functions/rate.js';
-import type { Call, Expr, MatrixSelector } from '../parser/ast.js';
+import type { Call, Expr, MatrixSelector, VectorSelector } from '../parser/ast.js';
 import { PromQLEvalError } from '../parser/errors.js';
 import type { Labels } from '../queryable.js';
 import type { TimeSlice } from '../time-slice.js';
@@ -22,8 +22,9 @@ export interface Steps {
 
 /** The evaluator's side: its operands, the fetched series of a selector, and where results go. */
 export interface RangeCallHost extends Operands {
-  fetched(m: MatrixSelector): readonly FetchedSeries[];
-  setPrecomputed(e: Call, columns: StepColumns): void;
+  fetched(m: VectorSelector): readonly FetchedSeries[];
+  readonly lookbackMs: number;
+  setPrecomputed(e: Call | VectorSelector, columns: StepColumns): void;
 }
 
 /**
@@ -37,7 +38,9 @@ export async function precomputeRangeCalls(
   slice: TimeSlice,
   signal: AbortSignal,
 ): Promise<void> {
-  for (const call of rangeCallsIn(expr)) {
+  const { calls, selectors } = nodesIn(expr);
+  for (const sel of selectors) host.setPrecomputed(sel, await selectAll(host, sel, steps, slice, signal));
+  for (const call of calls) {
     const rc = rangeCall(host, call);
     const arg = rc && unwrap(rc.arg);
     if (!rc || arg?.type !== 'matrix') continue;
@@ -66,6 +69,8 @@ export class StepColumns {
     readonly metrics: readonly Labels[],
     readonly values: Float64Array,
     readonly has: Uint8Array,
+    /** The samples' own times (instant selectors); without it, the step's time. */
+    readonly times?: Float64Array | undefined,
   ) {}
 
   /** The samples at `t`, or undefined when `t` is not one of the steps. */
@@ -76,7 +81,8 @@ export class StepColumns {
     const n = this.metrics.length;
     const out: Sample[] = [];
     for (let j = 0, i = k * n; j < n; j++, i++)
-      if (this.has[i]) out.push({ metric: this.metrics[j]!, v: this.values[i]!, t });
+      if (this.has[i])
+        out.push({ metric: this.metrics[j]!, v: this.values[i]!, t: this.times ? this.times[i]! : t });
     return out;
   }
 }
@@ -89,16 +95,14 @@ async function slide(
   slice: TimeSlice,
   signal: AbortSignal,
 ): Promise<StepColumns> {
-  const { from, to, step } = steps;
-  const times: number[] = [];
-  for (let t = from; t <= to; t += step) times.push(t);
+  const times = stepTimes(steps);
   const sel = m.vector;
   const windows: RangeWindow[] = times.map((t) => ({
     end: host.atTime(sel.at, t) - sel.offsetMs,
     range: m.rangeMs,
   }));
   const params = times.map((t) => rc.params(t));
-  const series = host.fetched(m);
+  const series = host.fetched(m.vector);
   const n = series.length;
   const values = new Float64Array(n * times.length);
   const has = new Uint8Array(n * times.length);
@@ -127,6 +131,51 @@ async function slide(
   return new StepColumns(steps, metrics, values, has);
 }
 
+function stepTimes({ from, to, step }: Steps): number[] {
+  const times: number[] = [];
+  for (let t = from; t <= to; t += step) times.push(t);
+  return times;
+}
+
+/** An instant selector at every step: each series' last sample at or before the step, within the lookback. */
+async function selectAll(
+  host: RangeCallHost,
+  sel: VectorSelector,
+  steps: Steps,
+  slice: TimeSlice,
+  signal: AbortSignal,
+): Promise<StepColumns> {
+  const times = stepTimes(steps);
+  const refs = times.map((t) => host.atTime(sel.at, t) - sel.offsetMs);
+  const series = host.fetched(sel);
+  const n = series.length;
+  const values = new Float64Array(n * times.length);
+  const own = new Float64Array(n * times.length);
+  const has = new Uint8Array(n * times.length);
+  for (const [j, s] of series.entries()) {
+    await slice.yieldIfSpent();
+    if (signal.aborted) throw new PromQLEvalError('query aborted', 'ERR_PROMQL_ABORTED');
+    const len = s.ts.length;
+    let hi = 0; // first sample after the reference time, as vectorSelector's lowerBound(ts, ref + 1)
+    for (let k = 0; k < times.length; k++) {
+      const ref = refs[k]!;
+      while (hi < len && s.ts[hi]! < ref + 1) hi++;
+      const i = hi - 1;
+      if (i < 0 || s.ts[i]! < ref - host.lookbackMs || s.stale[i]) continue;
+      values[k * n + j] = s.vs[i]!;
+      own[k * n + j] = s.ts[i]!;
+      has[k * n + j] = 1;
+    }
+  }
+  return new StepColumns(
+    steps,
+    series.map((s) => s.metric),
+    values,
+    has,
+    own,
+  );
+}
+
 function withoutStale(s: FetchedSeries): { ts: Floats; vs: Floats } {
   const ts: number[] = [];
   const vs: number[] = [];
@@ -138,24 +187,30 @@ function withoutStale(s: FetchedSeries): { ts: Floats; vs: Floats } {
   return { ts, vs };
 }
 
-/** The calls of `expr` outside subqueries, innermost first. */
-function rangeCallsIn(e: Expr, out: Call[] = []): Call[] {
+/** The calls and instant selectors of `expr` outside subqueries (whose inner steps are other times). */
+function nodesIn(
+  e: Expr,
+  out: { calls: Call[]; selectors: VectorSelector[] } = { calls: [], selectors: [] },
+): { calls: Call[]; selectors: VectorSelector[] } {
   switch (e.type) {
+    case 'vector':
+      out.selectors.push(e);
+      break;
     case 'paren':
     case 'unary':
-      rangeCallsIn(e.expr, out);
+      nodesIn(e.expr, out);
       break;
     case 'binary':
-      rangeCallsIn(e.lhs, out);
-      rangeCallsIn(e.rhs, out);
+      nodesIn(e.lhs, out);
+      nodesIn(e.rhs, out);
       break;
     case 'aggregate':
-      if (e.param) rangeCallsIn(e.param, out);
-      rangeCallsIn(e.expr, out);
+      if (e.param) nodesIn(e.param, out);
+      nodesIn(e.expr, out);
       break;
     case 'call':
-      for (const a of e.args) rangeCallsIn(a, out);
-      out.push(e);
+      for (const a of e.args) nodesIn(a, out);
+      out.calls.push(e);
       break;
     default:
       break;
