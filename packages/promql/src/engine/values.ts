@@ -67,10 +67,19 @@ export function dropName(l: Labels): Labels {
   return out;
 }
 
+const sortedNames = new WeakMap<Labels, readonly string[]>();
+
+/** The label names of `l` in order, computed once per label set (sorting a thousand series compares each often). */
+function namesOf(l: Labels): readonly string[] {
+  let n = sortedNames.get(l);
+  if (!n) sortedNames.set(l, (n = Object.keys(l).sort()));
+  return n;
+}
+
 /** Orders label sets as Prometheus does: by sorted (name, value) pairs. */
 export function compareLabels(a: Labels, b: Labels): number {
-  const an = Object.keys(a).sort();
-  const bn = Object.keys(b).sort();
+  const an = namesOf(a);
+  const bn = namesOf(b);
   const n = Math.min(an.length, bn.length);
   for (let i = 0; i < n; i++) {
     const x = an[i]!;
