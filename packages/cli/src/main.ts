@@ -14,6 +14,7 @@ const load = {
   grafana: () => import('./grafana-command.js'),
   promql: () => import('./promql-commands.js'),
   server: () => import('./server-command.js'),
+  slo: () => import('./slo-command.js'),
 };
 
 const HELP = `Usage: argus <command> [options]
@@ -35,6 +36,9 @@ Commands:
   backtest <rules.yml> | --expr <e>
                        Run a rule file or one expression over the history in --data-dir
                        (with --api: the whole Argus API with auth; see docs/server.md)
+  slo generate <slo.yaml>
+                       Print the rules an SLO file declares (burn-rate alerts) as a Prometheus rule file
+                       (--out <file> writes it instead)
   users add <name>     Add a local user of \`serve --api\` (--admin or --role <role>; password from
                        ARGUS_PASSWORD, else a one-time password is printed)
 
@@ -198,6 +202,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         server: !v['no-server'],
         ui: !v['no-ui'],
         uiRoot: v['ui-root'],
+        out: v.out,
       },
       io,
     );
@@ -229,6 +234,7 @@ interface Flags {
   server?: boolean;
   ui?: boolean;
   uiRoot?: string | undefined;
+  out?: string | undefined;
 }
 
 async function dispatch(
@@ -252,6 +258,11 @@ async function dispatch(
         'check needs what to check: argus check rules <files…> or argus check config <alertmanager.yml>',
       );
     return (await load.checkRules()).checkRulesCommand(extra, io);
+  }
+  if (command === 'slo') {
+    if (file !== 'generate' || extra.length !== 1)
+      return usage(io, 'slo needs an SLO file: argus slo generate <slo.yaml> [--out <rules.yml>]');
+    return (await load.slo()).sloCommand(extra[0]!, { out: f.out }, io);
   }
   if (command === 'users') {
     if (file !== 'add' || extra.length !== 1 || f.dataDir === undefined || f.role === undefined)

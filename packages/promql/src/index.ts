@@ -34,6 +34,7 @@ export type {
 export { parseDuration } from './parser/duration.js';
 export { PromQLEvalError, PromQLParseError } from './parser/errors.js';
 export { parseExpr } from './parser/parse.js';
+export { formatDuration, formatExpr } from './parser/print.js';
 export type { Labels, Queryable, StoredSeries } from './queryable.js';
 export { isStaleNaN, STALE_NAN } from './queryable.js';
 export type { StoreMatcher, StoreReader } from './store-queryable.js';

@@ -9,7 +9,10 @@ export type Labels = Readonly<Record<string, string>>;
  */
 export interface StoredSeries {
   readonly labels: Labels;
-  /** Milliseconds since the epoch, ascending. */
+  /**
+   * Milliseconds since the epoch, ascending. Float64Arrays (here and in `values`) are read in place for the rest
+   * of the query, not copied: hand out arrays that nothing writes to meanwhile (as `@argus/store` does).
+   */
   readonly timestamps: ArrayLike<number>;
   readonly values: ArrayLike<number>;
   /** 1 where the sample is a staleness marker; omitted when StaleNaN values mark them. */

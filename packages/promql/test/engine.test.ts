@@ -1,6 +1,12 @@
 import { createStore } from '@argus/store';
 import { describe, expect, it } from 'vitest';
-import { createEngine, type MemorySeries, memoryQueryable, storeQueryable } from '../src/index.js';
+import {
+  createEngine,
+  type MemorySeries,
+  memoryQueryable,
+  type Queryable,
+  storeQueryable,
+} from '../src/index.js';
 
 const counter: MemorySeries = {
   labels: { __name__: 'requests_total', job: 'api' },
@@ -58,6 +64,25 @@ describe('createEngine', () => {
     ).rejects.toMatchObject({
       code: 'ERR_PROMQL_ABORTED',
     });
+  });
+
+  it('stops a query already running when its signal aborts, fetching no further block', async () => {
+    // a range of 6 h at 15 s runs in blocks of 2 h, each fetched when its turn comes: abort during the second
+    const ac = new AbortController();
+    const inner = memoryQueryable([counter]);
+    let selects = 0;
+    const queryable: Queryable = {
+      ...inner,
+      select: async (...args) => {
+        if (++selects === 2) ac.abort();
+        return inner.select(...args);
+      },
+    };
+    const e = createEngine({ queryable });
+    await expect(
+      e.rangeQuery('sum(rate(requests_total[1m]))', 0, 6 * 3_600_000, 15_000, { signal: ac.signal }),
+    ).rejects.toMatchObject({ code: 'ERR_PROMQL_ABORTED' });
+    expect(selects).toBe(2);
   });
 
   it('resolves @ start() and @ end() against the range', async () => {

@@ -1,5 +1,6 @@
 // Running rule groups in the JSON shapes of Prometheus 2.42's /api/v1/rules and /api/v1/alerts
 // (web/api/v1/api.go: RuleGroup, AlertingRule, RecordingRule, Alert).
+import { formatExpr, parseExpr } from '@argus/promql';
 import { type GroupRuleState, type GroupState, sortedLabels as sorted } from './group-eval.js';
 import type { TrackedAlert } from './tracker.js';
 
@@ -47,6 +48,16 @@ function apiAlert(rule: GroupRuleState & { type: 'alerting' }, a: TrackedAlert):
   };
 }
 
+/** A rule's query as Prometheus shows it: the parsed expression printed, not the text as written. */
+function printedQuery(expr: string): string {
+  try {
+    return formatExpr(parseExpr(expr));
+  } catch {
+    // not PromQL this engine parses (a rule for another evaluator): shown as written
+    return expr;
+  }
+}
+
 function apiRule(r: GroupRuleState): Record<string, unknown> {
   const health = {
     health: r.health,
@@ -57,7 +68,7 @@ function apiRule(r: GroupRuleState): Record<string, unknown> {
   if (r.type === 'recording') {
     return {
       name: r.name,
-      query: r.expr,
+      query: printedQuery(r.expr),
       ...(Object.keys(r.labels).length > 0 ? { labels: sorted(r.labels) } : {}),
       ...health,
       type: 'recording',
@@ -72,7 +83,7 @@ function apiRule(r: GroupRuleState): Record<string, unknown> {
   return {
     state,
     name: r.name,
-    query: r.expr,
+    query: printedQuery(r.expr),
     duration: r.forMs / 1000,
     keepFiringFor: r.keepFiringForMs / 1000,
     labels: sorted(r.labels),

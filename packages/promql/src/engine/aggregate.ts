@@ -27,39 +27,68 @@ export function evalAggregate(ev: Operands, e: Aggregate, t: number): Sample[] {
     if (p.type === 'scalar') param = p.v;
     else if (p.type === 'string') label = p.s;
   }
-  if (e.op === 'count_values') return countValues(e, input, label, t);
+  if (e.op === 'count_values') return countValues(ev, e, input, label, t);
   const k = Math.trunc(param);
   if ((e.op === 'topk' || e.op === 'bottomk') && !(k >= 1)) return [];
-  const groups = new Map<string, Group>();
+  // Groups in the order their first sample came, as Prometheus's map-then-list order gives them.
+  const groups: Group[] = [];
+  const bySlot: (Group | undefined)[] = [];
+  const keepSamples = e.op === 'topk' || e.op === 'bottomk' || e.op === 'quantile';
   for (const s of input) {
-    const metric = groupOf(e, s.metric);
-    const key = labelsKey(metric);
-    const g = groups.get(key);
+    const slot = slotOf(ev, e, s.metric);
+    const g = bySlot[slot.id];
     if (!g) {
       const value = e.op === 'stddev' || e.op === 'stdvar' ? 0 : s.v;
-      groups.set(key, { metric, value, mean: s.v, count: 1, samples: [s] });
+      const group: Group = {
+        metric: slot.metric,
+        value,
+        mean: s.v,
+        count: 1,
+        samples: keepSamples ? [s] : [],
+      };
+      bySlot[slot.id] = group;
+      groups.push(group);
       continue;
     }
+    if (keepSamples) g.samples.push(s);
     accumulate(e.op, g, s);
   }
   const out: Sample[] = [];
-  for (const g of groups.values()) {
+  for (const g of groups) {
     if (e.op === 'topk' || e.op === 'bottomk') out.push(...selectK(e.op, g.samples, k));
     else out.push({ metric: g.metric, v: finish(e.op, g, param), t });
   }
   return out;
 }
 
-// The same input label sets recur at every step of a range query: one group label set per input set and
-// aggregation, so that the group's key (labelsKey caches by object) is computed once, not once per step.
-const groupCache = new WeakMap<Aggregate, WeakMap<Labels, Labels>>();
+// The same input label sets recur at every step of a range query: each input set is mapped once per
+// aggregation to a slot (the group's label set and a small number), so that a step groups its samples by array
+// index instead of keying every label set. Input sets with the same group labels share one slot. Slots live
+// as long as the evaluator (one query, or one block of a range query), so series that come and go in a
+// long-running rule do not pile up.
+interface Slot {
+  readonly metric: Labels;
+  readonly id: number;
+}
+interface Slots {
+  readonly byInput: WeakMap<Labels, Slot>;
+  readonly byKey: Map<string, Slot>;
+}
+const slotCache = new WeakMap<Operands, Map<Aggregate, Slots>>();
 
-function groupOf(e: Aggregate, l: Labels): Labels {
-  let byInput = groupCache.get(e);
-  if (!byInput) groupCache.set(e, (byInput = new WeakMap()));
-  let g = byInput.get(l);
-  if (!g) byInput.set(l, (g = groupLabels(l, e.grouping, e.without)));
-  return g;
+function slotOf(ev: Operands, e: Aggregate, l: Labels): Slot {
+  let byNode = slotCache.get(ev);
+  if (!byNode) slotCache.set(ev, (byNode = new Map()));
+  let slots = byNode.get(e);
+  if (!slots) byNode.set(e, (slots = { byInput: new WeakMap(), byKey: new Map() }));
+  let slot = slots.byInput.get(l);
+  if (slot) return slot;
+  const metric = groupLabels(l, e.grouping, e.without);
+  const key = labelsKey(metric);
+  slot = slots.byKey.get(key);
+  if (!slot) slots.byKey.set(key, (slot = { metric, id: slots.byKey.size }));
+  slots.byInput.set(l, slot);
+  return slot;
 }
 
 /** The labels a sample is grouped under: `by` keeps the listed ones, `without` drops them and the name. */
@@ -74,7 +103,6 @@ export function groupLabels(l: Labels, grouping: readonly string[], without: boo
 }
 
 function accumulate(op: string, g: Group, s: Sample): void {
-  g.samples.push(s);
   switch (op) {
     case 'sum':
       g.value += s.v;
@@ -131,11 +159,11 @@ function finish(op: string, g: Group, param: number): number {
   }
 }
 
-function countValues(e: Aggregate, input: Sample[], label: string, t: number): Sample[] {
+function countValues(ev: Operands, e: Aggregate, input: Sample[], label: string, t: number): Sample[] {
   if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label)) throw new PromQLEvalError(`invalid label name "${label}"`);
   const counts = new Map<string, { metric: Labels; n: number }>();
   for (const s of input) {
-    const metric = { ...groupOf(e, s.metric), [label]: formatFloat(s.v) };
+    const metric = { ...slotOf(ev, e, s.metric).metric, [label]: formatFloat(s.v) };
     const key = labelsKey(metric);
     const c = counts.get(key);
     if (c) c.n++;

@@ -3,13 +3,13 @@
 
 import { callFunction } from '../functions/call.js';
 import { lowerBound } from '../memory.js';
-import type { AtModifier, Expr, MatrixSelector, Subquery, VectorSelector } from '../parser/ast.js';
+import type { AtModifier, Call, Expr, MatrixSelector, Subquery, VectorSelector } from '../parser/ast.js';
 import { PromQLEvalError } from '../parser/errors.js';
 import type { Labels } from '../queryable.js';
 import { evalAggregate } from './aggregate.js';
 import { evalBinary } from './binary.js';
 import type { FetchedSeries } from './fetch.js';
-import type { Operands } from './operands.js';
+import type { RangeCallHost, StepColumns } from './range-calls.js';
 import { checkUnique, dropName, labelsKey, type Sample, type Series, type Value } from './values.js';
 
 /** What an evaluation needs besides the expression. */
@@ -24,8 +24,10 @@ export interface EvalContext {
 }
 
 /** Evaluates expressions at given times against the fetched data. */
-export class Evaluator implements Operands {
+export class Evaluator implements RangeCallHost {
   private readonly subqueryMemo = new Map<Subquery, Map<number, Sample[]>>();
+  /** Results of range-function calls computed for all steps of a block at once (range-calls.ts). */
+  private readonly precomputed = new Map<Expr, StepColumns>();
   private readonly checkedMetrics = new Map<Expr, readonly Labels[]>();
 
   constructor(readonly ctx: EvalContext) {}
@@ -46,7 +48,7 @@ export class Evaluator implements Operands {
       case 'paren':
         return this.eval(e.expr, t);
       case 'vector':
-        return { type: 'vector', samples: this.vectorSelector(e, t) };
+        return { type: 'vector', samples: this.precomputed.get(e)?.at(t) ?? this.vectorSelector(e, t) };
       case 'matrix':
         return { type: 'matrix', series: this.matrixSelector(e, t) };
       case 'subquery':
@@ -58,7 +60,8 @@ export class Evaluator implements Operands {
       case 'aggregate':
         return { type: 'vector', samples: evalAggregate(this, e, t) };
       case 'call': {
-        const out = callFunction(this, e, t);
+        const pre = this.precomputed.get(e)?.at(t);
+        const out: Value = pre ? { type: 'vector', samples: pre } : callFunction(this, e, t);
         if (out.type === 'vector') this.checkUniqueOnce(e, out.samples);
         return out;
       }
@@ -77,6 +80,18 @@ export class Evaluator implements Operands {
     const v = this.eval(e, t);
     if (v.type !== 'scalar') throw new PromQLEvalError(`expected scalar, got ${v.type}`);
     return v.v;
+  }
+
+  get lookbackMs(): number {
+    return this.ctx.lookbackMs;
+  }
+
+  fetched(sel: VectorSelector): readonly FetchedSeries[] {
+    return this.ctx.data.get(sel) ?? [];
+  }
+
+  setPrecomputed(e: Call | VectorSelector, columns: StepColumns): void {
+    this.precomputed.set(e, columns);
   }
 
   vectorSelector(e: VectorSelector, t: number): Sample[] {

@@ -57,7 +57,7 @@ export async function fetchSelectors(
       loaded += n;
       if (loaded > o.maxSamples) throw tooManySamples(o.maxSamples);
       if (n === 0) continue;
-      const vs = Float64Array.from(s.values as ArrayLike<number>);
+      const vs = floats(s.values);
       const stale = new Uint8Array(n);
       let hasStale = false;
       for (let i = 0; i < n; i++) {
@@ -66,7 +66,7 @@ export async function fetchSelectors(
           hasStale = true;
         }
       }
-      const ts = Float64Array.from(s.timestamps as ArrayLike<number>);
+      const ts = floats(s.timestamps);
       series.push({ metric: s.labels, ts, vs, stale, hasStale });
     }
     series.sort((a, b) => compareLabels(a.metric, b.metric));
@@ -78,6 +78,11 @@ export async function fetchSelectors(
 }
 
 const FETCH_SLICE_MS = 5;
+
+// The store hands out fresh Float64Arrays per select, and evaluation never writes into fetched arrays: those are
+// used as they are; anything else (plain arrays of a memory Queryable) is copied.
+const floats = (xs: ArrayLike<number>): Float64Array =>
+  xs instanceof Float64Array ? xs : Float64Array.from(xs);
 
 /** Prometheus's error for a query over the sample limit. */
 export function tooManySamples(limit: number): PromQLEvalError {

@@ -7,6 +7,7 @@ import type { Labels, Queryable } from '../queryable.js';
 import { TimeSlice } from '../time-slice.js';
 import { Evaluator } from './evaluator.js';
 import { fetchSelectors, tooManySamples } from './fetch.js';
+import { precomputeRangeCalls } from './range-calls.js';
 import { compareLabels, labelsKey, type Sample, type Value } from './values.js';
 
 /** Options of {@link createEngine}. */
@@ -97,6 +98,9 @@ export function createEngine(options: EngineOptions): Engine {
         [timeMs, timeMs],
         [timeMs, timeMs],
       );
+      // selectors and range functions over many series are computed with yields between series first
+      const slice = new TimeSlice(YIELD_AFTER_MS);
+      await precomputeRangeCalls(ev, expr, { from: timeMs, to: timeMs, step: 1 }, slice, signal);
       return withWarnings(instantResult(ev.eval(expr, timeMs), timeMs), warnings);
     },
     async rangeQuery(query, startMs, endMs, stepMs, o) {
@@ -126,6 +130,7 @@ export function createEngine(options: EngineOptions): Engine {
           [startMs, endMs],
         );
         const slice = new TimeSlice(YIELD_AFTER_MS);
+        await precomputeRangeCalls(ev, expr, { from, to, step: stepMs }, slice, signal);
         for (let ts = from; ts <= to; ts += stepMs) {
           if (signal.aborted) throw abortError(signal);
           // Yield to the host's event loop between steps so that a long query never blocks it for long.

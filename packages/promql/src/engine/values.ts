@@ -19,6 +19,21 @@ export interface Series {
   readonly vs: Floats;
 }
 
+/**
+ * Points `lo` to `hi - 1` of a series' arrays: one window of a range vector, read in place. Range functions
+ * take windows rather than copies so that a range query can slide one window over a series' samples for
+ * all its steps without allocating per step.
+ */
+export interface Points {
+  readonly ts: Floats;
+  readonly vs: Floats;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** All points of a series as a window. */
+export const allPoints = (s: Series): Points => ({ ts: s.ts, vs: s.vs, lo: 0, hi: s.ts.length });
+
 /** A value of one of PromQL's four types. */
 export type Value =
   | { readonly type: 'scalar'; readonly v: number }
@@ -52,10 +67,19 @@ export function dropName(l: Labels): Labels {
   return out;
 }
 
+const sortedNames = new WeakMap<Labels, readonly string[]>();
+
+/** The label names of `l` in order, computed once per label set (sorting a thousand series compares each often). */
+function namesOf(l: Labels): readonly string[] {
+  let n = sortedNames.get(l);
+  if (!n) sortedNames.set(l, (n = Object.keys(l).sort()));
+  return n;
+}
+
 /** Orders label sets as Prometheus does: by sorted (name, value) pairs. */
 export function compareLabels(a: Labels, b: Labels): number {
-  const an = Object.keys(a).sort();
-  const bn = Object.keys(b).sort();
+  const an = namesOf(a);
+  const bn = namesOf(b);
   const n = Math.min(an.length, bn.length);
   for (let i = 0; i < n; i++) {
     const x = an[i]!;

@@ -1,7 +1,7 @@
 // Function calls: evaluates the arguments and applies one of Prometheus 2.42's functions.
 
 import type { Operands } from '../engine/operands.js';
-import { dropName, type Sample, type Series, type Value } from '../engine/values.js';
+import { allPoints, dropName, type Points, type Sample, type Series, type Value } from '../engine/values.js';
 import type { Call, Expr, Matcher } from '../parser/ast.js';
 import { PromQLEvalError } from '../parser/errors.js';
 import type { Labels } from '../queryable.js';
@@ -32,26 +32,67 @@ export function callFunction(ev: Operands, e: Call, t: number): Value {
       input.map((s) => ({ metric: dropName(s.metric), v: date(new Date(Math.floor(s.v) * 1000)), t })),
     );
   }
-  if (OVER_TIME.has(f) || f === 'quantile_over_time') return overTime(ev, e, t);
-  const rangeFn = RANGE_FUNCTIONS[f];
-  if (rangeFn) return matrixFunction(ev, e, t, rangeFn);
+  const rc = rangeCall(ev, e);
+  if (rc) return rangeFunction(ev, rc, t);
   const other = OTHER[f];
   if (!other) throw new PromQLEvalError(`function "${f}" is not supported`);
   return other(ev, e, t);
 }
 
-type RangeFn = (s: Series, w: RangeWindow, ev: Operands, e: Call, t: number) => number | undefined;
+/**
+ * A function of one range-vector argument that gives one value per series window: rate and its kin, the
+ * `*_over_time` functions, changes, resets. Separated from the selection of the windows so that a range query
+ * can slide the windows over all its steps at once (engine/range-calls.ts).
+ */
+export interface RangeCall {
+  /** The range-vector argument (a matrix selector or a subquery, maybe in parentheses). */
+  readonly arg: Expr;
+  /** Whether the output keeps `__name__` (only last_over_time). */
+  readonly keepName: boolean;
+  /** The scalar arguments at `t`, evaluated once per step. */
+  params(t: number): readonly number[];
+  /** The value of one series' window, or undefined for no sample. */
+  value(p: Points, w: RangeWindow, t: number, params: readonly number[]): number | undefined;
+}
+
+type RangeFn = (p: Points, w: RangeWindow, t: number, params: readonly number[]) => number | undefined;
 
 const RANGE_FUNCTIONS: Record<string, RangeFn> = {
-  rate: (s, w) => extrapolatedRate(s, w, true, true),
-  increase: (s, w) => extrapolatedRate(s, w, true, false),
-  delta: (s, w) => extrapolatedRate(s, w, false, false),
-  irate: (s) => instantValue(s, true),
-  idelta: (s) => instantValue(s, false),
-  deriv: (s) => deriv(s),
-  predict_linear: (s, _w, ev, e, t) => predictLinear(s, t, ev.scalar(e.args[1]!, t)),
-  holt_winters: (s, _w, ev, e, t) => holtWinters(s, ev.scalar(e.args[1]!, t), ev.scalar(e.args[2]!, t)),
+  rate: (p, w) => extrapolatedRate(p, w, true, true),
+  increase: (p, w) => extrapolatedRate(p, w, true, false),
+  delta: (p, w) => extrapolatedRate(p, w, false, false),
+  irate: (p) => instantValue(p, true),
+  idelta: (p) => instantValue(p, false),
+  deriv: (p) => deriv(p),
+  predict_linear: (p, _w, t, [seconds]) => predictLinear(p, t, seconds!),
+  holt_winters: (p, _w, _t, [sf, tf]) => holtWinters(p, sf!, tf!),
 };
+
+const NO_PARAMS: readonly number[] = [];
+
+/** The RangeCall of `e`, or undefined when `e` is not such a function. */
+export function rangeCall(ev: Operands, e: Call): RangeCall | undefined {
+  const f = e.func;
+  const agg = OVER_TIME.get(f);
+  if (agg) {
+    const isQ = f === 'quantile_over_time';
+    return {
+      arg: e.args[isQ ? 1 : 0]!,
+      keepName: f === 'last_over_time',
+      params: isQ ? (t) => [ev.scalar(e.args[0]!, t)] : () => NO_PARAMS,
+      value: isQ ? (p, _w, _t, [q]) => agg(p, q) : (p) => agg(p),
+    };
+  }
+  const fn = RANGE_FUNCTIONS[f];
+  if (!fn) return undefined;
+  const scalars = e.args.slice(1);
+  return {
+    arg: e.args[0]!,
+    keepName: false,
+    params: scalars.length === 0 ? () => NO_PARAMS : (t) => scalars.map((a) => ev.scalar(a, t)),
+    value: fn,
+  };
+}
 
 /** The series of a range-vector argument and the window they were read over. */
 function rangeArg(ev: Operands, arg: Expr, t: number): { series: Series[]; window: RangeWindow } {
@@ -67,27 +108,20 @@ function rangeArg(ev: Operands, arg: Expr, t: number): { series: Series[]; windo
   throw new PromQLEvalError('expected a range vector');
 }
 
-function unwrap(e: Expr): Expr {
+/** Unwraps parentheses. */
+export function unwrap(e: Expr): Expr {
   return e.type === 'paren' ? unwrap(e.expr) : e;
 }
 
-function matrixFunction(ev: Operands, e: Call, t: number, fn: RangeFn): Value {
-  const { series, window } = rangeArg(ev, e.args[0]!, t);
+function rangeFunction(ev: Operands, rc: RangeCall, t: number): Value {
+  const params = rc.params(t);
+  const { series, window } = rangeArg(ev, rc.arg, t);
   const out: Sample[] = [];
   for (const s of series) {
-    const v = fn(s, window, ev, e, t);
-    if (v !== undefined) out.push({ metric: dropName(s.metric), v, t });
+    const v = rc.value(allPoints(s), window, t, params);
+    if (v !== undefined) out.push({ metric: rc.keepName ? s.metric : dropName(s.metric), v, t });
   }
   return vec(out);
-}
-
-function overTime(ev: Operands, e: Call, t: number): Value {
-  const f = e.func;
-  const q = f === 'quantile_over_time' ? ev.scalar(e.args[0]!, t) : undefined;
-  const { series } = rangeArg(ev, e.args[f === 'quantile_over_time' ? 1 : 0]!, t);
-  const agg = OVER_TIME.get(f)!;
-  const keepName = f === 'last_over_time';
-  return vec(series.map((s) => ({ metric: keepName ? s.metric : dropName(s.metric), v: agg(s.vs, q), t })));
 }
 
 type Other = (ev: Operands, e: Call, t: number) => Value;

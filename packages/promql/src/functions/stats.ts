@@ -1,5 +1,5 @@
 // Numeric helpers shared by functions and aggregations, after Prometheus 2.42's promql/functions.go.
-import type { Floats } from '../engine/values.js';
+import type { Floats, Points } from '../engine/values.js';
 
 /** The φ-quantile of values (weighted between neighbours); NaN when empty, ±Inf outside [0, 1]. */
 export function quantile(q: number, values: Floats): number {
@@ -25,14 +25,15 @@ export function kahanInc(inc: number, sum: number, c: number): [number, number] 
 }
 
 /** Least-squares slope and intercept of (t − interceptTime in s, v). */
-export function linearRegression(ts: Floats, vs: Floats, interceptTime: number): [number, number] {
+export function linearRegression(p: Points, interceptTime: number): [number, number] {
+  const { ts, vs, lo, hi } = p;
   let n = 0;
   let [sumX, cX, sumY, cY, sumXY, cXY, sumX2, cX2] = [0, 0, 0, 0, 0, 0, 0, 0];
-  const initY = vs[0]!;
+  const initY = vs[lo]!;
   let constY = true;
-  for (let i = 0; i < ts.length; i++) {
+  for (let i = lo; i < hi; i++) {
     const y = vs[i]!;
-    if (constY && i > 0 && y !== initY) constY = false;
+    if (constY && i > lo && y !== initY) constY = false;
     n++;
     const x = (ts[i]! - interceptTime) / 1000;
     [sumX, cX] = kahanInc(x, sumX, cX);

@@ -1,0 +1,101 @@
+// In-process PromQL engine benchmark over a memory Queryable (no servers): `node bench/promql/in-process.mjs
+// [--dist <path to a built @argus/promql index.js>] [--quick]`. The same shapes as bench/promql/run.mjs (rate()
+// over 1,000 counters for a day at a 15 s step, histogram_quantile over 50×11 buckets for 2 h, an instant
+// aggregation over 10,000 gauges, 100 rule expressions); prints one JSON line per query with the time and the
+// longest event-loop block (monitorEventLoopDelay) and the CPU time. --dist lets two builds be compared A/B in fresh processes.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { ruleExprs, sizes } from './data.mjs';
+
+const args = process.argv.slice(2);
+const dist = args.includes('--dist')
+  ? args[args.indexOf('--dist') + 1]
+  : '../../packages/promql/dist/index.js';
+const { createEngine, memoryQueryable } = await import(
+  dist.startsWith('.') ? new URL(dist, import.meta.url).href : pathToFileURL(dist).href
+);
+const size = sizes(args.includes('--quick'));
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
+const MIN = 60_000;
+const END = 1_800_000_000_000;
+const LES = ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '+Inf'];
+
+const series = [];
+for (let i = 0; i < size.gauges; i++) {
+  const timestamps = [3, 2, 1, 0].map((k) => END - k * MIN);
+  const values = [3, 2, 1, 0].map((k) => 20 + ((i * 7 + k) % 50) / 10);
+  series.push({
+    labels: { __name__: 'bench_temperature', instance: `i${i}`, job: `j${i % 10}` },
+    timestamps,
+    values,
+  });
+}
+const points = size.counterSpanMs / MIN;
+for (let i = 0; i < size.counters; i++) {
+  const timestamps = [];
+  const values = [];
+  let v = 0;
+  for (let k = points; k >= 0; k--) {
+    v += 50 + ((i * 13 + k * 7) % 31);
+    timestamps.push(END - k * MIN);
+    values.push(v);
+  }
+  series.push({
+    labels: { __name__: 'bench_requests_total', instance: `i${i}`, job: `j${i % 10}` },
+    timestamps,
+    values,
+  });
+}
+for (let i = 0; i < size.histInstances; i++) {
+  const counts = LES.map(() => 0);
+  const byLe = LES.map(() => ({ timestamps: [], values: [] }));
+  for (let t = END - 120 * MIN; t <= END; t += 15_000) {
+    let cum = 0;
+    for (const [j] of LES.entries()) {
+      cum += 1 + ((i + j + t / 15_000) % 5);
+      counts[j] += cum;
+      byLe[j].timestamps.push(t);
+      byLe[j].values.push(counts[j]);
+    }
+  }
+  for (const [j, le] of LES.entries())
+    series.push({ labels: { __name__: 'bench_latency_seconds_bucket', instance: `i${i}`, le }, ...byLe[j] });
+}
+const engine = createEngine({ queryable: memoryQueryable(series) });
+const cases = {
+  instant: () => engine.instantQuery('sum by (job) (bench_temperature)', END),
+  rate: () =>
+    engine.rangeQuery(
+      'sum by (job) (rate(bench_requests_total[5m]))',
+      END - size.counterSpanMs + 5 * MIN,
+      END,
+      15_000,
+    ),
+  histogram: () =>
+    engine.rangeQuery(
+      'histogram_quantile(0.99, sum by (le) (rate(bench_latency_seconds_bucket[5m])))',
+      END - 115 * MIN,
+      END,
+      15_000,
+    ),
+  rules: async () => {
+    for (const q of ruleExprs(size)) await engine.instantQuery(q, END);
+  },
+};
+for (const [name, run] of Object.entries(cases)) {
+  if (only && !only.split(',').includes(name)) continue;
+  await run();
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  await new Promise((ok) => setTimeout(ok, 3));
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  await run();
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  await new Promise((ok) => setTimeout(ok, 5));
+  h.disable();
+  // CPU time is steadier than wall time on a loaded machine (it leaves out time the process was not running).
+  const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+  console.log(JSON.stringify({ name, ms: Math.round(ms), cpuMs, blockMs: Math.round(h.max / 1e6) }));
+}

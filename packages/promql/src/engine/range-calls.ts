@@ -1,0 +1,219 @@
+// Range functions over every step of a block at once. Step by step, `rate(x[5m])` re-selects each series'
+// window with two binary searches and allocates views at every step; here each series is walked once with a
+// window that slides forward step by step (its ends only ever move right), so a range query costs one pass
+// over each series' samples plus the function itself per window. The results are handed to the evaluator,
+// which returns them when the step loop reaches the call; anything not covered falls back to step by step.
+import { type RangeCall, rangeCall, unwrap } from '../functions/call.js';
+import type { RangeWindow } from '../functions/rate.js';
+import type { Call, Expr, MatrixSelector, VectorSelector } from '../parser/ast.js';
+import { PromQLEvalError } from '../parser/errors.js';
+import type { Labels } from '../queryable.js';
+import type { TimeSlice } from '../time-slice.js';
+import type { FetchedSeries } from './fetch.js';
+import type { Operands } from './operands.js';
+import { dropName, type Floats, type Sample } from './values.js';
+
+/** The steps of one block of a range query. */
+export interface Steps {
+  readonly from: number;
+  readonly to: number;
+  readonly step: number;
+}
+
+/** The evaluator's side: its operands, the fetched series of a selector, and where results go. */
+export interface RangeCallHost extends Operands {
+  fetched(m: VectorSelector): readonly FetchedSeries[];
+  readonly lookbackMs: number;
+  setPrecomputed(e: Call | VectorSelector, columns: StepColumns): void;
+}
+
+/**
+ * Computes every range-function call over a matrix selector in `expr` (outside subqueries, whose inner steps
+ * are other times) for all of `steps`, yielding to the event loop between series.
+ */
+export async function precomputeRangeCalls(
+  host: RangeCallHost,
+  expr: Expr,
+  steps: Steps,
+  slice: TimeSlice,
+  signal: AbortSignal,
+): Promise<void> {
+  const { calls, selectors } = nodesIn(expr);
+  for (const sel of selectors) host.setPrecomputed(sel, await selectAll(host, sel, steps, slice, signal));
+  for (const call of calls) {
+    const rc = rangeCall(host, call);
+    const arg = rc && unwrap(rc.arg);
+    if (!rc || arg?.type !== 'matrix') continue;
+    let columns: StepColumns;
+    try {
+      columns = await slide(host, rc, arg, steps, slice, signal);
+    } catch (err) {
+      // An error (holt_winters' factors, say) is left to the step-by-step path, which raises it exactly where
+      // and whether Prometheus's evaluation order does; an abort is not.
+      if (signal.aborted) throw err;
+      continue;
+    }
+    host.setPrecomputed(call, columns);
+  }
+}
+
+/**
+ * A call's results for all steps of a block, as columns: the value of series j at step k is
+ * `values[k * metrics.length + j]` where `has` is 1. Kept as numbers, not Sample objects, because results held
+ * for a whole block would outlive the young generation and make garbage collection dear; the evaluator makes
+ * one step's samples when it reaches that step, and they die young.
+ */
+export class StepColumns {
+  constructor(
+    readonly steps: Steps,
+    readonly metrics: readonly Labels[],
+    readonly values: Float64Array,
+    readonly has: Uint8Array,
+    /** The samples' own times (instant selectors); without it, the step's time. */
+    readonly times?: Float64Array | undefined,
+  ) {}
+
+  /** The samples at `t`, or undefined when `t` is not one of the steps. */
+  at(t: number): Sample[] | undefined {
+    const { from, to, step } = this.steps;
+    const k = (t - from) / step;
+    if (!Number.isInteger(k) || t > to || k < 0) return undefined;
+    const n = this.metrics.length;
+    const out: Sample[] = [];
+    for (let j = 0, i = k * n; j < n; j++, i++)
+      if (this.has[i])
+        out.push({ metric: this.metrics[j]!, v: this.values[i]!, t: this.times ? this.times[i]! : t });
+    return out;
+  }
+}
+
+async function slide(
+  host: RangeCallHost,
+  rc: RangeCall,
+  m: MatrixSelector,
+  steps: Steps,
+  slice: TimeSlice,
+  signal: AbortSignal,
+): Promise<StepColumns> {
+  const times = stepTimes(steps);
+  const sel = m.vector;
+  const windows: RangeWindow[] = times.map((t) => ({
+    end: host.atTime(sel.at, t) - sel.offsetMs,
+    range: m.rangeMs,
+  }));
+  const params = times.map((t) => rc.params(t));
+  const series = host.fetched(m.vector);
+  const n = series.length;
+  const values = new Float64Array(n * times.length);
+  const has = new Uint8Array(n * times.length);
+  const metrics: Labels[] = [];
+  for (const [j, s] of series.entries()) {
+    await slice.yieldIfSpent();
+    if (signal.aborted) throw new PromQLEvalError('query aborted', 'ERR_PROMQL_ABORTED');
+    metrics.push(rc.keepName ? s.metric : dropName(s.metric));
+    const { ts, vs } = s.hasStale ? withoutStale(s) : s;
+    const len = ts.length;
+    // The window of step k is [end - range, end], as matrixSelector selects it: lo is the first sample at
+    // or after the start, hi the first after the end. Ends never decrease from one step to the next.
+    const p = { ts, vs, lo: 0, hi: 0 };
+    for (let k = 0; k < times.length; k++) {
+      const w = windows[k]!;
+      const mint = w.end - w.range;
+      while (p.hi < len && ts[p.hi]! < w.end + 1) p.hi++;
+      while (p.lo < len && ts[p.lo]! < mint) p.lo++;
+      if (p.hi <= p.lo) continue;
+      const v = rc.value(p, w, times[k]!, params[k]!);
+      if (v === undefined) continue;
+      values[k * n + j] = v;
+      has[k * n + j] = 1;
+    }
+  }
+  return new StepColumns(steps, metrics, values, has);
+}
+
+function stepTimes({ from, to, step }: Steps): number[] {
+  const times: number[] = [];
+  for (let t = from; t <= to; t += step) times.push(t);
+  return times;
+}
+
+/** An instant selector at every step: each series' last sample at or before the step, within the lookback. */
+async function selectAll(
+  host: RangeCallHost,
+  sel: VectorSelector,
+  steps: Steps,
+  slice: TimeSlice,
+  signal: AbortSignal,
+): Promise<StepColumns> {
+  const times = stepTimes(steps);
+  const refs = times.map((t) => host.atTime(sel.at, t) - sel.offsetMs);
+  const series = host.fetched(sel);
+  const n = series.length;
+  const values = new Float64Array(n * times.length);
+  const own = new Float64Array(n * times.length);
+  const has = new Uint8Array(n * times.length);
+  for (const [j, s] of series.entries()) {
+    await slice.yieldIfSpent();
+    if (signal.aborted) throw new PromQLEvalError('query aborted', 'ERR_PROMQL_ABORTED');
+    const len = s.ts.length;
+    let hi = 0; // first sample after the reference time, as vectorSelector's lowerBound(ts, ref + 1)
+    for (let k = 0; k < times.length; k++) {
+      const ref = refs[k]!;
+      while (hi < len && s.ts[hi]! < ref + 1) hi++;
+      const i = hi - 1;
+      if (i < 0 || s.ts[i]! < ref - host.lookbackMs || s.stale[i]) continue;
+      values[k * n + j] = s.vs[i]!;
+      own[k * n + j] = s.ts[i]!;
+      has[k * n + j] = 1;
+    }
+  }
+  return new StepColumns(
+    steps,
+    series.map((s) => s.metric),
+    values,
+    has,
+    own,
+  );
+}
+
+function withoutStale(s: FetchedSeries): { ts: Floats; vs: Floats } {
+  const ts: number[] = [];
+  const vs: number[] = [];
+  for (let i = 0; i < s.ts.length; i++) {
+    if (s.stale[i]) continue;
+    ts.push(s.ts[i]!);
+    vs.push(s.vs[i]!);
+  }
+  return { ts, vs };
+}
+
+/** The calls and instant selectors of `expr` outside subqueries (whose inner steps are other times). */
+function nodesIn(
+  e: Expr,
+  out: { calls: Call[]; selectors: VectorSelector[] } = { calls: [], selectors: [] },
+): { calls: Call[]; selectors: VectorSelector[] } {
+  switch (e.type) {
+    case 'vector':
+      out.selectors.push(e);
+      break;
+    case 'paren':
+    case 'unary':
+      nodesIn(e.expr, out);
+      break;
+    case 'binary':
+      nodesIn(e.lhs, out);
+      nodesIn(e.rhs, out);
+      break;
+    case 'aggregate':
+      if (e.param) nodesIn(e.param, out);
+      nodesIn(e.expr, out);
+      break;
+    case 'call':
+      for (const a of e.args) nodesIn(a, out);
+      out.calls.push(e);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
