@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatOf } from './format.js';
 
 /** One ranked hypothesis of the model, with the evidence it rests on. */
 export interface Hypothesis {
@@ -45,10 +46,9 @@ export const verdictSchema: z.ZodType<ModelVerdict> = z.object({
     .max(3),
 });
 
-/** The JSON schema sent as `format`; `$schema` is left out, since not every server version is known to ignore it. */
+/** The JSON schema sent as `format` (see {@link formatOf} for what it leaves out). */
 export function verdictJsonSchema(): Record<string, unknown> {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(verdictSchema) as Record<string, unknown>;
-  return rest;
+  return formatOf(verdictSchema);
 }
 
 /** The outcome of checking one answer: the verdict, or a short reason the model can be told. */

@@ -1,8 +1,11 @@
 import {
+  API_VERSION,
   createSeriesRegistry,
   type Detector,
   type Finding,
   type Labels,
+  newFindingId,
+  type Pipeline,
   type PluginContext,
   systemClock,
 } from '@argus/core';
@@ -92,4 +95,30 @@ export function rig(
  */
 export function until<T>(check: () => T | Promise<T>): Promise<T> {
   return vi.waitFor(check, { timeout: 20_000, interval: 10 });
+}
+
+/** Reports every sample as a spike with score 0.8: candidates for the model. */
+export function everyPoint(): Detector {
+  return {
+    kind: 'detector',
+    name: 'every-point',
+    apiVersion: API_VERSION,
+    detect: (b) =>
+      Array.from({ length: b.length }, (_, i) => ({
+        id: newFindingId(),
+        series: b.series[i]!,
+        timestamp: b.timestamps[i]!,
+        value: b.values[i]!,
+        score: 0.8,
+        kind: 'spike' as const,
+        detector: 'every-point',
+        explanation: 'test input',
+      })),
+  };
+}
+
+export function updates(p: Pipeline): Finding[] {
+  const out: Finding[] = [];
+  p.on('findingUpdated', (f) => void out.push(f));
+  return out;
 }
