@@ -54,14 +54,17 @@ export interface OllamaDetectorOptions {
   systemPrompt?: string;
   /** Log every request body sent to the server at info level (the log of exactly what left the process). @default false */
   logRequests?: boolean;
+  /** Replaces the system prompt of trend reports (the data framing is appended by the plugin). */
+  trendPrompt?: string;
 }
 
 /** The options after defaults. */
 export type ParsedOptions = Required<
-  Omit<OllamaDetectorOptions, 'host' | 'systemPrompt' | 'budget' | 'breaker'>
+  Omit<OllamaDetectorOptions, 'host' | 'systemPrompt' | 'trendPrompt' | 'budget' | 'breaker'>
 > & {
   host?: string;
   systemPrompt?: string;
+  trendPrompt?: string;
   budget: Required<OllamaBudget>;
   breaker: Required<OllamaBreaker>;
 };
@@ -113,4 +116,5 @@ export const optionsSchema: z.ZodType<ParsedOptions, OllamaDetectorOptions> = z.
   dropLabels: z.array(label).default([]).describe('Labels left out of what is sent'),
   systemPrompt: z.string().min(1).optional().describe('Replaces the system prompt'),
   logRequests: z.boolean().default(false).describe('Log every request body sent'),
+  trendPrompt: z.string().min(1).optional().describe('Replaces the system prompt of trend reports'),
 });

@@ -50,23 +50,3 @@ export const verdictSchema: z.ZodType<ModelVerdict> = z.object({
 export function verdictJsonSchema(): Record<string, unknown> {
   return formatOf(verdictSchema);
 }
-
-/** The outcome of checking one answer: the verdict, or a short reason the model can be told. */
-export type Checked = { ok: true; verdict: ModelVerdict } | { ok: false; reason: string };
-
-/** Parses and validates the model's text. */
-export function checkAnswer(text: string): Checked {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    return { ok: false, reason: `not valid JSON (${(err as Error).message})` };
-  }
-  const r = verdictSchema.safeParse(json);
-  if (r.success) return { ok: true, verdict: r.data };
-  const issues = r.error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-    .join('; ');
-  return { ok: false, reason: `does not match the schema (${issues})` };
-}

@@ -9,7 +9,7 @@ import type { FindingVerdict } from '@argus/core';
 import { type OllamaStandin, startOllamaStandin, writeTinyModel } from '@argus/llm-standin';
 import { harness } from '@argus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ollamaDetector } from '../src/index.js';
+import { ollamaAnalyst, ollamaDetector } from '../src/index.js';
 import { buildMessages } from '../src/prompt.js';
 import { verdictSchema } from '../src/verdict.js';
 import { everyPoint, rig, until, updates } from './helpers.js';
@@ -148,5 +148,25 @@ describe('against a real inference engine (tiny generated model)', () => {
     expect(updated).toHaveLength(0);
     await h.pipeline.stop();
     await until(() => expect(engine.aborted).toBe(aborted + 1));
+  });
+
+  it('a trend report: the engine accepts its schema as a grammar and the answer validates', async () => {
+    engine.bias = 'tame';
+    const a = ollamaAnalyst({
+      model: MODEL,
+      host: engine.url,
+      modelOptions: { temperature: 0, num_predict: 300 },
+    });
+    await a.start();
+    const ts = [0, 3_600_000, 7_200_000];
+    const r = await a.trendReport({
+      name: 'disks',
+      limit: 1,
+      series: [{ labels: { __name__: 'disk_used_ratio' }, timestamps: ts, values: [0.5, 0.6, 0.7] }],
+    });
+    a.stop();
+    expect(r.unjudged).toBeUndefined();
+    expect(r.series[0]!.assessment?.trend).toMatch(/^(rising|falling|flat|volatile)$/);
+    expect(r.series[0]!.stats!.hoursToLimit).toBeCloseTo(3, 9);
   });
 });
