@@ -12,7 +12,7 @@ export {
   ollamaAnalyst,
 } from './analyst.js';
 export type { UnjudgedReason } from './judge.js';
-export type { OllamaBreaker, OllamaBudget, OllamaDetectorOptions } from './options.js';
+export type { OllamaBreaker, OllamaBudget, OllamaDetectorOptions, VerdictPolicy } from './options.js';
 export { DEFAULT_SYSTEM_PROMPT } from './prompt.js';
 export {
   DEFAULT_TREND_PROMPT,

@@ -22,13 +22,21 @@ function unjudged(s: JudgeState, reason: UnjudgedReason, ctx: PluginContext): Fi
   return { detector: s.opts.name, at: s.clock.now(), unjudged: reason };
 }
 
+/** The revised score under the policy; undefined leaves the finding's score as it is. */
+function scoreOf(s: JudgeState, v: ModelVerdict): number | undefined {
+  // the finding's score is the probability of an anomaly; the model's confidence is in its own answer
+  if (s.opts.policy === 'revise') return v.is_anomaly ? v.confidence : 1 - v.confidence;
+  if (s.opts.policy === 'confirmOrUnavailable' && !v.is_anomaly) return 0;
+  return undefined;
+}
+
 function judged(s: JudgeState, v: ModelVerdict): FindingVerdict {
+  const score = scoreOf(s, v);
   return {
     detector: s.opts.name,
     at: s.clock.now(),
     confirmed: v.is_anomaly,
-    // the finding's score is the probability of an anomaly; the model's confidence is in its own answer
-    score: v.is_anomaly ? v.confidence : 1 - v.confidence,
+    ...(score === undefined ? {} : { score }),
     explanation: v.explanation,
     details: {
       model: s.opts.model,

@@ -56,7 +56,17 @@ export interface OllamaDetectorOptions {
   logRequests?: boolean;
   /** Replaces the system prompt of trend reports (the data framing is appended by the plugin). */
   trendPrompt?: string;
+  /**
+   * What a verdict does to the finding's score (which alert rules read): `revise` sets it to the model's
+   * probability of an anomaly; `enrich` leaves it (the verdict is information only); `confirmOrUnavailable`
+   * leaves it unless the model dismisses the finding, which sets it to 0 — "page when the model confirms, or
+   * when it cannot answer". @default 'revise'
+   */
+  policy?: VerdictPolicy;
 }
+
+/** See {@link OllamaDetectorOptions.policy}. */
+export type VerdictPolicy = 'revise' | 'enrich' | 'confirmOrUnavailable';
 
 /** The options after defaults. */
 export type ParsedOptions = Required<
@@ -117,4 +127,8 @@ export const optionsSchema: z.ZodType<ParsedOptions, OllamaDetectorOptions> = z.
   systemPrompt: z.string().min(1).optional().describe('Replaces the system prompt'),
   logRequests: z.boolean().default(false).describe('Log every request body sent'),
   trendPrompt: z.string().min(1).optional().describe('Replaces the system prompt of trend reports'),
+  policy: z
+    .enum(['revise', 'enrich', 'confirmOrUnavailable'])
+    .default('revise')
+    .describe("What a verdict does to the finding's score"),
 });
