@@ -13,7 +13,7 @@ export {
 } from './analyst.js';
 export type { UnjudgedReason } from './judge.js';
 export type { OllamaBreaker, OllamaBudget, OllamaDetectorOptions, VerdictPolicy } from './options.js';
-export { DEFAULT_SYSTEM_PROMPT } from './prompt.js';
+export { DEFAULT_FORECAST_PROMPT, DEFAULT_SYSTEM_PROMPT } from './prompt.js';
 export {
   DEFAULT_TREND_PROMPT,
   type TrendAssessment,

@@ -7,7 +7,7 @@ import {
   type Question,
   type UnjudgedReason,
 } from './ask.js';
-import { buildMessages } from './prompt.js';
+import { buildMessages, DEFAULT_FORECAST_PROMPT } from './prompt.js';
 import { type ModelVerdict, verdictJsonSchema, verdictSchema } from './verdict.js';
 
 export { type JudgeState, judgeState, type UnjudgedReason } from './ask.js';
@@ -30,7 +30,7 @@ function scoreOf(s: JudgeState, v: ModelVerdict): number | undefined {
   return undefined;
 }
 
-function judged(s: JudgeState, v: ModelVerdict): FindingVerdict {
+function judged(s: JudgeState, v: ModelVerdict, f: Finding): FindingVerdict {
   const score = scoreOf(s, v);
   return {
     detector: s.opts.name,
@@ -44,6 +44,8 @@ function judged(s: JudgeState, v: ModelVerdict): FindingVerdict {
       kind: v.kind,
       severity: v.severity,
       hypotheses: v.hypotheses,
+      // a forecast finding's verdict is about the predicted breach, not a past point
+      ...(f.kind === 'forecastBreach' ? { prediction: true } : {}),
     },
   };
 }
@@ -58,7 +60,7 @@ export async function judgeOne(s: JudgeState, f: Finding, ctx: PluginContext): P
   const hit = s.cache.get(key) as ModelVerdict | undefined;
   if (hit) {
     ctx.metrics.count('cacheHits');
-    return judged(s, hit);
+    return judged(s, hit, f);
   }
   const messages = () => {
     const labels = ctx.series.labels(f.series);
@@ -67,12 +69,15 @@ export async function judgeOne(s: JudgeState, f: Finding, ctx: PluginContext): P
       labels,
       anonymize: new Set(s.opts.anonymizeLabels),
       drop: new Set(s.opts.dropLabels),
-      systemPrompt: s.opts.systemPrompt,
+      systemPrompt:
+        f.kind === 'forecastBreach'
+          ? (s.opts.forecastPrompt ?? DEFAULT_FORECAST_PROMPT)
+          : s.opts.systemPrompt,
     });
   };
   const r = await guardedAsk(s, messages, VERDICT, ctx);
   if (typeof r === 'string') return unjudged(s, r, ctx);
   s.cache.set(key, r.value);
   ctx.metrics.count('judged');
-  return judged(s, r.value);
+  return judged(s, r.value, f);
 }

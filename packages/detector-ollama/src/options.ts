@@ -56,6 +56,8 @@ export interface OllamaDetectorOptions {
   logRequests?: boolean;
   /** Replaces the system prompt of trend reports (the data framing is appended by the plugin). */
   trendPrompt?: string;
+  /** Replaces the system prompt for forecast findings (`forecastBreach`, e.g. from trendDetector's crossAbove). */
+  forecastPrompt?: string;
   /**
    * What a verdict does to the finding's score (which alert rules read): `revise` sets it to the model's
    * probability of an anomaly; `enrich` leaves it (the verdict is information only); `confirmOrUnavailable`
@@ -70,11 +72,15 @@ export type VerdictPolicy = 'revise' | 'enrich' | 'confirmOrUnavailable';
 
 /** The options after defaults. */
 export type ParsedOptions = Required<
-  Omit<OllamaDetectorOptions, 'host' | 'systemPrompt' | 'trendPrompt' | 'budget' | 'breaker'>
+  Omit<
+    OllamaDetectorOptions,
+    'host' | 'systemPrompt' | 'trendPrompt' | 'forecastPrompt' | 'budget' | 'breaker'
+  >
 > & {
   host?: string;
   systemPrompt?: string;
   trendPrompt?: string;
+  forecastPrompt?: string;
   budget: Required<OllamaBudget>;
   breaker: Required<OllamaBreaker>;
 };
@@ -127,6 +133,7 @@ export const optionsSchema: z.ZodType<ParsedOptions, OllamaDetectorOptions> = z.
   systemPrompt: z.string().min(1).optional().describe('Replaces the system prompt'),
   logRequests: z.boolean().default(false).describe('Log every request body sent'),
   trendPrompt: z.string().min(1).optional().describe('Replaces the system prompt of trend reports'),
+  forecastPrompt: z.string().min(1).optional().describe('Replaces the system prompt for forecast findings'),
   policy: z
     .enum(['revise', 'enrich', 'confirmOrUnavailable'])
     .default('revise')

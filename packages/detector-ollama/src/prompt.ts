@@ -9,6 +9,14 @@ export const DEFAULT_SYSTEM_PROMPT: string = [
   'each with the evidence from the finding it rests on.',
 ].join(' ');
 
+/** The system prompt for forecast findings (`forecastBreach`); replace it with the `forecastPrompt` option. */
+export const DEFAULT_FORECAST_PROMPT: string = [
+  'You review predictions of a monitoring system: a trend forecast says a series will cross a limit soon.',
+  'Decide whether the predicted breach is credible and worth acting on before it happens (is_anomaly true),',
+  'how sure you are (confidence 0 to 1), its severity, a one-paragraph explanation, and two or three ranked',
+  'hypotheses of what drives the trend, each with the evidence from the finding it rests on.',
+].join(' ');
+
 // Appended to every system prompt, also a replaced one: labels, names and explanations come from monitored
 // systems and may hold text written to steer the model. They are data; the answer can only fill the verdict.
 const DATA_FRAMING =
@@ -56,6 +64,9 @@ function describe(p: PromptInput): Record<string, unknown> {
     series: redactLabels(p.labels, p.anonymize, p.drop),
     time: new Date(f.timestamp).toISOString(),
     value: Number.isFinite(f.value) ? f.value : String(f.value),
+    ...(f.kind === 'forecastBreach'
+      ? { question: 'Is this predicted limit breach credible? expected is the forecast and its band.' }
+      : {}),
     statistical_finding: {
       detector: f.detector,
       kind: f.kind,
