@@ -1,5 +1,5 @@
 // Batch analyses with the same model, budgets and guards as the detector, for callers outside the stream
-// (a job over a stored range, a CLI command, the server): trend reports first.
+// (a job over a stored range, a CLI command, the server): trend reports and alert-group recommendations.
 import {
   type Clock,
   type Logger,
@@ -12,6 +12,7 @@ import { type CallContext, type JudgeState, judgeState } from './ask.js';
 import { resolveHost } from './client.js';
 import { type OllamaDetectorOptions, optionsSchema } from './options.js';
 import { type Prober, startProbe } from './probe.js';
+import { type AlertGroupInput, type Recommendations, recommend } from './recommend.js';
 import { type TrendGroup, type TrendReport, trendReport } from './trend.js';
 
 /** Where an analyst's clock, log and metrics come from; each has a default. */
@@ -38,6 +39,8 @@ export interface OllamaAnalyst {
   stop(): void;
   /** A trend report of one group; the numbers always, the model's assessment when it answered in budget. */
   trendReport(group: TrendGroup, call?: AnalysisCall): Promise<TrendReport>;
+  /** Recommendations for one alert group, with the annotations that carry them; advice only. */
+  recommend(group: AlertGroupInput, call?: AnalysisCall): Promise<Recommendations>;
 }
 
 const noMetrics: MetricsHook = { count() {}, gauge() {}, observe() {} };
@@ -72,5 +75,6 @@ export function ollamaAnalyst(options: OllamaDetectorOptions, deps: AnalystDeps 
       s.stopping.abort(new Error(`${o.name}: stopped`));
     },
     trendReport: (group, call = {}) => trendReport(s, group, ctxOf(call)),
+    recommend: (group, call = {}) => recommend(s, group, ctxOf(call)),
   };
 }

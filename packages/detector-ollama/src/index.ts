@@ -15,6 +15,13 @@ export type { UnjudgedReason } from './judge.js';
 export type { OllamaBreaker, OllamaBudget, OllamaDetectorOptions, VerdictPolicy } from './options.js';
 export { DEFAULT_FORECAST_PROMPT, DEFAULT_SYSTEM_PROMPT } from './prompt.js';
 export {
+  type AlertGroupInput,
+  DEFAULT_RECOMMEND_PROMPT,
+  type GroupAlert,
+  type Recommendation,
+  type Recommendations,
+} from './recommend.js';
+export {
   DEFAULT_TREND_PROMPT,
   type TrendAssessment,
   type TrendGroup,

@@ -58,6 +58,8 @@ export interface OllamaDetectorOptions {
   trendPrompt?: string;
   /** Replaces the system prompt for forecast findings (`forecastBreach`, e.g. from trendDetector's crossAbove). */
   forecastPrompt?: string;
+  /** Replaces the system prompt of alert-group recommendations. */
+  recommendPrompt?: string;
   /**
    * What a verdict does to the finding's score (which alert rules read): `revise` sets it to the model's
    * probability of an anomaly; `enrich` leaves it (the verdict is information only); `confirmOrUnavailable`
@@ -74,13 +76,14 @@ export type VerdictPolicy = 'revise' | 'enrich' | 'confirmOrUnavailable';
 export type ParsedOptions = Required<
   Omit<
     OllamaDetectorOptions,
-    'host' | 'systemPrompt' | 'trendPrompt' | 'forecastPrompt' | 'budget' | 'breaker'
+    'host' | 'systemPrompt' | 'trendPrompt' | 'forecastPrompt' | 'recommendPrompt' | 'budget' | 'breaker'
   >
 > & {
   host?: string;
   systemPrompt?: string;
   trendPrompt?: string;
   forecastPrompt?: string;
+  recommendPrompt?: string;
   budget: Required<OllamaBudget>;
   breaker: Required<OllamaBreaker>;
 };
@@ -134,6 +137,7 @@ export const optionsSchema: z.ZodType<ParsedOptions, OllamaDetectorOptions> = z.
   logRequests: z.boolean().default(false).describe('Log every request body sent'),
   trendPrompt: z.string().min(1).optional().describe('Replaces the system prompt of trend reports'),
   forecastPrompt: z.string().min(1).optional().describe('Replaces the system prompt for forecast findings'),
+  recommendPrompt: z.string().min(1).optional().describe('Replaces the system prompt of recommendations'),
   policy: z
     .enum(['revise', 'enrich', 'confirmOrUnavailable'])
     .default('revise')

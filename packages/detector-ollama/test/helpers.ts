@@ -11,7 +11,12 @@ import {
 } from '@argus/core';
 import { type FakeClock, fakeClock, testContext } from '@argus/testkit';
 import { vi } from 'vitest';
-import { type OllamaDetectorOptions, ollamaDetector } from '../src/index.js';
+import {
+  type OllamaAnalyst,
+  type OllamaDetectorOptions,
+  ollamaAnalyst,
+  ollamaDetector,
+} from '../src/index.js';
 
 export const MODEL = 'qwen2.5:3b';
 
@@ -121,4 +126,19 @@ export function updates(p: Pipeline): Finding[] {
   const out: Finding[] = [];
   p.on('findingUpdated', (f) => void out.push(f));
   return out;
+}
+
+/** An analyst against `host` on a fake clock (at 2026-12-02 01:00 UTC), with recorded metrics. */
+export function analyst(
+  host: string,
+  options: Partial<OllamaDetectorOptions> = {},
+): { a: OllamaAnalyst; clock: FakeClock; metrics: Recorded } {
+  const clock = fakeClock({ now: Date.UTC(2026, 11, 2, 1) });
+  const metrics: Recorded = { counts: {} };
+  const count = (n: string, v = 1): void => void (metrics.counts[n] = (metrics.counts[n] ?? 0) + v);
+  const a = ollamaAnalyst(
+    { model: MODEL, host, ...options },
+    { clock, metrics: { count, gauge() {}, observe() {} } },
+  );
+  return { a, clock, metrics };
 }

@@ -1,9 +1,8 @@
-import { fakeClock } from '@argus/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ollamaAnalyst, type TrendGroup } from '../src/index.js';
+import type { TrendGroup } from '../src/index.js';
 import { trendStats } from '../src/trend-stats.js';
 import { type FakeOllama, startFakeOllama } from './fake-ollama.js';
-import { MODEL, type Recorded, until } from './helpers.js';
+import { analyst, MODEL, until } from './helpers.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 11, 1);
@@ -78,27 +77,10 @@ afterEach(async () => {
   await fake.close();
 });
 
-function analyst(options: Record<string, unknown> = {}) {
-  const clock = fakeClock({ now: T0 + 25 * HOUR });
-  const metrics: Recorded = { counts: {} };
-  const a = ollamaAnalyst(
-    { model: MODEL, host: fake.url, ...options },
-    {
-      clock,
-      metrics: {
-        count: (n, v = 1) => void (metrics.counts[n] = (metrics.counts[n] ?? 0) + v),
-        gauge() {},
-        observe() {},
-      },
-    },
-  );
-  return { a, clock, metrics };
-}
-
 describe('ollamaAnalyst().trendReport', () => {
   it('sends the numbers Argus computed, redacted labels, and returns them with the validated assessment', async () => {
     fake.script.push({ kind: 'answer', content: reply() });
-    const { a, metrics } = analyst({ anonymizeLabels: ['instance'] });
+    const { a, metrics } = analyst(fake.url, { anonymizeLabels: ['instance'] });
     await a.start();
     const r = await a.trendReport(group());
     a.stop();
@@ -126,7 +108,7 @@ describe('ollamaAnalyst().trendReport', () => {
       series: [{ index: 7, trend: 'flat', seasonality_change: false, capacity_risk: 'none', note: 'x' }],
     });
     fake.script.push({ kind: 'answer', content: bad }, { kind: 'answer', content: bad });
-    const { a, metrics } = analyst();
+    const { a, metrics } = analyst(fake.url);
     await a.start();
     const r = await a.trendReport(group());
     expect(r.unjudged).toBe('invalid');
@@ -140,7 +122,7 @@ describe('ollamaAnalyst().trendReport', () => {
 
   it('returns the numbers unjudged when the server is down, without sending anything', async () => {
     fake.down = true;
-    const { a } = analyst();
+    const { a } = analyst(fake.url);
     await a.start();
     const r = await a.trendReport(group());
     a.stop();
@@ -151,7 +133,7 @@ describe('ollamaAnalyst().trendReport', () => {
 
   it('gives up on a slow model at timeoutMs (fake clock)', async () => {
     fake.script.push({ kind: 'hang' });
-    const { a, clock } = analyst({ timeoutMs: 120_000 });
+    const { a, clock } = analyst(fake.url, { timeoutMs: 120_000 });
     await a.start();
     const p = a.trendReport(group());
     await until(() => expect(fake.hanging()).toBe(1));
@@ -161,7 +143,7 @@ describe('ollamaAnalyst().trendReport', () => {
   });
 
   it('is over budget when the minute’s tokens cannot cover the request, and sends nothing', async () => {
-    const { a } = analyst({ budget: { tokensPerMinute: 100 } });
+    const { a } = analyst(fake.url, { budget: { tokensPerMinute: 100 } });
     await a.start();
     const r = await a.trendReport(group());
     expect(r.unjudged).toBe('overBudget');
@@ -170,7 +152,7 @@ describe('ollamaAnalyst().trendReport', () => {
 
   it('stop aborts a report in flight', async () => {
     fake.script.push({ kind: 'hang' });
-    const { a } = analyst();
+    const { a } = analyst(fake.url);
     await a.start();
     const p = a.trendReport(group());
     await until(() => expect(fake.hanging()).toBe(1));
@@ -180,7 +162,7 @@ describe('ollamaAnalyst().trendReport', () => {
 
   it('refuses to start when the server lacks the model', async () => {
     fake.models = ['other:latest'];
-    const { a } = analyst();
+    const { a } = analyst(fake.url);
     await expect(a.start()).rejects.toMatchObject({ code: 'ERR_PLUGIN_START' });
   });
 });
