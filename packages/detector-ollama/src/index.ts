@@ -5,9 +5,31 @@ import { type JudgeState, judgeOne, judgeState } from './judge.js';
 import { type OllamaDetectorOptions, optionsSchema, type ParsedOptions } from './options.js';
 import { type Prober, startProbe } from './probe.js';
 
+export {
+  type AnalysisCall,
+  type AnalystDeps,
+  type OllamaAnalyst,
+  ollamaAnalyst,
+} from './analyst.js';
 export type { UnjudgedReason } from './judge.js';
-export type { OllamaBreaker, OllamaBudget, OllamaDetectorOptions } from './options.js';
-export { DEFAULT_SYSTEM_PROMPT } from './prompt.js';
+export type { OllamaBreaker, OllamaBudget, OllamaDetectorOptions, VerdictPolicy } from './options.js';
+export { DEFAULT_FORECAST_PROMPT, DEFAULT_SYSTEM_PROMPT } from './prompt.js';
+export {
+  type AlertGroupInput,
+  DEFAULT_RECOMMEND_PROMPT,
+  type GroupAlert,
+  type Recommendation,
+  type Recommendations,
+} from './recommend.js';
+export {
+  DEFAULT_TREND_PROMPT,
+  type TrendAssessment,
+  type TrendGroup,
+  type TrendReport,
+  type TrendReportSeries,
+  type TrendSeries,
+} from './trend.js';
+export type { TrendStats } from './trend-stats.js';
 export type { Hypothesis, ModelVerdict } from './verdict.js';
 
 /**

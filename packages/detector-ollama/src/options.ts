@@ -54,14 +54,36 @@ export interface OllamaDetectorOptions {
   systemPrompt?: string;
   /** Log every request body sent to the server at info level (the log of exactly what left the process). @default false */
   logRequests?: boolean;
+  /** Replaces the system prompt of trend reports (the data framing is appended by the plugin). */
+  trendPrompt?: string;
+  /** Replaces the system prompt for forecast findings (`forecastBreach`, e.g. from trendDetector's crossAbove). */
+  forecastPrompt?: string;
+  /** Replaces the system prompt of alert-group recommendations. */
+  recommendPrompt?: string;
+  /**
+   * What a verdict does to the finding's score (which alert rules read): `revise` sets it to the model's
+   * probability of an anomaly; `enrich` leaves it (the verdict is information only); `confirmOrUnavailable`
+   * leaves it unless the model dismisses the finding, which sets it to 0 — "page when the model confirms, or
+   * when it cannot answer". @default 'revise'
+   */
+  policy?: VerdictPolicy;
 }
+
+/** See {@link OllamaDetectorOptions.policy}. */
+export type VerdictPolicy = 'revise' | 'enrich' | 'confirmOrUnavailable';
 
 /** The options after defaults. */
 export type ParsedOptions = Required<
-  Omit<OllamaDetectorOptions, 'host' | 'systemPrompt' | 'budget' | 'breaker'>
+  Omit<
+    OllamaDetectorOptions,
+    'host' | 'systemPrompt' | 'trendPrompt' | 'forecastPrompt' | 'recommendPrompt' | 'budget' | 'breaker'
+  >
 > & {
   host?: string;
   systemPrompt?: string;
+  trendPrompt?: string;
+  forecastPrompt?: string;
+  recommendPrompt?: string;
   budget: Required<OllamaBudget>;
   breaker: Required<OllamaBreaker>;
 };
@@ -113,4 +135,11 @@ export const optionsSchema: z.ZodType<ParsedOptions, OllamaDetectorOptions> = z.
   dropLabels: z.array(label).default([]).describe('Labels left out of what is sent'),
   systemPrompt: z.string().min(1).optional().describe('Replaces the system prompt'),
   logRequests: z.boolean().default(false).describe('Log every request body sent'),
+  trendPrompt: z.string().min(1).optional().describe('Replaces the system prompt of trend reports'),
+  forecastPrompt: z.string().min(1).optional().describe('Replaces the system prompt for forecast findings'),
+  recommendPrompt: z.string().min(1).optional().describe('Replaces the system prompt of recommendations'),
+  policy: z
+    .enum(['revise', 'enrich', 'confirmOrUnavailable'])
+    .default('revise')
+    .describe("What a verdict does to the finding's score"),
 });

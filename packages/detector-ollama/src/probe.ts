@@ -36,7 +36,7 @@ export interface Prober {
  * and the pull command; a server that does not answer leaves the detector degraded (findings pass through
  * unjudged) and is asked again every `probeIntervalMs` until it answers.
  */
-export async function startProbe(s: JudgeState, ctx: PluginContext): Promise<Prober> {
+export async function startProbe(s: JudgeState, ctx: Pick<PluginContext, 'log'>): Promise<Prober> {
   const first = await probe(s);
   if (first.kind === 'missing') {
     throw new PluginError('ERR_PLUGIN_START', s.opts.name, 'start', missingMessage(s, first.names));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatOf } from './format.js';
 
 /** One ranked hypothesis of the model, with the evidence it rests on. */
 export interface Hypothesis {
@@ -45,28 +46,7 @@ export const verdictSchema: z.ZodType<ModelVerdict> = z.object({
     .max(3),
 });
 
-/** The JSON schema sent as `format`; `$schema` is left out, since not every server version is known to ignore it. */
+/** The JSON schema sent as `format` (see {@link formatOf} for what it leaves out). */
 export function verdictJsonSchema(): Record<string, unknown> {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(verdictSchema) as Record<string, unknown>;
-  return rest;
-}
-
-/** The outcome of checking one answer: the verdict, or a short reason the model can be told. */
-export type Checked = { ok: true; verdict: ModelVerdict } | { ok: false; reason: string };
-
-/** Parses and validates the model's text. */
-export function checkAnswer(text: string): Checked {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    return { ok: false, reason: `not valid JSON (${(err as Error).message})` };
-  }
-  const r = verdictSchema.safeParse(json);
-  if (r.success) return { ok: true, verdict: r.data };
-  const issues = r.error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-    .join('; ');
-  return { ok: false, reason: `does not match the schema (${issues})` };
+  return formatOf(verdictSchema);
 }

@@ -1,14 +1,22 @@
 import {
+  API_VERSION,
   createSeriesRegistry,
   type Detector,
   type Finding,
   type Labels,
+  newFindingId,
+  type Pipeline,
   type PluginContext,
   systemClock,
 } from '@argus/core';
 import { type FakeClock, fakeClock, testContext } from '@argus/testkit';
 import { vi } from 'vitest';
-import { type OllamaDetectorOptions, ollamaDetector } from '../src/index.js';
+import {
+  type OllamaAnalyst,
+  type OllamaDetectorOptions,
+  ollamaAnalyst,
+  ollamaDetector,
+} from '../src/index.js';
 
 export const MODEL = 'qwen2.5:3b';
 
@@ -92,4 +100,45 @@ export function rig(
  */
 export function until<T>(check: () => T | Promise<T>): Promise<T> {
   return vi.waitFor(check, { timeout: 20_000, interval: 10 });
+}
+
+/** Reports every sample as a spike with score 0.8: candidates for the model. */
+export function everyPoint(): Detector {
+  return {
+    kind: 'detector',
+    name: 'every-point',
+    apiVersion: API_VERSION,
+    detect: (b) =>
+      Array.from({ length: b.length }, (_, i) => ({
+        id: newFindingId(),
+        series: b.series[i]!,
+        timestamp: b.timestamps[i]!,
+        value: b.values[i]!,
+        score: 0.8,
+        kind: 'spike' as const,
+        detector: 'every-point',
+        explanation: 'test input',
+      })),
+  };
+}
+
+export function updates(p: Pipeline): Finding[] {
+  const out: Finding[] = [];
+  p.on('findingUpdated', (f) => void out.push(f));
+  return out;
+}
+
+/** An analyst against `host` on a fake clock (at 2026-12-02 01:00 UTC), with recorded metrics. */
+export function analyst(
+  host: string,
+  options: Partial<OllamaDetectorOptions> = {},
+): { a: OllamaAnalyst; clock: FakeClock; metrics: Recorded } {
+  const clock = fakeClock({ now: Date.UTC(2026, 11, 2, 1) });
+  const metrics: Recorded = { counts: {} };
+  const count = (n: string, v = 1): void => void (metrics.counts[n] = (metrics.counts[n] ?? 0) + v);
+  const a = ollamaAnalyst(
+    { model: MODEL, host, ...options },
+    { clock, metrics: { count, gauge() {}, observe() {} } },
+  );
+  return { a, clock, metrics };
 }

@@ -1,9 +1,8 @@
-import { API_VERSION, type Detector, type Finding, newFindingId, type Pipeline } from '@argus/core';
 import { harness } from '@argus/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ollamaDetector } from '../src/index.js';
 import { type FakeOllama, startFakeOllama } from './fake-ollama.js';
-import { answer, MODEL, until } from './helpers.js';
+import { answer, everyPoint, MODEL, until, updates } from './helpers.js';
 
 let fake: FakeOllama;
 beforeEach(async () => {
@@ -14,32 +13,6 @@ afterEach(async () => {
 });
 
 const T = Date.UTC(2026, 11, 7);
-
-/** Reports every sample as a spike with score 0.8: candidates for the model. */
-function everyPoint(): Detector {
-  return {
-    kind: 'detector',
-    name: 'every-point',
-    apiVersion: API_VERSION,
-    detect: (b) =>
-      Array.from({ length: b.length }, (_, i) => ({
-        id: newFindingId(),
-        series: b.series[i]!,
-        timestamp: b.timestamps[i]!,
-        value: b.values[i]!,
-        score: 0.8,
-        kind: 'spike' as const,
-        detector: 'every-point',
-        explanation: 'test input',
-      })),
-  };
-}
-
-function updates(p: Pipeline): Finding[] {
-  const out: Finding[] = [];
-  p.on('findingUpdated', (f) => void out.push(f));
-  return out;
-}
 
 describe('in a pipeline', () => {
   it('findings reach the sink while the model has not answered; verdicts follow as updates', async () => {
