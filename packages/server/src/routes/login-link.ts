@@ -26,12 +26,10 @@ export function loginLinkRoutes(app: FastifyInstance, ctx: ServerContext, link: 
       const { once } = req.query as { once: string };
       if (spent || !sameSecret(once, link.secret)) {
         ctx.audit.add({ actor: link.user, action: 'loginFailed', from: clientOf(req) });
-        return reply
-          .code(401)
-          .send({
-            error: 'unauthorized',
-            message: 'this login link is wrong or already used; log in with a password',
-          });
+        return reply.code(401).send({
+          error: 'unauthorized',
+          message: 'this login link is wrong or already used; log in with a password',
+        });
       }
       spent = true;
       await startSession(ctx, reply, link.user, link.role);
