@@ -29,7 +29,6 @@ export {
   httpClientConfigFromAlertmanager,
   tlsConnectOptions,
   tlsFromAlertmanager,
-  withHttpClient,
 } from './manager/http-client.js';
 export { createAlertManager } from './manager/manager.js';
 export type {
@@ -55,6 +54,7 @@ export type {
 } from './manager/types.js';
 export type { WebhookNotifierOptions, WebhookPayload } from './manager/webhook.js';
 export { webhookNotifier, webhookPayload } from './manager/webhook.js';
+export { withHttpClient } from './manager/with-http-client.js';
 export type { AbsentRuleOptions, SourceDownRuleOptions } from './rules/absent.js';
 export { absentRule, sourceDownRule } from './rules/absent.js';
 export type { AnomalyRuleOptions } from './rules/anomaly.js';

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { defineNotifier, webhookNotifier } from '../src/index.js';
+import { createHttpClient, defineNotifier, webhookNotifier, withHttpClient } from '../src/index.js';
 import { sampleNotification, testNotifier } from '../src/testing.js';
 
 testNotifier(() => webhookNotifier({ url: 'http://127.0.0.1:9/alerts' }), {
@@ -11,6 +11,17 @@ testNotifier(() => webhookNotifier({ url: 'http://127.0.0.1:9/alerts' }), {
       expect(typeof webhookNotifier.schema['~standard'].validate).toBe('function');
     }),
 });
+
+// The same notifier with its requests made by an http_config client (credentials added, TLS and proxy unused).
+const viaClient = (url: string) =>
+  withHttpClient(webhookNotifier({ url }), createHttpClient({ authorization: { credentials: 'tok' } }));
+testNotifier(
+  () => withHttpClient(webhookNotifier({ url: 'http://127.0.0.1:9/alerts' }), createHttpClient({})),
+  {
+    title: 'withHttpClient(webhookNotifier)',
+    http: { make: viaClient, success: [200, ''] },
+  },
+);
 
 // A notifier that ignores the contract fails the suite's checks: the suite cannot pass anything.
 it('the suite rejects a notifier that throws instead of returning a failure', async () => {

@@ -8,6 +8,7 @@ import {
   ensembleDetector,
   flatlineDetector,
   madDetector,
+  onlineSeasonalDetector,
   robustZDetector,
   seasonalDetector,
   trendDetector,
@@ -44,6 +45,12 @@ testDetector(() => madDetector({}), {
   capabilities: snapshot,
   expectFindings: false,
   badOptions: () => madDetector({ windowSamples: 1 }),
+});
+testDetector(() => onlineSeasonalDetector({}), {
+  title: 'onlineSeasonalDetector',
+  capabilities: snapshot,
+  expectFindings: false,
+  badOptions: () => onlineSeasonalDetector({ periodsBeforeUse: 0 }),
 });
 testDetector(() => robustZDetector({}), {
   title: 'robustZDetector',

@@ -196,13 +196,13 @@ describeWithBinary(
         }
       };
       await post([alert('db1:9100'), alert('db2:9100')]);
-      // the firing group goes to all eleven endpoints (wechat fetches a token first); email to the SMTP server
-      await round(11);
+      // the firing group goes to all twelve endpoints (wechat fetches a token first); email to the SMTP server
+      await round(12);
       expect(webhooks().length).toBe(1);
       const past = new Date(Date.now() - 1000).toISOString();
       await post([alert('db1:9100', past), alert('db2:9100', past)]);
       // resolved: everything but wechat and email (send_resolved defaults to false for them)
-      await round(20);
+      await round(22);
       expect(JSON.parse(webhooks().at(-1)!.raw).status).toBe('resolved');
     }, 60_000);
 

@@ -3,10 +3,11 @@ import { ArgusError } from '@argus/core';
 import { parseDuration } from '../duration.js';
 import { checkAlertmanagerConfig } from './am-config.js';
 import type { AlertManagerConfig, InhibitRuleConfig, ReceiverConfig, RouteConfig } from './config.js';
-import { createHttpClient, httpClientConfigFromAlertmanager, withHttpClient } from './http-client.js';
+import { createHttpClient, httpClientConfigFromAlertmanager } from './http-client.js';
 import type { LegacyNotifier, Notifier } from './model.js';
 import type { TimeRangeSpec } from './time-intervals.js';
 import { webhookNotifier } from './webhook.js';
+import { withHttpClient } from './with-http-client.js';
 
 /** Builds a notifier from one entry of a receiver's `<type>_configs` list (snake_case, as in alertmanager.yml). */
 export type IntegrationFactory = (

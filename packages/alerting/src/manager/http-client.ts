@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { SecureVersion } from 'node:tls';
 import { Agent, type Dispatcher, ProxyAgent, fetch as undiciFetch } from 'undici';
-import type { LegacyNotifier, Notification, Notifier, NotifyContext } from './model.js';
 
 /**
  * TLS settings of an outgoing connection, as Prometheus's `tls_config`. Files are read when the first request
@@ -343,20 +342,4 @@ export function httpClientConfigFromAlertmanager(httpConfig: unknown): HttpClien
     followRedirects: h['follow_redirects'] === false ? false : undefined,
   });
   return Object.keys(config).length > 0 ? config : undefined;
-}
-
-/**
- * The notifier with its requests made by `client` (its `send` sees `ctx.http`); the notifier itself unchanged
- * when `client` is undefined. The alert manager's receivers from an Alertmanager file get this for every
- * `http_config`.
- */
-export function withHttpClient<N extends Notifier | LegacyNotifier>(
-  notifier: N,
-  client: HttpClient | undefined,
-): N {
-  if (!client) return notifier;
-  return {
-    ...notifier,
-    send: (n: Notification, ctx: NotifyContext) => notifier.send(n, { ...ctx, http: client }),
-  };
 }
