@@ -28,6 +28,7 @@ const FLAGS = [
 const SECRETS = {
   password: 'ui-test-password-Tr0ub4dor&3',
   webhook: 'https://hooks.example.test/services/T0/B0/ui-s3cr3t',
+  loginLink: 'ui-test-login-link-5ecret-0123456789',
 };
 
 // each page's screenshot: a gitignored folder by default; `pnpm --filter @argus/ui screenshots` points it at docs/
@@ -129,6 +130,9 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
       uiRoot,
       secrets: Object.values(SECRETS),
       config: { notify: { webhook: SECRETS.webhook } },
+      loginLink: { secret: SECRETS.loginLink, user: 'linked', role: 'operator' },
+      // each test logs in afresh, more than the default 10 a minute from one address
+      loginPerMinute: 100,
     });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
@@ -270,6 +274,7 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await page.getByRole('heading', { level: 1, name: 'Silences' }).waitFor();
     const before = am.silences().filter((s) => s.state === 'active');
     expect(before.length).toBeGreaterThanOrEqual(2);
+    await page.locator('tr[data-silence]').nth(before.length - 1).waitFor();
     await expect(page.locator('tr[data-silence]').count()).resolves.toBe(before.length);
 
     await page.getByRole('button', { name: 'New silence' }).click();
@@ -439,6 +444,27 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
       ];
     }, fp);
     expect(statuses).toEqual([403, 403]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a login link logs in without the form, and the session can write: ack with the CSRF token it was given', async () => {
+    // a fresh browser context: no session cookie, no CSRF token in sessionStorage
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/login?once=${SECRETS.loginLink}`);
+    await page.locator('.who', { hasText: 'linked (operator)' }).waitFor();
+    const cpu = fingerprint({ alertname: 'HighCPU', severity: 'warning', instance: 'web-1' });
+    const row = page.locator(`tr[data-fingerprint="${cpu}"]`);
+    await row.getByRole('button', { name: 'Ack' }).click();
+    await page.getByLabel('Comment').fill('via the link');
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await row.locator('td.ack', { hasText: 'acked by linked: via the link' }).waitFor();
+    expect(am.alerts().find((a) => a.fingerprint === cpu)?.ack).toMatchObject({
+      by: 'linked',
+      comment: 'via the link',
+    });
     expect(errors).toEqual([]);
     await page.close();
   });
