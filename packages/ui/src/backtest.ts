@@ -1,5 +1,7 @@
 // Historical analysis jobs as the server answers them (`/api/analysis/jobs`), and the transforms the analysis
 // page draws from them. Kept DOM-free so they are unit-tested in node.
+import { csvText, rangeFileName } from './export.js';
+import { labelText } from './format.js';
 
 export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -117,3 +119,24 @@ export function jobBody(form: {
     ...(form.match.trim() ? { match: form.match.trim() } : {}),
   };
 }
+
+const CHANGES_HEADER = ['time_utc', 'timestamp_ms', 'alertname', 'labels', 'state', 'fingerprint'];
+
+/** A backtest's state changes as CSV, one row each, in time order. */
+export function transitionsCsv(result: BacktestResult): string {
+  return csvText(
+    CHANGES_HEADER,
+    result.transitions.map(({ at, alert }) => [
+      new Date(at).toISOString(),
+      at,
+      alert.labels.alertname ?? '',
+      labelText(alert.labels),
+      alert.state,
+      alert.fingerprint,
+    ]),
+  );
+}
+
+/** `argus-backtest-20261207T0900Z-20261207T1000Z.csv`. */
+export const transitionsFileName = (job: Pick<JobView, 'from' | 'to'>): string =>
+  rangeFileName('backtest', job.from, job.to, 'csv');

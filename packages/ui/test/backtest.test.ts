@@ -7,6 +7,8 @@ import {
   progressShare,
   progressText,
   timelineLanes,
+  transitionsCsv,
+  transitionsFileName,
 } from '../src/backtest.js';
 
 const t = (
@@ -100,5 +102,28 @@ describe('jobBody', () => {
     expect(
       jobBody({ kind: 'rules', text: 'groups: []', from: 1, to: 2, intervalS: 15, match: '{job="a"}' }),
     ).toEqual({ type: 'backtest', rules: 'groups: []', from: 1, to: 2, match: '{job="a"}' });
+  });
+});
+
+describe('transitionsCsv', () => {
+  it('writes one row per state change with UTC time, the alert and its labels quoted', () => {
+    const csv = transitionsCsv({
+      evaluations: 3,
+      ruleErrors: [],
+      counts: { pending: 0, firing: 1, resolved: 1, inactive: 0 },
+      transitions: [
+        t(Date.UTC(2026, 11, 7, 9), 'a', 'firing'),
+        t(Date.UTC(2026, 11, 7, 10), 'a', 'resolved'),
+      ],
+    });
+    expect(csv.split('\r\n')).toEqual([
+      'time_utc,timestamp_ms,alertname,labels,state,fingerprint',
+      `2026-12-07T09:00:00.000Z,${Date.UTC(2026, 11, 7, 9)},expr,"{alertname=""expr"", host=""a""}",firing,a`,
+      `2026-12-07T10:00:00.000Z,${Date.UTC(2026, 11, 7, 10)},expr,"{alertname=""expr"", host=""a""}",resolved,a`,
+      '',
+    ]);
+    expect(transitionsFileName({ from: Date.UTC(2026, 11, 7, 9), to: Date.UTC(2026, 11, 7, 10, 30) })).toBe(
+      'argus-backtest-20261207T0900Z-20261207T1030Z.csv',
+    );
   });
 });

@@ -512,6 +512,15 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
       .waitFor();
     await expect(job.locator('svg.timeline rect.firing').count()).resolves.toBe(1);
     await job.locator('p.summary', { hasText: /would have fired once \(/ }).waitFor();
+    const [dl] = await Promise.all([
+      page.waitForEvent('download'),
+      job.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const csvLines = readFileSync((await dl.path())!, 'utf8')
+      .trimEnd()
+      .split('\r\n');
+    expect(csvLines).toHaveLength(held.result.transitions.length + 1);
+    expect(csvLines.filter((l) => l.includes(',firing,'))).toHaveLength(1);
 
     // a long one (30 days at 1 s: millions of evaluations) is cancelled from the page; its worker stops
     await page.getByLabel('From', { exact: true }).fill(await localIn(page, to - 30 * 86_400_000));

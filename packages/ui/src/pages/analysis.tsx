@@ -11,8 +11,11 @@ import {
   progressShare,
   progressText,
   timelineLanes,
+  transitionsCsv,
+  transitionsFileName,
 } from '../backtest.js';
 import { EmptyRow, ErrorLine, mayOperate, TableHead, Time, usePoll } from '../common.js';
+import { download } from '../export.js';
 import { labelText, localInput } from '../format.js';
 
 const LIST_REFRESH_MS = 5000;
@@ -241,6 +244,14 @@ function Result({ result, from, to }: { result: BacktestResult; from: number; to
         </p>
       ))}
       <Timeline spans={spans} from={from} to={to} />
+      <div class="row">
+        <button
+          type="button"
+          onClick={() => download(transitionsFileName({ from, to }), 'text/csv', transitionsCsv(result))}
+        >
+          Export CSV
+        </button>
+      </div>
       <table aria-label="State changes">
         <TableHead cols={CHANGE_COLS} />
         <tbody>
