@@ -52,7 +52,8 @@ export function AnalysisPage({ session }: { session: Session }) {
       )}
       <ErrorLine error={error} />
       {shownId && <JobPanel key={shownId} id={shownId} canCancel={mayOperate(session)} onEnd={loadList} />}
-      <table aria-label="Jobs">
+      <h2 id="jobs-h">Jobs</h2>
+      <table aria-labelledby="jobs-h">
         <TableHead cols={JOB_COLS} />
         <tbody>
           {jobs.length === 0 && <EmptyRow cols={JOB_COLS.length} text="No analysis jobs yet." />}
@@ -282,31 +283,36 @@ function Timeline({ spans, from, to }: { spans: ReturnType<typeof firingSpans>; 
   if (lanes.length === 0) return null;
   const x = (t: number) => ((Math.min(Math.max(t, from), to) - from) / (to - from)) * WIDTH;
   return (
-    <svg
-      class="timeline"
-      role="img"
-      aria-label={`Firing timeline: ${spans.length} firing spans over ${lanes.length} alerts`}
-      viewBox={`0 0 ${WIDTH} ${lanes.length * LANE_PX}`}
-      preserveAspectRatio="none"
-      height={lanes.length * LANE_PX}
-    >
-      {lanes.map((lane, i) =>
-        lane.spans.map((s) => (
-          <rect
-            key={`${i}-${s.start}`}
-            class="firing"
-            x={x(s.start)}
-            y={i * LANE_PX + 3}
-            width={Math.max(2, x(s.end) - x(s.start))}
-            height={LANE_PX - 6}
-          >
-            <title>
-              {labelText(lane.labels)} firing {new Date(s.start).toISOString()} –{' '}
-              {s.open ? 'end of range' : new Date(s.end).toISOString()}
-            </title>
-          </rect>
-        )),
-      )}
-    </svg>
+    <figure class="timeline">
+      <svg
+        class="timeline"
+        role="img"
+        aria-label={`Firing timeline: ${spans.length} firing spans over ${lanes.length} alerts`}
+        viewBox={`0 0 ${WIDTH} ${lanes.length * LANE_PX}`}
+        preserveAspectRatio="none"
+        height={lanes.length * LANE_PX}
+      >
+        {lanes.map((lane, i) =>
+          lane.spans.map((s) => (
+            <rect
+              key={`${i}-${s.start}`}
+              class="firing"
+              x={x(s.start)}
+              y={i * LANE_PX + 3}
+              width={Math.max(2, x(s.end) - x(s.start))}
+              height={LANE_PX - 6}
+            >
+              <title>
+                {labelText(lane.labels)} firing {new Date(s.start).toISOString()} –{' '}
+                {s.open ? 'end of range' : new Date(s.end).toISOString()}
+              </title>
+            </rect>
+          )),
+        )}
+      </svg>
+      <figcaption class="muted row">
+        <Time t={from} /> <span>firing, one lane per alert</span> <Time t={to} />
+      </figcaption>
+    </figure>
   );
 }
