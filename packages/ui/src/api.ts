@@ -48,5 +48,14 @@ export const api = {
     await call('POST', 'api/logout', {}).catch(() => undefined);
     sessionStorage.removeItem(CSRF_KEY);
   },
-  session: (): Promise<Session> => call<Session>('GET', 'api/session'),
+  /**
+   * Who the session cookie belongs to. A session begun without the login form (the one-time login link, OIDC: a
+   * redirect, no JSON answer) has its CSRF token only here, so it is kept from this answer too; a reload of a
+   * form login gets the same token back.
+   */
+  async session(): Promise<Session> {
+    const r = await call<Session & { csrfToken?: string }>('GET', 'api/session');
+    if (r.csrfToken) sessionStorage.setItem(CSRF_KEY, r.csrfToken);
+    return { user: r.user, role: r.role };
+  },
 };

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, type Session } from './api.js';
 import { AlertDetailPage } from './pages/alert-detail.js';
 import { AlertsPage } from './pages/alerts.js';
+import { AnalysisPage } from './pages/analysis.js';
 import { ChartPage } from './pages/chart.js';
 import { HealthPage } from './pages/health.js';
 import { LoginPage } from './pages/login.js';
@@ -12,6 +13,7 @@ const NAV: { id: PageId; title: string }[] = [
   { id: 'alerts', title: 'Alerts' },
   { id: 'silences', title: 'Silences' },
   { id: 'series', title: 'Series' },
+  { id: 'analysis', title: 'Analysis' },
   { id: 'health', title: 'Health' },
 ];
 
@@ -72,6 +74,7 @@ export function App() {
         {route.page === 'alert' && <AlertDetailPage fingerprint={route.id!} session={session} />}
         {route.page === 'silences' && <SilencesPage session={session} />}
         {route.page === 'series' && <ChartPage key={route.match ?? ''} initial={route.match ?? ''} />}
+        {route.page === 'analysis' && <AnalysisPage session={session} />}
         {route.page === 'health' && <HealthPage />}
       </main>
     </>

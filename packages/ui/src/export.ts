@@ -11,27 +11,45 @@ function field(v: string | number | null): string {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
+/** A CSV file: the header, then one line per row, CRLF line ends (RFC 4180). */
+export function csvText(
+  header: readonly string[],
+  rows: readonly (string | number | null | undefined)[][],
+): string {
+  const lines = [header.join(','), ...rows.map((r) => r.map((v) => field(v ?? null)).join(','))];
+  return `${lines.join('\r\n')}\r\n`;
+}
+
 export function toCsv(answer: SeriesAnswer): string {
-  const rows = [CSV_HEADER.join(',')];
+  const rows: (string | number | null | undefined)[][] = [];
   for (const s of answer.series) {
     const name = seriesName(s.labels);
     s.timestamps.forEach((t, i) => {
-      rows.push(
-        [name, new Date(t).toISOString(), t, s.values[i], s.score[i], s.expected[i], s.lower[i], s.upper[i]]
-          .map((v) => field(v ?? null))
-          .join(','),
-      );
+      rows.push([
+        name,
+        new Date(t).toISOString(),
+        t,
+        s.values[i],
+        s.score[i],
+        s.expected[i],
+        s.lower[i],
+        s.upper[i],
+      ]);
     });
   }
-  return `${rows.join('\r\n')}\r\n`;
+  return csvText(CSV_HEADER, rows);
 }
 
 export const toJson = (answer: SeriesAnswer): string => `${JSON.stringify(answer, null, 2)}\n`;
 
 /** A file name for the shown range: `argus-series-20261207T0900Z-20261207T1000Z.csv`. */
-export function exportName(answer: SeriesAnswer, ext: 'csv' | 'json'): string {
+export const exportName = (answer: SeriesAnswer, ext: 'csv' | 'json'): string =>
+  rangeFileName('series', answer.from, answer.to, ext);
+
+/** `argus-<what>-20261207T0900Z-20261207T1000Z.<ext>`: what was exported, over which range (UTC, minutes). */
+export function rangeFileName(what: string, from: number, to: number, ext: string): string {
   const stamp = (t: number) => new Date(t).toISOString().slice(0, 16).replace(/[-:]/g, '');
-  return `argus-series-${stamp(answer.from)}Z-${stamp(answer.to)}Z.${ext}`;
+  return `argus-${what}-${stamp(from)}Z-${stamp(to)}Z.${ext}`;
 }
 
 /** Saves text as a file through the browser (a blob link the user's click follows). */

@@ -1,7 +1,7 @@
-// The page a location hash names: `#/alerts`, `#/alerts/<fingerprint>`, `#/silences`, `#/series`, `#/health`.
+// The page a location hash names: `#/alerts`, `#/alerts/<fingerprint>`, `#/silences`, `#/series`, `#/analysis`, `#/health`.
 // Kept DOM-free so it is unit-tested in node.
 
-export type PageId = 'alerts' | 'alert' | 'silences' | 'series' | 'health';
+export type PageId = 'alerts' | 'alert' | 'silences' | 'series' | 'analysis' | 'health';
 
 export interface Route {
   page: PageId;
@@ -11,7 +11,7 @@ export interface Route {
   match?: string;
 }
 
-const SIMPLE = new Set<PageId>(['alerts', 'silences', 'series', 'health']);
+const SIMPLE = new Set<PageId>(['alerts', 'silences', 'series', 'analysis', 'health']);
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#\/?/, '').split('?');

@@ -28,6 +28,7 @@ const FLAGS = [
 const SECRETS = {
   password: 'ui-test-password-Tr0ub4dor&3',
   webhook: 'https://hooks.example.test/services/T0/B0/ui-s3cr3t',
+  loginLink: 'ui-test-login-link-5ecret-0123456789',
 };
 
 // each page's screenshot: a gitignored folder by default; `pnpm --filter @argus/ui screenshots` points it at docs/
@@ -129,6 +130,9 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
       uiRoot,
       secrets: Object.values(SECRETS),
       config: { notify: { webhook: SECRETS.webhook } },
+      loginLink: { secret: SECRETS.loginLink, user: 'linked', role: 'operator' },
+      // each test logs in afresh, more than the default 10 a minute from one address
+      loginPerMinute: 100,
     });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
@@ -270,6 +274,10 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await page.getByRole('heading', { level: 1, name: 'Silences' }).waitFor();
     const before = am.silences().filter((s) => s.state === 'active');
     expect(before.length).toBeGreaterThanOrEqual(2);
+    await page
+      .locator('tr[data-silence]')
+      .nth(before.length - 1)
+      .waitFor();
     await expect(page.locator('tr[data-silence]').count()).resolves.toBe(before.length);
 
     await page.getByRole('button', { name: 'New silence' }).click();
@@ -443,6 +451,120 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await page.close();
   });
 
+  it('a login link logs in without the form, and the session can write: ack with the CSRF token it was given', async () => {
+    // a fresh browser context: no session cookie, no CSRF token in sessionStorage
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/login?once=${SECRETS.loginLink}`);
+    await page.locator('.who', { hasText: 'linked (operator)' }).waitFor();
+    const cpu = fingerprint({ alertname: 'HighCPU', severity: 'warning', instance: 'web-1' });
+    const row = page.locator(`tr[data-fingerprint="${cpu}"]`);
+    await row.getByRole('button', { name: 'Ack' }).click();
+    await page.getByLabel('Comment').fill('via the link');
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await row.locator('td.ack', { hasText: 'acked by linked: via the link' }).waitFor();
+    expect(am.alerts().find((a) => a.fingerprint === cpu)?.ack).toMatchObject({
+      by: 'linked',
+      comment: 'via the link',
+    });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  /** `t` as a datetime-local input's value in the page's zone. */
+  const localIn = (page: Page, t: number) =>
+    page.evaluate(
+      (t) => new Date(t - new Date(t).getTimezoneOffset() * 60_000).toISOString().slice(0, 16),
+      t,
+    );
+
+  it('historical analysis: an operator runs a backtest and sees when it would have fired; cancels a long one', async () => {
+    const { page, errors } = await login('ops');
+    await page.getByRole('link', { name: 'Analysis' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Historical analysis' }).waitFor();
+    // disk_used_ratio sits at 0.9 over the last 150 s: the rule fires once and still fires at the range's end
+    const from = Math.floor((Date.now() - 20 * 60_000) / 60_000) * 60_000;
+    const to = Math.ceil((Date.now() + 60_000) / 60_000) * 60_000;
+    await page.getByLabel('Expression', { exact: true }).fill('disk_used_ratio > 0.5');
+    await page.getByLabel('From', { exact: true }).fill(await localIn(page, from));
+    await page.getByLabel('To', { exact: true }).fill(await localIn(page, to));
+    await page.getByLabel('Every (s)').fill('15');
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    const job = page.getByRole('region', { name: 'Backtest job' });
+    await job.locator('[role="status"]', { hasText: /^done: \d+ evaluations$/ }).waitFor();
+    // what the page shows is what the server computed
+    const id = await page.locator('tr[data-job]').first().getAttribute('data-job');
+    const held = await page.evaluate((id) => fetch(`api/analysis/jobs/${id}`).then((r) => r.json()), id);
+    expect(held.state).toBe('succeeded');
+    expect(held.from).toBe(from);
+    const changes = job.getByRole('table', { name: 'State changes' }).locator('tbody tr[data-state]');
+    await expect(changes.count()).resolves.toBe(held.result.transitions.length);
+    await expect(
+      changes.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state'))),
+    ).resolves.toEqual(held.result.transitions.map((t: { alert: { state: string } }) => t.alert.state));
+    expect(held.result.transitions.map((t: { alert: { state: string } }) => t.alert.state)).toContain(
+      'firing',
+    );
+    await job
+      .getByRole('table', { name: 'State changes' })
+      .locator('tr[data-state="firing"]', { hasText: 'instance="db-1"' })
+      .waitFor();
+    await expect(job.locator('svg.timeline rect.firing').count()).resolves.toBe(1);
+    await job.locator('p.summary', { hasText: /would have fired once \(/ }).waitFor();
+    const [dl] = await Promise.all([
+      page.waitForEvent('download'),
+      job.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const csvLines = readFileSync((await dl.path())!, 'utf8')
+      .trimEnd()
+      .split('\r\n');
+    expect(csvLines).toHaveLength(held.result.transitions.length + 1);
+    expect(csvLines.filter((l) => l.includes(',firing,'))).toHaveLength(1);
+
+    // a long one (30 days at 1 s: millions of evaluations) is cancelled from the page; its worker stops
+    await page.getByLabel('From', { exact: true }).fill(await localIn(page, to - 30 * 86_400_000));
+    await page.getByLabel('Every (s)').fill('1');
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    await job.getByRole('button', { name: 'Cancel' }).click();
+    await job.locator('[role="status"]', { hasText: 'cancelled' }).waitFor();
+    await expect(page.locator('tr[data-job]').count()).resolves.toBe(2);
+    const jobs = await page.evaluate(() => fetch('api/analysis/jobs').then((r) => r.json()));
+    expect(jobs.map((j: { state: string }) => j.state)).toEqual(['cancelled', 'succeeded']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('historical analysis: a viewer sees the jobs and a result, gets no form, and the API refuses a start', async () => {
+    const { page, errors } = await login('watcher');
+    await page.goto(`${base}/#/analysis`);
+    await page.getByRole('heading', { level: 1, name: 'Historical analysis' }).waitFor();
+    const done = page.locator('tr[data-job]', { hasText: 'succeeded' });
+    await done.getByRole('button').click();
+    const job = page.getByRole('region', { name: 'Backtest job' });
+    await job
+      .getByRole('table', { name: 'State changes' })
+      .locator('tr[data-state="firing"]')
+      .first()
+      .waitFor();
+    await expect(page.getByRole('button', { name: 'Run backtest' }).count()).resolves.toBe(0);
+    await expect(page.getByRole('form', { name: 'Backtest' }).count()).resolves.toBe(0);
+    await expect(job.getByRole('button', { name: 'Cancel' }).count()).resolves.toBe(0);
+    const status = await page.evaluate(() =>
+      fetch('api/analysis/jobs', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-csrf-token': sessionStorage.getItem('argus.csrf') ?? '',
+        },
+        body: JSON.stringify({ type: 'backtest', expr: 'up', from: 0, to: 60_000 }),
+      }).then((r) => r.status),
+    );
+    expect(status).toBe(403);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   /** Share of the image's pixels that differ from its top-left pixel, decoded by Chromium on a blank page. */
   async function inkShare(png: Buffer): Promise<number> {
     const blank = await browser.newPage();
@@ -501,6 +623,10 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await page.getByRole('button', { name: 'Show' }).click();
     await page.getByRole('table', { name: 'Findings' }).locator('tr[data-finding]').first().waitFor();
     await check(page, 'series');
+    await page.getByRole('link', { name: 'Analysis' }).click();
+    await page.locator('tr[data-job]', { hasText: 'succeeded' }).getByRole('button').click();
+    await page.locator('svg.timeline').waitFor();
+    await check(page, 'analysis');
     await page.getByRole('link', { name: 'Health' }).click();
     await page.getByRole('heading', { level: 1, name: 'Health' }).waitFor();
     await check(page, 'health');
@@ -517,6 +643,7 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
       'alert detail',
       'silences editor error',
       'series',
+      'analysis',
       'health',
       'alert detail dark',
     ];

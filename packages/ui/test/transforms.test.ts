@@ -131,6 +131,7 @@ describe('routes', () => {
     expect(parseRoute('#/alerts/0123456789abcdef')).toEqual({ page: 'alert', id: '0123456789abcdef' });
     expect(parseRoute('#/alerts/nothex')).toEqual({ page: 'alerts' });
     expect(parseRoute('#/chart')).toEqual({ page: 'series' });
+    expect(parseRoute('#/analysis')).toEqual({ page: 'analysis' });
     expect(parseRoute('')).toEqual({ page: 'alerts' });
     expect(parseRoute('#/nope')).toEqual({ page: 'alerts' });
     expect(parseRoute(seriesHref('up{job="a b"}'))).toEqual({ page: 'series', match: 'up{job="a b"}' });

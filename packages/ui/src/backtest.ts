@@ -1,0 +1,142 @@
+// Historical analysis jobs as the server answers them (`/api/analysis/jobs`), and the transforms the analysis
+// page draws from them. Kept DOM-free so they are unit-tested in node.
+import { csvText, rangeFileName } from './export.js';
+import { labelText } from './format.js';
+
+export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface BacktestAlert {
+  labels: Record<string, string>;
+  state: 'pending' | 'firing' | 'resolved' | 'inactive';
+  fingerprint: string;
+}
+
+export interface BacktestTransition {
+  at: number;
+  alert: BacktestAlert;
+}
+
+export interface BacktestResult {
+  evaluations: number;
+  ruleErrors: string[];
+  counts: { pending: number; firing: number; resolved: number; inactive: number };
+  transitions: BacktestTransition[];
+}
+
+export interface JobView {
+  id: string;
+  type: 'backtest';
+  state: JobState;
+  phase: 'copying' | 'evaluating' | 'finished';
+  progress: { done: number; total: number };
+  from: number;
+  to: number;
+  samples: number;
+  createdBy: string;
+  createdAt: number;
+  finishedAt?: number;
+  error?: string;
+  result?: BacktestResult;
+}
+
+/** What the page shows while a job runs, and how it ended. */
+export function progressText(job: JobView): string {
+  if (job.state === 'failed') return `failed: ${job.error ?? 'no reason given'}`;
+  if (job.state === 'cancelled') return 'cancelled';
+  if (job.state === 'succeeded') return `done: ${job.progress.total} evaluations`;
+  if (job.phase === 'copying') return `copying history (${job.samples} samples so far)`;
+  return `evaluating: ${job.progress.done} of ${job.progress.total}`;
+}
+
+/** Share of the job done, 0…1, for a progress bar; undefined while the total is not known yet. */
+export function progressShare(job: JobView): number | undefined {
+  if (job.state !== 'running') return 1;
+  return job.progress.total > 0 ? job.progress.done / job.progress.total : undefined;
+}
+
+/** One alert's time firing: from the transition to firing until the next transition away from it. */
+export interface FiringSpan {
+  fingerprint: string;
+  labels: Record<string, string>;
+  start: number;
+  /** When it stopped firing; the range's end when it still fired there. */
+  end: number;
+  /** Whether it still fired at the range's end. */
+  open: boolean;
+}
+
+/**
+ * The spans each alert would have spent firing, from a backtest's transitions (time order), in the order the
+ * spans began. A span still open at the last transition ends at `to`.
+ */
+export function firingSpans(transitions: readonly BacktestTransition[], to: number): FiringSpan[] {
+  const open = new Map<string, FiringSpan>();
+  const out: FiringSpan[] = [];
+  for (const { at, alert } of transitions) {
+    const cur = open.get(alert.fingerprint);
+    if (alert.state === 'firing') {
+      if (cur) continue; // already firing: a repeated firing state changes nothing
+      const span = { fingerprint: alert.fingerprint, labels: alert.labels, start: at, end: to, open: true };
+      open.set(alert.fingerprint, span);
+      out.push(span);
+    } else if (cur) {
+      cur.end = at;
+      cur.open = false;
+      open.delete(alert.fingerprint);
+    }
+  }
+  return out;
+}
+
+/** One lane of the timeline per alert (in order of first firing), each with its spans. */
+export function timelineLanes(
+  spans: readonly FiringSpan[],
+): { labels: Record<string, string>; spans: FiringSpan[] }[] {
+  const lanes = new Map<string, { labels: Record<string, string>; spans: FiringSpan[] }>();
+  for (const s of spans) {
+    const lane = lanes.get(s.fingerprint) ?? { labels: s.labels, spans: [] };
+    lane.spans.push(s);
+    lanes.set(s.fingerprint, lane);
+  }
+  return [...lanes.values()];
+}
+
+/** `POST /api/analysis/jobs`'s body from the page's form: one expression, or a whole rule file. */
+export function jobBody(form: {
+  kind: 'expr' | 'rules';
+  text: string;
+  from: number;
+  to: number;
+  intervalS: number;
+  match: string;
+}): Record<string, unknown> {
+  return {
+    type: 'backtest',
+    [form.kind]: form.text,
+    from: form.from,
+    to: form.to,
+    ...(form.kind === 'expr' ? { intervalMs: Math.round(form.intervalS * 1000) } : {}),
+    ...(form.match.trim() ? { match: form.match.trim() } : {}),
+  };
+}
+
+const CHANGES_HEADER = ['time_utc', 'timestamp_ms', 'alertname', 'labels', 'state', 'fingerprint'];
+
+/** A backtest's state changes as CSV, one row each, in time order. */
+export function transitionsCsv(result: BacktestResult): string {
+  return csvText(
+    CHANGES_HEADER,
+    result.transitions.map(({ at, alert }) => [
+      new Date(at).toISOString(),
+      at,
+      alert.labels.alertname ?? '',
+      labelText(alert.labels),
+      alert.state,
+      alert.fingerprint,
+    ]),
+  );
+}
+
+/** `argus-backtest-20261207T0900Z-20261207T1000Z.csv`. */
+export const transitionsFileName = (job: Pick<JobView, 'from' | 'to'>): string =>
+  rangeFileName('backtest', job.from, job.to, 'csv');
