@@ -131,6 +131,14 @@ export class RuleTracker<K> {
     return created ? this.toAlert(a, 'pending', ts) : undefined;
   }
 
+  /**
+   * The identity of the alert a sample makes: the fingerprint of its labels once the label templates are rendered,
+   * as Prometheus keys its alerts (a label templated with `$value` makes another alert when the value changes).
+   */
+  alertKey(series: Labels, value: number, rendered?: RenderedTemplates): string {
+    return fingerprint(this.alertLabels(series, value, rendered?.labels));
+  }
+
   /** The alert as core's {@link Alert} in `state`. */
   toAlert(a: TrackedAlert, state: AlertState, ts: number): Alert {
     const data = { labels: a.seriesLabels, value: a.value };
@@ -162,6 +170,45 @@ export class RuleTracker<K> {
   snapshot(): TrackedAlert[] {
     return [...this.active.values()].map((a) => ({ ...a }));
   }
+}
+
+/** One sample of an instant vector, with the templates rendered for it at the evaluation time. */
+export interface RenderedSample {
+  readonly labels: Labels;
+  readonly value: number;
+  readonly rendered?: RenderedTemplates | undefined;
+}
+
+/**
+ * Applies one evaluation's instant vector at `at` as Prometheus 2.42's alerting rule does (rules/alerting.go Eval):
+ * alerts are keyed by their rendered labels ({@link RuleTracker.alertKey}); an alert whose key the vector no longer
+ * gives stops holding (pending: dropped; firing: resolved after `keep_firing_for`), so a templated label that
+ * changes ends one alert and starts another. Throws Prometheus's error when two samples give the same labels.
+ * Returns the alerts whose state changed.
+ */
+export function applyVector(
+  tracker: RuleTracker<string>,
+  at: number,
+  vector: readonly RenderedSample[],
+): Alert[] {
+  const keys = vector.map((s) => tracker.alertKey(s.labels, s.value, s.rendered));
+  const seen = new Set<string>();
+  for (const key of keys) {
+    if (seen.has(key))
+      throw new Error('vector contains metrics with the same labelset after applying alert labels');
+    seen.add(key);
+  }
+  const out: Alert[] = [];
+  for (const [i, s] of vector.entries()) {
+    const a = tracker.step(keys[i]!, at, s);
+    if (a) out.push(a);
+  }
+  for (const key of [...tracker.active.keys()]) {
+    if (seen.has(key)) continue;
+    const a = tracker.step(key, at, undefined);
+    if (a) out.push(a);
+  }
+  return out;
 }
 
 /** Reads a snapshot back defensively (a corrupt entry is skipped, not fatal). */
