@@ -139,11 +139,25 @@ export class RuleTracker<K> {
     return fingerprint(this.alertLabels(series, value, rendered?.labels));
   }
 
+  /**
+   * For rules that key alerts by series (thresholdRule): when the labels templates give other labels for this sample
+   * than the active alert has, ends that alert at `ts` (pending: inactive; firing: resolved, without
+   * `keep_firing_for`) and returns it, so the next {@link RuleTracker.step} starts the alert under its new labels,
+   * as Prometheus's alert identity follows its rendered labels.
+   */
+  endIfRelabelled(key: K, ts: number, series: Labels, value: number): Alert | undefined {
+    const a = this.active.get(key);
+    if (!a || this.labelTpl.length === 0 || this.alertKey(series, value) === a.fingerprint) return undefined;
+    this.active.delete(key);
+    return this.toAlert(a, a.state === 'pending' ? 'inactive' : 'resolved', ts);
+  }
+
   /** The alert as core's {@link Alert} in `state`. */
   toAlert(a: TrackedAlert, state: AlertState, ts: number): Alert {
     const data = { labels: a.seriesLabels, value: a.value };
     const annotations: Record<string, string> = { ...a.annotations };
-    if (!a.annotations) for (const [k, t] of this.annTpl) annotations[k] = t(data);
+    // with a `query` the caller renders asynchronously (render): a synchronous render would only ask it in vain
+    if (!a.annotations && !this.spec.query) for (const [k, t] of this.annTpl) annotations[k] = t(data);
     return {
       labels: a.labels,
       annotations,
@@ -230,9 +244,13 @@ export function readSnapshot(state: unknown): TrackedAlert[] {
  * A rule's plugin name (its `name`, else `rule:<alert>`) and the tracker that turns its per-key conditions into
  * alerts with the rule's `for`, `keep_firing_for`, labels and annotations; the name is also the alerts' origin.
  */
-export function ruleTracker<K>(o: RuleBaseParsed): { name: string; tracker: RuleTracker<K> } {
+export function ruleTracker<K>(
+  o: RuleBaseParsed,
+  query?: QueryFn,
+): { name: string; tracker: RuleTracker<K> } {
   const name = o.name ?? `rule:${o.alert}`;
   const tracker = new RuleTracker<K>({
+    ...(query ? { query } : {}),
     alert: o.alert,
     forMs: o.forMs,
     keepFiringForMs: o.keepFiringForMs,
