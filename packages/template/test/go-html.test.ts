@@ -2,7 +2,7 @@
 // whose outputs are recorded in fixtures/go-html.json (`go run` of that program), run through ours.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createTemplates, goFunc, SafeHTML } from '../src/index.js';
+import { createTemplates, expandTemplate, goFunc, SafeHTML } from '../src/index.js';
 
 interface Group {
   input: string;
@@ -55,5 +55,17 @@ describe('text mode is unchanged', () => {
   it('writes values unescaped and SafeHTML as its markup', () => {
     const set = createTemplates({ funcs: { safe: goFunc(['string'], (s: string) => new SafeHTML(s)) } });
     expect(set.parse('t', '<p>{{ . }}{{ safe "<b>" }}</p>').execute('t', '<i>')).toBe('<p><i><b></p>');
+  });
+});
+
+describe('Prometheus console templates in html mode', () => {
+  // the link part as Go 1.19's html/template writes it (checked with go run)
+  it('tmpl and safeHtml give trusted HTML; links are URL attributes', () => {
+    const text =
+      '{{ define "row" }}<td>{{ . }}</td>{{ end }}<tr>{{ tmpl "row" "<x>" }}</tr>' +
+      '<a href="{{ graphLink "rate(up[5m]) > 0" }}">{{ "a<b" }}</a>{{ "<br>" | safeHtml }}';
+    expect(expandTemplate(text, 'console', undefined, { html: true })).toBe(
+      '<tr><td>&lt;x&gt;</td></tr><a href="/graph?g0.expr=rate%28up%5B5m%5D%29&#43;%3E&#43;0&amp;g0.tab=0">a&lt;b</a><br>',
+    );
   });
 });
