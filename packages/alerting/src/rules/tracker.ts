@@ -51,6 +51,8 @@ export class RuleTracker<K> {
   readonly active: Map<K, TrackedAlert> = new Map();
   private readonly labelTpl: [string, Template][];
   private readonly annTpl: [string, Template][];
+  // whether any label is a template (a plain label cannot change an alert's identity: no need to re-render)
+  private readonly labelsTemplated: boolean;
 
   constructor(readonly spec: RuleSpec) {
     const where = `rule ${JSON.stringify(spec.alert)}`;
@@ -59,6 +61,7 @@ export class RuleTracker<K> {
       k,
       compileTemplate(v, `${where} label ${k}`, options),
     ]);
+    this.labelsTemplated = Object.values(spec.labels).some((v) => v.includes('{{'));
     this.annTpl = Object.entries(spec.annotations).map(([k, v]) => [
       k,
       compileTemplate(v, `${where} annotation ${k}`, options),
@@ -147,7 +150,7 @@ export class RuleTracker<K> {
    */
   endIfRelabelled(key: K, ts: number, series: Labels, value: number): Alert | undefined {
     const a = this.active.get(key);
-    if (!a || this.labelTpl.length === 0 || this.alertKey(series, value) === a.fingerprint) return undefined;
+    if (!a || !this.labelsTemplated || this.alertKey(series, value) === a.fingerprint) return undefined;
     this.active.delete(key);
     return this.toAlert(a, a.state === 'pending' ? 'inactive' : 'resolved', ts);
   }
