@@ -246,3 +246,62 @@ groups:
     expect(groups.rules('alert').groups[0]!.rules[0]).toMatchObject({ health: 'ok' });
   });
 });
+
+describe('ruleGroups: templated labels are rendered at every evaluation (the alert identity)', () => {
+  const LEVEL_RULES = `
+groups:
+  - name: level
+    interval: 15s
+    rules:
+      - alert: Level
+        expr: level > 0
+        for: 1m
+        labels: { level: '{{ $value }}' }
+      - alert: LevelNow
+        expr: level > 0
+        labels: { level: '{{ $value }}' }
+      - alert: SameLabels
+        expr: level > 0 or other > 0
+        labels: { instance: fixed }
+`;
+
+  it('a changed label value ends the old alert and starts another, as Prometheus keys alerts by labels', async () => {
+    const store = createStore();
+    stores.push(store);
+    // 1, 1, 2: the label changes at the third evaluation
+    for (const [t, v] of [
+      [0, 1],
+      [15_000, 1],
+      [30_000, 2],
+    ] as const)
+      store.append({ __name__: 'level', instance: 'a' }, t, v);
+    store.append({ __name__: 'other', instance: 'b' }, 0, 1);
+    const groups = ruleGroups({
+      files: [{ file: 'l.yml', text: LEVEL_RULES }],
+      queryable: storeQueryable(store),
+    });
+    const changes = async (t: number) =>
+      (await groups.evaluateAt(t)).flatMap((o) =>
+        o.alerts.map((a) => `${a.labels['alertname']} ${a.labels['level']} ${a.state}`),
+      );
+    expect(await changes(0)).toEqual(['Level 1 pending', 'LevelNow 1 firing']);
+    expect(await changes(15_000)).toEqual([]);
+    expect(await changes(30_000)).toEqual([
+      'Level 2 pending',
+      'Level 1 inactive',
+      'LevelNow 2 firing',
+      'LevelNow 1 resolved',
+    ]);
+    expect(groups.alerts().alerts.map((a) => [a.labels['alertname'], a.labels['level'], a.activeAt])).toEqual(
+      [
+        ['Level', '2', '1970-01-01T00:00:30Z'],
+        ['LevelNow', '2', '1970-01-01T00:00:30Z'],
+      ],
+    );
+    // two series that the rule's labels make identical are Prometheus's error, not two alerts
+    expect(groups.rules().groups[0]!.rules[2]).toMatchObject({
+      health: 'err',
+      lastError: expect.stringMatching(/same labelset after applying alert labels/),
+    });
+  });
+});

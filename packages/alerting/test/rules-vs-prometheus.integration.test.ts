@@ -33,6 +33,15 @@ const RULES = `groups:
       - alert: Slow
         expr: instance:req:irate < 1
         for: 1h
+      # a label templated with a value that changes at every evaluation: each evaluation makes another alert (its
+      # labels are its identity) and the previous one stops holding: dropped while pending, resolved once firing
+      - alert: TickPending
+        expr: vector(time()) > 0
+        for: 1h
+        labels: { at: "{{ $value }}" }
+      - alert: TickFiring
+        expr: vector(time()) > 0
+        labels: { at: "{{ $value }}", n: "{{ len $labels }}" }
 `;
 
 /** Counters at different slopes (one with a reset), and up, every 15 s over the 30 minutes before `endMs`. */

@@ -6,7 +6,13 @@ import { createEngine, memoryQueryable } from '@argus/promql';
 import { compileAlertTemplate } from '@argus/template';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { type ExpressionEvaluator, engineTemplateQuery, evaluatorTemplateQuery } from '../src/index.js';
+import {
+  type ExpressionEvaluator,
+  engineTemplateQuery,
+  evaluatorTemplateQuery,
+  loadRuleFile,
+} from '../src/index.js';
+import { driver, row } from './helpers.js';
 
 const T = 1_700_000_000_000;
 const engine = createEngine({
@@ -103,5 +109,33 @@ describe('awesome-prometheus-alerts annotations', () => {
     expect(tpl.render({ labels: { instance: 'h:9100', device: 'sda' }, value: 0.93512 })).toBe(
       'Disk is almost full (< 10% left)\n  VALUE = 0.93512\n  LABELS = map[device:sda instance:h:9100] 935.1m 0.94',
     );
+  });
+});
+
+describe('query in the templates of a rule file run on an evaluator', () => {
+  it('a <selector> <op> <number> rule (run in process as a thresholdRule) asks the evaluator after the sample', async () => {
+    const asked: [string, number][] = [];
+    const evaluator: ExpressionEvaluator = {
+      name: 'server',
+      async query(expr, atMs) {
+        asked.push([expr, atMs]);
+        return [{ labels: {}, value: 7 }];
+      },
+    };
+    const [rule] = loadRuleFile(
+      `groups:
+  - name: g
+    rules:
+      - alert: Hot
+        expr: cpu > 90
+        annotations: { summary: '{{ $labels.instance }} {{ $value }} of {{ query "count(cpu)" | first | value }}' }
+`,
+      { evaluator },
+    );
+    const d = driver(rule!);
+    expect(d.feed([row('a', 1000, 95)])).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    expect(d.tick(2000).map((a) => [a.state, a.annotations])).toEqual([['firing', { summary: 'a 95 of 7' }]]);
+    expect(asked).toEqual([['count(cpu)', 1000]]);
   });
 });

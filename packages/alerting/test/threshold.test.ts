@@ -132,3 +132,57 @@ testAlerter(() => thresholdRule({ alert: 'Spike', selector: 'testkit_value', thr
   badOptions: () => thresholdRule({ alert: 'X', selector: '', threshold: 1 }),
   optionsErrorPlugin: 'threshold-rule',
 });
+
+describe('thresholdRule templates', () => {
+  it('with query, renders annotations after the query at the sample time, and emits in order once rendered', async () => {
+    const asked: [string, number][] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const d = driver(
+      thresholdRule({
+        alert: 'X',
+        selector: 'cpu',
+        threshold: 90,
+        annotations: {
+          summary: '{{ $labels.instance }} {{ $value }} of {{ query "count(cpu)" | first | value }}',
+        },
+        query: async (q, time) => {
+          asked.push([q, time.getTime()]);
+          await gate;
+          return [{ labels: {}, value: 3 }];
+        },
+      }),
+    );
+    expect(d.feed([row('a', 1000, 95)])).toEqual([]);
+    expect(d.feed([row('a', 2000, 50)])).toEqual([]);
+    await Promise.resolve();
+    expect(d.tick(2500)).toEqual([]);
+    release();
+    await new Promise((r) => setImmediate(r));
+    const out = d.tick(3000);
+    expect(out.map((a) => [a.state, a.annotations])).toEqual([
+      ['firing', { summary: 'a 95 of 3' }],
+      ['resolved', { summary: 'a 95 of 3' }],
+    ]);
+    expect(asked).toEqual([
+      ['count(cpu)', 1000],
+      ['count(cpu)', 2000],
+    ]);
+  });
+
+  it('a label templated with $value: a new value ends the alert and starts another (Prometheus alert identity)', () => {
+    const d = driver(
+      thresholdRule({ alert: 'X', selector: 'cpu', threshold: 90, forMs: 0, labels: { v: '{{ $value }}' } }),
+    );
+    d.feed([row('a', 0, 95)]);
+    d.feed([row('a', 1000, 95)]);
+    const out = d.feed([row('a', 2000, 97)]);
+    expect(out.map((a) => [a.labels['v'], a.state])).toEqual([
+      ['95', 'resolved'],
+      ['97', 'firing'],
+    ]);
+    expect(d.log).toHaveLength(3);
+  });
+});

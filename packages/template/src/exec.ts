@@ -2,6 +2,7 @@
 // error messages located as Go locates them (`template: NAME:LINE:COL: executing "NAME" at <NODE>: …`).
 import { formatV } from './fmt.js';
 import { type FuncMap, type ParamType, RAW_ARGS, type TemplateFunc } from './funcs.js';
+import { HtmlContext } from './html.js';
 import {
   type ArgNode,
   type ChainNode,
@@ -51,6 +52,8 @@ export interface ExecContext {
   readonly missingKey: MissingKey;
   /** Results of asynchronous calls already awaited, by call key (see Pending). */
   readonly resolved: Map<string, unknown>;
+  /** html/template mode: each action's output is escaped for its HTML context (see html.ts). */
+  readonly html?: boolean;
 }
 
 const GO_TYPE_NAME: Record<ParamType, string> = {
@@ -72,6 +75,7 @@ const LITERAL_KIND: Record<ParamType, string> = {
 /** Runs tree `tree` with `data` as dot; returns the text. */
 export function execute(ctx: ExecContext, tree: Tree, data: unknown): string {
   const out: string[] = [];
+  const html = ctx.html ? new HtmlContext() : undefined;
   let depth = 0;
   let current = tree;
   let at: { pos: number; text: string } | undefined;
@@ -365,17 +369,26 @@ export function execute(ctx: ExecContext, tree: Tree, data: unknown): string {
     return value;
   };
 
+  // fmt.Sprint of the value, a struct pointer printed as its struct (as exec.go's printableValue)
+  const printed = (v: unknown): string => {
+    const s = formatV(v);
+    return s.startsWith('&{') ? s.slice(1) : s;
+  };
   const printValue = (pipe: PipeNode, v: unknown): void => {
-    if (v === undefined) {
-      out.push('<no value>');
-      return;
-    }
     if (typeof v === 'function') {
       setAt(pipe.pos, `{{${nodeString(pipe)}}}`);
       errorf(`can't print {{${nodeString(pipe)}}} of type ${typeName(v)}`);
     }
-    const s = formatV(v);
-    out.push(s.startsWith('&{') ? s.slice(1) : s);
+    if (html) {
+      const r = html.escape(v, () => printed(v));
+      if (!r.ok) {
+        setAt(pipe.pos, `{{${nodeString(pipe)}}}`);
+        errorf(r.error);
+      }
+      out.push((r as { text: string }).text);
+      return;
+    }
+    out.push(v === undefined ? '<no value>' : printed(v));
   };
 
   const walkControl = (dot: unknown, n: ControlNode): void => {
@@ -444,7 +457,7 @@ export function execute(ctx: ExecContext, tree: Tree, data: unknown): string {
   const walk = (dot: unknown, node: Node): void => {
     switch (node.type) {
       case 'text':
-        out.push(node.text);
+        out.push(html ? html.feed(node.text) : node.text);
         return;
       case 'list':
         for (const child of node.nodes) walk(dot, child);

@@ -11,6 +11,7 @@ export {
   queryEscape,
   type TemplateFunc,
 } from './funcs.js';
+export { SafeHTML } from './html.js';
 export { TemplateParseError } from './parse.js';
 export {
   ALERT_TEMPLATE_DEFS,

@@ -1,6 +1,7 @@
 // Prometheus's template functions (template/template.go of Prometheus 2.42) and its alert-rule template data.
 import { sprintf } from './fmt.js';
 import { type FuncMap, goFunc, queryEscape } from './funcs.js';
+import { SafeHTML } from './html.js';
 import {
   floatToUnixNano,
   goRegExp,
@@ -148,6 +149,7 @@ export function prometheusFuncs(options: PrometheusFuncOptions = {}): FuncMap {
       a,
     ),
     reReplaceAll: goFunc([s, s, s], reReplaceAll),
+    // text mode; createPrometheusTemplates gives the html/template one
     safeHtml: goFunc([s], (t: string) => t),
     match: goFunc([s, s], (p: string, t: string) => goRegExp(p).test(t)),
     title: goFunc([s], title),
@@ -193,6 +195,11 @@ export function prometheusFuncs(options: PrometheusFuncOptions = {}): FuncMap {
 /** Options of a Prometheus template set: its functions' options plus Go's missingkey (Prometheus: `zero`). */
 export interface PrometheusTemplateOptions extends PrometheusFuncOptions {
   readonly missingKey?: 'default' | 'zero' | 'error';
+  /**
+   * Render as Prometheus's ExpandHTML (console templates): Go's html/template escaping, and `safeHtml` and
+   * `tmpl` give trusted HTML, written unescaped.
+   */
+  readonly html?: boolean;
   /** More functions (Alertmanager's, a project's own); they replace Prometheus's of the same name. */
   readonly funcs?: FuncMap;
 }
@@ -202,11 +209,14 @@ export interface PrometheusTemplateOptions extends PrometheusFuncOptions {
  * Prometheus's `missingkey=zero` (a missing label is `""`).
  */
 export function createPrometheusTemplates(options: PrometheusTemplateOptions = {}): Templates {
+  const html = options.html ?? false;
+  const trusted = (t: string) => (html ? new SafeHTML(t) : t);
   const set = createTemplates({
-    funcs: { ...prometheusFuncs(options), ...options.funcs },
+    funcs: { ...prometheusFuncs(options), safeHtml: goFunc([s], trusted), ...options.funcs },
     missingKey: options.missingKey ?? 'zero',
+    html,
   });
-  set.funcs({ tmpl: goFunc([s, a], (name: string, data: unknown) => set.execute(name, data)) });
+  set.funcs({ tmpl: goFunc([s, a], (name: string, data: unknown) => trusted(set.execute(name, data))) });
   return set;
 }
 

@@ -10,6 +10,8 @@ export interface TemplateOptions {
   readonly funcs?: FuncMap;
   /** Go's `missingkey` option: `default` prints `<no value>`, `zero` the zero value, `error` fails. */
   readonly missingKey?: MissingKey;
+  /** Go's html/template instead of text/template: actions' output is escaped for its HTML context. */
+  readonly html?: boolean;
 }
 
 export interface Templates {
@@ -31,13 +33,14 @@ export interface Templates {
 
 /** Creates an empty template set with Go's builtin functions and `options.funcs`. */
 export function createTemplates(options: TemplateOptions = {}): Templates {
-  return makeSet(new Map(), { ...builtins, ...options.funcs }, options.missingKey ?? 'default');
+  return makeSet(new Map(), { ...builtins, ...options.funcs }, options.missingKey ?? 'default', options.html);
 }
 
 function makeSet(
   trees: Map<string, Tree>,
   funcs: Record<string, FuncMap[string]>,
   missingKey: MissingKey,
+  html = false,
 ): Templates {
   const lookup = (name: string): Tree => {
     const tree = trees.get(name);
@@ -50,7 +53,7 @@ function makeSet(
     return tree;
   };
   const run = (name: string, data: unknown, resolved: Map<string, unknown>): string => {
-    const ctx: ExecContext = { trees, funcs, missingKey, resolved };
+    const ctx: ExecContext = { trees, funcs, missingKey, resolved, html };
     return execute(ctx, lookup(name), data);
   };
   const set: Templates = {
@@ -97,7 +100,7 @@ function makeSet(
         }
       }
     },
-    clone: () => makeSet(new Map(trees), { ...funcs }, missingKey),
+    clone: () => makeSet(new Map(trees), { ...funcs }, missingKey, html),
   };
   return set;
 }

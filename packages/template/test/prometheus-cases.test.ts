@@ -1,7 +1,7 @@
 // The cases of Prometheus 2.42's template/template_test.go (TestTemplateExpansion): inputs and expected
 // outputs, run through expandTemplate as Prometheus's Expander.Expand runs them. Go's int64/uint64/int/uint
-// inputs are bigints here, float64 inputs numbers. The cases that need html/template's contextual escaping
-// (ExpandHTML) are listed at the end and not run: Argus implements text/template only.
+// inputs are bigints here, float64 inputs numbers. The cases the Go test runs through ExpandHTML
+// (html/template's contextual escaping) run with `html: true`.
 import { describe, expect, it } from 'vitest';
 import { expandTemplate, type QuerySample } from '../src/index.js';
 
@@ -257,35 +257,50 @@ const CASES: Case[] = [
   { text: '{{ "[2001:0DB8::1]::12345" | stripDomain }}', output: '[2001:0DB8::1]::12345' },
 ];
 
-/** Cases of the Go test that run html/template (ExpandHTML): contextual HTML escaping, not implemented. */
-const HTML_ONLY_CASES = [
-  '{{ "<b>" }} → &lt;b&gt;',
-  '{{ "<b>" | safeHtml }} → <b>',
-  '{{ $x := query "metric" | first }}{{ $x.Labels.foo }} (html)',
-  '{{ .Foo }} → "" (html, nil options)',
-  '{{ .Foo }} → "" (html, no options)',
-  '{{ .Foo }} missingkey=error (html)',
+/** The cases of the Go test that run html/template (ExpandHTML, `html: true` there). */
+const HTML_CASES: Case[] = [
+  { text: '{{ "<b>" }}', output: '&lt;b&gt;' },
+  { text: '{{ "<b>" | safeHtml }}', output: '<b>' },
+  {
+    text: '{{ $x := query "metric" | first }}{{ $x.Labels.foo }}',
+    queryResult: [metric({ instance: 'a' }, 11)],
+    output: '',
+  },
+  // Go: options nil, then options []string{}: both leave missingkey at its default
+  { text: '{{ .Foo }}', missingKey: 'default', output: '' },
+  { text: '{{ .Foo }}', output: '' },
+  {
+    text: '{{ .Foo }}',
+    missingKey: 'error',
+    errorMsg:
+      'error executing template test: template: test:1:3: executing "test" at <.Foo>: nil data; no entry for key "Foo"',
+  },
 ];
 
-describe('Prometheus 2.42 html/template cases (ExpandHTML: not implemented)', () => {
-  for (const c of HTML_ONLY_CASES) it.todo(c);
+function runCase(c: Case, html: boolean): void {
+  const options = {
+    externalURL: 'http://testhost:9090/path/prefix',
+    query: () => c.queryResult ?? [],
+    time: new Date(0),
+    html,
+    ...(c.missingKey ? { missingKey: c.missingKey } : {}),
+  };
+  if (c.errorMsg !== undefined) {
+    expect(() => expandTemplate(c.text, 'test', c.input, options)).toThrow(c.errorMsg);
+    try {
+      expandTemplate(c.text, 'test', c.input, options);
+    } catch (e) {
+      expect((e as Error).message).toBe(c.errorMsg);
+    }
+  } else expect(expandTemplate(c.text, 'test', c.input, options)).toBe(c.output);
+}
+
+describe('Prometheus 2.42 template_test.go html/template cases (ExpandHTML)', () => {
+  it.each(HTML_CASES.map((c, i) => [i, c.text, c] as const))('html case %i: %s', (_i, _t, c) =>
+    runCase(c, true),
+  );
 });
 
 describe('Prometheus 2.42 template_test.go cases', () => {
-  it.each(CASES.map((c, i) => [i, c.text, c] as const))('case %i: %s', (_i, _t, c) => {
-    const options = {
-      externalURL: 'http://testhost:9090/path/prefix',
-      query: () => c.queryResult ?? [],
-      time: new Date(0),
-      ...(c.missingKey ? { missingKey: c.missingKey } : {}),
-    };
-    if (c.errorMsg !== undefined) {
-      expect(() => expandTemplate(c.text, 'test', c.input, options)).toThrow(c.errorMsg);
-      try {
-        expandTemplate(c.text, 'test', c.input, options);
-      } catch (e) {
-        expect((e as Error).message).toBe(c.errorMsg);
-      }
-    } else expect(expandTemplate(c.text, 'test', c.input, options)).toBe(c.output);
-  });
+  it.each(CASES.map((c, i) => [i, c.text, c] as const))('case %i: %s', (_i, _t, c) => runCase(c, false));
 });

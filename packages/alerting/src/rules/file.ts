@@ -89,7 +89,10 @@ function toAlerter(
     annotations: r.annotations ?? {},
   };
   const simple = allOnEvaluator ? undefined : parseSimpleComparison(r.expr);
-  if (simple) return thresholdRule({ ...base, name, ...simple, staleAfterMs: 300_000 });
+  // `query` in its templates goes where its expr goes: the Prometheus evaluator, or the in-process engine
+  const query = evaluator ? evaluatorTemplateQuery(evaluator) : undefined;
+  if (simple)
+    return thresholdRule({ ...base, name, ...simple, staleAfterMs: 300_000, ...(query ? { query } : {}) });
   if (evaluator)
     return evaluatedRule({
       ...base,
@@ -98,7 +101,6 @@ function toAlerter(
       expr: r.expr,
       evaluator,
       intervalMs,
-      // `query` in its templates goes where its expr goes: the Prometheus evaluator, or the in-process engine
       query: evaluatorTemplateQuery(evaluator),
     });
   throw new ArgusError(

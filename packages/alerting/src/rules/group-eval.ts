@@ -6,7 +6,7 @@ import { type Alert, fingerprint, type Labels } from '@argus/core';
 import type { Engine } from '@argus/promql';
 import type { VectorSample } from './expr.js';
 import { ruleVector } from './promql-evaluator.js';
-import type { RuleTracker, TrackedAlert } from './tracker.js';
+import { applyVector, type RenderedSample, type RuleTracker, type TrackedAlert } from './tracker.js';
 
 /** Where a group writes what it produces (the embedded store fits: `store.append`). */
 export interface SampleAppender {
@@ -70,13 +70,6 @@ export interface GroupOutput {
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** The labels without `__name__` (an alert's identity). */
-export function withoutName(l: Labels): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(l)) if (k !== '__name__') out[k] = v;
-  return out;
-}
-
 /** The label set with its names in order (`__name__` first), as Prometheus keeps and prints them. */
 export function sortedLabels(l: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -128,25 +121,9 @@ async function applyAlerts(
   at: number,
   vector: readonly VectorSample[],
 ): Promise<Alert[]> {
-  const changes: Alert[] = [];
-  const seen = new Set<string>();
-  for (const s of vector) {
-    const key = fingerprint(withoutName(s.labels));
-    if (seen.has(key))
-      throw new Error('vector contains metrics with the same labelset after applying alert labels');
-    seen.add(key);
-  }
-  for (const s of vector) {
-    const rendered = await rule.tracker.render(s.labels, s.value, at);
-    const a = rule.tracker.step(fingerprint(withoutName(s.labels)), at, { ...s, rendered });
-    if (a) changes.push(a);
-  }
-  for (const key of [...rule.tracker.active.keys()]) {
-    if (seen.has(key)) continue;
-    const a = rule.tracker.step(key, at, undefined);
-    if (a) changes.push(a);
-  }
-  return changes;
+  const rendered: RenderedSample[] = [];
+  for (const s of vector) rendered.push({ ...s, rendered: await rule.tracker.render(s.labels, s.value, at) });
+  return applyVector(rule.tracker, at, rendered);
 }
 
 /** The ALERTS and ALERTS_FOR_STATE series of the active alerts (value 1, and activeAt in seconds). */

@@ -4,7 +4,6 @@ import {
   ArgusError,
   type Clock,
   type Emit,
-  fingerprint,
   metricBatch,
   SERIES_REJECTED,
   type SeriesRegistry,
@@ -21,7 +20,6 @@ import {
   type GroupRuleState,
   type GroupState,
   type SampleAppender,
-  withoutName,
 } from './group-eval.js';
 import { type ApiAlert, type ApiRuleGroup, apiAlerts, apiGroup } from './groups-api.js';
 import { engineOf } from './promql-evaluator.js';
@@ -271,7 +269,7 @@ export function ruleGroups(o: RuleGroupsOptions): RuleGroups {
         for (const r of g.rules) {
           if (r.type !== 'alerting') continue;
           for (const a of readSnapshot((state as Record<string, unknown>)[`${g.file}/${g.name}/${r.name}`]))
-            r.tracker.active.set(fingerprint(withoutName(a.seriesLabels)), a);
+            r.tracker.active.set(a.fingerprint, a);
         }
     },
   };

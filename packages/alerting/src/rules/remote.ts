@@ -1,6 +1,6 @@
-import { type Alert, type Alerter, type Clock, fingerprint, type TimerHandle } from '@argus/core';
+import type { Alert, Alerter, Clock, TimerHandle } from '@argus/core';
 import type { ExpressionEvaluator, VectorSample } from './expr.js';
-import { type RenderedTemplates, type RuleSpec, RuleTracker, readSnapshot } from './tracker.js';
+import { applyVector, type RenderedTemplates, type RuleSpec, RuleTracker, readSnapshot } from './tracker.js';
 
 /** Options of {@link evaluatedRule}. */
 export interface EvaluatedRuleOptions extends RuleSpec {
@@ -50,23 +50,13 @@ async function renderVector(
   return { at, vector, rendered };
 }
 
-/** Applies one instant vector at `at` with vector semantics; returns the alerts whose state changed. */
-function applyVector(tracker: RuleTracker<string>, { at, vector, rendered }: RenderedVector): Alert[] {
-  const out: Alert[] = [];
-  const seen = new Set<string>();
-  for (const [i, s] of vector.entries()) {
-    const key = fingerprint(s.labels);
-    seen.add(key);
-    const a = tracker.step(key, at, { ...s, rendered: rendered[i] });
-    if (a) out.push(a);
-  }
-  for (const key of [...tracker.active.keys()]) {
-    if (seen.has(key)) continue;
-    const a = tracker.step(key, at, undefined);
-    if (a) out.push(a);
-  }
-  return out;
-}
+/** Applies one rendered instant vector (see {@link applyVector}). */
+const applyRendered = (tracker: RuleTracker<string>, { at, vector, rendered }: RenderedVector): Alert[] =>
+  applyVector(
+    tracker,
+    at,
+    vector.map((s, i) => ({ ...s, rendered: rendered[i] })),
+  );
 
 /** The instant vectors of a range evaluation, by grid time. */
 async function vectorsOver(
@@ -165,15 +155,20 @@ export function evaluatedRule(o: EvaluatedRuleOptions): Alerter {
       ctl.abort();
       if (timer) ctx.clock.clearTimeout(timer);
     },
-    evaluate() {
+    evaluate(_input, ctx) {
       if (!pending) return undefined;
       const r = pending;
       pending = undefined;
-      return applyVector(tracker, r);
+      try {
+        return applyRendered(tracker, r);
+      } catch (err) {
+        ctx.log.warn(`rule ${o.alert}: evaluating ${JSON.stringify(o.expr)}: ${(err as Error).message}`);
+        return undefined;
+      }
     },
     snapshot: () => tracker.snapshot(),
     restore(state) {
-      for (const a of readSnapshot(state)) tracker.active.set(fingerprint(a.seriesLabels), a);
+      for (const a of readSnapshot(state)) tracker.active.set(a.fingerprint, a);
     },
   };
   replays.set(rule, async (fromMs, toMs, signal) => {
@@ -181,7 +176,7 @@ export function evaluatedRule(o: EvaluatedRuleOptions): Alerter {
     const replay = new RuleTracker<string>(o);
     const out: Alert[] = [];
     for (const [at, vector] of await vectorsOver(o, fromMs, toMs, signal))
-      out.push(...applyVector(replay, await renderVector(replay, at, vector)));
+      out.push(...applyRendered(replay, await renderVector(replay, at, vector)));
     return out;
   });
   return rule;

@@ -5,10 +5,12 @@ import {
   defineAlerter,
   type Factory,
   type LabelMatcher,
+  type Labels,
   matchesLabels,
   parseMatchers,
   type StageContext,
 } from '@argus/core';
+import type { QueryFn } from '@argus/template';
 import { z } from 'zod';
 import {
   type CompareOp,
@@ -18,6 +20,7 @@ import {
   ruleBase,
   selectorSchema,
 } from './common.js';
+import { deferredAnnotations } from './threshold-deferred.js';
 import { readSnapshot, ruleTracker } from './tracker.js';
 
 /** Options of {@link thresholdRule}. */
@@ -32,6 +35,12 @@ export interface ThresholdRuleOptions extends RuleBaseOptions {
   resolveThreshold?: number;
   /** A series with no sample for this long stops matching (Prometheus lookback delta). @default 300000 */
   staleAfterMs?: number;
+  /**
+   * Answers `query` in the annotation templates (e.g. `evaluatorTemplateQuery(evaluator)`). The annotations are then
+   * rendered after the query, at the sample's time, and each alert comes out at the first evaluation after they are
+   * (as rules on an evaluator do). Label templates stay synchronous: a label calling `query` renders an error text.
+   */
+  query?: QueryFn;
 }
 
 interface Parsed extends RuleBaseParsed {
@@ -40,6 +49,7 @@ interface Parsed extends RuleBaseParsed {
   threshold: number;
   resolveThreshold?: number | undefined;
   staleAfterMs: number;
+  query?: QueryFn | undefined;
 }
 
 const schema: z.ZodType<Parsed, ThresholdRuleOptions> = z
@@ -63,6 +73,13 @@ const schema: z.ZodType<Parsed, ThresholdRuleOptions> = z
       .positive()
       .default(300_000)
       .describe('A series with no sample for this long stops matching (Prometheus lookback delta), ms'),
+    query: z
+      .custom<QueryFn>(
+        (v) => typeof v === 'function',
+        'must be a function (query, time) => samples, e.g. evaluatorTemplateQuery(evaluator)',
+      )
+      .optional()
+      .describe('Answers `query` in annotation templates; they render after it'),
   })
   .refine(
     (o) =>
@@ -94,7 +111,14 @@ export const thresholdRule: Factory<z.ZodType<Parsed, ThresholdRuleOptions>, Ale
   options: schema,
   create(o) {
     const matchers: LabelMatcher[] = parseMatchers(o.selector);
-    const { tracker } = ruleTracker<number>(o);
+    const { tracker } = ruleTracker<number>(o, o.query);
+    // with `query`, alerts wait for their annotations, rendered after the query (in order)
+    const deferred = o.query ? deferredAnnotations(tracker) : undefined;
+    const emit = (out: Alert[], a: Alert | undefined, id: number, series: Labels): void => {
+      if (!a) return;
+      if (deferred) deferred.add(a, series, tracker.active.get(id));
+      else out.push(a);
+    };
     const matchCache: (boolean | undefined)[] = [];
     const last = new Map<number, Last>();
     const op = o.op;
@@ -116,8 +140,9 @@ export const thresholdRule: Factory<z.ZodType<Parsed, ThresholdRuleOptions>, Ale
         const stale = b.stale?.[i] === 1;
         last.set(id, { ts, value, stale });
         const on = !stale && holds(tracker.active.has(id), value);
-        const a = tracker.step(id, ts, on ? { labels: ctx.series.labels(id), value } : undefined);
-        if (a) out.push(a);
+        const labels = ctx.series.labels(id);
+        if (on) emit(out, tracker.endIfRelabelled(id, ts, labels, value), id, labels);
+        emit(out, tracker.step(id, ts, on ? { labels, value } : undefined), id, labels);
       }
     };
 
@@ -130,13 +155,10 @@ export const thresholdRule: Factory<z.ZodType<Parsed, ThresholdRuleOptions>, Ale
           const l = last.get(id);
           if (l && ctx.now <= l.ts) continue;
           const gone = !l || l.stale || ctx.now - l.ts > o.staleAfterMs;
-          const a = tracker.step(
-            id,
-            ctx.now,
-            gone ? undefined : { labels: ctx.series.labels(id), value: l.value },
-          );
-          if (a) out.push(a);
+          const labels = ctx.series.labels(id);
+          emit(out, tracker.step(id, ctx.now, gone ? undefined : { labels, value: l.value }), id, labels);
         }
+        if (deferred) out.push(...deferred.ready());
         return out;
       },
       snapshot: () => ({

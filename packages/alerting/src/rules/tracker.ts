@@ -51,6 +51,8 @@ export class RuleTracker<K> {
   readonly active: Map<K, TrackedAlert> = new Map();
   private readonly labelTpl: [string, Template][];
   private readonly annTpl: [string, Template][];
+  // whether any label is a template (a plain label cannot change an alert's identity: no need to re-render)
+  private readonly labelsTemplated: boolean;
 
   constructor(readonly spec: RuleSpec) {
     const where = `rule ${JSON.stringify(spec.alert)}`;
@@ -59,6 +61,7 @@ export class RuleTracker<K> {
       k,
       compileTemplate(v, `${where} label ${k}`, options),
     ]);
+    this.labelsTemplated = Object.values(spec.labels).some((v) => v.includes('{{'));
     this.annTpl = Object.entries(spec.annotations).map(([k, v]) => [
       k,
       compileTemplate(v, `${where} annotation ${k}`, options),
@@ -131,11 +134,33 @@ export class RuleTracker<K> {
     return created ? this.toAlert(a, 'pending', ts) : undefined;
   }
 
+  /**
+   * The identity of the alert a sample makes: the fingerprint of its labels once the label templates are rendered,
+   * as Prometheus keys its alerts (a label templated with `$value` makes another alert when the value changes).
+   */
+  alertKey(series: Labels, value: number, rendered?: RenderedTemplates): string {
+    return fingerprint(this.alertLabels(series, value, rendered?.labels));
+  }
+
+  /**
+   * For rules that key alerts by series (thresholdRule): when the labels templates give other labels for this sample
+   * than the active alert has, ends that alert at `ts` (pending: inactive; firing: resolved, without
+   * `keep_firing_for`) and returns it, so the next {@link RuleTracker.step} starts the alert under its new labels,
+   * as Prometheus's alert identity follows its rendered labels.
+   */
+  endIfRelabelled(key: K, ts: number, series: Labels, value: number): Alert | undefined {
+    const a = this.active.get(key);
+    if (!a || !this.labelsTemplated || this.alertKey(series, value) === a.fingerprint) return undefined;
+    this.active.delete(key);
+    return this.toAlert(a, a.state === 'pending' ? 'inactive' : 'resolved', ts);
+  }
+
   /** The alert as core's {@link Alert} in `state`. */
   toAlert(a: TrackedAlert, state: AlertState, ts: number): Alert {
     const data = { labels: a.seriesLabels, value: a.value };
     const annotations: Record<string, string> = { ...a.annotations };
-    if (!a.annotations) for (const [k, t] of this.annTpl) annotations[k] = t(data);
+    // with a `query` the caller renders asynchronously (render): a synchronous render would only ask it in vain
+    if (!a.annotations && !this.spec.query) for (const [k, t] of this.annTpl) annotations[k] = t(data);
     return {
       labels: a.labels,
       annotations,
@@ -164,6 +189,45 @@ export class RuleTracker<K> {
   }
 }
 
+/** One sample of an instant vector, with the templates rendered for it at the evaluation time. */
+export interface RenderedSample {
+  readonly labels: Labels;
+  readonly value: number;
+  readonly rendered?: RenderedTemplates | undefined;
+}
+
+/**
+ * Applies one evaluation's instant vector at `at` as Prometheus 2.42's alerting rule does (rules/alerting.go Eval):
+ * alerts are keyed by their rendered labels ({@link RuleTracker.alertKey}); an alert whose key the vector no longer
+ * gives stops holding (pending: dropped; firing: resolved after `keep_firing_for`), so a templated label that
+ * changes ends one alert and starts another. Throws Prometheus's error when two samples give the same labels.
+ * Returns the alerts whose state changed.
+ */
+export function applyVector(
+  tracker: RuleTracker<string>,
+  at: number,
+  vector: readonly RenderedSample[],
+): Alert[] {
+  const keys = vector.map((s) => tracker.alertKey(s.labels, s.value, s.rendered));
+  const seen = new Set<string>();
+  for (const key of keys) {
+    if (seen.has(key))
+      throw new Error('vector contains metrics with the same labelset after applying alert labels');
+    seen.add(key);
+  }
+  const out: Alert[] = [];
+  for (const [i, s] of vector.entries()) {
+    const a = tracker.step(keys[i]!, at, s);
+    if (a) out.push(a);
+  }
+  for (const key of [...tracker.active.keys()]) {
+    if (seen.has(key)) continue;
+    const a = tracker.step(key, at, undefined);
+    if (a) out.push(a);
+  }
+  return out;
+}
+
 /** Reads a snapshot back defensively (a corrupt entry is skipped, not fatal). */
 export function readSnapshot(state: unknown): TrackedAlert[] {
   if (!Array.isArray(state)) return [];
@@ -183,9 +247,13 @@ export function readSnapshot(state: unknown): TrackedAlert[] {
  * A rule's plugin name (its `name`, else `rule:<alert>`) and the tracker that turns its per-key conditions into
  * alerts with the rule's `for`, `keep_firing_for`, labels and annotations; the name is also the alerts' origin.
  */
-export function ruleTracker<K>(o: RuleBaseParsed): { name: string; tracker: RuleTracker<K> } {
+export function ruleTracker<K>(
+  o: RuleBaseParsed,
+  query?: QueryFn,
+): { name: string; tracker: RuleTracker<K> } {
   const name = o.name ?? `rule:${o.alert}`;
   const tracker = new RuleTracker<K>({
+    ...(query ? { query } : {}),
     alert: o.alert,
     forMs: o.forMs,
     keepFiringForMs: o.keepFiringForMs,
