@@ -1,8 +1,10 @@
 // In-process PromQL engine benchmark over a memory Queryable (no servers): `node bench/promql/in-process.mjs
-// [--dist <path to a built @argus/promql index.js>] [--quick]`. The same shapes as bench/promql/run.mjs (rate()
+// [--dist <path to a built @argus/promql index.js>] [--quick] [--store [--store-dist <a built @argus/store index.js>]] [--only name,…]`. The same shapes as bench/promql/run.mjs (rate()
 // over 1,000 counters for a day at a 15 s step, histogram_quantile over 50×11 buckets for 2 h, an instant
 // aggregation over 10,000 gauges, 100 rule expressions); prints one JSON line per query with the time and the
 // longest event-loop block (monitorEventLoopDelay) and the CPU time. --dist lets two builds be compared A/B in fresh processes.
+// --store reads through `storeQueryable` over a memory `@argus/store` (this checkout's build) holding the same
+// samples, the path `argus serve` and the HTTP benchmark take, instead of the memory Queryable.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { ruleExprs, sizes } from './data.mjs';
@@ -11,7 +13,7 @@ const args = process.argv.slice(2);
 const dist = args.includes('--dist')
   ? args[args.indexOf('--dist') + 1]
   : '../../packages/promql/dist/index.js';
-const { createEngine, memoryQueryable } = await import(
+const { createEngine, memoryQueryable, storeQueryable } = await import(
   dist.startsWith('.') ? new URL(dist, import.meta.url).href : pathToFileURL(dist).href
 );
 const size = sizes(args.includes('--quick'));
@@ -61,7 +63,19 @@ for (let i = 0; i < size.histInstances; i++) {
   for (const [j, le] of LES.entries())
     series.push({ labels: { __name__: 'bench_latency_seconds_bucket', instance: `i${i}`, le }, ...byLe[j] });
 }
-const engine = createEngine({ queryable: memoryQueryable(series) });
+async function queryable() {
+  if (!args.includes('--store')) return memoryQueryable(series);
+  const storeDist = args.includes('--store-dist')
+    ? pathToFileURL(args[args.indexOf('--store-dist') + 1]).href
+    : '../../packages/store/dist/index.js';
+  const { createStore } = await import(storeDist);
+  // kept for longer than the data spans, so nothing is rolled up (as bench/promql/run.mjs opens its store)
+  const store = createStore({ retentionMs: 36_500 * 86_400_000 });
+  for (const s of series)
+    for (let i = 0; i < s.timestamps.length; i++) store.append(s.labels, s.timestamps[i], s.values[i]);
+  return storeQueryable(store);
+}
+const engine = createEngine({ queryable: await queryable() });
 const cases = {
   instant: () => engine.instantQuery('sum by (job) (bench_temperature)', END),
   rate: () =>

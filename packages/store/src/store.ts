@@ -222,8 +222,9 @@ function readApi(st: StoreState): ReadApi {
       const s = st.find(labels);
       if (!s)
         return { timestamps: new Float64Array(0), values: new Float64Array(0), stale: new Uint8Array(0) };
+      // read() hands out arrays of its own (decoded or copied for this call): no second copy
       const r = s.read(from, to);
-      return { timestamps: r.t.slice(), values: r.v.slice(), stale: r.s.slice() };
+      return { timestamps: r.t, values: r.v, stale: r.s };
     },
     readSeries: (sel, from, to, rollups = 'none') =>
       matching(st, sel).map((s) => {

@@ -26,7 +26,7 @@ function queryError(fn: string, field: string, message: string, cause?: unknown)
 export function matching(st: StoreState, sel: Selector): SeriesData[] {
   const m = toMatchers(sel);
   const out: SeriesData[] = [];
-  for (const s of st.byKey.values()) if (matchesLabels(m, s.labels)) out.push(s);
+  for (const s of st.postings.candidates(m) ?? st.byKey.values()) if (matchesLabels(m, s.labels)) out.push(s);
   return out;
 }
 

@@ -1,7 +1,7 @@
 // Where a query range reaches history whose raw samples are gone: retention (age or `maxBytes`) evicts the oldest
 // raw chunks into rollups, so a reader that wants raw samples (PromQL) can say what it could not read.
 import type { RolledUpSpan, Selector } from '../types.js';
-import { matching } from './query.js';
+import { matching, toMatchers } from './query.js';
 import type { RollupSeries } from './rollup.js';
 import type { StoreState } from './state.js';
 
@@ -22,6 +22,12 @@ function overlap(l: RollupSeries, from: number, to: number): [number, number] | 
 
 /** How many matching series hold only rollups somewhere in [from, to), and the span those rollups cover. */
 export function rolledUp(st: StoreState, sel: Selector, from: number, to: number): RolledUpSpan | undefined {
+  // nothing evicted yet (the usual case): no need to match the selector a second time for every PromQL select
+  // (a malformed selector is still refused)
+  if (st.rollups.size === 0) {
+    toMatchers(sel);
+    return undefined;
+  }
   let series = 0;
   let fromMs = Number.POSITIVE_INFINITY;
   let toMs = Number.NEGATIVE_INFINITY;

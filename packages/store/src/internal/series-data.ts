@@ -336,16 +336,19 @@ export class SeriesData {
     const h = this.head;
     let n = h.n;
     for (; end < cs.length && cs[end]!.minT < to; end++) n += cs[end]!.n;
-    let all = cols(n);
-    let k = 0;
-    for (let i = lo; i < end; i++) {
-      decodeInto(cs[i]!.bytes, all.t, all.v, all.s, k);
-      k += cs[i]!.n;
+    // only the head in range (an instant query's usual read): `head` is a fresh copy already, use it as is
+    let all = end === lo ? h : cols(n);
+    if (end > lo) {
+      let k = 0;
+      for (let i = lo; i < end; i++) {
+        decodeInto(cs[i]!.bytes, all.t, all.v, all.s, k);
+        k += cs[i]!.n;
+      }
+      all.t.set(h.t.subarray(0, h.n), k);
+      all.v.set(h.v.subarray(0, h.n), k);
+      all.s.set(h.s.subarray(0, h.n), k);
+      all.n = n;
     }
-    all.t.set(h.t.subarray(0, h.n), k);
-    all.v.set(h.v.subarray(0, h.n), k);
-    all.s.set(h.s.subarray(0, h.n), k);
-    all.n = n;
     if (this.ooo.n > 0) all = mergeCols(all, this.ooo, this.cfg.overwrite, counts);
     const a = lowerBound(all.t, all.n, from);
     const b = lowerBound(all.t, all.n, to);

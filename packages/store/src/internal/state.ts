@@ -1,6 +1,7 @@
 import { type Labels, labelsKey } from '@argus/core';
 import type { ResolvedStoreOptions } from '../options.js';
 import type { StoredAlert, StoredFinding } from '../types.js';
+import { Postings } from './postings.js';
 import { RollupSeries } from './rollup.js';
 import { type SealedChunk, type SeriesConfig, SeriesData } from './series-data.js';
 
@@ -35,6 +36,8 @@ export class StoreState {
    * passing it back, as PromQL reading series by series does, is found without building its key again.
    */
   readonly byLabels: WeakMap<Labels, SeriesData> = new WeakMap();
+  /** Live series by label name and value, for selectors (see `matching`). */
+  readonly postings: Postings<SeriesData> = new Postings();
   /** Store series ids are indexes here; removed series leave a hole. */
   readonly byId: (SeriesData | undefined)[] = [];
   readonly rollups: Map<number, RollupSeries[]> = new Map();
@@ -91,7 +94,10 @@ export class StoreState {
   /** Creates a series with a given id (also used when recovering from disk). */
   create(id: number, labels: Labels, key: string = labelsKey(labels)): SeriesData {
     const s = new SeriesData(id, labels, key, this.cfg);
+    const replaced = this.byKey.get(key);
+    if (replaced) this.postings.remove(replaced);
     this.byKey.set(key, s);
+    this.postings.add(s);
     this.byLabels.set(labels, s);
     this.byId[id] = s;
     this.journal?.series(id, labels);
@@ -131,6 +137,7 @@ export class StoreState {
   /** Removes a series that holds nothing any more (series churn). */
   drop(s: SeriesData): void {
     this.byKey.delete(s.key);
+    this.postings.remove(s);
     this.byId[s.id] = undefined;
     this.rollups.delete(s.id);
   }
