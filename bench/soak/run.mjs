@@ -107,7 +107,10 @@ const result = {
   seriesActive: end.stats.series,
   heapStartMB: mb(heap[0].bytes),
   heapEndMB: mb(heap.at(-1).bytes),
-  heapSlopeMBPerMin: Number(((fitSlope(heap.map((h) => [h.t, h.bytes])) * 60) / 2 ** 20).toFixed(2)),
+  heapSlopeMBPerMin: slopeMBPerMin(heap),
+  // a step (a table doubling) and a leak look alike over the whole run; a leak keeps its slope in the second half
+  heapSlopeSecondHalfMBPerMin: slopeMBPerMin(heap.slice(Math.floor(heap.length / 2))),
+  heapMB: heap.map((h) => `${Math.round(h.t)}s:${mb(h.bytes)}`).join(' '),
   rssEndMB: mb(end.rss),
   eventLoopDelay: roundAll(summarise(delay)),
   notification: latencies(spikes, arrivals, 'SoakSpike'),
@@ -131,6 +134,10 @@ function totals(stats) {
     errors: sum((p) => p.errors),
     series: stats.series.active,
   };
+}
+
+function slopeMBPerMin(points) {
+  return Number(((fitSlope(points.map((h) => [h.t, h.bytes])) * 60) / 2 ** 20).toFixed(2));
 }
 
 function mb(bytes) {
