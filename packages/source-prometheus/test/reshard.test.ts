@@ -13,6 +13,8 @@ import { scrapeSource } from '../src/index.js';
 
 const INTERVAL_MS = 1000;
 const TARGETS = 60;
+// a bound for a loaded machine, never reached when the code works: each wait ends on a sink write
+const WAIT_MS = 20_000;
 
 interface Replica {
   readonly index: number;
@@ -101,7 +103,9 @@ describe('resharding 2 → 3 replicas under load', () => {
     // poll carries `up` samples stamped now)
     const settle = async (rs: readonly Replica[] = live): Promise<void> => {
       const now = clock.now();
-      await Promise.all(rs.map((r) => r.sink.waitFor((s) => s.samples().some((x) => x.timestamp === now))));
+      await Promise.all(
+        rs.map((r) => r.sink.waitFor((s) => s.samples().some((x) => x.timestamp === now), WAIT_MS)),
+      );
     };
     const advance = (ms: number): Promise<void> => clock.advanceAsync(ms);
     const owned = (r: Replica) => r.pipeline.stats().plugins['scrape']?.custom ?? {};
@@ -180,7 +184,7 @@ describe('resharding 2 → 3 replicas under load', () => {
     const resolved = (r: Replica) => r.sink.alerts().filter((a) => a.state === 'resolved');
     await Promise.all(
       [b0, b1, b2].map((r) =>
-        r.sink.waitFor(() => resolved(r).length >= (owned(r)['shard_targets_owned'] ?? 0)),
+        r.sink.waitFor(() => resolved(r).length >= (owned(r)['shard_targets_owned'] ?? 0), WAIT_MS),
       ),
     );
     for (const r of [b0, b1, b2]) {
@@ -193,7 +197,7 @@ describe('resharding 2 → 3 replicas under load', () => {
     }
     const all = [b0, b1, b2].flatMap((r) => resolved(r).map(tOf));
     expect(all.sort()).toEqual([...after.keys()].sort());
-  });
+  }, 120_000);
 });
 
 /** The instants at which each target was scraped, by any of `replicas` (from the `up` samples). */
