@@ -194,10 +194,14 @@ describe('fingerprint index', () => {
       `${Math.floor(i / 5000)
         .toString(16)
         .padStart(8, '0')}${(i % 5000).toString(16).padStart(8, '0')}`;
-    for (let step = 0; step < 60_000; step++) {
+    // the first disagreement, checked once at the end: 120,000 expect() calls made this CPU-bound test slow
+    // enough to time out on a loaded machine
+    let mismatch: string | undefined;
+    for (let step = 0; step < 60_000 && mismatch === undefined; step++) {
       const fp = fpOf(rnd(20_000));
       const at = model.get(fp);
-      expect(index.get(fp)).toBe(at ?? -1);
+      if (index.get(fp) !== (at ?? -1))
+        mismatch = `step ${step}: get(${fp}) = ${index.get(fp)}, expected ${at ?? -1}`;
       if (at === undefined && rnd(3) > 0) {
         const slot = free.pop() ?? fps.length;
         fps[slot] = fp;
@@ -210,8 +214,10 @@ describe('fingerprint index', () => {
         free.push(at);
         model.delete(fp);
       }
-      expect(index.size).toBe(model.size);
+      if (mismatch === undefined && index.size !== model.size)
+        mismatch = `step ${step}: size ${index.size}, expected ${model.size}`;
     }
+    expect(mismatch).toBeUndefined();
     expect(model.size).toBeGreaterThan(5_000);
     expect(deletes).toBeGreaterThan(10_000);
     for (const [fp, slot] of model) expect(index.get(fp)).toBe(slot);
