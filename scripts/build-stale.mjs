@@ -6,7 +6,8 @@
 // package it depends on is newer than its oldest output. Stale packages build through pnpm (topological
 // order); their logs are shown only when a build fails.
 //
-//   node scripts/build-stale.mjs [--check] [package name or dir …]   (default: every publishable package)
+//   node scripts/build-stale.mjs [--check] [package name or dir, or * for every publishable one …]
+//   (default: every publishable package)
 //   (each package's `prepack` runs it with `.`, so a package is built, if stale, before it is packed)
 //   --check   list the stale packages and exit 1 if there are any; builds nothing
 import { spawn } from 'node:child_process';
@@ -15,7 +16,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 
-const CONFIG_FILES = ['package.json', 'tsup.config.ts', 'tsconfig.json'];
+const CONFIG_FILES = ['package.json', 'tsup.config.ts', 'tsconfig.json', 'vite.config.ts', 'index.html'];
 
 /** The packages under `<root>/packages` that have a build script. */
 export function workspacePackages(root) {
@@ -47,6 +48,8 @@ function outputs(p) {
     } else if (v && typeof v === 'object') for (const x of Object.values(v)) add(x);
   };
   for (const field of ['main', 'module', 'types', 'exports', 'bin']) add(p.pkg[field]);
+  // a web app built by Vite (the UI) names no dist file in package.json: its built page is the output
+  if (out.size === 0 && existsSync(join(p.dir, 'vite.config.ts'))) out.add(join(p.dir, 'dist', 'index.html'));
   return [...out];
 }
 
@@ -81,7 +84,10 @@ export function findStale(root, select = []) {
     ordered.push(p);
   };
   // by default every publishable package (a private one, the template, builds only when named)
-  for (const p of select.length > 0 ? select.map(pick) : all.filter((x) => !x.pkg.private)) visit(p);
+  const publishable = all.filter((x) => !x.pkg.private);
+  const chosen =
+    select.length > 0 ? select.flatMap((s) => (s === '*' ? publishable : [pick(s)])) : publishable;
+  for (const p of chosen) visit(p);
   const rootConfig = newestIn(join(root, 'tsconfig.base.json'));
   for (const p of ordered) {
     const outs = outputs(p);

@@ -12,10 +12,11 @@ import { pathToFileURL } from 'node:url';
 import { buildStale } from './build-stale.mjs';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
-// The web UI is private (never published) and only a devDependency of the CLI, so it is named here: the demo's
-// server serves it, and the banner's address would otherwise answer with the API alone.
-if (!(await buildStale({ root, select: ['@argus/cli', '@argus/ui'] }))) process.exit(1);
-const rest = spawn(process.execPath, [resolve(root, 'scripts/build-stale.mjs')], {
+if (!(await buildStale({ root, select: ['@argus/cli'] }))) process.exit(1);
+// The web UI is private (never published) and only a devDependency of the CLI, so it is named here. It builds in
+// the background too, not before the demo: the first run shows the API (the banner says the UI is not built yet),
+// and the runs after it the UI as well.
+const rest = spawn(process.execPath, [resolve(root, 'scripts/build-stale.mjs'), '*', '@argus/ui'], {
   cwd: root,
   stdio: 'ignore',
 });

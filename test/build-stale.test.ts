@@ -113,6 +113,31 @@ describe('build-stale', () => {
     expect(findStale(ws, [join(ws, 'packages', 'c')])).toMatchObject([{ name: 'c', stale: 'not built' }]);
   });
 
+  it('selects every publishable package with *, plus a private one named; a Vite app is stale until dist/index.html exists', () => {
+    mkdirSync(join(ws, 'packages', 'web'), { recursive: true });
+    writeFileSync(
+      join(ws, 'packages', 'web', 'package.json'),
+      JSON.stringify({ name: 'web', private: true, scripts: { build: 'vite build' } }),
+    );
+    writeFileSync(join(ws, 'packages', 'web', 'vite.config.ts'), 'export default {};\n');
+    writeFileSync(join(ws, 'packages', 'web', 'index.html'), '<!doctype html>\n');
+    const old = new Date(Date.now() - 60_000);
+    for (const f of ['package.json', 'vite.config.ts', 'index.html'])
+      utimesSync(join(ws, 'packages', 'web', f), old, old);
+    expect(findStale(ws, ['*', 'web']).map((p) => [p.name, p.stale])).toEqual([
+      ['a', undefined],
+      ['b', undefined],
+      ['c', 'not built'],
+      ['web', 'not built'],
+    ]);
+    mkdirSync(join(ws, 'packages', 'web', 'dist'));
+    writeFileSync(join(ws, 'packages', 'web', 'dist', 'index.html'), '<!doctype html>\n');
+    expect(findStale(ws, ['web']).map((p) => [p.name, p.stale])).toEqual([['web', undefined]]);
+    utimesSync(join(ws, 'packages', 'web', 'index.html'), new Date(), new Date());
+    expect(findStale(ws, ['web'])).toMatchObject([{ name: 'web', stale: 'sources changed' }]);
+    rmSync(join(ws, 'packages', 'web'), { recursive: true });
+  });
+
   it('shows the build log when a build fails, and reports the failure', async () => {
     writeFileSync(join(ws, 'packages', 'c', 'src', 'index.js'), 'syntax error\n');
     const out: string[] = [];
