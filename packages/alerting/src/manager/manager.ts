@@ -133,9 +133,28 @@ class Manager implements AlertManager {
         this.log.warn(
           'alert manager: the stop deadline passed with state writes still pending; changes not yet written are lost if the process exits now',
         );
+      if (!(await deadline.race(this.closeNotifiers().then(() => true))))
+        this.log.warn(
+          'alert manager: the stop deadline passed while notifiers were still closing their connections',
+        );
     } finally {
       deadline.clear();
     }
+  }
+
+  /** Each notifier's `close()`, once; one that fails is logged and does not keep the others open. */
+  private async closeNotifiers(): Promise<void> {
+    const all = [...this.config.receivers.values()].flatMap((r) => r.notifiers ?? []);
+    await Promise.all(
+      all.map(async (n) => {
+        try {
+          await n.close?.();
+        } catch (err) {
+          const name = n.name ?? n.type ?? '?';
+          this.log.warn(`alert manager: notifier ${name} failed to close: ${(err as Error).message}`);
+        }
+      }),
+    );
   }
 
   private stopParts(): void {

@@ -83,6 +83,11 @@ export interface Notifier {
   /** Cut `alerts` to this many, counting the rest in `truncatedAlerts` (0: no limit). */
   readonly maxAlerts?: number;
   send(notification: Notification, ctx: NotifyContext): Promise<NotifyResult>;
+  /**
+   * Releases what the notifier holds (pooled connections, a TLS or proxy agent). The alert manager calls it once
+   * when it stops, after delivery has stopped, so a reload that builds a new manager leaves no sockets behind.
+   */
+  close?(): Promise<void>;
 }
 
 /**
