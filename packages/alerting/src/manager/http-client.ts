@@ -67,6 +67,14 @@ export interface HttpClient {
 
 const TLS_VERSION = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' } as const;
 
+/**
+ * A request that could not be made because of the client's own configuration (an unreadable secret or TLS file, a
+ * refused OAuth 2.0 token): its message is the whole explanation, where a network error's code says more.
+ */
+export class HttpClientSetupError extends Error {
+  override readonly name = 'HttpClientSetupError';
+}
+
 type Secret = { value?: string | undefined; file?: string | undefined; field: string };
 
 /** A secret's value, from the file when one is given (read at each use, as Alertmanager does). */
@@ -76,7 +84,9 @@ function secret(s: Secret, baseDir: string | undefined): string {
   try {
     return readFileSync(path, 'utf8').trim();
   } catch (err) {
-    throw new Error(`http_config: cannot read ${s.field} "${path}": ${(err as NodeJS.ErrnoException).code}`);
+    throw new HttpClientSetupError(
+      `http_config: cannot read ${s.field} "${path}": ${(err as NodeJS.ErrnoException).code}`,
+    );
   }
 }
 
@@ -86,7 +96,7 @@ function readPem(file: string | undefined, field: string, baseDir: string | unde
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new Error(
+    throw new HttpClientSetupError(
       `http_config: cannot read tls_config.${field} "${path}": ${(err as NodeJS.ErrnoException).code}`,
     );
   }
@@ -203,15 +213,15 @@ function oauth2Tokens(o: HttpOAuth2Config, baseDir: string | undefined, now: () 
         ...(signal ? { signal } : {}),
       });
       const text = await res.text();
-      if (!res.ok) throw new Error(`oauth2: token request failed with HTTP ${res.status}`);
+      if (!res.ok) throw new HttpClientSetupError(`oauth2: token request failed with HTTP ${res.status}`);
       let body: { access_token?: unknown; token_type?: unknown; expires_in?: unknown };
       try {
         body = JSON.parse(text);
       } catch {
-        throw new Error('oauth2: the token response is not JSON');
+        throw new HttpClientSetupError('oauth2: the token response is not JSON');
       }
       if (typeof body.access_token !== 'string' || body.access_token === '')
-        throw new Error('oauth2: the token response has no access_token');
+        throw new HttpClientSetupError('oauth2: the token response has no access_token');
       const type = typeof body.token_type === 'string' && body.token_type !== '' ? body.token_type : 'Bearer';
       // RFC 6750: the scheme is case-insensitive; servers often answer "bearer".
       const scheme = type.toLowerCase() === 'bearer' ? 'Bearer' : type;

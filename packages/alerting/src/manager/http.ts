@@ -1,4 +1,4 @@
-import type { HttpClient } from './http-client.js';
+import { type HttpClient, HttpClientSetupError } from './http-client.js';
 import type { NotifyResult } from './model.js';
 
 /** What {@link postJson} takes. */
@@ -64,11 +64,13 @@ export async function postJson(o: PostJsonOptions): Promise<PostResult> {
       signal: o.signal,
     });
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    // fetch's own message is always "fetch failed": the cause's code (ECONNREFUSED) or message ("bad port") says why
     const why = o.signal.aborted
       ? 'aborted (timeout or shutdown)'
-      : (e.cause?.code ??
-        (e.message.startsWith('http_config') || e.message.startsWith('oauth2') ? e.message : e.name));
+      : err instanceof HttpClientSetupError
+        ? e.message
+        : (e.cause?.code ?? e.cause?.message ?? e.name);
     return {
       ok: false,
       retryable: true,
