@@ -1,7 +1,11 @@
-// Candidate ensemble members tried in round 5 of the NAB tuning log (docs/detectors.md), as plain JS models so a
-// round needs no package build. `onlineSeason` was kept and lives on as the package's `onlineSeasonal` member (same
-// scores); `context` and `multiAlpha` were not kept (docs/detectors.md says why). Each follows the package's Model contract (update/explain/save/load; state per series id in one growing Float64Array) and writes
+// Candidate ensemble members tried in rounds 5 and 6 of the NAB tuning log (docs/detectors.md), as plain JS models so
+// a round needs no package build. `onlineSeason` was kept and lives on as the package's `onlineSeasonal` member (same
+// scores; its `hetero` option is round 6's heteroscedastic variant, off by default); `context` and `multiAlpha`
+// (round 5), `discord`, `diff` and `asinh` (round 6) were not kept (docs/detectors.md says why). Each follows the
+// package's Model contract (update/explain/save/load; state per series id in one growing Float64Array) and writes
 // only `out.z`, which the ensemble maps to a raw score like any member's surprise.
+
+import { memberModel } from '../../packages/detectors/dist/index.js';
 
 /**
  * Per-series state: `per` doubles per series id in one growing array, field 0 the sample count. `begin` clears
@@ -34,6 +38,18 @@ const clipTo = (r, lim) => Math.max(-lim, Math.min(lim, r));
 const floorOf = (level) => 1e-9 * Math.max(1, Math.abs(level));
 const noSnapshots = { explain: () => '', save: () => undefined, load: () => {} };
 
+/** A prototype model from its per-sample step `(s, b, n, t, v, out)`, run for finite values only (`st.begin`). */
+function perSeries(st, step) {
+  return {
+    ...noSnapshots,
+    update(id, t, v, out) {
+      const b = st.begin(id, v, out);
+      if (b >= 0) step(st.data, b, st.data[b], t, v, out);
+      return 0;
+    },
+  };
+}
+
 /**
  * Contextual member, after CAD OSE's idea: the value is discretised into `bins` over the range seen so far, and the
  * surprise is −ln P(bin | the previous `order` bins), from per-series counts with add-`alpha` smoothing.
@@ -43,28 +59,21 @@ export function contextModel({ bins = 8, order = 2, alpha = 0.5, warmup = 120, s
   const ctxs = bins ** order;
   const per = 6 + ctxs * (bins + 1);
   const st = seriesState(per);
-  return {
-    ...noSnapshots,
-    update(id, _t, v, out) {
-      const b = st.begin(id, v, out);
-      if (b < 0) return 0;
-      const s = st.data;
-      const n = s[b];
-      const lo = n === 1 ? v : Math.min(s[b + 1], v);
-      const hi = n === 1 ? v : Math.max(s[b + 2], v);
-      s[b + 1] = lo;
-      s[b + 2] = hi;
-      const bin = hi > lo ? Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins)) : 0;
-      const ctx = s[b + 3];
-      const row = b + 6 + ctx * (bins + 1);
-      const p = (s[row + 1 + bin] + alpha) / (s[row] + alpha * bins);
-      s[row + 1 + bin] += 1;
-      s[row] += 1;
-      s[b + 3] = (ctx * bins + bin) % ctxs;
-      if (n > warmup) out.z = scale * -Math.log(p);
-      return 0;
-    },
-  };
+  return perSeries(st, (s, b, n, _t, v, out) => {
+    const lo = n === 1 ? v : Math.min(s[b + 1], v);
+    const hi = n === 1 ? v : Math.max(s[b + 2], v);
+    s[b + 1] = lo;
+    s[b + 2] = hi;
+    const bin = hi > lo ? Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins)) : 0;
+    const ctx = s[b + 3];
+    const row = b + 6 + ctx * (bins + 1);
+    const p = (s[row + 1 + bin] + alpha) / (s[row] + alpha * bins);
+    s[row + 1 + bin] += 1;
+    s[row] += 1;
+    s[b + 3] = (ctx * bins + bin) % ctxs;
+    if (n > warmup) out.z = scale * -Math.log(p);
+    return 0;
+  });
 }
 
 /**
@@ -76,11 +85,19 @@ export function contextModel({ bins = 8, order = 2, alpha = 0.5, warmup = 120, s
  */
 export function onlineSeasonModel(o = {}) {
   const { levelAlpha = 0.003, seasonAlpha = 0.05, varAlpha = 0.003, minExplained = 0.6, warmup = 120 } = o;
-  const { spans = 2, clip = 3, daily = true, weekly = true, fast = false } = o;
+  const {
+    spans = 2,
+    clip = 3,
+    daily = true,
+    weekly = true,
+    fast = false,
+    hetero = 0,
+    heteroAlpha = 0.05,
+  } = o;
   const HOUR = 3_600_000;
   const DAY = 24 * HOUR;
   const WEEK = 7 * DAY;
-  const per = 8 + 24 + 168;
+  const per = 8 + 24 + 168 + 24;
   const st = seriesState(per);
   return {
     ...noSnapshots,
@@ -109,6 +126,10 @@ export function onlineSeasonModel(o = {}) {
       if (weekly && span >= spans * WEEK && vars[2] < best) [mode, best] = [2, vars[2]];
       const r = [r0, rD, rW][mode];
       const floor = floorOf(level);
+      const iH = b + 200 + (hour % 24);
+      // heteroscedastic: the score's sd mixes the overall residual variance with this hour of day's own
+      const hv = span >= spans * DAY ? s[iH] : vars[mode];
+      const sdScore = Math.sqrt((1 - hetero) * vars[mode] + hetero * hv) + floor;
       const sd = Math.sqrt(vars[mode]) + floor;
       const warm = n <= warmup;
       s[b + 1] = level + Math.max(levelAlpha, 1 / n) * (warm ? r : clipTo(r, clip * sd));
@@ -119,7 +140,9 @@ export function onlineSeasonModel(o = {}) {
       const gW = fast ? Math.max(seasonAlpha, 1 / (Math.floor(span / WEEK) + 1)) : seasonAlpha;
       s[iD] += gD * clipped[1];
       s[iW] += gW * clipped[2];
-      if (!warm) out.z = Math.abs(r) / sd;
+      const rh = warm ? r : clipTo(r, clip * sdScore);
+      s[iH] = s[iH] === 0 ? Math.max(rh * rh, vars[mode]) : s[iH] + heteroAlpha * (rh * rh - s[iH]);
+      if (!warm) out.z = Math.abs(r) / sdScore;
       return 0;
     },
   };
@@ -138,34 +161,27 @@ export function multiAlphaModel({
   const k = alphas.length;
   const per = 1 + 2 * k;
   const st = seriesState(per);
-  return {
-    ...noSnapshots,
-    update(id, _t, v, out) {
-      const b = st.begin(id, v, out);
-      if (b < 0) return 0;
-      const s = st.data;
-      const n = s[b];
-      if (n === 1) {
-        for (let j = 0; j < k; j++) s[b + 1 + 2 * j] = v;
-        return 0;
-      }
-      let bestJ = 0;
-      for (let j = 1; j < k; j++) if (s[b + 2 + 2 * j] < s[b + 2 + 2 * bestJ]) bestJ = j;
-      const m = s[b + 1 + 2 * bestJ];
-      const z = Math.abs(v - m) / (Math.sqrt(s[b + 2 + 2 * bestJ]) + floorOf(m));
-      for (let j = 0; j < k; j++) {
-        const mj = s[b + 1 + 2 * j];
-        const vj = s[b + 2 + 2 * j];
-        const r = v - mj;
-        const rc = n > warmup ? clipTo(r, clip * (Math.sqrt(vj) + floorOf(mj))) : r;
-        const va = Math.max(varAlpha, 1 / n);
-        s[b + 1 + 2 * j] = mj + Math.max(alphas[j], 1 / n) * rc;
-        s[b + 2 + 2 * j] = (1 - va) * (vj + va * rc * rc);
-      }
-      if (n > warmup) out.z = z;
+  return perSeries(st, (s, b, n, _t, v, out) => {
+    if (n === 1) {
+      for (let j = 0; j < k; j++) s[b + 1 + 2 * j] = v;
       return 0;
-    },
-  };
+    }
+    let bestJ = 0;
+    for (let j = 1; j < k; j++) if (s[b + 2 + 2 * j] < s[b + 2 + 2 * bestJ]) bestJ = j;
+    const m = s[b + 1 + 2 * bestJ];
+    const z = Math.abs(v - m) / (Math.sqrt(s[b + 2 + 2 * bestJ]) + floorOf(m));
+    for (let j = 0; j < k; j++) {
+      const mj = s[b + 1 + 2 * j];
+      const vj = s[b + 2 + 2 * j];
+      const r = v - mj;
+      const rc = n > warmup ? clipTo(r, clip * (Math.sqrt(vj) + floorOf(mj))) : r;
+      const va = Math.max(varAlpha, 1 / n);
+      s[b + 1 + 2 * j] = mj + Math.max(alphas[j], 1 / n) * rc;
+      s[b + 2 + 2 * j] = (1 - va) * (vj + va * rc * rc);
+    }
+    if (n > warmup) out.z = z;
+    return 0;
+  });
 }
 
 /** Multiplies a model's surprise by `w` (a combination weight). */
@@ -180,7 +196,111 @@ export function weighted(model, w) {
   };
 }
 
+/**
+ * Discord member (nearest-neighbour distance over lagged windows, as KNN CAD does, with bounded memory): the last
+ * `L` values, standardised by the series' running mean and sd, are compared with `K` windows stored every `stride`
+ * samples (a ring: the most recent K·stride samples); the surprise is the nearest distance over its running mean.
+ * Memory: 6 + L + K·L doubles per series; cost O(K·L) per point.
+ */
+export function discordModel({
+  L = 8,
+  K = 32,
+  stride = 4,
+  warmup = 120,
+  alpha = 0.003,
+  dAlpha = 0.01,
+  scale = 1,
+  mode = 'ratio',
+} = {}) {
+  const per = 8 + L + K * L;
+  const st = seriesState(per);
+  const cur = new Float64Array(L);
+  return perSeries(st, (s, b, n, _t, v, out) => {
+    // running mean/var of values
+    const a = Math.max(alpha, 1 / n);
+    const m = s[b + 1];
+    const r = n === 1 ? 0 : v - m;
+    s[b + 1] = n === 1 ? v : m + a * r;
+    s[b + 2] = (1 - a) * (s[b + 2] + a * r * r);
+    const ring = b + 8;
+    s[ring + ((n - 1) % L)] = v;
+    if (n < L) return 0;
+    const mean = s[b + 1];
+    const sd = Math.sqrt(s[b + 2]) + floorOf(mean);
+    for (let j = 0; j < L; j++) cur[j] = (s[ring + ((n - L + j) % L)] - mean) / sd;
+    const stored = Math.min(K, s[b + 3]);
+    const win = ring + L;
+    let best = Infinity;
+    for (let k = 0; k < stored; k++) {
+      const w = win + k * L;
+      let d = 0;
+      for (let j = 0; j < L; j++) {
+        const x = cur[j] - s[w + j];
+        d += x * x;
+        if (d >= best) break;
+      }
+      if (d < best) best = d;
+    }
+    if (n % stride === 0) {
+      const slot = s[b + 3] % K;
+      for (let j = 0; j < L; j++) s[win + slot * L + j] = cur[j];
+      s[b + 3] += 1;
+    }
+    if (stored === 0) return 0;
+    const dist = Math.sqrt(best);
+    const dm = s[b + 4];
+    const dv = s[b + 5];
+    const da = Math.max(dAlpha, 1 / (s[b + 6] + 1));
+    s[b + 6] += 1;
+    const dr = dist - dm;
+    if (n > warmup) {
+      out.z =
+        mode === 'ratio' ? (scale * dist) / (dm + 1e-9) : (scale * Math.max(0, dr)) / (Math.sqrt(dv) + 1e-9);
+    }
+    s[b + 4] = dm + da * dr;
+    s[b + 5] = (1 - da) * (dv + da * dr * dr);
+    return 0;
+  });
+}
+
+/** Robust z of the first difference (an EWMA/EWMV of v − previous v): breaks in the series' local slope. */
+export function diffModel({ alpha = 0.003, warmup = 120, clip = 3, scale = 1 } = {}) {
+  const st = seriesState(4);
+  return perSeries(st, (s, b, n, _t, v, out) => {
+    const prev = s[b + 3];
+    s[b + 3] = v;
+    if (n === 1) return 0;
+    const d = v - prev;
+    const m = s[b + 1];
+    const sd = Math.sqrt(s[b + 2]) + floorOf(prev);
+    const r = d - m;
+    const warm = n <= warmup;
+    const a = Math.max(alpha, 1 / n);
+    const rc = warm ? r : clipTo(r, clip * sd);
+    s[b + 1] = m + a * rc;
+    s[b + 2] = (1 - a) * (s[b + 2] + a * rc * rc);
+    if (!warm) out.z = (scale * Math.abs(r)) / sd;
+    return 0;
+  });
+}
+
+/** A package member fed asinh(v) instead of v: a log-like scale for large values (bursty counts), linear near 0. */
+export function asinhMember({ member = 'robustZ', warmup = 120, scale = 1, options = {} } = {}) {
+  const model = memberModel(member, { warmupSamples: warmup, ...options });
+  return {
+    ...noSnapshots,
+    update(id, t, v, out) {
+      model.update(id, t, Math.asinh(v), out);
+      out.z *= scale;
+      return 0;
+    },
+  };
+}
+
 export const PROTOTYPES = {
+  asinh: asinhMember,
+  discord: discordModel,
+  diff: diffModel,
   context: contextModel,
   onlineSeason: onlineSeasonModel,
   multiAlpha: multiAlphaModel,

@@ -3,14 +3,33 @@
 // Choices are made on the tuning-half number only.
 // Usage: node bench/nab/tune.mjs [--report] '<config JSON>' ['<config JSON>' …]
 // A config is the ensemble's options plus, optionally, `with`: prototype members from prototypes.mjs
-// ([{ "proto": "onlineSeason", "options": {…}, "weight": 1 }]) and `base: false` to drop the named members.
+// ([{ "proto": "onlineSeason", "options": {…}, "weight": 1 }]), `base: false` to drop the named members, and
+// `split: true` to calibrate each member in its own one-member ensemble and take the largest calibrated score.
 import { ensembleModel, ensembleOptions, memberModel } from '../../packages/detectors/dist/index.js';
 import { loadCorpus } from './corpus.mjs';
 import { PROTOTYPES, weighted } from './prototypes.mjs';
 import { nabScores, runCorpus } from './score.mjs';
 
+/**
+ * Per-member calibration (`split: true`): each member runs in its own one-member ensemble (its own likelihood, range
+ * rule and suppression), and the sample's score is the largest of their calibrated scores.
+ */
+function makeSplit({ split: _split, ...cfg }) {
+  const o = ensembleOptions.parse(cfg);
+  const parts = o.members.map((name) => makeEnsemble({ ...cfg, members: [name] }));
+  return {
+    update(id, t, v, out) {
+      let best = 0;
+      for (const p of parts) best = Math.max(best, p.update(id, t, v, out));
+      out.score = best;
+      return best;
+    },
+  };
+}
+
 /** The ensemble of `createEnsembleModel(cfg)`, plus the prototype members in `cfg.with`. */
 function makeEnsemble({ with: extra = [], base = true, ...cfg }) {
+  if (cfg.split) return makeSplit(cfg);
   const o = ensembleOptions.parse(cfg);
   const members = base
     ? o.members.map((name) => ({

@@ -61,5 +61,6 @@ describe('absent series (flatline tick)', () => {
     const absences = missing().filter((x) => /stopped reporting/.test(x.explanation));
     expect(absences).toHaveLength(2);
     expect(sink.findings().every((x) => x.series === f?.series)).toBe(true); // a, always on time, never reported
-  });
+    // a real pipeline on a fake clock: no wall-clock wait, but 3.5 s of work idle and over 5 s on a loaded 2-core machine
+  }, 30_000);
 });

@@ -91,6 +91,32 @@ describe('ensemble calibration and suppression', () => {
     expect(hit?.expected?.upper).toBeLessThan(200);
   });
 
+  it('explains a sample by the member with the largest surprise, with its kind and band, whatever the order', () => {
+    // +35 for half an hour at day 4's trough: inside the range seen, unusual only for the time of day, so the
+    // season-aware member is surprised (about 7σ) and the level-only robust-z is not (under 2σ)
+    const { t, v } = seasonal(5 * 288, 3);
+    let at = 4 * 288;
+    while (Math.sin((2 * Math.PI * (t[at] as number)) / 86_400_000) > -0.99) at++;
+    for (let i = at; i < at + 6; i++) v[i] = (v[i] as number) + 35;
+    for (const members of [
+      ['robustZ', 'onlineSeasonal'],
+      ['onlineSeasonal', 'robustZ'],
+    ] as const) {
+      const model = createEnsembleModel({ members: [...members] });
+      const out = pointOut();
+      for (let i = 0; i < at + 6; i++) {
+        model.update(0, t[i] as number, v[i] as number, out);
+        if (i < at) continue;
+        expect(model.explain(out, v[i] as number), members.join()).toMatch(/^onlineSeasonal fired/);
+        expect(out.kind).toBe('seasonalDeviation');
+        expect(out.z).toBeGreaterThan(5);
+        // the band is the daily profile's (about 80 at the trough), not the level-only baseline's (about 100)
+        expect(out.expected).toBeLessThan(90);
+        expect(v[i]).toBeGreaterThan(out.upper);
+      }
+    }
+  });
+
   it('builds with any single member, trend included (it takes no warmupSamples), and scores a series', () => {
     for (const name of ENSEMBLE_MEMBERS) {
       const scores = run({ members: [name] });

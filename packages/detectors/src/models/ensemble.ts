@@ -57,39 +57,46 @@ export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastM
   const m = o.members.length;
   const F = HEAD + o.averageSamples;
   let s = new Float64Array(0) as Float64Array;
-  const memberOut = pointOut();
+  // hot path: the members' models, flags and outputs in flat arrays, one PointOut per member so that picking the
+  // winner records an index instead of copying its band on every sample
+  const models = o.members.map((x) => x.model);
+  const directs = o.members.map((x) => x.direct === true);
+  const outs = o.members.map(() => pointOut());
   const band = { expected: Number.NaN, lower: Number.NaN, upper: Number.NaN };
   let winner = '';
   let winnerKind: FindingKind = 'spike';
   let winnerZ = 0;
   const ensure = (id: number): number => {
-    s = growF64(s, (id + 1) * F);
+    if ((id + 1) * F > s.length) s = growF64(s, (id + 1) * F);
     return id * F;
   };
-  const pick = (name: string, mo: PointOut): void => {
-    winner = name;
+  let direct = 0;
+  let best = 0;
+  /** Feeds every member; returns the largest raw score (its index in `best`, the largest direct score in `direct`). */
+  const members = (id: number, t: number, v: number): number => {
+    let raw = -1;
+    direct = 0;
+    for (let k = 0; k < m; k++) {
+      const mo = outs[k] as PointOut;
+      (models[k] as Model).update(id, t, v, mo);
+      const isDirect = directs[k] === true;
+      const r = isDirect ? mo.score : scoreFromZ(mo.z, o.zHalf);
+      if (isDirect && r > direct) direct = r;
+      if (r > raw) {
+        raw = r;
+        best = k;
+      }
+    }
+    return Math.max(raw, 0);
+  };
+  const pick = (k: number): void => {
+    const mo = outs[k] as PointOut;
+    winner = (o.members[k] as EnsembleMember).name;
     winnerKind = mo.kind;
     winnerZ = mo.z;
     band.expected = mo.expected;
     band.lower = mo.lower;
     band.upper = mo.upper;
-  };
-  let direct = 0;
-  /** Feeds every member; returns the largest raw score (and leaves the largest direct score in `direct`). */
-  const members = (id: number, t: number, v: number): number => {
-    let raw = -1;
-    direct = 0;
-    for (let k = 0; k < m; k++) {
-      const member = o.members[k] as EnsembleMember;
-      member.model.update(id, t, v, memberOut);
-      const r = member.direct ? memberOut.score : scoreFromZ(memberOut.z, o.zHalf);
-      if (member.direct && r > direct) direct = r;
-      if (r > raw) {
-        raw = r;
-        pick(member.name, memberOut);
-      }
-    }
-    return Math.max(raw, 0);
   };
   return {
     update(id: number, t: number, v: number, out: PointOut): number {
@@ -100,12 +107,15 @@ export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastM
       const n = (s[b] as number) + 1;
       s[b] = n;
       const raw = members(id, t, v);
+      pick(best);
       const ma = average(s, b, n, raw, o.averageSamples);
-      const score = n > o.warmupSamples ? Math.max(likelihood(s, b, ma, o), direct) : 0;
+      const warm = n <= o.warmupSamples;
+      // a suppressed sample scores 0 whatever its likelihood: skip the tail (erfc, log) unless freezeAt reads it
+      const quiet = (s[b + 4] as number) > 0;
+      const score = warm || (quiet && o.freezeAt === null) ? 0 : Math.max(likelihood(s, b, ma, o), direct);
       if (n > o.memberWarmupSamples && (o.freezeAt === null || score < o.freezeAt))
         learn(s, b, n - o.memberWarmupSamples, ma, o.historySamples);
-      const outside =
-        n > o.warmupSamples && o.rangeTolerance !== null && beyondRange(s, b, v, o.rangeTolerance);
+      const outside = !warm && o.rangeTolerance !== null && beyondRange(s, b, v, o.rangeTolerance);
       if (outside) {
         winner = 'range';
         winnerKind = v > (s[b + 6] as number) ? 'spike' : 'dip';

@@ -1,4 +1,5 @@
 import { expectNumbers, fmt, type Model } from '../model.js';
+import { growF32 } from '../util/arrays.js';
 import { type PointOut, scaleFloor, scoreFromZ } from '../util/score.js';
 import { seriesSlots } from '../util/slots.js';
 
@@ -26,10 +27,13 @@ export interface OnlineSeasonalModelOptions {
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const WEEK = 7 * DAY;
-// count, level, first timestamp, residual variance of none / daily / weekly; then 24 daily and 168 weekly offsets
-const DAILY = 6;
-const WEEKLY = DAILY + 24;
-const FIELDS = WEEKLY + 168;
+// count, level, first timestamp, residual variance of none / daily / weekly (doubles); then 24 daily and 168 weekly
+// offsets, kept as 32-bit floats: 7 digits are plenty for a correction learned at seasonAlpha, and they are 192 of
+// the series' 198 numbers (memory per series, issue 22)
+const HEAD = 6;
+const WEEKLY = 24;
+const OFFSETS = WEEKLY + 168;
+const FIELDS = HEAD + OFFSETS;
 
 /**
  * Seasonal baseline whose season is chosen online, not once at the end of warm-up: three residual models share one
@@ -38,15 +42,21 @@ const FIELDS = WEEKLY + 168;
  * `periodsBeforeUse` of its periods and its variance is below (1 − minExplained) of the level-only one, and the
  * lowest such variance wins. A warm-up of 120 samples is 10 hours of 5-minute data or 30 minutes at 15 s, too short to
  * see a day: `seasonal`, which decides then, almost never finds one.
- * Cost O(1) per point; memory: 198 doubles per series.
+ * Cost O(1) per point; memory: 6 doubles and 192 floats per series (816 bytes).
  */
 export function onlineSeasonalModel(o: OnlineSeasonalModelOptions): Model {
-  const slots = seriesSlots(FIELDS);
+  const slots = seriesSlots(HEAD);
+  let offsets = new Float32Array(0) as Float32Array;
+  const room = (id: number): void => {
+    if ((id + 1) * OFFSETS > offsets.length) offsets = growF32(offsets, (id + 1) * OFFSETS);
+  };
   return {
     update(id: number, t: number, v: number, out: PointOut): number {
       const b = Number.isFinite(t) ? slots.begin(id, v, out) : -1;
       if (b < 0) return 0;
+      room(id);
       const s = slots.data;
+      const f = offsets;
       const n = (s[b] as number) + 1;
       s[b] = n;
       if (n === 1) {
@@ -56,12 +66,12 @@ export function onlineSeasonalModel(o: OnlineSeasonalModelOptions): Model {
       }
       const level = s[b + 1] as number;
       const hour = Math.floor(t / HOUR);
-      const iD = b + DAILY + (((hour % 24) + 24) % 24);
-      const iW = b + WEEKLY + (((hour % 168) + 168) % 168);
+      const iD = id * OFFSETS + (((hour % 24) + 24) % 24);
+      const iW = id * OFFSETS + WEEKLY + (((hour % 168) + 168) % 168);
       const span = t - (s[b + 2] as number);
       const r0 = v - level;
-      const rD = r0 - (s[iD] as number);
-      const rW = r0 - (s[iW] as number);
+      const rD = r0 - (f[iD] as number);
+      const rW = r0 - (f[iW] as number);
       const v0 = s[b + 3] as number;
       const vD = s[b + 4] as number;
       const vW = s[b + 5] as number;
@@ -93,8 +103,8 @@ export function onlineSeasonalModel(o: OnlineSeasonalModelOptions): Model {
       s[b + 3] = (1 - a) * (v0 + a * c0 * c0);
       s[b + 4] = (1 - a) * (vD + a * cD * cD);
       s[b + 5] = (1 - a) * (vW + a * cW * cW);
-      s[iD] = (s[iD] as number) + o.seasonAlpha * cD;
-      s[iW] = (s[iW] as number) + o.seasonAlpha * cW;
+      f[iD] = (f[iD] as number) + o.seasonAlpha * cD;
+      f[iW] = (f[iW] as number) + o.seasonAlpha * cW;
       const expected = v - r;
       out.expected = expected;
       out.lower = expected - o.bandSigma * sd;
@@ -109,10 +119,16 @@ export function onlineSeasonalModel(o: OnlineSeasonalModelOptions): Model {
       return `value ${fmt(v)} is ${fmt(out.z)} standard deviations from its baseline ${fmt(out.expected)} (expected ${fmt(out.lower)}..${fmt(out.upper)})`;
     },
     save(id: number): unknown {
-      return slots.save(id);
+      const head = slots.save(id);
+      if (head === undefined) return undefined;
+      room(id);
+      return [...head, ...offsets.subarray(id * OFFSETS, (id + 1) * OFFSETS)];
     },
     load(id: number, state: unknown): void {
-      slots.load(id, expectNumbers('onlineSeasonal', 'state', state, FIELDS));
+      const values = expectNumbers('onlineSeasonal', 'state', state, FIELDS);
+      slots.load(id, values.slice(0, HEAD));
+      room(id);
+      for (let i = 0; i < OFFSETS; i++) offsets[id * OFFSETS + i] = values[HEAD + i] ?? 0;
     },
   };
 }
