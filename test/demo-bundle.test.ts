@@ -275,7 +275,7 @@ describe('demo bundle', () => {
     // the background build (every publishable package and the UI) finishes on its own; a bounded wait for it
     const all = ['*', '@argus/ui'];
     const lock = join(ws, 'node_modules', '.cache', 'argus-build-stale.lock');
-    for (let i = 0; i < 300 && (existsSync(lock) || findStale(ws, all).some((p) => p.stale)); i++)
+    for (let i = 0; i < 450 && (existsSync(lock) || findStale(ws, all).some((p) => p.stale)); i++)
       await sleep(200);
     expect(findStale(ws, all).filter((p) => p.stale)).toEqual([]);
     const built = builds().slice(builds().indexOf('--') + 1);
@@ -284,7 +284,7 @@ describe('demo bundle', () => {
     expect(second.status).toBe(0);
     expect(String(second.stderr)).toBe('');
     expect(String(second.stdout).trim()).toBe('from dist');
-  }, 120_000);
+  }, 180_000);
 });
 
 describe("the repository's CLI, bundled", () => {
