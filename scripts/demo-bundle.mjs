@@ -2,7 +2,7 @@
 // The first `pnpm demo` of a clone runs the CLI from this bundle instead of waiting for the packages' dist: tsup
 // builds eleven packages with their type declarations in about a minute on two cores, while esbuild bundles the
 // CLI and the workspace packages it imports, straight from their TypeScript sources and JavaScript only, in a
-// second or two. The bundle lives in its own folder (packages/cli/node_modules/.cache/argus-demo), so the full build
+// few seconds at most. The bundle lives in its own folder (packages/cli/node_modules/.cache/argus-demo), so the full build
 // that runs in the background meanwhile (tsup cleans each dist first) cannot pull files from under the running demo.
 // It is never a package's output: build-stale judges dist alone, so a fresh bundle never makes dist look built.
 //
@@ -36,8 +36,8 @@ export function demoBundleStale(root, dir = demoBundleDir(root)) {
   const stamp = statSync(join(dir, STAMP), { throwIfNoEntry: false });
   if (!stamp) return 'not built';
   const made = JSON.parse(readFileSync(join(dir, STAMP), 'utf8'));
-  // the third-party imports are relative paths: a clone moved elsewhere keeps them, but not one that moved
-  // only its cache folder
+  // the third-party imports are paths relative to the bundle's folder: right wherever the clone moves, wrong
+  // once the folder itself moved within it
   if (made.dir !== relative(root, dir)) return 'moved';
   if (newestBundleInput(root) > stamp.mtimeMs) return 'sources changed';
   return undefined;
