@@ -10,8 +10,10 @@
 //   (default: every publishable package)
 //   (each package's `prepack` runs it with `.`, so a package is built, if stale, before it is packed)
 //   --check   list the stale packages and exit 1 if there are any; builds nothing
+//   --low-priority   build at a low CPU priority (`pnpm demo`'s background build, beside the running demo)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
@@ -53,13 +55,23 @@ function outputs(p) {
   return [...out];
 }
 
-function newestIn(path) {
+/** The newest modification time in a file or folder tree (0 when it does not exist). */
+export function newestIn(path) {
   if (!existsSync(path)) return 0;
   const st = statSync(path);
   if (!st.isDirectory()) return st.mtimeMs;
   let newest = st.mtimeMs; // a deleted file shows as a newer directory
   for (const e of readdirSync(path)) newest = Math.max(newest, newestIn(join(path, e)));
   return newest;
+}
+
+/** The newest of a package's build inputs: its sources, its config files and the root tsconfig. */
+export function newestInput(root, p) {
+  return Math.max(
+    newestIn(join(root, 'tsconfig.base.json')),
+    newestIn(join(p.dir, 'src')),
+    ...CONFIG_FILES.map((f) => newestIn(join(p.dir, f))),
+  );
 }
 
 /**
@@ -88,16 +100,11 @@ export function findStale(root, select = []) {
   const chosen =
     select.length > 0 ? select.flatMap((s) => (s === '*' ? publishable : [pick(s)])) : publishable;
   for (const p of chosen) visit(p);
-  const rootConfig = newestIn(join(root, 'tsconfig.base.json'));
   for (const p of ordered) {
     const outs = outputs(p);
     const oldestOut = Math.min(...outs.map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
     p.newestOut = Math.max(0, ...outs.map((f) => newestIn(f)));
-    const inputs = Math.max(
-      rootConfig,
-      newestIn(join(p.dir, 'src')),
-      ...CONFIG_FILES.map((f) => newestIn(join(p.dir, f))),
-    );
+    const inputs = newestInput(root, p);
     const changedDep = p.deps.map((d) => byName.get(d)).find((d) => d.stale || d.newestOut > oldestOut);
     if (outs.length === 0) p.stale = undefined;
     else if (oldestOut === 0) p.stale = 'not built';
@@ -213,7 +220,9 @@ async function buildLocked(root, select, write) {
 
 async function cli(argv) {
   const check = argv.includes('--check');
-  const select = argv.filter((a) => a !== '--check');
+  const select = argv.filter((a) => a !== '--check' && a !== '--low-priority');
+  // the builds it starts (pnpm, tsup, tsc) inherit the priority
+  if (argv.includes('--low-priority')) setPriority(10);
   const root = resolve(new URL('..', import.meta.url).pathname);
   if (check) {
     const stale = findStale(root, select).filter((p) => p.stale);
