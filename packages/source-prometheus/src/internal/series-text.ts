@@ -83,7 +83,8 @@ export function parseLabelBlock(
     i = skipSpace(s, i, close);
     if (s.charCodeAt(i) !== 61) syntax(s, open, close, line, `expected "=" after label name "${name}"`);
     i = skipSpace(s, i + 1, close);
-    if (s.charCodeAt(i) !== QUOTE) syntax(s, open, close, line, `expected a quoted value for label "${name}"`);
+    if (s.charCodeAt(i) !== QUOTE)
+      syntax(s, open, close, line, `expected a quoted value for label "${name}"`);
     const valueStart = ++i;
     let escaped = false;
     for (let c = s.charCodeAt(i); c !== QUOTE; c = s.charCodeAt(i)) {
@@ -98,7 +99,8 @@ export function parseLabelBlock(
     out.push(name, value);
     i = skipSpace(s, i + 1, close);
     if (s.charCodeAt(i) === 44) i = skipSpace(s, i + 1, close);
-    else if (s.charCodeAt(i) !== CLOSE) syntax(s, open, close, line, `expected "," or "}" after label "${name}"`);
+    else if (s.charCodeAt(i) !== CLOSE)
+      syntax(s, open, close, line, `expected "," or "}" after label "${name}"`);
   }
   return out;
 }
@@ -134,7 +136,8 @@ function checkLabel(
       'label "__name__" is not allowed in a label block',
     );
   }
-  if (limits.labelLimit && out.length / 2 + 1 > limits.labelLimit) overLimit(line, 'label count', limits.labelLimit);
+  if (limits.labelLimit && out.length / 2 + 1 > limits.labelLimit)
+    overLimit(line, 'label count', limits.labelLimit);
   if (limits.labelNameLengthLimit && name.length > limits.labelNameLengthLimit) {
     overLimit(line, `length of label name "${name.slice(0, 40)}"`, limits.labelNameLengthLimit);
   }
