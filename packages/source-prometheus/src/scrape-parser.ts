@@ -121,7 +121,7 @@ class TargetParser implements ScrapeParser, ParseHandler<Entry> {
   }
 
   get size(): number {
-    return this.cache.map.size;
+    return this.cache.size;
   }
 
   resolve(series: ParsedSeries): Entry {
@@ -130,6 +130,11 @@ class TargetParser implements ScrapeParser, ParseHandler<Entry> {
       : this.options.series.intern(seriesLabels(series, this.target, this.honor));
     if (id >= this.idEpoch.length) this.idEpoch = grow(this.idEpoch, id);
     return { id, seen: -1, prevSeen: -1, explicitTs: false, key: '', next: undefined };
+  }
+
+  /** Whether a new entry's series was written on this page already (a `_created` line or a refused series cannot tell: assumed so). */
+  recurs(entry: Entry): boolean {
+    return entry.id < 0 || this.idEpoch[entry.id] === this.epoch;
   }
 
   sample(entry: Entry, value: number, ts: number): void {
@@ -233,7 +238,7 @@ class TargetParser implements ScrapeParser, ParseHandler<Entry> {
   ): ScrapeParseResult {
     this.failed = false;
     const stale =
-      this.seen === this.cache.map.size ? 0 : sweep(this.cache, this.idEpoch, this.epoch, timeMs, builder);
+      this.seen === this.cache.size ? 0 : sweep(this.cache, this.idEpoch, this.epoch, timeMs, builder);
     return {
       samples,
       added: this.added,
@@ -248,7 +253,7 @@ class TargetParser implements ScrapeParser, ParseHandler<Entry> {
     // live = on the last complete page; a failed page's new series were never written
     const last = this.failed ? this.epoch - 1 : this.epoch;
     const mark = ++this.epoch;
-    for (const e of this.cache.map.values()) {
+    for (const e of this.cache.entries) {
       const live = e.seen === last || (this.failed && e.seen === last + 1 && e.prevSeen === last);
       if (e.id >= 0 && live && !e.explicitTs && this.idEpoch[e.id] !== mark) {
         this.idEpoch[e.id] = mark;
@@ -272,15 +277,15 @@ function sweep(
   out: MetricBatchBuilder,
 ): number {
   let n = 0;
-  for (const e of cache.map.values()) {
-    if (e.seen === epoch) continue;
+  cache.retain((e) => {
+    if (e.seen === epoch) return true;
     if (e.id >= 0 && e.seen > 0 && !e.explicitTs && idEpoch[e.id] !== epoch) {
       idEpoch[e.id] = epoch;
       out.push(e.id, timeMs, Number.NaN, true);
       n++;
     }
-    cache.evict(e);
-  }
+    return false;
+  });
   return n;
 }
 

@@ -108,6 +108,27 @@ describe('createScrapeParser', () => {
     expect([alias.result.duplicates, alias.batch.length]).toEqual([1, 1]);
   });
 
+  // a first page is parsed without the cache's map by text (see SeriesCache): repeats and later pages must not notice
+  it('counts a first page the same with repeated lines, aliases and _created lines, and finds its series when the next page is reordered', () => {
+    const parser = createScrapeParser({ series: createSeriesRegistry() });
+    const first = scrape(parser, 'a{x="1"} 1\nb 2\na{x="1"} 3\nm{a=""} 4\nm 5\nc 6\n', 1000);
+    expect(first.result).toMatchObject({ samples: 6, added: 5, duplicates: 2, stale: 0 });
+    expect(Array.from(first.batch.values)).toEqual([1, 2, 4, 6]);
+    // (the counts are those of the parser before it skipped the map.) The two spellings of m are two cached
+    // texts, each added; the repeated a{x="1"} is one text and a duplicate
+    expect(parser.size).toBe(5);
+    const second = scrape(parser, 'c 7\nm 8\na{x="1"} 9\n', 2000);
+    expect(second.result).toMatchObject({ samples: 3, added: 0, duplicates: 0, stale: 1 });
+    expect(parser.size).toBe(3);
+    const third = scrape(parser, 'b 10\nc 11\na{x="1"} 12\nm{a=""} 13\n', 3000);
+    expect(third.result).toMatchObject({ samples: 4, added: 2, duplicates: 0, stale: 0 });
+    expect(parser.size).toBe(4);
+    const om = createScrapeParser({ series: createSeriesRegistry() });
+    const page = '# TYPE c counter\nc_total 1\nc_created 5\nc_created 5\n# EOF\n';
+    expect(scrape(om, page, 1, 'openmetrics').result).toMatchObject({ samples: 3, added: 1, duplicates: 1 });
+    expect(om.size).toBe(2);
+  });
+
   it('renames clashing labels to exported_* unless honorLabels is set; empty values mean absent', () => {
     const page = 'm{job="app",instance="",exported_job="x"} 1\n';
     for (const [honorLabels, want] of [

@@ -233,7 +233,7 @@ function readApi(st: StoreState): ReadApi {
       }),
     rolledUp: (sel, from, to) => rolledUp(st, sel, from, to),
     compact() {
-      for (const s of [...st.byKey.values()]) if (s.ooo.n > 0) foldOoo(st, s.id);
+      for (const s of [...st.byLabelSet.values()]) if (s.ooo.n > 0) foldOoo(st, s.id);
       enforceAge(st);
       enforceBytes(st);
     },
@@ -242,7 +242,7 @@ function readApi(st: StoreState): ReadApi {
     latest: async (sel): Promise<LatestSample[]> => latestQuery(st, sel),
     stats: () => ({
       ...st.c,
-      series: st.byKey.size,
+      series: st.byLabelSet.size,
       bytes: storeBytes(st),
       findings: st.findings.length,
       alerts: st.alerts.length,

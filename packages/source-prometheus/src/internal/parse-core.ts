@@ -39,6 +39,13 @@ export interface ParsedSeries {
 export interface ParseHandler<E extends CacheEntry> {
   /** Called once per new series text; `key` and `next` of the result are set by the parser. */
   resolve(series: ParsedSeries): E;
+  /**
+   * Whether the series of a just resolved entry was already written on this page. A first page is parsed without
+   * the cache's map by text, so a repeated line resolves again; answering `true` makes the parser look the text
+   * up after all and use the entry already cached for it. Without this method a repeated text of a first page
+   * gets an entry of its own.
+   */
+  recurs?(entry: E): boolean;
   /** `timestampMs` is NaN when the line has none. */
   sample(entry: E, value: number, timestampMs: number, line: number): void;
   metadata?(kind: 'help' | 'type' | 'unit', name: string, text: string): void;
@@ -109,6 +116,11 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
   private lastSeries: ParsedSeries | undefined;
   /** The label list of the last new series: its names are reused by the next one (see parseLabelBlock). */
   private lastNames: readonly string[] = [];
+  /**
+   * Whether every cached series was added on this page and the cache has no map by text yet: a text not found in
+   * place is then new (or repeated on this page, which the handler's `recurs` tells), so it is not looked up.
+   */
+  private fresh: boolean;
 
   constructor(
     private readonly s: string,
@@ -119,6 +131,7 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
   ) {
     this.om = format === 'openmetrics';
     this.page = ++cache.page;
+    this.fresh = cache.size === 0 && !cache.indexed;
   }
 
   step(untilMs: number): boolean {
@@ -206,17 +219,22 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
     }
     this.keyEnd = i;
     const key = s.slice(start, i);
-    let entry = this.cache.map.get(key);
-    if (entry === undefined) {
-      // The series is parsed from the cache's own flat copy of its text, not from the page: the label strings
-      // are slices of what they are parsed from, and a slice of the page would keep the whole page alive for
-      // as long as the series lives (V8 slices strings of 13 or more characters by reference).
-      const text = flatten(key);
-      entry = this.handler.resolve(this.parseSeries(text, nameEnd - start, i - start));
-      entry.key = text;
-      entry.next = undefined;
-      this.cache.map.set(text, entry);
+    const known = this.fresh ? undefined : this.cache.find(key);
+    if (known !== undefined) return known;
+    // The series is parsed from the cache's own flat copy of its text, not from the page: the label strings
+    // are slices of what they are parsed from, and a slice of the page would keep the whole page alive for
+    // as long as the series lives (V8 slices strings of 13 or more characters by reference).
+    const text = flatten(key);
+    const entry = this.handler.resolve(this.parseSeries(text, nameEnd - start, i - start));
+    if (this.fresh && this.handler.recurs?.(entry)) {
+      // the same series again on a first page: under the same text (a repeated line) it keeps its entry
+      this.fresh = false;
+      const had = this.cache.find(text);
+      if (had !== undefined) return had;
     }
+    entry.key = text;
+    entry.next = undefined;
+    this.cache.add(entry);
     return entry;
   }
 

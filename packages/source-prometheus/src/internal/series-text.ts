@@ -74,29 +74,40 @@ export function parseLabelBlock(
   previous: readonly string[] = [],
 ): string[] {
   const out: string[] = [];
-  const fail = (msg: string): never => {
-    throw new ExpositionError('ERR_EXPOSITION_SYNTAX', line, msg, s.slice(open, close));
-  };
   let i = skipSpace(s, open + 1, close);
   while (s.charCodeAt(i) !== CLOSE) {
     const nameStart = i;
-    if (!isLabelStart(s.charCodeAt(i))) fail('invalid label name');
+    if (!isLabelStart(s.charCodeAt(i))) syntax(s, open, close, line, 'invalid label name');
     while (isLabelChar(s.charCodeAt(i))) i++;
     const name = sameText(previous[out.length], s, nameStart, i) ?? s.slice(nameStart, i);
     i = skipSpace(s, i, close);
-    if (s.charCodeAt(i) !== 61) fail(`expected "=" after label name "${name}"`);
+    if (s.charCodeAt(i) !== 61) syntax(s, open, close, line, `expected "=" after label name "${name}"`);
     i = skipSpace(s, i + 1, close);
-    if (s.charCodeAt(i) !== QUOTE) fail(`expected a quoted value for label "${name}"`);
+    if (s.charCodeAt(i) !== QUOTE)
+      syntax(s, open, close, line, `expected a quoted value for label "${name}"`);
     const valueStart = ++i;
-    while (s.charCodeAt(i) !== QUOTE) i += s.charCodeAt(i) === BACKSLASH ? 2 : 1;
-    const value = unescapeValue(s.slice(valueStart, i));
+    let escaped = false;
+    for (let c = s.charCodeAt(i); c !== QUOTE; c = s.charCodeAt(i)) {
+      if (c === BACKSLASH) {
+        escaped = true;
+        i += 2;
+      } else i++;
+    }
+    // most values hold no escape: the slice is the value (unescapeValue would scan it again to find that out)
+    const value = escaped ? unescapeValue(s.slice(valueStart, i)) : s.slice(valueStart, i);
     checkLabel(out, name, value, line, limits);
     out.push(name, value);
     i = skipSpace(s, i + 1, close);
     if (s.charCodeAt(i) === 44) i = skipSpace(s, i + 1, close);
-    else if (s.charCodeAt(i) !== CLOSE) fail(`expected "," or "}" after label "${name}"`);
+    else if (s.charCodeAt(i) !== CLOSE)
+      syntax(s, open, close, line, `expected "," or "}" after label "${name}"`);
   }
   return out;
+}
+
+/** Throws the syntax error of a label block (a function of its own: a closure per block cost an allocation). */
+function syntax(s: string, open: number, close: number, line: number, msg: string): never {
+  throw new ExpositionError('ERR_EXPOSITION_SYNTAX', line, msg, s.slice(open, close));
 }
 
 /** `known` when it is the text `s[start, end)`, else `undefined`. */
@@ -125,14 +136,16 @@ function checkLabel(
       'label "__name__" is not allowed in a label block',
     );
   }
-  const limit = (what: string, max: number): never => {
-    throw new ExpositionError('ERR_EXPOSITION_LIMIT', line, `${what} exceeds the limit of ${max}`);
-  };
-  if (limits.labelLimit && out.length / 2 + 1 > limits.labelLimit) limit('label count', limits.labelLimit);
+  if (limits.labelLimit && out.length / 2 + 1 > limits.labelLimit)
+    overLimit(line, 'label count', limits.labelLimit);
   if (limits.labelNameLengthLimit && name.length > limits.labelNameLengthLimit) {
-    limit(`length of label name "${name.slice(0, 40)}"`, limits.labelNameLengthLimit);
+    overLimit(line, `length of label name "${name.slice(0, 40)}"`, limits.labelNameLengthLimit);
   }
   if (limits.labelValueLengthLimit && value.length > limits.labelValueLengthLimit) {
-    limit(`length of the value of label "${name}"`, limits.labelValueLengthLimit);
+    overLimit(line, `length of the value of label "${name}"`, limits.labelValueLengthLimit);
   }
+}
+
+function overLimit(line: number, what: string, max: number): never {
+  throw new ExpositionError('ERR_EXPOSITION_LIMIT', line, `${what} exceeds the limit of ${max}`);
 }

@@ -26,7 +26,8 @@ function queryError(fn: string, field: string, message: string, cause?: unknown)
 export function matching(st: StoreState, sel: Selector): SeriesData[] {
   const m = toMatchers(sel);
   const out: SeriesData[] = [];
-  for (const s of st.postings.candidates(m) ?? st.byKey.values()) if (matchesLabels(m, s.labels)) out.push(s);
+  for (const s of st.postings.candidates(m) ?? st.byLabelSet.values())
+    if (matchesLabels(m, s.labels)) out.push(s);
   return out;
 }
 
@@ -58,7 +59,8 @@ function acc(labels: Labels, n: number, agg: RangeAgg): Acc {
 
 function groupOf(s: SeriesData, by: readonly string[] | undefined): { key: string; labels: Labels } {
   const labels = s.labels;
-  if (!by) return { key: s.key, labels };
+  // without `by` every series is its own group: its id tells them apart
+  if (!by) return { key: String(s.id), labels };
   const g: Record<string, string> = {};
   for (const n of by) if (labels[n] !== undefined) g[n] = labels[n]!;
   return { key: JSON.stringify(Object.entries(g).sort()), labels: g };

@@ -2,13 +2,13 @@ import { BUCKET_BYTES, type Partial, single } from './rollup.js';
 import { decodeCols, type SealedChunk, type SeriesData } from './series-data.js';
 import type { StoreState } from './state.js';
 
-/** Fixed bytes counted per series (index entry, objects), beside its labels. */
+/** Fixed bytes counted per series (index entries, objects); its labels belong to the pipeline's registry. */
 const SERIES_OVERHEAD_BYTES = 200;
 
 /** Estimated memory of everything the store holds. */
 export function storeBytes(st: StoreState): number {
   let b = st.c.chunkBytes;
-  for (const s of st.byKey.values()) b += s.bufferBytes + SERIES_OVERHEAD_BYTES + s.key.length * 2;
+  for (const s of st.byLabelSet.values()) b += s.bufferBytes + SERIES_OVERHEAD_BYTES;
   for (const levels of st.rollups.values()) for (const l of levels) b += l.buckets.length * BUCKET_BYTES;
   b += (st.findings.length + st.alerts.length) * 400;
   return b;
@@ -45,7 +45,7 @@ function dropIfEmpty(st: StoreState, s: SeriesData): void {
 export function enforceAge(st: StoreState): void {
   st.lastAgeCheck = st.newestT;
   const rawCut = st.newestT - st.opts.retentionMs;
-  for (const s of [...st.byKey.values()]) {
+  for (const s of [...st.byLabelSet.values()]) {
     // an idle series' head would otherwise keep old samples forever
     if (s.headN > 0 && s.headMaxT < rawCut && s.ooo.n === 0) s.seal();
     while (s.chunks.length > 0 && s.chunks[0]!.maxT < rawCut) evictChunk(st, s, s.chunks.shift()!);
@@ -76,7 +76,7 @@ export function enforceBytes(st: StoreState): void {
   if (bytes <= max) return;
   const target = max * 0.9;
   const all: { s: SeriesData; c: SealedChunk }[] = [];
-  for (const s of st.byKey.values()) for (const c of s.chunks) all.push({ s, c });
+  for (const s of st.byLabelSet.values()) for (const c of s.chunks) all.push({ s, c });
   all.sort((a, b) => a.c.maxT - b.c.maxT);
   for (const { s, c } of all) {
     if (bytes <= target) break;
@@ -89,7 +89,7 @@ export function enforceBytes(st: StoreState): void {
   }
   for (let i = 0; i < st.opts.rollups.length && bytes > target; i++)
     bytes = dropBuckets(st, i, bytes, target);
-  for (const s of [...st.byKey.values()]) dropIfEmpty(st, s);
+  for (const s of [...st.byLabelSet.values()]) dropIfEmpty(st, s);
 }
 
 function dropBuckets(st: StoreState, level: number, bytes: number, target: number): number {

@@ -88,7 +88,6 @@ export class SeriesData {
   constructor(
     readonly id: number,
     readonly labels: Labels,
-    readonly key: string,
     private readonly cfg: SeriesConfig,
   ) {
     this.chunkSamples = cfg.chunkSamples;

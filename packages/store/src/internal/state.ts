@@ -1,9 +1,10 @@
-import { type Labels, labelsKey } from '@argus/core';
+import type { Labels } from '@argus/core';
 import type { ResolvedStoreOptions } from '../options.js';
 import type { StoredAlert, StoredFinding } from '../types.js';
 import { Postings } from './postings.js';
 import { RollupSeries } from './rollup.js';
 import { type SealedChunk, type SeriesConfig, SeriesData } from './series-data.js';
+import { SeriesTable } from './series-table.js';
 
 /** What persistence is told about, in order; the store works without one. */
 export interface Journal {
@@ -30,7 +31,8 @@ export interface Counters {
 
 /** Everything a store holds; shared by its modules, never exported from the package. */
 export class StoreState {
-  readonly byKey: Map<string, SeriesData> = new Map();
+  /** Live series by label set (by a hash of it: no key string per series). */
+  readonly byLabelSet: SeriesTable<SeriesData> = new SeriesTable();
   /**
    * Series by the very label object the store keeps (the one `series()` and `readSeries()` hand out): a caller
    * passing it back, as PromQL reading series by series does, is found without building its key again.
@@ -83,20 +85,17 @@ export class StoreState {
 
   /** The store id of a label set, creating the series on first sight. */
   intern(labels: Labels): number {
-    const key = labelsKey(labels);
-    const known = this.byKey.get(key);
+    const known = this.byLabelSet.get(labels);
     if (known) return known.id;
     // a frozen label set (the pipeline's registry hands those out) cannot change under the store: keep it as is
-    return this.create(this.byId.length, Object.isFrozen(labels) ? labels : Object.freeze({ ...labels }), key)
-      .id;
+    return this.create(this.byId.length, Object.isFrozen(labels) ? labels : Object.freeze({ ...labels })).id;
   }
 
   /** Creates a series with a given id (also used when recovering from disk). */
-  create(id: number, labels: Labels, key: string = labelsKey(labels)): SeriesData {
-    const s = new SeriesData(id, labels, key, this.cfg);
-    const replaced = this.byKey.get(key);
+  create(id: number, labels: Labels): SeriesData {
+    const s = new SeriesData(id, labels, this.cfg);
+    const replaced = this.byLabelSet.set(s);
     if (replaced) this.postings.remove(replaced);
-    this.byKey.set(key, s);
     this.postings.add(s);
     this.byLabels.set(labels, s);
     this.byId[id] = s;
@@ -131,12 +130,12 @@ export class StoreState {
     const known = this.byLabels.get(labels);
     // a dropped series stays in the WeakMap while its labels live on: only trust the entry if it is still current
     if (known && this.byId[known.id] === known) return known;
-    return this.byKey.get(labelsKey(labels));
+    return this.byLabelSet.get(labels);
   }
 
   /** Removes a series that holds nothing any more (series churn). */
   drop(s: SeriesData): void {
-    this.byKey.delete(s.key);
+    this.byLabelSet.delete(s);
     this.postings.remove(s);
     this.byId[s.id] = undefined;
     this.rollups.delete(s.id);

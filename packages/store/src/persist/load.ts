@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ArgusError, labelsKey } from '@argus/core';
+import { ArgusError } from '@argus/core';
 import { appendColumns } from '../internal/append.js';
+import { sameLabels } from '../internal/series-table.js';
 import type { StoreState } from '../internal/state.js';
 import type { StoredAlert, StoredFinding } from '../types.js';
 import { readFrames } from './frame.js';
@@ -19,9 +20,9 @@ function applySeries(st: StoreState, p: Uint8Array): void {
   const { id, labels } = readSeries(p);
   const existing = st.byId[id];
   // a record repeated (a flush retried after a partial write) must not reset the series
-  if (existing && existing.key === labelsKey(labels)) return;
+  if (existing && sameLabels(existing.labels, labels)) return;
   if (existing) st.drop(existing);
-  const other = st.byKey.get(labelsKey(labels));
+  const other = st.byLabelSet.get(labels);
   if (other) st.drop(other);
   st.create(id, labels);
 }

@@ -162,7 +162,7 @@ function run(
 
 /** Writes a snapshot of everything (out-of-order buffers folded first) to a temp file, fsyncs, renames. */
 function writeSnapshot(st: StoreState, dir: string, segment: number): void {
-  for (const s of [...st.byKey.values()]) if (s.ooo.n > 0) foldOoo(st, s.id);
+  for (const s of [...st.byLabelSet.values()]) if (s.ooo.n > 0) foldOoo(st, s.id);
   const tmp = join(dir, `snapshot-${pad(segment)}.tmp`);
   const fd = openSync(tmp, 'w');
   const put = (payload: Uint8Array): void => {
@@ -173,7 +173,7 @@ function writeSnapshot(st: StoreState, dir: string, segment: number): void {
   const header: SnapshotHeader = { segment, newestT: st.newestT, nextId: st.byId.length };
   put(formatRecord());
   put(jsonRecord(REC.snapshotHeader, header));
-  for (const s of st.byKey.values()) {
+  for (const s of st.byLabelSet.values()) {
     put(seriesRecord(s.id, s.labels));
     for (const c of s.chunks) put(chunkRecord(s.id, c.bytes));
     if (s.headN > 0) {
