@@ -59,7 +59,7 @@ export interface JobManagerDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly options: ResolvedJobsOptions;
-  /** Called with a job's new view whenever it changes (progress, phase, worker, state). */
+  /** Called with a job's view when it starts and whenever it changes (progress, phase, worker, state). */
   readonly onChange?: (job: JobView) => void;
   /** The built worker script. @default dist/job-worker.js */
   readonly workerFile?: () => URL;
@@ -109,8 +109,10 @@ export class JobManager {
       end,
     };
     this.jobs.set(job.view.id, job);
+    const view = this.show(job, false);
+    this.deps.onChange?.(view);
     void this.run(job, spec, matchers, store);
-    return this.show(job, false);
+    return view;
   }
 
   /** One job, with its result when it has one; undefined when unknown or expired. */

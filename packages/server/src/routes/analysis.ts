@@ -67,7 +67,15 @@ async function waitAtMost(ctx: ServerContext, ms: number, until: Promise<void>):
  */
 export function analysisRoutes(app: FastifyInstance, ctx: ServerContext): JobManager {
   const options = jobsOptionsSchema.parse(ctx.o.jobs ?? {});
-  const jobs = new JobManager({ store: () => ctx.o.store, clock: ctx.clock, log: ctx.log, options });
+  const jobs = new JobManager({
+    store: () => ctx.o.store,
+    clock: ctx.clock,
+    log: ctx.log,
+    options,
+    // every change of a job (phase, worker, progress by the percent, its end) is a live `job` event; the result
+    // stays behind GET /api/analysis/jobs/{id}, which the `read` permission of /api/events also grants
+    onChange: (job) => ctx.hub.publish('job', job),
+  });
   app.addHook('onClose', () => jobs.close());
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.post('/api/analysis/jobs', {
