@@ -90,6 +90,12 @@ describe('job events on /api/events', { timeout: 60_000 }, () => {
     expect(view.result).toBeDefined();
     const { result: _r, ...rest } = view;
     expect(rest).toEqual(last);
+    // and /metrics counted it: started, ended succeeded, none running
+    const metrics = (await s.app.inject({ url: '/metrics' })).body;
+    expect(metrics).toContain('argus_analysis_jobs_started_total{type="batch"} 1\n');
+    expect(metrics).toContain('argus_analysis_jobs_finished_total{type="batch",state="succeeded"} 1\n');
+    expect(metrics).toContain('argus_analysis_jobs_running 0\n');
+    expect(metrics).toContain('argus_events_clients 1\n');
     await store.close();
   });
 

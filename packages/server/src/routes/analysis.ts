@@ -74,7 +74,10 @@ export function analysisRoutes(app: FastifyInstance, ctx: ServerContext): JobMan
     options,
     // every change of a job (phase, worker, progress by the percent, its end) is a live `job` event; the result
     // stays behind GET /api/analysis/jobs/{id}, which the `read` permission of /api/events also grants
-    onChange: (job) => ctx.hub.publish('job', job),
+    onChange: (job) => {
+      ctx.hub.publish('job', job);
+      ctx.metrics.job(job);
+    },
   });
   app.addHook('onClose', () => jobs.close());
   const r = app.withTypeProvider<ZodTypeProvider>();
