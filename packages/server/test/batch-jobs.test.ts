@@ -151,6 +151,12 @@ describe('batch-run jobs', { timeout: 60_000 }, () => {
     ).toMatch(/windowSamples/);
     const list = await s.app.inject({ url: '/api/analysis/jobs', headers: auth(s.tokens.viewer) });
     expect(list.json()).toEqual([]);
+    // the OpenAPI document describes both kinds of body, the batch run with its detector names
+    const doc = JSON.stringify(
+      (await s.app.inject({ url: '/api/openapi.json' })).json().paths['/api/analysis/jobs'].post.requestBody,
+    );
+    for (const word of ['"backtest"', '"batch"', '"change-point"', 'maxFindings'])
+      expect(doc).toContain(word);
   });
 
   it('cancels a running batch run: its worker thread exits and it has no result', async () => {
