@@ -19,6 +19,7 @@ import type { Replaceable, RouteRule, ServerContext } from './context.js';
 import { installErrorHandler } from './errors.js';
 import { EventHub } from './events.js';
 import { FindingLog } from './findings.js';
+import { ServerMetrics } from './metrics.js';
 import { type ArgusServerOptions, serverOptionsSchema } from './options.js';
 import { Redactor } from './redact.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -63,6 +64,7 @@ async function buildContext(options: ArgusServerOptions): Promise<ServerContext>
   let o = options;
   const clock = o.clock ?? systemClock;
   const log = o.log ?? silentLogger;
+  const hub = new EventHub(o.sseBacklog === undefined ? {} : { backlog: o.sseBacklog });
   const ctx: ServerContext = {
     get o() {
       return o;
@@ -81,7 +83,12 @@ async function buildContext(options: ArgusServerOptions): Promise<ServerContext>
     sessions: new Sessions(o.state, clock, o.sessionTtlMs ?? 43_200_000),
     redact: new Redactor([...(o.secrets ?? []), ...(o.oidc?.clientSecret ? [o.oidc.clientSecret] : [])]),
     posted: new PostedAlerts(() => o.alertManager, clock, o.resolveTimeoutMs ?? 300_000),
-    hub: new EventHub(o.sseBacklog === undefined ? {} : { backlog: o.sseBacklog }),
+    hub,
+    metrics: new ServerMetrics({
+      pipeline: () => o.pipeline,
+      alertManager: () => o.alertManager,
+      events: () => ({ clients: hub.size, dropped: hub.dropped }),
+    }),
     findings: new FindingLog(() => o.store, o.findingsKept ?? 10_000),
     limits: {
       tokenUse: new WindowLimiter(clock, o.tokenPerMinute ?? 1200),
@@ -112,11 +119,13 @@ export const argusApi: FastifyPluginAsync<ArgusServerOptions & { prefix?: string
   const live = {
     detach: ctx.hub.attach(ctx.o.pipeline, ctx.am),
     unfollow: ctx.findings.attach(ctx.o.pipeline),
+    unhealth: ctx.metrics.attach(ctx.o.pipeline),
   };
   await app.register(async (child) => mount(child, ctx, table), { prefix: prefix ?? '' });
   app.addHook('onClose', async () => {
     live.detach();
     live.unfollow();
+    live.unhealth();
   });
   const replace = (next: Partial<Pick<ArgusServerOptions, Replaceable>>): void => {
     const defined = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined));
@@ -126,6 +135,8 @@ export const argusApi: FastifyPluginAsync<ArgusServerOptions & { prefix?: string
     if ('pipeline' in defined) {
       live.unfollow();
       live.unfollow = ctx.findings.attach(ctx.o.pipeline);
+      live.unhealth();
+      live.unhealth = ctx.metrics.attach(ctx.o.pipeline);
     }
   };
   app.decorate('argus', {
@@ -153,6 +164,15 @@ async function mount(app: FastifyInstance, ctx: ServerContext, table: RouteRule[
     transform: jsonSchemaTransform,
   });
   installAuth(app, ctx, table);
+  // counted by route pattern, never the raw URL, so label values stay bounded (unmatched URLs count as `none`)
+  app.addHook('onResponse', async (req, reply) => {
+    ctx.metrics.request(
+      req.routeOptions.url ?? 'none',
+      req.method,
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
+  });
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
     app.swagger(),
   );

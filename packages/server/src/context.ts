@@ -9,6 +9,7 @@ import type { Tokens } from './auth/tokens.js';
 import type { Users } from './auth/users.js';
 import type { EventHub } from './events.js';
 import type { FindingLog } from './findings.js';
+import type { ServerMetrics } from './metrics.js';
 import type { ArgusServerOptions } from './options.js';
 import type { Redactor } from './redact.js';
 
@@ -44,6 +45,8 @@ export interface ServerContext {
   readonly hub: EventHub;
   /** Findings for `/api/findings` and `/api/series`: the store's, else the pipeline's recent ones. */
   readonly findings: FindingLog;
+  /** What `GET /metrics` exposes. */
+  readonly metrics: ServerMetrics;
   /** Bearer-token limits: requests per token, and wrong tokens per client address. */
   readonly limits: { readonly tokenUse: WindowLimiter; readonly tokenFailures: WindowLimiter };
   readonly startedAt: number;

@@ -2,7 +2,7 @@ import type { AlertManager, HistoryEntry } from '@argus/alerting';
 import type { Alert, Finding, Pipeline, SourceHealth } from '@argus/core';
 
 /** Kinds of live events. */
-export type EventKind = 'finding' | 'alert' | 'history' | 'health';
+export type EventKind = 'finding' | 'alert' | 'history' | 'health' | 'job';
 
 interface Frame {
   readonly id: number;
@@ -77,7 +77,10 @@ export interface EventHubOptions {
   backlog?: number;
 }
 
-/** Live events for UIs: findings, alert state changes, alert history, source health; numbered for resume. */
+/**
+ * Live events for UIs: findings, alert state changes, alert history, source health and analysis jobs; numbered for
+ * resume.
+ */
 export class EventHub {
   private readonly clients = new Set<Client>();
   private readonly ring: Frame[] = [];

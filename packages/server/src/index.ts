@@ -10,6 +10,7 @@ export type { Principal, RouteRule } from './context.js';
 export type { JobState, JobView } from './jobs/manager.js';
 export type { JobsOptions } from './jobs/options.js';
 export type { BacktestResult } from './jobs/run-backtest.js';
+export type { BatchResult, JobFinding, SeriesSummary } from './jobs/run-batch.js';
 export type { ArgusServerOptions, LoginLink, ReloadStatus } from './options.js';
 export { serverOptionsSchema } from './options.js';
 export type { Webhook } from './routes/webhooks.js';

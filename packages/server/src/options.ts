@@ -75,6 +75,11 @@ export interface ArgusServerOptions {
   sseBacklog?: number;
   /** Recent pipeline findings kept for `/api/findings` and `/api/series` when there is no `store`. @default 10000 */
   findingsKept?: number;
+  /**
+   * Who may read `GET /metrics`: anyone (`public`, as Prometheus and Alertmanager serve their own `/metrics`), or
+   * viewers and up (`read`: Prometheus then scrapes with a viewer token in `authorization`). @default 'public'
+   */
+  metricsAuth?: 'public' | 'read';
   /** Limits of the historical analysis jobs at `/api/analysis/jobs` (worker threads over `store`). */
   jobs?: JobsOptions;
   /** @default the system clock */
@@ -132,6 +137,7 @@ export const serverOptionsSchema: z.ZodType<object> = z.object({
   tokenPerMinute: z.number().int().positive().optional(),
   tokenFailuresPerMinute: z.number().int().positive().optional(),
   jobs: jobsOptionsSchema.optional(),
+  metricsAuth: z.enum(['public', 'read']).optional(),
   clock: obj('a Clock').optional(),
   log: obj('a Logger').optional(),
   ready: z.custom<() => boolean>((v) => typeof v === 'function').optional(),

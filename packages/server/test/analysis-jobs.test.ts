@@ -1,15 +1,15 @@
 // Historical analysis jobs (issue 17): a rule backtest over the store's history, run in a worker thread. The
 // worker is the built dist/job-worker.js (pnpm --filter @argus/server build), as a user's install runs it.
 import { backtest, ruleGroups } from '@argus/alerting';
-import { systemClock } from '@argus/core';
 import { storeQueryable } from '@argus/promql';
 import { createStore, type Store } from '@argus/store';
 import { fakeClock } from '@argus/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { JobManager, type JobView } from '../src/jobs/manager.js';
-import { jobsOptionsSchema } from '../src/jobs/options.js';
+import type { JobManager, JobView } from '../src/jobs/manager.js';
+import type { BacktestResult } from '../src/jobs/run-backtest.js';
 import { toSpec } from '../src/jobs/spec.js';
 import { auth, type TestServer, testServer } from './helpers.js';
+import { managerUntil } from './job-helpers.js';
 
 const T0 = Date.parse('2026-11-30T00:00:00Z');
 const MIN = 60_000;
@@ -94,30 +94,18 @@ describe('analysis jobs', { timeout: 60_000 }, () => {
     });
     const direct = await backtest([groups.alerter], { from: body.from, to: body.to, stepMs: 60_000 });
     expect(direct.filter((t) => t.alert.state === 'firing')).toHaveLength(2);
-    expect(done.result!.transitions).toEqual(JSON.parse(JSON.stringify(direct)));
-    expect(done.result!.counts.firing).toBe(2);
-    expect(done.result!.ruleErrors).toEqual([]);
+    expect((done.result as BacktestResult).transitions).toEqual(JSON.parse(JSON.stringify(direct)));
+    expect((done.result as BacktestResult).counts.firing).toBe(2);
+    expect((done.result as BacktestResult).ruleErrors).toEqual([]);
     expect(done.samples).toBeGreaterThan(0);
     await scratch.close();
     await store.close();
   });
 
   it('cancels a running job: its worker thread exits and it has no result', async () => {
-    const seen: JobView[] = [];
-    let running: (() => void) | undefined;
-    const evaluating = new Promise<void>((resolve) => {
-      running = resolve;
-    });
-    manager = new JobManager({
-      store: () => undefined,
-      clock: systemClock,
-      log: { debug() {}, info() {}, warn() {}, error() {} },
-      options: jobsOptionsSchema.parse({}),
-      onChange: (v) => {
-        seen.push(v);
-        if (v.progress.done > 0) running?.();
-      },
-    });
+    const made = managerUntil(undefined, (v) => v.progress.done > 0);
+    manager = made.manager;
+    const { seen, reached: evaluating } = made;
     const spec = toSpec({ ...LONG, type: 'backtest' });
     if ('field' in spec) throw new Error(spec.message);
     const job = manager.start(spec, [], 'test', createStore());
@@ -155,7 +143,7 @@ describe('analysis jobs', { timeout: 60_000 }, () => {
     const id = (await start(s, { ...body, rules: undefined, expr: 'cpu > 2' })).json().id as string;
     const done = (await get(s, id, 60_000)).json() as JobView;
     expect(done).toMatchObject({ state: 'succeeded', expiresAt: T0 + 10 * MIN });
-    expect(done.result!.transitions).toEqual([]);
+    expect((done.result as BacktestResult).transitions).toEqual([]);
     clock.advance(10 * MIN - 1);
     expect((await get(s, id)).statusCode).toBe(200);
     clock.advance(1);

@@ -76,7 +76,12 @@ it('reload counts show in /api/health and as argus_config_* at /metrics', async 
   expect(m.body).toContain('argus_config_reload_failures_total 1\n');
   expect(m.body).toContain('argus_config_last_reload_successful 0\n');
   expect(m.body).toContain('argus_config_last_reload_success_timestamp_seconds 1700000000\n');
+  // public by default, as Prometheus serves its own /metrics; metricsAuth: 'read' asks for a viewer
+  expect((await s.app.inject({ url: '/metrics' })).statusCode).toBe(200);
+  await s.close();
+  s = await testServer({ reloadStatus: () => status, metricsAuth: 'read' });
   expect((await s.app.inject({ url: '/metrics' })).statusCode).toBe(401);
+  expect((await s.app.inject({ url: '/metrics', headers: auth(s.tokens.viewer) })).statusCode).toBe(200);
 });
 
 it('a one-time login link starts a session once, then is spent', async () => {

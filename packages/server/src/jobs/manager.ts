@@ -4,11 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { Clock, LabelMatcher, Logger } from '@argus/core';
 import type { Store } from '@argus/store';
-import type { FromWorker, ToWorker } from './messages.js';
+import type { FromWorker, JobResult, JobSpec, ToWorker } from './messages.js';
 import type { ResolvedJobsOptions } from './options.js';
-import type { BacktestResult } from './run-backtest.js';
 import { snapshot } from './snapshot.js';
-import type { BacktestSpec } from './spec.js';
 import { jobWorkerFile } from './worker-file.js';
 
 /** A job's state: `running` until it succeeds, fails or is cancelled. */
@@ -17,7 +15,7 @@ export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
 /** A job as the API shows it. */
 export interface JobView {
   readonly id: string;
-  readonly type: 'backtest';
+  readonly type: 'backtest' | 'batch';
   readonly state: JobState;
   /** `copying` history out of the store, `evaluating` in the worker, `finished`. */
   readonly phase: 'copying' | 'evaluating' | 'finished';
@@ -36,7 +34,7 @@ export interface JobView {
   readonly expiresAt?: number;
   readonly error?: string;
   /** Only on a succeeded job, and only when asked for one job. */
-  readonly result?: BacktestResult;
+  readonly result?: JobResult;
 }
 
 /** How a worker's job ended. */
@@ -47,7 +45,7 @@ export class JobsFull extends Error {}
 
 interface Job {
   view: Omit<JobView, 'result' | 'expiresAt'>;
-  result?: BacktestResult;
+  result?: JobResult;
   readonly abort: AbortController;
   worker?: Worker;
   /** Resolves once the job has ended and its worker (if it had one) has exited. */
@@ -61,7 +59,7 @@ export interface JobManagerDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly options: ResolvedJobsOptions;
-  /** Called with a job's new view whenever it changes (progress, phase, worker, state). */
+  /** Called with a job's view when it starts and whenever it changes (progress, phase, worker, state). */
   readonly onChange?: (job: JobView) => void;
   /** The built worker script. @default dist/job-worker.js */
   readonly workerFile?: () => URL;
@@ -80,8 +78,8 @@ export class JobManager {
     return n;
   }
 
-  /** Starts a backtest over the store's history; throws {@link JobsFull} at the limit. */
-  start(spec: BacktestSpec, matchers: readonly LabelMatcher[], createdBy: string, store: Store): JobView {
+  /** Starts a backtest or batch run over the store's history; throws {@link JobsFull} at the limit. */
+  start(spec: JobSpec, matchers: readonly LabelMatcher[], createdBy: string, store: Store): JobView {
     this.prune();
     const max = this.deps.options.maxRunning;
     if (this.running() >= max)
@@ -95,7 +93,7 @@ export class JobManager {
     const job: Job = {
       view: {
         id: randomUUID(),
-        type: 'backtest',
+        type: spec.type,
         state: 'running',
         phase: 'copying',
         progress: { done: 0, total: 0 },
@@ -111,8 +109,10 @@ export class JobManager {
       end,
     };
     this.jobs.set(job.view.id, job);
+    const view = this.show(job, false);
+    this.deps.onChange?.(view);
     void this.run(job, spec, matchers, store);
-    return this.show(job, false);
+    return view;
   }
 
   /** One job, with its result when it has one; undefined when unknown or expired. */
@@ -172,7 +172,7 @@ export class JobManager {
     };
   }
 
-  private finish(j: Job, how: { state: JobState; error?: string; result?: BacktestResult }): void {
+  private finish(j: Job, how: { state: JobState; error?: string; result?: JobResult }): void {
     if (j.view.state !== 'running') return;
     if (how.result) j.result = how.result;
     this.update(j, {
@@ -184,12 +184,7 @@ export class JobManager {
     if (!j.worker) j.end();
   }
 
-  private async run(
-    j: Job,
-    spec: BacktestSpec,
-    matchers: readonly LabelMatcher[],
-    store: Store,
-  ): Promise<void> {
+  private async run(j: Job, spec: JobSpec, matchers: readonly LabelMatcher[], store: Store): Promise<void> {
     try {
       const range = { from: spec.from - spec.lookbackMs, to: spec.to };
       const snap = await snapshot(store, matchers, range, this.deps.options.maxSamples, j.abort.signal);

@@ -1,19 +1,10 @@
 // The work a job's worker thread does: rebuild the copied history in a store of its own, then run
 // @argus/alerting's backtest over it exactly as `argus backtest` runs it over a data directory.
 import { type BacktestTransition, backtest, ruleGroups } from '@argus/alerting';
-import type { Labels } from '@argus/core';
 import { storeQueryable } from '@argus/promql';
 import { createStore } from '@argus/store';
+import { historyStore, type SeriesSnapshot } from './history-store.js';
 import type { BacktestSpec } from './spec.js';
-
-/** One series copied out of the server's store: columns, transferred to the worker without a copy. */
-export interface SeriesSnapshot {
-  readonly labels: Labels;
-  readonly timestamps: Float64Array;
-  readonly values: Float64Array;
-  /** 1 where the sample is a staleness marker. */
-  readonly stale: Uint8Array;
-}
 
 /** What a finished backtest job answers. */
 export interface BacktestResult {
@@ -28,15 +19,6 @@ export interface BacktestResult {
 }
 
 const DAY_MS = 86_400_000;
-
-/** Loads the snapshot into a memory-only store that keeps all of it. */
-function storeOf(spec: BacktestSpec, series: readonly SeriesSnapshot[]) {
-  const store = createStore({ retentionMs: spec.to - spec.from + spec.lookbackMs + DAY_MS });
-  for (const s of series)
-    for (let i = 0; i < s.timestamps.length; i++)
-      store.append(s.labels, s.timestamps[i]!, s.values[i]!, s.stale[i] === 1);
-  return store;
-}
 
 /** Rules that report an error after one evaluation at `from`. */
 function ruleErrors(groups: ReturnType<typeof ruleGroups>): string[] {
@@ -56,7 +38,7 @@ export async function runBacktest(
   series: readonly SeriesSnapshot[],
   onProgress: (done: number, total: number) => void,
 ): Promise<BacktestResult> {
-  const store = storeOf(spec, series);
+  const store = historyStore(spec.to - spec.from + spec.lookbackMs, series);
   const scratch = createStore({ retentionMs: spec.to - spec.from + DAY_MS });
   try {
     const groups = ruleGroups({

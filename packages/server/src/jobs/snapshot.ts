@@ -3,7 +3,7 @@
 import { setImmediate as yieldNow } from 'node:timers/promises';
 import type { LabelMatcher } from '@argus/core';
 import type { Store } from '@argus/store';
-import type { SeriesSnapshot } from './run-backtest.js';
+import type { SeriesSnapshot } from './history-store.js';
 
 /** A read holds the event loop at most about this long before it yields. */
 const SLICE_MS = 5;

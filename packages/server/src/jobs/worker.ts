@@ -1,8 +1,9 @@
 // Entry of a job's worker thread (built to dist/job-worker.js): takes one job, posts progress and the result,
 // and ends. Everything heavy runs here, so the server's event loop (and the pipeline beside it) stays free.
 import { parentPort } from 'node:worker_threads';
-import type { FromWorker, ToWorker } from './messages.js';
+import type { FromWorker, JobResult, ToWorker } from './messages.js';
 import { runBacktest } from './run-backtest.js';
+import { runBatchJob } from './run-batch.js';
 
 const port = parentPort;
 if (!port) throw new Error('server: job-worker.js runs only as a worker thread (new Worker(...))');
@@ -17,7 +18,11 @@ port.once('message', (job: ToWorker) => {
     shown = pct;
     post({ type: 'progress', done, total });
   };
-  runBacktest(job.spec, job.series, progress).then(
+  const run: Promise<JobResult> =
+    job.spec.type === 'batch'
+      ? runBatchJob(job.spec, job.series, progress)
+      : runBacktest(job.spec, job.series, progress);
+  run.then(
     (result) => post({ type: 'done', result }),
     (err: unknown) => post({ type: 'failed', message: err instanceof Error ? err.message : String(err) }),
   );

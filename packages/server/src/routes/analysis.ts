@@ -6,9 +6,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { clientOf } from '../auth/hook.js';
 import type { ServerContext } from '../context.js';
+import { toBatchSpec } from '../jobs/batch-spec.js';
 import { JobManager, JobsFull } from '../jobs/manager.js';
+import type { JobSpec } from '../jobs/messages.js';
 import { jobsOptionsSchema } from '../jobs/options.js';
-import { type BacktestSpec, jobBodySchema, toSpec } from '../jobs/spec.js';
+import { type BacktestSpec, type JobBody, jobBodySchema, toSpec } from '../jobs/spec.js';
 import { badRequest } from '../matchers.js';
 
 const tags = ['analysis'];
@@ -39,6 +41,17 @@ function checkRules(spec: BacktestSpec): void {
   }
 }
 
+/** The body as a job spec; a 400 naming the field when it cannot run (rules that do not load, bad options). */
+function specOf(ctx: ServerContext, body: JobBody): JobSpec {
+  const spec = body.type === 'batch' ? toBatchSpec(body, ctx.o.config) : toSpec(body);
+  if ('field' in spec) throw badRequest(spec.field, spec.message);
+  if (spec.type === 'backtest') checkRules(spec);
+  return spec;
+}
+
+const range = (spec: JobSpec): string =>
+  `${spec.type} ${new Date(spec.from).toISOString()} … ${new Date(spec.to).toISOString()}`;
+
 /** Resolves after `ms`, or as soon as `until` does; the timer is cleared either way. */
 async function waitAtMost(ctx: ServerContext, ms: number, until: Promise<void>): Promise<void> {
   const stop = new AbortController();
@@ -48,26 +61,37 @@ async function waitAtMost(ctx: ServerContext, ms: number, until: Promise<void>):
 }
 
 /**
- * Historical analysis jobs: start a rule backtest over a range of the store's history (`POST`), follow its
+ * Historical analysis jobs: start a rule backtest or a batch run of detectors over a range of the store's
+ * history (`POST`), follow its
  * progress and read its result (`GET`), cancel it (`DELETE`). Each job runs in a worker thread of its own.
  */
 export function analysisRoutes(app: FastifyInstance, ctx: ServerContext): JobManager {
   const options = jobsOptionsSchema.parse(ctx.o.jobs ?? {});
-  const jobs = new JobManager({ store: () => ctx.o.store, clock: ctx.clock, log: ctx.log, options });
+  const jobs = new JobManager({
+    store: () => ctx.o.store,
+    clock: ctx.clock,
+    log: ctx.log,
+    options,
+    // every change of a job (phase, worker, progress by the percent, its end) is a live `job` event; the result
+    // stays behind GET /api/analysis/jobs/{id}, which the `read` permission of /api/events also grants
+    onChange: (job) => {
+      ctx.hub.publish('job', job);
+      ctx.metrics.job(job);
+    },
+  });
   app.addHook('onClose', () => jobs.close());
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.post('/api/analysis/jobs', {
     config: { access: 'operate' },
     schema: {
       tags,
-      summary: 'Start a rule backtest over a range of the stored history (runs in a worker thread)',
+      summary:
+        'Start a rule backtest or a batch run of detectors over a range of the stored history (in a worker thread)',
       body: jobBodySchema,
     },
     handler: async (req, reply) => {
-      const spec = toSpec(req.body);
-      if ('field' in spec) throw badRequest(spec.field, spec.message);
+      const spec = specOf(ctx, req.body);
       const matchers = matchersOf(req.body.match);
-      checkRules(spec);
       const store = ctx.o.store;
       if (!store)
         return reply.code(404).send({
@@ -81,7 +105,7 @@ export function analysisRoutes(app: FastifyInstance, ctx: ServerContext): JobMan
           action: 'analysisStart',
           from: clientOf(req),
           target: job.id,
-          detail: `backtest ${new Date(spec.from).toISOString()} … ${new Date(spec.to).toISOString()}`,
+          detail: range(spec),
         });
         return reply.code(202).header('location', `/api/analysis/jobs/${job.id}`).send(job);
       } catch (err) {

@@ -12,7 +12,8 @@ export function eventRoutes(app: FastifyInstance, ctx: ServerContext, hub: Event
     config: { access: 'read' },
     schema: {
       tags: ['events'],
-      summary: 'Live findings, alert state changes, alert history and source health (text/event-stream)',
+      summary:
+        'Live findings, alert state changes, alert history, source health and analysis jobs (text/event-stream)',
       headers: z.object({ 'last-event-id': z.coerce.number().int().nonnegative().optional() }),
       querystring: z.object({ lastEventId: z.coerce.number().int().nonnegative().optional() }).strict(),
     },

@@ -27,11 +27,18 @@ export function opsRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get(
     '/metrics',
     {
-      config: { access: 'read' },
-      schema: { tags, summary: "Argus's configuration reloads, Prometheus text" },
+      // public by default, as Prometheus and Alertmanager serve their own; `metricsAuth: 'read'` asks for a viewer
+      config: { access: ctx.o.metricsAuth ?? 'public' },
+      schema: {
+        tags,
+        summary:
+          "Argus's own metrics, Prometheus text: HTTP requests, auth failures, plugins, sources, alerts, jobs, reloads",
+      },
     },
     async (_req, reply) =>
-      reply.type('text/plain; version=0.0.4').send(reloadMetrics(ctx.o.reloadStatus?.())),
+      reply
+        .type(ctx.metrics.registry.contentType)
+        .send((await ctx.metrics.text()) + reloadMetrics(ctx.o.reloadStatus?.())),
   );
   app.post(
     '/-/reload',
