@@ -134,6 +134,7 @@ export async function startLiveServer(o: LiveServerOptions): Promise<LiveServer>
     ...(tls ? { tls } : {}),
     ...(s.auth.anonymousRole ? { anonymousRole: s.auth.anonymousRole } : {}),
     ...(s.auth.sessionTtlMs ? { sessionTtlMs: s.auth.sessionTtlMs } : {}),
+    ...(s.auth.metrics ? { metricsAuth: s.auth.metrics } : {}),
     ...(ui && 'root' in ui ? { uiRoot: ui.root } : {}),
     ...(once && admin ? { loginLink: { secret: once, user: admin.name, role: 'admin' as const } } : {}),
   });

@@ -125,6 +125,23 @@ describe('argus run with a server: block', () => {
       () => alerts(url!, cookie),
       (l) => l.some((a) => a.labels['alertname'] === 'QueueBacklog' && a.labels['service'] === 'payments'),
     );
+    // /metrics is public by default, as Prometheus serves its own, and carries the pipeline's plugins
+    const metrics = await fetch(`${url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^argus_pipeline_running 1$/m);
+    proc.child.kill('SIGINT');
+    expect(await proc.exited).toBe(0);
+  }, 90_000);
+
+  it('auth.metrics: read puts /metrics behind a viewer token', async () => {
+    const file = join(dir, 'argus.yaml');
+    writeFileSync(file, config('server:\n  listen: 127.0.0.1:0\n  ui: false\n  auth: { metrics: read }\n'));
+    proc = spawnCli(['run', file]);
+    const [, url] = await proc.waitFor(/API on (http:\/\/127\.0\.0\.1:\d+)\//);
+    const [, password] = await proc.waitFor(/log in as admin with the one-time password (\S+)/);
+    expect((await fetch(`${url}/metrics`)).status).toBe(401);
+    const { cookie } = await login(url!, 'admin', password!);
+    expect((await fetch(`${url}/metrics`, { headers: { cookie } })).status).toBe(200);
     proc.child.kill('SIGINT');
     expect(await proc.exited).toBe(0);
   }, 90_000);

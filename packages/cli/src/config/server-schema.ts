@@ -31,7 +31,12 @@ export interface ServerSettings {
   ui: boolean;
   uiRoot?: string | undefined;
   tls?: { certFile: string; keyFile: string } | undefined;
-  auth: { anonymousRole?: Role | undefined; sessionTtlMs?: number | undefined; firstAdmin: boolean };
+  auth: {
+    anonymousRole?: Role | undefined;
+    sessionTtlMs?: number | undefined;
+    firstAdmin: boolean;
+    metrics?: 'public' | 'read' | undefined;
+  };
   azureAlerts?: AzureAlertsSettings | undefined;
   alertmanagerConfig?: string | undefined;
 }
@@ -79,6 +84,12 @@ export const serverSettingsSchema: z.ZodType<ServerSettings, ServerSettingsInput
         .boolean()
         .default(true)
         .describe('With no user yet, create `admin` with a one-time password printed once. @default true'),
+      metrics: z
+        .enum(['public', 'read'])
+        .optional()
+        .describe(
+          "Who may scrape /metrics: 'public' (as Prometheus serves its own) or 'read' (a viewer token or better). @default public",
+        ),
     })
     .default({ firstAdmin: true })
     .describe('Credentials: users (argus users add --data-dir <pipeline.dataDir>), tokens, sessions'),
