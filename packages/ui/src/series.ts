@@ -46,7 +46,8 @@ export interface Marker {
 export interface ChartData {
   /** Labels of uPlot's series after x: values, and for a series with a band its upper and lower bound. */
   names: string[];
-  role: ('value' | 'upper' | 'lower')[];
+  /** `trend`: a fitted line; `limit`: a flat threshold (the analysis page's trend charts). */
+  role: ('value' | 'upper' | 'lower' | 'trend' | 'limit')[];
   /** [xs in seconds, ...ys] */
   columns: [number[], ...(number | null)[][]];
   /** uPlot bands: [upper, lower] series indexes (1-based). */

@@ -119,6 +119,11 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
       store.append({ __name__: 'cpu_usage', host: 'db-1' }, now - (39 - i) * 15_000, 0.5 + (i % 5) / 10);
     for (let i = 0; i < 10; i++)
       store.append({ __name__: 'disk_used_ratio', instance: 'db-1' }, now - (9 - i) * 15_000, 0.9);
+    // for the trends: memory on n1 rising 0.5 → 0.8 over the ten minutes (0.9 about 3 minutes on), n2 flat at 0.4
+    for (let i = 0; i < 40; i++) {
+      store.append({ __name__: 'mem_used_ratio', node: 'n1' }, sampleTimes[i]!, 0.5 + (0.3 * i) / 39);
+      store.append({ __name__: 'mem_used_ratio', node: 'n2' }, sampleTimes[i]!, 0.4);
+    }
     // three findings on consecutive samples, each with the detector's expected band
     const registry = createSeriesRegistry();
     const series = registry.intern({ __name__: 'cpu_usage', host: 'db-1' });
@@ -660,6 +665,46 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await page.close();
   });
 
+  it('analysis trends: per series group the slope, the forecast band and when it will cross the limit', async () => {
+    const { page, errors } = await login('watcher');
+    await page.goto(`${base}/#/analysis`);
+    const trends = page.getByRole('form', { name: 'Trends' });
+    await trends.getByLabel('Trend of').fill('mem_used_ratio');
+    await trends.getByLabel('Cross above').fill('0.9');
+    await trends.getByRole('button', { name: 'Show trends' }).click();
+    const n1 = page.locator('figure.trend[data-group=\'{node="n1"}\']');
+    const n2 = page.locator('figure.trend[data-group=\'{node="n2"}\']');
+    // 0.3 over 585 s is 1.85 an hour: from 0.8, 0.9 is about 3 minutes away, well inside the band's certainty
+    await n1
+      .locator('.trend-sentence', {
+        hasText:
+          /^rising 1\.8[45]\/h; will cross above 0\.9 within 1 h \(in [234] min, its whole forecast band too\)$/,
+      })
+      .waitFor();
+    await n2
+      .locator('.trend-sentence', { hasText: /^flat 0\/h; will not cross above 0\.9 within 1 h$/ })
+      .waitFor();
+    // drawn: the crossing's dot on n1's chart only, and the forecast band on both
+    await expect(n1.locator('.chart').getAttribute('data-markers')).resolves.toBe('1');
+    await expect(n2.locator('.chart').getAttribute('data-markers')).resolves.toBe('0');
+    expect(Number(await n2.locator('.chart').getAttribute('data-band-points'))).toBeGreaterThan(0);
+    await n1.locator('.u-legend', { hasText: 'mem_used_ratio{node="n1"} trend' }).waitFor();
+    // what the page says is what the server computed
+    const held = await page.evaluate(() =>
+      fetch(`api/trends?match=mem_used_ratio&above=0.9&from=${Date.now() - 3_600_000}`).then((r) => r.json()),
+    );
+    const slope = held.groups.find((g: { labels: { node: string } }) => g.labels.node === 'n1').fit
+      .slopePerHour;
+    await n1.locator('.trend-sentence', { hasText: `rising ${Number(slope.toPrecision(3))}/h;` }).waitFor();
+    // grouped: one group of both series, their mean rising half as fast
+    await trends.getByLabel('Group by').fill('job');
+    await trends.getByRole('button', { name: 'Show trends' }).click();
+    await page.locator('figure.trend figcaption', { hasText: '{} (2 series): rising 0.92' }).waitFor();
+    await expect(page.locator('figure.trend').count()).resolves.toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   /** Share of the image's pixels that differ from its top-left pixel, decoded by Chromium on a blank page. */
   async function inkShare(png: Buffer): Promise<number> {
     const blank = await browser.newPage();
@@ -724,6 +769,10 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await page.getByRole('link', { name: 'Analysis' }).click();
     await page.locator('tr[data-job]', { hasText: 'succeeded' }).getByRole('button').click();
     await page.locator('svg.timeline').waitFor();
+    await page.getByLabel('Trend of').fill('mem_used_ratio');
+    await page.getByLabel('Cross above').fill('0.9');
+    await page.getByRole('button', { name: 'Show trends' }).click();
+    await page.locator('figure.trend').nth(1).waitFor();
     await check(page, 'analysis');
     await page.getByRole('link', { name: 'Health' }).click();
     await page.getByRole('heading', { level: 1, name: 'Health' }).waitFor();

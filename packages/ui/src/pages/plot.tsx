@@ -11,6 +11,7 @@ export const UPDATE_MARK = 'argus:series-data';
 const UPDATE_MEASURE = 'argus:series-update';
 const COLORS = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#be123c'];
 const SHADE = 'rgba(220, 38, 38, 0.14)';
+const LIMIT = '#b91c1c';
 
 export interface PlotProps {
   data: ChartData;
@@ -42,9 +43,12 @@ export function Plot({ data, shade = [], range, onPlot }: PlotProps) {
     const series: uPlot.Series[] = data.role.map((role, i) => {
       if (role === 'value') color++;
       const stroke = COLORS[color % COLORS.length]!;
-      return role === 'value'
-        ? { label: data.names[i]!, stroke, width: 1.5 }
-        : { label: data.names[i]!, stroke: `${stroke}55`, width: 1, dash: [4, 4] };
+      const label = data.names[i]!;
+      if (role === 'value') return { label, stroke, width: 1.5 };
+      // lines, not data: no point markers on them
+      if (role === 'trend') return { label, stroke, width: 2, dash: [10, 5], points: { show: false } };
+      if (role === 'limit') return { label, stroke: LIMIT, width: 1, dash: [3, 3], points: { show: false } };
+      return { label, stroke: `${stroke}55`, width: 1, dash: [4, 4] };
     });
     const opts: uPlot.Options = {
       width: Math.max(400, el.clientWidth),
