@@ -1,9 +1,10 @@
 // One uPlot chart of `toChartData`'s columns: values, the expected band filled between its bounds, a dot per finding
 // (its reason on hover) and, where given, shaded spans (when an alert fired). Used by the series and alert pages.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Interval } from '../alert-series.js';
+import { type Axis, DENSE_PER_PX, denseRuns } from '../dense-path.js';
 import type { ChartData, Marker } from '../series.js';
 
 /** Set when data arrives; the chart's next draw closes the measure (read by `pnpm bench:ui`). */
@@ -36,15 +37,16 @@ export function Plot({ data, shade = [], range, onPlot }: PlotProps) {
   const [hover, setHover] = useState<Marker | null>(null);
   const shape = data.names.join('\n');
 
-  // a new plot only when the set of series changes; refreshes just swap the data (cheap)
-  useEffect(() => {
+  // a new plot only when the set of series changes; refreshes just swap the data (cheap). A layout effect, like the
+  // swap below and declared before it: a new shape's plot must exist before its data is set
+  useLayoutEffect(() => {
     const el = host.current!;
     let color = -1;
     const series: uPlot.Series[] = data.role.map((role, i) => {
       if (role === 'value') color++;
       const stroke = COLORS[color % COLORS.length]!;
       const label = data.names[i]!;
-      if (role === 'value') return { label, stroke, width: 1.5 };
+      if (role === 'value') return { label, stroke, width: 1.5, paths: densePaths };
       // lines, not data: no point markers on them
       if (role === 'trend') return { label, stroke, width: 2, dash: [10, 5], points: { show: false } };
       if (role === 'limit') return { label, stroke: LIMIT, width: 1, dash: [3, 3], points: { show: false } };
@@ -80,7 +82,9 @@ export function Plot({ data, shade = [], range, onPlot }: PlotProps) {
     };
   }, [shape]);
 
-  useEffect(() => {
+  // before the browser paints, not after (useEffect): the new data is drawn in the same frame as the rest of the page,
+  // and an update does not sit out a frame waiting for its chart
+  useLayoutEffect(() => {
     plot.current?.setData(data.columns as uPlot.AlignedData);
   }, [data]);
 
@@ -146,3 +150,29 @@ function measureUpdate(): void {
   performance.measure(UPDATE_MEASURE, UPDATE_MARK);
   performance.clearMarks(UPDATE_MARK);
 }
+
+/** The affine map of a linear scale in canvas pixels, read from the plot; undefined for log or other scales. */
+function axis(u: uPlot, key: string): Axis | undefined {
+  const s = u.scales[key];
+  if (s?.distr !== 1 || s.min == null || s.max == null || s.min === s.max) return undefined;
+  const a = u.valToPos(s.min, key, true);
+  const b = u.valToPos(s.max, key, true);
+  return { origin: s.min, offset: a, scale: (b - a) / (s.max - s.min) };
+}
+
+const linear = uPlot.paths.linear!();
+
+/** uPlot's `paths` for a value series: {@link denseRuns} where dense, uPlot's linear path elsewhere. */
+const densePaths: uPlot.Series.PathBuilder = (u, seriesIdx, i0, i1) => {
+  const s = u.series[seriesIdx]!;
+  const x = axis(u, 'x');
+  const y = axis(u, s.scale ?? 'y');
+  if (!x || !y || i1 - i0 < DENSE_PER_PX * u.bbox.width) return linear(u, seriesIdx, i0, i1);
+  const stroke = new Path2D();
+  for (const run of denseRuns(u.data[0], u.data[seriesIdx]!, i0, i1, x, y)) {
+    stroke.moveTo(run[0]!, run[1]!);
+    for (let k = 2; k < run.length; k += 2) stroke.lineTo(run[k]!, run[k + 1]!);
+  }
+  // no gaps clip: a null sample already breaks the line (a move, not a line)
+  return { stroke, fill: null, clip: null, band: null, gaps: [], flags: 0 };
+};
