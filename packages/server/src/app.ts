@@ -32,6 +32,7 @@ import { promRoutes } from './routes/prom.js';
 import { seriesRoutes } from './routes/series.js';
 import { silenceRoutes } from './routes/silences.js';
 import { statusRoutes } from './routes/status.js';
+import { trendRoutes } from './routes/trends.js';
 import { uiRoutes } from './routes/ui.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
@@ -189,6 +190,7 @@ async function mount(app: FastifyInstance, ctx: ServerContext, table: RouteRule[
   await webhookRoutes(app, ctx.o.webhooks ?? []);
   if (ctx.o.loginLink) loginLinkRoutes(app, ctx, ctx.o.loginLink);
   analysisRoutes(app, ctx);
+  trendRoutes(app, ctx);
   if (ctx.o.uiRoot) await uiRoutes(app, ctx.o.uiRoot);
   app.addHook('onClose', async () => {
     ctx.posted.stop();

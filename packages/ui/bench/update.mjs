@@ -30,7 +30,13 @@ for (let s = 0; s < SERIES; s++)
       end - (POINTS - i) * STEP_MS,
       Math.sin(i / 50 + s) + s,
     );
-const app = await createArgusServer({ alertManager: am, store, state, uiRoot });
+// UI_ROOT: another build of the UI (an A/B against a copy of an earlier dist/)
+const app = await createArgusServer({
+  alertManager: am,
+  store,
+  state,
+  uiRoot: process.env.UI_ROOT ?? uiRoot,
+});
 const base = await app.listen({ host: '127.0.0.1', port: 0 });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -52,6 +58,11 @@ try {
     timeout: 120_000,
   });
   const points = await page.locator('p.summary').textContent();
+  // PROFILE=1: Chromium's CPU profile over the updates, its top functions by self time printed at the end
+  const cdp = process.env.PROFILE ? await page.context().newCDPSession(page) : undefined;
+  await cdp?.send('Profiler.enable');
+  await cdp?.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp?.send('Profiler.start');
   for (let i = 1; i <= UPDATES; i++) {
     await page.getByRole('button', { name: 'Show' }).click();
     await page.waitForFunction(
@@ -62,6 +73,9 @@ try {
       },
     );
   }
+  if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
+  // SHOT=file.png: the page as the last update left it (to see what was measured)
+  if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT });
   const all = await measures();
   const updates = all.slice(1).sort((a, b) => a - b);
   const q = (p) => updates[Math.min(updates.length - 1, Math.floor(p * updates.length))];
@@ -73,4 +87,21 @@ try {
   await browser.close();
   await app.close();
   await am.stop();
+}
+
+/** The profile's 15 functions with the most self time (ms), as `name file:line`. */
+function printProfile(profile) {
+  const self = new Map();
+  const dt = new Map();
+  profile.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
+  for (const n of profile.nodes) {
+    const f = n.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (dt.get(n.id) ?? 0));
+  }
+  const top = [...self]
+    .filter(([k]) => !k.startsWith('(idle)'))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 15);
+  for (const [k, ms] of top) console.log(`${ms.toFixed(1).padStart(9)} ms  ${k}`);
 }

@@ -43,7 +43,7 @@ export function toCsv(answer: SeriesAnswer): string {
 export const toJson = (answer: SeriesAnswer): string => `${JSON.stringify(answer, null, 2)}\n`;
 
 /** A file name for the shown range: `argus-series-20261207T0900Z-20261207T1000Z.csv`. */
-export const exportName = (answer: SeriesAnswer, ext: 'csv' | 'json'): string =>
+export const exportName = (answer: SeriesAnswer, ext: 'csv' | 'json' | 'png'): string =>
   rangeFileName('series', answer.from, answer.to, ext);
 
 /** `argus-<what>-20261207T0900Z-20261207T1000Z.<ext>`: what was exported, over which range (UTC, minutes). */
@@ -52,13 +52,28 @@ export function rangeFileName(what: string, from: number, to: number, ext: strin
   return `argus-${what}-${stamp(from)}Z-${stamp(to)}Z.${ext}`;
 }
 
-/** Saves text as a file through the browser (a blob link the user's click follows). */
-export function download(name: string, type: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Saves text (or a blob) as a file through the browser (a blob link the user's click follows). */
+export function download(name: string, type: string, body: string | Blob): void {
+  const url = URL.createObjectURL(typeof body === 'string' ? new Blob([body], { type }) : body);
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
   a.click();
   // revoked later, not at once: the download reads the blob after this click returns
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/**
+ * Saves a chart's canvas as a PNG, at its pixel size, over the page's background colour: uPlot's canvas is
+ * transparent, and a transparent PNG shows dark axes on black in a dark image viewer.
+ */
+export function downloadPng(name: string, canvas: HTMLCanvasElement): void {
+  const out = document.createElement('canvas');
+  out.width = canvas.width;
+  out.height = canvas.height;
+  const g = out.getContext('2d')!;
+  g.fillStyle = getComputedStyle(document.body).backgroundColor || '#fff';
+  g.fillRect(0, 0, out.width, out.height);
+  g.drawImage(canvas, 0, 0);
+  out.toBlob((blob) => blob && download(name, 'image/png', blob), 'image/png');
 }

@@ -88,10 +88,10 @@ export function localInput(t: number): string {
 // labels an alert rule adds to the series' own (the anomaly and threshold rules add alertname, and most add severity)
 const RULE_LABELS = new Set(['alertname', 'severity']);
 
-/** A selector for the series behind an alert: its labels without those rules commonly add. */
-export function seriesSelector(labels: Record<string, string>): string {
+/** A selector for the series behind an alert: its labels without those rules commonly add (and `drop`). */
+export function seriesSelector(labels: Record<string, string>, drop: readonly string[] = []): string {
   const parts = Object.keys(labels)
-    .filter((k) => !RULE_LABELS.has(k))
+    .filter((k) => !RULE_LABELS.has(k) && !drop.includes(k))
     .sort()
     .map((k) => `${k}=${JSON.stringify(labels[k])}`);
   return `{${parts.join(', ')}}`;

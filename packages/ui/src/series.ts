@@ -46,7 +46,8 @@ export interface Marker {
 export interface ChartData {
   /** Labels of uPlot's series after x: values, and for a series with a band its upper and lower bound. */
   names: string[];
-  role: ('value' | 'upper' | 'lower')[];
+  /** `trend`: a fitted line; `limit`: a flat threshold (the analysis page's trend charts). */
+  role: ('value' | 'upper' | 'lower' | 'trend' | 'limit')[];
   /** [xs in seconds, ...ys] */
   columns: [number[], ...(number | null)[][]];
   /** uPlot bands: [upper, lower] series indexes (1-based). */
@@ -58,7 +59,7 @@ export interface ChartData {
 
 export function toChartData(series: readonly SeriesColumns[]): ChartData {
   // series read from one store over one range usually share their timestamps: then the union is the first
-  // series' own and every column is a plain copy (this path keeps 20 × 10k points well inside a frame's budget)
+  // series' own and every column is the server's own array (this path keeps 20 × 10k points inside a frame's budget)
   const first = series[0]?.timestamps ?? [];
   const shared = series.every((s) => sameTimes(s.timestamps, first));
   const xsMs = shared ? first : union(series);
@@ -72,6 +73,8 @@ export function toChartData(series: readonly SeriesColumns[]): ChartData {
     bandPoints: 0,
   };
   const column = (src: (number | null)[], ts: number[]): (number | null)[] => {
+    // shared times and nothing to clean (JSON carries no NaN or Infinity): the server's column as it came, no copy
+    if (!index && src.length === xsMs.length && clean(src)) return src;
     const col: (number | null)[] = new Array(xsMs.length).fill(null);
     for (let i = 0; i < ts.length; i++) {
       const v = src[i];
@@ -100,6 +103,15 @@ export function toChartData(series: readonly SeriesColumns[]): ChartData {
     }
   }
   return out;
+}
+
+/** Whether every entry is a finite number or null. */
+function clean(col: readonly (number | null)[]): boolean {
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i];
+    if (v !== null && !Number.isFinite(v)) return false;
+  }
+  return true;
 }
 
 function sameTimes(a: readonly number[], b: readonly number[]): boolean {

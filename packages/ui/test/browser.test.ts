@@ -5,8 +5,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { type AlertManager, createAlertManager } from '@argus/alerting';
+import { type AlertManager, createAlertManager, ruleGroups } from '@argus/alerting';
 import { createSeriesRegistry, type Finding, fingerprint, memoryStateStore } from '@argus/core';
+import { createEngine, createPromApi, storeQueryable } from '@argus/promql';
 import { addUser, createArgusServer } from '@argus/server';
 import { createStore } from '@argus/store';
 import axe from 'axe-core';
@@ -69,6 +70,19 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
   const fp = fingerprint(labels);
   // the cpu_usage samples' times, set in beforeAll
   let sampleTimes: number[] = [];
+  // an alert a loaded rule raised, firing since cpu_usage's 31st sample (its findings and band are at 30–32)
+  const ruled = { alertname: 'CpuHot', severity: 'info', host: 'db-1' };
+  const ruledFp = fingerprint(ruled);
+  const RULES = [
+    'groups:',
+    '  - name: host',
+    '    rules:',
+    '      - alert: CpuHot',
+    '        expr: cpu_usage > 0.8',
+    '        for: 1m',
+    '        labels: { severity: info }',
+    '',
+  ].join('\n');
 
   beforeAll(async () => {
     am = createAlertManager({
@@ -105,6 +119,11 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
       store.append({ __name__: 'cpu_usage', host: 'db-1' }, now - (39 - i) * 15_000, 0.5 + (i % 5) / 10);
     for (let i = 0; i < 10; i++)
       store.append({ __name__: 'disk_used_ratio', instance: 'db-1' }, now - (9 - i) * 15_000, 0.9);
+    // for the trends: memory on n1 rising 0.5 → 0.8 over the ten minutes (0.9 about 3 minutes on), n2 flat at 0.4
+    for (let i = 0; i < 40; i++) {
+      store.append({ __name__: 'mem_used_ratio', node: 'n1' }, sampleTimes[i]!, 0.5 + (0.3 * i) / 39);
+      store.append({ __name__: 'mem_used_ratio', node: 'n2' }, sampleTimes[i]!, 0.4);
+    }
     // three findings on consecutive samples, each with the detector's expected band
     const registry = createSeriesRegistry();
     const series = registry.intern({ __name__: 'cpu_usage', host: 'db-1' });
@@ -123,9 +142,25 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
       [finding(30, 'spike', 0.9), finding(31, 'spike', 0.7), finding(32, 'levelShift', 0.6)],
       registry,
     );
+    am.ingest([
+      {
+        labels: ruled,
+        annotations: {},
+        state: 'firing',
+        startsAt: sampleTimes[30]!,
+        fingerprint: ruledFp,
+        origin: 'test',
+      },
+    ]);
+    // the Prometheus API with the rules loaded, as `argus serve --rules` mounts it
+    const queryable = storeQueryable(store);
+    const engine = createEngine({ queryable });
+    const groups = ruleGroups({ files: [{ file: 'host.rules.yml', text: RULES }], engine });
+    const promApi = createPromApi({ engine, queryable, rules: (type) => groups.rules(type) });
     app = await createArgusServer({
       alertManager: am,
       store,
+      promApi,
       state,
       uiRoot,
       secrets: Object.values(SECRETS),
@@ -248,7 +283,7 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await page.getByRole('button', { name: 'Acknowledge' }).click();
     await page.locator('dd[data-field="ack"]', { hasText: 'by ops: again, from the detail page' }).waitFor();
     // the series behind the alert, one click away
-    await page.getByRole('link', { name: '{instance="db-1"}' }).click();
+    await page.locator('dl.facts').getByRole('link', { name: '{instance="db-1"}' }).click();
     await page.locator('.u-legend', { hasText: 'disk_used_ratio{instance="db-1"}' }).waitFor();
     await page.locator('p.summary', { hasText: /^1 series, 10 points,/ }).waitFor();
 
@@ -264,6 +299,57 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await page.getByRole('button', { name: 'Create silence' }).click();
     await page.locator('dd[data-field="state"]', { hasText: 'suppressed' }).waitFor();
     expect(am.alerts().find((a) => a.fingerprint === cpu)?.status.state).toBe('suppressed');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  /** Share of the chart canvas's pixels in a column `dx` CSS px into the plot area (from its right when < 0) that are the firing shade's red. */
+  const redShare = (page: Page, dx: number) =>
+    page.evaluate((dx) => {
+      const canvas = document.querySelector<HTMLCanvasElement>('.chart canvas')!;
+      const over = document.querySelector('.chart .u-over')!.getBoundingClientRect();
+      const box = canvas.getBoundingClientRect();
+      const scale = canvas.width / box.width;
+      const x = Math.round(((dx < 0 ? over.right + dx : over.left + dx) - box.left) * scale);
+      const y0 = Math.round((over.top - box.top) * scale);
+      const h = Math.round(over.height * scale);
+      const px = canvas.getContext('2d')!.getImageData(x, y0, 1, h).data;
+      let red = 0;
+      for (let i = 0; i < px.length; i += 4)
+        if (px[i + 3]! > 0 && px[i]! > px[i + 1]! + 60 && px[i]! > px[i + 2]! + 60) red++;
+      return red / h;
+    }, dx);
+
+  it('alert detail: the rule and its expression, the series behind it with its band and the firing shaded', async () => {
+    // a viewer may read rules and series
+    const { page, errors } = await login('watcher');
+    await page.goto(`${base}/#/alerts/${ruledFp}`);
+    await page.getByRole('heading', { level: 1, name: 'CpuHot' }).waitFor();
+    const rule = page.getByRole('table', { name: 'Rule CpuHot' });
+    await expect(rule.locator('code[data-field="expr"]').textContent()).resolves.toBe('cpu_usage > 0.8');
+    await rule
+      .locator('tr', { hasText: 'Group' })
+      .locator('td', { hasText: 'host (host.rules.yml)' })
+      .waitFor();
+    await rule.locator('tr', { hasText: 'For' }).locator('td', { hasText: '60 s' }).waitFor();
+    // the series the rule's labels left: cpu_usage{host="db-1"}, with its three findings and their band
+    const chart = page.locator('.chart');
+    await chart.and(page.locator('[data-shaded="1"]')).waitFor();
+    await expect(chart.getAttribute('data-band-points')).resolves.toBe('3');
+    await expect(chart.getAttribute('data-markers')).resolves.toBe('3');
+    await page.locator('.u-legend', { hasText: 'cpu_usage{host="db-1"} upper' }).waitFor();
+    await page
+      .locator('p.alert-series', { hasText: /^1 series matching \{host="db-1"\}; shaded red: fired / })
+      .waitFor();
+    // drawn: firing until now fills the plot's right edge top to bottom; 15 minutes before it began, nothing
+    await expect.poll(() => redShare(page, -3)).toBeGreaterThan(0.8);
+    expect(await redShare(page, 3)).toBeLessThan(0.05);
+    // an alert no loaded rule raised says so
+    await page.goto(`${base}/#/alerts/${fp}`);
+    await page
+      .locator('[data-rules="0"]', { hasText: 'No loaded alerting rule is named DiskFull' })
+      .waitFor();
+    await page.locator('p.alert-series', { hasText: '{instance="db-1"}' }).waitFor();
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -370,6 +456,20 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     expect(lines[0]).toBe('series,time_utc,timestamp_ms,value,score,expected,lower,upper');
     expect(lines).toHaveLength(41);
     expect(lines.filter((l) => l.endsWith(',0.6,0.4,0.8'))).toHaveLength(3);
+    const [pngDl] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export PNG' }).click(),
+    ]);
+    expect(pngDl.suggestedFilename()).toMatch(/^argus-series-\d{8}T\d{4}Z-\d{8}T\d{4}Z\.png$/);
+    const png = readFileSync((await pngDl.path())!);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    // the chart's canvas at its pixel size (IHDR's width and height), not blank
+    const size = await page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('.chart canvas')!;
+      return [c.width, c.height];
+    });
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual(size);
+    expect(await inkShare(png)).toBeGreaterThan(0.01);
     const json = JSON.parse((await save('Export JSON')).text);
     expect(json.series).toHaveLength(1);
     expect(json.series[0].values).toHaveLength(40);
@@ -565,6 +665,46 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await page.close();
   });
 
+  it('analysis trends: per series group the slope, the forecast band and when it will cross the limit', async () => {
+    const { page, errors } = await login('watcher');
+    await page.goto(`${base}/#/analysis`);
+    const trends = page.getByRole('form', { name: 'Trends' });
+    await trends.getByLabel('Trend of').fill('mem_used_ratio');
+    await trends.getByLabel('Cross above').fill('0.9');
+    await trends.getByRole('button', { name: 'Show trends' }).click();
+    const n1 = page.locator('figure.trend[data-group=\'{node="n1"}\']');
+    const n2 = page.locator('figure.trend[data-group=\'{node="n2"}\']');
+    // 0.3 over 585 s is 1.85 an hour: from 0.8, 0.9 is about 3 minutes away, well inside the band's certainty
+    await n1
+      .locator('.trend-sentence', {
+        hasText:
+          /^rising 1\.8[45]\/h; will cross above 0\.9 within 1 h \(in [234] min, its whole forecast band too\)$/,
+      })
+      .waitFor();
+    await n2
+      .locator('.trend-sentence', { hasText: /^flat 0\/h; will not cross above 0\.9 within 1 h$/ })
+      .waitFor();
+    // drawn: the crossing's dot on n1's chart only, and the forecast band on both
+    await expect(n1.locator('.chart').getAttribute('data-markers')).resolves.toBe('1');
+    await expect(n2.locator('.chart').getAttribute('data-markers')).resolves.toBe('0');
+    expect(Number(await n2.locator('.chart').getAttribute('data-band-points'))).toBeGreaterThan(0);
+    await n1.locator('.u-legend', { hasText: 'mem_used_ratio{node="n1"} trend' }).waitFor();
+    // what the page says is what the server computed
+    const held = await page.evaluate(() =>
+      fetch(`api/trends?match=mem_used_ratio&above=0.9&from=${Date.now() - 3_600_000}`).then((r) => r.json()),
+    );
+    const slope = held.groups.find((g: { labels: { node: string } }) => g.labels.node === 'n1').fit
+      .slopePerHour;
+    await n1.locator('.trend-sentence', { hasText: `rising ${Number(slope.toPrecision(3))}/h;` }).waitFor();
+    // grouped: one group of both series, their mean rising half as fast
+    await trends.getByLabel('Group by').fill('job');
+    await trends.getByRole('button', { name: 'Show trends' }).click();
+    await page.locator('figure.trend figcaption', { hasText: '{} (2 series): rising 0.92' }).waitFor();
+    await expect(page.locator('figure.trend').count()).resolves.toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   /** Share of the image's pixels that differ from its top-left pixel, decoded by Chromium on a blank page. */
   async function inkShare(png: Buffer): Promise<number> {
     const blank = await browser.newPage();
@@ -612,6 +752,9 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await page.goto(`${base}/#/alerts/${fp}`);
     await page.getByRole('table', { name: 'History' }).locator('tbody tr').first().waitFor();
     await check(page, 'alert detail');
+    await page.goto(`${base}/#/alerts/${ruledFp}`);
+    await page.locator('.chart[data-shaded="1"]').waitFor();
+    await check(page, 'alert detail rule');
     await page.getByRole('link', { name: 'Silences' }).click();
     await page.getByRole('heading', { level: 1, name: 'Silences' }).waitFor();
     await page.getByRole('button', { name: 'New silence' }).click();
@@ -626,6 +769,10 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await page.getByRole('link', { name: 'Analysis' }).click();
     await page.locator('tr[data-job]', { hasText: 'succeeded' }).getByRole('button').click();
     await page.locator('svg.timeline').waitFor();
+    await page.getByLabel('Trend of').fill('mem_used_ratio');
+    await page.getByLabel('Cross above').fill('0.9');
+    await page.getByRole('button', { name: 'Show trends' }).click();
+    await page.locator('figure.trend').nth(1).waitFor();
     await check(page, 'analysis');
     await page.getByRole('link', { name: 'Health' }).click();
     await page.getByRole('heading', { level: 1, name: 'Health' }).waitFor();
@@ -641,6 +788,7 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
       'alerts',
       'alerts silence editor',
       'alert detail',
+      'alert detail rule',
       'silences editor error',
       'series',
       'analysis',

@@ -1,20 +1,15 @@
-// One alert: its labels, annotations (where the AI explanation of issue 15 arrives), state history from the server,
-// ack/unack with a comment and a silence prefilled with its labels.
+// One alert: its labels, annotations (where the AI explanation of issue 15 arrives), the rule behind it and its
+// series with the firing shaded, state history from the server, ack/unack with a comment and a silence prefilled
+// with its labels.
 import { useCallback, useState } from 'preact/hooks';
+import type { HistoryEntry } from '../alert-series.js';
 import { ApiError, api, type Session } from '../api.js';
 import { EmptyRow, ErrorLine, mayOperate, TableHead, Time, usePoll } from '../common.js';
 import { matchersFor, seriesSelector } from '../format.js';
 import { seriesHref } from '../route.js';
+import { AlertContext } from './alert-context.js';
 import { AckForm, type AlertView } from './alerts.js';
 import { SilenceEditor } from './silence-editor.js';
-
-interface HistoryEntry {
-  seq: number;
-  at: number;
-  event: string;
-  receiver?: string;
-  reason?: string;
-}
 
 const REFRESH_MS = 5000;
 
@@ -133,6 +128,7 @@ export function AlertDetailPage({ fingerprint, session }: { fingerprint: string;
           ) : (
             <Pairs record={a.annotations} label="Annotations" />
           )}
+          {data && <AlertContext alert={a} history={data.history} />}
         </>
       )}
       {data && (

@@ -1,6 +1,6 @@
 // Historical analysis: run a rule backtest over a range of the stored history (operators), follow its progress,
 // cancel it, and see when the rules would have fired — a timeline per alert and every state change in a table.
-// Viewers see the jobs and their results but get no form.
+// Viewers see the jobs and their results but get no form. Below: trends and forecasts per series group.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, type Session } from '../api.js';
 import {
@@ -17,6 +17,7 @@ import {
 import { EmptyRow, ErrorLine, mayOperate, TableHead, Time, usePoll } from '../common.js';
 import { download } from '../export.js';
 import { labelText, localInput } from '../format.js';
+import { TrendsPanel } from './trends.js';
 
 const LIST_REFRESH_MS = 5000;
 // each poll of a running job answers when it ends or after this long, so progress moves about once a second
@@ -73,6 +74,7 @@ export function AnalysisPage({ session }: { session: Session }) {
           ))}
         </tbody>
       </table>
+      <TrendsPanel />
     </section>
   );
 }
