@@ -30,6 +30,12 @@ export {
   tlsConnectOptions,
   tlsFromAlertmanager,
 } from './manager/http-client.js';
+export type {
+  InvestigationInput,
+  InvestigationOptions,
+  InvestigationStats,
+  Investigator,
+} from './manager/investigation.js';
 export { createAlertManager } from './manager/manager.js';
 export type {
   LegacyNotifier,
