@@ -1,6 +1,6 @@
 // Background investigations in the alert manager, with a scripted investigator on a fake clock. The end-to-end
 // test against a real inference engine and a real webhook receiver lives in @argus/detector-ollama.
-import type { Logger } from '@argus/core';
+import { type Logger, memoryStateStore } from '@argus/core';
 import { fakeClock } from '@argus/testkit';
 import { describe, expect, it } from 'vitest';
 import { type AlertManagerConfig, createAlertManager, type InvestigationInput } from '../src/index.js';
@@ -192,5 +192,39 @@ describe('alert manager: background investigations', () => {
     expect(am.investigations()).toMatchObject({ started: 1, skipped: 1, inFlight: 1 });
     await am.stop();
     expect(inv.calls[0]!.signal.aborted).toBe(true);
+  });
+
+  it('after a restart, an alert already investigated is not investigated or followed up again', async () => {
+    const store = memoryStateStore();
+    const clock = fakeClock({ now: T0 });
+    const rec = recorder();
+    const inv = scripted();
+    const config: AlertManagerConfig = {
+      route: { receiver: 'hook', groupBy: ['alertname'], groupWaitMs: S, groupIntervalMs: 2 * S },
+      receivers: [{ name: 'hook', notifiers: [rec] }],
+    };
+    const make = () => createAlertManager({ config, clock, flap: false, state: store, investigation: inv });
+    const am = make();
+    await am.start();
+    am.ingest([firing({ alertname: 'A' }, T0)]);
+    await clock.advanceAsync(1.5 * S);
+    inv.calls[0]!.answer({ note: 'found' });
+    await clock.advanceAsync(0.5 * S);
+    await am.stop();
+    const again = make();
+    await again.start();
+    // the alerter re-sends its firing alert after the restart, and a new one joins the group
+    again.ingest([firing({ alertname: 'A' }, T0), firing({ alertname: 'A', i: '2' }, T0 + 3 * S)]);
+    await clock.advanceAsync(4 * S);
+    expect(inv.calls.map((c) => c.input.alerts.map((a) => a.labels['i'] ?? 'first'))).toEqual([
+      ['first'],
+      ['2'],
+    ]);
+    expect(rec.sent.map((n) => n.reason)).toEqual([
+      'first notification',
+      'investigation follow-up',
+      'new alerts added',
+    ]);
+    await again.stop();
   });
 });
