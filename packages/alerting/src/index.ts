@@ -30,6 +30,12 @@ export {
   tlsConnectOptions,
   tlsFromAlertmanager,
 } from './manager/http-client.js';
+export type {
+  InvestigationInput,
+  InvestigationOptions,
+  InvestigationStats,
+  Investigator,
+} from './manager/investigation.js';
 export { createAlertManager } from './manager/manager.js';
 export type {
   LegacyNotifier,
@@ -83,6 +89,8 @@ export type { GroupOutput, ProducedSample, SampleAppender } from './rules/group-
 export type { RuleFileText, RuleGroups, RuleGroupsOptions } from './rules/groups.js';
 export { ruleGroups } from './rules/groups.js';
 export type { ApiAlert, ApiRuleGroup } from './rules/groups-api.js';
+export type { PredictiveRuleOptions, PredictiveVerdictPolicy } from './rules/predictive.js';
+export { predictiveRule } from './rules/predictive.js';
 export type { PromqlEvaluatorOptions } from './rules/promql-evaluator.js';
 export { promqlEvaluator } from './rules/promql-evaluator.js';
 export type { EvaluatedRuleOptions } from './rules/remote.js';

@@ -8,6 +8,7 @@ import {
   type ExpressionEvaluator,
   evaluatedRule,
   externalAlerts,
+  predictiveRule,
   sourceDownRule,
 } from '../src/index.js';
 
@@ -31,6 +32,13 @@ testAlerter(() => anomalyRule({ alert: 'Anomaly', n: 1, m: 1 }), {
   expectAlerts: false,
   badOptions: () => anomalyRule({ alert: 'A', n: 4, m: 3 }),
   optionsErrorPlugin: 'anomaly-rule',
+});
+testAlerter(() => predictiveRule({ alert: 'DiskFillsSoon' }), {
+  title: 'predictiveRule',
+  capabilities: { snapshot: true },
+  expectAlerts: false,
+  badOptions: () => predictiveRule({ alert: 'A', verdict: 'maybe' as 'ignore' }),
+  optionsErrorPlugin: 'predictive-rule',
 });
 testAlerter(() => externalAlerts({ selector: '{origin_system="azure"}' }), {
   title: 'externalAlerts',

@@ -12,7 +12,7 @@ import { type CallContext, type JudgeState, judgeState } from './ask.js';
 import { resolveHost } from './client.js';
 import { type OllamaDetectorOptions, optionsSchema } from './options.js';
 import { type Prober, startProbe } from './probe.js';
-import { type AlertGroupInput, type Recommendations, recommend } from './recommend.js';
+import { type AlertGroupInput, type GroupAlert, type Recommendations, recommend } from './recommend.js';
 import { type TrendGroup, type TrendReport, trendReport } from './trend.js';
 
 /** Where an analyst's clock, log and metrics come from; each has a default. */
@@ -31,6 +31,12 @@ export interface AnalysisCall {
   readonly deadline?: number;
 }
 
+/** An alert group as the alert manager hands it to an investigator (its alerts carry `status`). */
+export interface InvestigatedGroup {
+  readonly groupLabels: AlertGroupInput['groupLabels'];
+  readonly alerts: readonly (GroupAlert & { readonly status?: string })[];
+}
+
 /** Batch analyses by an Ollama model; see {@link ollamaAnalyst}. */
 export interface OllamaAnalyst {
   /** Checks the model with `/api/tags`, as the detector does: a missing model throws; no answer → degraded. */
@@ -41,6 +47,16 @@ export interface OllamaAnalyst {
   trendReport(group: TrendGroup, call?: AnalysisCall): Promise<TrendReport>;
   /** Recommendations for one alert group, with the annotations that carry them; advice only. */
   recommend(group: AlertGroupInput, call?: AnalysisCall): Promise<Recommendations>;
+  /**
+   * A background investigation for `@argus/alerting`'s `investigation` option: the group's recommendations as
+   * annotations, or `undefined` when the model had no valid answer (the manager then sends no follow-up).
+   * @example
+   * createAlertManager({ config, investigation: { investigate: (g, ctx) => analyst.investigate(g, ctx) } });
+   */
+  investigate(
+    group: InvestigatedGroup,
+    call?: AnalysisCall,
+  ): Promise<Readonly<Record<string, string>> | undefined>;
 }
 
 const noMetrics: MetricsHook = { count() {}, gauge() {}, observe() {} };
@@ -76,5 +92,10 @@ export function ollamaAnalyst(options: OllamaDetectorOptions, deps: AnalystDeps 
     },
     trendReport: (group, call = {}) => trendReport(s, group, ctxOf(call)),
     recommend: (group, call = {}) => recommend(s, group, ctxOf(call)),
+    async investigate(group, call = {}) {
+      const alerts = group.alerts.map((a) => ({ ...a, state: a.state ?? a.status }));
+      const r = await recommend(s, { groupLabels: group.groupLabels, alerts }, ctxOf(call));
+      return r.unjudged ? undefined : r.annotations;
+    },
   };
 }

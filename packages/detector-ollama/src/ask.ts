@@ -172,6 +172,7 @@ export async function guardedAsk<T>(
   ctx: CallContext,
 ): Promise<{ value: T } | UnjudgedReason> {
   if (!s.available) return 'unavailable';
+  const trial = s.breaker.open;
   if (!s.breaker.admit()) return 'circuitOpen';
   const waiting = abortAt(s, ctx, softDeadline(ctx, s.clock.now()));
   const slot = await s.slots.acquire(waiting.signal);
@@ -179,6 +180,11 @@ export async function guardedAsk<T>(
   if (!slot) {
     s.breaker.cancel();
     return 'timeout';
+  }
+  // calls queued behind a slot while the server failed must not each hit it once the circuit has opened
+  if (!trial && s.breaker.open) {
+    s.slots.release();
+    return 'circuitOpen';
   }
   try {
     const r = await askValid(s, messages(), q, ctx);

@@ -8,6 +8,7 @@ import { type Prober, startProbe } from './probe.js';
 export {
   type AnalysisCall,
   type AnalystDeps,
+  type InvestigatedGroup,
   type OllamaAnalyst,
   ollamaAnalyst,
 } from './analyst.js';

@@ -2,30 +2,17 @@
 // random-weight model that this test generates, behind an Ollama-API stand-in (@argus/llm-standin, private).
 // The model's content is random: this proves transport, streaming, the schema constraint, token accounting,
 // cancellation and validation — not judgement quality.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FindingVerdict } from '@argus/core';
-import { type OllamaStandin, startOllamaStandin, writeTinyModel } from '@argus/llm-standin';
 import { harness } from '@argus/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ollamaAnalyst, ollamaDetector } from '../src/index.js';
 import { buildMessages } from '../src/prompt.js';
 import { verdictSchema } from '../src/verdict.js';
 import { everyPoint, rig, until, updates } from './helpers.js';
+import { TINY_MODEL, useTinyEngine } from './tiny-engine.js';
 
-const MODEL = 'argus-tiny';
-let dir: string;
-let engine: OllamaStandin;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'argus-llm-'));
-  engine = await startOllamaStandin({ modelPath: writeTinyModel(join(dir, 'tiny.gguf')), model: MODEL });
-}, 120_000);
-afterAll(async () => {
-  await engine?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const MODEL = TINY_MODEL;
+const tiny = useTinyEngine();
 
 /** A long generation (minutes on this engine) that the budget allows. */
 const LONG = {
@@ -43,13 +30,13 @@ describe('against a real inference engine (tiny generated model)', () => {
   it.each([false, true])(
     'returns a schema-valid verdict through the real client (stream %s)',
     async (stream) => {
-      engine.bias = 'tame';
-      const before = engine.requests;
-      const r = rig(engine.url, { model: MODEL, stream, modelOptions: { temperature: 0, num_predict: 400 } });
+      tiny().bias = 'tame';
+      const before = tiny().requests;
+      const r = rig(tiny().url, { model: MODEL, stream, modelOptions: { temperature: 0, num_predict: 400 } });
       await r.detector.start!(r.ctx);
       const [v] = await r.judge([r.finding()]);
       await r.detector.stop!(r.ctx);
-      expect(engine.requests).toBeGreaterThan(before);
+      expect(tiny().requests).toBeGreaterThan(before);
       expect(v!.verdict.unjudged).toBeUndefined();
       expect(typeof v!.verdict.confirmed).toBe('boolean');
       expect(v!.verdict.score).toBeGreaterThanOrEqual(0);
@@ -61,22 +48,22 @@ describe('against a real inference engine (tiny generated model)', () => {
   );
 
   it('an answer cut off at num_predict is retried once, then dropped and counted', async () => {
-    engine.bias = 'tame';
-    const before = engine.requests;
-    const r = rig(engine.url, { model: MODEL, modelOptions: { temperature: 0, num_predict: 8 } });
+    tiny().bias = 'tame';
+    const before = tiny().requests;
+    const r = rig(tiny().url, { model: MODEL, modelOptions: { temperature: 0, num_predict: 8 } });
     await r.detector.start!(r.ctx);
     const [v] = await r.judge([r.finding()]);
     await r.detector.stop!(r.ctx);
     expect(v!.verdict.unjudged).toBe('invalid');
-    expect(engine.requests - before).toBe(2);
+    expect(tiny().requests - before).toBe(2);
     expect(r.metrics.counts['retries']).toBe(1);
     expect(r.metrics.counts['invalidDropped']).toBe(1);
   });
 
   it('spends the engine-reported tokens: past the minute budget the next finding passes unjudged', async () => {
-    engine.bias = 'tame';
+    tiny().bias = 'tame';
     const labels = { __name__: 'cpu', instance: 'a' };
-    const probe = rig(engine.url, { model: MODEL });
+    const probe = rig(tiny().url, { model: MODEL });
     const chars = buildMessages({
       finding: probe.finding(labels),
       labels,
@@ -87,74 +74,74 @@ describe('against a real inference engine (tiny generated model)', () => {
     // the estimate before a call is 4 characters a token plus num_predict, and the budget just fits it; the
     // byte-level vocabulary spends about a token per character, and what is spent is what the engine reports
     const estimate = Math.ceil(chars / 4) + 100;
-    const r = rig(engine.url, {
+    const r = rig(tiny().url, {
       model: MODEL,
       modelOptions: { temperature: 0, num_predict: 100 },
       budget: { tokensPerMinute: estimate + 50, callMsPerMinute: 600_000 },
     });
     await r.detector.start!(r.ctx);
-    const before = engine.requests;
+    const before = tiny().requests;
     // judged, or (an invalid first answer) its retry already over budget: either way one call was made
     await r.judge([r.finding(labels)]);
-    expect(engine.requests).toBe(before + 1);
+    expect(tiny().requests).toBe(before + 1);
     expect(r.metrics.counts['tokens']).toBeGreaterThan(estimate + 50);
-    const requests = engine.requests;
+    const requests = tiny().requests;
     const [b] = await r.judge([r.finding({ __name__: 'cpu', instance: 'b' })]);
     expect(b!.verdict.unjudged).toBe('overBudget');
-    expect(engine.requests).toBe(requests);
+    expect(tiny().requests).toBe(requests);
     await r.detector.stop!(r.ctx);
   });
 
   it('a call past timeoutMs (fake clock) stops the generation on the engine', async () => {
     // unbiased and unbounded, the random model writes long strings: a generation still running when the
     // deadline passes
-    engine.bias = 'none';
-    const aborted = engine.aborted;
-    const r = rig(engine.url, { model: MODEL, timeoutMs: 90_000, ...LONG });
+    tiny().bias = 'none';
+    const aborted = tiny().aborted;
+    const r = rig(tiny().url, { model: MODEL, timeoutMs: 90_000, ...LONG });
     await r.detector.start!(r.ctx);
     const judging = r.judge([r.finding()]);
-    await until(() => expect(engine.inFlight()).toBe(1));
+    await until(() => expect(tiny().inFlight()).toBe(1));
     await r.clock.advanceAsync(90_000);
     const [v] = await judging;
     expect(v!.verdict.unjudged).toBe('timeout');
-    await until(() => expect(engine.aborted).toBe(aborted + 1));
-    await until(() => expect(engine.inFlight()).toBe(0));
+    await until(() => expect(tiny().aborted).toBe(aborted + 1));
+    await until(() => expect(tiny().inFlight()).toBe(0));
     await r.detector.stop!(r.ctx);
   });
 
   it('stop aborts a generation in flight', async () => {
-    engine.bias = 'none';
-    const aborted = engine.aborted;
-    const r = rig(engine.url, { model: MODEL, ...LONG });
+    tiny().bias = 'none';
+    const aborted = tiny().aborted;
+    const r = rig(tiny().url, { model: MODEL, ...LONG });
     await r.detector.start!(r.ctx);
     const judging = r.judge([r.finding()]);
-    await until(() => expect(engine.inFlight()).toBe(1));
+    await until(() => expect(tiny().inFlight()).toBe(1));
     await r.detector.stop!(r.ctx);
     const [v] = await judging;
     expect(v!.verdict.unjudged).toBe('timeout');
-    await until(() => expect(engine.aborted).toBe(aborted + 1));
+    await until(() => expect(tiny().aborted).toBe(aborted + 1));
   });
 
   it('in a pipeline, findings reach the sink while the engine is still generating; stop ends it', async () => {
-    engine.bias = 'none';
-    const aborted = engine.aborted;
-    const ollama = ollamaDetector({ model: MODEL, host: engine.url, ...LONG });
+    tiny().bias = 'none';
+    const aborted = tiny().aborted;
+    const ollama = ollamaDetector({ model: MODEL, host: tiny().url, ...LONG });
     const h = harness(everyPoint(), { detectors: [{ use: ollama, timeoutMs: 600_000 }] });
     const updated = updates(h.pipeline);
     await h.pipeline.start();
     await h.source.pushSamples([{ labels: { __name__: 'cpu', instance: 'a' }, timestamp: 0, value: 97 }]);
     await until(() => expect(h.out.findings()).toHaveLength(1));
-    await until(() => expect(engine.inFlight()).toBe(1));
+    await until(() => expect(tiny().inFlight()).toBe(1));
     expect(updated).toHaveLength(0);
     await h.pipeline.stop();
-    await until(() => expect(engine.aborted).toBe(aborted + 1));
+    await until(() => expect(tiny().aborted).toBe(aborted + 1));
   });
 
   it('a trend report: the engine accepts its schema as a grammar and the answer validates', async () => {
-    engine.bias = 'tame';
+    tiny().bias = 'tame';
     const a = ollamaAnalyst({
       model: MODEL,
-      host: engine.url,
+      host: tiny().url,
       modelOptions: { temperature: 0, num_predict: 300 },
     });
     await a.start();

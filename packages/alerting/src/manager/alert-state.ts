@@ -64,9 +64,12 @@ export class AlertState {
       this.change(fresh, 'firing', Number.NaN);
       return;
     }
-    t.annotations[s] = al.annotations;
-    t.updatedAt[s] = now;
     const was = t.endsAt[s]!;
+    // a re-fire is a new episode: what an investigation attached to the last one no longer applies
+    if (!Number.isNaN(was)) t.attached.delete(s);
+    const extra = t.attached.size > 0 ? t.attached.get(s) : undefined;
+    t.annotations[s] = extra ? { ...al.annotations, ...extra } : al.annotations;
+    t.updatedAt[s] = now;
     if (Number.isNaN(was)) {
       this.d.save(s);
       return;

@@ -62,6 +62,8 @@ export class AlertTable {
   readonly moreChanges: Map<number, number[]> = new Map();
   readonly acks: Map<number, Ack> = new Map();
   readonly frozen: Map<number, { endsAt?: number }> = new Map();
+  /** Annotations a background investigation attached; kept over the alerter's re-sends until the alert re-fires. */
+  readonly attached: Map<number, Readonly<Record<string, string>>> = new Map();
   private readonly free: number[] = [];
   private top = 0;
 
@@ -123,6 +125,7 @@ export class AlertTable {
     this.moreChanges.delete(s);
     this.acks.delete(s);
     this.frozen.delete(s);
+    this.attached.delete(s);
     this.free.push(s);
   }
 

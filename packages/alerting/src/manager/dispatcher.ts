@@ -168,7 +168,7 @@ export class Dispatcher {
       const muted =
         this.d.mute.silencedBy(labels, now).length > 0 ||
         this.d.inhibitor.inhibitedBy(labels, now).length > 0;
-      if (!muted) shown.push(notified(t, s, now));
+      if (!muted) shown.push(notifiedAlert(t, s, now));
     }
     // Alertmanager's pipeline stops when muting leaves no alert (notify.go MultiStage): no dedup decision and no
     // nflog entry, so alerts that come back when an inhibition or silence ends are compared with what was last
@@ -234,7 +234,7 @@ interface Sets {
 }
 
 /** An alert as a notification shows it (frozen while flapping). */
-function notified(t: AlertTable, s: number, now: number): NotifiedAlert {
+export function notifiedAlert(t: AlertTable, s: number, now: number): NotifiedAlert {
   const resolved = shownResolved(t, s, now);
   const frozen = t.frozen.get(s);
   const endsAt = frozen ? frozen.endsAt : t.endsAt[s]!;

@@ -25,6 +25,7 @@ import {
   type HistoryQuery,
 } from './history.js';
 import { Inhibitor } from './inhibit.js';
+import { type InvestigationOptions, type InvestigationStats, Investigations } from './investigation.js';
 import { Journal } from './journal.js';
 import { Listeners } from './listeners.js';
 import type { NfRecord, OutboxItem } from './nflog.js';
@@ -82,6 +83,7 @@ class Manager implements AlertManager {
   private stopping: Promise<void> | undefined;
   private maintenance: TimerHandle | undefined;
   private chunks: HistoryChunks | undefined;
+  private investigating: Investigations | undefined;
 
   constructor(private readonly o: AlertManagerOptions) {
     this.config = compileConfig(o.config);
@@ -158,6 +160,7 @@ class Manager implements AlertManager {
   }
 
   private stopParts(): void {
+    this.investigating?.stop();
     this.parts?.dispatcher.stop();
     this.parts?.delivery.stop();
     if (this.maintenance) this.clock.clearTimeout(this.maintenance);
@@ -230,6 +233,11 @@ class Manager implements AlertManager {
     return [...this.dead];
   }
 
+  investigations(): InvestigationStats {
+    const none = { started: 0, followUps: 0, unanswered: 0, stale: 0, skipped: 0, inFlight: 0 };
+    return this.investigating?.stats ?? none;
+  }
+
   queued(): Record<string, number> {
     return this.parts?.delivery.queued() ?? {};
   }
@@ -287,6 +295,7 @@ class Manager implements AlertManager {
       reason: n.reason,
     });
     this.emit('notification', n);
+    this.investigating?.notified(rec);
   }
 
   private onDelivered(rec: NfRecord, item: OutboxItem): void {
@@ -355,7 +364,24 @@ class Manager implements AlertManager {
     parts.dispatcher.restored();
     for (const k of parts.nflog.pendingKeys()) parts.delivery.enqueue(k);
     this.parts = parts;
+    if (this.o.investigation) this.investigating = this.startInvestigations(parts, this.o.investigation);
     this.maintenance = this.clock.setTimeout(() => this.maintain(), MAINTENANCE_MS);
+  }
+
+  private startInvestigations(parts: Parts, o: InvestigationOptions): Investigations {
+    const t = this.alertTable;
+    const deps = { clock: this.clock, log: this.log, config: this.config, alertTable: t, ...parts };
+    return new Investigations(
+      {
+        ...deps,
+        externalURL: this.o.externalURL ?? 'http://argus',
+        muted: (labels, now) =>
+          this.book.matching(labels, now).length > 0 || this.inhibitor.inhibitedBy(labels, now).length > 0,
+        saveAlert: (slot) => this.saveAlert(t.fp[slot]!),
+        notified: (rec) => this.onNotified(rec),
+      },
+      o,
+    );
   }
 
   /** The manager's side of the parts' callbacks. */

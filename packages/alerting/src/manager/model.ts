@@ -7,7 +7,9 @@ export type NotificationReason =
   | 'new alerts added'
   | 'some alerts resolved'
   | 'all alerts resolved'
-  | 'repeat interval elapsed';
+  | 'repeat interval elapsed'
+  /** Argus: a background investigation's annotations, sent once after the group's notification (not a repeat). */
+  | 'investigation follow-up';
 
 /** An alert as it appears in a notification. Times are ms since epoch. */
 export interface NotifiedAlert {

@@ -3,6 +3,7 @@ import type { AlertRecord } from './alert-table.js';
 import type { AlertManagerConfig } from './config.js';
 import type { DeadLetter, DeliveryOptions } from './delivery.js';
 import type { AlertHistoryQuery, HistoryEntry } from './history.js';
+import type { InvestigationOptions, InvestigationStats } from './investigation.js';
 import type { Notification } from './model.js';
 import type { Silence, SilenceInput } from './silences.js';
 
@@ -32,6 +33,13 @@ export interface AlertManagerOptions {
   delivery?: DeliveryOptions;
   /** History entries kept. @default 10000 */
   historyLimit?: number;
+  /**
+   * Background investigations: when a group notifies new firing alerts, `investigate` runs on its own; its
+   * annotations are attached to the alerts and sent once as a follow-up notification (reason
+   * `investigation follow-up`) of the same group, recorded in the notification log and not counted as a repeat.
+   * Nothing is sent when it has no answer or the alerts resolved first. @default none
+   */
+  investigation?: InvestigationOptions;
   /** Jitter source, for tests. @default Math.random */
   random?: () => number;
   log?: Logger;
@@ -105,6 +113,8 @@ export interface AlertManager {
   groups(): GroupView[];
   history(q?: AlertHistoryQuery): HistoryEntry[];
   deadLetters(): DeadLetter[];
+  /** Counts of background investigations (all zero without the `investigation` option). */
+  investigations(): InvestigationStats;
   /** Pending notifications per integration lane (`receiver/index`). */
   queued(): Record<string, number>;
   /** The manager as a pipeline sink (accepts alerts; a write returns once its state is durable). */
