@@ -71,7 +71,15 @@ export { API_VERSION } from './plugin.js';
 export { compileAnchored } from './regex.js';
 export type { SeriesRegistry, SeriesRegistryOptions } from './series.js';
 export { createSeriesRegistry, SERIES_REJECTED } from './series.js';
-export { hashKey, jumpHash, ownsKey, type Shard, shardFromHostname } from './shard.js';
+export {
+  hashKey,
+  jumpHash,
+  ownsKey,
+  type Shard,
+  type ShardOption,
+  shardFromHostname,
+  shardOptionSchema,
+} from './shard.js';
 export { installShutdownHooks } from './shutdown.js';
 export type { FileStateStoreOptions } from './state/file-store.js';
 export { fileStateStore, openStateStore } from './state/file-store.js';

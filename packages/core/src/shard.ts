@@ -3,6 +3,8 @@
 // `hashmod` moves most keys. Used for what a replica owns (scrape targets, series, cloud resources); 64-bit
 // arithmetic in BigInt, which costs nothing at these call rates (once per target or resource per poll).
 
+import { z } from 'zod';
+
 /** Which share of the keys a replica owns: `index` in `[0, total)`. */
 export interface Shard {
   readonly index: number;
@@ -59,3 +61,22 @@ export function shardFromHostname(hostname: string | undefined, total: number, w
     throw new Error(`${who}: StatefulSet ordinal ${index} from HOSTNAME is not below shard.total (${total})`);
   return { index, total };
 }
+
+/** The `shard` option of a plugin that owns a share of its keys: `index` defaults to the StatefulSet ordinal. */
+export interface ShardOption {
+  /** This replica, in `[0, total)`. @default the ordinal of HOSTNAME (`argus-2` → 2) */
+  index?: number;
+  /** Number of replicas. */
+  total: number;
+}
+
+/** Schema of {@link ShardOption}, for plugins' option schemas. */
+export const shardOptionSchema: z.ZodType<{ index?: number | undefined; total: number }, ShardOption> = z
+  .strictObject({
+    index: z.number().int().nonnegative().optional().describe('This replica; default: HOSTNAME ordinal'),
+    total: z.number().int().positive().describe('Number of replicas'),
+  })
+  .refine((s) => s.index === undefined || s.index < s.total, {
+    message: 'shard.index must be below shard.total',
+    path: ['index'],
+  });

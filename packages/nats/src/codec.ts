@@ -52,14 +52,27 @@ export function encodeMetrics(batch: MetricBatch, registry: SeriesRegistry): Uin
   return out;
 }
 
-/** Decodes what {@link encodeMetrics} wrote, interning its series in `registry`. Throws naming what is wrong. */
-export function decodeMetrics(bytes: Uint8Array, registry: SeriesRegistry): MetricBatch {
+/** Reads the JSON header of any framed batch: its kind tells which decoder applies. */
+export function readHeader(bytes: Uint8Array): { kind: string; v: number; length: number; header: unknown } {
   if (bytes.length < 4) throw new Error(`batch of ${bytes.length} bytes is too short for its header`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const len = view.getUint32(0, true);
+  const len = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
   if (4 + len > bytes.length)
     throw new Error(`header of ${len} bytes overruns the ${bytes.length}-byte batch`);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + len))) as Header;
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + len))) as {
+    kind: string;
+    v: number;
+  };
+  return { kind: header.kind, v: header.v, length: len, header };
+}
+
+/** Decodes what {@link encodeMetrics} wrote, interning its series in `registry`. Throws naming what is wrong. */
+export function decodeMetrics(
+  bytes: Uint8Array,
+  registry: SeriesRegistry,
+  read: ReturnType<typeof readHeader> = readHeader(bytes),
+): MetricBatch {
+  const { header: h, length: len } = read;
+  const header = h as Header;
   if (header.v !== VERSION || header.kind !== 'metrics')
     throw new Error(
       `unknown batch format (v ${header.v}, kind ${header.kind}); this reader knows v ${VERSION} metrics`,

@@ -1,3 +1,4 @@
+import type { FindingBatch, PluginContext } from '@argus/core';
 import { z } from 'zod';
 
 const servers = z
@@ -22,11 +23,15 @@ const duplicateWindowMs = z
 export interface NatsSinkOptions {
   /** nats-server URL(s). */
   servers: string | string[];
-  /** Subject each batch is published on, e.g. `argus.metrics.collector-0`. */
-  subject: string;
+  /** Subject metric batches are published on, e.g. `argus.metrics.collector-0`; the sink takes metrics when set. */
+  subject?: string;
+  /** Subject findings are published on, e.g. `argus.findings.detector-0`; the sink takes findings when set. */
+  findingsSubject?: string;
+  /** Subject alert changes are published on, e.g. `argus.alerts.detector-0`; the sink takes alerts when set. */
+  alertsSubject?: string;
   /** Stream that captures `subject`. @default 'ARGUS' */
   stream?: string;
-  /** Create the stream (file storage) if it does not exist, capturing these subjects. @default [subject] */
+  /** Create the stream (file storage) if it does not exist, capturing the subjects above. @default true */
   createStream?: boolean;
   /** @default 120000 */
   duplicateWindowMs?: number;
@@ -37,24 +42,33 @@ export interface NatsSinkOptions {
 /** `natsSink` options after defaults. */
 export interface ParsedSinkOptions {
   servers: string[];
-  subject: string;
+  subject?: string | undefined;
+  findingsSubject?: string | undefined;
+  alertsSubject?: string | undefined;
   stream: string;
   createStream: boolean;
   duplicateWindowMs: number;
   name?: string | undefined;
 }
 
-export const sinkSchema: z.ZodType<ParsedSinkOptions, NatsSinkOptions> = z.strictObject({
-  servers,
-  subject: z
-    .string()
-    .regex(/^[^\s*>]+$/, 'a concrete subject: no spaces and no wildcards')
-    .describe('Subject to publish on'),
-  stream: streamName.default('ARGUS'),
-  createStream: z.boolean().default(true).describe('Create the stream if missing'),
-  duplicateWindowMs,
-  name: z.string().optional().describe('Plugin name'),
-});
+const concreteSubject = z.string().regex(/^[^\s*>]+$/, 'a concrete subject: no spaces and no wildcards');
+
+export const sinkSchema: z.ZodType<ParsedSinkOptions, NatsSinkOptions> = z
+  .strictObject({
+    servers,
+    subject: concreteSubject.optional().describe('Subject metric batches are published on'),
+    findingsSubject: concreteSubject.optional().describe('Subject findings are published on'),
+    alertsSubject: concreteSubject.optional().describe('Subject alert changes are published on'),
+    stream: streamName.default('ARGUS'),
+    createStream: z.boolean().default(true).describe('Create the stream if missing'),
+    duplicateWindowMs,
+    name: z.string().optional().describe('Plugin name'),
+  })
+  .refine((o) => o.subject || o.findingsSubject || o.alertsSubject, {
+    message:
+      'give subject (metrics), findingsSubject or alertsSubject: the sink publishes what has a subject',
+    path: ['subject'],
+  });
 
 /** Options of `natsSource`. */
 export interface NatsSourceOptions {
@@ -72,6 +86,12 @@ export interface NatsSourceOptions {
   maxAckPending?: number;
   /** Message ids remembered (in the pipeline's state store) to drop redelivered duplicates. @default 10000 */
   dedupeWindow?: number;
+  /**
+   * Receives the findings batches on the consumed subjects (series interned in the pipeline's registry: `ctx.series.labels(f.series)`); the
+   * message is acknowledged once it resolves, redelivered if it throws. Without it, findings are acknowledged and
+   * skipped (a pipeline source cannot emit findings: filter them out with `filterSubject`).
+   */
+  onFindings?: (batch: FindingBatch, ctx: PluginContext) => Promise<void> | void;
   /** Plugin name. @default 'nats' */
   name?: string;
 }
@@ -85,6 +105,7 @@ export interface ParsedSourceOptions {
   ackWaitMs: number;
   maxAckPending: number;
   dedupeWindow: number;
+  onFindings?: ((batch: FindingBatch, ctx: PluginContext) => Promise<void> | void) | undefined;
   name?: string | undefined;
 }
 
@@ -111,5 +132,12 @@ export const sourceSchema: z.ZodType<ParsedSourceOptions, NatsSourceOptions> = z
     .nonnegative()
     .default(10_000)
     .describe('Message ids remembered to drop duplicates'),
+  onFindings: z
+    .custom<(batch: FindingBatch, ctx: PluginContext) => Promise<void> | void>(
+      (v) => typeof v === 'function',
+      'a function',
+    )
+    .optional()
+    .describe('Receives findings batches; the message is acknowledged once it resolves'),
   name: z.string().optional().describe('Plugin name'),
 });

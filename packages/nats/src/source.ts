@@ -1,13 +1,41 @@
-import { defineSource, type Emit, type Factory, type PluginContext, type Source } from '@argus/core';
+import {
+  type Alert,
+  type AlertEvent,
+  defineSource,
+  type Emit,
+  type Factory,
+  type PluginContext,
+  type Source,
+} from '@argus/core';
 import { AckPolicy, type ConsumerMessages, DeliverPolicy, type JsMsg, jetstream } from '@nats-io/jetstream';
 import { type NatsConnection, nanos } from '@nats-io/transport-node';
-import { decodeMetrics } from './codec.js';
 import { ensureStream, errorText as message, openConnection } from './connection.js';
 import { loadSeen, type SeenSet } from './dedupe.js';
+import { decodeBatch } from './event-codec.js';
 import { type NatsSourceOptions, sourceSchema } from './options.js';
 
+// alert changes from another Argus become external alert events here, as Azure Monitor's do: the alert manager of
+// this pipeline (or, without one, its alert sinks) takes them. Pending alerts have not fired: nothing to pass on.
+function toEvents(alerts: readonly Alert[]): AlertEvent[] {
+  const out: AlertEvent[] = [];
+  for (const a of alerts) {
+    if (a.state !== 'firing' && a.state !== 'resolved') continue;
+    out.push({
+      labels: a.labels,
+      annotations: a.annotations,
+      status: a.state,
+      startsAt: a.startsAt,
+      origin: a.origin,
+      ...(a.endsAt === undefined ? {} : { endsAt: a.endsAt }),
+      ...(a.generatorURL === undefined ? {} : { generatorURL: a.generatorURL }),
+    });
+  }
+  return out;
+}
+
 /**
- * Consumes the batches `natsSink()` published, through a durable JetStream consumer with explicit acks: a batch
+ * Consumes the batches `natsSink()` published (metrics; alert changes, which become alert events; findings, which
+ * go to `onFindings`), through a durable JetStream consumer with explicit acks: a batch
  * is acknowledged only once the pipeline took it, so a process killed mid-stream gets its unacknowledged batches
  * again (after `ackWaitMs`) when it, or another member of the same consumer, comes back. Batches already processed
  * (their ack lost to a crash or a nats-server restart) are recognised by stream sequence and skipped.
@@ -23,22 +51,44 @@ export const natsSource: Factory<typeof sourceSchema, Source> = defineSource({
     let loop: Promise<void> | undefined;
     let stopped = false;
 
+    let findingsWarned = false;
+    // hands a decoded batch on; false when the pipeline no longer accepts data (the message goes back)
+    const take = async (
+      batch: ReturnType<typeof decodeBatch>,
+      emit: Emit,
+      ctx: PluginContext,
+    ): Promise<boolean> => {
+      if (batch.kind === 'metrics') return emit(batch);
+      if (batch.kind === 'alerts') {
+        const events = toEvents(batch.alerts);
+        return events.length === 0 || emit({ kind: 'alertEvents', events });
+      }
+      if (o.onFindings) await o.onFindings(batch, ctx);
+      else if (!findingsWarned) {
+        findingsWarned = true;
+        ctx.log.warn(
+          `nats source: findings on stream ${o.stream} acknowledged and skipped (no onFindings; filterSubject can leave them out)`,
+        );
+      }
+      return true;
+    };
+
     const handle = async (m: JsMsg, emit: Emit, ctx: PluginContext, seen: SeenSet): Promise<void> => {
       if (seen.has(m.seq)) {
         ctx.metrics.count('nats_duplicates_skipped');
         m.ack();
         return;
       }
-      let batch: ReturnType<typeof decodeMetrics>;
+      let batch: ReturnType<typeof decodeBatch>;
       try {
-        batch = decodeMetrics(m.data, ctx.series);
+        batch = decodeBatch(m.data, ctx.series);
       } catch (err) {
         // a batch no reader can decode would come back forever: terminate it, loudly
         ctx.log.error(`nats source: stream ${o.stream} message ${m.seq} dropped: ${message(err)}`);
         m.term(message(err));
         return;
       }
-      if (!(await emit(batch))) {
+      if (!(await take(batch, emit, ctx))) {
         m.nak();
         return;
       }

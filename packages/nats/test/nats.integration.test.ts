@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPipeline } from '@argus/core';
+import { type Alert, createPipeline, type Finding, type Labels } from '@argus/core';
 import {
   batchFromRows,
   describeWithBinary,
@@ -121,6 +121,83 @@ describeWithBinary(
         expect(got).toEqual(want);
       } finally {
         await detection.stop();
+      }
+    }, 60_000);
+
+    it('findings and alert changes cross too: alerts become alert events there, findings reach onFindings, a failed onFindings gets its batch again', async () => {
+      const stream = unique('EVENTS');
+      const sink = natsSink({
+        servers: url,
+        findingsSubject: `ev.${stream}.findings`,
+        alertsSubject: `ev.${stream}.alerts`,
+        stream,
+      });
+      expect(sink.accepts).toEqual(['findings', 'alerts']);
+      const ctx = testContext();
+      await sink.start!(ctx);
+      const latency = { __name__: 'latency_seconds', job: 'api' };
+      const finding: Finding = {
+        id: 'f1',
+        series: ctx.series.intern(latency),
+        timestamp: T0,
+        value: 9,
+        score: 0.95,
+        kind: 'spike',
+        detector: 'zscore',
+        explanation: 'nine times the usual',
+      };
+      const alert = (alertname: string, state: Alert['state'], endsAt?: number): Alert => ({
+        labels: { alertname, job: 'api' },
+        annotations: { summary: `${alertname} on api` },
+        state,
+        startsAt: T0,
+        fingerprint: alertname,
+        origin: 'rules',
+        ...(endsAt === undefined ? {} : { endsAt }),
+      });
+      expect(await sink.write({ kind: 'findings', findings: [finding] }, ctx)).toEqual({ ok: true });
+      const alerts = [
+        alert('HighLatency', 'firing'),
+        alert('Slow', 'pending'),
+        alert('Down', 'resolved', T0 + 60_000),
+      ];
+      expect(await sink.write({ kind: 'alerts', alerts }, ctx)).toEqual({ ok: true });
+      await sink.stop!(ctx);
+
+      // the receiving tier: its first onFindings call fails (a store down), so the batch is nak'ed and comes back
+      const received: { labels: Labels; finding: Finding }[] = [];
+      let failures = 1;
+      const out = memorySink();
+      const tier = createPipeline({
+        sources: [
+          natsSource({
+            servers: url,
+            stream,
+            consumer: 'detect',
+            onFindings: (b, c) => {
+              if (failures-- > 0) throw new Error('findings store down');
+              for (const f of b.findings) received.push({ labels: c.series.labels(f.series), finding: f });
+            },
+          }),
+        ],
+        sinks: [out],
+      });
+      await tier.start();
+      try {
+        await waitUntil('both messages acknowledged', async () => (await ackFloor(stream)) === 2);
+        expect(failures).toBe(-1); // called twice: the failure, then the redelivery
+        expect(received).toEqual([
+          { labels: latency, finding: { ...finding, series: received[0]!.finding.series } },
+        ]);
+        // the pending alert has not fired: only the firing and the resolved one arrive, once each
+        expect(
+          out.alerts().map((a) => [a.labels.alertname, a.state, a.startsAt, a.endsAt, a.origin]),
+        ).toEqual([
+          ['HighLatency', 'firing', T0, undefined, 'rules'],
+          ['Down', 'resolved', T0, T0 + 60_000, 'rules'],
+        ]);
+      } finally {
+        await tier.stop();
       }
     }, 60_000);
 

@@ -1,3 +1,12 @@
+export type { ListeningSource } from './http-listener.js';
+export { createOtlpHandler, type OtlpHandler, type OtlpHandlerOptions } from './otlp-handler.js';
+export {
+  type OtlpReceiver,
+  type OtlpReceiverOptions,
+  otlpReceiver,
+  otlpReceiverOptions,
+} from './otlp-receiver.js';
+export { otlpLabelName, otlpMetricName } from './otlp-series.js';
 export { type DecodedSeries, decodeWriteRequest } from './read-request.js';
 export {
   createRemoteWriteHandler,

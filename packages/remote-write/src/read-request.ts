@@ -6,6 +6,8 @@
 //   TimeSeries   { repeated Label labels = 1; repeated Sample samples = 2; repeated Exemplar exemplars = 3;
 //                  repeated Histogram histograms = 4; }
 
+import { Reader } from './protobuf-reader.js';
+
 /** One decoded series: its labels and float samples (ms timestamps). */
 export interface DecodedSeries {
   readonly labels: Record<string, string>;
@@ -15,79 +17,6 @@ export interface DecodedSeries {
   readonly stale: number[];
   /** Native-histogram samples seen and skipped (Argus stores float samples only). */
   readonly histograms: number;
-}
-
-const dec = new TextDecoder('utf-8', { fatal: true });
-
-class Reader {
-  pos: number;
-  constructor(
-    readonly buf: Uint8Array,
-    start: number,
-    readonly end: number,
-  ) {
-    this.pos = start;
-  }
-  fail(msg: string): never {
-    throw new Error(`malformed WriteRequest at byte ${this.pos}: ${msg}`);
-  }
-  // uint64 varint as a JS number; int64 values (timestamps) go through int64() for the sign
-  varint(): number {
-    let result = 0;
-    let mul = 1;
-    for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) this.fail('truncated varint');
-      const b = this.buf[this.pos++]!;
-      result += (b & 0x7f) * mul;
-      if (b < 0x80) return result;
-      mul *= 128;
-    }
-    return this.fail('varint longer than 10 bytes');
-  }
-  int64(): number {
-    const start = this.pos;
-    const n = this.varint();
-    if (this.pos - start < 10) return n;
-    // a negative int64 is written as its 64-bit two's complement in 10 bytes; a double cannot hold 2^64 - 1
-    // exactly (-1 would come back as 0), so the long form is re-read exactly with BigInt
-    let big = 0n;
-    for (let i = 0; i < 10; i++) big |= BigInt(this.buf[start + i]! & 0x7f) << BigInt(7 * i);
-    return Number(BigInt.asIntN(64, big));
-  }
-  /** A double and whether its bits are the staleness marker 0x7ff0000000000002 (NaN payloads do not survive JS). */
-  double(): [value: number, stale: boolean] {
-    if (this.pos + 8 > this.end) this.fail('truncated double');
-    const view = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8);
-    this.pos += 8;
-    const stale = view.getUint32(0, true) === 2 && view.getUint32(4, true) === 0x7ff00000;
-    return [view.getFloat64(0, true), stale];
-  }
-  sub(): Reader {
-    const len = this.varint();
-    if (this.pos + len > this.end) this.fail(`length ${len} past the end`);
-    const r = new Reader(this.buf, this.pos, this.pos + len);
-    this.pos += len;
-    return r;
-  }
-  string(): string {
-    const r = this.sub();
-    try {
-      return dec.decode(this.buf.subarray(r.pos, r.end));
-    } catch {
-      return this.fail('a string that is not UTF-8');
-    }
-  }
-  skip(wire: number): void {
-    if (wire === 0) this.varint();
-    else if (wire === 1) this.pos += 8;
-    else if (wire === 2) this.sub();
-    else if (wire === 5) this.pos += 4;
-    else this.fail(`unsupported wire type ${wire}`);
-    if (this.pos > this.end) this.fail('truncated field');
-  }
-  get more(): boolean {
-    return this.pos < this.end;
-  }
 }
 
 function readLabel(r: Reader, into: Record<string, string>): void {
@@ -140,7 +69,7 @@ function readSeries(r: Reader): DecodedSeries {
 
 /** Decodes a `WriteRequest`; throws `Error('malformed WriteRequest at byte …')` on bad input. */
 export function decodeWriteRequest(buf: Uint8Array): DecodedSeries[] {
-  const r = new Reader(buf, 0, buf.length);
+  const r = new Reader(buf, 0, buf.length, 'WriteRequest');
   const out: DecodedSeries[] = [];
   while (r.more) {
     const key = r.varint();

@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Logger, type MetricBatch, MetricBatchBuilder, type SeriesRegistry } from '@argus/core';
 import { uncompress } from 'snappyjs';
+import { authorize, collect, Rejection, tokenDigest } from './http-body.js';
 import { type DecodedSeries, decodeWriteRequest } from './read-request.js';
 
 /** Options of {@link createRemoteWriteHandler}. */
@@ -22,48 +22,6 @@ export interface RemoteWriteHandlerOptions {
 
 /** A `node:http` request handler: mount it on any server, at any path. */
 export type RemoteWriteHandler = (req: IncomingMessage, res: ServerResponse) => void;
-
-class Rejection extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
-
-function authorize(req: IncomingMessage, expected: Buffer | undefined): void {
-  if (!expected) return;
-  const m = /^Bearer (.+)$/i.exec(String(req.headers.authorization ?? ''));
-  if (!m)
-    throw new Rejection(
-      401,
-      'missing Authorization: Bearer <token> (remote_write.authorization.credentials)',
-    );
-  // digests of equal length, so the comparison's time says nothing about the token
-  if (!timingSafeEqual(sha256(m[1]!), expected)) throw new Rejection(403, 'wrong bearer token');
-}
-
-function collect(req: IncomingMessage, max: number): Promise<Uint8Array> {
-  const tooBig = (): Rejection => new Rejection(413, `body over maxBodyBytes (${max} bytes)`);
-  if (Number(req.headers['content-length']) > max) return Promise.reject(tooBig());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const onData = (chunk: Buffer): void => {
-      total += chunk.length;
-      if (total <= max) return void chunks.push(chunk);
-      req.off('data', onData);
-      req.resume(); // drain the rest so the 413 can be written
-      reject(tooBig());
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    req.once('error', reject);
-  });
-}
 
 // snappy's block format opens with the uncompressed length as a varint: reading it first means a small body that
 // claims gigabytes is refused before any buffer is allocated for it
@@ -114,7 +72,7 @@ async function handle(
   req: IncomingMessage,
 ): Promise<number> {
   if (req.method !== 'POST') throw new Rejection(405, 'only POST');
-  authorize(req, token);
+  authorize(req, token, 'remote_write.authorization.credentials');
   const encoding = String(req.headers['content-encoding'] ?? '');
   if (encoding.toLowerCase() !== 'snappy') throw new Rejection(415, 'Content-Encoding must be snappy');
   const body = await collect(req, o.maxBodyBytes ?? 10_485_760);
@@ -133,12 +91,7 @@ async function handle(
  * http.createServer((req, res) => (req.url === '/api/v1/write' ? handler(req, res) : next(req, res)));
  */
 export function createRemoteWriteHandler(o: RemoteWriteHandlerOptions): RemoteWriteHandler {
-  if (o.token !== undefined && (typeof o.token !== 'string' || o.token.length === 0)) {
-    throw new TypeError(
-      'createRemoteWriteHandler: token must be a non-empty string (or left out for no auth)',
-    );
-  }
-  const token = o.token === undefined ? undefined : sha256(o.token);
+  const token = tokenDigest(o.token, 'createRemoteWriteHandler');
   return (req, res) => {
     handle(o, token, req).then(
       () => {

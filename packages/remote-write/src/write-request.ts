@@ -21,7 +21,7 @@ const tag = (field: number, wire: number): number => (field << 3) | wire;
 
 const enc = new TextEncoder();
 
-function varintSize(n: number): number {
+export function varintSize(n: number): number {
   let size = 1;
   while (n >= 128) {
     n = Math.floor(n / 128);
@@ -30,7 +30,7 @@ function varintSize(n: number): number {
   return size;
 }
 
-class Writer {
+export class Writer {
   readonly buf: Uint8Array;
   private readonly view: DataView;
   pos = 0;

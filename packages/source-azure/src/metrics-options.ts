@@ -1,3 +1,4 @@
+import { type ShardOption, shardOptionSchema } from '@argus/core';
 import { z } from 'zod';
 import { type AzureAuth, azureAuthSchema } from './auth.js';
 import { parseResourceId } from './internal/azure.js';
@@ -63,6 +64,11 @@ export interface AzureMetricsSourceOptions {
   retryDelayMs?: number;
   /** @default 'warn' */
   partialErrors?: 'warn' | 'fail';
+  /**
+   * Poll only this replica's share of `resources` (jump hash of the resource id: going from N to N+1 replicas
+   * moves about 1/(N+1) of them). `index` defaults to the StatefulSet ordinal in HOSTNAME.
+   */
+  shard?: ShardOption;
 }
 
 const GRAINS = Object.keys(TIME_GRAINS) as [TimeGrain, ...TimeGrain[]];
@@ -109,6 +115,7 @@ export const azureMetricsOptions: z.ZodType<MetricsParsed, AzureMetricsSourceOpt
     missingResourceRetryMs: positiveInt
       .default(600_000)
       .describe('Skip a resource that answered 404 this long, ms'),
+    shard: shardOptionSchema.optional().describe('Poll only this replica’s share of the resources'),
   })
   .superRefine((o, ctx) => {
     if (o.api !== 'batch') return;
@@ -131,7 +138,7 @@ export const azureMetricsOptions: z.ZodType<MetricsParsed, AzureMetricsSourceOpt
     }
   });
 
-type Optional = 'region' | 'endpoint' | 'filter' | 'top';
+type Optional = 'region' | 'endpoint' | 'filter' | 'top' | 'shard';
 /** Parsed options: defaults applied. */
 export type MetricsParsed = Required<Omit<AzureMetricsSourceOptions, Optional>> &
   Pick<AzureMetricsSourceOptions, Optional>;

@@ -2,8 +2,10 @@ import {
   defineSource,
   type MetricBatch,
   MetricBatchBuilder,
+  ownsKey,
   type PluginContext,
   type Source,
+  shardFromHostname,
   type TimeRange,
 } from '@argus/core';
 import { MonitorClient } from '@azure/arm-monitor';
@@ -128,6 +130,30 @@ function createCollector(o: MetricsParsed, deps: AzureDeps) {
   const endpoint = o.endpoint ?? `https://${o.region}.metrics.monitor.azure.com`;
   const batch = clientHolder(() => new MetricsClient(endpoint, cred(), options));
   const missingUntil = new Map<string, number>();
+  // this replica's share of the resources, worked out at the first poll (HOSTNAME is read then, not in the factory)
+  let owned: string[] | undefined;
+  const resources = (ctx: PluginContext): string[] => {
+    if (!owned) {
+      const s = o.shard;
+      const shard =
+        s === undefined
+          ? undefined
+          : s.index === undefined
+            ? shardFromHostname(process.env['HOSTNAME'], s.total, o.name)
+            : { index: s.index, total: s.total };
+      owned = shard ? o.resources.filter((id) => ownsKey(shard, id.toLowerCase())) : o.resources;
+      if (shard) {
+        ctx.metrics.gauge('shard_index', shard.index);
+        ctx.metrics.gauge('shard_total', shard.total);
+        ctx.metrics.gauge('shard_resources_owned', owned.length);
+        ctx.metrics.gauge('shard_resources_seen', o.resources.length);
+        ctx.log.info(
+          `${o.name}: shard ${shard.index} of ${shard.total} polls ${owned.length} of ${o.resources.length} resources`,
+        );
+      }
+    }
+    return owned;
+  };
 
   const resourceFailed = (
     t: MapTarget,
@@ -152,7 +178,7 @@ function createCollector(o: MetricsParsed, deps: AzureDeps) {
 
   const collectArm = async (t: MapTarget, w: Window, ctx: PluginContext, out: Outcome): Promise<void> => {
     const now = ctx.clock.now();
-    const ids = o.resources.filter((id) => (missingUntil.get(id.toLowerCase()) ?? 0) <= now);
+    const ids = resources(ctx).filter((id) => (missingUntil.get(id.toLowerCase()) ?? 0) <= now);
     await pool(ids, o.concurrency, async (id) => {
       try {
         out.errors.push(...appendMetrics(t, id, await armResource(o, arm, id, w, ctx)));
@@ -166,7 +192,7 @@ function createCollector(o: MetricsParsed, deps: AzureDeps) {
   };
 
   const collectBatch = async (t: MapTarget, w: Window, ctx: PluginContext, out: Outcome): Promise<void> => {
-    for (const ids of chunks(o.resources, o.resourcesPerRequest)) {
+    for (const ids of chunks(resources(ctx), o.resourcesPerRequest)) {
       let got: Map<string, RawMetric[]>;
       try {
         got = await batchChunk(o, batch, ids, w, ctx);

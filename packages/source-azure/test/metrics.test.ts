@@ -200,3 +200,53 @@ describe('azureMetricsSource options', () => {
     );
   });
 });
+
+describe('azureMetricsSource, sharded over replicas', () => {
+  const ids = [1, 2, 3, 4, 5, 6].map(
+    (i) => `/subscriptions/${SUB}/resourceGroups/web/providers/Microsoft.Compute/virtualMachines/vm${i}`,
+  );
+  let six: FakeAzure;
+  beforeAll(async () => {
+    six = await startFakeAzure({ resources: ids.map((id) => vm(id)) });
+  });
+  afterAll(() => six.close());
+
+  const polledBy = async (shard: { index?: number; total: number }): Promise<string[]> => {
+    const src = azureMetricsSource(
+      { ...base, resources: ids, endpoint: six.url, shard },
+      { credential: testCredential(), clientOptions: { tlsOptions: { ca: six.cert } } },
+    );
+    const { ctx } = ctxAt(T0 + 300_000);
+    six.requests.length = 0;
+    await src.poll!(ctx);
+    return six.requests.map((r) => r.path.replace('/providers/Microsoft.Insights/metrics', '')).sort();
+  };
+
+  it('replicas poll disjoint shares that together cover every resource; the HOSTNAME ordinal picks the share', async () => {
+    const first = await polledBy({ index: 0, total: 2 });
+    const second = await polledBy({ index: 1, total: 2 });
+    expect(first.length).toBeGreaterThan(0);
+    expect(second.length).toBeGreaterThan(0);
+    expect(first.filter((p) => second.includes(p))).toEqual([]);
+    expect([...first, ...second].sort()).toEqual([...ids].sort());
+    const hostname = process.env['HOSTNAME'];
+    process.env['HOSTNAME'] = 'argus-azure-1';
+    try {
+      expect(await polledBy({ total: 2 })).toEqual(second);
+    } finally {
+      if (hostname === undefined) delete process.env['HOSTNAME'];
+      else process.env['HOSTNAME'] = hostname;
+    }
+    // one replica more moves only what the new replica takes (jump hash): nothing moves between the old two
+    const third = await polledBy({ index: 2, total: 3 });
+    const [a, b] = [await polledBy({ index: 0, total: 3 }), await polledBy({ index: 1, total: 3 })];
+    expect(a.every((p) => first.includes(p)) && b.every((p) => second.includes(p))).toBe(true);
+    expect([...a, ...b, ...third].sort()).toEqual([...ids].sort());
+  });
+
+  it('rejects a shard index outside the replicas', () => {
+    expect(() => azureMetricsSource({ ...base, shard: { index: 2, total: 2 } })).toThrow(
+      /shard\.index must be below shard\.total/,
+    );
+  });
+});

@@ -8,6 +8,7 @@ import {
   type Labels,
   matchesLabels,
   parseMatchers,
+  type SeriesRegistry,
 } from '@argus/core';
 import { z } from 'zod';
 import { type RuleBaseOptions, type RuleBaseParsed, ruleBase, selectorSchema } from './common.js';
@@ -79,14 +80,29 @@ export const anomalyRule: Factory<z.ZodType<Parsed, AnomalyRuleOptions>, Alerter
       for (const l of o.groupBy) if (labels[l] !== undefined) g[l] = labels[l];
       return [JSON.stringify(g), g];
     };
+    // a series' key, group labels and selector match depend on its labels only: worked out once per series id (a
+    // registry never reuses ids) rather than with a matcher run and a JSON.stringify per sample, which took about
+    // 40% of a replica's CPU at 20k series per second (bench:soak, docs/scaling.md)
+    const perSeries = new WeakMap<SeriesRegistry, Map<number, [string, Labels] | null>>();
+    const seriesKey = (series: SeriesRegistry, id: number): [string, Labels] | null => {
+      let known = perSeries.get(series);
+      if (!known) perSeries.set(series, (known = new Map()));
+      let entry = known.get(id);
+      if (entry === undefined) {
+        const labels = series.labels(id);
+        entry = matchesLabels(matchers, labels) ? keyOf(labels) : null;
+        known.set(id, entry);
+      }
+      return entry;
+    };
     const push = (
-      labels: Labels,
+      entry: [string, Labels] | null,
       value: number,
       finding: Finding | undefined,
       ts: number,
     ): Alert | undefined => {
-      if (!matchesLabels(matchers, labels)) return undefined;
-      const [key, keyLabels] = keyOf(labels);
+      if (entry === null) return undefined;
+      const [key, keyLabels] = entry;
       let w = windows.get(key);
       if (!w) windows.set(key, (w = { flags: [], findings: [], labels: keyLabels, value }));
       const hit = finding !== undefined && finding.score >= o.minScore;
@@ -111,12 +127,13 @@ export const anomalyRule: Factory<z.ZodType<Parsed, AnomalyRuleOptions>, Alerter
         for (let i = 0; b && i < b.length; i++) {
           const id = b.series[i]!;
           const ts = b.timestamps[i]!;
-          const a = push(ctx.series.labels(id), b.values[i]!, byPoint.get(`${id}@${ts}`), ts);
+          const finding = byPoint.size === 0 ? undefined : byPoint.get(`${id}@${ts}`);
+          const a = push(seriesKey(ctx.series, id), b.values[i]!, finding, ts);
           if (a) out.push(a);
         }
         if (!b) {
           for (const f of input.findings ?? []) {
-            const a = push(ctx.series.labels(f.series), f.value, f, f.timestamp);
+            const a = push(seriesKey(ctx.series, f.series), f.value, f, f.timestamp);
             if (a) out.push(a);
           }
         }
