@@ -19,13 +19,22 @@ export interface StoredSeries {
   readonly stale?: ArrayLike<number>;
 }
 
+/** Per-select options of {@link Queryable.select}. */
+export interface SelectOptions {
+  readonly signal?: AbortSignal;
+}
+
 /** What the engine reads through: series by matchers over a time range, and label names and values. */
 export interface Queryable {
-  /** Series matching every matcher, with their samples in `[mint, maxt]` (both inclusive, ms). */
+  /**
+   * Series matching every matcher, with their samples in `[mint, maxt]` (both inclusive, ms). `options.signal`
+   * is the query's: a Queryable that reads in chunks can stop when it fires.
+   */
   select(
     matchers: readonly Matcher[],
     mint: number,
     maxt: number,
+    options?: SelectOptions,
   ): Iterable<StoredSeries> | Promise<Iterable<StoredSeries>>;
   /** Label names of the series matching the matchers (all series when none), sorted. */
   labelNames(matchers?: readonly Matcher[]): Promise<readonly string[]> | readonly string[];

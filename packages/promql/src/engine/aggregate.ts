@@ -4,6 +4,7 @@ import { quantile } from '../functions/stats.js';
 import type { Aggregate } from '../parser/ast.js';
 import { PromQLEvalError } from '../parser/errors.js';
 import type { Labels } from '../queryable.js';
+import type { TimeSlice } from '../time-slice.js';
 import { formatFloat } from './format.js';
 import type { Operands } from './operands.js';
 import { selectK } from './topk.js';
@@ -89,6 +90,26 @@ function slotOf(ev: Operands, e: Aggregate, l: Labels): Slot {
   if (!slot) slots.byKey.set(key, (slot = { metric, id: slots.byKey.size }));
   slots.byInput.set(l, slot);
   return slot;
+}
+
+/** Input label sets grouped between two checkpoints. */
+const GROUP_CHUNK = 256;
+
+/**
+ * Maps the label sets an aggregation will read to their groups ahead of its steps, with checkpoints between
+ * chunks: over ten thousand series that grouping is most of an aggregation's cost, and done at the first step
+ * it would hold the event loop in one piece.
+ */
+export async function groupInSlices(
+  ev: Operands,
+  e: Aggregate,
+  inputs: readonly Labels[],
+  slice: TimeSlice,
+): Promise<void> {
+  for (let i = 0; i < inputs.length; i++) {
+    if (i % GROUP_CHUNK === 0) await slice.checkpoint();
+    slotOf(ev, e, inputs[i]!);
+  }
 }
 
 /** The labels a sample is grouped under: `by` keeps the listed ones, `without` drops them and the name. */

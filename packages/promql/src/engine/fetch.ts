@@ -3,7 +3,8 @@
 import type { AtModifier, Expr, VectorSelector } from '../parser/ast.js';
 import { PromQLEvalError } from '../parser/errors.js';
 import { isStaleNaN, type Labels, type Queryable } from '../queryable.js';
-import { TimeSlice } from '../time-slice.js';
+import type { TimeSlice } from '../time-slice.js';
+import { sortInSlices } from './sort-in-slices.js';
 import { compareLabels } from './values.js';
 
 /** A selector's series as the evaluator reads them; `stale` is 1 at staleness markers. */
@@ -32,6 +33,8 @@ export interface FetchOptions {
   readonly lookbackMs: number;
   readonly maxSamples: number;
   readonly signal?: AbortSignal;
+  /** The query's checkpoints: yields to the event loop between chunks of work, stops when aborted. */
+  readonly slice: TimeSlice;
   /** Collects the Queryable's warnings about the ranges fetched. */
   readonly warnings?: Set<string>;
 }
@@ -47,11 +50,12 @@ export async function fetchSelectors(
   const out = new Map<VectorSelector, FetchedSeries[]>();
   let loaded = 0;
   // Copying a thousand series' samples takes milliseconds too: yield between slices, as evaluation does.
-  const slice = new TimeSlice(FETCH_SLICE_MS);
+  const slice = o.slice;
   for (const [sel, w] of needs) {
-    if (o.signal?.aborted) throw new PromQLEvalError('query aborted', 'ERR_PROMQL_ABORTED');
+    await slice.checkpoint();
     const series: FetchedSeries[] = [];
-    for (const s of await q.select(sel.matchers, w.mint, w.maxt)) {
+    const signal = o.signal;
+    for (const s of await q.select(sel.matchers, w.mint, w.maxt, signal ? { signal } : undefined)) {
       await slice.yieldIfSpent();
       const n = s.timestamps.length;
       loaded += n;
@@ -69,15 +73,13 @@ export async function fetchSelectors(
       const ts = floats(s.timestamps);
       series.push({ metric: s.labels, ts, vs, stale, hasStale });
     }
-    series.sort((a, b) => compareLabels(a.metric, b.metric));
+    await sortInSlices(series, (a, b) => compareLabels(a.metric, b.metric), slice);
     out.set(sel, series);
     if (q.warnings && o.warnings)
       for (const m of await q.warnings(sel.matchers, w.mint, w.maxt)) o.warnings.add(m);
   }
   return out;
 }
-
-const FETCH_SLICE_MS = 5;
 
 // The store hands out fresh Float64Arrays per select, and evaluation never writes into fetched arrays: those are
 // used as they are; anything else (plain arrays of a memory Queryable) is copied.
