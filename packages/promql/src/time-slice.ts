@@ -40,6 +40,14 @@ export class TimeSlice {
     readonly signal: AbortSignal | undefined = undefined,
   ) {}
 
+  /**
+   * Whether the slice is used up: hot loops ask this (no promise made) and call checkpoint() only when it says
+   * so. The signal needs no check in between: it can only fire while the event loop runs, i.e. at a yield.
+   */
+  due(): boolean {
+    return this.scheduler.shouldYield();
+  }
+
   /** Resolves at once inside the slice; after it, once the scheduler has yielded. */
   async yieldIfSpent(): Promise<void> {
     if (this.scheduler.shouldYield()) await this.scheduler.yield();

@@ -3,7 +3,8 @@
 // No time is measured: an injected scheduler yields at every checkpoint, and label reads (counted through a
 // getter on the label set) show how much work ran between two yields.
 import { describe, expect, it } from 'vitest';
-import { sortInSlices } from '../src/engine/sort-in-slices.js';
+import { sortByLabels, sortInSlices } from '../src/engine/sort-in-slices.js';
+import { compareLabels } from '../src/engine/values.js';
 import { createEngine, type MemorySeries, memoryQueryable, type Scheduler } from '../src/index.js';
 import { TimeSlice } from '../src/time-slice.js';
 
@@ -59,8 +60,8 @@ describe('the engine yields between chunks of work', () => {
     const scheduler = everyCheckpoint(reads);
     const engine = createEngine({ queryable: memoryQueryable(series), scheduler });
     const r = await engine.instantQuery('count by (g) (x)', T0);
-    expect(r.resultType).toBe('vector');
-    expect((r.result as { v: number }[]).reduce((s, x) => s + x.v, 0)).toBe(3_000);
+    if (r.resultType !== 'vector') throw new Error(`expected a vector, got ${r.resultType}`);
+    expect(r.result.reduce((s, x) => s + x.v, 0)).toBe(3_000);
     // grouping reads `g` of each of the 3,000 series (a few times); at most a chunk of them between two yields
     expect(reads()).toBeGreaterThanOrEqual(3_000);
     expect(longestStretch(scheduler.at, reads())).toBeLessThanOrEqual(1_000);
@@ -124,5 +125,28 @@ describe('sortInSlices', () => {
     expect(sorted).toEqual([...xs].sort(cmp));
     // 10 runs of 512 sorted, then 4 merge passes over 5,000 elements in chunks of 512
     expect(scheduler.at.length).toBeGreaterThanOrEqual(10 + 4 * 9);
+  });
+});
+
+describe('sortByLabels', () => {
+  it('orders label sets exactly as compareLabels does, prefixes, control characters and NUL included', async () => {
+    let state = 11;
+    const rand = (n: number) => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return Math.floor((state / 2_147_483_648) * n);
+    };
+    const names = ['__name__', 'a', 'a_b', 'ab', 'b', 'job', 'j'];
+    const values = ['', 'a', 'a\x00', 'a\x00b', 'a\x01', 'ab', 'b', 'é', '\uffff', 'a b', '10', '9'];
+    const sets = Array.from({ length: 3_000 }, () => {
+      const l: Record<string, string> = {};
+      for (let k = rand(4); k >= 0; k--) l[names[rand(names.length)]!] = values[rand(values.length)]!;
+      return l;
+    });
+    const expected = [...sets].sort(compareLabels);
+    const sorted = await sortByLabels([...sets], (l) => l, new TimeSlice(everyCheckpoint()));
+    // the same order; equal label sets may be distinct objects, so compare the sequence of contents
+    expect(sorted.map((l) => JSON.stringify(Object.entries(l).sort()))).toEqual(
+      expected.map((l) => JSON.stringify(Object.entries(l).sort())),
+    );
   });
 });

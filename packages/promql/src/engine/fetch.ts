@@ -4,8 +4,7 @@ import type { AtModifier, Expr, VectorSelector } from '../parser/ast.js';
 import { PromQLEvalError } from '../parser/errors.js';
 import { isStaleNaN, type Labels, type Queryable } from '../queryable.js';
 import type { TimeSlice } from '../time-slice.js';
-import { sortInSlices } from './sort-in-slices.js';
-import { compareLabels } from './values.js';
+import { sortByLabels } from './sort-in-slices.js';
 
 /** A selector's series as the evaluator reads them; `stale` is 1 at staleness markers. */
 export interface FetchedSeries {
@@ -56,7 +55,7 @@ export async function fetchSelectors(
     const series: FetchedSeries[] = [];
     const signal = o.signal;
     for (const s of await q.select(sel.matchers, w.mint, w.maxt, signal ? { signal } : undefined)) {
-      await slice.yieldIfSpent();
+      if (slice.due()) await slice.checkpoint();
       const n = s.timestamps.length;
       loaded += n;
       if (loaded > o.maxSamples) throw tooManySamples(o.maxSamples);
@@ -73,7 +72,7 @@ export async function fetchSelectors(
       const ts = floats(s.timestamps);
       series.push({ metric: s.labels, ts, vs, stale, hasStale });
     }
-    await sortInSlices(series, (a, b) => compareLabels(a.metric, b.metric), slice);
+    await sortByLabels(series, (s) => s.metric, slice);
     out.set(sel, series);
     if (q.warnings && o.warnings)
       for (const m of await q.warnings(sel.matchers, w.mint, w.maxt)) o.warnings.add(m);

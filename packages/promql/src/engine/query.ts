@@ -8,8 +8,8 @@ import { defaultScheduler, type Scheduler, TimeSlice } from '../time-slice.js';
 import { Evaluator } from './evaluator.js';
 import { fetchSelectors, tooManySamples } from './fetch.js';
 import { precomputeRangeCalls } from './range-calls.js';
-import { sortInSlices } from './sort-in-slices.js';
-import { compareLabels, labelsKey, type Sample, type Value } from './values.js';
+import { sortByLabels } from './sort-in-slices.js';
+import { labelsKey, type Sample, type Value } from './values.js';
 
 /** Options of {@link createEngine}. */
 export interface EngineOptions {
@@ -141,7 +141,7 @@ export function createEngine(options: EngineOptions): Engine {
         await precomputeRangeCalls(ev, expr, { from, to, step: stepMs }, slice, signal);
         for (let ts = from; ts <= to; ts += stepMs) {
           // Yield to the host's event loop between steps so that a long query never blocks it for long.
-          await slice.checkpoint();
+          if (slice.due()) await slice.checkpoint();
           out.add(ev.eval(expr, ts), ts);
         }
       }
@@ -221,7 +221,7 @@ class RangeCollector {
 
   /** The series in Prometheus's order; sorted in slices (thousands of series take tens of milliseconds). */
   result(slice: TimeSlice): Promise<RangeSeriesResult[]> {
-    return sortInSlices([...this.series.values()], (a, b) => compareLabels(a.metric, b.metric), slice);
+    return sortByLabels([...this.series.values()], (s) => s.metric, slice);
   }
 }
 

@@ -128,7 +128,7 @@ async function slide(
   const has = new Uint8Array(n * times.length);
   const metrics: Labels[] = [];
   for (const [j, s] of series.entries()) {
-    await slice.checkpoint();
+    if (slice.due()) await slice.checkpoint();
     metrics.push(rc.keepName ? s.metric : dropName(s.metric));
     const { ts, vs } = s.hasStale ? withoutStale(s) : s;
     const len = ts.length;
@@ -171,7 +171,7 @@ async function selectAll(
   const own = new Float64Array(n * times.length);
   const has = new Uint8Array(n * times.length);
   for (const [j, s] of series.entries()) {
-    await slice.checkpoint();
+    if (slice.due()) await slice.checkpoint();
     const len = s.ts.length;
     let hi = 0; // first sample after the reference time, as vectorSelector's lowerBound(ts, ref + 1)
     for (let k = 0; k < times.length; k++) {
