@@ -58,6 +58,15 @@ describe('argus run with slos:', () => {
     const cfg = config('by-path.yaml', [...SOURCE, 'slos: [slo.yaml]']);
     const io = captureIo();
     expect(await main(['validate', cfg], io)).toBe(0);
+    writeFileSync(
+      join(dir, 'slo.yaml'),
+      `${SLO_LINES.join('\n').replace('service: shop', 'service: shop!')}\n`,
+    );
+    const again = captureIo();
+    expect(await main(['validate', cfg], again)).toBe(1);
+    expect(again.err).toMatch(
+      /by-path\.yaml:\d+:\d+ slos\[0\]: slo\.yaml: not an SLO file:\n\s+- service: letters/,
+    );
   }, 30_000);
 
   it('locates each problem of an inline SLO at its field, and refuses a missing file', async () => {
