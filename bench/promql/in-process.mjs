@@ -140,5 +140,7 @@ for (const [name, run] of Object.entries(cases)) {
   // CPU time is steadier than wall time on a loaded machine (it leaves out time the process was not running).
   const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
   const stretch = scheduler ? { longestCpuStretchMs: Math.round(longestStretch * 10) / 10 } : {};
-  console.log(JSON.stringify({ name, ms: Math.round(ms), cpuMs, blockMs: Math.round(h.max / 1e6), ...stretch }));
+  console.log(
+    JSON.stringify({ name, ms: Math.round(ms), cpuMs, blockMs: Math.round(h.max / 1e6), ...stretch }),
+  );
 }
