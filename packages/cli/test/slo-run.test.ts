@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/index.js';
 import { captureIo } from './helpers.js';
+import { spawnCli } from './spawned.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'argus-slo-run-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -93,4 +94,36 @@ describe('argus run with slos:', () => {
     expect(await main(['validate', cfg], io)).toBe(1);
     expect(io.err).toMatch(/prom\.yaml:14:\d+ slos: SLOs run in process .*`argus slo generate`/);
   });
+});
+
+describe('argus run: slos: reload with the config (SIGHUP)', () => {
+  it('keeps the running SLOs on a wrong one, then applies a changed one', async () => {
+    const named = (alert: string, objective = '99.9') =>
+      indent(
+        [
+          ...SLO_LINES.map((l) => l.replace('objective: 99.9', `objective: ${objective}`)),
+          `    alerting: { name: ${alert} }`,
+        ],
+        '  - ',
+        '    ',
+      );
+    const file = config('reload.yaml', [...SOURCE, 'slos:', ...named('FirstBurn')]);
+    const proc = spawnCli(['run', file]);
+    try {
+      await proc.waitFor(/FirstBurn/);
+      writeFileSync(file, `${[...SOURCE, 'slos:', ...named('SecondBurn', '100')].join('\n')}\n`);
+      proc.child.kill('SIGHUP');
+      await proc.waitFor(
+        /reload of .* failed .*the running configuration stays:\n.*slos\[0\]\.slos\[0\]\.objective/,
+      );
+      writeFileSync(file, `${[...SOURCE, 'slos:', ...named('ThirdBurn')].join('\n')}\n`);
+      proc.child.kill('SIGHUP');
+      await proc.waitFor(/argus: reloaded /);
+      await proc.waitFor(/ThirdBurn/);
+      expect(proc.output()).not.toMatch(/SecondBurn/);
+    } finally {
+      proc.child.kill('SIGTERM');
+      await proc.exited;
+    }
+  }, 60_000);
 });
