@@ -72,7 +72,9 @@ interface Slot {
   readonly id: number;
 }
 interface Slots {
-  readonly byInput: WeakMap<Labels, Slot>;
+  // a Map, not a WeakMap: it lives only as long as the evaluator, and inserting ten thousand keys into a WeakMap
+  // at every query costs more than the grouping it saves
+  readonly byInput: Map<Labels, Slot>;
   readonly byKey: Map<string, Slot>;
 }
 const slotCache = new WeakMap<Operands, Map<Aggregate, Slots>>();
@@ -81,7 +83,7 @@ function slotOf(ev: Operands, e: Aggregate, l: Labels): Slot {
   let byNode = slotCache.get(ev);
   if (!byNode) slotCache.set(ev, (byNode = new Map()));
   let slots = byNode.get(e);
-  if (!slots) byNode.set(e, (slots = { byInput: new WeakMap(), byKey: new Map() }));
+  if (!slots) byNode.set(e, (slots = { byInput: new Map(), byKey: new Map() }));
   let slot = slots.byInput.get(l);
   if (slot) return slot;
   const metric = cachedGroupLabels(l, e.grouping, e.without);
