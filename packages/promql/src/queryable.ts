@@ -15,7 +15,10 @@ export interface StoredSeries {
    */
   readonly timestamps: ArrayLike<number>;
   readonly values: ArrayLike<number>;
-  /** 1 where the sample is a staleness marker; omitted when StaleNaN values mark them. */
+  /**
+   * 1 where the sample is a staleness marker; omitted when StaleNaN values mark them. A Uint8Array is read in
+   * place too (when every StaleNaN value is flagged in it).
+   */
   readonly stale?: ArrayLike<number>;
 }
 

@@ -61,14 +61,7 @@ export async function fetchSelectors(
       if (loaded > o.maxSamples) throw tooManySamples(o.maxSamples);
       if (n === 0) continue;
       const vs = floats(s.values);
-      const stale = new Uint8Array(n);
-      let hasStale = false;
-      for (let i = 0; i < n; i++) {
-        if (s.stale?.[i] || isStaleNaN(vs[i]!)) {
-          stale[i] = 1;
-          hasStale = true;
-        }
-      }
+      const { stale, hasStale } = staleFlags(s.stale, vs);
       const ts = floats(s.timestamps);
       series.push({ metric: s.labels, ts, vs, stale, hasStale });
     }
@@ -78,6 +71,36 @@ export async function fetchSelectors(
       for (const m of await q.warnings(sel.matchers, w.mint, w.maxt)) o.warnings.add(m);
   }
   return out;
+}
+
+/**
+ * The staleness flags of a series: its own flags or StaleNaN values. The store's Uint8Array is used as it is when
+ * no StaleNaN value lacks a flag (the usual case: one allocation less per series and query, which adds up over
+ * ten thousand series); otherwise, or for other array types, the flags are copied and completed.
+ */
+function staleFlags(
+  own: ArrayLike<number> | undefined,
+  vs: Float64Array,
+): { stale: Uint8Array; hasStale: boolean } {
+  const n = vs.length;
+  let hasStale = false;
+  if (own instanceof Uint8Array && own.length === n) {
+    let complete = true;
+    for (let i = 0; i < n; i++) {
+      if (own[i]) hasStale = true;
+      else if (isStaleNaN(vs[i]!)) complete = false;
+    }
+    if (complete) return { stale: own, hasStale };
+    hasStale = false;
+  }
+  const stale = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (own?.[i] || isStaleNaN(vs[i]!)) {
+      stale[i] = 1;
+      hasStale = true;
+    }
+  }
+  return { stale, hasStale };
 }
 
 // The store hands out fresh Float64Arrays per select, and evaluation never writes into fetched arrays: those are
