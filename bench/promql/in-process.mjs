@@ -2,7 +2,8 @@
 // [--dist <path to a built @argus/promql index.js>] [--quick] [--store [--store-dist <a built @argus/store index.js>]] [--only name,…]`. The same shapes as bench/promql/run.mjs (rate()
 // over 1,000 counters for a day at a 15 s step, histogram_quantile over 50×11 buckets for 2 h, an instant
 // aggregation over 10,000 gauges, 100 rule expressions); prints one JSON line per query with the time and the
-// longest event-loop block (monitorEventLoopDelay) and the CPU time. --dist lets two builds be compared A/B in fresh processes.
+// longest event-loop block (monitorEventLoopDelay), the CPU time, and the longest stretch of CPU time the engine ran
+// without yielding (longestCpuStretchMs, see below). --dist lets two builds be compared A/B in fresh processes.
 // --store reads through `storeQueryable` over a memory `@argus/store` (this checkout's build) holding the same
 // samples, the path `argus serve` and the HTTP benchmark take, instead of the memory Queryable.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -13,7 +14,7 @@ const args = process.argv.slice(2);
 const dist = args.includes('--dist')
   ? args[args.indexOf('--dist') + 1]
   : '../../packages/promql/dist/index.js';
-const { createEngine, memoryQueryable, storeQueryable } = await import(
+const { createEngine, memoryQueryable, storeQueryable, timeSlices } = await import(
   dist.startsWith('.') ? new URL(dist, import.meta.url).href : pathToFileURL(dist).href
 );
 const size = sizes(args.includes('--quick'));
@@ -63,6 +64,30 @@ for (let i = 0; i < size.histInstances; i++) {
   for (const [j, le] of LES.entries())
     series.push({ labels: { __name__: 'bench_latency_seconds_bucket', instance: `i${i}`, le }, ...byLe[j] });
 }
+// The longest stretch of CPU time between two yields of the engine (its scheduler, wrapped), and from a query's
+// start to its first yield and from its last to its end. Unlike monitorEventLoopDelay's figure, CPU time leaves out
+// the time this process was not running, which on a loaded machine is most of a "block". Process-wide CPU time
+// (GC threads included) and the store's own yields (not seen here) can only make it larger. Builds without
+// `timeSlices` (before the scheduler option) are not probed.
+const cpuNow = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
+let mark = cpuNow();
+let longestStretch = 0;
+const stretchEnd = () => {
+  longestStretch = Math.max(longestStretch, cpuNow() - mark);
+};
+const base = timeSlices?.(5);
+const scheduler = base && {
+  shouldYield: () => base.shouldYield(),
+  async yield() {
+    stretchEnd();
+    await base.yield();
+    mark = cpuNow();
+  },
+};
+const withScheduler = scheduler ? { scheduler } : {};
 async function queryable() {
   if (!args.includes('--store')) return memoryQueryable(series);
   const storeDist = args.includes('--store-dist')
@@ -73,9 +98,9 @@ async function queryable() {
   const store = createStore({ retentionMs: 36_500 * 86_400_000 });
   for (const s of series)
     for (let i = 0; i < s.timestamps.length; i++) store.append(s.labels, s.timestamps[i], s.values[i]);
-  return storeQueryable(store);
+  return storeQueryable(store, withScheduler);
 }
-const engine = createEngine({ queryable: await queryable() });
+const engine = createEngine({ queryable: await queryable(), ...withScheduler });
 const cases = {
   instant: () => engine.instantQuery('sum by (job) (bench_temperature)', END),
   rate: () =>
@@ -104,12 +129,18 @@ for (const [name, run] of Object.entries(cases)) {
   await new Promise((ok) => setTimeout(ok, 3));
   const t0 = performance.now();
   const c0 = process.cpuUsage();
+  longestStretch = 0;
+  mark = cpuNow();
   await run();
+  stretchEnd();
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(c0);
   await new Promise((ok) => setTimeout(ok, 5));
   h.disable();
   // CPU time is steadier than wall time on a loaded machine (it leaves out time the process was not running).
   const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
-  console.log(JSON.stringify({ name, ms: Math.round(ms), cpuMs, blockMs: Math.round(h.max / 1e6) }));
+  const stretch = scheduler ? { longestCpuStretchMs: Math.round(longestStretch * 10) / 10 } : {};
+  console.log(
+    JSON.stringify({ name, ms: Math.round(ms), cpuMs, blockMs: Math.round(h.max / 1e6), ...stretch }),
+  );
 }

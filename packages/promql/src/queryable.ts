@@ -15,17 +15,29 @@ export interface StoredSeries {
    */
   readonly timestamps: ArrayLike<number>;
   readonly values: ArrayLike<number>;
-  /** 1 where the sample is a staleness marker; omitted when StaleNaN values mark them. */
+  /**
+   * 1 where the sample is a staleness marker; omitted when StaleNaN values mark them. A Uint8Array is read in
+   * place too (when every StaleNaN value is flagged in it).
+   */
   readonly stale?: ArrayLike<number>;
+}
+
+/** Per-select options of {@link Queryable.select}. */
+export interface SelectOptions {
+  readonly signal?: AbortSignal;
 }
 
 /** What the engine reads through: series by matchers over a time range, and label names and values. */
 export interface Queryable {
-  /** Series matching every matcher, with their samples in `[mint, maxt]` (both inclusive, ms). */
+  /**
+   * Series matching every matcher, with their samples in `[mint, maxt]` (both inclusive, ms). `options.signal`
+   * is the query's: a Queryable that reads in chunks can stop when it fires.
+   */
   select(
     matchers: readonly Matcher[],
     mint: number,
     maxt: number,
+    options?: SelectOptions,
   ): Iterable<StoredSeries> | Promise<Iterable<StoredSeries>>;
   /** Label names of the series matching the matchers (all series when none), sorted. */
   labelNames(matchers?: readonly Matcher[]): Promise<readonly string[]> | readonly string[];

@@ -2,7 +2,7 @@
 // store on it): anything with the store's readSeries/series methods works.
 import type { Matcher } from './parser/ast.js';
 import type { Labels, Queryable, StoredSeries } from './queryable.js';
-import { TimeSlice } from './time-slice.js';
+import { abortedError, defaultScheduler, type Scheduler, TimeSlice } from './time-slice.js';
 
 /** A matcher as @argus/store takes it (`LabelMatcher` of @argus/core). */
 export interface StoreMatcher {
@@ -29,8 +29,11 @@ export interface StoreReader {
     from: number,
     to: number,
   ): { timestamps: Float64Array; values: Float64Array; stale: Uint8Array };
-  /** Label sets of matching series. */
-  series(matchers: readonly StoreMatcher[]): Promise<readonly Labels[]>;
+  /** Label sets of matching series; a store that matches in chunks stops when `options.signal` fires. */
+  series(
+    matchers: readonly StoreMatcher[],
+    options?: { readonly signal?: AbortSignal },
+  ): Promise<readonly Labels[]>;
   /** Where matching series hold only rollups in [from, to) (the store's raw samples there were evicted). */
   rolledUp?(
     matchers: readonly StoreMatcher[],
@@ -46,9 +49,6 @@ const selectorText = (ms: readonly Matcher[]): string =>
 const toStore = (ms: readonly Matcher[]): StoreMatcher[] =>
   ms.map((m) => (m.re ? { name: m.name, op: m.op, value: m.value, regex: m.re } : m));
 
-/** A read holds the event loop at most about this long before it yields (issue 14: no block over 10 ms). */
-const SLICE_MS = 5;
-
 /**
  * Decoding the samples of every matching series in one call blocks the host for as long as that takes (tens of
  * milliseconds for a thousand series over two hours); series by series, with a yield whenever a slice of time
@@ -59,15 +59,29 @@ async function readInSlices(
   labels: Promise<readonly Labels[]>,
   from: number,
   to: number,
+  slice: TimeSlice,
 ): Promise<StoredSeries[]> {
   const out: StoredSeries[] = [];
-  const slice = new TimeSlice(SLICE_MS);
-  for (const l of await labels) {
-    await slice.yieldIfSpent();
+  let sets: readonly Labels[];
+  try {
+    sets = await labels;
+  } catch (err) {
+    // the store stops with the signal's reason: the query answers with its own error for that
+    if (slice.signal?.aborted) throw abortedError(slice.signal);
+    throw err;
+  }
+  for (const l of sets) {
+    if (slice.due()) await slice.checkpoint();
     const r = samples(l, from, to);
     out.push({ labels: l, timestamps: r.timestamps, values: r.values, stale: r.stale });
   }
   return out;
+}
+
+/** Options of {@link storeQueryable}. */
+export interface StoreQueryableOptions {
+  /** How reads share the event loop (see EngineOptions.scheduler); default: yield after 5 ms of work. */
+  readonly scheduler?: Scheduler;
 }
 
 /**
@@ -76,12 +90,17 @@ async function readInSlices(
  * @example
  * const engine = createEngine({ queryable: storeQueryable(createStore()) });
  */
-export function storeQueryable(store: StoreReader): Queryable {
-  const labelSets = (ms?: readonly Matcher[]): Promise<readonly Labels[]> => store.series(toStore(ms ?? []));
+export function storeQueryable(store: StoreReader, options: StoreQueryableOptions = {}): Queryable {
+  const scheduler = options.scheduler ?? defaultScheduler;
+  const labelSets = (ms?: readonly Matcher[], signal?: AbortSignal): Promise<readonly Labels[]> =>
+    store.series(toStore(ms ?? []), signal ? { signal } : undefined);
   return {
-    select(matchers, mint, maxt): StoredSeries[] | Promise<StoredSeries[]> {
+    select(matchers, mint, maxt, o): StoredSeries[] | Promise<StoredSeries[]> {
       const samples = store.samples?.bind(store);
-      if (samples) return readInSlices(samples, labelSets(matchers), mint, maxt + 1);
+      if (samples) {
+        const slice = new TimeSlice(scheduler, o?.signal);
+        return readInSlices(samples, labelSets(matchers, o?.signal), mint, maxt + 1, slice);
+      }
       return store.readSeries(toStore(matchers), mint, maxt + 1).map((s) => ({
         labels: s.labels,
         timestamps: s.timestamps,

@@ -7,7 +7,14 @@ import {
   type SeriesRegistry,
 } from '@argus/core';
 import { appendColumns, foldOoo } from './internal/append.js';
-import { latestQuery, matching, rangeQuery, toMatchers, withRollups } from './internal/query.js';
+import {
+  latestQuery,
+  matching,
+  matchingInSlices,
+  rangeQuery,
+  toMatchers,
+  withRollups,
+} from './internal/query.js';
 import { enforceAge, enforceBytes, maintain, storeBytes } from './internal/retention.js';
 import { rolledUp } from './internal/rolled-up.js';
 import { StoreState } from './internal/state.js';
@@ -237,7 +244,7 @@ function readApi(st: StoreState): ReadApi {
       enforceAge(st);
       enforceBytes(st);
     },
-    series: async (sel) => matching(st, sel).map((s) => s.labels),
+    series: async (sel, options) => (await matchingInSlices(st, sel, options?.signal)).map((s) => s.labels),
     range: async (q: RangeQuery): Promise<RangeSeries[]> => rangeQuery(st, q),
     latest: async (sel): Promise<LatestSample[]> => latestQuery(st, sel),
     stats: () => ({

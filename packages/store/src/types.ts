@@ -39,8 +39,11 @@ export interface LatestSample {
  * source can implement it over PromQL range queries, so code written against it runs against either.
  */
 export interface HistoryQuery {
-  /** Label sets of the series the selector matches. */
-  series(matchers: Selector): Promise<readonly Labels[]>;
+  /**
+   * Label sets of the series the selector matches. The store tests them in chunks with a yield to the event
+   * loop between chunks, and stops with the signal's reason when `options.signal` fires.
+   */
+  series(matchers: Selector, options?: { readonly signal?: AbortSignal }): Promise<readonly Labels[]>;
   /** Aggregated values per step. */
   range(query: RangeQuery): Promise<readonly RangeSeries[]>;
   /** The newest sample of each matching series. */

@@ -18,6 +18,7 @@ import { builtins } from './builtins.js';
 import { exportNames, importFrom, pickExport, splitSpecifier } from './resolve.js';
 import { rulePlugins } from './rule-files.js';
 import { type Config, type ConfigEntry, KIND, LISTS, type ListName } from './schema.js';
+import { sloRuleFiles } from './slo-files.js';
 import type { Position } from './yaml.js';
 
 /** Where a config came from, for error messages. */
@@ -183,14 +184,8 @@ export async function buildPipeline(
       owners.set(r.plugin.name, [list, i]);
     }
   }
-  if (config.rules && problems.length === 0) {
-    try {
-      const r = await rulePlugins(config.rules, origin.dir);
-      for (const list of ['sources', 'alerters', 'sinks'] as const) lists[list]!.push(...r[list]);
-    } catch (err) {
-      problems.push(problem(origin, ['rules', 'files'], (err as Error).message));
-    }
-  }
+  if ((config.rules || config.slos) && problems.length === 0)
+    problems.push(...(await addRules(config, origin, lists)));
   lists['sources']!.push(...(o.extraSources ?? []));
   lists['alerters']!.push(...(o.extraAlerters ?? []));
   lists['sinks']!.push(...(o.extraSinks ?? []));
@@ -209,5 +204,31 @@ export async function buildPipeline(
     const plugin = (err as { plugin?: string }).plugin;
     const path = (plugin && owners.get(plugin)) || [];
     return { problems: [problem(origin, path, (err as Error).message)], counts };
+  }
+}
+
+/** Adds the plugins that run `rules:` and `slos:` in process to `lists`; returns the located problems. */
+async function addRules(
+  config: Config,
+  origin: ConfigOrigin,
+  lists: Record<string, unknown[]>,
+): Promise<string[]> {
+  const slos = config.slos ? await sloRuleFiles(config.slos, origin.dir) : { files: [], problems: [] };
+  if (slos.problems.length > 0) return slos.problems.map((p) => problem(origin, p.path, p.message));
+  if (config.rules?.prometheus && slos.files.length > 0)
+    return [
+      problem(
+        origin,
+        ['slos'],
+        'SLOs run in process (their alerts read their recording rules, which rules.prometheus skips): drop ' +
+          'rules.prometheus, or export them with `argus slo generate` and load the file into that Prometheus',
+      ),
+    ];
+  try {
+    const r = await rulePlugins(config.rules ?? { files: [] }, origin.dir, slos.files);
+    for (const list of ['sources', 'alerters', 'sinks'] as const) lists[list]!.push(...r[list]);
+    return [];
+  } catch (err) {
+    return [problem(origin, config.rules ? ['rules', 'files'] : ['slos'], (err as Error).message)];
   }
 }

@@ -6,6 +6,7 @@ import { storeQueryable } from '@argus/promql';
 import { createStore, storeSink } from '@argus/store';
 import { importFrom } from './resolve.js';
 import type { RuleFilesSettings } from './schema.js';
+import type { GeneratedRules } from './slo-files.js';
 
 /** What running the `rules:` block adds to the pipeline. */
 export interface RulePlugins {
@@ -30,8 +31,13 @@ async function prometheusEvaluator(endpoint: string, dir: string): Promise<Expre
  * the rule groups evaluate every rule on the PromQL engine over it, and their recorded series and ALERTS go back
  * into the store and the pipeline. With `prometheus`, each alerting rule runs on that server instead.
  * Files are relative to `dir` (the config's folder). Throws with the file's name when one cannot be read or is not a rule file.
+ * `generated` (the rule files of the `slos:` block) are added to the files.
  */
-export async function rulePlugins(r: RuleFilesSettings, dir: string): Promise<RulePlugins> {
+export async function rulePlugins(
+  r: RuleFilesSettings,
+  dir: string,
+  generated: readonly GeneratedRules[] = [],
+): Promise<RulePlugins> {
   const files = await Promise.all(
     r.files.map(async (f) => {
       try {
@@ -41,6 +47,7 @@ export async function rulePlugins(r: RuleFilesSettings, dir: string): Promise<Ru
       }
     }),
   );
+  files.push(...generated);
   if (r.prometheus) {
     const evaluator = await prometheusEvaluator(r.prometheus, dir);
     return {

@@ -82,6 +82,19 @@ const rulesSchema = z.strictObject({
   retentionMs: z.number().int().positive().optional(),
 });
 
+/**
+ * The `slos:` block: SLO files inline (the shape `argus slo generate` reads: service, window, interval, slos) or
+ * their paths relative to the config's folder. Their generated recording rules and burn-rate alerts run in
+ * process like the rule files of `rules:`, and reload with the config.
+ */
+export type SloSettings = (string | Record<string, unknown>)[];
+
+const slosSchema = z
+  .array(z.union([z.string().min(1), z.record(z.string(), z.unknown())]), {
+    error: 'a list of SLO files: each inline (service, slos, …) or the path of one',
+  })
+  .min(1, 'name at least one SLO file or write one inline');
+
 const configSchema = z.strictObject({
   sources: z.array(z.unknown()).min(1, 'at least one source is needed'),
   processors: z.array(z.unknown()).optional(),
@@ -89,6 +102,7 @@ const configSchema = z.strictObject({
   alerters: z.array(z.unknown()).optional(),
   sinks: z.array(z.unknown()).optional(),
   rules: rulesSchema.optional(),
+  slos: slosSchema.optional(),
   server: serverSettingsSchema.nullable().optional(),
   pipeline: z
     .strictObject({
@@ -107,6 +121,8 @@ export interface Config {
   alerters: ConfigEntry[];
   sinks: ConfigEntry[];
   rules?: RuleFilesSettings | undefined;
+  /** SLO files (inline or paths) whose generated rules run in process. */
+  slos?: SloSettings | undefined;
   /** Serve the API and web UI over the running pipeline (defaults applied). */
   server?: ServerSettings | undefined;
   pipeline?: FilePipelineSettings | undefined;
@@ -145,6 +161,8 @@ export function parseConfig(data: unknown): { config?: Config; issues: ConfigIss
     config.pipeline = raw['pipeline'] as FilePipelineSettings;
   if (raw['rules'] !== undefined && top.issues.every((x) => x.path[0] !== 'rules'))
     config.rules = raw['rules'] as RuleFilesSettings;
+  if (raw['slos'] !== undefined && top.issues.every((x) => x.path[0] !== 'slos'))
+    config.slos = raw['slos'] as SloSettings;
   // `server: {}` (or `server:` with nothing under it) turns the server on with every default
   if (raw['server'] !== undefined && top.issues.every((x) => x.path[0] !== 'server'))
     config.server = serverSettingsSchema.parse(raw['server'] ?? {});

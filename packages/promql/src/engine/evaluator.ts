@@ -6,10 +6,11 @@ import { lowerBound } from '../memory.js';
 import type { AtModifier, Call, Expr, MatrixSelector, Subquery, VectorSelector } from '../parser/ast.js';
 import { PromQLEvalError } from '../parser/errors.js';
 import type { Labels } from '../queryable.js';
+import type { TimeSlice } from '../time-slice.js';
 import { evalAggregate } from './aggregate.js';
 import { evalBinary } from './binary.js';
 import type { FetchedSeries } from './fetch.js';
-import type { RangeCallHost, StepColumns } from './range-calls.js';
+import type { RangeCallHost, StepColumns, Steps } from './range-calls.js';
 import { checkUnique, dropName, labelsKey, type Sample, type Series, type Value } from './values.js';
 
 /** What an evaluation needs besides the expression. */
@@ -94,6 +95,36 @@ export class Evaluator implements RangeCallHost {
     this.precomputed.set(e, columns);
   }
 
+  precomputedFor(e: Expr): StepColumns | undefined {
+    return this.precomputed.get(e);
+  }
+
+  async fillSubquery(e: Subquery, steps: Steps, slice: TimeSlice): Promise<void> {
+    const memo = this.memoOf(e);
+    for (let t = steps.from; t <= steps.to; t += steps.step) {
+      if (slice.due()) await slice.checkpoint();
+      const w = this.innerSteps(e, t);
+      for (let ts = w.first; ts <= w.last; ts += w.step) {
+        if (memo.has(ts)) continue;
+        if (slice.due()) await slice.checkpoint();
+        memo.set(ts, this.vector(e.expr, ts));
+      }
+    }
+  }
+
+  /** The inner steps of a subquery at outer time `t`: multiples of its step within its range. */
+  private innerSteps(e: Subquery, t: number): { first: number; last: number; step: number } {
+    const step = e.stepMs || this.ctx.subqueryStepMs;
+    const maxt = this.atTime(e.at, t) - e.offsetMs;
+    return { first: Math.ceil((maxt - e.rangeMs) / step) * step, last: maxt, step };
+  }
+
+  private memoOf(e: Subquery): Map<number, Sample[]> {
+    let memo = this.subqueryMemo.get(e);
+    if (!memo) this.subqueryMemo.set(e, (memo = new Map()));
+    return memo;
+  }
+
   vectorSelector(e: VectorSelector, t: number): Sample[] {
     const ref = this.atTime(e.at, t) - e.offsetMs;
     const out: Sample[] = [];
@@ -135,15 +166,13 @@ export class Evaluator implements RangeCallHost {
   }
 
   subquery(e: Subquery, t: number): Series[] {
-    const step = e.stepMs || this.ctx.subqueryStepMs;
-    const maxt = this.atTime(e.at, t) - e.offsetMs;
-    const mint = maxt - e.rangeMs;
+    const w = this.innerSteps(e, t);
     const bySeries = new Map<string, { metric: Labels; ts: number[]; vs: number[] }>();
     // Inner steps are aligned to multiples of the step, so consecutive outer steps share most of them; like
-    // Prometheus, which evaluates a subquery's whole range at once, the inner results are kept for the query.
-    let memo = this.subqueryMemo.get(e);
-    if (!memo) this.subqueryMemo.set(e, (memo = new Map()));
-    for (let ts = Math.ceil(mint / step) * step; ts <= maxt; ts += step) {
+    // Prometheus, which evaluates a subquery's whole range at once, the inner results are kept for the query
+    // (filled ahead, with yields between inner steps, by fillSubquery where the subquery is not nested).
+    const memo = this.memoOf(e);
+    for (let ts = w.first; ts <= w.last; ts += w.step) {
       if (this.ctx.signal?.aborted) throw new PromQLEvalError('query aborted', 'ERR_PROMQL_ABORTED');
       let inner = memo.get(ts);
       if (!inner) memo.set(ts, (inner = this.vector(e.expr, ts)));

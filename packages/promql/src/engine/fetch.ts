@@ -3,8 +3,8 @@
 import type { AtModifier, Expr, VectorSelector } from '../parser/ast.js';
 import { PromQLEvalError } from '../parser/errors.js';
 import { isStaleNaN, type Labels, type Queryable } from '../queryable.js';
-import { TimeSlice } from '../time-slice.js';
-import { compareLabels } from './values.js';
+import type { TimeSlice } from '../time-slice.js';
+import { sortByLabels } from './sort-in-slices.js';
 
 /** A selector's series as the evaluator reads them; `stale` is 1 at staleness markers. */
 export interface FetchedSeries {
@@ -32,6 +32,8 @@ export interface FetchOptions {
   readonly lookbackMs: number;
   readonly maxSamples: number;
   readonly signal?: AbortSignal;
+  /** The query's checkpoints: yields to the event loop between chunks of work, stops when aborted. */
+  readonly slice: TimeSlice;
   /** Collects the Queryable's warnings about the ranges fetched. */
   readonly warnings?: Set<string>;
 }
@@ -47,29 +49,23 @@ export async function fetchSelectors(
   const out = new Map<VectorSelector, FetchedSeries[]>();
   let loaded = 0;
   // Copying a thousand series' samples takes milliseconds too: yield between slices, as evaluation does.
-  const slice = new TimeSlice(FETCH_SLICE_MS);
+  const slice = o.slice;
   for (const [sel, w] of needs) {
-    if (o.signal?.aborted) throw new PromQLEvalError('query aborted', 'ERR_PROMQL_ABORTED');
+    await slice.checkpoint();
     const series: FetchedSeries[] = [];
-    for (const s of await q.select(sel.matchers, w.mint, w.maxt)) {
-      await slice.yieldIfSpent();
+    const signal = o.signal;
+    for (const s of await q.select(sel.matchers, w.mint, w.maxt, signal ? { signal } : undefined)) {
+      if (slice.due()) await slice.checkpoint();
       const n = s.timestamps.length;
       loaded += n;
       if (loaded > o.maxSamples) throw tooManySamples(o.maxSamples);
       if (n === 0) continue;
       const vs = floats(s.values);
-      const stale = new Uint8Array(n);
-      let hasStale = false;
-      for (let i = 0; i < n; i++) {
-        if (s.stale?.[i] || isStaleNaN(vs[i]!)) {
-          stale[i] = 1;
-          hasStale = true;
-        }
-      }
+      const { stale, hasStale } = staleFlags(s.stale, vs);
       const ts = floats(s.timestamps);
       series.push({ metric: s.labels, ts, vs, stale, hasStale });
     }
-    series.sort((a, b) => compareLabels(a.metric, b.metric));
+    await sortByLabels(series, (s) => s.metric, slice);
     out.set(sel, series);
     if (q.warnings && o.warnings)
       for (const m of await q.warnings(sel.matchers, w.mint, w.maxt)) o.warnings.add(m);
@@ -77,7 +73,35 @@ export async function fetchSelectors(
   return out;
 }
 
-const FETCH_SLICE_MS = 5;
+/**
+ * The staleness flags of a series: its own flags or StaleNaN values. The store's Uint8Array is used as it is when
+ * no StaleNaN value lacks a flag (the usual case: one allocation less per series and query, which adds up over
+ * ten thousand series); otherwise, or for other array types, the flags are copied and completed.
+ */
+function staleFlags(
+  own: ArrayLike<number> | undefined,
+  vs: Float64Array,
+): { stale: Uint8Array; hasStale: boolean } {
+  const n = vs.length;
+  let hasStale = false;
+  if (own instanceof Uint8Array && own.length === n) {
+    let complete = true;
+    for (let i = 0; i < n; i++) {
+      if (own[i]) hasStale = true;
+      else if (isStaleNaN(vs[i]!)) complete = false;
+    }
+    if (complete) return { stale: own, hasStale };
+    hasStale = false;
+  }
+  const stale = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (own?.[i] || isStaleNaN(vs[i]!)) {
+      stale[i] = 1;
+      hasStale = true;
+    }
+  }
+  return { stale, hasStale };
+}
 
 // The store hands out fresh Float64Arrays per select, and evaluation never writes into fetched arrays: those are
 // used as they are; anything else (plain arrays of a memory Queryable) is copied.

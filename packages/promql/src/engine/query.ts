@@ -4,11 +4,12 @@ import { PromQLEvalError } from '../parser/errors.js';
 import { parseExpr } from '../parser/parse.js';
 import { typeOf } from '../parser/typecheck.js';
 import type { Labels, Queryable } from '../queryable.js';
-import { TimeSlice } from '../time-slice.js';
+import { defaultScheduler, type Scheduler, TimeSlice } from '../time-slice.js';
 import { Evaluator } from './evaluator.js';
 import { fetchSelectors, tooManySamples } from './fetch.js';
 import { precomputeRangeCalls } from './range-calls.js';
-import { compareLabels, labelsKey, type Sample, type Value } from './values.js';
+import { sortByLabels } from './sort-in-slices.js';
+import { labelsKey, type Sample, type Value } from './values.js';
 
 /** Options of {@link createEngine}. */
 export interface EngineOptions {
@@ -21,6 +22,12 @@ export interface EngineOptions {
   readonly subqueryStepMs?: number;
   /** A query running longer fails (Prometheus's `--query.timeout`). @default 120000 */
   readonly timeoutMs?: number;
+  /**
+   * How queries share the host's event loop: between chunks of work (series read, sorted, grouped; inner
+   * steps of subqueries; steps of a range query) the engine yields when this says so.
+   * @default yield with setImmediate after 5 ms of work
+   */
+  readonly scheduler?: Scheduler;
 }
 
 /** Per-query options. */
@@ -84,22 +91,23 @@ export function createEngine(options: EngineOptions): Engine {
     );
 
   const engineOpts = { lookbackMs, maxSamples, subqueryStepMs };
+  const scheduler = options.scheduler ?? defaultScheduler;
 
   return {
     async instantQuery(query, timeMs, o) {
       const expr = typeof query === 'string' ? parseExpr(query) : query;
       const signal = querySignal(timeoutMs, o);
+      const slice = new TimeSlice(scheduler, signal);
       const warnings = new Set<string>();
       const ev = await evaluatorFor(
         options.queryable,
         expr,
         { ...engineOpts, warnings },
-        signal,
+        slice,
         [timeMs, timeMs],
         [timeMs, timeMs],
       );
       // selectors and range functions over many series are computed with yields between series first
-      const slice = new TimeSlice(YIELD_AFTER_MS);
       await precomputeRangeCalls(ev, expr, { from: timeMs, to: timeMs, step: 1 }, slice, signal);
       return withWarnings(instantResult(ev.eval(expr, timeMs), timeMs), warnings);
     },
@@ -114,6 +122,7 @@ export function createEngine(options: EngineOptions): Engine {
           `invalid expression type "${t === 'matrix' ? 'range vector' : 'string'}" for range query, must be Scalar or instant Vector`,
         );
       const signal = querySignal(timeoutMs, o);
+      const slice = new TimeSlice(scheduler, signal);
       const out = new RangeCollector(maxSamples);
       const warnings = new Set<string>();
       // Steps are evaluated in blocks, each over the data its steps read, so a long range never holds the
@@ -125,20 +134,18 @@ export function createEngine(options: EngineOptions): Engine {
           options.queryable,
           expr,
           { ...engineOpts, warnings },
-          signal,
+          slice,
           [from, to],
           [startMs, endMs],
         );
-        const slice = new TimeSlice(YIELD_AFTER_MS);
         await precomputeRangeCalls(ev, expr, { from, to, step: stepMs }, slice, signal);
         for (let ts = from; ts <= to; ts += stepMs) {
-          if (signal.aborted) throw abortError(signal);
           // Yield to the host's event loop between steps so that a long query never blocks it for long.
-          await slice.yieldIfSpent();
+          if (slice.due()) await slice.checkpoint();
           out.add(ev.eval(expr, ts), ts);
         }
       }
-      return withWarnings({ resultType: 'matrix' as const, result: out.result() }, warnings);
+      return withWarnings({ resultType: 'matrix' as const, result: await out.result(slice) }, warnings);
     },
   };
 }
@@ -158,12 +165,13 @@ async function evaluatorFor(
   q: Queryable,
   expr: Expr,
   l: EvalLimits,
-  signal: AbortSignal,
+  slice: TimeSlice,
   window: [number, number],
   query: [number, number],
 ): Promise<Evaluator> {
   const [queryStartMs, queryEndMs] = query;
-  const fetchOpts = { startMs: window[0], endMs: window[1], queryStartMs, queryEndMs, ...l, signal };
+  const signal = slice.signal;
+  const fetchOpts = { startMs: window[0], endMs: window[1], queryStartMs, queryEndMs, ...l, signal, slice };
   const data = await fetchSelectors(q, expr, fetchOpts);
   return new Evaluator({ startMs: queryStartMs, endMs: queryEndMs, ...l, data, signal });
 }
@@ -211,15 +219,15 @@ class RangeCollector {
     }
   }
 
-  result(): RangeSeriesResult[] {
-    return [...this.series.values()].sort((a, b) => compareLabels(a.metric, b.metric));
+  /** The series in Prometheus's order; sorted in slices (thousands of series take tens of milliseconds). */
+  result(slice: TimeSlice): Promise<RangeSeriesResult[]> {
+    return sortByLabels([...this.series.values()], (s) => s.metric, slice);
   }
 }
 
 /** Steps of a range query evaluated over one fetch: at least this many, and at least BLOCK_MS of time. */
 const STEPS_PER_BLOCK = 120;
 const BLOCK_MS = 2 * 3_600_000;
-const YIELD_AFTER_MS = 10;
 
 function positive(
   o: EngineOptions,
@@ -232,12 +240,4 @@ function positive(
       `@argus/promql: option \`${field}\` must be a positive number, got ${String(o[field])}`,
     );
   return v;
-}
-
-function abortError(signal: AbortSignal): PromQLEvalError {
-  const timeout = signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError';
-  return new PromQLEvalError(
-    timeout ? 'query timed out in query execution' : 'query aborted',
-    'ERR_PROMQL_ABORTED',
-  );
 }

@@ -5,10 +5,10 @@
 // which returns them when the step loop reaches the call; anything not covered falls back to step by step.
 import { type RangeCall, rangeCall, unwrap } from '../functions/call.js';
 import type { RangeWindow } from '../functions/rate.js';
-import type { Call, Expr, MatrixSelector, VectorSelector } from '../parser/ast.js';
-import { PromQLEvalError } from '../parser/errors.js';
+import type { Aggregate, Call, Expr, MatrixSelector, Subquery, VectorSelector } from '../parser/ast.js';
 import type { Labels } from '../queryable.js';
 import type { TimeSlice } from '../time-slice.js';
+import { groupInSlices } from './aggregate.js';
 import type { FetchedSeries } from './fetch.js';
 import type { Operands } from './operands.js';
 import { dropName, type Floats, type Sample } from './values.js';
@@ -25,11 +25,18 @@ export interface RangeCallHost extends Operands {
   fetched(m: VectorSelector): readonly FetchedSeries[];
   readonly lookbackMs: number;
   setPrecomputed(e: Call | VectorSelector, columns: StepColumns): void;
+  /** What setPrecomputed holds for `e`, if anything. */
+  precomputedFor(e: Expr): StepColumns | undefined;
+  /** Evaluates a subquery's inner steps for every outer step of `steps` ahead, with checkpoints between them. */
+  fillSubquery(e: Subquery, steps: Steps, slice: TimeSlice): Promise<void>;
 }
 
 /**
  * Computes every range-function call over a matrix selector in `expr` (outside subqueries, whose inner steps
- * are other times) for all of `steps`, yielding to the event loop between series.
+ * are other times) for all of `steps`, yielding to the event loop between series. Then, with checkpoints
+ * between chunks too, it groups the input series of aggregations over what was computed (grouping label sets
+ * is what costs in one step's aggregation over many series; the steps then add into array slots) and
+ * evaluates the inner steps of subqueries, so that no single step holds the event loop for long.
  */
 export async function precomputeRangeCalls(
   host: RangeCallHost,
@@ -38,15 +45,15 @@ export async function precomputeRangeCalls(
   slice: TimeSlice,
   signal: AbortSignal,
 ): Promise<void> {
-  const { calls, selectors } = nodesIn(expr);
-  for (const sel of selectors) host.setPrecomputed(sel, await selectAll(host, sel, steps, slice, signal));
+  const { calls, selectors, aggregates, subqueries } = nodesIn(expr);
+  for (const sel of selectors) host.setPrecomputed(sel, await selectAll(host, sel, steps, slice));
   for (const call of calls) {
     const rc = rangeCall(host, call);
     const arg = rc && unwrap(rc.arg);
     if (!rc || arg?.type !== 'matrix') continue;
     let columns: StepColumns;
     try {
-      columns = await slide(host, rc, arg, steps, slice, signal);
+      columns = await slide(host, rc, arg, steps, slice);
     } catch (err) {
       // An error (holt_winters' factors, say) is left to the step-by-step path, which raises it exactly where
       // and whether Prometheus's evaluation order does; an abort is not.
@@ -55,7 +62,21 @@ export async function precomputeRangeCalls(
     }
     host.setPrecomputed(call, columns);
   }
+  for (const agg of aggregates) {
+    const input = host.precomputedFor(unwrapParens(agg.expr));
+    if (input) await groupInSlices(host, agg, input.metrics, slice);
+  }
+  for (const sq of subqueries) {
+    try {
+      await host.fillSubquery(sq, steps, slice);
+    } catch (err) {
+      // as above: an inner step's error is raised by the step-by-step evaluation, in Prometheus's order
+      if (signal.aborted) throw err;
+    }
+  }
 }
+
+const unwrapParens = (e: Expr): Expr => (e.type === 'paren' ? unwrapParens(e.expr) : e);
 
 /**
  * A call's results for all steps of a block, as columns: the value of series j at step k is
@@ -93,7 +114,6 @@ async function slide(
   m: MatrixSelector,
   steps: Steps,
   slice: TimeSlice,
-  signal: AbortSignal,
 ): Promise<StepColumns> {
   const times = stepTimes(steps);
   const sel = m.vector;
@@ -108,8 +128,7 @@ async function slide(
   const has = new Uint8Array(n * times.length);
   const metrics: Labels[] = [];
   for (const [j, s] of series.entries()) {
-    await slice.yieldIfSpent();
-    if (signal.aborted) throw new PromQLEvalError('query aborted', 'ERR_PROMQL_ABORTED');
+    if (slice.due()) await slice.checkpoint();
     metrics.push(rc.keepName ? s.metric : dropName(s.metric));
     const { ts, vs } = s.hasStale ? withoutStale(s) : s;
     const len = ts.length;
@@ -143,7 +162,6 @@ async function selectAll(
   sel: VectorSelector,
   steps: Steps,
   slice: TimeSlice,
-  signal: AbortSignal,
 ): Promise<StepColumns> {
   const times = stepTimes(steps);
   const refs = times.map((t) => host.atTime(sel.at, t) - sel.offsetMs);
@@ -153,8 +171,7 @@ async function selectAll(
   const own = new Float64Array(n * times.length);
   const has = new Uint8Array(n * times.length);
   for (const [j, s] of series.entries()) {
-    await slice.yieldIfSpent();
-    if (signal.aborted) throw new PromQLEvalError('query aborted', 'ERR_PROMQL_ABORTED');
+    if (slice.due()) await slice.checkpoint();
     const len = s.ts.length;
     let hi = 0; // first sample after the reference time, as vectorSelector's lowerBound(ts, ref + 1)
     for (let k = 0; k < times.length; k++) {
@@ -187,11 +204,16 @@ function withoutStale(s: FetchedSeries): { ts: Floats; vs: Floats } {
   return { ts, vs };
 }
 
-/** The calls and instant selectors of `expr` outside subqueries (whose inner steps are other times). */
-function nodesIn(
-  e: Expr,
-  out: { calls: Call[]; selectors: VectorSelector[] } = { calls: [], selectors: [] },
-): { calls: Call[]; selectors: VectorSelector[] } {
+interface Nodes {
+  calls: Call[];
+  selectors: VectorSelector[];
+  aggregates: Aggregate[];
+  /** Subqueries outside other subqueries. */
+  subqueries: Subquery[];
+}
+
+/** The calls, instant selectors and aggregations of `expr` outside subqueries (whose inner steps are other times). */
+function nodesIn(e: Expr, out: Nodes = { calls: [], selectors: [], aggregates: [], subqueries: [] }): Nodes {
   switch (e.type) {
     case 'vector':
       out.selectors.push(e);
@@ -207,6 +229,10 @@ function nodesIn(
     case 'aggregate':
       if (e.param) nodesIn(e.param, out);
       nodesIn(e.expr, out);
+      out.aggregates.push(e);
+      break;
+    case 'subquery':
+      out.subqueries.push(e);
       break;
     case 'call':
       for (const a of e.args) nodesIn(a, out);

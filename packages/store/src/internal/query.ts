@@ -31,6 +31,33 @@ export function matching(st: StoreState, sel: Selector): SeriesData[] {
   return out;
 }
 
+/** Candidates tested between two yields of matchingInSlices. */
+const MATCH_CHUNK = 1024;
+
+/**
+ * `matching` in chunks of candidates with a turn of the event loop (setImmediate) between them: over tens of
+ * thousands of series one pass takes tens of milliseconds, which a query or a rule evaluation awaiting the
+ * answer should not take from the host's timers and sockets in one piece. When `signal` fires it stops with
+ * the signal's reason (`signal.throwIfAborted()`).
+ */
+export async function matchingInSlices(
+  st: StoreState,
+  sel: Selector,
+  signal?: AbortSignal,
+): Promise<SeriesData[]> {
+  const m = toMatchers(sel);
+  const out: SeriesData[] = [];
+  let tested = 0;
+  for (const s of st.postings.candidates(m) ?? [...st.byKey.values()]) {
+    if (++tested % MATCH_CHUNK === 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      signal?.throwIfAborted();
+    }
+    if (matchesLabels(m, s.labels)) out.push(s);
+  }
+  return out;
+}
+
 interface Acc {
   labels: Labels;
   min: Float64Array;
