@@ -48,7 +48,7 @@ export async function matchingInSlices(
   const m = toMatchers(sel);
   const out: SeriesData[] = [];
   let tested = 0;
-  for (const s of st.postings.candidates(m) ?? [...st.byKey.values()]) {
+  for (const s of st.postings.candidates(m) ?? [...st.byLabelSet.values()]) {
     if (++tested % MATCH_CHUNK === 0) {
       await new Promise((resolve) => setImmediate(resolve));
       signal?.throwIfAborted();
