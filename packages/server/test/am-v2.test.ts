@@ -24,7 +24,7 @@ it('GET /api/v2/alerts/groups: one group per alertname with its receiver, filter
   ]);
   const h = auth(s.tokens.viewer);
   const groups = (await s.app.inject({ url: '/api/v2/alerts/groups', headers: h })).json() as Group[];
-  const byName = Object.fromEntries(groups.map((g) => [g.labels.alertname, g]));
+  const byName: Record<string, Group> = Object.fromEntries(groups.map((g) => [g.labels.alertname, g]));
   expect(Object.keys(byName).sort()).toEqual(['DiskFull', 'HighCPU']);
   expect(byName.HighCPU!.receiver).toEqual({ name: 'ops' });
   expect(byName.HighCPU!.labels).toEqual({ alertname: 'HighCPU' });

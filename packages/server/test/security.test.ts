@@ -152,3 +152,84 @@ describe('secrets', () => {
     // the afterEach hook greps every response and log line of this server for every known secret
   });
 });
+
+describe('local users and secrets at rest', () => {
+  /** Every value in the state store, as text. */
+  const stored = async (t: TestServer): Promise<string> => {
+    const out: string[] = [];
+    for (const key of await t.state.list('')) out.push(key, JSON.stringify(await t.state.get(key)));
+    return out.join('\n');
+  };
+
+  it('an admin adds, lists and removes a user; the user logs in until removed; both are audited', async () => {
+    const t = await withUser();
+    const admin = auth(t.tokens.admin);
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/api/users/bob',
+      headers: admin,
+      payload: { password: SECRETS.password, role: 'viewer' },
+    });
+    expect(put.statusCode).toBe(200);
+    expect(put.json()).toMatchObject({ name: 'bob', role: 'viewer' });
+    const list = await t.app.inject({ url: '/api/users', headers: admin });
+    expect(
+      list
+        .json()
+        .map((u: { name: string; role: string }) => `${u.name}:${u.role}`)
+        .sort(),
+    ).toEqual(['alice:operator', 'bob:viewer']);
+    expect(list.body).not.toContain('salt');
+    const bob = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/login',
+        payload: { user: 'bob', password: SECRETS.password },
+      });
+    expect((await bob()).json()).toMatchObject({ user: 'bob', role: 'viewer' });
+    const del = await t.app.inject({ method: 'DELETE', url: '/api/users/bob', headers: admin });
+    expect(del.statusCode).toBe(200);
+    expect((await bob()).statusCode).toBe(401);
+    const again = await t.app.inject({ method: 'DELETE', url: '/api/users/bob', headers: admin });
+    expect(again.statusCode).toBe(404);
+    const audit = (await t.app.inject({ url: '/api/audit', headers: admin })).json();
+    expect(audit.map((e: { action: string; target?: string }) => `${e.action}:${e.target ?? ''}`)).toEqual(
+      expect.arrayContaining(['userPut:bob', 'userRemove:bob']),
+    );
+  });
+
+  it('refuses a bad user name or a short password with 400 naming the field, adding no one', async () => {
+    const t = await withUser();
+    const admin = auth(t.tokens.admin);
+    const cases: [string, object, string][] = [
+      ['/api/users/bad%20name', { password: SECRETS.password, role: 'viewer' }, 'params.name'],
+      ['/api/users/bob', { password: 'short', role: 'viewer' }, 'body.password'],
+      ['/api/users/bob', { password: SECRETS.password, role: 'root' }, 'body.role'],
+      ['/api/users/bob', { password: SECRETS.password, role: 'viewer', admin: true }, 'body'],
+    ];
+    for (const [url, payload, field] of cases) {
+      const res = await t.app.inject({ method: 'PUT', url, headers: admin, payload });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().field, JSON.stringify(res.json())).toBe(field);
+    }
+    const names = (await t.app.inject({ url: '/api/users', headers: admin })).json();
+    expect(names.map((u: { name: string }) => u.name)).toEqual(['alice']);
+  });
+
+  it('stores neither a password nor a token secret: only their hashes are in the state store', async () => {
+    const t = await withUser();
+    const made = await t.app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      headers: auth(t.tokens.admin),
+      payload: { name: 'grafana', role: 'viewer' },
+    });
+    const token = made.json().token as string;
+    t.seen.pop(); // the one response allowed to carry the token
+    const at = await stored(t);
+    expect(at).toContain('grafana');
+    expect(at).toContain('alice');
+    for (const secret of [SECRETS.password, token, token.split('_')[2]!, ...Object.values(t.tokens)])
+      expect(at).not.toContain(secret);
+  });
+});
