@@ -28,6 +28,18 @@ async function login(t: TestServer, password = SECRETS.password) {
   return { res, cookie, csrf: res.statusCode === 200 ? (res.json().csrfToken as string) : '' };
 }
 
+/** An admin makes a viewer token `grafana`; its one response is dropped from the secret check (it must carry it). */
+async function grafanaToken(t: TestServer): Promise<{ id: string; token: string }> {
+  const made = await t.app.inject({
+    method: 'POST',
+    url: '/api/tokens',
+    headers: auth(t.tokens.admin),
+    payload: { name: 'grafana', role: 'viewer' },
+  });
+  t.seen.pop();
+  return made.json() as { id: string; token: string };
+}
+
 const silence = { matchers: ['alertname="X"'], endsAt: Date.now() + 60_000, comment: 'c' };
 
 describe('sessions', () => {
@@ -98,15 +110,8 @@ describe('sessions', () => {
 describe('tokens and the audit log', () => {
   it('shows a token once, lists it without its secret, and revokes it', async () => {
     const t = await withUser();
-    const made = await t.app.inject({
-      method: 'POST',
-      url: '/api/tokens',
-      headers: auth(t.tokens.admin),
-      payload: { name: 'grafana', role: 'viewer' },
-    });
-    const { id, token } = made.json();
+    const { id, token } = await grafanaToken(t);
     expect(token).toMatch(/^argus_[0-9a-f]{16}_/);
-    t.seen.pop(); // the one response allowed to carry the token: the check below covers every other
     expect((await t.app.inject({ url: '/api/alerts', headers: auth(token) })).statusCode).toBe(200);
     const list = await t.app.inject({ url: '/api/tokens', headers: auth(t.tokens.admin) });
     expect(list.body).not.toContain(token.split('_')[2]);
@@ -218,14 +223,7 @@ describe('local users and secrets at rest', () => {
 
   it('stores neither a password nor a token secret: only their hashes are in the state store', async () => {
     const t = await withUser();
-    const made = await t.app.inject({
-      method: 'POST',
-      url: '/api/tokens',
-      headers: auth(t.tokens.admin),
-      payload: { name: 'grafana', role: 'viewer' },
-    });
-    const token = made.json().token as string;
-    t.seen.pop(); // the one response allowed to carry the token
+    const { token } = await grafanaToken(t);
     const at = await stored(t);
     expect(at).toContain('grafana');
     expect(at).toContain('alice');
