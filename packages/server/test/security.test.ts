@@ -99,6 +99,22 @@ describe('sessions', () => {
     expect((await t.app.inject({ url: '/api/session', cookies })).statusCode).toBe(401);
   });
 
+  it('refuses a write with an expired session, even with its CSRF token, changing nothing', async () => {
+    const clock = fakeClock({ now: Date.now() });
+    const t = await withUser({ clock, sessionTtlMs: 60_000 });
+    const { cookie, csrf } = await login(t);
+    clock.advance(60_001);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/silences',
+      cookies: { argus_session: cookie!.value },
+      payload: { ...silence, endsAt: clock.now() + 60_000 },
+      headers: { 'x-csrf-token': csrf },
+    });
+    expect(res.statusCode).toBe(401);
+    expect(t.am.silences()).toEqual([]);
+  });
+
   it('rate-limits login attempts per client', async () => {
     const t = await withUser({ loginPerMinute: 3 });
     const codes: number[] = [];
