@@ -155,6 +155,12 @@ async function mount(app: FastifyInstance, ctx: ServerContext, table: RouteRule[
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app, ctx.redact);
+  // mounted in a host app, its own bodyLimit would apply: give each of our routes ours (a route's own limit wins)
+  const limit = ctx.o.bodyLimitBytes;
+  if (limit !== undefined)
+    app.addHook('onRoute', (r) => {
+      r.bodyLimit ??= limit;
+    });
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } },

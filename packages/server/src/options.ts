@@ -50,7 +50,7 @@ export interface ArgusServerOptions {
   receivers?: readonly string[];
   /** Secret values (tokens, webhook URLs, passwords) that must never appear in a response or a log line. */
   secrets?: readonly string[];
-  /** Largest request body accepted, in bytes. @default 1048576 */
+  /** Largest request body accepted, in bytes (also on the Argus routes when mounted in your app). @default 1048576 */
   bodyLimitBytes?: number;
   /** How long an alert posted to `/api/v2/alerts` without `endsAt` stays firing (Alertmanager's `resolve_timeout`). @default 300000 */
   resolveTimeoutMs?: number;

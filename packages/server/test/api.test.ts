@@ -19,6 +19,20 @@ describe('operations endpoints', () => {
     expect((await s.app.inject({ url: '/-/ready' })).statusCode).toBe(200);
   });
 
+  it('answers /-/ready with 503 while the ready condition fails', async () => {
+    let loaded = false;
+    const r = await testServer({ ready: () => loaded });
+    try {
+      const res = await r.app.inject({ url: '/-/ready' });
+      expect(res.statusCode).toBe(503);
+      expect(res.body).toContain('not ready');
+      loaded = true;
+      expect((await r.app.inject({ url: '/-/ready' })).statusCode).toBe(200);
+    } finally {
+      await r.close();
+    }
+  });
+
   it('sends security headers', async () => {
     const res = await s.app.inject({ url: '/-/healthy' });
     expect(res.headers['x-content-type-options']).toBe('nosniff');
@@ -180,6 +194,25 @@ describe('silences', () => {
       payload: JSON.stringify({ matchers: ['a="1"'], endsAt: 1, comment: 'x'.repeat(2_000_000) }),
     });
     expect(res.statusCode).toBe(413);
+  });
+
+  it('applies bodyLimitBytes when mounted in a host app with a larger limit', async () => {
+    const small = await testServer({ bodyLimitBytes: 1500 });
+    try {
+      const post = (comment: string) =>
+        small.app.inject({
+          method: 'POST',
+          url: '/api/silences',
+          headers: { ...auth(small.tokens.operator), 'content-type': 'application/json' },
+          payload: JSON.stringify({ matchers: ['a="1"'], endsAt: Date.now() + 60_000, comment }),
+        });
+      // a valid silence (comments may have 2000 characters), but over this server's limit
+      expect((await post('x'.repeat(1800))).statusCode).toBe(413);
+      expect(small.am.silences()).toEqual([]);
+      expect((await post('fits')).statusCode).toBe(200);
+    } finally {
+      await small.close();
+    }
   });
 });
 

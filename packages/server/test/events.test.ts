@@ -1,10 +1,15 @@
 import { connect } from 'node:net';
+import { createPipeline, type Pipeline, type Source, silentLogger } from '@argus/core';
+import { madDetector } from '@argus/detectors';
+import { createStore, storeSource } from '@argus/store';
 import { afterEach, expect, it } from 'vitest';
 import { auth, firing, type TestServer, testServer } from './helpers.js';
 
 let s: TestServer | undefined;
+const pipelines: Pipeline[] = [];
 afterEach(async () => {
   await s?.close();
+  for (const p of pipelines.splice(0)) await p.stop();
   s = undefined;
 });
 
@@ -77,3 +82,46 @@ it('cuts off a client that never reads, without holding up the alert manager', a
   const [f] = await frames(res, 'history', 1);
   expect((f!.data as { labels: { alertname: string } }).labels.alertname).toBe('After');
 }, 60_000);
+
+it('streams the pipeline’s findings with their series labels, and the health of a reloaded pipeline’s sources', async () => {
+  const T0 = Date.parse('2026-11-30T00:00:00Z');
+  const store = createStore();
+  for (let i = 0; i < 120; i++)
+    store.append(
+      { __name__: 'latency', service: 'api' },
+      T0 + i * 15_000,
+      i === 100 ? 50 : 1 + 0.1 * Math.sin(i),
+    );
+  const down: Source = {
+    kind: 'source',
+    name: 'unreachable',
+    apiVersion: 1,
+    poll: () => {
+      throw new Error('connection refused');
+    },
+  };
+  const pipeline = createPipeline({
+    logger: silentLogger,
+    sources: [storeSource(store)],
+    detectors: [madDetector({})],
+  });
+  const reloaded = createPipeline({ logger: silentLogger, sources: [{ use: down, intervalMs: 3_600_000 }] });
+  pipelines.push(pipeline, reloaded);
+  s = await testServer({ pipeline });
+  const url = await s.app.listen({ host: '127.0.0.1', port: 0 });
+  const h = auth(s.tokens.viewer);
+  const findings = await fetch(`${url}/api/events`, { headers: h });
+  const health = await fetch(`${url}/api/events`, { headers: h });
+  await until(() => s!.app.argus.events().clients === 2);
+  await pipeline.runBatch({ from: T0, to: T0 + 120 * 15_000, stepMs: 15_000 });
+  const [f] = await frames(findings, 'finding', 1);
+  expect(f!.data).toMatchObject({
+    detector: 'mad',
+    timestamp: T0 + 100 * 15_000,
+    labels: { __name__: 'latency', service: 'api' },
+  });
+  s.app.argus.replace({ pipeline: reloaded });
+  await reloaded.start();
+  const [hf] = await frames(health, 'health', 1);
+  expect(hf!.data).toMatchObject({ source: 'unreachable', up: false });
+});

@@ -20,6 +20,8 @@ afterEach(async () => {
   s = provider = undefined;
 });
 
+// the two login tests start a provider process (node + oauth2-mock-server): seconds on a loaded machine, not 5
+
 /** Starts the provider process with the claims its tokens carry; resolves with its issuer URL. */
 async function startProvider(user: string, groups: string[]): Promise<string> {
   const script = fileURLToPath(new URL('./fixtures/oidc-provider.mjs', import.meta.url));
@@ -58,7 +60,9 @@ async function browserLogin(base: string): Promise<Response> {
   return fetch(back.headers.get('location')!, { redirect: 'manual' });
 }
 
-it('logs in through the provider with PKCE; the role comes from the groups claim', async () => {
+it('logs in through the provider with PKCE; the role comes from the groups claim', {
+  timeout: 30_000,
+}, async () => {
   const base = await argusWith(await startProvider('dana', ['staff', 'sre']));
   const done = await browserLogin(base);
   expect(done.status).toBe(302);
@@ -87,7 +91,9 @@ it('logs in through the provider with PKCE; the role comes from the groups claim
   expect(audit.json()).toEqual([expect.objectContaining({ actor: 'dana', action: 'login', detail: 'oidc' })]);
 });
 
-it('refuses a user whose claims map to no role, and a callback it did not start', async () => {
+it('refuses a user whose claims map to no role, and a callback it did not start', {
+  timeout: 30_000,
+}, async () => {
   const base = await argusWith(await startProvider('eve', ['contractors']));
   const done = await browserLogin(base);
   expect(done.status).toBe(403);

@@ -28,6 +28,18 @@ async function login(t: TestServer, password = SECRETS.password) {
   return { res, cookie, csrf: res.statusCode === 200 ? (res.json().csrfToken as string) : '' };
 }
 
+/** An admin makes a viewer token `grafana`; its one response is dropped from the secret check (it must carry it). */
+async function grafanaToken(t: TestServer): Promise<{ id: string; token: string }> {
+  const made = await t.app.inject({
+    method: 'POST',
+    url: '/api/tokens',
+    headers: auth(t.tokens.admin),
+    payload: { name: 'grafana', role: 'viewer' },
+  });
+  t.seen.pop();
+  return made.json() as { id: string; token: string };
+}
+
 const silence = { matchers: ['alertname="X"'], endsAt: Date.now() + 60_000, comment: 'c' };
 
 describe('sessions', () => {
@@ -87,6 +99,22 @@ describe('sessions', () => {
     expect((await t.app.inject({ url: '/api/session', cookies })).statusCode).toBe(401);
   });
 
+  it('refuses a write with an expired session, even with its CSRF token, changing nothing', async () => {
+    const clock = fakeClock({ now: Date.now() });
+    const t = await withUser({ clock, sessionTtlMs: 60_000 });
+    const { cookie, csrf } = await login(t);
+    clock.advance(60_001);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/silences',
+      cookies: { argus_session: cookie!.value },
+      payload: { ...silence, endsAt: clock.now() + 60_000 },
+      headers: { 'x-csrf-token': csrf },
+    });
+    expect(res.statusCode).toBe(401);
+    expect(t.am.silences()).toEqual([]);
+  });
+
   it('rate-limits login attempts per client', async () => {
     const t = await withUser({ loginPerMinute: 3 });
     const codes: number[] = [];
@@ -98,15 +126,8 @@ describe('sessions', () => {
 describe('tokens and the audit log', () => {
   it('shows a token once, lists it without its secret, and revokes it', async () => {
     const t = await withUser();
-    const made = await t.app.inject({
-      method: 'POST',
-      url: '/api/tokens',
-      headers: auth(t.tokens.admin),
-      payload: { name: 'grafana', role: 'viewer' },
-    });
-    const { id, token } = made.json();
+    const { id, token } = await grafanaToken(t);
     expect(token).toMatch(/^argus_[0-9a-f]{16}_/);
-    t.seen.pop(); // the one response allowed to carry the token: the check below covers every other
     expect((await t.app.inject({ url: '/api/alerts', headers: auth(token) })).statusCode).toBe(200);
     const list = await t.app.inject({ url: '/api/tokens', headers: auth(t.tokens.admin) });
     expect(list.body).not.toContain(token.split('_')[2]);
@@ -150,5 +171,79 @@ describe('secrets', () => {
     const status = await t.app.inject({ url: '/api/v2/status', headers: auth(t.tokens.viewer) });
     expect(status.json().config.original).toContain('url: http://<secret>/');
     // the afterEach hook greps every response and log line of this server for every known secret
+  });
+});
+
+describe('local users and secrets at rest', () => {
+  /** Every value in the state store, as text. */
+  const stored = async (t: TestServer): Promise<string> => {
+    const out: string[] = [];
+    for (const key of await t.state.list('')) out.push(key, JSON.stringify(await t.state.get(key)));
+    return out.join('\n');
+  };
+
+  it('an admin adds, lists and removes a user; the user logs in until removed; both are audited', async () => {
+    const t = await withUser();
+    const admin = auth(t.tokens.admin);
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/api/users/bob',
+      headers: admin,
+      payload: { password: SECRETS.password, role: 'viewer' },
+    });
+    expect(put.statusCode).toBe(200);
+    expect(put.json()).toMatchObject({ name: 'bob', role: 'viewer' });
+    const list = await t.app.inject({ url: '/api/users', headers: admin });
+    expect(
+      list
+        .json()
+        .map((u: { name: string; role: string }) => `${u.name}:${u.role}`)
+        .sort(),
+    ).toEqual(['alice:operator', 'bob:viewer']);
+    expect(list.body).not.toContain('salt');
+    const bob = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/login',
+        payload: { user: 'bob', password: SECRETS.password },
+      });
+    expect((await bob()).json()).toMatchObject({ user: 'bob', role: 'viewer' });
+    const del = await t.app.inject({ method: 'DELETE', url: '/api/users/bob', headers: admin });
+    expect(del.statusCode).toBe(200);
+    expect((await bob()).statusCode).toBe(401);
+    const again = await t.app.inject({ method: 'DELETE', url: '/api/users/bob', headers: admin });
+    expect(again.statusCode).toBe(404);
+    const audit = (await t.app.inject({ url: '/api/audit', headers: admin })).json();
+    expect(audit.map((e: { action: string; target?: string }) => `${e.action}:${e.target ?? ''}`)).toEqual(
+      expect.arrayContaining(['userPut:bob', 'userRemove:bob']),
+    );
+  });
+
+  it('refuses a bad user name or a short password with 400 naming the field, adding no one', async () => {
+    const t = await withUser();
+    const admin = auth(t.tokens.admin);
+    const cases: [string, object, string][] = [
+      ['/api/users/bad%20name', { password: SECRETS.password, role: 'viewer' }, 'params.name'],
+      ['/api/users/bob', { password: 'short', role: 'viewer' }, 'body.password'],
+      ['/api/users/bob', { password: SECRETS.password, role: 'root' }, 'body.role'],
+      ['/api/users/bob', { password: SECRETS.password, role: 'viewer', admin: true }, 'body'],
+    ];
+    for (const [url, payload, field] of cases) {
+      const res = await t.app.inject({ method: 'PUT', url, headers: admin, payload });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().field, JSON.stringify(res.json())).toBe(field);
+    }
+    const names = (await t.app.inject({ url: '/api/users', headers: admin })).json();
+    expect(names.map((u: { name: string }) => u.name)).toEqual(['alice']);
+  });
+
+  it('stores neither a password nor a token secret: only their hashes are in the state store', async () => {
+    const t = await withUser();
+    const { token } = await grafanaToken(t);
+    const at = await stored(t);
+    expect(at).toContain('grafana');
+    expect(at).toContain('alice');
+    for (const secret of [SECRETS.password, token, token.split('_')[2]!, ...Object.values(t.tokens)])
+      expect(at).not.toContain(secret);
   });
 });

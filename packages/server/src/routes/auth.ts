@@ -4,10 +4,17 @@ import { z } from 'zod';
 import { clientOf, SESSION_COOKIE } from '../auth/hook.js';
 import { ROLES } from '../auth/roles.js';
 import { startSession } from '../auth/start-session.js';
+import { USER_NAME } from '../auth/users.js';
 import type { ServerContext } from '../context.js';
 
 const tags = ['auth'];
 const role = z.enum(ROLES as ['viewer', 'operator', 'admin', 'sender']);
+// checked here, so a bad name is a 400 naming the field rather than an error from the user store
+const userParams = z.object({
+  name: z
+    .string()
+    .regex(USER_NAME, "must be 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit"),
+});
 
 /** Login, logout, the current session, API tokens and local users. */
 export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -110,7 +117,7 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
     schema: {
       tags,
       summary: 'Add or replace a local user',
-      params: z.object({ name: z.string().min(1).max(64) }),
+      params: userParams,
       body: z
         .object({ password: z.string().min(12, 'must be at least 12 characters').max(1024), role })
         .strict(),
@@ -129,7 +136,7 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
   });
   r.delete('/api/users/:name', {
     config: { access: 'admin' },
-    schema: { tags, summary: 'Remove a local user', params: z.object({ name: z.string().min(1).max(64) }) },
+    schema: { tags, summary: 'Remove a local user', params: userParams },
     handler: async (req, reply) => {
       if (!(await ctx.users.remove(req.params.name)))
         return reply.code(404).send({ error: 'not_found', message: `no user ${req.params.name}` });
