@@ -210,6 +210,9 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     const row = page.locator(`tr[data-fingerprint="${fp}"]`);
     await expect(row.locator('td').nth(1).textContent()).resolves.toBe('active');
     await expect(row.locator('td').nth(2).textContent()).resolves.toBe('critical');
+    // where the alert manager routed it: the route groups by alertname and notifies ops
+    await expect(row.locator('td.group').textContent()).resolves.toBe('{alertname="DiskFull"}');
+    await expect(row.locator('td.receiver').textContent()).resolves.toBe('ops');
     await row.getByRole('button', { name: 'Ack' }).click();
     await page.getByLabel('Comment').fill('looking at it');
     await page.getByRole('button', { name: 'Acknowledge' }).click();
