@@ -554,6 +554,35 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await page.close();
   });
 
+  it('the login page offers single sign-on only where the server has OIDC configured', async () => {
+    // OIDC discovery happens at the first login through it, so no provider is needed to serve the page
+    const sso = await createArgusServer({
+      alertManager: am,
+      state: memoryStateStore(),
+      uiRoot,
+      oidc: {
+        issuer: 'http://127.0.0.1:9/',
+        clientId: 'argus',
+        redirectUri: 'http://127.0.0.1:9/api/oidc/callback',
+        roles: { ops: 'operator' },
+      },
+    });
+    try {
+      const ssoBase = await sso.listen({ host: '127.0.0.1', port: 0 });
+      const page = await browser.newPage();
+      await page.goto(`${ssoBase}/`);
+      await page.locator('form.login[data-sso="oidc"]').waitFor();
+      const link = page.getByRole('link', { name: 'Log in with single sign-on' });
+      expect(await link.evaluate((a) => (a as HTMLAnchorElement).href)).toBe(`${ssoBase}/api/oidc/login`);
+      await page.goto(`${base}/`);
+      await page.locator('form.login[data-sso="none"]').waitFor();
+      expect(await page.getByRole('link', { name: 'Log in with single sign-on' }).count()).toBe(0);
+      await page.close();
+    } finally {
+      await sso.close();
+    }
+  });
+
   it('a login link logs in without the form, and the session can write: ack with the CSRF token it was given', async () => {
     // a fresh browser context: no session cookie, no CSRF token in sessionStorage
     const page = await browser.newPage();
