@@ -193,8 +193,8 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
       .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   }
 
-  async function login(user: string) {
-    const page = await browser.newPage();
+  async function login(user: string, options?: Parameters<Browser['newPage']>[0]) {
+    const page = await browser.newPage(options);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${base}/`);
@@ -758,6 +758,25 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await blank.close();
     return share;
   }
+
+  it('times show in the browser’s time zone, with UTC on hover', async () => {
+    const zone = 'Asia/Kolkata'; // +05:30: no hour or minute of it reads the same as UTC
+    const { page, errors } = await login('watcher', { timezoneId: zone, locale: 'en-US' });
+    await page.goto(`${base}/#/analysis`);
+    const trends = page.getByRole('form', { name: 'Trends' });
+    await trends.getByLabel('Trend of').fill('mem_used_ratio');
+    await trends.getByRole('button', { name: 'Show trends' }).click();
+    await page.locator('figure.trend').first().waitFor();
+    const time = page.locator('time').first();
+    const utc = await time.getAttribute('title');
+    expect(utc).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(await time.getAttribute('datetime')).toBe(utc);
+    const shown = await time.textContent();
+    expect(shown).toBe(new Date(utc!).toLocaleString('en-US', { timeZone: zone }));
+    expect(shown).not.toBe(new Date(utc!).toLocaleString('en-US', { timeZone: 'UTC' }));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 
   it('every page: axe-core finds no serious or critical violation; its screenshot is not blank', async () => {
     const problems: Record<string, string[]> = {};
