@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type AlertManager, type AlertManagerConfig, loadAlertmanagerConfig } from '@argus/alerting';
 import type { Logger, Pipeline, StateStore } from '@argus/core';
+import { createEngine, createPromApi, type PromApi, storeQueryable } from '@argus/promql';
 import { addUser, createArgusServer, listUsers, type ReloadStatus, type Webhook } from '@argus/server';
 import type { Store } from '@argus/store';
 import { DEFAULT_AM, type ServerSettings } from './config/server-schema.js';
@@ -75,6 +76,28 @@ export interface LiveServerOptions {
   loginLink?: boolean;
   /** When the default port is taken, listen on any free one (the demo) instead of failing. */
   anyPortIfTaken?: boolean;
+  /**
+   * The rule groups running in process now (read on each request, so a reload's groups show), for `/api/v1/rules`
+   * and `/api/v1/alerts`: the web UI's alert detail finds the alert's rule and expression there.
+   */
+  rules?: () => RulesView | undefined;
+}
+
+/** What `/api/v1/rules` and `/api/v1/alerts` answer from: an `@argus/alerting` `RuleGroups`. */
+export interface RulesView {
+  rules(type?: 'alert' | 'record'): { groups: unknown[] };
+  alerts(): { alerts: unknown[] };
+}
+
+/** Prometheus's query API over the store, with the running rule groups' rules and alerts. */
+function promApiWithRules(store: Store, rules: () => RulesView | undefined): PromApi {
+  const queryable = storeQueryable(store);
+  return createPromApi({
+    engine: createEngine({ queryable }),
+    queryable,
+    rules: (type) => rules()?.rules(type) ?? { groups: [] },
+    alerts: () => rules()?.alerts() ?? { alerts: [] },
+  });
 }
 
 /** A server listening over a running Argus. */
@@ -124,6 +147,7 @@ export async function startLiveServer(o: LiveServerOptions): Promise<LiveServer>
     log: o.log,
     ...(o.pipeline ? { pipeline: o.pipeline } : {}),
     ...(o.store ? { store: o.store } : {}),
+    ...(o.store && o.rules ? { promApi: promApiWithRules(o.store, o.rules) } : {}),
     ...(o.config === undefined ? {} : { config: o.config }),
     ...(o.alertmanagerYaml === undefined ? {} : { alertmanagerYaml: o.alertmanagerYaml }),
     ...(o.receivers ? { receivers: o.receivers } : {}),

@@ -14,7 +14,7 @@ import type { ReloadStatus, Webhook } from '@argus/server';
 import { createStore, type Store, storeSink } from '@argus/store';
 import { azureWebhook } from './azure-webhook.js';
 import type { ServerSettings } from './config/server-schema.js';
-import { type LiveServer, readAmConfig, startLiveServer } from './live-server.js';
+import { type LiveServer, type RulesView, readAmConfig, startLiveServer } from './live-server.js';
 import { serverStateDir } from './server-command.js';
 
 /** How long the server's in-memory store keeps what the pipeline reads, for `/api/series` and `/api/v1`. */
@@ -102,6 +102,8 @@ export async function startRunServer(
     log: Logger;
     reload: () => Promise<void>;
     reloadStatus: () => ReloadStatus;
+    /** The `rules:` / `slos:` groups running now (they change on a reload), for `/api/v1/rules`. */
+    rules: () => RulesView | undefined;
   },
 ): Promise<LiveServer> {
   const state = await openStateStore({ dir: serverStateDir(resolve(o.dataDir)), log: o.log });
@@ -119,6 +121,7 @@ export async function startRunServer(
     webhooks: parts.webhooks,
     secrets: parts.secrets,
     reloadStatus: o.reloadStatus,
+    rules: o.rules,
     ...(parts.alertmanagerYaml === undefined ? {} : { alertmanagerYaml: parts.alertmanagerYaml }),
   });
 }

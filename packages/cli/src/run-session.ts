@@ -114,6 +114,7 @@ export async function runSession(
             log: ioLogger(io),
             reload,
             reloadStatus: () => ({ ...stats }),
+            rules: () => current.rules,
           });
         io.stderr(
           `argus: running ${file} (${summary(first.counts)})${o.durationS === undefined ? '; Ctrl-C to stop, SIGHUP to reload' : ` for ${o.durationS}s`}\n`,

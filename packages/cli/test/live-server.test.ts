@@ -146,6 +146,53 @@ describe('argus run with a server: block', () => {
     expect(await proc.exited).toBe(0);
   }, 90_000);
 
+  it('/api/v1/rules lists the rules: block’s rules running in process, and a reload’s new ones', async () => {
+    const rule = (name: string, expr: string): string =>
+      `groups:\n  - name: queue\n    interval: 1s\n    rules:\n      - alert: ${name}\n        expr: ${expr}\n` +
+      `        labels: { severity: page }\n`;
+    writeFileSync(join(dir, 'rules.yml'), rule('QueueDeep', 'queue_depth > 0'));
+    const file = join(dir, 'argus.yaml');
+    writeFileSync(
+      file,
+      config('server:\n  listen: 127.0.0.1:0\n  ui: false\nrules:\n  files: [rules.yml]\n'),
+    );
+    proc = spawnCli(['run', file]);
+    const [, url] = await proc.waitFor(/API on (http:\/\/127\.0\.0\.1:\d+)\//);
+    const [, password] = await proc.waitFor(/log in as admin with the one-time password (\S+)/);
+    const { cookie } = await login(url!, 'admin', password!);
+    interface RulesAnswer {
+      data: { groups: { name: string; rules: { name: string; query: string; type: string }[] }[] };
+    }
+    const rules = async (): Promise<RulesAnswer['data']['groups']> => {
+      const res = await fetch(`${url}/api/v1/rules?type=alert`, { headers: { cookie } });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as RulesAnswer).data.groups;
+    };
+    expect(await rules()).toEqual([
+      expect.objectContaining({
+        name: 'queue',
+        rules: [expect.objectContaining({ name: 'QueueDeep', query: 'queue_depth > 0', type: 'alerting' })],
+      }),
+    ]);
+    // the rule runs in process: its alert fires over the pipeline's series and /api/v1/alerts shows it
+    await until(
+      async () =>
+        (
+          (await (await fetch(`${url}/api/v1/alerts`, { headers: { cookie } })).json()) as {
+            data: { alerts: { labels: Record<string, string>; state: string }[] };
+          }
+        ).data.alerts,
+      (l) => l.some((a) => a.labels['alertname'] === 'QueueDeep' && a.state === 'firing'),
+    );
+    // a reload's groups replace the old ones
+    writeFileSync(join(dir, 'rules.yml'), rule('QueueHuge', 'queue_depth > 1000'));
+    proc.child.kill('SIGHUP');
+    await proc.waitFor(/argus: reloaded /);
+    expect((await rules())[0]?.rules.map((r) => r.name)).toEqual(['QueueHuge']);
+    proc.child.kill('SIGINT');
+    expect(await proc.exited).toBe(0);
+  }, 90_000);
+
   it('a bad server: block is a located config problem, and nothing starts', async () => {
     const file = join(dir, 'argus.yaml');
     writeFileSync(file, config('server:\n  listen: localhost\n  colour: blue\n'));

@@ -6,10 +6,21 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type AlertManager, createAlertManager, ruleGroups } from '@argus/alerting';
-import { createSeriesRegistry, type Finding, fingerprint, memoryStateStore } from '@argus/core';
+import {
+  API_VERSION,
+  createPipeline,
+  createSeriesRegistry,
+  type Emit,
+  type Finding,
+  fingerprint,
+  memoryStateStore,
+  metricBatch,
+  type SeriesRegistry,
+  silentLogger,
+} from '@argus/core';
 import { createEngine, createPromApi, storeQueryable } from '@argus/promql';
 import { addUser, createArgusServer } from '@argus/server';
-import { createStore } from '@argus/store';
+import { createStore, storeSink } from '@argus/store';
 import axe from 'axe-core';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -193,8 +204,8 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
       .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   }
 
-  async function login(user: string) {
-    const page = await browser.newPage();
+  async function login(user: string, options?: Parameters<Browser['newPage']>[0]) {
+    const page = await browser.newPage(options);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${base}/`);
@@ -210,6 +221,9 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     const row = page.locator(`tr[data-fingerprint="${fp}"]`);
     await expect(row.locator('td').nth(1).textContent()).resolves.toBe('active');
     await expect(row.locator('td').nth(2).textContent()).resolves.toBe('critical');
+    // where the alert manager routed it: the route groups by alertname and notifies ops
+    await expect(row.locator('td.group').textContent()).resolves.toBe('{alertname="DiskFull"}');
+    await expect(row.locator('td.receiver').textContent()).resolves.toBe('ops');
     await row.getByRole('button', { name: 'Ack' }).click();
     await page.getByLabel('Comment').fill('looking at it');
     await page.getByRole('button', { name: 'Acknowledge' }).click();
@@ -551,6 +565,35 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await page.close();
   });
 
+  it('the login page offers single sign-on only where the server has OIDC configured', async () => {
+    // OIDC discovery happens at the first login through it, so no provider is needed to serve the page
+    const sso = await createArgusServer({
+      alertManager: am,
+      state: memoryStateStore(),
+      uiRoot,
+      oidc: {
+        issuer: 'http://127.0.0.1:9/',
+        clientId: 'argus',
+        redirectUri: 'http://127.0.0.1:9/api/oidc/callback',
+        roles: { ops: 'operator' },
+      },
+    });
+    try {
+      const ssoBase = await sso.listen({ host: '127.0.0.1', port: 0 });
+      const page = await browser.newPage();
+      await page.goto(`${ssoBase}/`);
+      await page.locator('form.login[data-sso="oidc"]').waitFor();
+      const link = page.getByRole('link', { name: 'Log in with single sign-on' });
+      expect(await link.evaluate((a) => (a as HTMLAnchorElement).href)).toBe(`${ssoBase}/api/oidc/login`);
+      await page.goto(`${base}/`);
+      await page.locator('form.login[data-sso="none"]').waitFor();
+      expect(await page.getByRole('link', { name: 'Log in with single sign-on' }).count()).toBe(0);
+      await page.close();
+    } finally {
+      await sso.close();
+    }
+  });
+
   it('a login link logs in without the form, and the session can write: ack with the CSRF token it was given', async () => {
     // a fresh browser context: no session cookie, no CSRF token in sessionStorage
     const page = await browser.newPage();
@@ -726,6 +769,130 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await blank.close();
     return share;
   }
+
+  it('live: a finding of the running pipeline reaches the open chart by its event; health lists the pipeline’s plugins', async () => {
+    // a push source the test feeds, and a detector that flags values over 2 with a band around 1
+    let emit: Emit | undefined;
+    let registry: SeriesRegistry | undefined;
+    let onListen!: () => void;
+    const listening = new Promise<void>((ok) => {
+      onListen = ok;
+    });
+    const source = {
+      kind: 'source' as const,
+      name: 'feed',
+      apiVersion: API_VERSION,
+      listen: (e: Emit, ctx: { series: SeriesRegistry }) => {
+        emit = e;
+        registry = ctx.series;
+        onListen();
+      },
+    };
+    let n = 0;
+    const detector = {
+      kind: 'detector' as const,
+      name: 'over-two',
+      apiVersion: API_VERSION,
+      detect: (b: { length: number; series: Int32Array; timestamps: Float64Array; values: Float64Array }) => {
+        const out: Finding[] = [];
+        for (let i = 0; i < b.length; i++)
+          if (b.values[i]! > 2)
+            out.push({
+              id: `live${n++}`,
+              series: b.series[i]!,
+              timestamp: b.timestamps[i]!,
+              value: b.values[i]!,
+              score: 0.9,
+              kind: 'spike',
+              expected: { value: 1, lower: 0.5, upper: 1.5 },
+              detector: 'over-two',
+              explanation: 'over two',
+            });
+        return out;
+      },
+    };
+    const liveStore = createStore();
+    const pipeline = createPipeline({
+      logger: silentLogger,
+      sources: [source],
+      detectors: [detector],
+      sinks: [storeSink(liveStore)],
+    });
+    await pipeline.start();
+    const state = memoryStateStore();
+    await addUser(state, { name: 'watcher', password: SECRETS.password, role: 'viewer' });
+    const live = await createArgusServer({ alertManager: am, state, pipeline, store: liveStore, uiRoot });
+    try {
+      const liveBase = await live.listen({ host: '127.0.0.1', port: 0 });
+      await listening;
+      const id = registry!.intern({ __name__: 'feed_value', job: 'live' });
+      const push = (t: number, v: number) =>
+        emit!(metricBatch(Int32Array.of(id), Float64Array.of(t), Float64Array.of(v)));
+      const t0 = Date.now() - 60_000;
+      for (let i = 0; i < 10; i++) await push(t0 + i * 1000, 1);
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      // the page's timers are the test's (paused below): only the live event's short delay runs, not the 10 s poll
+      await page.clock.install();
+      await page.goto(`${liveBase}/`);
+      await page.getByLabel('User').fill('watcher');
+      await page.getByLabel('Password').fill(SECRETS.password);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByRole('link', { name: 'Series' }).click();
+      await page.getByRole('textbox', { name: 'Series' }).fill('feed_value');
+      await page.getByRole('button', { name: 'Show' }).click();
+      await page.locator('p.summary', { hasText: /^1 series, 10 points, 0 findings/ }).waitFor();
+      // from here the page's time stands still but for what the test runs: the 10 s poll cannot refresh it
+      await page.clock.pauseAt(Date.now() + 10);
+      // the anomaly: the pipeline's finding event makes the page fetch again, with the band the detector reported
+      const refetched = page.waitForResponse((r) => r.url().includes('/api/series?'));
+      await push(t0 + 10_000, 5);
+      await page.clock.runFor(1500);
+      await refetched;
+      await page
+        .locator('p.summary', { hasText: /^1 series, 11 points, 1 findings, band at 1 points/ })
+        .waitFor();
+      // health: the pipeline's plugins with what they took in
+      await page.clock.resume();
+      await page.getByRole('link', { name: 'Health' }).click();
+      const feed = page.locator('tr', { has: page.locator('td', { hasText: /^feed$/ }) });
+      const cells = (row: typeof feed) => row.locator('td').allTextContents();
+      const detectorRow = page.locator('tr', { has: page.locator('td', { hasText: /^over-two$/ }) });
+      await detectorRow.waitFor();
+      // Plugin, Kind, State, Received, Sent, Throughput, Dropped, Errors, Queue: the source sent the 11 samples,
+      // the detector took them in and sent its one finding
+      expect((await cells(feed)).slice(0, 5)).toEqual(['feed', 'source', 'ok', '0', '11']);
+      expect((await cells(detectorRow)).slice(0, 5)).toEqual(['over-two', 'detector', 'ok', '11', '1']);
+      expect((await cells(feed)).slice(6, 9)).toEqual(['0', '0', '0']);
+      // throughput once two polls of the stats are there
+      await expect.poll(async () => (await cells(feed))[5], { timeout: 30_000 }).toMatch(/^\d+\.\d$/);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await live.close();
+      await pipeline.stop();
+    }
+  });
+
+  it('times show in the browser’s time zone, with UTC on hover', async () => {
+    const zone = 'Asia/Kolkata'; // +05:30: no hour or minute of it reads the same as UTC
+    const { page, errors } = await login('watcher', { timezoneId: zone, locale: 'en-US' });
+    await page.goto(`${base}/#/analysis`);
+    const trends = page.getByRole('form', { name: 'Trends' });
+    await trends.getByLabel('Trend of').fill('mem_used_ratio');
+    await trends.getByRole('button', { name: 'Show trends' }).click();
+    await page.locator('figure.trend').first().waitFor();
+    const time = page.locator('time').first();
+    const utc = await time.getAttribute('title');
+    expect(utc).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(await time.getAttribute('datetime')).toBe(utc);
+    const shown = await time.textContent();
+    expect(shown).toBe(new Date(utc!).toLocaleString('en-US', { timeZone: zone }));
+    expect(shown).not.toBe(new Date(utc!).toLocaleString('en-US', { timeZone: 'UTC' }));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 
   it('every page: axe-core finds no serious or critical violation; its screenshot is not blank', async () => {
     const problems: Record<string, string[]> = {};

@@ -1,3 +1,4 @@
+import type { RuleGroups } from '@argus/alerting';
 import {
   type Alerter,
   API_VERSION,
@@ -150,6 +151,8 @@ export interface Built {
   problems: string[];
   counts: Record<ListName, number>;
   stopTimeoutMs?: number | undefined;
+  /** The `rules:` and `slos:` groups running in process, for the server's `/api/v1/rules` and `/api/v1/alerts`. */
+  rules?: RuleGroups;
 }
 
 /**
@@ -184,8 +187,12 @@ export async function buildPipeline(
       owners.set(r.plugin.name, [list, i]);
     }
   }
-  if ((config.rules || config.slos) && problems.length === 0)
-    problems.push(...(await addRules(config, origin, lists)));
+  let rules: RuleGroups | undefined;
+  if ((config.rules || config.slos) && problems.length === 0) {
+    const added = await addRules(config, origin, lists);
+    problems.push(...added.problems);
+    rules = added.groups;
+  }
   lists['sources']!.push(...(o.extraSources ?? []));
   lists['alerters']!.push(...(o.extraAlerters ?? []));
   lists['sinks']!.push(...(o.extraSinks ?? []));
@@ -199,7 +206,7 @@ export async function buildPipeline(
       logger: ioLogger(io),
       ...(state ? { state } : {}),
     });
-    return { pipeline, problems, counts, stopTimeoutMs };
+    return { pipeline, problems, counts, stopTimeoutMs, ...(rules ? { rules } : {}) };
   } catch (err) {
     const plugin = (err as { plugin?: string }).plugin;
     const path = (plugin && owners.get(plugin)) || [];
@@ -207,28 +214,36 @@ export async function buildPipeline(
   }
 }
 
-/** Adds the plugins that run `rules:` and `slos:` in process to `lists`; returns the located problems. */
+/**
+ * Adds the plugins that run `rules:` and `slos:` in process to `lists`; returns the located problems and the
+ * groups running in process.
+ */
 async function addRules(
   config: Config,
   origin: ConfigOrigin,
   lists: Record<string, unknown[]>,
-): Promise<string[]> {
+): Promise<{ problems: string[]; groups?: RuleGroups }> {
   const slos = config.slos ? await sloRuleFiles(config.slos, origin.dir) : { files: [], problems: [] };
-  if (slos.problems.length > 0) return slos.problems.map((p) => problem(origin, p.path, p.message));
+  if (slos.problems.length > 0)
+    return { problems: slos.problems.map((p) => problem(origin, p.path, p.message)) };
   if (config.rules?.prometheus && slos.files.length > 0)
-    return [
-      problem(
-        origin,
-        ['slos'],
-        'SLOs run in process (their alerts read their recording rules, which rules.prometheus skips): drop ' +
-          'rules.prometheus, or export them with `argus slo generate` and load the file into that Prometheus',
-      ),
-    ];
+    return {
+      problems: [
+        problem(
+          origin,
+          ['slos'],
+          'SLOs run in process (their alerts read their recording rules, which rules.prometheus skips): drop ' +
+            'rules.prometheus, or export them with `argus slo generate` and load the file into that Prometheus',
+        ),
+      ],
+    };
   try {
     const r = await rulePlugins(config.rules ?? { files: [] }, origin.dir, slos.files);
     for (const list of ['sources', 'alerters', 'sinks'] as const) lists[list]!.push(...r[list]);
-    return [];
+    return { problems: [], ...(r.groups ? { groups: r.groups } : {}) };
   } catch (err) {
-    return [problem(origin, config.rules ? ['rules', 'files'] : ['slos'], (err as Error).message)];
+    return {
+      problems: [problem(origin, config.rules ? ['rules', 'files'] : ['slos'], (err as Error).message)],
+    };
   }
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type ExpressionEvaluator, loadRuleFile, ruleGroups } from '@argus/alerting';
+import { type ExpressionEvaluator, loadRuleFile, type RuleGroups, ruleGroups } from '@argus/alerting';
 import type { Alerter, Sink, Source } from '@argus/core';
 import { storeQueryable } from '@argus/promql';
 import { createStore, storeSink } from '@argus/store';
@@ -13,6 +13,8 @@ export interface RulePlugins {
   sources: Source[];
   alerters: Alerter[];
   sinks: Sink[];
+  /** The groups running in process (none with `prometheus`): what the server's `/api/v1/rules` lists. */
+  groups?: RuleGroups;
 }
 
 async function prometheusEvaluator(endpoint: string, dir: string): Promise<ExpressionEvaluator> {
@@ -62,5 +64,6 @@ export async function rulePlugins(
     sources: [groups.source],
     alerters: [groups.alerter],
     sinks: [storeSink(store, { name: 'rules:store' })],
+    groups,
   };
 }

@@ -1,4 +1,5 @@
 import { useCallback, useState } from 'preact/hooks';
+import { type GroupAnswer, type Routing, routingByAlert } from '../alert-groups.js';
 import { api, type Session } from '../api.js';
 import { ErrorLine, FormButtons, mayOperate, usePoll } from '../common.js';
 import { age, labelText, matchersFor, splitMatchers } from '../format.js';
@@ -23,6 +24,7 @@ export function AlertsPage({ session }: { session: Session }) {
   const [draft, setDraft] = useState('');
   const [filter, setFilter] = useState('');
   const [alerts, setAlerts] = useState<AlertView[]>([]);
+  const [routing, setRouting] = useState<Map<string, Routing>>(new Map());
   const [error, setError] = useState('');
   const [acking, setAcking] = useState<string | null>(null);
   const [silencing, setSilencing] = useState<AlertView | null>(null);
@@ -33,7 +35,12 @@ export function AlertsPage({ session }: { session: Session }) {
     const q = new URLSearchParams();
     for (const m of splitMatchers(filter)) q.append('filter', m);
     try {
-      setAlerts(await api.get<AlertView[]>(`api/alerts?${q}`));
+      const [list, groups] = await Promise.all([
+        api.get<AlertView[]>(`api/alerts?${q}`),
+        api.get<GroupAnswer[]>('api/v2/alerts/groups'),
+      ]);
+      setAlerts(list);
+      setRouting(routingByAlert(groups));
       setError('');
     } catch (e) {
       setError((e as Error).message);
@@ -74,6 +81,8 @@ export function AlertsPage({ session }: { session: Session }) {
             <th>State</th>
             <th>Severity</th>
             <th>Age</th>
+            <th>Group</th>
+            <th>Receiver</th>
             <th>Labels</th>
             <th>Ack</th>
             {canAct && <th>Actions</th>}
@@ -82,7 +91,7 @@ export function AlertsPage({ session }: { session: Session }) {
         <tbody>
           {alerts.length === 0 && (
             <tr>
-              <td colSpan={7} class="muted">
+              <td colSpan={canAct ? 9 : 8} class="muted">
                 No alerts
               </td>
             </tr>
@@ -95,6 +104,8 @@ export function AlertsPage({ session }: { session: Session }) {
               <td class={`state-${a.status.state}`}>{a.status.state}</td>
               <td>{a.labels.severity ?? ''}</td>
               <td title={new Date(a.startsAt).toISOString()}>{age(a.startsAt, now)}</td>
+              <td class="group">{routing.get(a.fingerprint)?.groups.join(' ') ?? ''}</td>
+              <td class="receiver">{routing.get(a.fingerprint)?.receivers.join(', ') ?? ''}</td>
               <td class="labels">{labelText(a.labels)}</td>
               <td class="ack">
                 {a.ack ? `acked by ${a.ack.by}${a.ack.comment ? `: ${a.ack.comment}` : ''}` : ''}
