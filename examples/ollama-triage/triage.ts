@@ -1,15 +1,20 @@
 // Triage with a local model: the statistical detector scores every point; the Ollama detector gives a second
-// opinion on its findings, off the hot path. Without a reachable Ollama (or without the model) it says what is
-// missing and runs the statistical part alone.
+// opinion on its findings, off the hot path. The trend detector forecasts the disk filling up, and a predictive
+// rule alerts on that forecast with the model's assessment. When an alert fires, the alert manager has the
+// model investigate its group on its own and sends the answer once as a follow-up. Without a reachable Ollama
+// (or without the model) it says what is missing and runs the statistical part alone.
+import { createAlertManager, type Notifier, predictiveRule } from '@argus/alerting';
 import { createPipeline, type Finding, MetricBatchBuilder, type Source } from '@argus/core';
-import { ollamaDetector } from '@argus/detector-ollama';
-import { robustZDetector } from '@argus/detectors';
+import { ollamaAnalyst, ollamaDetector } from '@argus/detector-ollama';
+import { robustZDetector, trendDetector } from '@argus/detectors';
 
 /** What the run found: the statistical findings and the verdicts that came back for them. */
 export interface Triage {
   readonly model: 'used' | 'noServer' | 'noModel';
   readonly findings: Finding[];
   readonly judged: Finding[];
+  /** What the alert manager sent: `<reason>: <alertnames>` per notification, follow-ups included. */
+  readonly notifications: string[];
 }
 
 /** Whether `host` answers and lists `model` (a name without a tag means `:latest`). */
@@ -24,7 +29,7 @@ export async function checkOllama(host: string, model: string): Promise<Triage['
   }
 }
 
-/** Two CPU series, one sample per poll, 15 s apart in data time; web-2 spikes at sample 60. */
+/** Two CPU series and a disk filling up, one sample per poll, 15 s apart in data time; web-2 spikes at sample 60. */
 function cpu(): Source & { polled(): number } {
   let i = 0;
   const t0 = Date.UTC(2026, 11, 7, 8);
@@ -41,6 +46,8 @@ function cpu(): Source & { polled(): number } {
         const v = 40 + 5 * Math.sin(i / 5) + (host === 'web-2' && i === 60 ? 55 : 0);
         b.pushLabels(ctx.series, { __name__: 'cpu_percent', instance: host }, t, v);
       }
+      // 600 GB, +2.5 GB a sample (600 GB an hour): below the 900 GB limit at the end, forecast to cross it within the hour
+      b.pushLabels(ctx.series, { __name__: 'disk_used_bytes', instance: 'db-1' }, t, 600e9 + 2.5e9 * i);
       i++;
       return b.build();
     },
@@ -61,15 +68,50 @@ export async function runTriage(
     );
   if (state === 'noModel')
     log(`Ollama at ${host} lacks ${model}: run \`ollama pull ${model}\`. Running the statistical part only.`);
+  const used = state === 'used';
   const detectors = [
     robustZDetector({ warmupSamples: 30 }),
-    ...(state === 'used'
+    trendDetector({ crossAbove: 900e9, horizonMs: 3_600_000 }),
+    ...(used
       ? [{ use: ollamaDetector({ model, host, anonymizeLabels: ['instance'] }), timeoutMs: waitMs }]
       : []),
   ];
+  const out: Triage = { model: state, findings: [], judged: [], notifications: [] };
+  // the notifications go to the log here; in production a webhook, Slack or PagerDuty notifier
+  const toLog: Notifier = {
+    kind: 'notifier',
+    name: 'log',
+    async send(n) {
+      const names = n.alerts.map((a) => a.labels['alertname']).join(', ');
+      out.notifications.push(`${n.reason}: ${names}`);
+      log(`notification (${n.reason}): ${names}`);
+      for (const a of n.alerts)
+        if (a.annotations['ai_recommendations']) log(a.annotations['ai_recommendations']);
+      return { ok: true };
+    },
+  };
+  const analyst = used ? ollamaAnalyst({ model, host, anonymizeLabels: ['instance'] }) : undefined;
+  await analyst?.start();
+  const am = createAlertManager({
+    config: {
+      route: { receiver: 'log', groupBy: ['alertname'], groupWaitMs: 0, groupIntervalMs: 600_000 },
+      receivers: [{ name: 'log', notifiers: [toLog] }],
+    },
+    durable: false,
+    ...(analyst
+      ? { investigation: { investigate: (g, ctx) => analyst.investigate(g, ctx), timeoutMs: waitMs } }
+      : {}),
+  });
   const source = cpu();
-  const pipeline = createPipeline({ sources: [source], detectors });
-  const out: Triage = { model: state, findings: [], judged: [] };
+  const pipeline = createPipeline({
+    sources: [source],
+    detectors,
+    // the forecast alone fires (the model, when there, can dismiss it): 'confirmed' would wait for the model
+    alerters: [
+      predictiveRule({ alert: 'DiskFillsSoon', selector: 'disk_used_bytes', verdict: 'notDismissed' }),
+    ],
+    sinks: [am.sink()],
+  });
   pipeline.on('finding', (f) => {
     out.findings.push(f);
     log(`finding: ${f.kind} score ${f.score.toFixed(2)} — ${f.explanation}`);
@@ -82,8 +124,12 @@ export async function runTriage(
   await pipeline.start();
   while (source.polled() < 80) await new Promise((r) => setTimeout(r, 50));
   const until = Date.now() + waitMs;
-  while (state === 'used' && out.judged.length < out.findings.length && Date.now() < until)
+  const investigating = () =>
+    am.investigations().started >
+    am.investigations().followUps + am.investigations().unanswered + am.investigations().stale;
+  while (used && (out.judged.length < out.findings.length || investigating()) && Date.now() < until)
     await new Promise((r) => setTimeout(r, 100));
   await pipeline.stop();
+  analyst?.stop();
   return out;
 }

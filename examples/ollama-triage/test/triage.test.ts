@@ -23,6 +23,9 @@ describe('examples/ollama-triage', () => {
     expect(lines[0]).toMatch(/No Ollama answers at .*ollama serve/);
     expect(r.findings.length).toBeGreaterThan(0);
     expect(r.judged).toEqual([]);
+    // the disk's forecast alone fires the predictive rule; with no model there is no investigation
+    expect(r.findings.some((f) => f.kind === 'forecastBreach')).toBe(true);
+    expect(r.notifications).toEqual(['first notification: DiskFillsSoon']);
   });
 
   it('with a server lacking the model: names the pull command', async () => {
@@ -42,6 +45,11 @@ describe('examples/ollama-triage', () => {
       expect(used.model).toBe('used');
       expect(used.findings.length).toBeGreaterThan(0);
       expect(used.judged.length).toBe(used.findings.length);
+      // the predictive alert is notified, then the model's investigation of its group follows up once
+      expect(used.notifications).toEqual([
+        'first notification: DiskFillsSoon',
+        'investigation follow-up: DiskFillsSoon',
+      ]);
     } finally {
       await engine.close();
       rmSync(dir, { recursive: true, force: true });

@@ -3,21 +3,13 @@
 import { externalAlerts } from '@argus/alerting';
 import type { Alerter, Emit, Logger, Source } from '@argus/core';
 import type { Webhook } from '@argus/server';
-import { importFrom } from './config/resolve.js';
+import { importOptional } from './config/resolve.js';
 import type { AzureAlertsSettings } from './config/server-schema.js';
 
 type MakeHandler = (o: { token: string; emit: Emit; log?: Logger; origin?: string }) => Webhook['handler'];
 
 async function loadHandlerFactory(dir: string): Promise<MakeHandler> {
-  let mod: Record<string, unknown>;
-  try {
-    const specifier = '@argus/source-azure';
-    mod = (await import(specifier)) as Record<string, unknown>;
-  } catch {
-    mod = await importFrom(dir, '@argus/source-azure').catch(() => {
-      throw new Error('needs @argus/source-azure: install it beside the config');
-    });
-  }
+  const mod = await importOptional('@argus/source-azure', dir);
   return mod['createAzureAlertHandler'] as MakeHandler;
 }
 

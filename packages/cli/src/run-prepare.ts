@@ -38,8 +38,9 @@ async function makeServerParts(
   try {
     return { server: await serverParts(settings, loaded.origin.dir, ioLogger(io), store), problems: [] };
   } catch (err) {
-    const key = err instanceof ServerSettingError ? err.key : 'server';
-    return { problems: [problem(loaded.origin, ['server', key], (err as Error).message)] };
+    if (!(err instanceof ServerSettingError))
+      return { problems: [problem(loaded.origin, ['server'], (err as Error).message)] };
+    return { problems: err.issues.map((i) => problem(loaded.origin, ['server', ...i.path], i.message)) };
   }
 }
 

@@ -15,6 +15,7 @@ import { createStore, type Store, storeSink } from '@argus/store';
 import { azureWebhook } from './azure-webhook.js';
 import type { ServerSettings } from './config/server-schema.js';
 import { type LiveServer, type RulesView, readAmConfig, startLiveServer } from './live-server.js';
+import { investigation } from './run-investigation.js';
 import { serverStateDir } from './server-command.js';
 
 /** How long the server's in-memory store keeps what the pipeline reads, for `/api/series` and `/api/v1`. */
@@ -38,13 +39,16 @@ export interface ServerParts {
   readonly secrets: string[];
 }
 
-/** A problem in the `server:` block, with the key it is under. */
+/** A problem in the `server:` block, with the key it is under (and each problem's path below `server`). */
 export class ServerSettingError extends Error {
+  readonly issues: readonly { path: (string | number)[]; message: string }[];
   constructor(
     readonly key: string,
     message: string,
+    issues?: readonly { path: (string | number)[]; message: string }[],
   ) {
     super(message);
+    this.issues = issues ?? [{ path: [key], message }];
   }
 }
 
@@ -73,7 +77,16 @@ export async function serverParts(
   const azure = settings.azureAlerts
     ? await tagged('azureAlerts', () => azureWebhook(settings.azureAlerts!, dir, log))
     : undefined;
-  const alertManager = createAlertManager({ config: am.config, log });
+  const inv = settings.investigation
+    ? await tagged('investigation', () => investigation(settings.investigation!, dir, log))
+    : undefined;
+  if (inv?.issues)
+    throw new ServerSettingError('investigation', inv.issues.map((i) => i.message).join('; '), inv.issues);
+  const alertManager = createAlertManager({
+    config: am.config,
+    log,
+    ...(inv ? { investigation: inv.options } : {}),
+  });
   return {
     settings,
     alertManager,
@@ -82,7 +95,11 @@ export async function serverParts(
     receivers: am.config.receivers.map((r) => r.name),
     sources: azure ? [azure.source] : [],
     alerters: azure ? [azure.alerter] : [],
-    sinks: [alertManager.sink('server:alerts'), storeSink(store, { name: 'server:store' })],
+    sinks: [
+      alertManager.sink('server:alerts'),
+      storeSink(store, { name: 'server:store' }),
+      ...(inv ? [inv.sink] : []),
+    ],
     webhooks: azure ? [azure.webhook] : [],
     secrets: azure ? [azure.secret] : [],
   };

@@ -1,3 +1,4 @@
+import { silentLogger } from '@argus/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SYSTEM_PROMPT } from '../src/index.js';
 import { type FakeOllama, startFakeOllama } from './fake-ollama.js';
@@ -86,5 +87,29 @@ describe('what is sent', () => {
     );
     expect(series[0]).toEqual({ __name__: 'cpu', instance: expect.stringMatching(/^anon-[0-9a-f]{12}$/) });
     expect(series[1]).toEqual(series[0]);
+  });
+
+  it('logRequests logs exactly what reached the server (redacted), and nothing without it', async () => {
+    fake.fallback = { kind: 'answer', content: answer() };
+    const logged: { message: string; fields: Record<string, unknown> | undefined }[] = [];
+    const capture = {
+      ...silentLogger,
+      info: (message: string, fields?: Record<string, unknown>) => logged.push({ message, fields }),
+    };
+    for (const logRequests of [false, true]) {
+      const r = rig(fake.url, { anonymizeLabels: ['instance'], logRequests });
+      await r.detector.start!(r.ctx);
+      const labels = { __name__: `cpu_logged_${logRequests}`, instance: 'db-prod-7.example.com' };
+      await r.detector.judge!([r.finding(labels)], { ...r.ctx, log: capture });
+    }
+    const requests = logged.filter((l) => l.message === 'ollama request');
+    expect(requests).toHaveLength(1);
+    const body = requests[0]!.fields!['body'] as Record<string, unknown>;
+    const received = fake.received.at(-1)!.body;
+    expect(JSON.stringify(received)).toContain('cpu_logged_true');
+    expect(body['messages']).toEqual(received['messages']);
+    expect(body['format']).toEqual(received['format']);
+    expect(body['model']).toBe(received['model']);
+    expect(JSON.stringify(body)).not.toContain('db-prod-7');
   });
 });

@@ -60,7 +60,7 @@ async function factoryFor(
   if (b) {
     if (b.kind !== KIND[list])
       throw new Error(`"${e.use}" is a ${b.kind}; list it under ${b.kind}s, not ${list}`);
-    return (o) => b.create(o, io);
+    return (o) => b.create(o, io, origin.dir);
   }
   const { module, exportName } = splitSpecifier(e.use);
   if (!e.use.includes('#') && !module.startsWith('.')) {

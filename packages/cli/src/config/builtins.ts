@@ -1,3 +1,4 @@
+import { predictiveRule } from '@argus/alerting';
 import type { Plugin, PluginKind } from '@argus/core';
 import {
   changePointDetector,
@@ -14,12 +15,14 @@ import { type ConsoleSinkOptions, consoleSink } from '../plugins/console-sink.js
 import { ewmaDetector } from '../plugins/ewma-detector.js';
 import { processSource } from '../plugins/process-source.js';
 import { scoreThresholdAlerter } from '../plugins/score-threshold.js';
+import { importOptional } from './resolve.js';
 
 /** A plugin the config can name with a bare word. */
 export interface Builtin {
   readonly kind: PluginKind;
   readonly description: string;
-  create(options: Record<string, unknown>, io: Io): Plugin;
+  /** `dir` is the config's folder, where optional packages are also looked for. */
+  create(options: Record<string, unknown>, io: Io, dir: string): Plugin | Promise<Plugin>;
 }
 
 function detector(what: string, factory: (o: never) => Plugin): Builtin {
@@ -63,6 +66,22 @@ const core: Record<string, Builtin> = {
   flatline: detector('stuck values and missing data', flatlineDetector),
   trend: detector('robust trend, forecast band, "will cross X within H"', trendDetector),
   ensemble: detector('calibrated ensemble of the detectors above', ensembleDetector),
+  // the model judges candidate findings off the hot path; the package (and its `ollama` client) is optional
+  ollama: {
+    kind: 'detector',
+    description:
+      'judgement of candidate findings by an Ollama model (@argus/detector-ollama, installed apart)',
+    async create(o, _io, dir) {
+      const mod = await importOptional('@argus/detector-ollama', dir, 'the "ollama" detector');
+      return (mod['ollamaDetector'] as (o: unknown) => Plugin)(o);
+    },
+  },
+  predictive: {
+    kind: 'alerter',
+    description:
+      "predictive alerts: forecast findings (trend crossAbove) and a judge's verdict (@argus/alerting)",
+    create: (o) => predictiveRule(o as never),
+  },
 };
 
 const PROCESSORS = ['filter', 'relabel', 'rate', 'aggregate', 'downsample'] as const;

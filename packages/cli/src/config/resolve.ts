@@ -61,3 +61,21 @@ export function exportNames(mod: Record<string, unknown>): string[] {
   const inner = typeof def === 'object' && def !== null ? Object.keys(def) : [];
   return [...new Set([...Object.keys(mod), ...inner])].filter((k) => k !== '__esModule');
 }
+
+/**
+ * Imports an optional Argus package: the one installed with the CLI, else the one installed beside the config
+ * (`dir`). Throws `[<what> ]needs <specifier>: install it beside the config` when neither is there.
+ */
+export async function importOptional(
+  specifier: string,
+  dir: string,
+  what?: string,
+): Promise<Record<string, unknown>> {
+  try {
+    return (await import(specifier)) as Record<string, unknown>;
+  } catch {
+    return importFrom(dir, specifier).catch(() => {
+      throw new Error(`${what ? `${what} ` : ''}needs ${specifier}: install it beside the config`);
+    });
+  }
+}

@@ -25,6 +25,16 @@ export interface AzureAlertsSettings {
   name: string;
 }
 
+/** The `server.investigation` block: background investigations of firing alert groups by an Ollama model. */
+export interface InvestigationSettings {
+  /** The model and its budgets: @argus/detector-ollama's options (model, host, timeoutMs, anonymizeLabels, …). */
+  ollama: Record<string, unknown>;
+  /** Deadline of one investigation. @default 300000 */
+  timeoutMs?: number | undefined;
+  /** Investigations at once; a group notified while all are busy is skipped (counted). @default 4 */
+  maxInFlight?: number | undefined;
+}
+
 /** The `server:` block with defaults applied (see the schema's descriptions). */
 export interface ServerSettings {
   listen: string;
@@ -39,6 +49,7 @@ export interface ServerSettings {
   };
   azureAlerts?: AzureAlertsSettings | undefined;
   alertmanagerConfig?: string | undefined;
+  investigation?: InvestigationSettings | undefined;
 }
 
 /** The `server:` block as written in a config: every field may be left out. */
@@ -117,5 +128,29 @@ export const serverSettingsSchema: z.ZodType<ServerSettings, ServerSettingsInput
     .optional()
     .describe(
       'An alertmanager.yml for the alert manager behind the API (routes, receivers); default: one receiver',
+    ),
+  investigation: z
+    .strictObject({
+      ollama: z
+        .record(z.string(), z.unknown(), {
+          error: 'expected the Ollama options, e.g. { model: qwen2.5:3b } (see @argus/detector-ollama)',
+        })
+        .describe("@argus/detector-ollama's options: model, host, timeoutMs, budget, anonymizeLabels, …"),
+      timeoutMs: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe('Deadline of one investigation. @default 300000'),
+      maxInFlight: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe('Investigations at once; more groups are skipped (counted). @default 4'),
+    })
+    .optional()
+    .describe(
+      'When an alert fires, an Ollama model investigates its group; the answer is attached and sent once as a follow-up (needs @argus/detector-ollama)',
     ),
 });
