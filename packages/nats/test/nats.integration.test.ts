@@ -1,6 +1,7 @@
 // A pipeline split over a real nats-server 2.9 with JetStream: a collector tier (manualSource → natsSink) and a
 // detection tier (natsSource → …). Every batch arrives equal; the detection tier killed (SIGKILL) after
-// processing a batch and before acknowledging it gets it again when it returns and skips it (processed once);
+// processing a batch and before acknowledging it gets it again when it returns and skips it (processed once); a
+// stuck detection tier holds at most maxAckPending batches, the backlog stays in the stream;
 // nats-server restarted mid-stream → nothing lost, nothing twice.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -70,6 +71,16 @@ describeWithBinary(
       nc ??= await connect({ servers: url });
       const info = await (await jetstreamManager(nc)).consumers.info(stream, 'detect');
       return info.ack_floor.stream_seq;
+    };
+
+    /** Publishes batches 0 … count − 1 with a natsSink, each stored by the stream before the next. */
+    const publish = async (subject: string, stream: string, count: number): Promise<void> => {
+      const sink = natsSink({ servers: url, subject, stream });
+      const ctx = testContext();
+      await sink.start!(ctx);
+      for (let b = 0; b < count; b++)
+        expect(await sink.write(batchFromRows(ctx.series, rowsOf(b)), ctx)).toEqual({ ok: true });
+      await sink.stop!(ctx);
     };
 
     testSink(
@@ -201,6 +212,50 @@ describeWithBinary(
       }
     }, 60_000);
 
+    it('backpressure: a detection tier that cannot keep up leaves the backlog in the stream, not in memory', async () => {
+      const stream = unique('BACKLOG');
+      await publish(`bp.${stream}`, stream, 40);
+      // the detection tier's only sink is stuck until `release`, behind a one-batch blocking buffer
+      let release: () => void = () => {};
+      const gate = new Promise<void>((r) => (release = r));
+      const out = memorySink();
+      const stuck = {
+        ...out,
+        write: async (...a: Parameters<typeof out.write>) => {
+          await gate;
+          return out.write(...a);
+        },
+      };
+      const detection = createPipeline({
+        sources: [natsSource({ servers: url, stream, consumer: 'detect', maxAckPending: 4 })],
+        sinks: [{ use: stuck, buffer: { maxBatches: 1, whenFull: 'block' } }],
+      });
+      nc ??= await connect({ servers: url });
+      const jsm = await jetstreamManager(nc);
+      await detection.start();
+      try {
+        // with the sink stuck, what the pipeline took (acked) is bounded by its one-batch buffer, the next batch waits
+        // to be taken, and the consumer stops delivering at 4 unacknowledged
+        await waitUntil(
+          'a fifth batch delivered',
+          async () => (await jsm.consumers.info(stream, 'detect')).delivered.stream_seq >= 5,
+        );
+        const held = await jsm.consumers.info(stream, 'detect');
+        expect(held.config.max_ack_pending).toBe(4);
+        expect(held.num_ack_pending).toBe(4);
+        expect(held.ack_floor.stream_seq).toBeLessThanOrEqual(2);
+        expect(held.num_pending).toBe(40 - held.ack_floor.stream_seq - 4); // the backlog waits in the stream
+        release();
+        await waitUntil('all 40 batches', () => out.samples().length >= 120);
+        await waitUntil('the consumer to acknowledge all 40', async () => (await ackFloor(stream)) === 40);
+        const counts = perBatch(out.samples());
+        for (let b = 0; b < 40; b++) expect(counts.get(b), `batch ${b}`).toBe(3);
+      } finally {
+        release();
+        await detection.stop();
+      }
+    }, 60_000);
+
     it('a detection tier killed after processing a batch, before its ack, skips it when it returns: each batch once', async () => {
       const stream = unique('KILLED');
       const dir = await mkdtemp(join(tmpdir(), 'argus-nats-'));
@@ -213,12 +268,7 @@ describeWithBinary(
           readyCheck: async () => true,
         });
       // publish 30 batches first: stream sequence k + 1 holds batch k
-      const sink = natsSink({ servers: url, subject: `kill.${stream}`, stream });
-      const ctx = testContext();
-      await sink.start!(ctx);
-      for (let b = 0; b < 30; b++)
-        expect(await sink.write(batchFromRows(ctx.series, rowsOf(b)), ctx)).toEqual({ ok: true });
-      await sink.stop!(ctx);
+      await publish(`kill.${stream}`, stream, 30);
       const recorded = async (): Promise<Recorded[]> =>
         (await readFile(record, 'utf8').catch(() => ''))
           .split('\n')

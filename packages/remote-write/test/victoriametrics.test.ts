@@ -1,14 +1,16 @@
 // remoteWriteSink into a real VictoriaMetrics 1.79 (single node): every sample read back equal through its raw
 // export API and, as backtests and reports read the long-term store, through @argus/source-prometheus's history
-// API over VictoriaMetrics' Prometheus-compatible query API. Then VictoriaMetrics down for a while under a running
-// pipeline: what fits the sink's buffer is delivered once it is back, what does not is dropped and counted.
-import { createPipeline, createSeriesRegistry } from '@argus/core';
-import { prometheusHistory } from '@argus/source-prometheus';
+// API and its PromQL source (batch mode) over VictoriaMetrics' Prometheus-compatible query API. Then
+// VictoriaMetrics down for a while under a running pipeline: what fits the sink's buffer is delivered once it is
+// back, what does not is dropped and counted.
+import { createPipeline, createSeriesRegistry, type MetricBatch } from '@argus/core';
+import { prometheusHistory, prometheusSource } from '@argus/source-prometheus';
 import {
   batchFromRows,
   describeWithBinary,
   manualSource,
   type RunningServer,
+  rowsOf,
   type SampleRow,
   startVictoriaMetrics,
   testContext,
@@ -100,6 +102,24 @@ describeWithBinary(
         expect(s.labels).toMatchObject({ __name__: 'argus_vm_test', job: 'rw', replica: 'a' });
         expect([...s.timestamps]).toEqual(want.map((w) => w.timestamp));
         expect([...s.values]).toEqual(want.map((w) => w.value));
+      }
+    });
+
+    it('the PromQL source reads them back too, in batch mode (what a backtest over the long-term store runs)', async () => {
+      const series = createSeriesRegistry();
+      const source = prometheusSource({ endpoint: vm.url, queries: ['argus_vm_test{job="rw"}'] });
+      const range = { from: t0, to: t0 + 20 * 15_000, stepMs: 15_000 }; // [from, to): the 20 samples
+      const got: SampleRow[] = [];
+      for await (const b of source.readRange!(range, testContext({ series })))
+        got.push(...rowsOf(series, b as MetricBatch));
+      expect(got).toHaveLength(written.length);
+      for (const instance of ['i0', 'i1', 'i57', 'i199']) {
+        const mine = got.filter((g) => g.labels['instance'] === instance);
+        expect(mine.map((g) => g.labels)).toEqual(
+          mine.map(() => ({ __name__: 'argus_vm_test', job: 'rw', instance, replica: 'a' })),
+        );
+        const want = byInstance(written, instance);
+        expect(mine.map((g) => [g.timestamp, g.value])).toEqual(want.map((w) => [w.timestamp, w.value]));
       }
     });
   },

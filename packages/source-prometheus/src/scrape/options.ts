@@ -1,3 +1,4 @@
+import { type ShardOption, shardOptionSchema } from '@argus/core';
 import { z } from 'zod';
 import type { TargetInput } from './targets.js';
 
@@ -36,7 +37,7 @@ export interface ScrapeSourceOptions {
    * Scrape only this replica's share of the targets (jump consistent hash of the target URL). Without `index`,
    * it is the StatefulSet ordinal at the end of `HOSTNAME` (`argus-2` → 2).
    */
-  shard?: { index?: number; total: number };
+  shard?: ShardOption;
   /** Plugin name, unique within a pipeline. @default 'scrape' */
   name?: string;
 }
@@ -98,17 +99,7 @@ export const scrapeSourceSchema: z.ZodType<ParsedScrapeOptions, ScrapeSourceOpti
       .default({})
       .describe('Extra request headers, e.g. authorization'),
     limits: limitsSchema.describe('Scrape limits (Prometheus sample_limit, label_limit, …)'),
-    shard: z
-      .strictObject({
-        index: z.number().int().nonnegative().optional().describe('This replica; default: HOSTNAME ordinal'),
-        total: z.number().int().positive().describe('Number of replicas'),
-      })
-      .refine((s) => s.index === undefined || s.index < s.total, {
-        message: 'shard.index must be below shard.total',
-        path: ['index'],
-      })
-      .optional()
-      .describe('Scrape only this replica’s share of the targets'),
+    shard: shardOptionSchema.optional().describe('Scrape only this replica’s share of the targets'),
     name: z.string().min(1).optional().describe('Plugin name, unique within a pipeline'),
   })
   .refine((o) => o.targets.length > 0 || o.fileSd !== undefined, {
