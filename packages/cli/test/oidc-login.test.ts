@@ -2,7 +2,7 @@
 // process (oauth2-mock-server, the server package's fixture); the browser's redirects are followed by hand.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@argus/testkit';
@@ -105,6 +105,14 @@ describe('argus run: OIDC login from the config (server.auth.oidc)', () => {
       roles: { sre: 'operator' },
     });
     expect(text).not.toContain(SECRET);
+    // auth (oidc included) needs a restart: a reload that changes the role map is refused, the running one stays
+    writeFileSync(file, readFileSync(file, 'utf8').replace('sre: operator', 'sre: admin'));
+    const reload = await fetch(`${base}/-/reload`, {
+      method: 'POST',
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+    });
+    expect(reload.status).toBe(400);
+    expect(await reload.text()).toMatch(/auth .*need a restart/);
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
     expect(proc.output()).not.toContain(SECRET);
