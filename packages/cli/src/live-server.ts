@@ -6,7 +6,14 @@ import { join, resolve } from 'node:path';
 import { type AlertManager, type AlertManagerConfig, loadAlertmanagerConfig } from '@argus/alerting';
 import type { Logger, Pipeline, StateStore } from '@argus/core';
 import { createEngine, createPromApi, type PromApi, storeQueryable } from '@argus/promql';
-import { addUser, createArgusServer, listUsers, type ReloadStatus, type Webhook } from '@argus/server';
+import {
+  addUser,
+  createArgusServer,
+  listUsers,
+  type OidcOptions,
+  type ReloadStatus,
+  type Webhook,
+} from '@argus/server';
 import type { Store } from '@argus/store';
 import { DEFAULT_AM, type ServerSettings } from './config/server-schema.js';
 import { parseListen } from './promql-commands.js';
@@ -72,6 +79,8 @@ export interface LiveServerOptions {
   reloadStatus?: () => ReloadStatus;
   webhooks?: readonly Webhook[];
   secrets?: readonly string[];
+  /** OIDC login (`server.auth.oidc`, its client secret read and also in `secrets`). */
+  oidc?: OidcOptions;
   /** Print and serve a one-time login link for the first admin (the demo). */
   loginLink?: boolean;
   /** When the default port is taken, listen on any free one (the demo) instead of failing. */
@@ -155,6 +164,7 @@ export async function startLiveServer(o: LiveServerOptions): Promise<LiveServer>
     ...(o.reloadStatus ? { reloadStatus: o.reloadStatus } : {}),
     ...(o.webhooks ? { webhooks: o.webhooks } : {}),
     ...(o.secrets ? { secrets: o.secrets } : {}),
+    ...(o.oidc ? { oidc: o.oidc } : {}),
     ...(tls ? { tls } : {}),
     ...(s.auth.anonymousRole ? { anonymousRole: s.auth.anonymousRole } : {}),
     ...(s.auth.sessionTtlMs ? { sessionTtlMs: s.auth.sessionTtlMs } : {}),

@@ -10,11 +10,12 @@ import {
   type Sink,
   type Source,
 } from '@argus/core';
-import type { ReloadStatus, Webhook } from '@argus/server';
+import type { OidcOptions, ReloadStatus, Webhook } from '@argus/server';
 import { createStore, type Store, storeSink } from '@argus/store';
 import { azureWebhook } from './azure-webhook.js';
 import type { ServerSettings } from './config/server-schema.js';
 import { type LiveServer, type RulesView, readAmConfig, startLiveServer } from './live-server.js';
+import { oidcOptions } from './oidc-settings.js';
 import { investigation } from './run-investigation.js';
 import { serverStateDir } from './server-command.js';
 
@@ -35,8 +36,10 @@ export interface ServerParts {
   /** Added to the config's sinks. */
   readonly sinks: Sink[];
   readonly webhooks: Webhook[];
-  /** Values never to show (the webhook's token). */
+  /** Values never to show (the webhook's token, the OIDC client secret). */
   readonly secrets: string[];
+  /** `server.auth.oidc` with its client secret read. */
+  readonly oidc?: OidcOptions;
 }
 
 /** A problem in the `server:` block, with the key it is under (and each problem's path below `server`). */
@@ -77,6 +80,8 @@ export async function serverParts(
   const azure = settings.azureAlerts
     ? await tagged('azureAlerts', () => azureWebhook(settings.azureAlerts!, dir, log))
     : undefined;
+  const oidc = settings.auth.oidc ? oidcOptions(settings.auth.oidc, dir) : undefined;
+  if (oidc && 'problem' in oidc) throw new ServerSettingError('auth', oidc.problem.message, [oidc.problem]);
   const inv = settings.investigation
     ? await tagged('investigation', () => investigation(settings.investigation!, dir, log))
     : undefined;
@@ -101,7 +106,11 @@ export async function serverParts(
       ...(inv ? [inv.sink] : []),
     ],
     webhooks: azure ? [azure.webhook] : [],
-    secrets: azure ? [azure.secret] : [],
+    secrets: [
+      ...(azure ? [azure.secret] : []),
+      ...(oidc?.options.clientSecret ? [oidc.options.clientSecret] : []),
+    ],
+    ...(oidc ? { oidc: oidc.options } : {}),
   };
 }
 
@@ -137,6 +146,7 @@ export async function startRunServer(
     reload: o.reload,
     webhooks: parts.webhooks,
     secrets: parts.secrets,
+    ...(parts.oidc ? { oidc: parts.oidc } : {}),
     reloadStatus: o.reloadStatus,
     rules: o.rules,
     ...(parts.alertmanagerYaml === undefined ? {} : { alertmanagerYaml: parts.alertmanagerYaml }),

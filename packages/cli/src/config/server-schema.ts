@@ -35,6 +35,18 @@ export interface InvestigationSettings {
   maxInFlight?: number | undefined;
 }
 
+/** The `server.auth.oidc` block: OIDC login; the client secret is read from an env var or a file, never inline. */
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecretEnv?: string | undefined;
+  clientSecretFile?: string | undefined;
+  redirectUri: string;
+  roleClaim?: string | undefined;
+  roles: Record<string, Role>;
+  scope?: string | undefined;
+}
+
 /** The `server:` block with defaults applied (see the schema's descriptions). */
 export interface ServerSettings {
   listen: string;
@@ -46,6 +58,7 @@ export interface ServerSettings {
     sessionTtlMs?: number | undefined;
     firstAdmin: boolean;
     metrics?: 'public' | 'read' | undefined;
+    oidc?: OidcSettings | undefined;
   };
   azureAlerts?: AzureAlertsSettings | undefined;
   alertmanagerConfig?: string | undefined;
@@ -101,6 +114,47 @@ export const serverSettingsSchema: z.ZodType<ServerSettings, ServerSettingsInput
         .describe(
           "Who may scrape /metrics: 'public' (as Prometheus serves its own) or 'read' (a viewer token or better). @default public",
         ),
+      oidc: z
+        .strictObject({
+          issuer: z
+            .url()
+            .describe(
+              "The identity provider's issuer URL (discovery at <issuer>/.well-known/openid-configuration)",
+            ),
+          clientId: z.string().min(1).describe('This client as registered at the provider'),
+          clientSecretEnv: z
+            .string()
+            .min(1)
+            .optional()
+            .describe('Environment variable holding the client secret (confidential clients)'),
+          clientSecretFile: z
+            .string()
+            .min(1)
+            .optional()
+            .describe(
+              "File holding the client secret, relative to the config's folder (trailing newline dropped)",
+            ),
+          redirectUri: z
+            .url()
+            .describe(
+              "This server's callback as registered at the provider: https://argus.example/api/oidc/callback",
+            ),
+          roleClaim: z
+            .string()
+            .min(1)
+            .optional()
+            .describe("The claim with the user's groups or roles. @default groups"),
+          roles: z
+            .record(z.string(), ROLE)
+            .describe('Claim value → Argus role; the strongest match wins; a user with none is refused'),
+          scope: z.string().min(1).optional().describe('@default openid profile email'),
+        })
+        .refine((o) => !(o.clientSecretEnv && o.clientSecretFile), {
+          message: 'give the client secret once: clientSecretEnv or clientSecretFile, not both',
+          path: ['clientSecretFile'],
+        })
+        .optional()
+        .describe('OIDC login (authorization code + PKCE) through an identity provider, at /api/oidc/login'),
     })
     .default({ firstAdmin: true })
     .describe('Credentials: users (argus users add --data-dir <pipeline.dataDir>), tokens, sessions'),
