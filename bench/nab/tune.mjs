@@ -56,7 +56,7 @@ const profiles = (s) =>
 for (const cfg of configs.length > 0 ? configs : [{}]) {
   const files = report ? corpus : even;
   const run = runCorpus(files, () => makeEnsemble(cfg));
-  const speed = `${(run.pointsPerSecond / 1e6).toFixed(2)} M/s`;
+  const speed = `${(run.pointsPerSecond / 1e6).toFixed(2)} M/s (${(run.pointsPerCpuSecond / 1e6).toFixed(2)} M/CPU-s)`;
   if (!report) {
     console.log(
       `tuning ${f2(nabScores(files, run.scores).standard.score)}  ${speed}  ${JSON.stringify(cfg)}`,
