@@ -292,6 +292,27 @@ export function asinhMember(o = {}) {
 }
 
 /**
+ * How unusual a statistic x is against its own running mean and variance (at s[i], s[i + 1]; count at s[i + 2]):
+ * `z`: (x − mean)⁺ / sd; `ratio`: (x / mean − 1)⁺; 0 on the first value. Then x enters the mean and variance.
+ */
+function runningSurprise(s, i, x, alpha, mode, eps) {
+  const cnt = s[i + 2] + 1;
+  s[i + 2] = cnt;
+  const a = Math.max(alpha, 1 / cnt);
+  const mean = s[i];
+  const dr = x - mean;
+  const z =
+    cnt === 1
+      ? 0
+      : mode === 'ratio'
+        ? Math.max(0, x / (mean + eps) - 1)
+        : Math.max(0, dr) / (Math.sqrt(s[i + 1]) + eps);
+  s[i] = mean + a * dr;
+  s[i + 1] = (1 - a) * (s[i + 1] + a * dr * dr);
+  return z;
+}
+
+/**
  * Spectral residual member (Ren et al. 2019, Microsoft's SR): over the last `W` values plus `extend` points
  * extrapolated from the mean slope of the last `m` (so the current point is not at the window's edge), the saliency of
  * the current point is |IDFT(X·exp(−AL))| at its index, where AL is the log amplitude spectrum averaged over `q`
@@ -369,21 +390,9 @@ export function spectralResidualModel({
       for (let i = 1; i <= m; i++) g += (x[H - 1] - x[H - 1 - i]) / i;
       g /= m;
       for (let e = 0; e < extend; e++) x[H + e] = x[H - 1 - m + 1] + g * m;
-      const sal = saliency();
-      const cnt = s[b + 4] + 1;
-      s[b + 4] = cnt;
-      const a = Math.max(sAlpha, 1 / cnt);
-      const mean = s[b + 1];
-      const dr = sal - mean;
-      const z =
-        mode === 'ratio'
-          ? Math.max(0, sal / (mean + 1e-12) - 1)
-          : Math.max(0, dr) / (Math.sqrt(s[b + 2]) + 1e-12);
-      s[b + 3] = cnt > 1 ? z : 0;
-      s[b + 1] = cnt === 1 ? sal : mean + a * dr;
-      s[b + 2] = (1 - a) * (s[b + 2] + a * dr * dr);
+      s[b + 4] = runningSurprise(s, b + 1, saliency(), sAlpha, mode, 1e-12);
     }
-    if (n > warmup) out.z = scale * s[b + 3];
+    if (n > warmup) out.z = scale * s[b + 4];
     return 0;
   });
 }
@@ -489,15 +498,7 @@ export function spectralResidualFast({
       sr += ar * outR[k] - ai * outI[k];
       si += ar * outI[k] + ai * outR[k];
     }
-    const sal = Math.hypot(sr, si) / W;
-    const cnt = s[b + 3] + 1;
-    s[b + 3] = cnt;
-    const a = Math.max(sAlpha, 1 / cnt);
-    const mean = s[b + 1];
-    const dr = sal - mean;
-    const z = cnt > 1 ? Math.max(0, dr) / (Math.sqrt(s[b + 2]) + 1e-12) : 0;
-    s[b + 1] = cnt === 1 ? sal : mean + a * dr;
-    s[b + 2] = (1 - a) * (s[b + 2] + a * dr * dr);
+    const z = runningSurprise(s, b + 1, Math.hypot(sr, si) / W, sAlpha, 'z', 1e-12);
     if (n > warmup) out.z = scale * z;
     return 0;
   });
@@ -578,20 +579,8 @@ export function artModel({
       for (let j = 0; j < D; j++) s[w + 1 + j] = I[j];
     }
     if (used === 0) return 0;
-    const mis = 1 - bestMatch;
-    const cnt = s[b + 6] + 1;
-    s[b + 6] = cnt;
-    const a = Math.max(dAlpha, 1 / cnt);
-    const dm = s[b + 4];
-    const dr = mis - dm;
-    if (n > warmup)
-      out.z =
-        scale *
-        (mode === 'ratio'
-          ? Math.max(0, mis / (dm + 1e-9) - 1)
-          : Math.max(0, dr) / (Math.sqrt(s[b + 5]) + 1e-9));
-    s[b + 4] = dm + a * dr;
-    s[b + 5] = (1 - a) * (s[b + 5] + a * dr * dr);
+    const z = runningSurprise(s, b + 4, 1 - bestMatch, dAlpha, mode, 1e-9);
+    if (n > warmup) out.z = scale * z;
     return 0;
   });
 }
