@@ -5,7 +5,7 @@
 // A config is the ensemble's options plus, optionally, `with`: prototype members from prototypes.mjs
 // ([{ "proto": "onlineSeason", "options": {…}, "weight": 1 }]), `base: false` to drop the named members, and
 // `split: true` to calibrate each member in its own one-member ensemble and take the largest calibrated score.
-import { ensembleModel, ensembleOptions, memberModel } from '../../packages/detectors/dist/index.js';
+import { ensembleMembers, ensembleModel, ensembleOptions } from '../../packages/detectors/dist/index.js';
 import { loadCorpus } from './corpus.mjs';
 import { PROTOTYPES, weighted } from './prototypes.mjs';
 import { nabScores, runCorpus } from './score.mjs';
@@ -31,16 +31,7 @@ function makeSplit({ split: _split, ...cfg }) {
 function makeEnsemble({ with: extra = [], base = true, ...cfg }) {
   if (cfg.split) return makeSplit(cfg);
   const o = ensembleOptions.parse(cfg);
-  const members = base
-    ? o.members.map((name) => ({
-        name,
-        model: memberModel(name, {
-          ...(name === 'trend' ? {} : { warmupSamples: o.warmupSamples }),
-          ...o.memberOptions[name],
-        }),
-        direct: name === 'flatline',
-      }))
-    : [];
+  const members = base ? ensembleMembers(o) : [];
   for (const { proto, options = {}, weight = 1 } of extra) {
     const model = PROTOTYPES[proto]({ warmup: o.warmupSamples, ...options });
     members.push({ name: proto, model: weight === 1 ? model : weighted(model, weight) });
@@ -65,7 +56,7 @@ const profiles = (s) =>
 for (const cfg of configs.length > 0 ? configs : [{}]) {
   const files = report ? corpus : even;
   const run = runCorpus(files, () => makeEnsemble(cfg));
-  const speed = `${(run.pointsPerSecond / 1e6).toFixed(2)} M/s`;
+  const speed = `${(run.pointsPerSecond / 1e6).toFixed(2)} M/s (${(run.pointsPerCpuSecond / 1e6).toFixed(2)} M/CPU-s)`;
   if (!report) {
     console.log(
       `tuning ${f2(nabScores(files, run.scores).standard.score)}  ${speed}  ${JSON.stringify(cfg)}`,

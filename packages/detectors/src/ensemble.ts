@@ -137,46 +137,58 @@ export const ensembleOptions: Schema<EnsembleOptions> = z.strictObject({
   ),
 });
 
+/**
+ * What the ensemble needs to know about each member, declared by the member: how to build it from options, whether
+ * it takes the ensemble's `warmupSamples` (trend's window is its warm-up; its strict schema refuses the key), and
+ * whether its score is already calibrated (`direct`: flatline's stuck/missing findings).
+ */
+interface MemberSpec {
+  readonly build: (input: Record<string, unknown>) => Model;
+  readonly takesWarmup: boolean;
+  readonly direct: boolean;
+}
+
+const spec = (build: MemberSpec['build'], takesWarmup = true, direct = false): MemberSpec => ({
+  build,
+  takesWarmup,
+  direct,
+});
+
+const MEMBERS: Readonly<Record<MemberName, MemberSpec>> = {
+  robustZ: spec((i) => ewmaModel(robustZOptions.parse(i))),
+  mad: spec((i) => madModel(madOptions.parse(i))),
+  seasonal: spec((i) => seasonalModel(seasonalOptions.parse(i))),
+  onlineSeasonal: spec((i) => onlineSeasonalModel(onlineSeasonalOptions.parse(i))),
+  changePoint: spec((i) => cusumModel(changePointOptions.parse(i))),
+  flatline: spec((i) => flatlineModel(flatlineOptions.parse(i)), true, true),
+  trend: spec((i) => trendModel(trendOptions.parse(i)), false),
+  ar: spec((i) => arModel(arOptions.parse(i))),
+};
+
 /** Builds one member model from its options (validated by that member's own schema). */
 export function memberModel(name: MemberName, overrides: Record<string, unknown> = {}): Model {
-  const input = { ...TUNED[name], ...overrides };
-  switch (name) {
-    case 'robustZ':
-      return ewmaModel(robustZOptions.parse(input));
-    case 'mad':
-      return madModel(madOptions.parse(input));
-    case 'seasonal':
-      return seasonalModel(seasonalOptions.parse(input));
-    case 'onlineSeasonal':
-      return onlineSeasonalModel(onlineSeasonalOptions.parse(input));
-    case 'changePoint':
-      return cusumModel(changePointOptions.parse(input));
-    case 'flatline':
-      return flatlineModel(flatlineOptions.parse(input));
-    case 'trend':
-      return trendModel(trendOptions.parse(input));
-    case 'ar':
-      return arModel(arOptions.parse(input));
-  }
+  return MEMBERS[name].build({ ...TUNED[name], ...overrides });
+}
+
+/**
+ * The members of an ensemble with parsed options `o`: each built with the ensemble's `warmupSamples` when it takes
+ * one, then the user's `memberOptions` for it.
+ */
+export function ensembleMembers(o: EnsembleOptions): EnsembleMember[] {
+  return o.members.map((name) => {
+    const m = MEMBERS[name];
+    const warmup = m.takesWarmup ? { warmupSamples: o.warmupSamples } : {};
+    return { name, model: memberModel(name, { ...warmup, ...o.memberOptions[name] }), direct: m.direct };
+  });
 }
 
 /** The ensemble as a bare {@link Model} (e.g. to score every sample); options as for {@link ensembleDetector}. */
 export function createEnsembleModel(input: z.input<typeof ensembleOptions> = {}): Model {
   const o = ensembleOptions.parse(input);
-  const memberWarmup = o.warmupSamples;
-  const members: EnsembleMember[] = o.members.map((name) => ({
-    name,
-    // the trend member has no warm-up of its own (its window is windowSamples): its strict schema refuses the key
-    model: memberModel(name, {
-      ...(name === 'trend' ? {} : { warmupSamples: memberWarmup }),
-      ...o.memberOptions[name],
-    }),
-    direct: name === 'flatline',
-  }));
   return ensembleModel({
     ...o,
-    members,
-    memberWarmupSamples: memberWarmup,
+    members: ensembleMembers(o),
+    memberWarmupSamples: o.warmupSamples,
     warmupSamples: o.warmupSamples + o.calibrationSamples,
   });
 }

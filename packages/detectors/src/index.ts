@@ -22,6 +22,7 @@ export {
   createEnsembleModel,
   ENSEMBLE_MEMBERS,
   ensembleDetector,
+  ensembleMembers,
   ensembleOptions,
   memberModel,
 } from './ensemble.js';

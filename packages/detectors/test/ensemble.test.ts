@@ -3,6 +3,8 @@ import {
   createEnsembleModel,
   ENSEMBLE_MEMBERS,
   ensembleDetector,
+  ensembleMembers,
+  ensembleOptions,
   likelihoodScore,
   pointOut,
 } from '../src/index.js';
@@ -126,6 +128,29 @@ describe('ensemble calibration and suppression', () => {
         name,
       ).toBe(true);
     }
+  });
+
+  it("members declare whether they take the ensemble's warm-up and whether their score is calibrated", () => {
+    const o = ensembleOptions.parse({ members: ['robustZ', 'trend', 'flatline'], warmupSamples: 30 });
+    const members = ensembleMembers(o);
+    expect(members.map((x) => [x.name, x.direct])).toEqual([
+      ['robustZ', false],
+      ['trend', false],
+      ['flatline', true],
+    ]);
+    // robust-z got the ensemble's warm-up: silent for 30 samples, then a jump is surprising
+    const out = pointOut();
+    const rz = members[0]?.model;
+    for (let i = 1; i <= 30; i++) rz?.update(0, i * 60_000, i % 2 === 0 ? 10 : 11, out);
+    expect(out.z).toBe(0);
+    rz?.update(0, 31 * 60_000, 50, out);
+    expect(out.z).toBeGreaterThan(5);
+    // a user's warmupSamples for trend still reaches trend's strict schema (refused, naming the key)
+    expect(() =>
+      ensembleMembers(
+        ensembleOptions.parse({ members: ['trend'], memberOptions: { trend: { warmupSamples: 5 } } }),
+      ),
+    ).toThrow(/warmupSamples/);
   });
 
   it('rejects bad options naming the field', () => {
