@@ -169,6 +169,8 @@ function fnvRest(s: string, from: number, end: number): void {
 export interface TextHasher {
   /** Starts a new label set. */
   reset(): void;
+  /** Goes on from a state read earlier from {@link hi} and {@link lo} (e.g. after labels many sets share). */
+  resume(hi: number, lo: number): void;
   /** Hashes the text `s[start, end)` (a name or a value) and its separator. */
   add(s: string, start: number, end: number): void;
   /** The high 32 bits of the hash so far, as an int32. */
@@ -182,6 +184,10 @@ export const textHash: TextHasher = {
   reset() {
     state[0] = 0xcbf29ce4;
     state[1] = 0x84222325;
+  },
+  resume(hi, lo) {
+    state[0] = hi;
+    state[1] = lo;
   },
   add: fnvRange,
   get hi() {

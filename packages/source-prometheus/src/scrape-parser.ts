@@ -155,7 +155,7 @@ class TargetParser implements ScrapeParser, ParseHandler<Entry> {
     if (head.created) return this.entry(CREATED);
     const series = this.options.series;
     if (series.internText === undefined) return undefined;
-    const count = this.hasher.hash(text, nameEnd, spans, n);
+    const count = this.hasher.hash(head, text, nameEnd, spans, n);
     if (count < 0) return undefined;
     return this.entry(series.internText(textHash.hi, textHash.lo, count, text, this.build));
   }

@@ -1,4 +1,5 @@
 import { type Labels, textHash } from '@argus/core';
+import type { SeriesHead } from './parse-core.js';
 import { isNameChar, MAX_SPANS, parseLabelBlock, SPAN, unescapeValue } from './series-text.js';
 
 const NAME = '__name__';
@@ -60,6 +61,15 @@ export class SeriesTextHasher {
   /** Whether every target label name is a plain ASCII name (the fast path compares names by UTF-16 unit). */
   readonly usable: boolean;
   private readonly order = new Int32Array(MAX_SPANS);
+  /**
+   * The fixed labels sorted before all of a series' own (`__name__`, and often the target's `instance` and `job`)
+   * hash alike for every series of one name: the state after them, for the last head and how many there were.
+   */
+  private memoHead: SeriesHead | undefined;
+  private memoFixed = 0;
+  private memoCount = 0;
+  private memoHi = 0;
+  private memoLo = 0;
 
   constructor(
     target: readonly (readonly [string, string])[],
@@ -76,15 +86,13 @@ export class SeriesTextHasher {
    * labels hashed, or -1 when only building the labels can tell (two labels of one name, which the parser reports,
    * or a clash with a target label to rename).
    */
-  hash(text: string, nameEnd: number, spans: Int32Array, n: number): number {
+  hash(head: SeriesHead, text: string, nameEnd: number, spans: Int32Array, n: number): number {
     if (!this.usable || !this.sort(text, spans, n)) return -1;
     const order = this.order;
     const names = this.fixedNames;
-    const values = this.fixedValues;
-    textHash.reset();
-    let count = 0;
+    let count = this.prefix(head, text, nameEnd, spans, n);
+    let f = this.memoFixed;
     let p = 0;
-    let f = 0;
     while (p < n || f < names.length) {
       const at = p < n ? order[p]! * SPAN : -1;
       const cmp =
@@ -100,19 +108,49 @@ export class SeriesTextHasher {
         if (spans[at + 3] !== spans[at + 2]) return -1;
         p++;
       }
-      const name = names[f]!;
-      if (name === NAME) {
-        textHash.add(NAME, 0, NAME.length);
-        textHash.add(text, 0, nameEnd);
-        count++;
-      } else if (values[f] !== '') {
-        textHash.add(name, 0, name.length);
-        textHash.add(values[f]!, 0, values[f]!.length);
-        count++;
-      }
-      f++;
+      count += this.hashFixed(f++, text, nameEnd);
     }
     return count;
+  }
+
+  /** Hashes the fixed labels that sort before all page labels (or resumes after them); returns how many counted. */
+  private prefix(head: SeriesHead, text: string, nameEnd: number, spans: Int32Array, n: number): number {
+    const names = this.fixedNames;
+    const first = n > 0 ? this.order[0]! * SPAN : -1;
+    let fixed = 0;
+    while (
+      fixed < names.length &&
+      (first < 0 || compareName(text, spans[first]!, spans[first + 1]!, names[fixed]!) > 0)
+    )
+      fixed++;
+    if (head === this.memoHead && fixed === this.memoFixed) {
+      textHash.resume(this.memoHi, this.memoLo);
+      return this.memoCount;
+    }
+    textHash.reset();
+    let count = 0;
+    for (let f = 0; f < fixed; f++) count += this.hashFixed(f, text, nameEnd);
+    this.memoHead = head;
+    this.memoFixed = fixed;
+    this.memoCount = count;
+    this.memoHi = textHash.hi;
+    this.memoLo = textHash.lo;
+    return count;
+  }
+
+  /** Hashes fixed label `f` unless its value is empty; returns 1 when hashed. */
+  private hashFixed(f: number, text: string, nameEnd: number): number {
+    const name = this.fixedNames[f]!;
+    if (name === NAME) {
+      textHash.add(NAME, 0, NAME.length);
+      textHash.add(text, 0, nameEnd);
+      return 1;
+    }
+    const value = this.fixedValues[f]!;
+    if (value === '') return 0;
+    textHash.add(name, 0, name.length);
+    textHash.add(value, 0, value.length);
+    return 1;
   }
 
   /** Sorts the page's labels by name into `order`; false when two have one name. */
