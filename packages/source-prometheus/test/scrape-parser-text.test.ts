@@ -159,4 +159,25 @@ describe('ScrapeParser, series interned by text', () => {
       exported_job: 'app',
     });
   });
+
+  it('takes a long label block (over 32 labels) and the label limits through the old path, with the same results', () => {
+    const series = createSeriesRegistry();
+    const names = Array.from({ length: 40 }, (_, i) => `l${String(i).padStart(2, '0')}`);
+    const out = new MetricBatchBuilder();
+    createScrapeParser({ series }).parse(`m{${names.map((n) => `${n}="v"`).join(',')}} 1\n`, 'text', 0, out);
+    const labels = series.labels(out.build().series[0]!);
+    expect(Object.keys(labels)).toHaveLength(41);
+    expect(series.fingerprint(0)).toBe(fingerprint(labels));
+    const limited = createScrapeParser({ series, limits: { labelLimit: 2, labelValueLengthLimit: 3 } });
+    expect(() => limited.parse('m{a="1",b="2",c="3"} 1\n', 'text', 0, new MetricBatchBuilder())).toThrow(
+      /label count exceeds the limit of 2/,
+    );
+    expect(() => limited.parse('m{a="x\\\\yz"} 1\n', 'text', 0, new MetricBatchBuilder())).toThrow(
+      /length of the value of label "a" exceeds/,
+    );
+    // a raw value longer than the limit whose unescaped value fits is fine
+    const ok = new MetricBatchBuilder();
+    limited.parse('m{a="x\\\\y"} 1\n', 'text', 0, ok);
+    expect(series.labels(ok.build().series[0]!)).toEqual({ __name__: 'm', a: 'x\\y' });
+  });
 });
