@@ -76,19 +76,24 @@ export const labelHash: LabelHasher = {
   },
 };
 
-/**
- * Hashes the UTF-8 bytes of `s` and then the separator 0xff. Kept small so that V8 inlines it: ASCII is the whole
- * loop, and the first other character hands over to {@link fnvRest}.
- */
+/** Hashes the UTF-8 bytes of `s` and then the separator 0xff. */
 function fnvString(s: string): void {
+  fnvRange(s, 0, s.length);
+}
+
+/**
+ * Hashes the UTF-8 bytes of `s[start, end)` and then the separator 0xff. Kept small so that V8 inlines it: ASCII is
+ * the whole loop, and the first other character hands over to {@link fnvRest}.
+ */
+function fnvRange(s: string, start: number, end: number): void {
   let hi = state[0]! | 0;
   let lo = state[1]! | 0;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0x80) {
       state[0] = hi;
       state[1] = lo;
-      fnvRest(s, i);
+      fnvRest(s, i, end);
       return;
     }
     lo ^= c;
@@ -107,24 +112,24 @@ function fnvString(s: string): void {
 }
 
 /**
- * {@link fnvString} from unit `from` on, for any text: the UTF-8 bytes as TextEncoder gives them (a lone surrogate
- * becomes U+FFFD), then 0xff.
+ * {@link fnvRange} from unit `from` to `end`, for any text: the UTF-8 bytes as TextEncoder gives them (a lone
+ * surrogate becomes U+FFFD), then 0xff.
  */
-function fnvRest(s: string, from: number): void {
+function fnvRest(s: string, from: number, end: number): void {
   let hi = state[0]! | 0;
   let lo = state[1]! | 0;
-  for (let i = from; i <= s.length; i++) {
+  for (let i = from; i <= end; i++) {
     let c = s.charCodeAt(i);
     // the bytes of one character, first in the low bits; past the end, the separator
     let bytes = c;
     let n = 1;
-    if (i === s.length) bytes = 0xff;
+    if (i === end) bytes = 0xff;
     else if (c >= 0x80) {
       if (c < 0x800) {
         bytes = 0xc0 | (c >> 6) | ((0x80 | (c & 0x3f)) << 8);
         n = 2;
       } else {
-        const next = s.charCodeAt(i + 1);
+        const next = i + 1 < end ? s.charCodeAt(i + 1) : 0;
         if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
           c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
           i++;
@@ -153,6 +158,45 @@ function fnvRest(s: string, from: number): void {
   state[0] = hi;
   state[1] = lo;
 }
+
+/**
+ * FNV-1a 64-bit of a label set given as text ranges, for a caller that knows a series' labels as text (a scrape
+ * page's label block) and need not build an object to hash them. Feed the name and then the value of every label,
+ * names in `sortedNames` order (UTF-8 byte order), empty values left out: {@link hi} and {@link lo} are then the halves of the
+ * label set's fingerprint, as `SeriesRegistry.internText` takes them. One state: read before hashing
+ * again. @experimental
+ */
+export interface TextHasher {
+  /** Starts a new label set. */
+  reset(): void;
+  /** Goes on from a state read earlier from {@link hi} and {@link lo} (e.g. after labels many sets share). */
+  resume(hi: number, lo: number): void;
+  /** Hashes the text `s[start, end)` (a name or a value) and its separator. */
+  add(s: string, start: number, end: number): void;
+  /** The high 32 bits of the hash so far, as an int32. */
+  readonly hi: number;
+  /** The low 32 bits of the hash so far, as an int32. */
+  readonly lo: number;
+}
+
+/** The {@link TextHasher} (shares its state with {@link labelHash}: one hash at a time). @experimental */
+export const textHash: TextHasher = {
+  reset() {
+    state[0] = 0xcbf29ce4;
+    state[1] = 0x84222325;
+  },
+  resume(hi, lo) {
+    state[0] = hi;
+    state[1] = lo;
+  },
+  add: fnvRange,
+  get hi() {
+    return state[0]! | 0;
+  },
+  get lo() {
+    return state[1]! | 0;
+  },
+};
 
 /**
  * A label value as text. Values are strings by type, but a plugin in plain JS may pass `200` or `undefined`:

@@ -21,6 +21,8 @@ export type { ErrorCode, Hook } from './errors.js';
 export { ArgusError, isPluginError, PluginError, toPluginError } from './errors.js';
 export type { Finding, FindingKind, FindingVerdict } from './finding.js';
 export { clampScore, newFindingId } from './finding.js';
+export type { TextHasher } from './fnv.js';
+export { textHash } from './fnv.js';
 export type { Labels } from './labels.js';
 export { compareBytes, fingerprint, formatLabels, labelsKey } from './labels.js';
 export type { Logger } from './logger.js';

@@ -1,6 +1,9 @@
 import { hex16, type LabelHasher, labelHash, labelText } from './fnv.js';
 import { type Labels, sortedNames } from './labels.js';
 
+/** Builds the label set of a series from the text it was interned by (see {@link SeriesIndex.addText}). */
+export type LabelBuilder = (text: string) => Labels;
+
 /**
  * Label sets by their fingerprint, so that interning builds no key string: a series is found by the 64-bit
  * FNV-1a hash of its sorted labels (Prometheus's fingerprint, which the registry then has for free) in an
@@ -17,13 +20,17 @@ export class SeriesIndex {
   private hi = new Int32Array(1024);
   private lo = new Int32Array(1024);
   private count = new Int32Array(1024);
-  private readonly sets: Labels[] = [];
+  /** Per id: its labels, or the text they are built from on first use (see {@link addText}). */
+  private readonly sets: (Labels | string)[] = [];
+  /** Per id: what builds the labels from the text in `sets`; `undefined` once built or when given as labels. */
+  private readonly builders: (LabelBuilder | undefined)[] = [];
   /** What the last {@link find} computed, for the {@link add} that follows a miss. */
   private lastHi = 0;
   private lastLo = 0;
   private lastCount = 0;
   private lastAt = -1;
   private lastLabels: Labels | undefined;
+  private lastText: string | undefined;
   private lastNames: readonly string[] = [];
 
   constructor(private readonly hasher: LabelHasher = labelHash) {}
@@ -43,6 +50,7 @@ export class SeriesIndex {
     this.lastCount = names.length;
     this.lastNames = names;
     this.lastLabels = undefined;
+    this.lastText = undefined;
     const tab = this.tab;
     for (let i = home(lo, this.shift); ; i = (i + 1) & this.mask) {
       const e = tab[i]!;
@@ -68,16 +76,76 @@ export class SeriesIndex {
     const id = this.sets.length;
     if (id === this.hi.length) this.growColumns();
     this.sets.push(ownable(labels, this.lastNames) ? labels : Object.freeze(copyAsText(labels)));
+    this.builders.push(undefined);
+    this.place(id);
+    return id;
+  }
+
+  /**
+   * The id of the series whose fingerprint halves are `hi`/`lo`, with `count` labels, equal to `build(text)`; or -1.
+   * The labels are built only to confirm a fingerprint found already (another spelling of the series, or a
+   * collision).
+   */
+  findText(hi: number, lo: number, count: number, text: string, build: LabelBuilder): number {
+    this.lastHi = hi;
+    this.lastLo = lo;
+    this.lastCount = count;
+    this.lastLabels = undefined;
+    this.lastText = undefined;
+    let built: Labels | undefined;
+    const tab = this.tab;
+    for (let i = home(lo, this.shift); ; i = (i + 1) & this.mask) {
+      const e = tab[i]!;
+      if (e === 0) {
+        this.lastText = text;
+        this.lastAt = i;
+        return -1;
+      }
+      const id = e - 1;
+      if (this.lo[id] === lo && this.hi[id] === hi && this.count[id] === count) {
+        built ??= build(text);
+        if (this.same(id, sortedNames(built), built)) return id;
+      }
+    }
+  }
+
+  /**
+   * Adds a series by its text, unless present: `build(text)` makes its labels when they are first asked for, so
+   * interning keeps one string (which the caller usually holds anyway) and no object. `hi`, `lo` and `count` must
+   * be those of `build(text)` (see `textHash`). Right after a {@link findText} of it missed, it reuses that probe.
+   */
+  addText(hi: number, lo: number, count: number, text: string, build: LabelBuilder): number {
+    if (text !== this.lastText || hi !== this.lastHi || lo !== this.lastLo) {
+      const found = this.findText(hi, lo, count, text, build);
+      if (found >= 0) return found;
+    }
+    this.lastText = undefined;
+    const id = this.sets.length;
+    if (id === this.hi.length) this.growColumns();
+    this.sets.push(text);
+    this.builders.push(build);
+    this.place(id);
+    return id;
+  }
+
+  /** Records the last probe's hash for the new series `id` and puts it in the table. */
+  private place(id: number): void {
     this.hi[id] = this.lastHi;
     this.lo[id] = this.lastLo;
     this.count[id] = this.lastCount;
     if (2 * (id + 1) > this.tab.length) this.growTable();
     else this.tab[this.lastAt] = id + 1;
-    return id;
   }
 
+  /** The labels of series `id` (built now if it was added by text), or `undefined` for an id never issued. */
   labels(id: number): Labels | undefined {
-    return this.sets[id];
+    const set = this.sets[id];
+    if (typeof set !== 'string') return set;
+    const built = this.builders[id]!(set);
+    const own = ownable(built, Object.keys(built)) ? built : Object.freeze(copyAsText(built));
+    this.sets[id] = own;
+    this.builders[id] = undefined;
+    return own;
   }
 
   /** The Prometheus fingerprint of series `id`. */
@@ -88,7 +156,7 @@ export class SeriesIndex {
   /** Whether series `id` holds exactly `names` with the values in `labels`. */
   private same(id: number, names: readonly string[], labels: Labels): boolean {
     if (this.count[id] !== names.length) return false;
-    const have = this.sets[id]!;
+    const have = this.labels(id)!;
     for (let i = 0; i < names.length; i++) if (have[names[i]!] !== labelText(labels[names[i]!])) return false;
     return true;
   }

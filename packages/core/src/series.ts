@@ -14,6 +14,15 @@ export interface SeriesRegistry {
    * A new label set is copied, unless it is frozen with string values: then it is kept as given.
    */
   intern(labels: Labels): number;
+  /**
+   * {@link SeriesRegistry.intern} for a caller that has a series as text and its fingerprint, without building its
+   * labels: the registry keeps `text` and calls `build(text)` the first time the labels are asked for (by
+   * {@link SeriesRegistry.labels}, or to confirm a match). `hi`/`lo` are the fingerprint's halves of `build(text)`
+   * from `textHash`, `count` its number of labels; a wrong hash makes a second series of the same labels. `build`
+   * should be one function shared by many series (the registry holds it per series). Optional: a registry without
+   * it is given label sets. @experimental
+   */
+  internText?(hi: number, lo: number, count: number, text: string, build: (text: string) => Labels): number;
   /** Returns the id for a label set already seen, or `undefined`. Never creates. */
   lookup(labels: Labels): number | undefined;
   /** The labels of a series id. Throws `RangeError` for an id this registry never issued. */
@@ -44,6 +53,22 @@ export function createSeriesRegistry(options: SeriesRegistryOptions = {}): Serie
   const index = new SeriesIndex();
   let rejected = 0;
   let warned = false;
+  /** Whether a new series may be created now; counts the refusal when not. */
+  const admit = (): boolean => {
+    if (options.accept && !options.accept()) {
+      rejected++;
+      return false;
+    }
+    if (index.size >= maxSeries) {
+      rejected++;
+      if (!warned) {
+        warned = true;
+        options.onLimit?.(maxSeries);
+      }
+      return false;
+    }
+    return true;
+  };
   const known = (id: number): Labels => {
     const l = index.labels(id);
     if (l === undefined) throw new RangeError(`unknown series id ${id}`);
@@ -54,19 +79,12 @@ export function createSeriesRegistry(options: SeriesRegistryOptions = {}): Serie
     intern(labels) {
       const found = index.find(labels);
       if (found >= 0) return found;
-      if (options.accept && !options.accept()) {
-        rejected++;
-        return SERIES_REJECTED;
-      }
-      if (index.size >= maxSeries) {
-        rejected++;
-        if (!warned) {
-          warned = true;
-          options.onLimit?.(maxSeries);
-        }
-        return SERIES_REJECTED;
-      }
-      return index.add(labels);
+      return admit() ? index.add(labels) : SERIES_REJECTED;
+    },
+    internText(hi, lo, count, text, build) {
+      const found = index.findText(hi, lo, count, text, build);
+      if (found >= 0) return found;
+      return admit() ? index.addText(hi, lo, count, text, build) : SERIES_REJECTED;
     },
     lookup(labels) {
       const id = index.find(labels);
@@ -74,8 +92,10 @@ export function createSeriesRegistry(options: SeriesRegistryOptions = {}): Serie
     },
     labels: (id) => known(id),
     fingerprint(id) {
-      // the index hashed the labels when it interned them: the fingerprint is those 64 bits in hex
-      known(id);
+      // the index hashed the labels when it interned them: the fingerprint is those 64 bits in hex (a series
+      // interned by text keeps its labels unbuilt)
+      if (!(id >= 0 && id < index.size && Number.isInteger(id)))
+        throw new RangeError(`unknown series id ${id}`);
       return index.fingerprint(id);
     },
     get size() {

@@ -1,5 +1,5 @@
 import type { Labels, MetricBatchBuilder, SeriesRegistry } from '@argus/core';
-import { SERIES_REJECTED } from '@argus/core';
+import { SERIES_REJECTED, textHash } from '@argus/core';
 import { type CacheEntry, SeriesCache } from './internal/cache.js';
 import type { ExpositionLimits } from './internal/limits.js';
 import {
@@ -7,8 +7,10 @@ import {
   type ExpositionFormat,
   type ParsedSeries,
   type ParseHandler,
+  type SeriesHead,
   type SlicedBodyParser,
 } from './internal/parse-core.js';
+import { labelBuilder, SeriesTextHasher, seriesLabels } from './internal/series-hash.js';
 
 /** Options of {@link createScrapeParser}. */
 export interface ScrapeParserOptions {
@@ -115,9 +117,15 @@ class TargetParser implements ScrapeParser, ParseHandler<Entry> {
   private out: MetricBatchBuilder | undefined;
   private rejectedBefore = 0;
 
+  private readonly hasher: SeriesTextHasher;
+  /** Builds a series' labels from its text, for the registry (one function for all of the target's series). */
+  private readonly build: (text: string) => Labels;
+
   constructor(private readonly options: ScrapeParserOptions) {
     this.target = Object.entries(options.targetLabels ?? {});
     this.honor = options.honorLabels ?? false;
+    this.hasher = new SeriesTextHasher(this.target, this.honor);
+    this.build = labelBuilder(this.target, this.honor);
   }
 
   get size(): number {
@@ -125,9 +133,34 @@ class TargetParser implements ScrapeParser, ParseHandler<Entry> {
   }
 
   resolve(series: ParsedSeries): Entry {
-    const id = series.created
-      ? CREATED
-      : this.options.series.intern(seriesLabels(series, this.target, this.honor));
+    return this.entry(
+      series.created
+        ? CREATED
+        : this.options.series.intern(seriesLabels(series.name, series.labels, this.target, this.honor)),
+    );
+  }
+
+  /**
+   * A new series interned by its text and fingerprint: no label strings, label object or key string is made for
+   * it; the registry builds its labels when someone asks for them. `undefined` when the registry cannot intern by
+   * text or only built labels can tell the series (see {@link SeriesTextHasher.hash}).
+   */
+  resolveText(
+    head: SeriesHead,
+    text: string,
+    nameEnd: number,
+    spans: Int32Array,
+    n: number,
+  ): Entry | undefined {
+    if (head.created) return this.entry(CREATED);
+    const series = this.options.series;
+    if (series.internText === undefined) return undefined;
+    const count = this.hasher.hash(head, text, nameEnd, spans, n);
+    if (count < 0) return undefined;
+    return this.entry(series.internText(textHash.hi, textHash.lo, count, text, this.build));
+  }
+
+  private entry(id: number): Entry {
     if (id >= this.idEpoch.length) this.idEpoch = grow(this.idEpoch, id);
     return { id, seen: -1, prevSeen: -1, explicitTs: false, key: '', next: undefined };
   }
@@ -287,26 +320,6 @@ function sweep(
     return false;
   });
   return n;
-}
-
-function seriesLabels(series: ParsedSeries, target: readonly [string, string][], honor: boolean): Labels {
-  const labels: Record<string, string> = { __name__: series.name };
-  const pairs = series.labels;
-  for (let i = 0; i < pairs.length; i += 2) {
-    if (pairs[i + 1] !== '') labels[pairs[i]!] = pairs[i + 1]!;
-  }
-  for (const [name, value] of target) {
-    const scraped = labels[name];
-    if (scraped !== undefined) {
-      if (honor) continue;
-      let exported = `exported_${name}`;
-      while (labels[exported] !== undefined) exported = `exported_${exported}`;
-      labels[exported] = scraped;
-    }
-    if (value !== '') labels[name] = value;
-  }
-  // frozen, with string values: the series registry keeps it as is instead of copying it
-  return Object.freeze(labels);
 }
 
 function grow(a: Int32Array, id: number): Int32Array {

@@ -3,7 +3,14 @@ import type { CacheEntry, CommentLine, SeriesCache } from './cache.js';
 import { parseCommentLine } from './comments.js';
 import type { ExpositionLimits } from './limits.js';
 import { parseNumber } from './numbers.js';
-import { isNameChar, parseLabelBlock, skipLabelBlock } from './series-text.js';
+import {
+  isNameChar,
+  MAX_SPANS,
+  parseLabelBlock,
+  SPAN,
+  scanLabelBlock,
+  skipLabelBlock,
+} from './series-text.js';
 
 /** Which exposition format a page is in. */
 export type ExpositionFormat = 'text' | 'openmetrics';
@@ -22,16 +29,20 @@ export type MetricType =
 
 const SUFFIXES = ['_total', '_bucket', '_count', '_sum', '_created', '_gcount', '_gsum', '_info'];
 
-/** A series seen for the first time (a cache miss), fully parsed and checked. */
-export interface ParsedSeries {
+/** What a new series' name says: shared by a run of series of one name. */
+export interface SeriesHead {
   readonly name: string;
-  /** Flat `[name, value, name, value, …]` from the label block, unescaped. */
-  readonly labels: readonly string[];
   /** The family the sample belongs to (the TYPE name) and its type, `untyped`/`unknown` when none was declared. */
   readonly family: string;
   readonly type: MetricType;
   /** An OpenMetrics `_created` sample of a counter, histogram or summary: a creation time, not a measurement. */
   readonly created: boolean;
+}
+
+/** A series seen for the first time (a cache miss), fully parsed and checked. */
+export interface ParsedSeries extends SeriesHead {
+  /** Flat `[name, value, name, value, …]` from the label block, unescaped. */
+  readonly labels: readonly string[];
   readonly line: number;
 }
 
@@ -39,6 +50,13 @@ export interface ParsedSeries {
 export interface ParseHandler<E extends CacheEntry> {
   /** Called once per new series text; `key` and `next` of the result are set by the parser. */
   resolve(series: ParsedSeries): E;
+  /**
+   * Called instead of {@link resolve} for a new series whose label block scanned clean: `text` is its flat series
+   * text (name ending at `nameEnd`), its `n` labels are spans into it (see `scanLabelBlock`; valid only during the
+   * call). Returns `undefined` to have it parsed and given to {@link resolve} after all (which also reports
+   * errors the scan leaves to it, such as a repeated label name).
+   */
+  resolveText?(head: SeriesHead, text: string, nameEnd: number, spans: Int32Array, n: number): E | undefined;
   /**
    * Whether the series of a just resolved entry was already written on this page. A first page is parsed without
    * the cache's map by text, so a repeated line resolves again; answering `true` makes the parser look the text
@@ -112,8 +130,10 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
   private readonly comments: CommentLine[] = [];
   /** Index, in the last page's comment lines, of the one expected next. */
   private nextComment = 0;
-  /** The last series parsed since the last comment line (see parseSeries). */
-  private lastSeries: ParsedSeries | undefined;
+  /** The head of the last new series since the last comment line (see head). */
+  private lastHead: SeriesHead | undefined;
+  /** Label spans of the new series being resolved (see scanLabelBlock). */
+  private readonly spans = new Int32Array(MAX_SPANS * SPAN);
   /** The label list of the last new series: its names are reused by the next one (see parseLabelBlock). */
   private lastNames: readonly string[] = [];
   /**
@@ -225,7 +245,7 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
     // are slices of what they are parsed from, and a slice of the page would keep the whole page alive for
     // as long as the series lives (V8 slices strings of 13 or more characters by reference).
     const text = flatten(key);
-    const entry = this.handler.resolve(this.parseSeries(text, nameEnd - start, i - start));
+    const entry = this.resolveNew(text, nameEnd - start, i - start);
     if (this.fresh && this.handler.recurs?.(entry)) {
       // the same series again on a first page: under the same text (a repeated line) it keeps its entry
       this.fresh = false;
@@ -280,32 +300,43 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
     }
   }
 
+  /** Resolves a new series: from its label spans when the handler can, else from its parsed labels. */
+  private resolveNew(text: string, nameEnd: number, close: number): E {
+    const h = this.handler;
+    if (h.resolveText !== undefined) {
+      const n = close > nameEnd ? scanLabelBlock(text, nameEnd, close, this.limits, this.spans) : 0;
+      const entry =
+        n >= 0 ? h.resolveText(this.head(text, nameEnd), text, nameEnd, this.spans, n) : undefined;
+      if (entry !== undefined) return entry;
+    }
+    return h.resolve(this.parseSeries(text, nameEnd, close));
+  }
+
   /** Parses the series text `s` (its name ends at `nameEnd`, its label block at `close`). */
   private parseSeries(s: string, nameEnd: number, close: number): ParsedSeries {
     const labels =
       close > nameEnd ? parseLabelBlock(s, nameEnd, close, this.line, this.limits, this.lastNames) : [];
     this.lastNames = labels;
-    // a family's series come one after another: the same name as the last new series needs no family lookup
-    // (any comment line in between forgets it, since a TYPE line could change the answer)
-    const last = this.lastSeries;
-    if (last !== undefined && nameEnd === last.name.length && s.startsWith(last.name)) {
-      return {
-        name: last.name,
-        labels,
-        family: last.family,
-        type: last.type,
-        created: last.created,
-        line: this.line,
-      };
-    }
+    const { name, family, type, created } = this.head(s, nameEnd);
+    return { name, labels, family, type, created, line: this.line };
+  }
+
+  /**
+   * Name, family and type of the series text `s`. A family's series come one after another: the same name as the
+   * last new series needs no family lookup (any comment line in between forgets it, since a TYPE line could change
+   * the answer).
+   */
+  private head(s: string, nameEnd: number): SeriesHead {
+    const last = this.lastHead;
+    if (last !== undefined && nameEnd === last.name.length && s.startsWith(last.name)) return last;
     const name = s.slice(0, nameEnd);
     const family = this.familyOf(name);
     const type = (this.typeOf(family)?.value as MetricType | undefined) ?? (this.om ? 'unknown' : 'untyped');
     const created =
       this.om && name.endsWith('_created') && family !== name && type !== 'gauge' && type !== 'unknown';
-    const parsed = { name, labels, family, type, created, line: this.line };
-    this.lastSeries = parsed;
-    return parsed;
+    const head = { name, family, type, created };
+    this.lastHead = head;
+    return head;
   }
 
   private typeOf(name: string): CommentLine | undefined {
@@ -325,7 +356,7 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
   }
 
   private comment(start: number, end: number): void {
-    this.lastSeries = undefined;
+    this.lastHead = undefined;
     // Steady state: the same HELP/TYPE line as last time in this place needs no parsing.
     const expected = this.cache.lastComments[this.nextComment];
     let line: CommentLine | undefined;

@@ -149,3 +149,71 @@ function checkLabel(
 function overLimit(line: number, what: string, max: number): never {
   throw new ExpositionError('ERR_EXPOSITION_LIMIT', line, `${what} exceeds the limit of ${max}`);
 }
+
+/** Numbers per label in the spans {@link scanLabelBlock} writes: name start and end, value start and end, escaped. */
+export const SPAN = 5;
+/** Most labels a block may have for {@link scanLabelBlock}; a longer one takes the slow path. */
+export const MAX_SPANS = 32;
+
+/**
+ * Finds the labels of the block `s[open, close)` without building strings: per label, the name's and the raw value's
+ * start and end in `s` and whether the value holds an escape, {@link SPAN} numbers each, into `spans`. Returns the
+ * number of labels, or -1 for anything {@link parseLabelBlock} must judge (a syntax error, `__name__`, a limit that
+ * may be exceeded, more than {@link MAX_SPANS} labels): it then parses the block and throws or builds it. Duplicate
+ * names are left to the caller, which sorts the names anyway.
+ */
+export function scanLabelBlock(
+  s: string,
+  open: number,
+  close: number,
+  limits: ExpositionLimits,
+  spans: Int32Array,
+): number {
+  let n = 0;
+  let i = skipSpace(s, open + 1, close);
+  while (s.charCodeAt(i) !== CLOSE) {
+    if (n === MAX_SPANS || !isLabelStart(s.charCodeAt(i))) return -1;
+    const nameStart = i;
+    while (isLabelChar(s.charCodeAt(i))) i++;
+    const nameEnd = i;
+    i = skipSpace(s, i, close);
+    if (s.charCodeAt(i) !== 61) return -1;
+    i = skipSpace(s, i + 1, close);
+    if (s.charCodeAt(i) !== QUOTE) return -1;
+    const valueStart = ++i;
+    let escaped = 0;
+    // the block was found closed (skipLabelBlock), so the value's closing quote is there
+    for (let c = s.charCodeAt(i); c !== QUOTE; c = s.charCodeAt(i)) {
+      if (c === BACKSLASH) {
+        escaped = 1;
+        i += 2;
+      } else i++;
+    }
+    if (overLimits(limits, n, nameEnd - nameStart, i - valueStart) || isNameLabel(s, nameStart, nameEnd))
+      return -1;
+    const at = n * SPAN;
+    spans[at] = nameStart;
+    spans[at + 1] = nameEnd;
+    spans[at + 2] = valueStart;
+    spans[at + 3] = i;
+    spans[at + 4] = escaped;
+    n++;
+    i = skipSpace(s, i + 1, close);
+    if (s.charCodeAt(i) === 44) i = skipSpace(s, i + 1, close);
+    else if (s.charCodeAt(i) !== CLOSE) return -1;
+  }
+  return n;
+}
+
+/** Whether a label (the `n`-th, with a name and raw value this long) may break a limit (the slow path then checks). */
+function overLimits(limits: ExpositionLimits, n: number, nameLength: number, rawLength: number): boolean {
+  return (
+    (!!limits.labelLimit && n + 1 > limits.labelLimit) ||
+    (!!limits.labelNameLengthLimit && nameLength > limits.labelNameLengthLimit) ||
+    (!!limits.labelValueLengthLimit && rawLength > limits.labelValueLengthLimit)
+  );
+}
+
+function isNameLabel(s: string, start: number, end: number): boolean {
+  return end - start === 8 && s.startsWith('__name__', start);
+}
