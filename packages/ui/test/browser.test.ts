@@ -25,18 +25,8 @@ import axe from 'axe-core';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uiRoot } from '../index.js';
+import { CHROMIUM, FLAGS, haveChromium as haveChromiumHere } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-// flags checked on Debian's chromium 156 (no sandbox as root, no network beyond loopback)
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SECRETS = {
   password: 'ui-test-password-Tr0ub4dor&3',
   webhook: 'https://hooks.example.test/services/T0/B0/ui-s3cr3t',
@@ -46,12 +36,7 @@ const SECRETS = {
 // each page's screenshot: a gitignored folder by default; `pnpm --filter @argus/ui screenshots` points it at docs/
 const SHOTS = resolve(process.env.ARGUS_UI_SCREENSHOTS ?? join(import.meta.dirname, '..', 'screenshots'));
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI === 'true')
-  throw new Error(
-    `${CHROMIUM} is missing: CI needs it (scripts/ensure-binaries.mjs installs Debian's chromium)`,
-  );
-if (!haveChromium) console.warn(`ui browser test skipped: no ${CHROMIUM} (apt-get install chromium)`);
+const haveChromium = haveChromiumHere('ui browser test');
 
 const files = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
