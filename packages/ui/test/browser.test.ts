@@ -860,6 +860,56 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     }
   });
 
+  it('health: a failing plugin’s last error shows with its hook and time, a secret the server knows redacted', async () => {
+    const token = 'ui-test-probe-token-9f8e7d6c5b4a';
+    const failing = {
+      kind: 'source' as const,
+      name: 'probe',
+      apiVersion: API_VERSION,
+      poll: () => {
+        throw new Error(`GET https://api.example.test/v1?token=${token} answered 503`);
+      },
+    };
+    const pipeline = createPipeline({
+      logger: silentLogger,
+      sources: [{ use: failing, intervalMs: 3_600_000 }],
+    });
+    const failed = new Promise((ok) => pipeline.once('error', ok));
+    const state = memoryStateStore();
+    await addUser(state, { name: 'watcher', password: SECRETS.password, role: 'viewer' });
+    const srv = await createArgusServer({ alertManager: am, state, pipeline, uiRoot, secrets: [token] });
+    try {
+      const srvBase = await srv.listen({ host: '127.0.0.1', port: 0 });
+      await pipeline.start();
+      await failed;
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${srvBase}/#/health`);
+      await page.getByLabel('User').fill('watcher');
+      await page.getByLabel('Password').fill(SECRETS.password);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByRole('link', { name: 'Health' }).click();
+      const row = page.getByRole('table', { name: 'Plugins' }).locator('tr', { hasText: /^probe/ });
+      const cell = row.locator('td.last-error');
+      await cell
+        .locator('span', {
+          hasText: '[probe:poll] GET https://api.example.test/v1?token=<secret> answered 503',
+        })
+        .waitFor();
+      // when, in the browser's zone with UTC on hover
+      const iso = await cell.locator('time').getAttribute('title');
+      expect(Date.parse(iso!)).toBeGreaterThan(0);
+      await expect(row.locator('td').nth(2).textContent()).resolves.toBe('errors');
+      expect(await page.content()).not.toContain(token);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await srv.close();
+      await pipeline.stop();
+    }
+  });
+
   it('times show in the browser’s time zone, with UTC on hover', async () => {
     const zone = 'Asia/Kolkata'; // +05:30: no hour or minute of it reads the same as UTC
     const { page, errors } = await login('watcher', { timezoneId: zone, locale: 'en-US' });
