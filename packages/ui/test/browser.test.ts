@@ -654,6 +654,21 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await page.getByLabel('From', { exact: true }).fill(await localIn(page, to - 30 * 86_400_000));
     await page.getByLabel('Every (s)').fill('1');
     await page.getByRole('button', { name: 'Run backtest' }).click();
+    // progress while it runs: the status and the bar read together, from the page as one snapshot
+    const snapshot = () =>
+      job.evaluate((el) => ({
+        text: el.querySelector('[role="status"]')?.textContent ?? '',
+        bar: el.querySelector('progress')?.value ?? -1,
+      }));
+    let seen = await snapshot();
+    while (!/^evaluating: [1-9]\d* of \d+$/.test(seen.text)) {
+      expect(seen.text).not.toMatch(/^(done|failed|cancelled)/);
+      await page.waitForTimeout(100);
+      seen = await snapshot();
+    }
+    const [done, total] = /(\d+) of (\d+)/.exec(seen.text)!.slice(1).map(Number) as [number, number];
+    expect(done).toBeLessThan(total);
+    expect(seen.bar).toBeCloseTo(done / total, 6);
     await job.getByRole('button', { name: 'Cancel' }).click();
     await job.locator('[role="status"]', { hasText: 'cancelled' }).waitFor();
     await expect(page.locator('tr[data-job]').count()).resolves.toBe(2);
