@@ -676,7 +676,8 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     expect(jobs.map((j: { state: string }) => j.state)).toEqual(['cancelled', 'succeeded']);
     expect(errors).toEqual([]);
     await page.close();
-  });
+    // two backtests in worker threads, the long one followed until it shows progress: minutes on a loaded machine
+  }, 180_000);
 
   it('historical analysis: a viewer sees the jobs and a result, gets no form, and the API refuses a start', async () => {
     const { page, errors } = await login('watcher');
@@ -1015,5 +1016,6 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     expect(problems).toEqual(Object.fromEntries(pages.map((p) => [p, []])));
     // even the login form inks about 0.8% of the page; a blank page inks nothing
     for (const p of pages) expect(ink[p], p).toBeGreaterThan(0.002);
-  });
+    // nine pages, each with axe-core run in it and a screenshot decoded: over a minute on a loaded machine
+  }, 180_000);
 });
