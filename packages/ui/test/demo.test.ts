@@ -100,13 +100,15 @@ describe.skipIf(!haveChromium('ui demo test'))('the web UI over `argus demo`', (
 
   afterAll(async () => {
     await browser?.close();
-    // by its PID, then its exit: the demo stops its pipeline and server on SIGTERM
-    if (demo && demo.child.exitCode === null) {
+    // by its PID: the demo stops its pipeline and server on SIGTERM; one that has not exited 20 s later is killed
+    if (demo && demo.child.exitCode === null && demo.child.signalCode === null) {
       const exited = new Promise((r) => demo.child.once('exit', r));
       demo.child.kill('SIGTERM');
+      const late = setTimeout(() => demo.child.kill('SIGKILL'), 20_000);
       await exited;
+      clearTimeout(late);
     }
-  });
+  }, 30_000);
 
   it(
     'the printed login link logs in; the injected anomaly shows on the live chart with its band',
