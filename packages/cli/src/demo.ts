@@ -16,6 +16,8 @@ import { ioLogger, runPipeline } from './runtime.js';
 export interface DemoOptions {
   durationS?: number | undefined;
   seed: number;
+  /** Every injected incident lasts this long (a test's steps outlast the default 10–20 s). */
+  incidentS?: number | undefined;
   json: boolean;
   quietFindings: boolean;
   /** Serve the API (and web UI) over the demo. @default true */
@@ -96,8 +98,11 @@ export interface Incident {
   end: number;
 }
 
-/** The demo's incidents for the next 24 h: the first ~8 s after `t0`, then one every 40 s, rotating by seed. */
-export function planIncidents(t0: number, seed: number): Incident[] {
+/**
+ * The demo's incidents for the next 24 h: the first ~8 s after `t0`, then one every 40 s, rotating by seed; each
+ * lasts its scenario's time, or `durationMs` when given.
+ */
+export function planIncidents(t0: number, seed: number, durationMs?: number): Incident[] {
   const out: Incident[] = [];
   for (let i = 0; i < 2160; i++) {
     const s = SCENARIOS[(((seed - 1 + i) % SCENARIOS.length) + SCENARIOS.length) % SCENARIOS.length]!;
@@ -109,7 +114,7 @@ export function planIncidents(t0: number, seed: number): Incident[] {
       alertname: ALERTNAMES[s.metric]!,
       kind: s.anomaly.kind,
       start,
-      end: start + (s.anomaly.durationMs ?? 1000),
+      end: start + (durationMs ?? s.anomaly.durationMs ?? 1000),
     });
   }
   return out;
@@ -121,7 +126,7 @@ function demoSeries(incidents: Incident[]): SyntheticSeries[] {
       .filter((i) => i.service === service && i.metric === metric)
       .map((i) => {
         const s = SCENARIOS.find((x) => x.service === service && x.metric === metric)!;
-        return { ...s.anomaly, at: i.start };
+        return { ...s.anomaly, at: i.start, durationMs: i.end - i.start };
       });
   return SERVICES.flatMap((service, n): SyntheticSeries[] => [
     {
@@ -224,7 +229,7 @@ async function demoServer(
 /** Runs the self-contained demo pipeline in real time. Resolves with the exit code. */
 export async function runDemo(o: DemoOptions, io: Io): Promise<number> {
   const t0 = Date.now();
-  const incidents = planIncidents(t0, o.seed);
+  const incidents = planIncidents(t0, o.seed, o.incidentS === undefined ? undefined : o.incidentS * 1000);
   const series = demoSeries(incidents);
   const store = createStore();
   const detector = (): Detector => ensembleDetector(DEMO_ENSEMBLE);

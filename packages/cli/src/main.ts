@@ -53,6 +53,8 @@ demo options:
   --quiet-findings     Print alerts only, not every finding
   --no-server          Do not serve the API and web UI (default: on 127.0.0.1:9093, or a free port if taken)
   --listen <host:port> Where the demo's API and web UI listen
+  --incident-duration <s>
+                       Make every injected incident last this long (default: 10-20 s by scenario)
 
 run options:
   --duration <s>       Stop after this many seconds (default: until Ctrl-C)
@@ -105,6 +107,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   json: { type: 'boolean' },
   'quiet-findings': { type: 'boolean' },
+  'incident-duration': { type: 'string' },
   'data-dir': { type: 'string' },
   retention: { type: 'string' },
   listen: { type: 'string' },
@@ -165,7 +168,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   }
   const durationS = number('duration', v.duration, io);
   const seed = number('seed', v.seed, io);
-  if (durationS === null || seed === null) return 2;
+  const incidentS = number('incident-duration', v['incident-duration'], io);
+  if (durationS === null || seed === null || incidentS === null) return 2;
   try {
     if (command === 'grafana') {
       if (extra.length > 0) return usage(io, `unexpected argument ${JSON.stringify(extra[0])}`);
@@ -183,6 +187,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       {
         durationS,
         seed,
+        incidentS,
         json: v.json,
         quiet: v['quiet-findings'],
         dataDir: v['data-dir'],
@@ -214,6 +219,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 
 interface Flags {
   durationS: number | undefined;
+  incidentS?: number | undefined;
   seed: number | undefined;
   json: boolean | undefined;
   quiet: boolean | undefined;
@@ -295,6 +301,7 @@ async function dispatch(
         {
           durationS: f.durationS,
           seed: f.seed ?? 1,
+          incidentS: f.incidentS,
           json: f.json ?? false,
           quietFindings: f.quiet ?? false,
           server: f.server,

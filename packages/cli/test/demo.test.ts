@@ -9,6 +9,17 @@ interface Line {
 }
 
 describe('argus demo', () => {
+  it('--incident-duration stretches every planned incident; without it each lasts its scenario’s time', async () => {
+    const plain = planIncidents(0, 1).slice(0, 5);
+    expect(plain.map((i) => i.end - i.start)).toEqual([15_000, 20_000, 15_000, 20_000, 10_000]);
+    const long = planIncidents(0, 1, 600_000).slice(0, 5);
+    expect(long.map((i) => i.end - i.start)).toEqual([600_000, 600_000, 600_000, 600_000, 600_000]);
+    expect(long.map((i) => i.start)).toEqual(plain.map((i) => i.start));
+    const io = captureIo();
+    expect(await main(['demo', '--incident-duration', 'soon'], io)).toBe(2);
+    expect(io.err).toContain('--incident-duration must be a non-negative number');
+  });
+
   it('finds, alerts and resolves the first injected incident (found within 30 s)', async () => {
     const io = captureIo();
     const started = Date.now();

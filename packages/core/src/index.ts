@@ -44,7 +44,7 @@ export type {
 export type { DropReason, PipelineEvents, PipelineState } from './pipeline/events.js';
 export type { StartOptions, StopOptions } from './pipeline/pipeline.js';
 export { createPipeline, Pipeline } from './pipeline/pipeline.js';
-export type { PipelineStats, PluginStats } from './pipeline/stats.js';
+export type { LastError, PipelineStats, PluginStats } from './pipeline/stats.js';
 export type {
   AlertBatch,
   Alerter,

@@ -25,18 +25,8 @@ import axe from 'axe-core';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uiRoot } from '../index.js';
+import { CHROMIUM, FLAGS, haveChromium as haveChromiumHere } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-// flags checked on Debian's chromium 156 (no sandbox as root, no network beyond loopback)
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SECRETS = {
   password: 'ui-test-password-Tr0ub4dor&3',
   webhook: 'https://hooks.example.test/services/T0/B0/ui-s3cr3t',
@@ -46,12 +36,7 @@ const SECRETS = {
 // each page's screenshot: a gitignored folder by default; `pnpm --filter @argus/ui screenshots` points it at docs/
 const SHOTS = resolve(process.env.ARGUS_UI_SCREENSHOTS ?? join(import.meta.dirname, '..', 'screenshots'));
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI === 'true')
-  throw new Error(
-    `${CHROMIUM} is missing: CI needs it (scripts/ensure-binaries.mjs installs Debian's chromium)`,
-  );
-if (!haveChromium) console.warn(`ui browser test skipped: no ${CHROMIUM} (apt-get install chromium)`);
+const haveChromium = haveChromiumHere('ui browser test');
 
 const files = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -669,6 +654,21 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await page.getByLabel('From', { exact: true }).fill(await localIn(page, to - 30 * 86_400_000));
     await page.getByLabel('Every (s)').fill('1');
     await page.getByRole('button', { name: 'Run backtest' }).click();
+    // progress while it runs: the status and the bar read together, from the page as one snapshot
+    const snapshot = () =>
+      job.evaluate((el) => ({
+        text: el.querySelector('[role="status"]')?.textContent ?? '',
+        bar: el.querySelector('progress')?.value ?? -1,
+      }));
+    let seen = await snapshot();
+    while (!/^evaluating: [1-9]\d* of \d+$/.test(seen.text)) {
+      expect(seen.text).not.toMatch(/^(done|failed|cancelled)/);
+      await page.waitForTimeout(100);
+      seen = await snapshot();
+    }
+    const [done, total] = /(\d+) of (\d+)/.exec(seen.text)!.slice(1).map(Number) as [number, number];
+    expect(done).toBeLessThan(total);
+    expect(seen.bar).toBeCloseTo(done / total, 6);
     await job.getByRole('button', { name: 'Cancel' }).click();
     await job.locator('[role="status"]', { hasText: 'cancelled' }).waitFor();
     await expect(page.locator('tr[data-job]').count()).resolves.toBe(2);
@@ -676,7 +676,8 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     expect(jobs.map((j: { state: string }) => j.state)).toEqual(['cancelled', 'succeeded']);
     expect(errors).toEqual([]);
     await page.close();
-  });
+    // two backtests in worker threads, the long one followed until it shows progress: minutes on a loaded machine
+  }, 180_000);
 
   it('historical analysis: a viewer sees the jobs and a result, gets no form, and the API refuses a start', async () => {
     const { page, errors } = await login('watcher');
@@ -875,6 +876,56 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     }
   });
 
+  it('health: a failing plugin’s last error shows with its hook and time, a secret the server knows redacted', async () => {
+    const token = 'ui-test-probe-token-9f8e7d6c5b4a';
+    const failing = {
+      kind: 'source' as const,
+      name: 'probe',
+      apiVersion: API_VERSION,
+      poll: () => {
+        throw new Error(`GET https://api.example.test/v1?token=${token} answered 503`);
+      },
+    };
+    const pipeline = createPipeline({
+      logger: silentLogger,
+      sources: [{ use: failing, intervalMs: 3_600_000 }],
+    });
+    const failed = new Promise((ok) => pipeline.once('error', ok));
+    const state = memoryStateStore();
+    await addUser(state, { name: 'watcher', password: SECRETS.password, role: 'viewer' });
+    const srv = await createArgusServer({ alertManager: am, state, pipeline, uiRoot, secrets: [token] });
+    try {
+      const srvBase = await srv.listen({ host: '127.0.0.1', port: 0 });
+      await pipeline.start();
+      await failed;
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${srvBase}/#/health`);
+      await page.getByLabel('User').fill('watcher');
+      await page.getByLabel('Password').fill(SECRETS.password);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByRole('link', { name: 'Health' }).click();
+      const row = page.getByRole('table', { name: 'Plugins' }).locator('tr', { hasText: /^probe/ });
+      const cell = row.locator('td.last-error');
+      await cell
+        .locator('span', {
+          hasText: '[probe:poll] GET https://api.example.test/v1?token=<secret> answered 503',
+        })
+        .waitFor();
+      // when, in the browser's zone with UTC on hover
+      const iso = await cell.locator('time').getAttribute('title');
+      expect(Date.parse(iso!)).toBeGreaterThan(0);
+      await expect(row.locator('td').nth(2).textContent()).resolves.toBe('errors');
+      expect(await page.content()).not.toContain(token);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await srv.close();
+      await pipeline.stop();
+    }
+  });
+
   it('times show in the browser’s time zone, with UTC on hover', async () => {
     const zone = 'Asia/Kolkata'; // +05:30: no hour or minute of it reads the same as UTC
     const { page, errors } = await login('watcher', { timezoneId: zone, locale: 'en-US' });
@@ -965,5 +1016,6 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     expect(problems).toEqual(Object.fromEntries(pages.map((p) => [p, []])));
     // even the login form inks about 0.8% of the page; a blank page inks nothing
     for (const p of pages) expect(ink[p], p).toBeGreaterThan(0.002);
-  });
+    // nine pages, each with axe-core run in it and a screenshot decoded: over a minute on a loaded machine
+  }, 180_000);
 });

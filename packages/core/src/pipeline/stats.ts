@@ -13,6 +13,34 @@ export interface PluginStats {
   latencyMs: { count: number; sumMs: number; maxMs: number; lastMs: number };
   /** What the plugin reported through `ctx.metrics`. */
   custom: Record<string, number>;
+  /** The plugin's most recent error, absent until it has one. */
+  lastError?: LastError;
+}
+
+/**
+ * A plugin's most recent error as health pages show it: the message (without its cause or stack, URL credentials
+ * cut, at most {@link LAST_ERROR_MAX_CHARS} characters), its code, the hook it came from and when (ms).
+ */
+export interface LastError {
+  readonly message: string;
+  readonly code: string;
+  readonly hook: string;
+  readonly at: number;
+}
+
+/** How much of an error's message {@link LastError} keeps. */
+export const LAST_ERROR_MAX_CHARS = 500;
+
+/** `err` as a {@link LastError} at `at`: `user:password@` in URLs becomes `<redacted>@`. */
+export function lastErrorOf(err: { message: string; code: string; hook: string }, at: number): LastError {
+  const message = err.message.replace(/(\/\/)[^/@\s]*@/g, '$1<redacted>@');
+  return {
+    message:
+      message.length > LAST_ERROR_MAX_CHARS ? `${message.slice(0, LAST_ERROR_MAX_CHARS - 1)}…` : message,
+    code: err.code,
+    hook: err.hook,
+    at,
+  };
 }
 
 /** A snapshot of the pipeline's self-metrics. */
@@ -65,5 +93,10 @@ export function metricsHook(s: PluginStats): MetricsHook {
 
 /** Deep-copies stats so a snapshot does not change under the caller. */
 export function copyStats(s: PluginStats): PluginStats {
-  return { ...s, latencyMs: { ...s.latencyMs }, custom: { ...s.custom } };
+  return {
+    ...s,
+    latencyMs: { ...s.latencyMs },
+    custom: { ...s.custom },
+    ...(s.lastError ? { lastError: { ...s.lastError } } : {}),
+  };
 }

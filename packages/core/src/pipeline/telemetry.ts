@@ -4,7 +4,7 @@ import type { PluginError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { DropReporter } from './drops.js';
 import type { DropReason, PipelineEvents } from './events.js';
-import type { PluginStats } from './stats.js';
+import { lastErrorOf, type PluginStats } from './stats.js';
 
 /**
  * Self-observability of a pipeline: counters, events and error routing. Every emit is guarded (eventemitter3
@@ -31,8 +31,10 @@ export class Telemetry {
     this.emit(field, { plugin, count: n });
   }
 
-  /** Emits an `error` event and calls `onError`. */
+  /** Records the plugin's last error, emits an `error` event and calls `onError`. */
   report(err: PluginError): void {
+    // a throwing event listener is no plugin of the pipeline: it gets no stats entry of its own
+    if (err.plugin !== 'listener') this.stats(err.plugin).lastError = lastErrorOf(err, this.clock.now());
     this.emit('error', err);
     try {
       this.onError(err);

@@ -49,8 +49,14 @@ export function statusRoutes(app: FastifyInstance, ctx: ServerContext): void {
   });
   r.get('/api/plugins', {
     config: { access: 'read' },
-    schema: { tags, summary: 'Counters and latencies per plugin' },
-    handler: async () => ctx.o.pipeline?.stats().plugins ?? {},
+    schema: { tags, summary: 'Counters, latencies and the last error per plugin' },
+    handler: async () => {
+      const plugins = ctx.o.pipeline?.stats().plugins ?? {};
+      // an error's message may quote a secret the server knows (a token in a URL, a password in a DSN)
+      for (const s of Object.values(plugins))
+        if (s.lastError) s.lastError = { ...s.lastError, message: ctx.redact.text(s.lastError.message) };
+      return plugins;
+    },
   });
   r.get('/api/config', {
     config: { access: 'admin' },

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { ErrorLine, usePoll } from '../common.js';
+import { ErrorLine, TableHead, Time, usePoll } from '../common.js';
 import { type PluginStats, throughput } from '../health.js';
 
 interface Health {
@@ -16,6 +16,19 @@ interface Health {
 }
 
 const REFRESH_MS = 5000;
+const COLS = [
+  'Plugin',
+  'Kind',
+  'State',
+  'Received',
+  'Sent',
+  'Throughput (/s)',
+  'Dropped',
+  'Errors',
+  'Queue',
+  'Last latency (ms)',
+  'Last error',
+] as const;
 
 export function HealthPage() {
   const [health, setHealth] = useState<Health | null>(null);
@@ -68,21 +81,8 @@ export function HealthPage() {
           <dd>{health.alertManager.deadLetters}</dd>
         </dl>
       )}
-      <table>
-        <thead>
-          <tr>
-            <th>Plugin</th>
-            <th>Kind</th>
-            <th>State</th>
-            <th>Received</th>
-            <th>Sent</th>
-            <th>Throughput (/s)</th>
-            <th>Dropped</th>
-            <th>Errors</th>
-            <th>Queue</th>
-            <th>Last latency (ms)</th>
-          </tr>
-        </thead>
+      <table aria-label="Plugins">
+        <TableHead cols={COLS} />
         <tbody>
           {Object.entries(plugins).map(([name, s]) => (
             <tr key={name}>
@@ -96,6 +96,17 @@ export function HealthPage() {
               <td>{s.errors}</td>
               <td>{s.queueDepth}</td>
               <td>{s.latencyMs.lastMs.toFixed(1)}</td>
+              <td class="last-error">
+                {s.lastError ? (
+                  <>
+                    <Time t={s.lastError.at} />{' '}
+                    {/* the message names the plugin and hook already: `[name:hook] …` */}
+                    <span title={s.lastError.code}>{s.lastError.message}</span>
+                  </>
+                ) : (
+                  '—'
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
