@@ -1,6 +1,5 @@
-import { defineSource } from '@argus/core';
+import { defineSource, type ListeningSource, pushListener } from '@argus/core';
 import type { z } from 'zod';
-import { type ListeningSource, pushListener } from './http-listener.js';
 import { createOtlpHandler } from './otlp-handler.js';
 import { handlerOptions, type ParsedReceiverOptions, receiverOptionsSchema } from './receiver-options.js';
 
