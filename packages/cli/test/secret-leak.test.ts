@@ -1,13 +1,13 @@
 // The secrets `argus run` is given (a receiver's webhook URL in alertmanager.yml, the OIDC client secret from a
 // file) appear in none of its server's answers, its live event stream (SSE, replayed from the first frame) or its
 // logs, while an alert is routed to that receiver and delivery to it fails. The built CLI runs as a child process.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@argus/testkit';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { startOidcProvider, syntheticConfig } from './oidc-fixture.js';
 import { login, type Spawned, spawnCli } from './spawned.js';
 
 const OIDC_SECRET = 'oidc-client-secret-never-shown-7731';
@@ -27,17 +27,6 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The server package's local OIDC provider process; resolves with its issuer URL. */
-async function startProvider(): Promise<string> {
-  const script = join(import.meta.dirname, '..', '..', 'server', 'test', 'fixtures', 'oidc-provider.mjs');
-  provider = spawn(process.execPath, [script], {
-    env: { ...process.env, ARGUS_OIDC_USER: 'dana', ARGUS_OIDC_GROUPS: 'staff' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const [chunk] = (await once(provider.stdout!, 'data')) as [Buffer];
-  return chunk.toString().trim();
-}
-
 /** Reads the SSE stream until a frame matches `want`; returns all text read. */
 async function readEvents(res: Response, want: RegExp): Promise<string> {
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -54,7 +43,8 @@ async function readEvents(res: Response, want: RegExp): Promise<string> {
 it('argus run shows no receiver or OIDC secret in responses, SSE frames or logs', {
   timeout: 90_000,
 }, async () => {
-  const issuer = await startProvider();
+  const { process: idp, issuer } = await startOidcProvider('dana', ['staff']);
+  provider = idp;
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   writeFileSync(join(dir, 'oidc-secret'), `${OIDC_SECRET}\n`);
@@ -65,23 +55,11 @@ it('argus run shows no receiver or OIDC secret in responses, SSE frames or logs'
   const oidc = `{ issuer: ${JSON.stringify(issuer)}, clientId: argus, clientSecretFile: oidc-secret, redirectUri: ${JSON.stringify(`${base}/api/oidc/callback`)}, roles: { staff: viewer } }`;
   writeFileSync(
     join(dir, 'argus.yaml'),
-    `sources:
-  - use: synthetic
-    intervalMs: 1000
-    options:
-      name: workload
-      series:
-        - labels: { __name__: queue_depth }
-          base: 20
-pipeline:
-  dataDir: ${JSON.stringify(join(dir, 'data'))}
-server:
-  listen: 127.0.0.1:${port}
-  ui: false
-  alertmanagerConfig: alertmanager.yml
-  auth:
-    oidc: ${oidc}
-`,
+    syntheticConfig(
+      join(dir, 'data'),
+      port,
+      `alertmanagerConfig: alertmanager.yml\n  auth:\n    oidc: ${oidc}`,
+    ),
   );
   proc = spawnCli(['run', join(dir, 'argus.yaml')]);
   await proc.waitFor(/API on (http:\/\/127\.0\.0\.1:\d+)\//);
