@@ -1,7 +1,6 @@
 // `server.auth.oidc` in a config: `argus run` (the built CLI, spawned) serves OIDC login against a local provider
 // process (oauth2-mock-server, the server package's fixture); the browser's redirects are followed by hand.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { freePort } from '@argus/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../src/index.js';
 import { captureIo } from './helpers.js';
+import { startOidcProvider, syntheticConfig } from './oidc-fixture.js';
 import { login, type Spawned, spawnCli } from './spawned.js';
 
 const SECRET = 'oidc-client-secret-from-a-file-0042';
@@ -27,33 +27,14 @@ afterEach(() => {
 
 /** Starts the provider process whose tokens carry `user` and `groups`; resolves with its issuer URL. */
 async function startProvider(user: string, groups: string[]): Promise<string> {
-  const script = join(import.meta.dirname, '..', '..', 'server', 'test', 'fixtures', 'oidc-provider.mjs');
-  provider = spawn(process.execPath, [script], {
-    env: { ...process.env, ARGUS_OIDC_USER: user, ARGUS_OIDC_GROUPS: groups.join(',') },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const [chunk] = (await once(provider.stdout!, 'data')) as [Buffer];
-  return chunk.toString().trim();
+  const started = await startOidcProvider(user, groups);
+  provider = started.process;
+  return started.issuer;
 }
 
 /** A config with one synthetic source and a server: block whose auth has `oidc` (YAML flow mapping). */
 function config(port: number, oidc: string): string {
-  return `sources:
-  - use: synthetic
-    intervalMs: 1000
-    options:
-      name: workload
-      series:
-        - labels: { __name__: queue_depth }
-          base: 20
-pipeline:
-  dataDir: ${JSON.stringify(join(dir, 'data'))}
-server:
-  listen: 127.0.0.1:${port}
-  ui: false
-  auth:
-    oidc: ${oidc}
-`;
+  return syntheticConfig(join(dir, 'data'), port, `auth:\n    oidc: ${oidc}`);
 }
 
 const roles = 'roles: { sre-admins: admin, sre: operator, staff: viewer }';

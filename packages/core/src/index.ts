@@ -70,6 +70,8 @@ export type {
   WriteResult,
 } from './plugin.js';
 export { API_VERSION } from './plugin.js';
+export type { ListeningSource, PushListener, PushListenerOptions } from './push-listener.js';
+export { pushListener } from './push-listener.js';
 export { compileAnchored } from './regex.js';
 export type { SeriesRegistry, SeriesRegistryOptions } from './series.js';
 export { createSeriesRegistry, SERIES_REJECTED } from './series.js';

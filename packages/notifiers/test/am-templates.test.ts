@@ -90,6 +90,30 @@ describe("Alertmanager's functions and default templates", () => {
     ).toBe('from team');
   });
 
+  it('email.default.html escapes <>&"\' of labels in the title, the text and the Source href', () => {
+    const v = `<b>x & "y" 'z'</b>`;
+    const e = '&lt;b&gt;x &amp; &#34;y&#34; &#39;z&#39;&lt;/b&gt;';
+    const base = sample();
+    const n = {
+      ...base,
+      groupLabels: { alertname: 'DBDown', team: v },
+      commonLabels: { ...base.commonLabels, team: v },
+      alerts: base.alerts.map((a) => ({
+        ...a,
+        labels: { ...a.labels, team: v },
+        generatorURL: 'http://prom/graph?g0.expr=up{x="<a>"}',
+      })),
+    };
+    const body = t.html('{{ template "email.default.html" . }}', n);
+    expect(body).toContain(`<title>[FIRING:2] DBDown ${e} (critical)</title>`);
+    expect(body).toContain(`team=${e}`);
+    expect(body.split(`team = ${e}<br`)).toHaveLength(3);
+    expect(body).toContain('href="http://prom/graph?g0.expr=up%7bx=%22%3ca%3e%22%7d"');
+    expect(body).not.toContain(v);
+    expect(body).not.toMatch(/<b>x|<a>/);
+    expect(t.text('{{ template "email.default.subject" . }}', n)).toBe(`[FIRING:2] DBDown ${v} (critical)`);
+  });
+
   it('html escapes printed values by context as html/template: text, href (normalised), safeHtml, comments', () => {
     const n = { ...sample(), commonAnnotations: { x: `a<b & "c" + 'd'` }, externalURL: 'http://h/a b' };
     expect(

@@ -1,4 +1,4 @@
-export type { ListeningSource } from './http-listener.js';
+export type { ListeningSource } from '@argus/core';
 export { createOtlpHandler, type OtlpHandler, type OtlpHandlerOptions } from './otlp-handler.js';
 export {
   type OtlpReceiver,

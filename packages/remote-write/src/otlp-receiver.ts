@@ -1,23 +1,30 @@
-import { defineSource } from '@argus/core';
+import { defineSource, type ListeningSource, pushListener } from '@argus/core';
 import type { z } from 'zod';
-import { type ListeningSource, pushListener } from './http-listener.js';
 import { createOtlpHandler } from './otlp-handler.js';
-import { handlerOptions, type ParsedReceiverOptions, receiverOptionsSchema } from './receiver-options.js';
+import {
+  handlerOptions,
+  type ParsedReceiverOptions,
+  type PushReceiverOptions,
+  receiverOptionsSchema,
+} from './receiver-options.js';
 
-/** Options of {@link otlpReceiver}. */
-export interface OtlpReceiverOptions {
+/**
+ * Options of {@link otlpReceiver}: the push receivers' options ({@link PushReceiverOptions}), each documented
+ * with this receiver's default.
+ */
+export interface OtlpReceiverOptions extends PushReceiverOptions {
   /** Plugin name, unique in the pipeline. @default 'otlp-receiver' */
-  name?: string;
+  name?: PushReceiverOptions['name'];
   /** Address to listen on (4318 is OTLP/HTTP's registered port). @default { host: '127.0.0.1', port: 4318 } */
-  listen?: { host?: string; port?: number };
+  listen?: PushReceiverOptions['listen'];
   /** Path exporters post metrics to. @default '/v1/metrics' */
-  path?: string;
+  path?: PushReceiverOptions['path'];
   /** Largest accepted request body (gzip or not), bytes. @default 10485760 */
-  maxBodyBytes?: number;
+  maxBodyBytes?: PushReceiverOptions['maxBodyBytes'];
   /** Largest body after gunzip, bytes. @default 67108864 */
-  maxDecodedBytes?: number;
+  maxDecodedBytes?: PushReceiverOptions['maxDecodedBytes'];
   /** Require `Authorization: Bearer <token>` (exporters: `OTEL_EXPORTER_OTLP_METRICS_HEADERS`). */
-  token?: string;
+  token?: PushReceiverOptions['token'];
 }
 
 /** The receiver, with the address it listens on once started. */

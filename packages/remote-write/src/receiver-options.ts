@@ -1,13 +1,22 @@
 import type { Logger, MetricBatch, PluginContext, SeriesRegistry } from '@argus/core';
 import { z } from 'zod';
 
-/** The options both push receivers take (each documents its own defaults). */
+/**
+ * The options both push receivers take. Each receiver's options interface extends this one and restates each
+ * member's type from here only to document its own defaults, so the two cannot drift apart.
+ */
 export interface PushReceiverOptions {
+  /** Plugin name, unique in the pipeline. */
   name?: string;
+  /** Address to listen on; port 0 picks a free one. */
   listen?: { host?: string; port?: number };
+  /** Path the senders post to. */
   path?: string;
+  /** Largest accepted request body as sent, bytes. */
   maxBodyBytes?: number;
+  /** Largest body once decoded, bytes. */
   maxDecodedBytes?: number;
+  /** Require `Authorization: Bearer <token>`; at least 16 characters. */
   token?: string;
 }
 

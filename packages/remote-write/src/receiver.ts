@@ -1,23 +1,30 @@
-import { defineSource } from '@argus/core';
+import { defineSource, type ListeningSource, pushListener } from '@argus/core';
 import type { z } from 'zod';
-import { type ListeningSource, pushListener } from './http-listener.js';
 import { createRemoteWriteHandler } from './receive-handler.js';
-import { handlerOptions, type ParsedReceiverOptions, receiverOptionsSchema } from './receiver-options.js';
+import {
+  handlerOptions,
+  type ParsedReceiverOptions,
+  type PushReceiverOptions,
+  receiverOptionsSchema,
+} from './receiver-options.js';
 
-/** Options of {@link remoteWriteReceiver}. */
-export interface RemoteWriteReceiverOptions {
+/**
+ * Options of {@link remoteWriteReceiver}: the push receivers' options ({@link PushReceiverOptions}), each documented
+ * with this receiver's default.
+ */
+export interface RemoteWriteReceiverOptions extends PushReceiverOptions {
   /** Plugin name, unique in the pipeline. @default 'remote-write-receiver' */
-  name?: string;
+  name?: PushReceiverOptions['name'];
   /** Address to listen on. @default { host: '127.0.0.1', port: 9201 } */
-  listen?: { host?: string; port?: number };
+  listen?: PushReceiverOptions['listen'];
   /** Path Prometheus's `remote_write.url` points at. @default '/api/v1/write' */
-  path?: string;
+  path?: PushReceiverOptions['path'];
   /** Largest accepted request body (compressed), bytes. @default 10485760 */
-  maxBodyBytes?: number;
+  maxBodyBytes?: PushReceiverOptions['maxBodyBytes'];
   /** Largest uncompressed `WriteRequest`, bytes. @default 67108864 */
-  maxDecodedBytes?: number;
+  maxDecodedBytes?: PushReceiverOptions['maxDecodedBytes'];
   /** Require `Authorization: Bearer <token>` (Prometheus: `remote_write.authorization.credentials`). */
-  token?: string;
+  token?: PushReceiverOptions['token'];
 }
 
 /** The receiver, with the address it listens on once started. */

@@ -3,10 +3,9 @@
 // JSON forms), and the push source under @argus/testkit's source contract.
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { createSeriesRegistry, type MetricBatch, type Source } from '@argus/core';
+import { createSeriesRegistry, type MetricBatch, pushListener, type Source } from '@argus/core';
 import { testSource } from '@argus/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { pushListener } from '../src/http-listener.js';
 import {
   createOtlpHandler,
   type OtlpReceiver,

@@ -65,7 +65,11 @@ async function buildContext(options: ArgusServerOptions): Promise<ServerContext>
   let o = options;
   const clock = o.clock ?? systemClock;
   const log = o.log ?? silentLogger;
-  const hub = new EventHub(o.sseBacklog === undefined ? {} : { backlog: o.sseBacklog });
+  const redact = new Redactor([...(o.secrets ?? []), ...(o.oidc?.clientSecret ? [o.oidc.clientSecret] : [])]);
+  const hub = new EventHub({
+    redact: (text) => redact.text(text),
+    ...(o.sseBacklog === undefined ? {} : { backlog: o.sseBacklog }),
+  });
   const ctx: ServerContext = {
     get o() {
       return o;
@@ -82,7 +86,7 @@ async function buildContext(options: ArgusServerOptions): Promise<ServerContext>
     tokens: new Tokens(o.state, clock),
     users: new Users(o.state),
     sessions: new Sessions(o.state, clock, o.sessionTtlMs ?? 43_200_000),
-    redact: new Redactor([...(o.secrets ?? []), ...(o.oidc?.clientSecret ? [o.oidc.clientSecret] : [])]),
+    redact,
     posted: new PostedAlerts(() => o.alertManager, clock, o.resolveTimeoutMs ?? 300_000),
     hub,
     metrics: new ServerMetrics({

@@ -75,6 +75,8 @@ export interface EventHubOptions {
   replay?: number;
   /** Frames one slow client may have waiting before it is cut off. @default 1000 */
   backlog?: number;
+  /** Replaces known secrets in each string of an event (an error message may quote a URL or a password). */
+  redact?: (text: string) => string;
 }
 
 /**
@@ -87,17 +89,23 @@ export class EventHub {
   private seq = 0;
   private readonly replay: number;
   private readonly backlog: number;
+  private readonly redact: ((text: string) => string) | undefined;
   /** Clients cut off for not reading. */
   dropped = 0;
 
   constructor(o: EventHubOptions = {}) {
     this.replay = o.replay ?? 1000;
     this.backlog = o.backlog ?? 1000;
+    this.redact = o.redact;
   }
 
   publish(kind: EventKind, data: unknown): void {
     const id = ++this.seq;
-    const frame = { id, text: `id: ${id}\nevent: ${kind}\ndata: ${JSON.stringify(data)}\n\n` };
+    const redact = this.redact;
+    const json = redact
+      ? JSON.stringify(data, (_key, v: unknown) => (typeof v === 'string' ? redact(v) : v))
+      : JSON.stringify(data);
+    const frame = { id, text: `id: ${id}\nevent: ${kind}\ndata: ${json}\n\n` };
     this.ring.push(frame);
     if (this.ring.length > this.replay) this.ring.shift();
     for (const c of this.clients) c.send(frame.text);

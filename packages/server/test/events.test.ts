@@ -3,7 +3,7 @@ import { createPipeline, type Pipeline, type Source, silentLogger } from '@argus
 import { madDetector } from '@argus/detectors';
 import { createStore, storeSource } from '@argus/store';
 import { afterEach, expect, it } from 'vitest';
-import { auth, firing, type TestServer, testServer } from './helpers.js';
+import { auth, firing, SECRETS, type TestServer, testServer } from './helpers.js';
 
 let s: TestServer | undefined;
 const pipelines: Pipeline[] = [];
@@ -18,7 +18,10 @@ async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((r) => setTimeout(r, 5));
 }
 
-/** Reads SSE frames from a fetch response until `want` frames of `event` arrived. */
+/**
+ * Reads SSE frames from a fetch response until `want` frames of `event` arrived. Every frame read goes to the
+ * server's `seen` list, so its secret check at close covers the stream too.
+ */
 async function frames(res: Response, event: string, want: number): Promise<{ id: number; data: unknown }[]> {
   const out: { id: number; data: unknown }[] = [];
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -31,6 +34,7 @@ async function frames(res: Response, event: string, want: number): Promise<{ id:
     while (end >= 0) {
       const block = buf.slice(0, end);
       buf = buf.slice(end + 2);
+      s?.seen.push(block);
       const id = /^id: (\d+)$/m.exec(block)?.[1];
       const ev = /^event: (.+)$/m.exec(block)?.[1];
       const data = /^data: (.+)$/m.exec(block)?.[1];
@@ -124,4 +128,27 @@ it('streams the pipeline’s findings with their series labels, and the health o
   await reloaded.start();
   const [hf] = await frames(health, 'health', 1);
   expect(hf!.data).toMatchObject({ source: 'unreachable', up: false });
+});
+
+it('shows no configured secret in SSE frames: a source error carrying two is redacted', async () => {
+  const leaky: Source = {
+    kind: 'source',
+    name: 'leaky',
+    apiVersion: 1,
+    poll: () => {
+      throw new Error(`GET ${SECRETS.webhook} failed: bad password ${SECRETS.password}`);
+    },
+  };
+  const pipeline = createPipeline({ logger: silentLogger, sources: [{ use: leaky, intervalMs: 3_600_000 }] });
+  pipelines.push(pipeline);
+  s = await testServer({ pipeline });
+  const url = await s.app.listen({ host: '127.0.0.1', port: 0 });
+  const health = await fetch(`${url}/api/events`, { headers: auth(s.tokens.viewer) });
+  await until(() => s!.app.argus.events().clients === 1);
+  await pipeline.start();
+  const [hf] = await frames(health, 'health', 1);
+  expect(hf!.data).toMatchObject({ source: 'leaky', up: false });
+  expect((hf!.data as { lastError: string }).lastError).toContain('<secret>');
+  const seen = s.seen.join('\n');
+  for (const secret of Object.values(SECRETS)) expect(seen).not.toContain(secret);
 });

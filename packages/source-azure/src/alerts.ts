@@ -1,8 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { defineSource, type Emit, type PluginContext, type Source } from '@argus/core';
+import { defineSource, type ListeningSource, pushListener } from '@argus/core';
 import { z } from 'zod';
 import { createAzureAlertHandler } from './alert-handler.js';
 
@@ -23,7 +19,7 @@ export interface AzureAlertsSourceOptions {
 }
 
 /** The alerts source, with the address it listens on once started. */
-export interface AzureAlertsSource extends Source {
+export interface AzureAlertsSource extends ListeningSource {
   /** `http(s)://host:port/path` once listening (without the token), else `undefined`. */
   url(): string | undefined;
 }
@@ -56,63 +52,22 @@ export const azureAlertsOptions: z.ZodType<Parsed, AzureAlertsSourceOptions> = z
 });
 
 function create(o: Parsed): Omit<AzureAlertsSource, 'kind' | 'apiVersion'> {
-  let server: Server | undefined;
-  let emitFn: Emit | undefined;
-  const scheme = o.tls ? 'https' : 'http';
-  return {
+  return pushListener({
     name: o.name,
-    async start(ctx: PluginContext): Promise<void> {
-      const handler = createAzureAlertHandler({
+    listen: o.listen,
+    path: o.path,
+    tls: o.tls,
+    protocol: 'Azure Monitor alerts',
+    notFound: { contentType: 'application/json', body: JSON.stringify({ error: `post to ${o.path}` }) },
+    handler: (ctx, emit) =>
+      createAzureAlertHandler({
         token: o.token,
         maxBodyBytes: o.maxBodyBytes,
         log: ctx.log,
         now: () => ctx.clock.now(),
-        emit: (batch) => (emitFn ? emitFn(batch) : Promise.resolve(false)),
-      });
-      const onRequest: Parameters<typeof createHttpServer>[1] = (req, res) => {
-        if (new URL(req.url ?? '/', 'http://x').pathname !== o.path) {
-          res
-            .writeHead(404, { 'content-type': 'application/json' })
-            .end(JSON.stringify({ error: `post to ${o.path}` }));
-          return;
-        }
-        handler(req, res);
-      };
-      const s = o.tls
-        ? createHttpsServer(
-            { cert: readFileSync(o.tls.certFile), key: readFileSync(o.tls.keyFile) },
-            onRequest,
-          )
-        : createHttpServer(onRequest);
-      s.requestTimeout = 30_000;
-      await new Promise<void>((resolve, reject) => {
-        s.once('error', reject);
-        s.listen(o.listen.port, o.listen.host, () => {
-          s.off('error', reject);
-          resolve();
-        });
-      });
-      server = s;
-      ctx.log.info(
-        `${o.name}: listening on ${scheme}://${o.listen.host}:${(s.address() as AddressInfo).port}${o.path}`,
-      );
-    },
-    listen(emit: Emit): void {
-      emitFn = emit;
-    },
-    async stop(): Promise<void> {
-      const s = server;
-      server = undefined;
-      emitFn = undefined;
-      if (!s) return;
-      s.closeIdleConnections();
-      await new Promise<void>((resolve) => s.close(() => resolve()));
-    },
-    url(): string | undefined {
-      if (!server) return undefined;
-      return `${scheme}://${o.listen.host}:${(server.address() as AddressInfo).port}${o.path}`;
-    },
-  };
+        emit,
+      }),
+  });
 }
 
 /**

@@ -1,10 +1,15 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type AlertEventBatch, createPipeline } from '@argus/core';
 import { memorySink } from '@argus/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { azureAlertsSource, createAzureAlertHandler } from '../src/index.js';
 import { fired, TARGET, TOKEN } from './alert-fixture.js';
+import { testCert } from './fake/tls.js';
 import { ctxAt } from './helpers.js';
 
 const resolved = {
@@ -162,6 +167,44 @@ describe('azureAlertsSource', () => {
       labels: { alertname: 'HighCPU', resource_name: 'vm1' },
       origin: 'azure-monitor',
     });
+  });
+
+  it('serves HTTPS with the PEM files of tls, and answers other paths 404 in JSON', async () => {
+    const { cert, key } = await testCert();
+    const dir = mkdtempSync(join(tmpdir(), 'argus-azure-tls-'));
+    closers.push(async () => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'cert.pem'), cert);
+    writeFileSync(join(dir, 'key.pem'), key);
+    const source = azureAlertsSource({
+      token: TOKEN,
+      listen: { port: 0 },
+      tls: { certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') },
+    });
+    const got: AlertEventBatch[] = [];
+    const { ctx } = ctxAt(0);
+    await source.start!(ctx);
+    source.listen!(async (b) => void got.push(b as AlertEventBatch) === undefined);
+    closers.push(() => source.stop!(ctx));
+    const url = source.url()!;
+    expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/azure\/alerts$/);
+    const send = (to: string) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const headers = { 'content-type': 'application/json' };
+        const req = httpsRequest(to, { method: 'POST', headers, ca: cert }, (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify(fired));
+      });
+    expect((await send(`${url}?token=${TOKEN}`)).status).toBe(202);
+    expect(got[0]?.events[0]).toMatchObject({ labels: { alertname: 'HighCPU' } });
+    expect(await send(url.replace('/azure/alerts', '/other'))).toEqual({
+      status: 404,
+      text: JSON.stringify({ error: 'post to /azure/alerts' }),
+    });
+    await expect(post(url.replace('https:', 'http:'), '{}')).rejects.toThrow();
   });
 
   it('closes its listener on stop', async () => {

@@ -34,6 +34,8 @@ type UrlPart = 'none' | 'preQuery' | 'query';
 
 // elements whose content is not HTML text (Go: script, style, textarea, title)
 const RAW_ELEMENTS = new Set(['script', 'style', 'textarea', 'title']);
+// raw elements whose content is text without tags (RCDATA): Go escapes actions there as in text (rcdataEscaper)
+const RCDATA_ELEMENTS = new Set(['textarea', 'title']);
 // Go's attrTypeMap entries of type contentTypeURL
 const URL_ATTRS = new Set([
   'action',
@@ -197,7 +199,8 @@ export class HtmlContext {
       if (this.kind === 'js') return unsupported(`in the event handler attribute ${this.attrName}`);
       if (this.kind === 'css') return unsupported('in a style attribute');
     }
-    if (this.state !== 'text' && !(this.state === 'value' && this.quote)) {
+    const rcdata = this.state === 'raw' && RCDATA_ELEMENTS.has(this.rawEnd.slice(2));
+    if (this.state !== 'text' && !rcdata && !(this.state === 'value' && this.quote)) {
       const where =
         this.state === 'comment'
           ? 'in an HTML comment'
@@ -212,6 +215,8 @@ export class HtmlContext {
     const safe = value instanceof SafeHTML;
     const s = safe ? value.html : typeof value === 'string' ? value : printed();
     if (this.state === 'text') return { ok: true, text: safe ? s : escapeHtml(s, true) };
+    // Go's rcdataEscaper: trusted HTML keeps its entities, its tags are escaped
+    if (rcdata) return { ok: true, text: escapeHtml(s, !safe) };
     if (this.kind === 'url') {
       const part = this.urlPart;
       this.urlPart = 'preQuery';

@@ -44,6 +44,15 @@ describe('html mode refuses contexts it does not escape', () => {
     expect(() => render(text, 'x')).toThrow(`html mode: an action ${where} is not escaped by Argus`);
   });
 
+  it("escapes actions in <title> and <textarea> as text (Go's rcdataEscaper; trusted HTML keeps its entities)", () => {
+    expect(render(`<title>{{ . }}</title><textarea>{{ . }}</textarea>`, `a<b & "c" + 'd'`)).toBe(
+      '<title>a&lt;b &amp; &#34;c&#34; &#43; &#39;d&#39;</title><textarea>a&lt;b &amp; &#34;c&#34; &#43; &#39;d&#39;</textarea>',
+    );
+    expect(render('<TITLE>{{ safe "<i>&amp;" }}</TITLE>{{ . }}', '<b>')).toBe(
+      '<TITLE>&lt;i&gt;&amp;</TITLE>&lt;b&gt;',
+    );
+  });
+
   it('is back in text after the element ends', () => {
     expect(render('<script>var x = 1;</SCRIPT><b>{{ . }}</b>', '<i>')).toBe(
       '<script>var x = 1;</SCRIPT><b>&lt;i&gt;</b>',

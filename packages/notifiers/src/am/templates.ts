@@ -1,10 +1,9 @@
 // Alertmanager 0.25's template set (template.FromGlobs): its functions, default.tmpl and email.tmpl, then the
 // user's `templates:` files, all rendered by @argus/template with missingkey=zero as Alertmanager does.
 import { alertmanagerFuncs, type Notification, type TemplateFile } from '@argus/alerting';
-import { createTemplates, type FuncMap, type Templates } from '@argus/template';
+import { createTemplates, goFunc, SafeHTML, type Templates } from '@argus/template';
 import { TemplateData } from './data.js';
 import { DEFAULT_TMPL, EMAIL_TMPL } from './default-templates.js';
-import { escapeTemplate, htmlEscapers } from './html-escape.js';
 
 export { alertmanagerFuncs, type TemplateFile };
 
@@ -13,8 +12,9 @@ export interface AmTemplates {
   /** Renders `text` with the notification's data as dot (ExecuteTextString); throws the engine's Go-style error. */
   text(text: string, n: Notification | TemplateData): string;
   /**
-   * Renders `text` for an HTML body (ExecuteHTMLString), approximating Go's html/template: comments dropped,
-   * printed values HTML-escaped (URL-normalised in href/src), `safeHtml` passed through. @experimental
+   * Renders `text` for an HTML body (ExecuteHTMLString) with the engine's html/template mode: comments dropped,
+   * printed values escaped for their HTML context (text, quoted attributes, URL attributes), `safeHtml` passed
+   * through; an action in a context the engine does not escape (script, style) throws. @experimental
    */
   html(text: string, n: Notification | TemplateData): string;
 }
@@ -30,7 +30,7 @@ export function amTemplates(files: readonly TemplateFile[] = []): AmTemplates {
     { name: 'email.tmpl', text: EMAIL_TMPL },
     ...files,
   ];
-  const textSet = templateSet(all, (t) => t, {});
+  const textSet = templateSet(all, false);
   let htmlSet: Templates | undefined;
   const render = (set: Templates, text: string, n: Notification | TemplateData): string => {
     if (text === '') return '';
@@ -40,19 +40,22 @@ export function amTemplates(files: readonly TemplateFile[] = []): AmTemplates {
   return {
     text: (text, n) => render(textSet, text, n),
     html: (text, n) => {
-      htmlSet ??= templateSet(all, escapeTemplate, htmlEscapers());
-      return render(htmlSet, escapeTemplate(text), n);
+      htmlSet ??= templateSet(all, true);
+      return render(htmlSet, text, n);
     },
   };
 }
 
-function templateSet(
-  files: readonly TemplateFile[],
-  prepare: (t: string) => string,
-  funcs: FuncMap,
-): Templates {
-  const set = createTemplates({ funcs: { ...alertmanagerFuncs(), ...funcs }, missingKey: 'zero' });
-  for (const f of files) set.parse(f.name, prepare(f.text));
+/**
+ * The files parsed into one set. `html`: the engine's html/template mode (ExecuteHTMLString), where each printed
+ * value is escaped for its HTML context and `safeHtml` gives trusted markup.
+ */
+function templateSet(files: readonly TemplateFile[], html: boolean): Templates {
+  const funcs = html
+    ? { ...alertmanagerFuncs(), safeHtml: goFunc(['string'], (s: string) => new SafeHTML(s)) }
+    : alertmanagerFuncs();
+  const set = createTemplates({ funcs, missingKey: 'zero', html });
+  for (const f of files) set.parse(f.name, f.text);
   return set;
 }
 
