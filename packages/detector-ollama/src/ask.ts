@@ -167,7 +167,7 @@ async function askValid<T>(
  */
 export async function guardedAsk<T>(
   s: JudgeState,
-  messages: () => ChatMessage[],
+  messages: () => ChatMessage[] | Promise<ChatMessage[]>,
   q: Question<T>,
   ctx: CallContext,
 ): Promise<{ value: T } | UnjudgedReason> {
@@ -187,7 +187,7 @@ export async function guardedAsk<T>(
     return 'circuitOpen';
   }
   try {
-    const r = await askValid(s, messages(), q, ctx);
+    const r = await askValid(s, await messages(), q, ctx);
     if (r === 'overBudget') s.breaker.cancel();
     return r;
   } finally {

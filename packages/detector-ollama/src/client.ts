@@ -1,4 +1,5 @@
 import { Ollama } from 'ollama';
+import { httpFetch } from './http-fetch.js';
 import type { ChatMessage } from './prompt.js';
 
 /** The server's answer text and what it cost. */
@@ -31,7 +32,7 @@ export function resolveHost(host: string | undefined, env: NodeJS.ProcessEnv = p
  */
 export function clientFor(host: string, signal: AbortSignal): Ollama {
   const withSignal: typeof fetch = (url, init) =>
-    fetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
+    httpFetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
   return new Ollama({ host, fetch: withSignal });
 }
 

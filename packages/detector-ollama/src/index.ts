@@ -4,6 +4,7 @@ import { resolveHost } from './client.js';
 import { type JudgeState, judgeOne, judgeState } from './judge.js';
 import { type OllamaDetectorOptions, optionsSchema, type ParsedOptions } from './options.js';
 import { type Prober, startProbe } from './probe.js';
+import { type Schedule, startSchedule } from './schedule.js';
 
 export {
   type AnalysisCall,
@@ -12,8 +13,16 @@ export {
   type OllamaAnalyst,
   ollamaAnalyst,
 } from './analyst.js';
+export type { HistoryRange, HistorySeries, OllamaHistory } from './history.js';
 export type { UnjudgedReason } from './judge.js';
-export type { OllamaBreaker, OllamaBudget, OllamaDetectorOptions, VerdictPolicy } from './options.js';
+export type {
+  OllamaBreaker,
+  OllamaBudget,
+  OllamaDetectorOptions,
+  OllamaSchedule,
+  OllamaSummary,
+  VerdictPolicy,
+} from './options.js';
 export { DEFAULT_FORECAST_PROMPT, DEFAULT_SYSTEM_PROMPT } from './prompt.js';
 export {
   type AlertGroupInput,
@@ -22,6 +31,7 @@ export {
   type Recommendation,
   type Recommendations,
 } from './recommend.js';
+export type { ValueMode } from './render.js';
 export {
   DEFAULT_TREND_PROMPT,
   type TrendAssessment,
@@ -51,14 +61,17 @@ export const ollamaDetector: Factory<
     const host = resolveHost(o.host);
     let state: JudgeState | undefined;
     let prober: Prober | undefined;
+    let schedule: Schedule | undefined;
     return {
       name: o.name,
       async start(ctx) {
         state = judgeState(o, host, ctx.clock);
         prober = await startProbe(state, ctx);
+        if (o.schedule) schedule = startSchedule(state, ctx);
       },
       stop() {
         prober?.stop();
+        schedule?.stop();
         state?.stopping.abort(new Error(`${o.name}: stopped`));
         state = undefined;
       },
@@ -69,6 +82,8 @@ export const ollamaDetector: Factory<
           return { status: 'degraded', message: 'circuit open after failed model calls' };
         return { status: 'ok' };
       },
+      // confirmed anomalies of scheduled reviews, found off the stage, join the pipeline on its timer
+      ...(o.schedule ? { tick: () => schedule?.drain() } : {}),
       select: (f) => f.detector !== o.name && f.score >= o.minScore,
       async judge(findings, ctx): Promise<readonly JudgedFinding[]> {
         const s = state ?? judgeState(o, host, ctx.clock); // never started (or stopped): nothing is available

@@ -1,5 +1,6 @@
 import type { Finding, FindingVerdict, PluginContext } from '@argus/core';
 import {
+  type CallContext,
   checkWith,
   countUnjudged,
   guardedAsk,
@@ -7,6 +8,7 @@ import {
   type Question,
   type UnjudgedReason,
 } from './ask.js';
+import { readSummary } from './history.js';
 import { buildMessages, DEFAULT_FORECAST_PROMPT } from './prompt.js';
 import { type ModelVerdict, verdictJsonSchema, verdictSchema } from './verdict.js';
 
@@ -17,7 +19,7 @@ const VERDICT: Question<ModelVerdict> = {
   check: (text) => checkWith(verdictSchema, text),
 };
 
-function unjudged(s: JudgeState, reason: UnjudgedReason, ctx: PluginContext): FindingVerdict {
+function unjudged(s: JudgeState, reason: UnjudgedReason, ctx: CallContext): FindingVerdict {
   countUnjudged(ctx, reason);
   return { detector: s.opts.name, at: s.clock.now(), unjudged: reason };
 }
@@ -50,23 +52,36 @@ function judged(s: JudgeState, v: ModelVerdict, f: Finding): FindingVerdict {
   };
 }
 
-function cacheKey(s: JudgeState, f: Finding, ctx: PluginContext): string {
-  return `v|${ctx.series.fingerprint(f.series)}|${Math.floor(f.timestamp / s.opts.cacheWindowMs)}|${f.kind}`;
+function cacheKey(s: JudgeState, f: Finding, ctx: Pick<PluginContext, 'series'>, scheduled: boolean): string {
+  return `${scheduled ? 's' : 'v'}|${ctx.series.fingerprint(f.series)}|${Math.floor(f.timestamp / s.opts.cacheWindowMs)}|${f.kind}`;
 }
 
-/** Judges one finding; never throws, never waits past the call's deadline. */
-export async function judgeOne(s: JudgeState, f: Finding, ctx: PluginContext): Promise<FindingVerdict> {
-  const key = cacheKey(s, f, ctx);
+/**
+ * Judges one finding; never throws, never waits past the call's deadline. `scheduled`: `f` is no finding but
+ * the subject of a scheduled review (its series and time), and the model is asked about the series as a whole.
+ */
+export async function judgeOne(
+  s: JudgeState,
+  f: Finding,
+  ctx: CallContext & Pick<PluginContext, 'series'>,
+  scheduled = false,
+): Promise<FindingVerdict> {
+  const key = cacheKey(s, f, ctx, scheduled);
   const hit = s.cache.get(key) as ModelVerdict | undefined;
   if (hit) {
     ctx.metrics.count('cacheHits');
     return judged(s, hit, f);
   }
-  const messages = () => {
+  const messages = async () => {
     const labels = ctx.series.labels(f.series);
+    const summary = await readSummary(s.opts.history, labels, f.timestamp, s.opts.summary, ctx.log);
     return buildMessages({
       finding: f,
       labels,
+      summary,
+      scheduled,
+      values: s.opts.values,
+      summaryTokens: s.opts.summary.maxTokens,
       anonymize: new Set(s.opts.anonymizeLabels),
       drop: new Set(s.opts.dropLabels),
       systemPrompt:

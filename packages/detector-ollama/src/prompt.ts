@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Finding, Labels } from '@argus/core';
+import {
+  contextSections,
+  reasonText,
+  type ValueMode,
+  type ValueOut,
+  valueOut,
+  valuesNote,
+} from './render.js';
+import { fitSummary, NO_SUMMARY, type SummaryData } from './summary.js';
 
 /** The default system prompt; replace it with the `systemPrompt` option. */
 export const DEFAULT_SYSTEM_PROMPT: string = [
@@ -31,7 +40,19 @@ export interface PromptInput {
   readonly anonymize: ReadonlySet<string>;
   readonly drop: ReadonlySet<string>;
   readonly systemPrompt: string | undefined;
+  /** The finding's context (recent window, seasonal windows, related series); none when absent. */
+  readonly summary?: SummaryData;
+  /** What is sent of metric values. @default 'raw' */
+  readonly values?: ValueMode;
+  /** Token budget of the summary's sections. @default 1000 */
+  readonly summaryTokens?: number;
+  /** A scheduled review: `finding` only names the series and time; no statistical detector flagged it. */
+  readonly scheduled?: boolean;
 }
+
+const SCHEDULED_QUESTION =
+  'Scheduled review of a chosen series: no statistical detector flagged it. Is anything in its recent window, ' +
+  'compared with the earlier windows and related series, an anomaly worth a human look?';
 
 /** A chat message as the Ollama API takes it. */
 export interface ChatMessage {
@@ -60,20 +81,43 @@ export function redactLabels(
 
 function describe(p: PromptInput): Record<string, unknown> {
   const f = p.finding;
+  const mode = p.values ?? 'raw';
+  const out = valueOut(mode, f);
+  // the finding's own numbers go out exactly in raw mode; only the windows are rounded
+  const num = mode === 'raw' ? (v: number) => (Number.isFinite(v) ? v : String(v)) : out;
+  const note = valuesNote(mode, out);
+  const redact = (l: Labels): Labels => redactLabels(l, p.anonymize, p.drop);
+  const render = (d: SummaryData): Record<string, unknown> => contextSections(d, mode, f, redact);
+  const summary = fitSummary(p.summary ?? NO_SUMMARY, render, p.summaryTokens ?? 1_000);
   return {
-    series: redactLabels(p.labels, p.anonymize, p.drop),
+    series: redact(p.labels),
     time: new Date(f.timestamp).toISOString(),
-    value: Number.isFinite(f.value) ? f.value : String(f.value),
+    ...(num ? { value: num(f.value) } : {}),
+    ...(note ? { values: note } : {}),
     ...(f.kind === 'forecastBreach'
       ? { question: 'Is this predicted limit breach credible? expected is the forecast and its band.' }
       : {}),
-    statistical_finding: {
-      detector: f.detector,
-      kind: f.kind,
-      score: f.score,
-      expected: f.expected,
-      reason: f.explanation,
-    },
+    ...(p.scheduled ? { question: SCHEDULED_QUESTION } : { statistical_finding: finding(p, mode, num) }),
+    ...render(summary),
+  };
+}
+
+function finding(p: PromptInput, mode: ValueMode, num: ValueOut | undefined): Record<string, unknown> {
+  const f = p.finding;
+  return {
+    detector: f.detector,
+    kind: f.kind,
+    score: f.score,
+    ...(num && f.expected
+      ? {
+          expected: {
+            value: num(f.expected.value),
+            lower: num(f.expected.lower),
+            upper: num(f.expected.upper),
+          },
+        }
+      : {}),
+    reason: reasonText(mode, f.explanation),
   };
 }
 

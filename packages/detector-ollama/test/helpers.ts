@@ -51,6 +51,16 @@ export interface Rig {
   judge(findings: readonly Finding[]): ReturnType<NonNullable<Detector['judge']>>;
 }
 
+/** The candidate finding every test judges, less its id, series and time: 97 where 40 is expected. */
+export const SPIKE: Pick<Finding, 'value' | 'score' | 'kind' | 'expected' | 'detector' | 'explanation'> = {
+  value: 97,
+  score: 0.8,
+  kind: 'spike',
+  expected: { value: 40, lower: 30, upper: 50 },
+  detector: 'robust-z',
+  explanation: 'value 97 is 6.1 MADs above the median 40',
+};
+
 let seq = 0;
 
 /** Builds (not starts) an ollama detector against `host`, with a fake clock and recorded metrics. */
@@ -81,12 +91,7 @@ export function rig(
         id: `f${++seq}`,
         series: series.intern(labels),
         timestamp: clock.now(),
-        value: 97,
-        score: 0.8,
-        kind: 'spike',
-        expected: { value: 40, lower: 30, upper: 50 },
-        detector: 'robust-z',
-        explanation: 'value 97 is 6.1 MADs above the median 40',
+        ...SPIKE,
         ...over,
       };
     },
