@@ -11,6 +11,7 @@ import {
 } from '@argus/core';
 import { z } from 'zod';
 import { type ServerSettings, serverSettingsSchema } from './server-schema.js';
+import { type ShardSettings, shardSettingsSchema } from './shard.js';
 
 // The config file's shape is core's entry and pipeline settings plus what only a file needs (`use`, `options`,
 // `stopTimeoutMs`, `dataDir`): one declaration of each field, in core.
@@ -104,6 +105,7 @@ const configSchema = z.strictObject({
   rules: rulesSchema.optional(),
   slos: slosSchema.optional(),
   server: serverSettingsSchema.nullable().optional(),
+  shard: shardSettingsSchema.nullable().optional(),
   pipeline: z
     .strictObject({
       ...pipelineSettingsShape,
@@ -125,6 +127,8 @@ export interface Config {
   slos?: SloSettings | undefined;
   /** Serve the API and web UI over the running pipeline (defaults applied). */
   server?: ServerSettings | undefined;
+  /** This replica's share of the keys (`$shard` in options); resolved from HOSTNAME and ARGUS_SHARD_* when left out. */
+  shard?: ShardSettings | undefined;
   pipeline?: FilePipelineSettings | undefined;
 }
 
@@ -163,6 +167,8 @@ export function parseConfig(data: unknown): { config?: Config; issues: ConfigIss
     config.rules = raw['rules'] as RuleFilesSettings;
   if (raw['slos'] !== undefined && top.issues.every((x) => x.path[0] !== 'slos'))
     config.slos = raw['slos'] as SloSettings;
+  if (raw['shard'] !== undefined && top.issues.every((x) => x.path[0] !== 'shard'))
+    config.shard = (raw['shard'] ?? {}) as ShardSettings;
   // `server: {}` (or `server:` with nothing under it) turns the server on with every default
   if (raw['server'] !== undefined && top.issues.every((x) => x.path[0] !== 'server'))
     config.server = serverSettingsSchema.parse(raw['server'] ?? {});
