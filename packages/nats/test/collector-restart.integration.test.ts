@@ -91,7 +91,7 @@ describeWithBinary(
         for (const b of all) expect(counts.get(b), `batch ${b}`).toBe(1);
         expect(arrived.length).toBe(stored);
         // the loss: made by the killed process and never stored (at most the batch in flight and the sink's buffer)
-      const lost = madeBeforeKill.filter((b) => !counts.has(b));
+        const lost = madeBeforeKill.filter((b) => !counts.has(b));
         expect(lost.every((b) => b > Math.max(...beforeKill))).toBe(true);
         // a batch stored whose ack the kill cut off arrives although the file never recorded it: still once
         expect(arrived.filter((b) => b < 100_000).length).toBe(madeBeforeKill.length - lost.length);
