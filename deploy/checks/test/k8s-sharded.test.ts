@@ -2,8 +2,9 @@
 // Service, shard.total copied from the replica count and the index from each pod's ordinal. Checked without a
 // cluster: rendered by `kubectl kustomize`, validated against the OpenAPI schemas, and the ConfigMap's config run
 // through `argus validate` with the environment each pod gets.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
@@ -14,7 +15,7 @@ import type { ConfigMap, Service } from 'kubernetes-models/v1';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { kubectl, render, validate } from './k8s-render.js';
-import { root } from './tools.js';
+import { have, root } from './tools.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'argus-k8s-sharded-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -92,9 +93,12 @@ describe.skipIf(!kubectl)('deploy/k8s overlay sharded', () => {
     expect(env('ARGUS_SHARD_INDEX')?.valueFrom?.fieldRef?.fieldPath).toBe(
       "metadata.labels['apps.kubernetes.io/pod-index']",
     );
-    // each ordinal keeps its own state volume
-    expect(sts.spec!.volumeClaimTemplates?.map((v) => v.metadata?.name)).toEqual(['data']);
-    expect(pod.volumes?.some((v) => v.name === 'data')).toBe(false);
+    // state in Redis, one key prefix per ordinal, and the NetworkPolicy lets the pods reach it
+    const yaml = parse(named<ConfigMap>('ConfigMap', 'argus-config').data!['argus.yaml']!);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own token, replaced by the CLI per pod
+    expect(yaml.pipeline.state.redis.keyPrefix).toBe('argus:${shard.index}:');
+    const egress = named<NetworkPolicy>('NetworkPolicy', 'argus').spec!.egress!;
+    expect(egress.some((e) => e.ports?.some((p) => p.port === 6379))).toBe(true);
   });
 
   const cli = join(root, 'packages', 'cli', 'dist', 'bin.js');
@@ -143,4 +147,64 @@ describe.skipIf(!kubectl)('deploy/k8s overlay sharded', () => {
     },
     180_000,
   );
+
+  it.skipIf((!existsSync(cli) || !have('redis-server')) && !process.env['CI'])(
+    'each pod running the config keeps its state in Redis under its own ordinal prefix',
+    async () => {
+      const port = await freePort();
+      const redis = spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        {
+          stdio: 'ignore',
+        },
+      );
+      const cliOf = (args: string[]) =>
+        spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' });
+      try {
+        await until(() => cliOf(['ping']).stdout?.trim() === 'PONG');
+        const yaml = named<ConfigMap>('ConfigMap', 'argus-config')
+          .data!['argus.yaml']!.replace('redis://redis:6379', `redis://127.0.0.1:${port}`)
+          .replace('dataDir: /data', `dataDir: ${JSON.stringify(join(tmp, 'data'))}`)
+          .replace('listen: 0.0.0.0:9090', 'listen: 127.0.0.1:0');
+        const file = join(tmp, 'run.yaml');
+        writeFileSync(file, yaml);
+        const replicas = sts.spec!.replicas!;
+        for (let i = 0; i < replicas; i++) {
+          const { HOME, PATH } = process.env;
+          const r = spawnSync(process.execPath, [cli, 'run', file, '--duration', '1'], {
+            cwd: tmp,
+            encoding: 'utf8',
+            env: { HOME, PATH, HOSTNAME: `${sts.metadata!.name}-${i}`, ARGUS_SHARD_TOTAL: String(replicas) },
+            timeout: 120_000,
+          });
+          expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+        }
+        const keys = cliOf(['--scan', '--pattern', '*'])
+          .stdout.split('\n')
+          .filter((k) => k !== '');
+        const prefixes = new Set(keys.map((k) => /^argus:[^:]*:/.exec(k)?.[0]));
+        expect([...prefixes].sort()).toEqual(Array.from({ length: replicas }, (_, i) => `argus:${i}:`));
+      } finally {
+        redis.kill('SIGTERM');
+      }
+    },
+    300_000,
+  );
 });
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!ok()) throw new Error('redis-server did not answer PING');
+}

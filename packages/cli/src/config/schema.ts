@@ -12,6 +12,7 @@ import {
 import { z } from 'zod';
 import { type ServerSettings, serverSettingsSchema } from './server-schema.js';
 import { type ShardSettings, shardSettingsSchema } from './shard.js';
+import { type StateSettings, stateSettingsSchema } from './state-settings.js';
 
 // The config file's shape is core's entry and pipeline settings plus what only a file needs (`use`, `options`,
 // `stopTimeoutMs`, `dataDir`): one declaration of each field, in core.
@@ -62,6 +63,8 @@ export interface FilePipelineSettings extends PipelineSettings {
   stopTimeoutMs?: number | undefined;
   /** Where learned state lives (`<dataDir>/state`), relative to the working directory. @default '.argus' */
   dataDir?: string | undefined;
+  /** Keep the state in Redis instead of `<dataDir>/state`. */
+  state?: StateSettings | undefined;
 }
 
 /** The `rules:` block: Prometheus rule files, run in process over a store of what the pipeline reads. */
@@ -111,6 +114,7 @@ const configSchema = z.strictObject({
       ...pipelineSettingsShape,
       stopTimeoutMs: z.number().int().positive().optional(),
       dataDir: z.string().min(1).optional(),
+      state: stateSettingsSchema.optional(),
     })
     .optional(),
 });

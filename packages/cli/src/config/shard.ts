@@ -65,10 +65,10 @@ function substitute(v: unknown, shard: Shard | undefined, used: { any: boolean }
 
 type Lists = 'sources' | 'processors' | 'detectors' | 'alerters' | 'sinks';
 /** What {@link applyShard} reads and rewrites of a config (no import of the config's module: no cycle). */
-type Shardable = { shard?: ShardSettings | undefined } & Record<
-  Lists,
-  { options?: Record<string, unknown> | undefined }[]
->;
+type Shardable = {
+  shard?: ShardSettings | undefined;
+  pipeline?: { state?: unknown } | undefined;
+} & Record<Lists, { options?: Record<string, unknown> | undefined }[]>;
 
 /**
  * Replaces `$shard` and `${shard.index}`/`${shard.total}` in every entry's options with this replica's shard.
@@ -98,6 +98,17 @@ export function applyShard(
           message: `uses ${TOKEN} or \${shard.index}, but the config has no shard: block (add shard: {} to read ${SHARD_ENV.total} and HOSTNAME)`,
         });
     }
+  }
+  // the state's key prefix is per replica too (`argus:${shard.index}:`)
+  const state = config.pipeline?.state;
+  if (state !== undefined) {
+    const used = { any: false };
+    config.pipeline!.state = substitute(state, shard, used);
+    if (used.any && !shard)
+      issues.push({
+        path: ['pipeline', 'state'],
+        message: `uses \${shard.index}, but the config has no shard: block`,
+      });
   }
   return issues;
 }
