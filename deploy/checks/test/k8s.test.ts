@@ -4,50 +4,15 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  PrometheusRule,
-  ServiceMonitor,
-} from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
-import { Deployment } from 'kubernetes-models/apps/v1';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { ConfigMap, PersistentVolumeClaim, Service, ServiceAccount } from 'kubernetes-models/v1';
+import type { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import type { Deployment } from 'kubernetes-models/apps/v1';
+import type { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import type { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import type { ConfigMap, Service } from 'kubernetes-models/v1';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments, stringify } from 'yaml';
-import { deploy, have, root, run } from './tools.js';
-
-interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string };
-  spec?: Record<string, unknown>;
-}
-
-// every kind the manifests may hold, with its validating model: an unknown kind fails the test
-const MODELS: Record<string, new (o: never) => { validate(): void }> = {
-  'v1/ServiceAccount': ServiceAccount,
-  'v1/ConfigMap': ConfigMap,
-  'v1/Service': Service,
-  'v1/PersistentVolumeClaim': PersistentVolumeClaim,
-  'apps/v1/Deployment': Deployment,
-  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
-  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
-  'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
-  'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule,
-};
-
-function validate(o: K8sObject): void {
-  const Model = MODELS[`${o.apiVersion}/${o.kind}`];
-  if (!Model) throw new Error(`no schema for ${o.apiVersion} ${o.kind}: add it to MODELS`);
-  new Model(o as never).validate();
-}
-
-const kubectl = have('kubectl');
-function render(overlay: string): K8sObject[] {
-  const r = run('kubectl', ['kustomize', join(deploy, 'k8s', 'overlays', overlay)]);
-  if (r.code !== 0) throw new Error(`kubectl kustomize ${overlay} failed: ${r.out}`);
-  return parseAllDocuments(r.out).map((d) => d.toJSON() as K8sObject);
-}
+import { parse, stringify } from 'yaml';
+import { type K8sObject, kubectl, render, validate } from './k8s-render.js';
+import { have, root, run } from './tools.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'argus-k8s-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

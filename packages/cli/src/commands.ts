@@ -1,5 +1,6 @@
 import type { Io } from './format.js';
 import { prepare, summary } from './run-prepare.js';
+import { closeState } from './state-open.js';
 
 function report(problems: string[], io: Io): number {
   for (const p of problems) io.stderr(`${p}\n`);
@@ -22,7 +23,10 @@ export async function runConfig(
   io: Io,
 ): Promise<number> {
   const built = await prepare(file, io, { state: 'open' });
-  if (!built.pipeline) return report(built.problems, io);
+  if (!built.pipeline) {
+    await closeState(built.state);
+    return report(built.problems, io);
+  }
   const { runSession } = await import('./run-session.js');
   return runSession(file, { ...built, pipeline: built.pipeline }, o, io);
 }

@@ -1,6 +1,6 @@
 // Reading a config into a pipeline that has not started: for `argus validate`, `argus run` and its reloads.
-import { join, resolve } from 'node:path';
-import { openStateStore, type StateStore } from '@argus/core';
+import { resolve } from 'node:path';
+import type { StateStore } from '@argus/core';
 import type { Store } from '@argus/store';
 import { type Built, buildPipeline, problem } from './config/build.js';
 import { type LoadedConfig, loadConfig } from './config/load.js';
@@ -8,6 +8,7 @@ import type { ListName } from './config/schema.js';
 import type { Io } from './format.js';
 import type { ServerParts } from './run-server.js';
 import { ioLogger } from './runtime.js';
+import { openState } from './state-open.js';
 
 /** A config read, checked and built (`pipeline` is there when there was no problem). */
 export interface Prepared extends Built {
@@ -58,7 +59,11 @@ export async function prepare(file: string, io: Io, o: PrepareOptions = {}): Pro
   // only a run touches the data directory; validate does no I/O beyond reading the config
   const state =
     o.state === 'open' && problems.length === 0
-      ? await openStateStore({ dir: join(dataDirOf(loaded), 'state'), log: ioLogger(io) })
+      ? await openState(loaded.config.pipeline?.state, {
+          dataDir: dataDirOf(loaded),
+          configDir: loaded.origin.dir,
+          log: ioLogger(io),
+        })
       : o.state === 'open'
         ? undefined
         : o.state;

@@ -8,6 +8,7 @@ import { type LiveServer, serverLines } from './live-server.js';
 import { dataDirOf, type Prepared, prepare, summary } from './run-prepare.js';
 import { startRunServer } from './run-server.js';
 import { ioLogger, runPipeline } from './runtime.js';
+import { closeState } from './state-open.js';
 
 type Running = Prepared & { pipeline: Pipeline };
 
@@ -131,6 +132,8 @@ export async function runSession(
     io.stderr(`argus: stopped${signal ? ` on ${signal}` : ''}\n`);
   } finally {
     process.off('SIGHUP', onHup);
+    // a Redis connection would otherwise keep the process alive after the stop
+    await closeState(first.state);
   }
   return failed ? 1 : 0;
 }

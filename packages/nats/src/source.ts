@@ -7,9 +7,10 @@ import {
   type PluginContext,
   type Source,
 } from '@argus/core';
-import { AckPolicy, type ConsumerMessages, DeliverPolicy, type JsMsg, jetstream } from '@nats-io/jetstream';
-import { type NatsConnection, nanos } from '@nats-io/transport-node';
+import { type ConsumerMessages, type JsMsg, jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { ensureStream, errorText as message, openConnection } from './connection.js';
+import { ensureConsumer } from './consumer.js';
 import { loadSeen, type SeenSet } from './dedupe.js';
 import { decodeBatch } from './event-codec.js';
 import { type NatsSourceOptions, sourceSchema } from './options.js';
@@ -102,21 +103,15 @@ export const natsSource: Factory<typeof sourceSchema, Source> = defineSource({
 
     return {
       ...(o.name ? { name: o.name } : {}),
-      async start() {
+      async start(ctx) {
         nc = await openConnection(o.servers, `argus-source-${o.consumer}`);
         const jsm = await ensureStream(nc, { servers: o.servers, stream: o.stream, duplicateWindowMs: 1 });
-        const config = {
-          durable_name: o.consumer,
-          ack_policy: AckPolicy.Explicit,
-          ack_wait: nanos(o.ackWaitMs),
-          max_ack_pending: o.maxAckPending,
-          deliver_policy: DeliverPolicy.All,
-          ...(o.filterSubject ? { filter_subject: o.filterSubject } : {}),
-        };
         try {
-          await jsm.consumers.info(o.stream, o.consumer);
-        } catch {
-          await jsm.consumers.add(o.stream, config);
+          await ensureConsumer(jsm, o, ctx.log);
+        } catch (err) {
+          await nc.close().catch(() => undefined);
+          nc = undefined;
+          throw err;
         }
       },
       async listen(emit, ctx) {

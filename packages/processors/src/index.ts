@@ -11,3 +11,5 @@ export { rate } from './rate.js';
 export type { RelabelAction, RelabelRule } from './relabel/config.js';
 export type { RelabelOptions } from './relabel.js';
 export { relabel } from './relabel.js';
+export type { ShardSeriesOptions } from './shard-series.js';
+export { shardSeries } from './shard-series.js';

@@ -1,6 +1,6 @@
 // Every processor this package exports, under @argus/testkit's processor contract.
 import { testProcessor } from '@argus/testkit';
-import { aggregate, downsample, filter, rate, relabel } from '../src/index.js';
+import { aggregate, downsample, filter, rate, relabel, shardSeries } from '../src/index.js';
 
 testProcessor(() => aggregate({ op: 'sum', by: ['job'], stepMs: 1000 }), {
   title: 'aggregate',
@@ -24,4 +24,8 @@ testProcessor(() => rate({ mode: 'delta' }), {
 testProcessor(() => relabel({ rules: [{ action: 'replace', targetLabel: 'env', replacement: 'test' }] }), {
   title: 'relabel',
   badOptions: () => relabel({ rules: [] }),
+});
+testProcessor(() => shardSeries({ shard: { index: 0, total: 2 } }), {
+  title: 'shardSeries',
+  badOptions: () => shardSeries({ shard: { index: 2, total: 2 } }),
 });

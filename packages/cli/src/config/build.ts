@@ -197,7 +197,7 @@ export async function buildPipeline(
   lists['alerters']!.push(...(o.extraAlerters ?? []));
   lists['sinks']!.push(...(o.extraSinks ?? []));
   const counts = Object.fromEntries(LISTS.map((l) => [l, config[l].length])) as Record<ListName, number>;
-  const { stopTimeoutMs, dataDir: _dataDir, ...settings } = config.pipeline ?? {};
+  const { stopTimeoutMs, dataDir: _dataDir, state: _state, ...settings } = config.pipeline ?? {};
   if (problems.length > 0) return { problems: inFileOrder(problems, origin.file), counts };
   try {
     const pipeline = createPipeline({

@@ -84,7 +84,7 @@ const core: Record<string, Builtin> = {
   },
 };
 
-const PROCESSORS = ['filter', 'relabel', 'rate', 'aggregate', 'downsample'] as const;
+const PROCESSORS = ['filter', 'relabel', 'rate', 'aggregate', 'downsample', 'shardSeries'] as const;
 
 let processors: Promise<Record<string, Builtin>> | undefined;
 

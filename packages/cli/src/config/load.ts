@@ -3,6 +3,7 @@ import { dirname, extname, resolve } from 'node:path';
 import { type ConfigOrigin, problem } from './build.js';
 import { importFile, isTypeScript } from './resolve.js';
 import { type Config, LISTS, parseConfig } from './schema.js';
+import { applyShard } from './shard.js';
 import { parseYaml } from './yaml.js';
 
 /** A config file read and shape-checked: its problems, and what could be read of it (for checking the rest). */
@@ -70,5 +71,6 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
     };
   }
   const r = parseConfig(data ?? {});
-  return { origin, config: r.config, problems: r.issues.map((i) => problem(origin, i.path, i.message)) };
+  const issues = r.config ? [...r.issues, ...applyShard(r.config)] : r.issues;
+  return { origin, config: r.config, problems: issues.map((i) => problem(origin, i.path, i.message)) };
 }

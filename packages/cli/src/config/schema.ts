@@ -11,6 +11,8 @@ import {
 } from '@argus/core';
 import { z } from 'zod';
 import { type ServerSettings, serverSettingsSchema } from './server-schema.js';
+import { type ShardSettings, shardSettingsSchema } from './shard.js';
+import { type StateSettings, stateSettingsSchema } from './state-settings.js';
 
 // The config file's shape is core's entry and pipeline settings plus what only a file needs (`use`, `options`,
 // `stopTimeoutMs`, `dataDir`): one declaration of each field, in core.
@@ -61,6 +63,8 @@ export interface FilePipelineSettings extends PipelineSettings {
   stopTimeoutMs?: number | undefined;
   /** Where learned state lives (`<dataDir>/state`), relative to the working directory. @default '.argus' */
   dataDir?: string | undefined;
+  /** Keep the state in Redis instead of `<dataDir>/state`. */
+  state?: StateSettings | undefined;
 }
 
 /** The `rules:` block: Prometheus rule files, run in process over a store of what the pipeline reads. */
@@ -104,11 +108,13 @@ const configSchema = z.strictObject({
   rules: rulesSchema.optional(),
   slos: slosSchema.optional(),
   server: serverSettingsSchema.nullable().optional(),
+  shard: shardSettingsSchema.nullable().optional(),
   pipeline: z
     .strictObject({
       ...pipelineSettingsShape,
       stopTimeoutMs: z.number().int().positive().optional(),
       dataDir: z.string().min(1).optional(),
+      state: stateSettingsSchema.optional(),
     })
     .optional(),
 });
@@ -125,6 +131,8 @@ export interface Config {
   slos?: SloSettings | undefined;
   /** Serve the API and web UI over the running pipeline (defaults applied). */
   server?: ServerSettings | undefined;
+  /** This replica's share of the keys (`$shard` in options); resolved from HOSTNAME and ARGUS_SHARD_* when left out. */
+  shard?: ShardSettings | undefined;
   pipeline?: FilePipelineSettings | undefined;
 }
 
@@ -163,6 +171,8 @@ export function parseConfig(data: unknown): { config?: Config; issues: ConfigIss
     config.rules = raw['rules'] as RuleFilesSettings;
   if (raw['slos'] !== undefined && top.issues.every((x) => x.path[0] !== 'slos'))
     config.slos = raw['slos'] as SloSettings;
+  if (raw['shard'] !== undefined && top.issues.every((x) => x.path[0] !== 'shard'))
+    config.shard = (raw['shard'] ?? {}) as ShardSettings;
   // `server: {}` (or `server:` with nothing under it) turns the server on with every default
   if (raw['server'] !== undefined && top.issues.every((x) => x.path[0] !== 'server'))
     config.server = serverSettingsSchema.parse(raw['server'] ?? {});
