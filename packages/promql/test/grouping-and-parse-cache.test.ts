@@ -1,7 +1,8 @@
 // `by (…)` groups by the values of the grouping labels (an absent label and an empty one alike, two labels never
 // taken for one), and an engine that keeps parsed expressions answers repeated and failing texts as before.
+import { createStore } from '@argus/store';
 import { describe, expect, it } from 'vitest';
-import { createEngine, type MemorySeries, memoryQueryable } from '../src/index.js';
+import { createEngine, type MemorySeries, memoryQueryable, storeQueryable } from '../src/index.js';
 
 const at = (labels: Record<string, string>, v: number): MemorySeries => ({
   labels: { __name__: 'm', ...labels },
@@ -112,5 +113,24 @@ describe('parsed expressions kept per engine', () => {
       expect(r.result).toEqual([{ metric: { job: 'a' }, t: 0, v: 3 * i }]);
     }
     expect((await engine.instantQuery('m * 0', 0)).result).toEqual([{ metric: { job: 'a' }, t: 0, v: 0 }]);
+  });
+});
+
+describe('order of selected series kept per engine', () => {
+  it('sorts again when the store holds other series than at the last query', async () => {
+    const store = createStore({ retentionMs: 86_400_000 });
+    for (const i of ['b', 'd', 'a']) store.append({ __name__: 'm', i }, 1_000, 1);
+    const engine = createEngine({ queryable: storeQueryable(store) });
+    const names = async () => {
+      const r = await engine.instantQuery('m', 2_000);
+      return r.resultType === 'vector' ? r.result.map((s) => s.metric.i) : [];
+    };
+    expect(await names()).toEqual(['a', 'b', 'd']);
+    expect(await names()).toEqual(['a', 'b', 'd']);
+    store.append({ __name__: 'm', i: 'c' }, 1_500, 1);
+    expect(await names()).toEqual(['a', 'b', 'c', 'd']);
+    const r = await engine.rangeQuery('m', 1_000, 2_000, 500);
+    expect(r.result.map((s) => s.metric.i)).toEqual(['a', 'b', 'c', 'd']);
+    expect(await names()).toEqual(['a', 'b', 'c', 'd']);
   });
 });
