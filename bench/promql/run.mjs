@@ -13,6 +13,7 @@ import { createEngine, storeQueryable } from '../../packages/promql/dist/index.j
 import { createStore } from '../../packages/store/dist/index.js';
 import { startServer } from '../../packages/testkit/dist/index.js';
 import { ruleExprs, sizes, writeData } from './data.mjs';
+import { createBlocks, prometheusOverBlocks } from './prometheus.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -84,11 +85,7 @@ try {
   const file = join(dir, 'data.om');
   const gen = await timed(() => writeData(file, END, size));
   const samples = gen.r;
-  const prom = await timed(() =>
-    execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', file, join(dir, 'tsdb')], {
-      stdio: 'pipe',
-    }),
-  );
+  const prom = await timed(() => createBlocks(file, join(dir, 'tsdb')));
   const cli = join(root, 'packages/cli/dist/bin.js');
   const argusDir = join(dir, 'argus');
   const imp = await timed(() =>
@@ -99,19 +96,7 @@ try {
     ),
   );
   rmSync(file);
-  const prometheus = await startServer({
-    command: 'prometheus',
-    debianPackage: 'prometheus',
-    files: () => ({ 'prometheus.yml': 'global: { scrape_interval: 1h }\n' }),
-    args: ({ port, dataDir }) => [
-      `--config.file=${dataDir}/prometheus.yml`,
-      `--storage.tsdb.path=${join(dir, 'tsdb')}`,
-      '--storage.tsdb.retention.time=100y',
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    readyPath: '/-/ready',
-    timeoutMs: 120_000,
-  });
+  const prometheus = await startServer(prometheusOverBlocks(join(dir, 'tsdb'), { timeoutMs: 120_000 }));
   servers.push(prometheus);
   const argus = await startServer({
     command: process.execPath,

@@ -5,7 +5,8 @@ import { makeMatcher } from '../matchers.js';
 import type { Matcher } from '../parser/ast.js';
 import { parseExpr } from '../parser/parse.js';
 import type { Labels, Queryable } from '../queryable.js';
-import { encodeResult } from './encode.js';
+import { type Scheduler, TimeSlice } from '../time-slice.js';
+import { encodeResult, stringifyInSlices } from './encode.js';
 import { ApiError, queryError } from './errors.js';
 import { durationParam, MAX_TIME, MIN_TIME, timeParam } from './params.js';
 
@@ -46,6 +47,11 @@ export interface PromApiOptions {
   >;
   /** The clock of a query without `time`. @default Date.now */
   readonly now?: () => number;
+  /**
+   * How encoding a large answer shares the event loop (see EngineOptions.scheduler).
+   * @default yield with setImmediate after 5 ms of work
+   */
+  readonly scheduler?: Scheduler;
 }
 
 export interface PromApi {
@@ -109,7 +115,18 @@ export function createPromApi(o: PromApiOptions): PromApi {
         if (!route) throw new ApiError('not_found', `no API endpoint ${path}`);
         const data = await route(params, req);
         const warnings = (data as { [WARNINGS]?: readonly string[] } | undefined)?.[WARNINGS];
-        return json(200, { status: 'success', data, ...(warnings ? { warnings } : {}) });
+        const envelope = { status: 'success', data, ...(warnings ? { warnings } : {}) };
+        const series = (
+          data as { [SERIES]?: QueryResult & { resultType: 'vector' | 'matrix' } } | undefined
+        )?.[SERIES];
+        if (!series) return json(200, envelope);
+        const slice = new TimeSlice(o.scheduler, req.signal);
+        const body = await stringifyInSlices(
+          envelope as typeof envelope & { data: { resultType: string } },
+          series,
+          slice,
+        );
+        return { status: 200, headers: { 'content-type': 'application/json' }, body };
       } catch (err) {
         const e = queryError(err);
         return json(e.status, { status: 'error', errorType: e.type, error: e.message });
@@ -122,8 +139,15 @@ export function createPromApi(o: PromApiOptions): PromApi {
 // them in Prometheus's top-level `warnings` field.
 const WARNINGS = Symbol('warnings');
 
+// A vector or matrix answer rides the same way, unencoded, to the envelope, which encodes it series by series
+// with yields between chunks (stringifyInSlices).
+const SERIES = Symbol('series');
+
 function answer(r: QueryResult): unknown {
-  const data = encodeResult(r);
+  const data =
+    r.resultType === 'vector' || r.resultType === 'matrix'
+      ? { resultType: r.resultType, result: [], [SERIES]: r }
+      : encodeResult(r);
   return r.warnings?.length ? Object.assign(data, { [WARNINGS]: r.warnings }) : data;
 }
 

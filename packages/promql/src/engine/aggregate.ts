@@ -1,7 +1,7 @@
 // Aggregation operators with Prometheus 2.42's semantics (promql/engine.go aggregation()).
 
 import { quantile } from '../functions/stats.js';
-import type { Aggregate } from '../parser/ast.js';
+import type { Aggregate, Expr } from '../parser/ast.js';
 import { PromQLEvalError } from '../parser/errors.js';
 import type { Labels } from '../queryable.js';
 import type { TimeSlice } from '../time-slice.js';
@@ -20,6 +20,10 @@ interface Group {
 
 /** Evaluates an aggregation at `t`. */
 export function evalAggregate(ev: Operands, e: Aggregate, t: number): Sample[] {
+  if (!e.param) {
+    const out = aggregateColumns(ev, e, t);
+    if (out) return out;
+  }
   const input = ev.vector(e.expr, t);
   let param = Number.NaN;
   let label = '';
@@ -39,21 +43,44 @@ export function evalAggregate(ev: Operands, e: Aggregate, t: number): Sample[] {
     const slot = slotOf(ev, e, s.metric);
     const g = bySlot[slot.id];
     if (!g) {
-      const value = e.op === 'stddev' || e.op === 'stdvar' ? 0 : s.v;
-      const group: Group = {
-        metric: slot.metric,
-        value,
-        mean: s.v,
-        count: 1,
-        samples: keepSamples ? [s] : [],
-      };
+      const group = newGroup(e.op, slot.metric, s.v, keepSamples ? [s] : []);
       bySlot[slot.id] = group;
       groups.push(group);
       continue;
     }
     if (keepSamples) g.samples.push(s);
-    accumulate(e.op, g, s);
+    accumulate(e.op, g, s.v);
   }
+  return finishGroups(e, groups, k, param, t);
+}
+
+function newGroup(op: string, metric: Labels, v: number, samples: Sample[]): Group {
+  return { metric, value: op === 'stddev' || op === 'stdvar' ? 0 : v, mean: v, count: 1, samples };
+}
+
+/**
+ * The aggregations that need neither their samples nor a parameter, over an input computed ahead as columns:
+ * the same groups in the same order as the loop over samples, without making a Sample per series and step
+ * (a range query's steps times its series) or looking each series' group up again at every step.
+ */
+function aggregateColumns(ev: Operands, e: Aggregate, t: number): Sample[] | undefined {
+  const c = ev.columnsAt?.(unwrapParens(e.expr), t);
+  if (!c) return undefined;
+  const slots = slotsOfColumns(ev, e, c.metrics);
+  const groups: Group[] = [];
+  const bySlot: (Group | undefined)[] = [];
+  for (let j = 0, i = c.offset; j < slots.length; j++, i++) {
+    if (!c.has[i]) continue;
+    const v = c.values[i]!;
+    const slot = slots[j]!;
+    const g = bySlot[slot.id];
+    if (g) accumulate(e.op, g, v);
+    else groups.push((bySlot[slot.id] = newGroup(e.op, slot.metric, v, [])));
+  }
+  return finishGroups(e, groups, 0, Number.NaN, t);
+}
+
+function finishGroups(e: Aggregate, groups: readonly Group[], k: number, param: number, t: number): Sample[] {
   const out: Sample[] = [];
   for (const g of groups) {
     if (e.op === 'topk' || e.op === 'bottomk') out.push(...selectK(e.op, g.samples, k));
@@ -72,6 +99,8 @@ interface Slot {
   readonly id: number;
 }
 interface Slots {
+  /** The slot of each series of an input computed ahead, by its metrics array (the same at every step). */
+  readonly byColumns: WeakMap<readonly Labels[], Slot[]>;
   // a Map, not a WeakMap: it lives only as long as the evaluator, and inserting ten thousand keys into a WeakMap
   // at every query costs more than the grouping it saves
   readonly byInput: Map<Labels, Slot>;
@@ -79,19 +108,51 @@ interface Slots {
 }
 const slotCache = new WeakMap<Operands, Map<Aggregate, Slots>>();
 
-function slotOf(ev: Operands, e: Aggregate, l: Labels): Slot {
+function slotsFor(ev: Operands, e: Aggregate): Slots {
   let byNode = slotCache.get(ev);
   if (!byNode) slotCache.set(ev, (byNode = new Map()));
   let slots = byNode.get(e);
-  if (!slots) byNode.set(e, (slots = { byInput: new Map(), byKey: new Map() }));
+  if (!slots) byNode.set(e, (slots = { byColumns: new WeakMap(), byInput: new Map(), byKey: new Map() }));
+  return slots;
+}
+
+function slotsOfColumns(ev: Operands, e: Aggregate, metrics: readonly Labels[]): Slot[] {
+  const slots = slotsFor(ev, e);
+  let out = slots.byColumns.get(metrics);
+  if (!out) slots.byColumns.set(metrics, (out = metrics.map((l) => slotOf(ev, e, l))));
+  return out;
+}
+
+function slotOf(ev: Operands, e: Aggregate, l: Labels): Slot {
+  const slots = slotsFor(ev, e);
   let slot = slots.byInput.get(l);
   if (slot) return slot;
-  const metric = cachedGroupLabels(l, e.grouping, e.without);
-  const key = labelsKey(metric);
+  // `by`: the key is the grouping labels' values, read straight off the input set; the group's label set is
+  // made once per group. (Caching group labels per input set cost more than this: a WeakMap entry per series.)
+  const metric = e.without ? cachedGroupLabels(l, e.grouping, true) : undefined;
+  const key = metric ? labelsKey(metric) : byValues(l, e.grouping);
   slot = slots.byKey.get(key);
-  if (!slot) slots.byKey.set(key, (slot = { metric, id: slots.byKey.size }));
+  if (!slot) {
+    const m = metric ?? groupLabels(l, e.grouping, false);
+    slots.byKey.set(key, (slot = { metric: m, id: slots.byKey.size }));
+  }
   slots.byInput.set(l, slot);
   return slot;
+}
+
+/**
+ * A key equal for two label sets exactly when `by (grouping)` puts them in one group: the values of the
+ * grouping labels, an absent label as the empty value (groupLabels drops both alike), each prefixed with its
+ * length so that no value can pass for two.
+ */
+function byValues(l: Labels, grouping: readonly string[]): string {
+  if (grouping.length === 1) return l[grouping[0]!] ?? '';
+  let k = '';
+  for (const n of grouping) {
+    const v = l[n] ?? '';
+    k += `${v.length}:${v}`;
+  }
+  return k;
 }
 
 /** Input label sets grouped between two checkpoints. */
@@ -114,9 +175,9 @@ export async function groupInSlices(
   }
 }
 
-// A store hands out the same label objects query after query, so each input set's group labels (and, through
-// labelsKey's cache on that object, their key) are kept with the input set, per grouping, for as long as the
-// input set lives: a rule evaluated every minute over ten thousand series groups them once, not every time.
+// `without`: a store hands out the same label objects query after query, so each input set's group labels (and,
+// through labelsKey's cache on that object, their key) are kept with the input set, per grouping, for as long as
+// the input set lives: a rule evaluated every minute over ten thousand series groups them once, not every time.
 const groupCache = new WeakMap<Labels, Map<string, Labels>>();
 
 function cachedGroupLabels(l: Labels, grouping: readonly string[], without: boolean): Labels {
@@ -139,34 +200,37 @@ export function groupLabels(l: Labels, grouping: readonly string[], without: boo
   return out;
 }
 
-function accumulate(op: string, g: Group, s: Sample): void {
+/** The expression inside any parentheses. */
+export const unwrapParens = (e: Expr): Expr => (e.type === 'paren' ? unwrapParens(e.expr) : e);
+
+function accumulate(op: string, g: Group, v: number): void {
   switch (op) {
     case 'sum':
-      g.value += s.v;
+      g.value += v;
       break;
     case 'avg':
       g.count++;
       // An infinite mean stays as it is under finite values and the same infinity (Prometheus 2.42).
-      if (isInf(g.mean) && ((isInf(s.v) && g.mean > 0 === s.v > 0) || Number.isFinite(s.v))) break;
-      g.mean += s.v / g.count - g.mean / g.count;
+      if (isInf(g.mean) && ((isInf(v) && g.mean > 0 === v > 0) || Number.isFinite(v))) break;
+      g.mean += v / g.count - g.mean / g.count;
       break;
     case 'count':
     case 'group':
       g.count++;
       break;
     case 'max':
-      if (g.value < s.v || Number.isNaN(g.value)) g.value = s.v;
+      if (g.value < v || Number.isNaN(g.value)) g.value = v;
       break;
     case 'min':
-      if (g.value > s.v || Number.isNaN(g.value)) g.value = s.v;
+      if (g.value > v || Number.isNaN(g.value)) g.value = v;
       break;
     case 'stddev':
     case 'stdvar': {
       // Welford's update from the first sample as mean, as 2.42 does (one -Inf sample gives 0, not NaN).
       g.count++;
-      const delta = s.v - g.mean;
+      const delta = v - g.mean;
       g.mean += delta / g.count;
-      g.value += delta * (s.v - g.mean);
+      g.value += delta * (v - g.mean);
       break;
     }
   }

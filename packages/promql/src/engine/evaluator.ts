@@ -10,6 +10,7 @@ import type { TimeSlice } from '../time-slice.js';
 import { evalAggregate } from './aggregate.js';
 import { evalBinary } from './binary.js';
 import type { FetchedSeries } from './fetch.js';
+import type { StepView } from './operands.js';
 import type { RangeCallHost, StepColumns, Steps } from './range-calls.js';
 import { checkUnique, dropName, labelsKey, type Sample, type Series, type Value } from './values.js';
 
@@ -97,6 +98,14 @@ export class Evaluator implements RangeCallHost {
 
   precomputedFor(e: Expr): StepColumns | undefined {
     return this.precomputed.get(e);
+  }
+
+  columnsAt(e: Expr, t: number): StepView | undefined {
+    const c = this.precomputed.get(e);
+    const k = c ? c.stepIndex(t) : -1;
+    // a call's results may repeat a label set (rate() drops the name): eval() raises that error, step by step
+    if (!c || k < 0 || (e.type === 'call' && !c.unique)) return undefined;
+    return { metrics: c.metrics, values: c.values, has: c.has, offset: k * c.metrics.length };
   }
 
   async fillSubquery(e: Subquery, steps: Steps, slice: TimeSlice): Promise<void> {

@@ -1,12 +1,12 @@
 // The query API: instant and range queries over a Queryable, bounded by a sample limit, a timeout and a signal.
 import type { Expr } from '../parser/ast.js';
 import { PromQLEvalError } from '../parser/errors.js';
-import { parseExpr } from '../parser/parse.js';
 import { typeOf } from '../parser/typecheck.js';
 import type { Labels, Queryable } from '../queryable.js';
 import { defaultScheduler, type Scheduler, TimeSlice } from '../time-slice.js';
 import { Evaluator } from './evaluator.js';
 import { fetchSelectors, tooManySamples } from './fetch.js';
+import { cachedParser } from './parse-cache.js';
 import { precomputeRangeCalls } from './range-calls.js';
 import { sortByLabels } from './sort-in-slices.js';
 import { labelsKey, type Sample, type Value } from './values.js';
@@ -92,10 +92,11 @@ export function createEngine(options: EngineOptions): Engine {
 
   const engineOpts = { lookbackMs, maxSamples, subqueryStepMs };
   const scheduler = options.scheduler ?? defaultScheduler;
+  const parse = cachedParser();
 
   return {
     async instantQuery(query, timeMs, o) {
-      const expr = typeof query === 'string' ? parseExpr(query) : query;
+      const expr = typeof query === 'string' ? parse(query) : query;
       const signal = querySignal(timeoutMs, o);
       const slice = new TimeSlice(scheduler, signal);
       const warnings = new Set<string>();
@@ -115,7 +116,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (!(stepMs > 0))
         throw new PromQLEvalError('zero or negative query resolution step widths are not accepted');
       if (endMs < startMs) throw new PromQLEvalError('end timestamp must not be before start time');
-      const expr = typeof query === 'string' ? parseExpr(query) : query;
+      const expr = typeof query === 'string' ? parse(query) : query;
       const t = typeOf(expr);
       if (t !== 'scalar' && t !== 'vector')
         throw new PromQLEvalError(

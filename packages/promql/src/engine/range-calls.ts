@@ -8,10 +8,10 @@ import type { RangeWindow } from '../functions/rate.js';
 import type { Aggregate, Call, Expr, MatrixSelector, Subquery, VectorSelector } from '../parser/ast.js';
 import type { Labels } from '../queryable.js';
 import type { TimeSlice } from '../time-slice.js';
-import { groupInSlices } from './aggregate.js';
+import { groupInSlices, unwrapParens } from './aggregate.js';
 import type { FetchedSeries } from './fetch.js';
 import type { Operands } from './operands.js';
-import { dropName, type Floats, type Sample } from './values.js';
+import { dropName, type Floats, labelsKey, type Sample } from './values.js';
 
 /** The steps of one block of a range query. */
 export interface Steps {
@@ -76,8 +76,6 @@ export async function precomputeRangeCalls(
   }
 }
 
-const unwrapParens = (e: Expr): Expr => (e.type === 'paren' ? unwrapParens(e.expr) : e);
-
 /**
  * A call's results for all steps of a block, as columns: the value of series j at step k is
  * `values[k * metrics.length + j]` where `has` is 1. Kept as numbers, not Sample objects, because results held
@@ -94,11 +92,29 @@ export class StepColumns {
     readonly times?: Float64Array | undefined,
   ) {}
 
-  /** The samples at `t`, or undefined when `t` is not one of the steps. */
-  at(t: number): Sample[] | undefined {
+  private uniqueMetrics: boolean | undefined;
+
+  /** The index of step `t`, or -1 when `t` is not one of the steps. */
+  stepIndex(t: number): number {
     const { from, to, step } = this.steps;
     const k = (t - from) / step;
-    if (!Number.isInteger(k) || t > to || k < 0) return undefined;
+    return !Number.isInteger(k) || t > to || k < 0 ? -1 : k;
+  }
+
+  /** Whether no two series have one label set (then no step can hold two samples with the same labels). */
+  get unique(): boolean {
+    if (this.uniqueMetrics === undefined) {
+      const keys = new Set<string>();
+      for (const m of this.metrics) keys.add(labelsKey(m));
+      this.uniqueMetrics = keys.size === this.metrics.length;
+    }
+    return this.uniqueMetrics;
+  }
+
+  /** The samples at `t`, or undefined when `t` is not one of the steps. */
+  at(t: number): Sample[] | undefined {
+    const k = this.stepIndex(t);
+    if (k < 0) return undefined;
     const n = this.metrics.length;
     const out: Sample[] = [];
     for (let j = 0, i = k * n; j < n; j++, i++)
@@ -170,15 +186,18 @@ async function selectAll(
   const values = new Float64Array(n * times.length);
   const own = new Float64Array(n * times.length);
   const has = new Uint8Array(n * times.length);
-  for (const [j, s] of series.entries()) {
-    if (slice.due()) await slice.checkpoint();
+  const lookbackMs = host.lookbackMs;
+  for (let j = 0; j < n; j++) {
+    // one series' steps are little work when they are few: ask the clock every few series only
+    if ((times.length > 8 || j % 8 === 0) && slice.due()) await slice.checkpoint();
+    const s = series[j]!;
     const len = s.ts.length;
     let hi = 0; // first sample after the reference time, as vectorSelector's lowerBound(ts, ref + 1)
     for (let k = 0; k < times.length; k++) {
       const ref = refs[k]!;
       while (hi < len && s.ts[hi]! < ref + 1) hi++;
       const i = hi - 1;
-      if (i < 0 || s.ts[i]! < ref - host.lookbackMs || s.stale[i]) continue;
+      if (i < 0 || s.ts[i]! < ref - lookbackMs || s.stale[i]) continue;
       values[k * n + j] = s.vs[i]!;
       own[k * n + j] = s.ts[i]!;
       has[k * n + j] = 1;

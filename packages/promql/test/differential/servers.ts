@@ -1,12 +1,12 @@
 // The two sides of the comparisons with the real Prometheus, loaded from the same OpenMetrics text: Prometheus
 // through `promtool tsdb create-blocks-from openmetrics`, Argus through its own import (`importOpenMetrics`, what
 // `argus import openmetrics` runs).
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importOpenMetrics } from '@argus/store';
 import { type RunningServer, startServer } from '@argus/testkit';
+import { createBlocks, prometheusOverBlocks } from '../../../../bench/promql/prometheus.mjs';
 
 export interface LoadedData {
   /** Temp directory holding `data.om`, Prometheus's blocks (`db`) and Argus's data dir (`argus`). */
@@ -20,22 +20,9 @@ export async function loadBoth(openMetrics: string): Promise<LoadedData> {
   const dir = mkdtempSync(join(tmpdir(), 'argus-promql-diff-'));
   const file = join(dir, 'data.om');
   writeFileSync(file, openMetrics);
-  execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', file, join(dir, 'db')], {
-    stdio: 'pipe',
-  });
+  createBlocks(file, join(dir, 'db'));
   const argusDataDir = join(dir, 'argus');
   await importOpenMetrics({ file, dataDir: argusDataDir, retentionMs: 100 * 365 * 86_400_000 });
-  const prometheus = await startServer({
-    command: 'prometheus',
-    debianPackage: 'prometheus',
-    files: () => ({ 'prometheus.yml': 'global: { scrape_interval: 1h }\n' }),
-    args: ({ port, dataDir }) => [
-      `--config.file=${dataDir}/prometheus.yml`,
-      `--storage.tsdb.path=${join(dir, 'db')}`,
-      '--storage.tsdb.retention.time=100y',
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    readyPath: '/-/ready',
-  });
+  const prometheus = await startServer(prometheusOverBlocks(join(dir, 'db')));
   return { dir, argusDataDir, prometheus };
 }
