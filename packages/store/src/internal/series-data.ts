@@ -1,7 +1,6 @@
 import type { Labels } from '@argus/core';
 import { chunkScale, decodeChunk, decodeFirstT, decodeInto, encodeChunk } from '../chunk/chunk.js';
 import { sameBits } from '../chunk/float-bits.js';
-import type { ByteArena } from './byte-arena.js';
 import { type Cols, cols, lowerBound, type MergeCounts, mergeCols, NO_COLS } from './merge.js';
 import type { RawSlab } from './raw-slab.js';
 
@@ -32,8 +31,6 @@ export interface SeriesConfig {
   readonly overwrite: boolean;
   /** Where the heads' raw samples live ({@link RAW_SAMPLES} per slot). */
   readonly raw: RawSlab;
-  /** Where the heads' open chunks live. */
-  readonly open: ByteArena;
   /** Called with each chunk sealed (for persistence and byte accounting). */
   readonly onSeal: (s: SeriesData, c: SealedChunk) => void;
 }
@@ -75,9 +72,8 @@ function scratchFor(n: number): Cols {
 export class SeriesData {
   /** Sealed chunks, oldest first (a shared empty array until the first). */
   chunks: SealedChunk[] = NO_CHUNKS;
-  /** The head's encoded samples: their slot in the store's byte arena (-1: none), length and count. */
-  openRef = -1;
-  openLength = 0;
+  /** The head's encoded samples (undefined: none), and how many. */
+  open: Uint8Array | undefined = undefined;
   openN = 0;
   /** The head's slot in the raw slab (-1: none), holding `rawN` samples. */
   slot = -1;
@@ -144,25 +140,8 @@ export class SeriesData {
     p[o + 1] = v;
   }
 
-  /** The open chunk's bytes, a view into the arena (valid until the next `setOpen`). */
-  private openBytes(): Uint8Array {
-    return this.cfg.open.view(this.openRef, this.openLength);
-  }
-
-  /** Replaces the open chunk (`undefined`: none), giving the old one's slot back. */
-  private setOpen(bytes: Uint8Array | undefined, n: number): void {
-    if (this.openRef >= 0) this.cfg.open.release(this.openRef);
-    this.openRef = bytes ? this.cfg.open.put(bytes) : -1;
-    this.openLength = bytes ? bytes.length : 0;
-    this.openN = n;
-  }
-
-  /**
-   * Gives the head's raw slot and open chunk back (a series that ended, or one dropped); a series that gets more
-   * samples takes new ones. The head is empty after.
-   */
-  releaseHead(): void {
-    this.setOpen(undefined, 0);
+  /** Gives the raw slot back (the head has no raw samples left); a series that gets more takes another. */
+  releaseRaw(): void {
     if (this.slot < 0) return;
     this.cfg.raw.release(this.slot);
     this.slot = -1;
@@ -198,8 +177,9 @@ export class SeriesData {
     const keep = this.rawN - 1;
     const c = this.headCols(keep);
     // the open chunk's own scale is the best guess for the samples that extend it
-    const hint = this.openRef >= 0 ? chunkScale(this.openBytes()) : this.scale;
-    this.setOpen(encodeChunk(c.t, c.v, c.s, 0, c.n, hint), c.n);
+    const hint = this.open !== undefined ? chunkScale(this.open) : this.scale;
+    this.open = encodeChunk(c.t, c.v, c.s, 0, c.n, hint);
+    this.openN = c.n;
     this.setRaw(0, this.rawT(keep), this.rawValue(keep));
     this.rawStale = (this.rawStale >>> keep) & 1;
     this.rawN = 1;
@@ -211,7 +191,7 @@ export class SeriesData {
    */
   private headCols(rawCount: number): Cols {
     const c = scratchFor(this.openN + rawCount);
-    if (this.openRef >= 0) decodeInto(this.openBytes(), c.t, c.v, c.s, 0);
+    if (this.open !== undefined) decodeInto(this.open, c.t, c.v, c.s, 0);
     let k = this.openN;
     if (rawCount > 0) {
       const p = this.cfg.raw.page(this.slot);
@@ -241,13 +221,15 @@ export class SeriesData {
 
   /** Replaces the head with `c`'s samples [start, end). */
   private setHead(c: Cols, start: number, end: number): void {
-    this.setOpen(undefined, 0);
+    this.open = undefined;
+    this.openN = 0;
     this.rawN = 0;
     this.rawStale = 0;
     const n = end - start;
     if (n === 0) return;
     if (n > 1) {
-      this.setOpen(encodeChunk(c.t, c.v, c.s, start, n - 1, this.scale), n - 1);
+      this.open = encodeChunk(c.t, c.v, c.s, start, n - 1, this.scale);
+      this.openN = n - 1;
     }
     if (this.slot < 0) this.slot = this.cfg.raw.alloc();
     this.setRaw(0, c.t[end - 1]!, c.v[end - 1]!);
@@ -295,11 +277,12 @@ export class SeriesData {
     if (n === 0) return;
     const c = this.headCols(this.rawN);
     const stale = c.s[n - 1];
-    this.setOpen(undefined, 0);
+    this.open = undefined;
+    this.openN = 0;
     this.rawN = 0;
     this.rawStale = 0;
     // a series that went stale usually ends: give its raw slot back; otherwise keep it for the next chunk
-    if (stale) this.releaseHead();
+    if (stale) this.releaseRaw();
     this.pushChunk(c, 0, n);
   }
 
@@ -397,13 +380,17 @@ export class SeriesData {
 
   /** Oldest timestamp in the head, or +Infinity when it is empty. */
   get headMinT(): number {
-    if (this.openRef >= 0) return decodeFirstT(this.openBytes());
+    if (this.open !== undefined) return decodeFirstT(this.open);
     return this.rawN > 0 ? this.rawT(0) : Number.POSITIVE_INFINITY;
   }
 
   /** In-memory bytes of the head (encoded and raw) and the out-of-order buffer. */
   get bufferBytes(): number {
-    return this.openLength + (this.slot >= 0 ? RAW_SAMPLES * HEAD_SAMPLE_BYTES : 0) + this.ooo.t.length * 17;
+    return (
+      (this.open?.length ?? 0) +
+      (this.slot >= 0 ? RAW_SAMPLES * HEAD_SAMPLE_BYTES : 0) +
+      this.ooo.t.length * 17
+    );
   }
 }
 

@@ -1,7 +1,6 @@
 import type { Labels } from '@argus/core';
 import type { ResolvedStoreOptions } from '../options.js';
 import type { StoredAlert, StoredFinding } from '../types.js';
-import { ByteArena } from './byte-arena.js';
 import { Postings } from './postings.js';
 import { RawSlab } from './raw-slab.js';
 import { RollupSeries } from './rollup.js';
@@ -75,7 +74,6 @@ export class StoreState {
       overwrite: opts.onDuplicate === 'overwrite',
       onSeal: (_s, c) => this.sealed(c, 1),
       raw: new RawSlab(RAW_SAMPLES),
-      open: new ByteArena(),
     };
   }
 
@@ -143,6 +141,6 @@ export class StoreState {
     this.postings.remove(s);
     this.byId[s.id] = undefined;
     this.rollups.delete(s.id);
-    s.releaseHead();
+    s.releaseRaw();
   }
 }
