@@ -38,6 +38,7 @@ import { ruleFilePlugins } from './rule-files.js';
 import { DEFAULT_WATCH_SELECTOR, defaultRules } from './rules.js';
 import { ensembleSamplesNeeded, type WarmupDetector, type WarmupStatus, withWarmup } from './warmup.js';
 import { watchOnly } from './watch.js';
+import { writeOnce } from './write-once.js';
 
 /** Events of an {@link ArgusHandle}. */
 export interface ArgusEvents {
@@ -98,10 +99,12 @@ export async function startArgus(options: StartArgusOptions = {}): Promise<Argus
   const am = createAlertManager({ config: managerConfig(o.notify), log });
   const warm = o.detectors ? undefined : presetDetector(log, o.clock ?? systemClock);
   const state = await openStateStore({ dir: join(dataDir, 'state'), log });
+  // the groups have written their samples to the store already; the sink leaves them out
+  const recorded = writeOnce(rules.sources, storeSink(store));
   const pipeline = createPipeline({
     sources: [
       registrySource({ ...(o.registry ? { registry: o.registry } : {}), intervalMs, labels: o.labels ?? {} }),
-      ...rules.sources,
+      ...recorded.sources,
     ],
     processors: [
       deriveSeries({
@@ -115,7 +118,7 @@ export async function startArgus(options: StartArgusOptions = {}): Promise<Argus
       ...(o.alerters ?? []),
       ...rules.alerters,
     ],
-    sinks: [storeSink(store), am.sink()],
+    sinks: [recorded.sink, am.sink()],
     state,
     logger: log,
     ...(o.clock ? { clock: o.clock } : {}),

@@ -70,5 +70,9 @@ describe('startArgus ruleFiles', () => {
       ['TrafficHigh', 'ok'],
     ]);
     expect(argus.ruleGroups!.alerts().alerts).toHaveLength(1);
+    // what the groups produce reaches the store once: through the groups' appender, not again through the sink
+    const stats = argus.store.stats();
+    expect(stats.samples).toBeGreaterThan(0);
+    expect(stats.duplicatesIgnored).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import type { Labels } from '@argus/core';
 import { chunkScale, decodeChunk, decodeFirstT, decodeInto, encodeChunk } from '../chunk/chunk.js';
 import { sameBits } from '../chunk/float-bits.js';
 import { type Cols, cols, lowerBound, type MergeCounts, mergeCols, NO_COLS } from './merge.js';
+import type { RawSlab } from './raw-slab.js';
 
 /** A sealed, encoded chunk and its time bounds. */
 export interface SealedChunk {
@@ -28,9 +29,14 @@ export interface SeriesConfig {
   readonly chunkSamples: number;
   readonly oooWindowMs: number;
   readonly overwrite: boolean;
+  /** Where the heads' raw samples live ({@link RAW_SAMPLES} per slot). */
+  readonly raw: RawSlab;
   /** Called with each chunk sealed (for persistence and byte accounting). */
   readonly onSeal: (s: SeriesData, c: SealedChunk) => void;
 }
+
+/** A series that has sealed no chunk yet shares this (never written: `pushChunk` replaces it first). */
+const NO_CHUNKS: SealedChunk[] = Object.freeze([]) as unknown as SealedChunk[];
 
 /** Bytes a raw head sample takes in memory: two float64. */
 export const HEAD_SAMPLE_BYTES = 16;
@@ -58,40 +64,33 @@ function scratchFor(n: number): Cols {
  * of out-of-order samples merged at query time and folded into the chunks once it fills up.
  *
  * The head is the chunk being filled: its older samples already encoded (`open`, the store's chunk format) and
- * the newest {@link RAW_SAMPLES} raw in a plain array. Once the raw part fills, all but its newest sample are
- * encoded into `open` (decode, append, re-encode); at `chunkSamples` the whole head is sealed. A head of 120 raw
- * samples in typed arrays cost ~2.3 kB a series; this one costs its encoded bytes plus 16 raw samples.
+ * the newest {@link RAW_SAMPLES} raw, in a slot of the store's {@link RawSlab}. Once the raw part fills, all but its
+ * newest sample are encoded into `open` (decode, append, re-encode); at `chunkSamples` the whole head is sealed. A
+ * head of 120 raw samples in typed arrays cost ~2.3 kB a series; this one costs its encoded bytes plus 16 raw samples.
+ * Every field is one a series needs: a store holds one of these per series.
  */
 export class SeriesData {
-  chunks: SealedChunk[] = [];
+  /** Sealed chunks, oldest first (a shared empty array until the first). */
+  chunks: SealedChunk[] = NO_CHUNKS;
   /** The head's encoded samples (undefined: none), and how many. */
   open: Uint8Array | undefined = undefined;
   openN = 0;
-  /** The head's newest samples, raw: [t0, v0, t1, v1, …] up to `rawN` pairs; allocated on first use. */
-  raw: number[] | undefined = undefined;
+  /** The head's slot in the raw slab (-1: none), holding `rawN` samples. */
+  slot = -1;
   rawN = 0;
   /** Stale flags of the raw samples, bit i for sample i. */
   rawStale = 0;
-  /**
-   * Raw values that are NaN, bit for bit: a JS array of doubles canonicalises NaN payloads (Prometheus's stale
-   * marker among them), and the store keeps every float exact. Allocated for the few series that see a NaN.
-   */
-  rawNaN: Float64Array | undefined = undefined;
   // most series never get an out-of-order sample: they share one empty buffer
   ooo: Cols = NO_COLS;
   /** Newest timestamp accepted in order. */
   maxT: number = Number.NEGATIVE_INFINITY;
   private scale = -1;
-  /** Samples per sealed chunk (copied from the config for the append fast path). */
-  readonly chunkSamples: number;
 
   constructor(
     readonly id: number,
     readonly labels: Labels,
     private readonly cfg: SeriesConfig,
-  ) {
-    this.chunkSamples = cfg.chunkSamples;
-  }
+  ) {}
 
   /** Samples in the head (encoded and raw). */
   get headN(): number {
@@ -104,7 +103,7 @@ export class SeriesData {
    */
   push(t: number, v: number): void {
     const k = this.put(t, v);
-    if (this.openN + k + 1 >= this.chunkSamples) this.seal();
+    if (this.openN + k + 1 >= this.cfg.chunkSamples) this.seal();
     else if (k + 1 === RAW_SAMPLES) this.flushRaw();
   }
 
@@ -113,26 +112,40 @@ export class SeriesData {
    * fills the raw part flushes it, and one that fills the chunk seals it.
    */
   private put(t: number, v: number): number {
-    // filled with zeros first: V8 keeps a dense array of the final size instead of growing one by half each time
-    const r = (this.raw ??= new Array<number>(2 * RAW_SAMPLES).fill(0));
+    if (this.slot < 0) this.slot = this.cfg.raw.alloc();
     const k = this.rawN;
-    r[2 * k] = t;
-    this.setRaw(k, v);
+    const raw = this.cfg.raw;
+    const p = raw.page(this.slot);
+    const o = raw.offset(this.slot) + 2 * k;
+    p[o] = t;
+    p[o + 1] = v;
     this.rawN = k + 1;
     this.maxT = t;
     return k;
   }
 
-  private setRaw(k: number, v: number): void {
-    this.raw![2 * k + 1] = v;
-    // biome-ignore lint/suspicious/noSelfCompare: the cheapest NaN test on the hot path
-    if (v !== v) (this.rawNaN ??= new Float64Array(RAW_SAMPLES))[k] = v;
+  /** Raw sample `k`'s timestamp. */
+  private rawT(k: number): number {
+    return this.cfg.raw.page(this.slot)[this.cfg.raw.offset(this.slot) + 2 * k]!;
   }
 
   private rawValue(k: number): number {
-    const v = this.raw![2 * k + 1]!;
-    // biome-ignore lint/suspicious/noSelfCompare: the cheapest NaN test
-    return v !== v && this.rawNaN !== undefined ? this.rawNaN[k]! : v;
+    return this.cfg.raw.page(this.slot)[this.cfg.raw.offset(this.slot) + 2 * k + 1]!;
+  }
+
+  private setRaw(k: number, t: number, v: number): void {
+    const p = this.cfg.raw.page(this.slot);
+    const o = this.cfg.raw.offset(this.slot) + 2 * k;
+    p[o] = t;
+    p[o + 1] = v;
+  }
+
+  /** Gives the raw slot back (the head has no raw samples left); a series that gets more takes another. */
+  releaseRaw(): void {
+    if (this.slot < 0) return;
+    this.cfg.raw.release(this.slot);
+    this.slot = -1;
+    this.rawN = 0;
   }
 
   /** Appends one sample; the result says whether it was stored and how. */
@@ -147,11 +160,11 @@ export class SeriesData {
     }
     // the newest sample is always raw (a flush keeps it), so a repeat of its timestamp is checked there
     const k = this.rawN - 1;
-    if (k >= 0 && t === this.raw![2 * k]) {
+    if (k >= 0 && t === this.rawT(k)) {
       const was = (this.rawStale >>> k) & 1;
       if (sameBits(this.rawValue(k), v) && was === stale) return Append.Duplicate;
       if (!this.cfg.overwrite) return Append.DuplicateRejected;
-      this.setRaw(k, v);
+      this.setRaw(k, t, v);
       this.rawStale = stale ? this.rawStale | (1 << k) : this.rawStale & ~(1 << k);
       return Append.DuplicateOverwritten;
     }
@@ -167,10 +180,7 @@ export class SeriesData {
     const hint = this.open !== undefined ? chunkScale(this.open) : this.scale;
     this.open = encodeChunk(c.t, c.v, c.s, 0, c.n, hint);
     this.openN = c.n;
-    const r = this.raw!;
-    const v = this.rawValue(keep);
-    r[0] = r[2 * keep]!;
-    this.setRaw(0, v);
+    this.setRaw(0, this.rawT(keep), this.rawValue(keep));
     this.rawStale = (this.rawStale >>> keep) & 1;
     this.rawN = 1;
   }
@@ -183,11 +193,14 @@ export class SeriesData {
     const c = scratchFor(this.openN + rawCount);
     if (this.open !== undefined) decodeInto(this.open, c.t, c.v, c.s, 0);
     let k = this.openN;
-    const r = this.raw!;
-    for (let i = 0; i < rawCount; i++, k++) {
-      c.t[k] = r[2 * i]!;
-      c.v[k] = this.rawValue(i);
-      c.s[k] = (this.rawStale >>> i) & 1;
+    if (rawCount > 0) {
+      const p = this.cfg.raw.page(this.slot);
+      const o = this.cfg.raw.offset(this.slot);
+      for (let i = 0; i < rawCount; i++, k++) {
+        c.t[k] = p[o + 2 * i]!;
+        c.v[k] = p[o + 2 * i + 1]!;
+        c.s[k] = (this.rawStale >>> i) & 1;
+      }
     }
     c.n = k;
     return c;
@@ -218,9 +231,8 @@ export class SeriesData {
       this.open = encodeChunk(c.t, c.v, c.s, start, n - 1, this.scale);
       this.openN = n - 1;
     }
-    this.raw ??= new Array<number>(2 * RAW_SAMPLES).fill(0);
-    this.raw[0] = c.t[end - 1]!;
-    this.setRaw(0, c.v[end - 1]!);
+    if (this.slot < 0) this.slot = this.cfg.raw.alloc();
+    this.setRaw(0, c.t[end - 1]!, c.v[end - 1]!);
     this.rawStale = c.s[end - 1]!;
     this.rawN = 1;
   }
@@ -269,11 +281,8 @@ export class SeriesData {
     this.openN = 0;
     this.rawN = 0;
     this.rawStale = 0;
-    // a series that went stale usually ends: give its raw array back; otherwise keep it for the next chunk
-    if (stale) {
-      this.raw = undefined;
-      this.rawNaN = undefined;
-    }
+    // a series that went stale usually ends: give its raw slot back; otherwise keep it for the next chunk
+    if (stale) this.releaseRaw();
     this.pushChunk(c, 0, n);
   }
 
@@ -281,6 +290,11 @@ export class SeriesData {
     const bytes = encodeChunk(c.t, c.v, c.s, start, n, this.scale);
     this.scale = chunkScale(bytes);
     const chunk = { minT: c.t[start]!, maxT: c.t[start + n - 1]!, n, bytes };
+    this.addChunk(chunk);
+  }
+
+  private addChunk(chunk: SealedChunk): void {
+    if (this.chunks === NO_CHUNKS) this.chunks = [];
     this.chunks.push(chunk);
     this.cfg.onSeal(this, chunk);
   }
@@ -289,10 +303,9 @@ export class SeriesData {
   restoreChunk(bytes: Uint8Array): void {
     const d = decodeChunk(bytes);
     const chunk = { minT: d.t[0]!, maxT: d.t[d.n - 1]!, n: d.n, bytes };
-    this.chunks.push(chunk);
     this.maxT = Math.max(this.maxT, chunk.maxT);
     this.scale = chunkScale(bytes);
-    this.cfg.onSeal(this, chunk);
+    this.addChunk(chunk);
   }
 
   /**
@@ -304,7 +317,7 @@ export class SeriesData {
     const from = this.ooo.t[0]!;
     let j = this.chunks.length;
     while (j > 0 && this.chunks[j - 1]!.maxT >= from) j--;
-    const replaced = this.chunks.splice(j);
+    const replaced = j < this.chunks.length ? this.chunks.splice(j) : [];
     const merged = mergeCols(
       concat([...replaced.map(decodeCols), this.head]),
       this.ooo,
@@ -362,19 +375,21 @@ export class SeriesData {
 
   /** Newest timestamp in the head (always raw), or -Infinity when it is empty. */
   get headMaxT(): number {
-    return this.rawN > 0 ? this.raw![2 * this.rawN - 2]! : Number.NEGATIVE_INFINITY;
+    return this.rawN > 0 ? this.rawT(this.rawN - 1) : Number.NEGATIVE_INFINITY;
   }
 
   /** Oldest timestamp in the head, or +Infinity when it is empty. */
   get headMinT(): number {
     if (this.open !== undefined) return decodeFirstT(this.open);
-    return this.rawN > 0 ? this.raw![0]! : Number.POSITIVE_INFINITY;
+    return this.rawN > 0 ? this.rawT(0) : Number.POSITIVE_INFINITY;
   }
 
   /** In-memory bytes of the head (encoded and raw) and the out-of-order buffer. */
   get bufferBytes(): number {
     return (
-      (this.open?.length ?? 0) + (this.raw ? RAW_SAMPLES * HEAD_SAMPLE_BYTES : 0) + this.ooo.t.length * 17
+      (this.open?.length ?? 0) +
+      (this.slot >= 0 ? RAW_SAMPLES * HEAD_SAMPLE_BYTES : 0) +
+      this.ooo.t.length * 17
     );
   }
 }
