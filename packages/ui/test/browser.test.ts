@@ -25,7 +25,7 @@ import axe from 'axe-core';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uiRoot } from '../index.js';
-import { CHROMIUM, FLAGS, haveChromium as haveChromiumHere } from './chromium.js';
+import { CHROMIUM, FLAGS, haveChromium as haveChromiumHere, shadeShares } from './chromium.js';
 
 const SECRETS = {
   password: 'ui-test-password-Tr0ub4dor&3',
@@ -640,6 +640,17 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
       .waitFor();
     await expect(job.locator('svg.timeline rect.firing').count()).resolves.toBe(1);
     await job.locator('p.summary', { hasText: /would have fired once \(/ }).waitFor();
+    // drawn over the series the rule read (the expression's metric, the firing alert's labels): the canvas is red
+    // inside the span and not before it
+    const selector = await job.getByRole('textbox', { name: 'Series under the firing' }).inputValue();
+    expect(selector).toMatch(/^disk_used_ratio\{.*instance="db-1"/);
+    const chart = job.locator('.backtest-series .chart[data-shade-px]');
+    await chart.waitFor();
+    const shades = await shadeShares(chart);
+    expect(shades.inside).toHaveLength(1);
+    expect(shades.inside[0]).toBeGreaterThan(0.3);
+    expect(shades.outside).toBeGreaterThanOrEqual(0);
+    expect(shades.outside).toBeLessThan(0.05);
     const [dl] = await Promise.all([
       page.waitForEvent('download'),
       job.getByRole('button', { name: 'Export CSV' }).click(),
