@@ -19,12 +19,11 @@ import {
 import { EmptyRow, ErrorLine, mayOperate, TableHead, Time, usePoll } from '../common.js';
 import { download } from '../export.js';
 import { labelText, localInput } from '../format.js';
+import { followJob } from '../job-follow.js';
 import { BacktestChart } from './backtest-chart.js';
 import { TrendsPanel } from './trends.js';
 
 const LIST_REFRESH_MS = 5000;
-// each poll of a running job answers when it ends or after this long, so progress moves about once a second
-const WAIT_MS = 1000;
 const JOB_COLS = ['Started', 'Range', 'State', 'By'];
 const CHANGE_COLS = ['Time', 'Alert', 'State'];
 
@@ -191,7 +190,7 @@ function StartForm({ onStarted }: { onStarted: (job: JobView, asked: BacktestAsk
   );
 }
 
-/** One job: followed with long polls while it runs, then its result. */
+/** One job: followed while it runs (live events, else long polls), then its result. */
 function JobPanel({
   id,
   asked,
@@ -206,28 +205,18 @@ function JobPanel({
   const [job, setJob] = useState<JobView | null>(null);
   const [error, setError] = useState('');
 
-  useEffect(() => {
-    let live = true;
-    const follow = async () => {
-      let wait = 0;
-      while (live) {
-        try {
-          const j = await api.get<JobView>(`api/analysis/jobs/${id}?waitMs=${wait}`);
-          if (!live) return;
-          setJob(j);
-          if (j.state !== 'running') return onEnd();
-        } catch (e) {
-          if (live) setError((e as Error).message);
-          return;
-        }
-        wait = WAIT_MS;
-      }
-    };
-    void follow();
-    return () => {
-      live = false;
-    };
-  }, [id]);
+  // live `job` events where the page gets them, long polls where it does not
+  useEffect(
+    () =>
+      followJob(id, {
+        events: typeof EventSource === 'function' ? () => new EventSource('api/events') : undefined,
+        get: (waitMs) => api.get<JobView>(`api/analysis/jobs/${id}?waitMs=${waitMs}`),
+        onJob: setJob,
+        onEnd,
+        onError: setError,
+      }),
+    [id],
+  );
 
   const cancel = () =>
     api.del<JobView>(`api/analysis/jobs/${id}`).then(setJob, (e: Error) => setError(e.message));
