@@ -1,7 +1,7 @@
 // Historical analysis jobs as the server answers them (`/api/analysis/jobs`), and the transforms the analysis
 // page draws from them. Kept DOM-free so they are unit-tested in node.
 import { csvText, rangeFileName } from './export.js';
-import { labelText } from './format.js';
+import { labelText, seriesSelector } from './format.js';
 
 export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -99,6 +99,36 @@ export function timelineLanes(
     lanes.set(s.fingerprint, lane);
   }
   return [...lanes.values()];
+}
+
+/** What the page asked a backtest to read, when it started the job itself (the server's job view does not say). */
+export interface BacktestAsked {
+  expr?: string;
+  match?: string;
+}
+
+// a metric name at the start of an expression: `disk_used_ratio > 0.5`, `rate(x[5m])` has none (a function call)
+const LEADING_NAME = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(?![\s(a-zA-Z0-9_:])/;
+
+/**
+ * The series to draw a backtest's firing over: the series selector it was given; else the expression's metric name
+ * (when it starts with one) with the labels every firing alert shares, less those a rule adds (`alertname`,
+ * `severity`). Undefined when that selects nothing in particular: the page then asks for a selector.
+ */
+export function backtestSelector(
+  asked: BacktestAsked | undefined,
+  spans: readonly FiringSpan[],
+): string | undefined {
+  if (asked?.match?.trim()) return asked.match.trim();
+  const name = asked?.expr ? LEADING_NAME.exec(asked.expr)?.[1] : undefined;
+  const [first, ...rest] = spans;
+  const common: Record<string, string> = {};
+  if (first)
+    for (const [k, v] of Object.entries(first.labels))
+      if (rest.every((s) => s.labels[k] === v)) common[k] = v;
+  const labels = seriesSelector(common);
+  if (labels === '{}') return name;
+  return `${name ?? ''}${labels}`;
 }
 
 /** `POST /api/analysis/jobs`'s body from the page's form: one expression, or a whole rule file. */

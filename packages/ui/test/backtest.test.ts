@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type BacktestTransition,
+  backtestSelector,
   firingSpans,
   type JobView,
   jobBody,
@@ -125,5 +126,39 @@ describe('transitionsCsv', () => {
     expect(transitionsFileName({ from: Date.UTC(2026, 11, 7, 9), to: Date.UTC(2026, 11, 7, 10, 30) })).toBe(
       'argus-backtest-20261207T0900Z-20261207T1030Z.csv',
     );
+  });
+});
+
+describe('backtestSelector', () => {
+  const span = (labels: Record<string, string>) => ({
+    fingerprint: '',
+    labels,
+    start: 0,
+    end: 1,
+    open: false,
+  });
+  const db1 = span({ alertname: 'expr', instance: 'db-1', job: 'node' });
+  const db2 = span({ alertname: 'expr', instance: 'db-2', job: 'node' });
+
+  it('draws the series the job was told to read, when it was told', () => {
+    expect(backtestSelector({ expr: 'x > 1', match: ' {job="node"} ' }, [db1])).toBe('{job="node"}');
+  });
+
+  it('else the expression’s metric with the labels every firing alert shares, less the rule’s', () => {
+    expect(backtestSelector({ expr: 'disk_used_ratio > 0.5' }, [db1])).toBe(
+      'disk_used_ratio{instance="db-1", job="node"}',
+    );
+    expect(backtestSelector({ expr: 'disk_used_ratio{job="node"} > 0.5', match: '' }, [db1, db2])).toBe(
+      'disk_used_ratio{job="node"}',
+    );
+    // no metric name to take from a function call or an aggregation
+    expect(backtestSelector({ expr: 'rate(x[5m]) > 1' }, [db1])).toBe('{instance="db-1", job="node"}');
+    expect(backtestSelector({ expr: 'sum by (job) (x) > 1' }, [db1])).toBe('{instance="db-1", job="node"}');
+    expect(backtestSelector({ expr: 'up' }, [])).toBe('up');
+  });
+
+  it('is undefined when nothing in particular is known (a job from the list that did not fire)', () => {
+    expect(backtestSelector(undefined, [])).toBeUndefined();
+    expect(backtestSelector({ expr: 'rate(x[5m]) > 1' }, [span({ alertname: 'expr' })])).toBeUndefined();
   });
 });

@@ -25,7 +25,7 @@ import axe from 'axe-core';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uiRoot } from '../index.js';
-import { CHROMIUM, FLAGS, haveChromium as haveChromiumHere } from './chromium.js';
+import { CHROMIUM, FLAGS, haveChromium as haveChromiumHere, shadeShares } from './chromium.js';
 
 const SECRETS = {
   password: 'ui-test-password-Tr0ub4dor&3',
@@ -609,6 +609,11 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
 
   it('historical analysis: an operator runs a backtest and sees when it would have fired; cancels a long one', async () => {
     const { page, errors } = await login('ops');
+    // the page follows its jobs from the live `job` events: no long poll of a running job
+    const longPolls: string[] = [];
+    page.on('request', (r) => {
+      if (/\/api\/analysis\/jobs\/[^?]+\?waitMs=[1-9]/.test(r.url())) longPolls.push(r.url());
+    });
     await page.getByRole('link', { name: 'Analysis' }).click();
     await page.getByRole('heading', { level: 1, name: 'Historical analysis' }).waitFor();
     // disk_used_ratio sits at 0.9 over the last 150 s: the rule fires once and still fires at the range's end
@@ -640,6 +645,17 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
       .waitFor();
     await expect(job.locator('svg.timeline rect.firing').count()).resolves.toBe(1);
     await job.locator('p.summary', { hasText: /would have fired once \(/ }).waitFor();
+    // drawn over the series the rule read (the expression's metric, the firing alert's labels): the canvas is red
+    // inside the span and not before it
+    const selector = await job.getByRole('textbox', { name: 'Series under the firing' }).inputValue();
+    expect(selector).toMatch(/^disk_used_ratio\{.*instance="db-1"/);
+    const chart = job.locator('.backtest-series .chart[data-shade-px]');
+    await chart.waitFor();
+    const shades = await shadeShares(chart);
+    expect(shades.inside).toHaveLength(1);
+    expect(shades.inside[0]).toBeGreaterThan(0.3);
+    expect(shades.outside).toBeGreaterThanOrEqual(0);
+    expect(shades.outside).toBeLessThan(0.05);
     const [dl] = await Promise.all([
       page.waitForEvent('download'),
       job.getByRole('button', { name: 'Export CSV' }).click(),
@@ -674,6 +690,7 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await expect(page.locator('tr[data-job]').count()).resolves.toBe(2);
     const jobs = await page.evaluate(() => fetch('api/analysis/jobs').then((r) => r.json()));
     expect(jobs.map((j: { state: string }) => j.state)).toEqual(['cancelled', 'succeeded']);
+    expect(longPolls).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
     // two backtests in worker threads, the long one followed until it shows progress: minutes on a loaded machine
@@ -1018,4 +1035,24 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     for (const p of pages) expect(ink[p], p).toBeGreaterThan(0.002);
     // nine pages, each with axe-core run in it and a screenshot decoded: over a minute on a loaded machine
   }, 180_000);
+
+  // last: its job would make a second succeeded row for the tests above that open one
+  it('historical analysis: without live events the page follows a job by long polls', async () => {
+    const { page, errors } = await login('ops');
+    await page.route('**/api/events', (r) => r.abort());
+    await page.getByRole('link', { name: 'Analysis' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Historical analysis' }).waitFor();
+    const to = Math.ceil((Date.now() + 60_000) / 60_000) * 60_000;
+    await page.getByLabel('Expression', { exact: true }).fill('disk_used_ratio > 0.5');
+    await page.getByLabel('From', { exact: true }).fill(await localIn(page, to - 10 * 60_000));
+    await page.getByLabel('To', { exact: true }).fill(await localIn(page, to));
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    // with nothing following it (no events, no polls) the panel would never show the job at all
+    const job = page.getByRole('region', { name: 'Backtest job' });
+    await job.locator('[role="status"]', { hasText: /^done: \d+ evaluations$/ }).waitFor();
+    await job.getByRole('table', { name: 'State changes' }).locator('tr[data-state="firing"]').waitFor();
+    // the aborted event stream is the page's only error: a failed request, not a script error
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, FLAGS, haveChromium } from './chromium.js';
+import { CHROMIUM, FLAGS, haveChromium, shadeShares } from './chromium.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'cli', 'dist', 'bin.js');
 const VIEWER = { name: 'watcher', password: 'demo-viewer-Tr0ub4dor&3' };
@@ -191,6 +191,12 @@ describe.skipIf(!haveChromium('ui demo test'))('the web UI over `argus demo`', (
       expect(firing.length).toBeGreaterThan(0);
       // one bar per firing span on the timeline, and the table's firing rows are the server's
       await expect(job.locator('svg.timeline rect.firing').count()).resolves.toBe(firing.length);
+      // and shaded over the series itself: red in the canvas at each span
+      const chart = job.locator('.backtest-series .chart[data-shade-px]');
+      await chart.waitFor();
+      const shades = await shadeShares(chart);
+      expect(shades.inside).toHaveLength(firing.length);
+      for (const share of shades.inside) expect(share).toBeGreaterThan(0.1);
       await expect(
         job.getByRole('table', { name: 'State changes' }).locator('tr[data-state="firing"]').count(),
       ).resolves.toBe(firing.length);

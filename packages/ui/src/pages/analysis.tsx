@@ -1,9 +1,11 @@
 // Historical analysis: run a rule backtest over a range of the stored history (operators), follow its progress,
-// cancel it, and see when the rules would have fired — a timeline per alert and every state change in a table.
+// cancel it, and see when the rules would have fired — shaded over the series they read, a timeline per alert and
+// every state change in a table.
 // Viewers see the jobs and their results but get no form. Below: trends and forecasts per series group.
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { api, type Session } from '../api.js';
 import {
+  type BacktestAsked,
   type BacktestResult,
   firingSpans,
   type JobView,
@@ -17,17 +19,19 @@ import {
 import { EmptyRow, ErrorLine, mayOperate, TableHead, Time, usePoll } from '../common.js';
 import { download } from '../export.js';
 import { labelText, localInput } from '../format.js';
+import { followJob } from '../job-follow.js';
+import { BacktestChart } from './backtest-chart.js';
 import { TrendsPanel } from './trends.js';
 
 const LIST_REFRESH_MS = 5000;
-// each poll of a running job answers when it ends or after this long, so progress moves about once a second
-const WAIT_MS = 1000;
 const JOB_COLS = ['Started', 'Range', 'State', 'By'];
 const CHANGE_COLS = ['Time', 'Alert', 'State'];
 
 export function AnalysisPage({ session }: { session: Session }) {
   const [jobs, setJobs] = useState<JobView[]>([]);
   const [shownId, setShownId] = useState<string | null>(null);
+  // what this page asked of the jobs it started: the series to draw their firing over (the job view does not say)
+  const [asked, setAsked] = useState<Record<string, BacktestAsked>>({});
   const [error, setError] = useState('');
 
   const loadList = useCallback(async () => {
@@ -45,14 +49,23 @@ export function AnalysisPage({ session }: { session: Session }) {
       <h1 id="page-h">Historical analysis</h1>
       {mayOperate(session) && (
         <StartForm
-          onStarted={(job) => {
+          onStarted={(job, what) => {
+            setAsked((a) => ({ ...a, [job.id]: what }));
             setShownId(job.id);
             void loadList();
           }}
         />
       )}
       <ErrorLine error={error} />
-      {shownId && <JobPanel key={shownId} id={shownId} canCancel={mayOperate(session)} onEnd={loadList} />}
+      {shownId && (
+        <JobPanel
+          key={shownId}
+          id={shownId}
+          asked={asked[shownId]}
+          canCancel={mayOperate(session)}
+          onEnd={loadList}
+        />
+      )}
       <h2 id="jobs-h">Jobs</h2>
       <table aria-labelledby="jobs-h">
         <TableHead cols={JOB_COLS} />
@@ -79,7 +92,7 @@ export function AnalysisPage({ session }: { session: Session }) {
   );
 }
 
-function StartForm({ onStarted }: { onStarted: (job: JobView) => void }) {
+function StartForm({ onStarted }: { onStarted: (job: JobView, asked: BacktestAsked) => void }) {
   const [kind, setKind] = useState<'expr' | 'rules'>('expr');
   const [text, setText] = useState('');
   const [range, setRange] = useState(() => ({
@@ -98,7 +111,8 @@ function StartForm({ onStarted }: { onStarted: (job: JobView) => void }) {
     if (!(from < to)) return setError('From must be before To.');
     try {
       const body = jobBody({ kind, text, from, to, intervalS: Number(intervalS), match });
-      onStarted(await api.post<JobView>('api/analysis/jobs', body));
+      const job = await api.post<JobView>('api/analysis/jobs', body);
+      onStarted(job, { ...(kind === 'expr' ? { expr: text } : {}), match });
     } catch (err) {
       setError((err as Error).message);
     }
@@ -176,33 +190,33 @@ function StartForm({ onStarted }: { onStarted: (job: JobView) => void }) {
   );
 }
 
-/** One job: followed with long polls while it runs, then its result. */
-function JobPanel({ id, canCancel, onEnd }: { id: string; canCancel: boolean; onEnd: () => void }) {
+/** One job: followed while it runs (live events, else long polls), then its result. */
+function JobPanel({
+  id,
+  asked,
+  canCancel,
+  onEnd,
+}: {
+  id: string;
+  asked: BacktestAsked | undefined;
+  canCancel: boolean;
+  onEnd: () => void;
+}) {
   const [job, setJob] = useState<JobView | null>(null);
   const [error, setError] = useState('');
 
-  useEffect(() => {
-    let live = true;
-    const follow = async () => {
-      let wait = 0;
-      while (live) {
-        try {
-          const j = await api.get<JobView>(`api/analysis/jobs/${id}?waitMs=${wait}`);
-          if (!live) return;
-          setJob(j);
-          if (j.state !== 'running') return onEnd();
-        } catch (e) {
-          if (live) setError((e as Error).message);
-          return;
-        }
-        wait = WAIT_MS;
-      }
-    };
-    void follow();
-    return () => {
-      live = false;
-    };
-  }, [id]);
+  // live `job` events where the page gets them, long polls where it does not
+  useEffect(
+    () =>
+      followJob(id, {
+        events: typeof EventSource === 'function' ? () => new EventSource('api/events') : undefined,
+        get: (waitMs) => api.get<JobView>(`api/analysis/jobs/${id}?waitMs=${waitMs}`),
+        onJob: setJob,
+        onEnd,
+        onError: setError,
+      }),
+    [id],
+  );
 
   const cancel = () =>
     api.del<JobView>(`api/analysis/jobs/${id}`).then(setJob, (e: Error) => setError(e.message));
@@ -226,13 +240,23 @@ function JobPanel({ id, canCancel, onEnd }: { id: string; canCancel: boolean; on
         )}
       </div>
       <ErrorLine error={error} />
-      {job.result && <Result result={job.result} from={job.from} to={job.to} />}
+      {job.result && <Result result={job.result} from={job.from} to={job.to} asked={asked} />}
     </section>
   );
 }
 
-function Result({ result, from, to }: { result: BacktestResult; from: number; to: number }) {
-  const spans = firingSpans(result.transitions, to);
+function Result({
+  result,
+  from,
+  to,
+  asked,
+}: {
+  result: BacktestResult;
+  from: number;
+  to: number;
+  asked: BacktestAsked | undefined;
+}) {
+  const spans = useMemo(() => firingSpans(result.transitions, to), [result, to]);
   const { counts } = result;
   return (
     <>
@@ -246,6 +270,7 @@ function Result({ result, from, to }: { result: BacktestResult; from: number; to
           {e}
         </p>
       ))}
+      <BacktestChart spans={spans} from={from} to={to} asked={asked} />
       <Timeline spans={spans} from={from} to={to} />
       <div class="row">
         <button

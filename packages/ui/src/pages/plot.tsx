@@ -6,6 +6,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { Interval } from '../alert-series.js';
 import { type Axis, DENSE_PER_PX, denseRuns } from '../dense-path.js';
 import type { ChartData, Marker } from '../series.js';
+import { shadeRects } from '../shade.js';
 
 /** Set when data arrives; the chart's next draw closes the measure (read by `pnpm bench:ui`). */
 export const UPDATE_MARK = 'argus:series-data';
@@ -113,17 +114,19 @@ function markerAt(u: uPlot, markers: Marker[]): Marker | null {
   return i == null ? null : (markers.find((m) => m.index === i) ?? null);
 }
 
-/** Shades each span over the plot's full height, under the series (drawn as the canvas is cleared). */
+/**
+ * Shades each span over the plot's full height, under the series (drawn as the canvas is cleared). The rectangles
+ * drawn, in canvas pixels, are written on the chart's element (`data-shade-px`, `x0-x1` space-separated): the e2e
+ * tests sample the canvas there.
+ */
 function drawSpans(u: uPlot, spans: readonly Interval[]): void {
-  if (spans.length === 0) return;
   const { ctx, bbox } = u;
+  const rects = shadeRects(spans, bbox, (s) => u.valToPos(s, 'x', true));
+  u.root.parentElement?.setAttribute('data-shade-px', rects.map((r) => `${r.x0}-${r.x1}`).join(' '));
+  if (rects.length === 0) return;
   ctx.save();
   ctx.fillStyle = SHADE;
-  for (const s of spans) {
-    const x0 = Math.max(bbox.left, u.valToPos(s.from / 1000, 'x', true));
-    const x1 = Math.min(bbox.left + bbox.width, u.valToPos(s.to / 1000, 'x', true));
-    if (x1 > x0) ctx.fillRect(x0, bbox.top, x1 - x0, bbox.height);
-  }
+  for (const r of rects) ctx.fillRect(r.x0, bbox.top, r.x1 - r.x0, bbox.height);
   ctx.restore();
 }
 
