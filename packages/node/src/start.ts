@@ -28,7 +28,7 @@ import {
 } from '@argus/core';
 import { EARLY_DEFAULTS, ensembleDetector } from '@argus/detectors';
 import { type ArgusExporter, argusExporter, metricsHandler, registrySource } from '@argus/source-prometheus';
-import { createStore, type Store, storeSink } from '@argus/store';
+import { createStore, type Store, storeSink, writeOnce } from '@argus/store';
 import { Registry, register } from 'prom-client';
 import { consoleNotifier } from './console.js';
 import { deriveSeries } from './derive.js';
@@ -38,7 +38,6 @@ import { ruleFilePlugins } from './rule-files.js';
 import { DEFAULT_WATCH_SELECTOR, defaultRules } from './rules.js';
 import { ensembleSamplesNeeded, type WarmupDetector, type WarmupStatus, withWarmup } from './warmup.js';
 import { watchOnly } from './watch.js';
-import { writeOnce } from './write-once.js';
 
 /** Events of an {@link ArgusHandle}. */
 export interface ArgusEvents {

@@ -22,3 +22,4 @@ export type {
   StoredFinding,
   StoreStats,
 } from './types.js';
+export { writeOnce } from './write-once.js';

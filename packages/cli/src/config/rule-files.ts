@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { type ExpressionEvaluator, loadRuleFile, type RuleGroups, ruleGroups } from '@argus/alerting';
 import type { Alerter, Sink, Source } from '@argus/core';
 import { storeQueryable } from '@argus/promql';
-import { createStore, storeSink } from '@argus/store';
+import { createStore, type Store, storeSink, writeOnce } from '@argus/store';
 import { importFrom } from './resolve.js';
 import type { RuleFilesSettings } from './schema.js';
 import type { GeneratedRules } from './slo-files.js';
@@ -15,6 +15,8 @@ export interface RulePlugins {
   sinks: Sink[];
   /** The groups running in process (none with `prometheus`): what the server's `/api/v1/rules` lists. */
   groups?: RuleGroups;
+  /** The store the groups read and write in process (none with `prometheus`). */
+  store?: Store;
 }
 
 async function prometheusEvaluator(endpoint: string, dir: string): Promise<ExpressionEvaluator> {
@@ -60,10 +62,13 @@ export async function rulePlugins(
   }
   const store = createStore({ retentionMs: r.retentionMs ?? 86_400_000 });
   const groups = ruleGroups({ files, queryable: storeQueryable(store), appender: store });
+  // the groups' appender has already written what their source emits: the store sink leaves it out
+  const recorded = writeOnce([groups.source], storeSink(store, { name: 'rules:store' }));
   return {
-    sources: [groups.source],
+    sources: recorded.sources,
     alerters: [groups.alerter],
-    sinks: [storeSink(store, { name: 'rules:store' })],
+    sinks: [recorded.sink],
     groups,
+    store,
   };
 }
