@@ -5,5 +5,5 @@ const host = process.env.OLLAMA_HOST || 'http://127.0.0.1:11434';
 const model = process.env.OLLAMA_MODEL || 'qwen2.5:3b';
 const r = await runTriage(host, model);
 console.log(
-  `${r.findings.length} findings, ${r.judged.length} verdicts (model: ${r.model === 'used' ? model : 'none'})`,
+  `${r.findings.length} findings, ${r.judged.length} verdicts, ${r.reviews} scheduled reviews, ${r.stored} samples stored (model: ${r.model === 'used' ? model : 'none'})`,
 );

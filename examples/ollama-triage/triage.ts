@@ -1,12 +1,15 @@
 // Triage with a local model: the statistical detector scores every point; the Ollama detector gives a second
 // opinion on its findings, off the hot path. The trend detector forecasts the disk filling up, and a predictive
 // rule alerts on that forecast with the model's assessment. When an alert fires, the alert manager has the
-// model investigate its group on its own and sends the answer once as a follow-up. Without a reachable Ollama
-// (or without the model) it says what is missing and runs the statistical part alone.
+// model investigate its group on its own and sends the answer once as a follow-up. Every sample is recorded in
+// an @argus/store store, which the model's detector reads as `history` (the context of each judgement) and for its
+// `schedule`: the disk is reviewed every 5 s even without a finding. Without a reachable Ollama (or without the
+// model) it says what is missing and runs the statistical part alone.
 import { createAlertManager, type Notifier, predictiveRule } from '@argus/alerting';
 import { createPipeline, type Finding, MetricBatchBuilder, type Source } from '@argus/core';
 import { ollamaAnalyst, ollamaDetector } from '@argus/detector-ollama';
 import { robustZDetector, trendDetector } from '@argus/detectors';
+import { createStore, storeSink } from '@argus/store';
 
 /** What the run found: the statistical findings and the verdicts that came back for them. */
 export interface Triage {
@@ -15,7 +18,15 @@ export interface Triage {
   readonly judged: Finding[];
   /** What the alert manager sent: `<reason>: <alertnames>` per notification, follow-ups included. */
   readonly notifications: string[];
+  /** Samples the history store recorded. */
+  stored: number;
+  /** Scheduled reviews the model's detector ran (confirmed ones are in `reviewed`). */
+  reviews: number;
+  /** Findings of scheduled reviews the model confirmed. */
+  readonly reviewed: Finding[];
 }
+
+const OLLAMA = 'ollama';
 
 /** Whether `host` answers and lists `model` (a name without a tag means `:latest`). */
 export async function checkOllama(host: string, model: string): Promise<Triage['model']> {
@@ -29,10 +40,13 @@ export async function checkOllama(host: string, model: string): Promise<Triage['
   }
 }
 
-/** Two CPU series and a disk filling up, one sample per poll, 15 s apart in data time; web-2 spikes at sample 60. */
+/**
+ * Two CPU series and a disk filling up, one sample per poll, 15 s apart in data time, the 80th about now (so the
+ * scheduled review, which reads the last hour before now, finds them); web-2 spikes at sample 60.
+ */
 function cpu(): Source & { polled(): number } {
   let i = 0;
-  const t0 = Date.UTC(2026, 11, 7, 8);
+  const t0 = Date.now() - 80 * 15_000;
   return {
     kind: 'source',
     name: 'cpu',
@@ -69,14 +83,37 @@ export async function runTriage(
   if (state === 'noModel')
     log(`Ollama at ${host} lacks ${model}: run \`ollama pull ${model}\`. Running the statistical part only.`);
   const used = state === 'used';
+  // in memory here; give it a dataDir to keep the history across runs
+  const store = createStore({ retentionMs: 86_400_000 });
   const detectors = [
     robustZDetector({ warmupSamples: 30 }),
     trendDetector({ crossAbove: 900e9, horizonMs: 3_600_000 }),
     ...(used
-      ? [{ use: ollamaDetector({ model, host, anonymizeLabels: ['instance'] }), timeoutMs: waitMs }]
+      ? [
+          {
+            use: ollamaDetector({
+              name: OLLAMA,
+              model,
+              host,
+              anonymizeLabels: ['instance'],
+              history: store,
+              // every 5 s to show it in a short run; minutes or hours in production (each review is a model call)
+              schedule: { series: ['disk_used_bytes'], intervalMs: 5_000 },
+            }),
+            timeoutMs: waitMs,
+          },
+        ]
       : []),
   ];
-  const out: Triage = { model: state, findings: [], judged: [], notifications: [] };
+  const out: Triage = {
+    model: state,
+    findings: [],
+    judged: [],
+    notifications: [],
+    stored: 0,
+    reviews: 0,
+    reviewed: [],
+  };
   // the notifications go to the log here; in production a webhook, Slack or PagerDuty notifier
   const toLog: Notifier = {
     kind: 'notifier',
@@ -110,13 +147,21 @@ export async function runTriage(
     alerters: [
       predictiveRule({ alert: 'DiskFillsSoon', selector: 'disk_used_bytes', verdict: 'notDismissed' }),
     ],
-    sinks: [am.sink()],
+    sinks: [am.sink(), storeSink(store)],
   });
+  const reviews = (): number => pipeline.stats().plugins[OLLAMA]?.custom['scheduled'] ?? 0;
   pipeline.on('finding', (f) => {
+    // a scheduled review the model confirmed comes as the model detector's own finding, already judged
+    if (f.detector === OLLAMA) {
+      out.reviewed.push(f);
+      log(`scheduled review: ${f.kind} — ${f.explanation}`);
+      return;
+    }
     out.findings.push(f);
     log(`finding: ${f.kind} score ${f.score.toFixed(2)} — ${f.explanation}`);
   });
   pipeline.on('findingUpdated', (f) => {
+    if (f.detector === OLLAMA) return;
     out.judged.push(f);
     const v = f.verdicts?.at(-1);
     log(v?.unjudged ? `unjudged (${v.unjudged})` : `verdict: confirmed=${v?.confirmed} — ${v?.explanation}`);
@@ -127,9 +172,12 @@ export async function runTriage(
   const investigating = () =>
     am.investigations().started >
     am.investigations().followUps + am.investigations().unanswered + am.investigations().stale;
-  while (used && (out.judged.length < out.findings.length || investigating()) && Date.now() < until)
-    await new Promise((r) => setTimeout(r, 100));
+  const pending = (): boolean => out.judged.length < out.findings.length || investigating() || reviews() < 1;
+  while (used && pending() && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
   await pipeline.stop();
   analyst?.stop();
+  out.reviews = reviews();
+  out.stored = store.stats().samples;
+  await store.close();
   return out;
 }

@@ -26,6 +26,9 @@ describe('examples/ollama-triage', () => {
     // the disk's forecast alone fires the predictive rule; with no model there is no investigation
     expect(r.findings.some((f) => f.kind === 'forecastBreach')).toBe(true);
     expect(r.notifications).toEqual(['first notification: DiskFillsSoon']);
+    // every sample of the three series went into the history store; no model, no scheduled review
+    expect(r.stored).toBeGreaterThanOrEqual(3 * 80);
+    expect(r.reviews).toBe(0);
   });
 
   it('with a server lacking the model: names the pull command', async () => {
@@ -50,6 +53,9 @@ describe('examples/ollama-triage', () => {
         'first notification: DiskFillsSoon',
         'investigation follow-up: DiskFillsSoon',
       ]);
+      // the schedule reviewed the disk from the stored history, finding or not
+      expect(used.reviews).toBeGreaterThanOrEqual(1);
+      expect(used.stored).toBeGreaterThanOrEqual(3 * 80);
     } finally {
       await engine.close();
       rmSync(dir, { recursive: true, force: true });

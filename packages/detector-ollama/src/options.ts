@@ -105,7 +105,9 @@ export interface OllamaDetectorOptions {
   summary?: OllamaSummary;
   /**
    * What is sent of metric values: `raw`; `relative` (divided by the expected value, so no magnitudes leave
-   * the process); `omit` (none; digits in reason texts are masked in both). @default 'raw'
+   * the process); `omit` (none; digits in reason texts are masked in both). The analyst applies it too: trend
+   * reports send each series scaled by its own mean (`relative`) or only directions (`omit`), recommendations
+   * mask the digits of alert annotations; the reports it returns keep Argus's raw numbers. @default 'raw'
    */
   values?: ValueMode;
   /** Judges chosen series periodically even without a finding (needs `history`); budgeted like every call. */

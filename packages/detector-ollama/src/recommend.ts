@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { type CallContext, checkWith, guardedAsk, type JudgeState, type UnjudgedReason } from './ask.js';
 import { formatOf } from './format.js';
 import { type ChatMessage, redactLabels, systemMessage } from './prompt.js';
+import { reasonText } from './render.js';
 
 /** One alert of a group, as the notifier sees it. */
 export interface GroupAlert {
@@ -67,15 +68,19 @@ const FORMAT = formatOf(answerSchema);
 function messages(s: JudgeState, g: AlertGroupInput): ChatMessage[] {
   const anonymize = new Set(s.opts.anonymizeLabels);
   const drop = new Set(s.opts.dropLabels);
+  // an annotation such as "disk 93% full" carries raw numbers that cannot be scaled: unless raw values may be
+  // sent its digits are masked, in `relative` as in `omit`
+  const text = (t: string): string => reasonText(s.opts.values, t);
   const doc = {
     group: redactLabels(g.groupLabels, anonymize, drop),
     alerts: g.alerts.slice(0, MAX_ALERTS).map((a) => ({
       labels: redactLabels(a.labels, anonymize, drop),
-      annotations: a.annotations ?? {},
+      annotations: Object.fromEntries(Object.entries(a.annotations ?? {}).map(([k, v]) => [k, text(v)])),
       state: a.state,
       since: a.startsAt === undefined ? undefined : new Date(a.startsAt).toISOString(),
     })),
     alerts_left_out: Math.max(0, g.alerts.length - MAX_ALERTS),
+    ...(s.opts.values === 'raw' ? {} : { values: 'digits in annotations are masked (#) by configuration' }),
   };
   return [
     systemMessage(s.opts.recommendPrompt ?? DEFAULT_RECOMMEND_PROMPT),

@@ -7,6 +7,7 @@ import { type CallContext, checkWith, guardedAsk, type JudgeState, type Unjudged
 import { formatOf } from './format.js';
 import { type ChatMessage, redactLabels, systemMessage } from './prompt.js';
 import { type TrendStats, trendStats } from './trend-stats.js';
+import { trendStatsOut, trendValuesNote } from './trend-values.js';
 
 /** One series of a group, as stored: parallel arrays of timestamps (ms) and values. */
 export interface TrendSeries {
@@ -96,36 +97,22 @@ function answerFor(count: number): z.ZodType<Answer> {
   });
 }
 
-/** Rounds to 4 significant digits: what the model needs, in fewer tokens. */
-function round(x: number | null): number | null {
-  return x === null || x === 0 ? x : Number(x.toPrecision(4));
-}
-
 function messages(s: JudgeState, g: TrendGroup, stats: readonly (TrendStats | undefined)[]): ChatMessage[] {
   const anonymize = new Set(s.opts.anonymizeLabels);
   const drop = new Set(s.opts.dropLabels);
+  const mode = s.opts.values;
+  const note = trendValuesNote(mode);
   const doc = {
     group: g.name,
-    capacity_limit: g.limit ?? null,
+    // in relative mode each series carries the limit scaled by its own level; in omit mode only whether one is set
+    ...(mode === 'raw' ? { capacity_limit: g.limit ?? null } : { has_capacity_limit: g.limit !== undefined }),
+    ...(note ? { values: note } : {}),
     series: g.series.map((x, index) => {
       const st = stats[index];
       return {
         index,
         labels: redactLabels(x.labels, anonymize, drop),
-        stats: st && {
-          points: st.points,
-          hours: round((st.to - st.from) / 3_600_000),
-          mean: round(st.mean),
-          min: round(st.min),
-          max: round(st.max),
-          last: round(st.last),
-          stddev: round(st.stddev),
-          slope_per_hour: round(st.slopePerHour),
-          relative_change: round(st.relativeChange),
-          first_half_mean: round(st.firstHalfMean),
-          second_half_mean: round(st.secondHalfMean),
-          hours_to_limit: round(st.hoursToLimit),
-        },
+        stats: st && trendStatsOut(mode, st, g.limit),
       };
     }),
   };

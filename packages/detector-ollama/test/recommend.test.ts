@@ -59,6 +59,34 @@ describe('ollamaAnalyst().recommend', () => {
     expect(metrics.counts['recommendations']).toBe(1);
   });
 
+  it.each(['relative', 'omit'] as const)(
+    'values %s: the digits of annotations are masked in what is sent, not in what is returned',
+    async (values) => {
+      fake.script.push({ kind: 'answer', content: reply() });
+      const { a } = analyst(fake.url, { values });
+      await a.start();
+      const r = await a.recommend(GROUP);
+      a.stop();
+      const doc = JSON.parse((fake.received[0]!.body['messages'] as { content: string }[])[1]!.content);
+      expect(doc.alerts[0].annotations.summary).toBe('disk #% full');
+      expect(doc.values).toMatch(/masked/);
+      expect(JSON.stringify(doc)).not.toContain('93');
+      // the model's own answer is returned as it came: Argus masks what it sends, not what it gets
+      expect(r.annotations['ai_recommendations']).toContain('disk 93% full');
+    },
+  );
+
+  it('values raw: annotations are sent as written', async () => {
+    fake.script.push({ kind: 'answer', content: reply() });
+    const { a } = analyst(fake.url, { values: 'raw' });
+    await a.start();
+    await a.recommend(GROUP);
+    a.stop();
+    const doc = JSON.parse((fake.received[0]!.body['messages'] as { content: string }[])[1]!.content);
+    expect(doc.alerts[0].annotations.summary).toBe('disk 93% full');
+    expect(doc.values).toBeUndefined();
+  });
+
   it('an answer that echoes the schema is retried, then dropped: no annotations', async () => {
     const echo = JSON.stringify({ type: 'object', properties: { recommendations: { type: 'array' } } });
     fake.script.push({ kind: 'answer', content: echo }, { kind: 'answer', content: echo });

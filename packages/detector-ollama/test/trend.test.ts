@@ -166,3 +166,104 @@ describe('ollamaAnalyst().trendReport', () => {
     await expect(a.start()).rejects.toMatchObject({ code: 'ERR_PLUGIN_START' });
   });
 });
+
+// Numbers of a size no rescaling produces by accident: a disk filling 56.7 GB an hour from 1234 GB toward 5000 GB,
+// and a second one jittering around 800 GB.
+function bigGroup(): TrendGroup {
+  const ts = Array.from({ length: 25 }, (_, i) => T0 + i * HOUR);
+  return {
+    name: 'volumes',
+    limit: 5_000,
+    series: [
+      { labels: { instance: 'db-1' }, timestamps: ts, values: ts.map((_, i) => 1_234 + 56.7 * i) },
+      { labels: { instance: 'db-2' }, timestamps: ts, values: ts.map((_, i) => 800 + (i % 2 ? 13 : -13)) },
+    ],
+  };
+}
+
+/** Every number in a JSON document. */
+function numbersIn(x: unknown): number[] {
+  if (typeof x === 'number') return [x];
+  if (x && typeof x === 'object') return Object.values(x).flatMap(numbersIn);
+  return [];
+}
+
+/** The magnitudes of the data, rounded as raw mode sends them: none of them may leave in relative or omit mode. */
+function rawMagnitudes(g: TrendGroup): number[] {
+  const out = [g.limit!];
+  for (const x of g.series) {
+    const st = trendStats(x.timestamps, x.values, g.limit)!;
+    const ms = [
+      st.mean,
+      st.min,
+      st.max,
+      st.last,
+      st.stddev,
+      st.slopePerHour,
+      st.firstHalfMean,
+      st.secondHalfMean,
+    ];
+    out.push(...ms.map((v) => Number(v.toPrecision(4))));
+  }
+  return out.filter((m) => m !== 0); // a zero slope is no magnitude
+}
+
+describe('ollamaAnalyst().trendReport with `values`', () => {
+  async function sentFor(values: 'raw' | 'relative' | 'omit') {
+    fake.script.push({ kind: 'answer', content: reply() });
+    const { a } = analyst(fake.url, { values });
+    await a.start();
+    const r = await a.trendReport(bigGroup());
+    a.stop();
+    const sent = JSON.parse((fake.received[0]!.body['messages'] as { content: string }[])[1]!.content);
+    return { r, sent, leaked: rawMagnitudes(bigGroup()).filter((m) => numbersIn(sent).includes(m)) };
+  }
+
+  it('raw sends the magnitudes (so the checks below can see a leak)', async () => {
+    const { sent, leaked } = await sentFor('raw');
+    expect(leaked).toEqual(rawMagnitudes(bigGroup()));
+    expect(sent.capacity_limit).toBe(5_000);
+  });
+
+  it('relative sends each series scaled by its own mean, no magnitude; the report keeps the raw numbers', async () => {
+    const { r, sent, leaked } = await sentFor('relative');
+    expect(leaked).toEqual([]);
+    expect(sent.values).toMatch(/relative/);
+    expect(sent.capacity_limit).toBeUndefined();
+    const [s0, s1] = r.series.map((s) => s.stats!);
+    expect(sent.series[0].stats).toMatchObject({
+      points: 25,
+      hours: 24,
+      mean: 1,
+      slope_per_hour: Number((56.7 / s0!.mean).toPrecision(3)),
+      capacity_limit: Number((5_000 / s0!.mean).toPrecision(3)),
+      hours_to_limit: Number(s0!.hoursToLimit!.toPrecision(4)),
+      relative_change: Number(s0!.relativeChange!.toPrecision(3)),
+    });
+    expect(sent.series[1].stats.max).toBe(Number((813 / s1!.mean).toPrecision(3)));
+    // what Argus returns is unchanged by the mode
+    expect(s0!.slopePerHour).toBeCloseTo(56.7, 9);
+    expect(s0!.mean).toBeCloseTo(1_234 + 56.7 * 12, 9);
+    expect(r.summary).toBe('db-1 fills steadily; db-2 is flat.');
+  });
+
+  it('omit sends only directions, shape and counts; the report keeps the raw numbers', async () => {
+    const { r, sent, leaked } = await sentFor('omit');
+    expect(leaked).toEqual([]);
+    // the only numbers left: series indexes, point counts and the range's length in hours
+    expect(new Set(numbersIn(sent))).toEqual(new Set([0, 1, 25, 24]));
+    expect(sent.has_capacity_limit).toBe(true);
+    expect(sent.series.map((s: { stats: unknown }) => s.stats)).toEqual([
+      { points: 25, hours: 24, slope: 'positive', second_half_vs_first: 'positive', heads_to_limit: true },
+      {
+        points: 25,
+        hours: 24,
+        slope: expect.any(String),
+        second_half_vs_first: 'negative',
+        heads_to_limit: expect.any(Boolean),
+      },
+    ]);
+    expect(r.series[0]!.stats!.max).toBeCloseTo(1_234 + 56.7 * 24, 9);
+    expect(r.series[0]!.stats!.hoursToLimit).toBeGreaterThan(0);
+  });
+});
