@@ -183,8 +183,10 @@ describe('azureAlertsSource', () => {
     const got: AlertEventBatch[] = [];
     const { ctx } = ctxAt(0);
     await source.start!(ctx);
-    source.listen!(async (b) => void got.push(b as AlertEventBatch) === undefined);
-    closers.push(() => source.stop!(ctx));
+    await source.listen!(async (b) => void got.push(b as AlertEventBatch) === undefined, ctx);
+    closers.push(async () => {
+      await source.stop!(ctx);
+    });
     const url = source.url()!;
     expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/azure\/alerts$/);
     const send = (to: string) =>
