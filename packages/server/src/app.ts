@@ -29,6 +29,7 @@ import { eventRoutes } from './routes/events.js';
 import { loginLinkRoutes } from './routes/login-link.js';
 import { opsRoutes } from './routes/ops.js';
 import { promRoutes } from './routes/prom.js';
+import { promqlSelectorRoutes } from './routes/promql-selectors.js';
 import { seriesRoutes } from './routes/series.js';
 import { silenceRoutes } from './routes/silences.js';
 import { statusRoutes } from './routes/status.js';
@@ -208,6 +209,7 @@ async function mount(app: FastifyInstance, ctx: ServerContext, table: RouteRule[
   if (ctx.o.loginLink) loginLinkRoutes(app, ctx, ctx.o.loginLink);
   analysisRoutes(app, ctx);
   trendRoutes(app, ctx);
+  promqlSelectorRoutes(app);
   if (ctx.o.uiRoot) await uiRoutes(app, ctx.o.uiRoot);
   app.addHook('onClose', async () => {
     ctx.posted.stop();
