@@ -28,5 +28,7 @@ const rest = spawn(
 );
 rest.on('error', () => {}); // nothing to report: the examples' start scripts build what is still missing
 rest.unref();
+// the CLI's banner then says the UI is on its way (served from the next run) instead of "not built"
+process.env.ARGUS_UI_BUILDING = '1';
 process.argv = [process.argv[0], bin, 'demo', ...process.argv.slice(2)];
 await import(pathToFileURL(bin).href);

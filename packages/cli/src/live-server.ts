@@ -55,11 +55,22 @@ export async function findUi(explicit?: string, env: NodeJS.ProcessEnv = process
         'the web UI (@argus/ui) is not installed here; set server.uiRoot, --ui-root or ARGUS_UI_ROOT to a built UI folder',
     };
   }
-  if (!existsSync(join(root, 'index.html')))
-    return {
-      missing: `the web UI is not built (no ${join(root, 'index.html')}): run \`pnpm --filter @argus/ui build\``,
-    };
+  if (!existsSync(join(root, 'index.html'))) return { missing: uiNotBuilt(join(root, 'index.html'), env) };
   return { root };
+}
+
+/** Set by `pnpm demo` (scripts/demo.mjs) when it has started building the web UI in the background. */
+export const UI_BUILDING_ENV = 'ARGUS_UI_BUILDING';
+
+/**
+ * Why the installed web UI is not served: being built in the background by `pnpm demo` (the server reads the UI
+ * folder when it starts, so the next run serves it), or not built at all; both name the command to build it now.
+ */
+export function uiNotBuilt(index: string, env: NodeJS.ProcessEnv = process.env): string {
+  const build = '`pnpm --filter @argus/ui build`';
+  return env[UI_BUILDING_ENV] === '1'
+    ? `the web UI is being built in the background (no ${index} yet); it is served from the next run on, or run ${build} now and restart`
+    : `the web UI is not built (no ${index}): run ${build}`;
 }
 
 /** What {@link startLiveServer} needs: the settings and the running Argus. */

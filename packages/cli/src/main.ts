@@ -76,6 +76,8 @@ backtest options (and --data-dir, --retention):
                        serve --api only: HTTPS with this PEM certificate and key (session cookies get Secure)
   --no-ui              serve --api and demo: the API without the web UI at /
   --ui-root <dir>      serve --api: a built web UI folder (default: the installed @argus/ui; env ARGUS_UI_ROOT)
+  --oidc-config <file> serve --api only: OIDC login; a YAML file with the fields of server.auth.oidc
+                       (issuer, clientId, clientSecretEnv | clientSecretFile, redirectUri, roles, …)
 `;
 
 /** The process's stdio as an {@link Io}; colour only on a TTY without NO_COLOR. */
@@ -130,6 +132,7 @@ const OPTIONS = {
   'no-server': { type: 'boolean' },
   'no-ui': { type: 'boolean' },
   'ui-root': { type: 'string' },
+  'oidc-config': { type: 'string' },
 } as const;
 
 function number(name: string, raw: string | undefined, io: Io): number | undefined | null {
@@ -207,6 +210,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         server: !v['no-server'],
         ui: !v['no-ui'],
         uiRoot: v['ui-root'],
+        oidcConfig: v['oidc-config'],
         out: v.out,
       },
       io,
@@ -240,6 +244,7 @@ interface Flags {
   server?: boolean;
   ui?: boolean;
   uiRoot?: string | undefined;
+  oidcConfig?: string | undefined;
   out?: string | undefined;
 }
 
@@ -283,6 +288,11 @@ async function dispatch(
     case 'serve':
       if (file !== undefined) return usage(io, `serve takes no argument, got ${JSON.stringify(file)}`);
       if (f.dataDir === undefined) return usage(io, 'serve needs --data-dir <dir>');
+      if (f.oidcConfig !== undefined && !f.api)
+        return usage(
+          io,
+          '--oidc-config logs in to the Argus API: add --api (serve --api --oidc-config <file>)',
+        );
       if (f.api)
         return (await load.server()).serveApiCommand(
           { ...f, dataDir: f.dataDir, retentionMs: (await load.promql()).retentionMs(f.retention) },

@@ -10,6 +10,7 @@ import { createStore } from '@argus/store';
 import type { Io } from './format.js';
 import { findUi, readAmConfig } from './live-server.js';
 import { parseListen } from './promql-commands.js';
+import { readOidcConfig } from './serve-oidc.js';
 
 type FastifyInstance = Awaited<ReturnType<typeof createArgusServer>>;
 
@@ -30,6 +31,8 @@ export interface ServeApiFlags {
   ui?: boolean | undefined;
   /** A built web UI folder instead of the installed @argus/ui's (or env ARGUS_UI_ROOT). */
   uiRoot?: string | undefined;
+  /** OIDC login: a YAML file with the fields of a config's `server.auth.oidc` block. */
+  oidcConfig?: string | undefined;
 }
 
 /** The server's own state (tokens, users, sessions, audit log, alert manager state) under the data directory. */
@@ -59,11 +62,16 @@ export interface RunningApi {
 }
 
 /** Starts the store, the alert manager and the server; listens. */
-export async function startApi(f: ServeApiFlags, io: Io): Promise<RunningApi> {
+export async function startApi(
+  f: ServeApiFlags,
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningApi> {
   const log = ioLogger(io);
   const { host, port } = parseListen(f.listen);
   // read before anything opens, so a missing file fails fast and leaves nothing running
   const tls = readTls(f);
+  const oidc = f.oidcConfig === undefined ? undefined : readOidcConfig(f.oidcConfig, env);
   const ui = f.ui === false ? undefined : await findUi(f.uiRoot);
   const store = createStore({ dataDir: f.dataDir, retentionMs: f.retentionMs });
   await store.open({ log: (m) => io.stderr(`argus: ${m}\n`) });
@@ -103,6 +111,8 @@ export async function startApi(f: ServeApiFlags, io: Io): Promise<RunningApi> {
     reload,
     ...(tls ? { tls } : {}),
     ...(ui && 'root' in ui ? { uiRoot: ui.root } : {}),
+    // the server adds the client secret to the values it never shows
+    ...(oidc ? { oidc } : {}),
   });
   const url = await app.listen({ host, port });
   return {
@@ -129,6 +139,7 @@ export async function serveApiCommand(f: ServeApiFlags, io: Io): Promise<number>
     `argus: serving the Argus API${withUi ? ' and web UI' : ''} on ${api.url} (OpenAPI: ${api.url}/api/openapi.json); Ctrl-C to stop\n`,
   );
   if (api.uiMissing !== undefined) io.stderr(`argus: no web UI: ${api.uiMissing}\n`);
+  if (f.oidcConfig !== undefined) io.stderr(`argus: OIDC login at ${api.url}/api/oidc/login\n`);
   const onHup = (): void => {
     api.reload().then(
       () => io.stderr('argus: configuration reloaded\n'),

@@ -1,8 +1,9 @@
-// Shared by the spawned `argus run` tests with OIDC: the local provider process (the server package's fixture)
-// and a config with one synthetic source and a `server:` block.
+// Shared by the CLI's OIDC tests (`argus run`, `serve --api`): the local provider process (the server package's
+// fixture), a browser's login through it, and a config with one synthetic source and a `server:` block.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 
 /** Starts the provider process whose tokens carry `user` and `groups`; resolves with it and its issuer URL. */
 export async function startOidcProvider(
@@ -16,6 +17,25 @@ export async function startOidcProvider(
   });
   const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
   return { process: child, issuer: chunk.toString().trim() };
+}
+
+/**
+ * What a browser does to log in at the Argus server on `base` through the provider at `issuer` (client `argus`):
+ * /api/oidc/login redirects to the provider's authorize endpoint with PKCE, which redirects back to the callback,
+ * which starts a session. Resolves with the session cookie (`name=value`).
+ */
+export async function oidcBrowserLogin(base: string, issuer: string): Promise<string> {
+  const start = await fetch(`${base}/api/oidc/login`, { redirect: 'manual' });
+  expect(start.status).toBe(302);
+  const authorize = new URL(start.headers.get('location')!);
+  expect(authorize.origin).toBe(new URL(issuer).origin);
+  expect(authorize.searchParams.get('client_id')).toBe('argus');
+  expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+  const back = await fetch(authorize, { redirect: 'manual' });
+  expect(back.status).toBe(302);
+  const done = await fetch(back.headers.get('location')!, { redirect: 'manual' });
+  expect(done.status).toBe(302);
+  return done.headers.get('set-cookie')!.split(';')[0]!;
 }
 
 /**

@@ -8,7 +8,7 @@ import { freePort } from '@argus/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../src/index.js';
 import { captureIo } from './helpers.js';
-import { startOidcProvider, syntheticConfig } from './oidc-fixture.js';
+import { oidcBrowserLogin, startOidcProvider, syntheticConfig } from './oidc-fixture.js';
 import { login, type Spawned, spawnCli } from './spawned.js';
 
 const SECRET = 'oidc-client-secret-from-a-file-0042';
@@ -59,17 +59,7 @@ describe('argus run: OIDC login from the config (server.auth.oidc)', () => {
     await proc.waitFor(/API on (http:\/\/127\.0\.0\.1:\d+)\//);
     const [, password] = await proc.waitFor(/one-time password (\S+)/);
 
-    const start = await fetch(`${base}/api/oidc/login`, { redirect: 'manual' });
-    expect(start.status).toBe(302);
-    const authorize = new URL(start.headers.get('location')!);
-    expect(authorize.origin).toBe(new URL(issuer).origin);
-    expect(authorize.searchParams.get('client_id')).toBe('argus');
-    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
-    const back = await fetch(authorize, { redirect: 'manual' });
-    expect(back.status).toBe(302);
-    const done = await fetch(back.headers.get('location')!, { redirect: 'manual' });
-    expect(done.status).toBe(302);
-    const cookie = done.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = await oidcBrowserLogin(base, issuer);
     const session = await fetch(`${base}/api/session`, { headers: { cookie } });
     // groups staff (viewer) and sre (operator): the strongest wins
     expect(await session.json()).toMatchObject({ user: 'dana', role: 'operator', via: 'session' });

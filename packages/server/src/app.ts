@@ -21,7 +21,7 @@ import { EventHub } from './events.js';
 import { FindingLog } from './findings.js';
 import { ServerMetrics } from './metrics.js';
 import { type ArgusServerOptions, serverOptionsSchema } from './options.js';
-import { Redactor } from './redact.js';
+import { configSecrets, Redactor } from './redact.js';
 import { alertRoutes } from './routes/alerts.js';
 import { analysisRoutes } from './routes/analysis.js';
 import { authRoutes } from './routes/auth.js';
@@ -29,6 +29,7 @@ import { eventRoutes } from './routes/events.js';
 import { loginLinkRoutes } from './routes/login-link.js';
 import { opsRoutes } from './routes/ops.js';
 import { promRoutes } from './routes/prom.js';
+import { promqlSelectorRoutes } from './routes/promql-selectors.js';
 import { seriesRoutes } from './routes/series.js';
 import { silenceRoutes } from './routes/silences.js';
 import { statusRoutes } from './routes/status.js';
@@ -65,7 +66,12 @@ async function buildContext(options: ArgusServerOptions): Promise<ServerContext>
   let o = options;
   const clock = o.clock ?? systemClock;
   const log = o.log ?? silentLogger;
-  const redact = new Redactor([...(o.secrets ?? []), ...(o.oidc?.clientSecret ? [o.oidc.clientSecret] : [])]);
+  const redact = new Redactor([
+    ...(o.secrets ?? []),
+    ...(o.oidc?.clientSecret ? [o.oidc.clientSecret] : []),
+    // receiver URLs and other secrets of the configuration, so an error or audit entry quoting one hides it too
+    ...configSecrets(o),
+  ]);
   const hub = new EventHub({
     redact: (text) => redact.text(text),
     ...(o.sseBacklog === undefined ? {} : { backlog: o.sseBacklog }),
@@ -134,6 +140,8 @@ export const argusApi: FastifyPluginAsync<ArgusServerOptions & { prefix?: string
   });
   const replace = (next: Partial<Pick<ArgusServerOptions, Replaceable>>): void => {
     const defined = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined));
+    // a reloaded configuration's new receiver URLs become known secrets before anything serves it
+    for (const secret of configSecrets(defined)) ctx.redact.add(secret);
     ctx.reconfigure(defined);
     live.detach();
     live.detach = ctx.hub.attach(ctx.o.pipeline, ctx.am);
@@ -201,6 +209,7 @@ async function mount(app: FastifyInstance, ctx: ServerContext, table: RouteRule[
   if (ctx.o.loginLink) loginLinkRoutes(app, ctx, ctx.o.loginLink);
   analysisRoutes(app, ctx);
   trendRoutes(app, ctx);
+  promqlSelectorRoutes(app);
   if (ctx.o.uiRoot) await uiRoutes(app, ctx.o.uiRoot);
   app.addHook('onClose', async () => {
     ctx.posted.stop();

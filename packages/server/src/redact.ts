@@ -2,6 +2,50 @@
 const SECRET_KEY =
   /(secret|password|passwd|token|api_?key|apikey|credentials?|authorization|routing_?key|service_?key|webhook_?url|^url$|api_url|_url_file|_file$)/i;
 
+/** One `key: value` line of YAML (a list item's first key too). */
+const YAML_LINE = /^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*)(\s*:\s*)(\S.*)$/;
+
+/** Keys that name a file holding a secret: the path itself is not one. */
+const FILE_KEY = /_?file$/i;
+
+/**
+ * The secret values a configuration holds, to add to the known secrets so that they are replaced wherever they
+ * appear (an error message or an audit entry quoting a receiver's URL), not only under their key in the config
+ * view: in an Alertmanager YAML, the value of every secret-looking key (Slack, Teams, Discord and webhook URLs carry
+ * their credentials in the path; passwords, tokens, keys); in the configuration, the URLs under secret-looking keys
+ * that have a path, a query or a user (an address alone, such as a data source's, is not a secret to hide).
+ */
+export function configSecrets(o: { config?: unknown; alertmanagerYaml?: string | undefined }): string[] {
+  const out: string[] = [];
+  for (const line of (o.alertmanagerYaml ?? '').split('\n')) {
+    const m = YAML_LINE.exec(line);
+    if (!m || !SECRET_KEY.test(m[2]!) || FILE_KEY.test(m[2]!) || /^[|>&*]/.test(m[4]!)) continue;
+    const raw = m[4]!.trim();
+    const quoted = /^(['"])(.*)\1$/.exec(raw);
+    out.push(quoted ? quoted[2]! : raw.replace(/\s+#.*$/, ''));
+  }
+  const walk = (v: unknown, key: string, depth: number): void => {
+    if (depth > 32) return;
+    if (typeof v === 'string') {
+      if (SECRET_KEY.test(key) && !FILE_KEY.test(key) && hidesCredentials(v)) out.push(v);
+    } else if (Array.isArray(v)) for (const x of v) walk(x, key, depth + 1);
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k, depth + 1);
+  };
+  walk(o.config, '', 0);
+  return out;
+}
+
+/** An http(s) URL with a path, a query or a user: where webhook URLs keep their credentials. */
+function hidesCredentials(s: string): boolean {
+  if (!/^https?:\/\//i.test(s)) return false;
+  try {
+    const u = new URL(s);
+    return u.pathname.length > 1 || u.search !== '' || u.username !== '' || u.password !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** Replaces secrets: values under secret-looking keys, and any known secret value inside any string. */
 export class Redactor {
   private readonly known: string[];
@@ -56,7 +100,7 @@ export class Redactor {
    */
   yaml(text: string): string {
     const lines = text.split('\n').map((line) => {
-      const m = /^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*)(\s*:\s*)(\S.*)$/.exec(line);
+      const m = YAML_LINE.exec(line);
       if (!m || !SECRET_KEY.test(m[2]!) || /^[|>]/.test(m[4]!)) return line;
       // amtool 0.25 parses config.original (`amtool config routes`), and where Alertmanager 0.25 wants a plain URL
       // (webhook `url`, pagerduty `url`, opsgenie `api_url`) it rejects a bare `<secret>`: URLs get a parseable one

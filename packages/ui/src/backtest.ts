@@ -105,30 +105,49 @@ export function timelineLanes(
 export interface BacktestAsked {
   expr?: string;
   match?: string;
+  /** The expression's first series selector, as the server's PromQL parser read it (`GET /api/promql/selectors`). */
+  selector?: PromqlSelector | undefined;
+}
+
+/** One series selector of an expression: its metric name (when given) and label matchers. */
+export interface PromqlSelector {
+  name?: string;
+  matchers: readonly { name: string; op: string; value: string }[];
 }
 
 // a metric name at the start of an expression: `disk_used_ratio > 0.5`, `rate(x[5m])` has none (a function call)
 const LEADING_NAME = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(?![\s(a-zA-Z0-9_:])/;
 
 /**
- * The series to draw a backtest's firing over: the series selector it was given; else the expression's metric name
- * (when it starts with one) with the labels every firing alert shares, less those a rule adds (`alertname`,
- * `severity`). Undefined when that selects nothing in particular: the page then asks for a selector.
+ * The series to draw a backtest's firing over: the series selector it was given; else the expression's first
+ * selector as the parser read it (its metric name and matchers, `rate(x[5m])` included), or without one the metric
+ * name the expression starts with, with the labels every firing alert shares, less those a rule adds (`alertname`,
+ * `severity`) and those the selector already matches. Undefined when that selects nothing in particular: the page
+ * then asks for a selector.
  */
 export function backtestSelector(
   asked: BacktestAsked | undefined,
   spans: readonly FiringSpan[],
 ): string | undefined {
   if (asked?.match?.trim()) return asked.match.trim();
-  const name = asked?.expr ? LEADING_NAME.exec(asked.expr)?.[1] : undefined;
+  const parsed = asked?.selector;
+  const name = parsed ? parsed.name : asked?.expr ? LEADING_NAME.exec(asked.expr)?.[1] : undefined;
+  const matchers = parsed?.matchers ?? [];
   const [first, ...rest] = spans;
   const common: Record<string, string> = {};
   if (first)
     for (const [k, v] of Object.entries(first.labels))
       if (rest.every((s) => s.labels[k] === v)) common[k] = v;
-  const labels = seriesSelector(common);
-  if (labels === '{}') return name;
-  return `${name ?? ''}${labels}`;
+  const shared = seriesSelector(
+    common,
+    matchers.map((m) => m.name),
+  ).slice(1, -1);
+  const parts = [
+    ...matchers.map((m) => `${m.name}${m.op}${JSON.stringify(m.value)}`),
+    ...(shared ? [shared] : []),
+  ];
+  if (parts.length === 0) return name;
+  return `${name ?? ''}{${parts.join(', ')}}`;
 }
 
 /** `POST /api/analysis/jobs`'s body from the page's form: one expression, or a whole rule file. */

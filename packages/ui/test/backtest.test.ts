@@ -157,6 +157,26 @@ describe('backtestSelector', () => {
     expect(backtestSelector({ expr: 'up' }, [])).toBe('up');
   });
 
+  it('with the parser’s selector: its metric and matchers (inside functions too), plus the shared labels', () => {
+    const errors = { name: 'http_errors_total', matchers: [{ name: 'code', op: '=~', value: '5..' }] };
+    expect(
+      backtestSelector({ expr: 'rate(http_errors_total{code=~"5.."}[5m]) > 1', selector: errors }, [db1]),
+    ).toBe('http_errors_total{code=~"5..", instance="db-1", job="node"}');
+    // a label the selector matches is not repeated from the alerts
+    const disk = { name: 'disk_used_ratio', matchers: [{ name: 'job', op: '=', value: 'node' }] };
+    expect(
+      backtestSelector({ expr: 'sum by (job) (disk_used_ratio{job="node"}) > 0.5', selector: disk }, [
+        db1,
+        db2,
+      ]),
+    ).toBe('disk_used_ratio{job="node"}');
+    expect(backtestSelector({ expr: 'max(x)', selector: { name: 'x', matchers: [] } }, [])).toBe('x');
+    // a selector given outright still wins
+    expect(
+      backtestSelector({ expr: 'rate(x[5m])', match: 'y', selector: { name: 'x', matchers: [] } }, []),
+    ).toBe('y');
+  });
+
   it('is undefined when nothing in particular is known (a job from the list that did not fire)', () => {
     expect(backtestSelector(undefined, [])).toBeUndefined();
     expect(backtestSelector({ expr: 'rate(x[5m]) > 1' }, [span({ alertname: 'expr' })])).toBeUndefined();

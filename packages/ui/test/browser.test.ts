@@ -619,7 +619,8 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     // disk_used_ratio sits at 0.9 over the last 150 s: the rule fires once and still fires at the range's end
     const from = Math.floor((Date.now() - 20 * 60_000) / 60_000) * 60_000;
     const to = Math.ceil((Date.now() + 60_000) / 60_000) * 60_000;
-    await page.getByLabel('Expression', { exact: true }).fill('disk_used_ratio > 0.5');
+    // an aggregation: the chart's metric comes from the server's PromQL parser, not the expression's leading name
+    await page.getByLabel('Expression', { exact: true }).fill('max by (instance) (disk_used_ratio) > 0.5');
     await page.getByLabel('From', { exact: true }).fill(await localIn(page, from));
     await page.getByLabel('To', { exact: true }).fill(await localIn(page, to));
     await page.getByLabel('Every (s)').fill('15');

@@ -72,6 +72,45 @@ export type ServerSettingsInput = {
     : ServerSettings[K];
 };
 
+/** The `server.auth.oidc` block (also `argus serve --api --oidc-config <file>`'s file). */
+export const oidcSettingsSchema: z.ZodType<OidcSettings, OidcSettings> = z
+  .strictObject({
+    issuer: z
+      .url()
+      .describe(
+        "The identity provider's issuer URL (discovery at <issuer>/.well-known/openid-configuration)",
+      ),
+    clientId: z.string().min(1).describe('This client as registered at the provider'),
+    clientSecretEnv: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Environment variable holding the client secret (confidential clients)'),
+    clientSecretFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("File holding the client secret, relative to the config's folder (trailing newline dropped)"),
+    redirectUri: z
+      .url()
+      .describe(
+        "This server's callback as registered at the provider: https://argus.example/api/oidc/callback",
+      ),
+    roleClaim: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("The claim with the user's groups or roles. @default groups"),
+    roles: z
+      .record(z.string(), ROLE)
+      .describe('Claim value → Argus role; the strongest match wins; a user with none is refused'),
+    scope: z.string().min(1).optional().describe('@default openid profile email'),
+  })
+  .refine((o) => !(o.clientSecretEnv && o.clientSecretFile), {
+    message: 'give the client secret once: clientSecretEnv or clientSecretFile, not both',
+    path: ['clientSecretFile'],
+  });
+
 /** The `server:` block: the HTTP API (and web UI) over the running pipeline. */
 export const serverSettingsSchema: z.ZodType<ServerSettings, ServerSettingsInput> = z.strictObject({
   listen: z
@@ -114,45 +153,7 @@ export const serverSettingsSchema: z.ZodType<ServerSettings, ServerSettingsInput
         .describe(
           "Who may scrape /metrics: 'public' (as Prometheus serves its own) or 'read' (a viewer token or better). @default public",
         ),
-      oidc: z
-        .strictObject({
-          issuer: z
-            .url()
-            .describe(
-              "The identity provider's issuer URL (discovery at <issuer>/.well-known/openid-configuration)",
-            ),
-          clientId: z.string().min(1).describe('This client as registered at the provider'),
-          clientSecretEnv: z
-            .string()
-            .min(1)
-            .optional()
-            .describe('Environment variable holding the client secret (confidential clients)'),
-          clientSecretFile: z
-            .string()
-            .min(1)
-            .optional()
-            .describe(
-              "File holding the client secret, relative to the config's folder (trailing newline dropped)",
-            ),
-          redirectUri: z
-            .url()
-            .describe(
-              "This server's callback as registered at the provider: https://argus.example/api/oidc/callback",
-            ),
-          roleClaim: z
-            .string()
-            .min(1)
-            .optional()
-            .describe("The claim with the user's groups or roles. @default groups"),
-          roles: z
-            .record(z.string(), ROLE)
-            .describe('Claim value → Argus role; the strongest match wins; a user with none is refused'),
-          scope: z.string().min(1).optional().describe('@default openid profile email'),
-        })
-        .refine((o) => !(o.clientSecretEnv && o.clientSecretFile), {
-          message: 'give the client secret once: clientSecretEnv or clientSecretFile, not both',
-          path: ['clientSecretFile'],
-        })
+      oidc: oidcSettingsSchema
         .optional()
         .describe('OIDC login (authorization code + PKCE) through an identity provider, at /api/oidc/login'),
     })

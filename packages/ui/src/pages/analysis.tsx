@@ -10,6 +10,7 @@ import {
   firingSpans,
   type JobView,
   jobBody,
+  type PromqlSelector,
   progressShare,
   progressText,
   timelineLanes,
@@ -92,6 +93,17 @@ export function AnalysisPage({ session }: { session: Session }) {
   );
 }
 
+/** The expression's first series selector, from the server's PromQL parser; undefined when it cannot say. */
+async function firstSelector(expr: string): Promise<PromqlSelector | undefined> {
+  try {
+    const q = new URLSearchParams({ expr });
+    return (await api.get<{ selectors: PromqlSelector[] }>(`api/promql/selectors?${q}`)).selectors[0];
+  } catch {
+    // an older server, or an expression it reads differently: the chart falls back to the expression's text
+    return undefined;
+  }
+}
+
 function StartForm({ onStarted }: { onStarted: (job: JobView, asked: BacktestAsked) => void }) {
   const [kind, setKind] = useState<'expr' | 'rules'>('expr');
   const [text, setText] = useState('');
@@ -112,7 +124,10 @@ function StartForm({ onStarted }: { onStarted: (job: JobView, asked: BacktestAsk
     try {
       const body = jobBody({ kind, text, from, to, intervalS: Number(intervalS), match });
       const job = await api.post<JobView>('api/analysis/jobs', body);
-      onStarted(job, { ...(kind === 'expr' ? { expr: text } : {}), match });
+      onStarted(job, {
+        ...(kind === 'expr' ? { expr: text, selector: await firstSelector(text) } : {}),
+        match,
+      });
     } catch (err) {
       setError((err as Error).message);
     }
