@@ -2,7 +2,7 @@
 // marker per finding (its reason on hover); the findings list with filters; export of the shown range.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
-import { api } from '../api.js';
+import { type BandNote, seriesWithBand } from '../band.js';
 import { ErrorLine, usePoll } from '../common.js';
 import { download, downloadPng, exportName, toCsv, toJson } from '../export.js';
 import { localInput } from '../format.js';
@@ -32,6 +32,7 @@ export function ChartPage({ initial = '' }: { initial?: string }) {
     to: localInput(Date.now()),
   }));
   const [answer, setAnswer] = useState<SeriesAnswer | null>(null);
+  const [note, setNote] = useState<BandNote | null>(null);
   const [error, setError] = useState('');
   const [live, setLive] = useState(0);
   const [nonce, setNonce] = useState(0);
@@ -70,10 +71,11 @@ export function ChartPage({ initial = '' }: { initial?: string }) {
         limit: String(MAX_SERIES),
       });
       try {
-        const next = await api.get<SeriesAnswer>(`api/series?${q}`);
+        const next = await seriesWithBand(q);
         // the update's main-thread cost, from here to uPlot's draw (read by `pnpm bench:ui`)
         performance.mark(UPDATE_MARK);
-        setAnswer(next);
+        setAnswer(next.answer);
+        setNote(next.note);
         setError('');
       } catch (e) {
         setError((e as Error).message);
@@ -137,7 +139,8 @@ export function ChartPage({ initial = '' }: { initial?: string }) {
           <p class="muted summary">
             {answer.series.length} series{answer.truncated ? ` (first ${MAX_SERIES})` : ''},{' '}
             {data.columns[0].length} points, {data.markers.length} findings, band at {data.bandPoints} points.
-            Shaded: the expected band the detectors reported; red dots: findings (hover for the reason).
+            Shaded: the expected band (<BandSource note={note} />
+            ); red dots: findings (hover for the reason).
           </p>
           <div class="row">
             <button
@@ -164,4 +167,12 @@ export function ChartPage({ initial = '' }: { initial?: string }) {
       )}
     </section>
   );
+}
+
+/** Where the shaded band comes from: the replayed detector, or why only findings carry one. */
+export function BandSource({ note }: { note: BandNote | null }) {
+  if (!note) return <>the detectors' findings</>;
+  if ('error' in note) return <>only where findings carry one: {note.error}</>;
+  const cut = note.clipped ? ', its warm-up cut short' : '';
+  return <>{`${note.detector} replayed over the stored history${cut}, findings keeping their own`}</>;
 }
