@@ -57,7 +57,11 @@ function fill(s: SeriesColumns, b: BandColumns | undefined): SeriesColumns {
 }
 
 /** What the band request said, for the line under a chart: the detector replayed, or why there is no band. */
-export type BandNote = { detector: string; clipped: boolean } | { error: string };
+export type BandNote =
+  | { detector: string; clipped: boolean }
+  | { error: string }
+  /** A PromQL expression's values are computed, not stored: no detector saw them. */
+  | { expression: true };
 
 /**
  * `GET /api/series` and, alongside, `GET /api/series/band` for the same selector and range; the band is optional

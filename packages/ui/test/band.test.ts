@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type BandAnswer, type BandColumns, withBand } from '../src/band.js';
+import { isSelector, MAX_EXPRESSION_POINTS, matrixToAnswer, rangeQuery } from '../src/expression.js';
 import { type SeriesAnswer, type SeriesColumns, toChartData } from '../src/series.js';
 
 const A = { __name__: 'latency', job: 'api' };
@@ -102,5 +103,55 @@ describe('withBand', () => {
     expect(data.bandPoints).toBe(4);
     expect(data.columns[2]).toEqual([13, 13, 13, 13]);
     expect(data.columns[3]).toEqual([9, 9, 9, 9]);
+  });
+});
+
+describe('expressions on the series page', () => {
+  it('tells a selector (read from the store) from an expression (evaluated)', () => {
+    for (const sel of ['up', 'cpu_usage{host="db-1"}', '{job=~"a|b"}', 'http:req:rate5m {code!="5}{"}'])
+      expect(isSelector(sel), sel).toBe(true);
+    for (const expr of ['rate(x[5m])', 'sum by (job) (up)', 'up > 1', 'a + b', 'up{job="a"}[5m]', ''])
+      expect(isSelector(expr), expr).toBe(false);
+  });
+
+  it('asks query_range at most MAX_EXPRESSION_POINTS steps, at least a second apart', () => {
+    const q = rangeQuery('rate(x[1m])', 1_000_000, 1_000_000 + 86_400_000);
+    expect(Object.fromEntries(q)).toEqual({ query: 'rate(x[1m])', start: '1000', end: '87400', step: '44' });
+    expect(q.get('step')).toBe(String(Math.ceil(86_400 / MAX_EXPRESSION_POINTS)));
+    expect(rangeQuery('x', 0, 60_000).get('step')).toBe('1');
+  });
+
+  it('turns a matrix into the page’s columns: ms times, NaN as a gap, no band or findings, at most limit series', () => {
+    const out = matrixToAnswer(
+      {
+        data: {
+          resultType: 'matrix',
+          result: [
+            {
+              metric: { job: 'a' },
+              values: [
+                [10, '1.5'],
+                [25, 'NaN'],
+                [40, '+Inf'],
+              ],
+            },
+            { metric: { job: 'b' }, values: [[10, '2']] },
+          ],
+        },
+      },
+      10_000,
+      40_000,
+      1,
+    );
+    expect(out.truncated).toBe(true);
+    expect(out.series).toHaveLength(1);
+    expect(out.series[0]).toMatchObject({
+      labels: { job: 'a' },
+      timestamps: [10_000, 25_000, 40_000],
+      values: [1.5, null, null],
+      lower: [null, null, null],
+      findings: [],
+    });
+    expect(toChartData(out.series).bandPoints).toBe(0);
   });
 });

@@ -154,6 +154,14 @@ describe.skipIf(!haveChromium('ui demo test'))('the web UI over `argus demo`', (
       expect(normal).toBeGreaterThan(0);
       const markers = Number(await chart.getAttribute('data-markers'));
       expect(Number(await chart.getAttribute('data-band-points'))).toBeGreaterThan(markers);
+      // a PromQL expression instead of a selector: the server's engine evaluates it over the range, values only
+      const expr = `max by (service) (${SERIES})`;
+      await admin.goto(`${base}/#/series?match=${encodeURIComponent(expr)}`);
+      await admin
+        .locator('p.summary', { hasText: /^1 series, [1-9]\d* points, 0 findings, band at 0 points/ })
+        .waitFor();
+      await admin.locator('p.summary', { hasText: "an expression's values are computed" }).waitFor();
+      await admin.locator('.u-legend', { hasText: '{service="checkout"}' }).waitFor();
     },
     STEP_MS,
   );

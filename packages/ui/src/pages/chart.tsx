@@ -5,6 +5,7 @@ import type uPlot from 'uplot';
 import { type BandNote, seriesWithBand } from '../band.js';
 import { ErrorLine, usePoll } from '../common.js';
 import { download, downloadPng, exportName, toCsv, toJson } from '../export.js';
+import { expressionAnswer, isSelector } from '../expression.js';
 import { localInput } from '../format.js';
 import { type SeriesAnswer, toChartData } from '../series.js';
 import { FindingsList } from './findings.js';
@@ -71,7 +72,12 @@ export function ChartPage({ initial = '' }: { initial?: string }) {
         limit: String(MAX_SERIES),
       });
       try {
-        const next = await seriesWithBand(q);
+        const next = isSelector(applied)
+          ? await seriesWithBand(q)
+          : {
+              answer: await expressionAnswer(applied, from, to, MAX_SERIES),
+              note: { expression: true } as const,
+            };
         // the update's main-thread cost, from here to uPlot's draw (read by `pnpm bench:ui`)
         performance.mark(UPDATE_MARK);
         setAnswer(next.answer);
@@ -104,7 +110,7 @@ export function ChartPage({ initial = '' }: { initial?: string }) {
           <input
             name="match"
             size={60}
-            placeholder='cpu_usage{host="web-1"}'
+            placeholder='cpu_usage{host="web-1"} or rate(http_requests_total[5m])'
             value={match}
             onInput={(e) => setMatch(e.currentTarget.value)}
           />
@@ -162,7 +168,9 @@ export function ChartPage({ initial = '' }: { initial?: string }) {
               Export PNG
             </button>
           </div>
-          <FindingsList shown={{ match: applied, from: answer.from, to: answer.to }} />
+          {isSelector(applied) && (
+            <FindingsList shown={{ match: applied, from: answer.from, to: answer.to }} />
+          )}
         </>
       )}
     </section>
@@ -172,6 +180,7 @@ export function ChartPage({ initial = '' }: { initial?: string }) {
 /** Where the shaded band comes from: the replayed detector, or why only findings carry one. */
 export function BandSource({ note }: { note: BandNote | null }) {
   if (!note) return <>the detectors' findings</>;
+  if ('expression' in note) return <>none: an expression's values are computed, not stored</>;
   if ('error' in note) return <>only where findings carry one: {note.error}</>;
   const cut = note.clipped ? ', its warm-up cut short' : '';
   return <>{`${note.detector} replayed over the stored history${cut}, findings keeping their own`}</>;
