@@ -12,7 +12,7 @@ import {
   rulesFor,
 } from '../alert-series.js';
 import { api } from '../api.js';
-import { type BandNote, seriesWithBand } from '../band.js';
+import { type BandNote, seriesWithBand, withBand } from '../band.js';
 import { ErrorLine, Time, usePoll } from '../common.js';
 import { labelText, seriesSelector } from '../format.js';
 import { seriesHref } from '../route.js';
@@ -113,7 +113,7 @@ function AlertSeries({
       });
       try {
         const next = await seriesWithBand(q);
-        setAnswer(next.answer);
+        setAnswer(withBand(next.answer, next.band));
         setNote(next.note);
         setNow(at);
         setError('');

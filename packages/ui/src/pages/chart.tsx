@@ -2,7 +2,7 @@
 // marker per finding (its reason on hover); the findings list with filters; export of the shown range.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
-import { type BandNote, seriesWithBand } from '../band.js';
+import { type BandNote, seriesWithBand, withBand } from '../band.js';
 import { ErrorLine, usePoll } from '../common.js';
 import { download, downloadPng, exportName, toCsv, toJson } from '../export.js';
 import { expressionAnswer, isSelector } from '../expression.js';
@@ -76,11 +76,12 @@ export function ChartPage({ initial = '' }: { initial?: string }) {
           ? await seriesWithBand(q)
           : {
               answer: await expressionAnswer(applied, from, to, MAX_SERIES),
+              band: null,
               note: { expression: true } as const,
             };
         // the update's main-thread cost, from here to uPlot's draw (read by `pnpm bench:ui`)
         performance.mark(UPDATE_MARK);
-        setAnswer(next.answer);
+        setAnswer(withBand(next.answer, next.band));
         setNote(next.note);
         setError('');
       } catch (e) {
