@@ -220,6 +220,8 @@ async function demoServer(
     state: memoryStateStore(),
     log: ioLogger(io),
     receivers: ['default'],
+    // the detector the demo runs, as a config names it: the server replays it for the UI's continuous band
+    config: { detectors: [{ use: 'ensemble', options: DEMO_ENSEMBLE }] },
     loginLink: true,
     // a newcomer's demo should not fail because something (an Alertmanager?) already has 9093
     anyPortIfTaken: o.listen === undefined,

@@ -1,3 +1,4 @@
+export { detectorModel, MODEL_DETECTORS } from './detector-model.js';
 export type { ReportOptions, Schema } from './detectors.js';
 export {
   arDetector,

@@ -25,6 +25,7 @@ import { configSecrets, Redactor } from './redact.js';
 import { alertRoutes } from './routes/alerts.js';
 import { analysisRoutes } from './routes/analysis.js';
 import { authRoutes } from './routes/auth.js';
+import { bandRoutes } from './routes/band.js';
 import { eventRoutes } from './routes/events.js';
 import { loginLinkRoutes } from './routes/login-link.js';
 import { opsRoutes } from './routes/ops.js';
@@ -200,6 +201,7 @@ async function mount(app: FastifyInstance, ctx: ServerContext, table: RouteRule[
   silenceRoutes(app, ctx);
   statusRoutes(app, ctx);
   seriesRoutes(app, ctx);
+  bandRoutes(app, ctx);
   authRoutes(app, ctx);
   if (ctx.o.oidc) oidcRoutes(app, ctx, ctx.o.oidc);
   amV2Routes(app, ctx);

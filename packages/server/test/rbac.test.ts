@@ -42,6 +42,7 @@ const PINNED: Record<string, Access> = {
   'GET /api/v2/alerts': 'read',
   'GET /api/series': 'read',
   'GET /api/findings': 'read',
+  'GET /api/series/band': 'read',
   'POST /api/analysis/jobs': 'operate',
   'DELETE /api/analysis/jobs/:id': 'operate',
   'GET /api/analysis/jobs': 'read',

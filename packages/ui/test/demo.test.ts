@@ -132,6 +132,36 @@ describe.skipIf(!haveChromium('ui demo test'))('the web UI over `argus demo`', (
       await admin
         .locator('p.summary', { hasText: /^1 series, \d+ points, [1-9]\d* findings, band at [1-9]/ })
         .waitFor();
+      // the band is continuous: the demo's ensemble replayed over the stored history (GET /api/series/band) gives it
+      // at the normal samples before the incident too, not only at the findings
+      await admin.locator('p.summary', { hasText: 'ensemble replayed over the stored history' }).waitFor();
+      const normal = await admin.evaluate(async (match) => {
+        const q = new URLSearchParams({
+          match,
+          from: String(Date.now() - 3_600_000),
+          to: String(Date.now()),
+        });
+        const [series, band] = await Promise.all([
+          fetch(`api/series?${q}`).then((r) => r.json()),
+          fetch(`api/series/band?${q}`).then((r) => r.json()),
+        ]);
+        const firstFinding = Math.min(
+          ...series.series[0].findings.map((f: { timestamp: number }) => f.timestamp),
+        );
+        const b = band.series[0];
+        return b.timestamps.filter((t: number, i: number) => t < firstFinding && b.lower[i] !== null).length;
+      }, SERIES);
+      expect(normal).toBeGreaterThan(0);
+      const markers = Number(await chart.getAttribute('data-markers'));
+      expect(Number(await chart.getAttribute('data-band-points'))).toBeGreaterThan(markers);
+      // a PromQL expression instead of a selector: the server's engine evaluates it over the range, values only
+      const expr = `max by (service) (${SERIES})`;
+      await admin.goto(`${base}/#/series?match=${encodeURIComponent(expr)}`);
+      await admin
+        .locator('p.summary', { hasText: /^1 series, [1-9]\d* points, 0 findings, band at 0 points/ })
+        .waitFor();
+      await admin.locator('p.summary', { hasText: "an expression's values are computed" }).waitFor();
+      await admin.locator('.u-legend', { hasText: '{service="checkout"}' }).waitFor();
     },
     STEP_MS,
   );

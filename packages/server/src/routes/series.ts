@@ -1,6 +1,6 @@
 import { type FindingKind, type LabelMatcher, type Labels, labelsKey, parseMatchers } from '@argus/core';
 import type { StoredFinding } from '@argus/store';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServerContext } from '../context.js';
@@ -27,7 +27,7 @@ const range = {
 };
 
 /** A PromQL series selector from a query parameter, or a 400 naming it. */
-function selector(text: string | undefined, field: string): LabelMatcher[] {
+export function selector(text: string | undefined, field: string): LabelMatcher[] {
   if (text === undefined) return [];
   try {
     return parseMatchers(text);
@@ -36,7 +36,16 @@ function selector(text: string | undefined, field: string): LabelMatcher[] {
   }
 }
 
-function window(ctx: ServerContext, q: { from?: number; to?: number }): { from: number; to: number } {
+/** Answers 404 `no_store`: the routes over stored series need the server's store. */
+export function noStore(reply: FastifyReply): FastifyReply {
+  return reply.code(404).send({
+    error: 'no_store',
+    message: 'this server has no store: pass `store` to createArgusServer',
+  });
+}
+
+/** The request's [from, to): `to` defaults to now, `from` to an hour before it. */
+export function window(ctx: ServerContext, q: { from?: number; to?: number }): { from: number; to: number } {
   const to = q.to ?? ctx.clock.now();
   const from = q.from ?? to - HOUR_MS;
   if (from >= to) throw badRequest('querystring.from', `must be before to (${from} >= ${to})`);
@@ -101,11 +110,7 @@ export function seriesRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
     handler: async (req, reply) => {
       const store = ctx.o.store;
-      if (!store)
-        return reply.code(404).send({
-          error: 'no_store',
-          message: 'this server has no store: pass `store` to createArgusServer',
-        });
+      if (!store) return noStore(reply);
       const matchers = selector(req.query.match, 'querystring.match');
       const { from, to } = window(ctx, req.query);
       const found = store.readSeries(matchers, from, to, 'avg');

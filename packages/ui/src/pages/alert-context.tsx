@@ -12,11 +12,13 @@ import {
   rulesFor,
 } from '../alert-series.js';
 import { api } from '../api.js';
+import { type BandNote, seriesWithBand, withBand } from '../band.js';
 import { ErrorLine, Time, usePoll } from '../common.js';
 import { labelText, seriesSelector } from '../format.js';
 import { seriesHref } from '../route.js';
 import { type SeriesAnswer, toChartData } from '../series.js';
 import type { AlertView } from './alerts.js';
+import { BandSource } from './chart.js';
 import { Plot } from './plot.js';
 
 const REFRESH_MS = 10_000;
@@ -94,6 +96,7 @@ function AlertSeries({
   selector: string;
 }) {
   const [answer, setAnswer] = useState<SeriesAnswer | null>(null);
+  const [note, setNote] = useState<BandNote | null>(null);
   const [error, setError] = useState('');
   const [now, setNow] = useState(Date.now());
   const spans = useMemo(() => firingIntervals(history, alert, now), [history, alert, now]);
@@ -109,7 +112,9 @@ function AlertSeries({
         limit: String(MAX_SERIES),
       });
       try {
-        setAnswer(await api.get<SeriesAnswer>(`api/series?${q}`));
+        const next = await seriesWithBand(q);
+        setAnswer(withBand(next.answer, next.band));
+        setNote(next.note);
         setNow(at);
         setError('');
       } catch (e) {
@@ -141,7 +146,8 @@ function AlertSeries({
                 <Time t={s.from} /> – {s.to >= now ? 'now' : <Time t={s.to} />}
               </span>
             ))}
-            ; blue: the expected band the detectors reported.
+            ; blue: the expected band (<BandSource note={note} />
+            ).
           </p>
         </>
       )}

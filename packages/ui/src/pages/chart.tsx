@@ -2,9 +2,10 @@
 // marker per finding (its reason on hover); the findings list with filters; export of the shown range.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
-import { api } from '../api.js';
+import { type BandNote, seriesWithBand, withBand } from '../band.js';
 import { ErrorLine, usePoll } from '../common.js';
 import { download, downloadPng, exportName, toCsv, toJson } from '../export.js';
+import { expressionAnswer, isSelector } from '../expression.js';
 import { localInput } from '../format.js';
 import { type SeriesAnswer, toChartData } from '../series.js';
 import { FindingsList } from './findings.js';
@@ -32,6 +33,7 @@ export function ChartPage({ initial = '' }: { initial?: string }) {
     to: localInput(Date.now()),
   }));
   const [answer, setAnswer] = useState<SeriesAnswer | null>(null);
+  const [note, setNote] = useState<BandNote | null>(null);
   const [error, setError] = useState('');
   const [live, setLive] = useState(0);
   const [nonce, setNonce] = useState(0);
@@ -70,10 +72,17 @@ export function ChartPage({ initial = '' }: { initial?: string }) {
         limit: String(MAX_SERIES),
       });
       try {
-        const next = await api.get<SeriesAnswer>(`api/series?${q}`);
+        const next = isSelector(applied)
+          ? await seriesWithBand(q)
+          : {
+              answer: await expressionAnswer(applied, from, to, MAX_SERIES),
+              band: null,
+              note: { expression: true } as const,
+            };
         // the update's main-thread cost, from here to uPlot's draw (read by `pnpm bench:ui`)
         performance.mark(UPDATE_MARK);
-        setAnswer(next);
+        setAnswer(withBand(next.answer, next.band));
+        setNote(next.note);
         setError('');
       } catch (e) {
         setError((e as Error).message);
@@ -102,7 +111,7 @@ export function ChartPage({ initial = '' }: { initial?: string }) {
           <input
             name="match"
             size={60}
-            placeholder='cpu_usage{host="web-1"}'
+            placeholder='cpu_usage{host="web-1"} or rate(http_requests_total[5m])'
             value={match}
             onInput={(e) => setMatch(e.currentTarget.value)}
           />
@@ -137,7 +146,8 @@ export function ChartPage({ initial = '' }: { initial?: string }) {
           <p class="muted summary">
             {answer.series.length} series{answer.truncated ? ` (first ${MAX_SERIES})` : ''},{' '}
             {data.columns[0].length} points, {data.markers.length} findings, band at {data.bandPoints} points.
-            Shaded: the expected band the detectors reported; red dots: findings (hover for the reason).
+            Shaded: the expected band (<BandSource note={note} />
+            ); red dots: findings (hover for the reason).
           </p>
           <div class="row">
             <button
@@ -159,9 +169,20 @@ export function ChartPage({ initial = '' }: { initial?: string }) {
               Export PNG
             </button>
           </div>
-          <FindingsList shown={{ match: applied, from: answer.from, to: answer.to }} />
+          {isSelector(applied) && (
+            <FindingsList shown={{ match: applied, from: answer.from, to: answer.to }} />
+          )}
         </>
       )}
     </section>
   );
+}
+
+/** Where the shaded band comes from: the replayed detector, or why only findings carry one. */
+export function BandSource({ note }: { note: BandNote | null }) {
+  if (!note) return <>the detectors' findings</>;
+  if ('expression' in note) return <>none: an expression's values are computed, not stored</>;
+  if ('error' in note) return <>only where findings carry one: {note.error}</>;
+  const cut = note.clipped ? ', its warm-up cut short' : '';
+  return <>{`${note.detector} replayed over the stored history${cut}, findings keeping their own`}</>;
 }
