@@ -92,10 +92,11 @@ export function parseBody<E extends CacheEntry>(
 /** A page parsed a slice at a time (see {@link bodyParser}). */
 export interface SlicedBodyParser {
   /**
-   * Parses whole lines until the page ends or `performance.now()` passes `untilMs`; returns whether the page
+   * Parses whole lines until the page ends, `performance.now()` passes `untilMs` or the lines parsed reach
+   * `maxWork` (a new series counting {@link NEW_SERIES_WORK}, at least one line a step); returns whether the page
    * is done. The cache and handler are mid-page in between: nothing else may parse into them until it is.
    */
-  step(untilMs: number): boolean;
+  step(untilMs: number, maxWork?: number): boolean;
   /** Checks the end of the page (final line feed, `# EOF`) and returns the number of sample lines. */
   finish(): number;
 }
@@ -114,8 +115,18 @@ export function bodyParser<E extends CacheEntry>(
   return new BodyParser(body, format, cache, handler, limits);
 }
 
+/** Characters of a page copied at once for the texts of its new series (see BodyParser.ownText). */
+const CHUNK_CHARS = 16_384;
+
 /** Lines parsed between two looks at the clock (a look costs about what a cached line does). */
 const LINES_PER_CLOCK_READ = 64;
+
+/**
+ * What a new series costs in the work a slice is bounded by ({@link SlicedBodyParser.step}), counting a line of a
+ * known series as 1: a new one is scanned, hashed, interned and cached, about 10 to 20 times the CPU of a known
+ * line in `pnpm bench:scrape`.
+ */
+export const NEW_SERIES_WORK = 16;
 
 class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
   private pos = 0;
@@ -141,6 +152,12 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
    * place is then new (or repeated on this page, which the handler's `recurs` tells), so it is not looked up.
    */
   private fresh: boolean;
+  /** The flat copy new series texts are cut from on a fresh page, and where it lies in the page (see ownText). */
+  private chunk = '';
+  /** Work done by the current {@link step}: lines, a new series counting {@link NEW_SERIES_WORK}. */
+  private work = 0;
+  private chunkStart = 0;
+  private chunkEnd = -1;
 
   constructor(
     private readonly s: string,
@@ -154,13 +171,17 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
     this.fresh = cache.size === 0 && !cache.indexed;
   }
 
-  step(untilMs: number): boolean {
+  step(untilMs: number, maxWork = Number.POSITIVE_INFINITY): boolean {
     const s = this.s;
     const len = s.length;
     const timed = untilMs !== Number.POSITIVE_INFINITY;
     let pos = this.pos;
     let lines = 0;
+    // work of this step: its lines plus NEW_SERIES_WORK - 1 more per new series (lookup counts those)
+    this.work = 0;
     while (pos < len) {
+      if (this.work >= maxWork) break;
+      this.work++;
       if (timed && ++lines === LINES_PER_CLOCK_READ) {
         lines = 0;
         if (performance.now() >= untilMs) break;
@@ -238,13 +259,13 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
       if (i < 0) this.fail('label block is not closed', start, end);
     }
     this.keyEnd = i;
-    const key = s.slice(start, i);
-    const known = this.fresh ? undefined : this.cache.find(key);
+    const known = this.fresh ? undefined : this.cache.find(s.slice(start, i));
     if (known !== undefined) return known;
     // The series is parsed from the cache's own flat copy of its text, not from the page: the label strings
     // are slices of what they are parsed from, and a slice of the page would keep the whole page alive for
     // as long as the series lives (V8 slices strings of 13 or more characters by reference).
-    const text = flatten(key);
+    const text = this.ownText(start, i);
+    this.work += NEW_SERIES_WORK - 1;
     const entry = this.resolveNew(text, nameEnd - start, i - start);
     if (this.fresh && this.handler.recurs?.(entry)) {
       // the same series again on a first page: under the same text (a repeated line) it keeps its entry
@@ -256,6 +277,26 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
     entry.next = undefined;
     this.cache.add(entry);
     return entry;
+  }
+
+  /**
+   * A copy of the page's text `[start, end)` that does not keep the page alive. On a page where every series is new
+   * the copies are cut from one flat copy of the next {@link CHUNK_CHARS} of the page (a slice of it per series):
+   * a flat string of its own per series was two objects (the string and the slice wrapper V8 returns) that every
+   * young-generation collection of a first scrape found alive and copied. A chunk holds the values and comment
+   * lines between its series too, so it is used only where nearly all of it is series text that stays.
+   */
+  private ownText(start: number, end: number): string {
+    if (!this.fresh || end - start < 13) return flatten(this.s.slice(start, end));
+    if (end > this.chunkEnd) {
+      const s = this.s;
+      let stop = s.indexOf('\n', start + CHUNK_CHARS);
+      if (stop < 0) stop = s.length;
+      this.chunk = flatten(s.slice(start, Math.max(stop, end)));
+      this.chunkStart = start;
+      this.chunkEnd = Math.max(stop, end);
+    }
+    return this.chunk.slice(start - this.chunkStart, end - this.chunkStart);
   }
 
   private values(entry: E, i: number, start: number, end: number): void {
