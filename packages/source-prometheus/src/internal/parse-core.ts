@@ -5,9 +5,10 @@ import type { ExpositionLimits } from './limits.js';
 import { parseNumber } from './numbers.js';
 import {
   isNameChar,
-  MAX_SPANS,
   parseLabelBlock,
   SPAN,
+  SPANS_END,
+  SPANS_LENGTH,
   scanLabelBlock,
   skipLabelBlock,
 } from './series-text.js';
@@ -144,7 +145,7 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
   /** The head of the last new series since the last comment line (see head). */
   private lastHead: SeriesHead | undefined;
   /** Label spans of the new series being resolved (see scanLabelBlock). */
-  private readonly spans = new Int32Array(MAX_SPANS * SPAN);
+  private readonly spans = new Int32Array(SPANS_LENGTH);
   /** The label list of the last new series: its names are reused by the next one (see parseLabelBlock). */
   private lastNames: readonly string[] = [];
   /**
@@ -254,10 +255,18 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
     let i = start + 1;
     while (i < end && isNameChar(s.charCodeAt(i))) i++;
     const nameEnd = i;
+    // labels not scanned yet (-1), or how many the scan found (their spans are in the page)
+    let scanned = -1;
     if (s.charCodeAt(i) === 123) {
-      i = skipLabelBlock(s, i, end);
-      if (i < 0) this.fail('label block is not closed', start, end);
-    }
+      // a fresh page's series is new: its block is scanned for the labels' spans and its end in one pass
+      if (this.fresh && this.handler.resolveText !== undefined)
+        scanned = scanLabelBlock(s, i, end, this.limits, this.spans);
+      if (scanned >= 0) i = this.spans[SPANS_END]!;
+      else {
+        i = skipLabelBlock(s, i, end);
+        if (i < 0) this.fail('label block is not closed', start, end);
+      }
+    } else if (this.fresh) scanned = 0;
     this.keyEnd = i;
     const known = this.fresh ? undefined : this.cache.find(s.slice(start, i));
     if (known !== undefined) return known;
@@ -266,7 +275,8 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
     // as long as the series lives (V8 slices strings of 13 or more characters by reference).
     const text = this.ownText(start, i);
     this.work += NEW_SERIES_WORK - 1;
-    const entry = this.resolveNew(text, nameEnd - start, i - start);
+    if (scanned > 0) shiftSpans(this.spans, scanned, start);
+    const entry = this.resolveNew(text, nameEnd - start, i - start, scanned);
     if (this.fresh && this.handler.recurs?.(entry)) {
       // the same series again on a first page: under the same text (a repeated line) it keeps its entry
       this.fresh = false;
@@ -341,11 +351,19 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
     }
   }
 
-  /** Resolves a new series: from its label spans when the handler can, else from its parsed labels. */
-  private resolveNew(text: string, nameEnd: number, close: number): E {
+  /**
+   * Resolves a new series: from its label spans when the handler can, else from its parsed labels. `scanned` is
+   * the number of labels already scanned into the spans (relative to `text`), or -1.
+   */
+  private resolveNew(text: string, nameEnd: number, close: number, scanned: number): E {
     const h = this.handler;
     if (h.resolveText !== undefined) {
-      const n = close > nameEnd ? scanLabelBlock(text, nameEnd, close, this.limits, this.spans) : 0;
+      const n =
+        scanned >= 0
+          ? scanned
+          : close > nameEnd
+            ? scanLabelBlock(text, nameEnd, close, this.limits, this.spans)
+            : 0;
       const entry =
         n >= 0 ? h.resolveText(this.head(text, nameEnd), text, nameEnd, this.spans, n) : undefined;
       if (entry !== undefined) return entry;
@@ -430,6 +448,16 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
     line.idx = this.comments.length;
     this.comments.push(line);
     this.handler.metadata?.(line.kind, line.name, line.value);
+  }
+}
+
+/** Moves the first `n` labels' spans (scanned in the page) to be relative to a text starting at page index `by`. */
+function shiftSpans(spans: Int32Array, n: number, by: number): void {
+  for (let at = 0; at < n * SPAN; at += SPAN) {
+    spans[at] = spans[at]! - by;
+    spans[at + 1] = spans[at + 1]! - by;
+    spans[at + 2] = spans[at + 2]! - by;
+    spans[at + 3] = spans[at + 3]! - by;
   }
 }
 
