@@ -121,9 +121,10 @@ describe('scrape parser properties', () => {
     };
     const same = (page: string) => {
       const parser = createScrapeParser({ series: createSeriesRegistry() });
-      expect(outcome(() => parser.parse(page, 'text', 1, new MetricBatchBuilder()).samples), page).toBe(
-        outcome(() => parseExposition(page).samples.length),
-      );
+      expect(
+        outcome(() => parser.parse(page, 'text', 1, new MetricBatchBuilder()).samples),
+        page,
+      ).toBe(outcome(() => parseExposition(page).samples.length));
     };
     // a quote left open runs into the next line, where a quote and a "}" or "," could pass for a block's end
     same('m{a="v} 1\nn{b="},c="x"} 2\n');
