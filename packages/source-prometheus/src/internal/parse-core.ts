@@ -387,7 +387,8 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
    */
   private head(s: string, nameEnd: number): SeriesHead {
     const last = this.lastHead;
-    if (last !== undefined && nameEnd === last.name.length && s.startsWith(last.name)) return last;
+    // compared unit by unit: startsWith on a slice of a chunk (see ownText) cost 6 % of a first scrape
+    if (last !== undefined && nameEnd === last.name.length && isPrefix(last.name, s)) return last;
     const name = s.slice(0, nameEnd);
     const family = this.familyOf(name);
     const type = (this.typeOf(family)?.value as MetricType | undefined) ?? (this.om ? 'unknown' : 'untyped');
@@ -449,6 +450,12 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
     this.comments.push(line);
     this.handler.metadata?.(line.kind, line.name, line.value);
   }
+}
+
+/** Whether `s` starts with `prefix`. */
+function isPrefix(prefix: string, s: string): boolean {
+  for (let k = 0; k < prefix.length; k++) if (prefix.charCodeAt(k) !== s.charCodeAt(k)) return false;
+  return true;
 }
 
 /** Moves the first `n` labels' spans (scanned in the page) to be relative to a text starting at page index `by`. */
