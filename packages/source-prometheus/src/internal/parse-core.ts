@@ -155,10 +155,10 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
   private fresh: boolean;
   /** The flat copy new series texts are cut from on a fresh page, and where it lies in the page (see ownText). */
   private chunk = '';
-  /** Work done by the current {@link step}: lines, a new series counting {@link NEW_SERIES_WORK}. */
-  private work = 0;
   private chunkStart = 0;
   private chunkEnd = -1;
+  /** Work done by the current {@link step}: lines, a new series counting {@link NEW_SERIES_WORK}. */
+  private work = 0;
 
   constructor(
     private readonly s: string,
