@@ -74,7 +74,7 @@ const results = [
 
 const m = (r) => (r / 1e6).toFixed(2);
 console.log(
-  `Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} cores), single thread, best of ${minMs} ms\n`,
+  `Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} cores), single thread, best of ${minMs} ms, load average ${os.loadavg()[0].toFixed(1)} (other processes' CPU slows every rate)\n`,
 );
 console.log(
   '| page | samples | scrape parser, steady (M/s) | scrape parser, cold (M/s) | parseExposition objects (M/s) | parse-prometheus-text-format (M/s) | steady ÷ npm |',

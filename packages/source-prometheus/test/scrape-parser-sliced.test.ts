@@ -75,6 +75,39 @@ describe('ScrapeParser.parseSliced', () => {
     }
   });
 
+  it('bounds a slice by work done, a new series counting as 16 lines, whatever the clock says', async () => {
+    const body = `${Array.from({ length: 5000 }, (_, i) => `m{i="${i}",k="v"} ${i}`).join('\n')}\n`;
+    const reference = createSeriesRegistry();
+    const expected = createScrapeParser({ series: reference });
+    const series = createSeriesRegistry();
+    const parser = createScrapeParser({ series });
+    const slices = async (sliceWork: number, t: number) => {
+      let yields = 0;
+      const out = new MetricBatchBuilder();
+      const res = await parser.parseSliced(body, 'text', t, out, {
+        sliceMs: Number.POSITIVE_INFINITY,
+        sliceWork,
+        yield: async () => {
+          yields++;
+        },
+      });
+      const want = new MetricBatchBuilder();
+      expect(res).toEqual(expected.parse(body, 'text', t, want));
+      expect(rows(out.build(), (id) => series.fingerprint(id))).toEqual(
+        rows(want.build(), (id) => reference.fingerprint(id)),
+      );
+      return yields + 1;
+    };
+    // first page: every series new, 16 each, so at most 100 lines a slice
+    expect(await slices(1600, 1)).toBeGreaterThanOrEqual(50);
+    // the same page again: every series known, 1 each
+    const steady = await slices(1600, 2);
+    expect(steady).toBeGreaterThanOrEqual(4);
+    expect(steady).toBeLessThan(50);
+    // no bound but the clock, which never runs out here: one slice
+    expect(await slices(Number.POSITIVE_INFINITY, 3)).toBe(1);
+  });
+
   it('refuses a second page while one is being parsed, and parses again once it settles', async () => {
     const parser = createScrapeParser({ series: createSeriesRegistry() });
     const body = Array.from({ length: 500 }, (_, i) => `m{i="${i}"} ${i}`).join('\n') + '\n';

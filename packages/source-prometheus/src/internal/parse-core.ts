@@ -5,9 +5,10 @@ import type { ExpositionLimits } from './limits.js';
 import { parseNumber } from './numbers.js';
 import {
   isNameChar,
-  MAX_SPANS,
   parseLabelBlock,
   SPAN,
+  SPANS_END,
+  SPANS_LENGTH,
   scanLabelBlock,
   skipLabelBlock,
 } from './series-text.js';
@@ -92,10 +93,11 @@ export function parseBody<E extends CacheEntry>(
 /** A page parsed a slice at a time (see {@link bodyParser}). */
 export interface SlicedBodyParser {
   /**
-   * Parses whole lines until the page ends or `performance.now()` passes `untilMs`; returns whether the page
+   * Parses whole lines until the page ends, `performance.now()` passes `untilMs` or the lines parsed reach
+   * `maxWork` (a new series counting {@link NEW_SERIES_WORK}, at least one line a step); returns whether the page
    * is done. The cache and handler are mid-page in between: nothing else may parse into them until it is.
    */
-  step(untilMs: number): boolean;
+  step(untilMs: number, maxWork?: number): boolean;
   /** Checks the end of the page (final line feed, `# EOF`) and returns the number of sample lines. */
   finish(): number;
 }
@@ -114,8 +116,18 @@ export function bodyParser<E extends CacheEntry>(
   return new BodyParser(body, format, cache, handler, limits);
 }
 
+/** Characters of a page copied at once for the texts of its new series (see BodyParser.ownText). */
+const CHUNK_CHARS = 16_384;
+
 /** Lines parsed between two looks at the clock (a look costs about what a cached line does). */
 const LINES_PER_CLOCK_READ = 64;
+
+/**
+ * What a new series costs in the work a slice is bounded by ({@link SlicedBodyParser.step}), counting a line of a
+ * known series as 1: a new one is scanned, hashed, interned and cached, about 10 to 20 times the CPU of a known
+ * line in `pnpm bench:scrape`.
+ */
+export const NEW_SERIES_WORK = 16;
 
 class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
   private pos = 0;
@@ -133,7 +145,7 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
   /** The head of the last new series since the last comment line (see head). */
   private lastHead: SeriesHead | undefined;
   /** Label spans of the new series being resolved (see scanLabelBlock). */
-  private readonly spans = new Int32Array(MAX_SPANS * SPAN);
+  private readonly spans = new Int32Array(SPANS_LENGTH);
   /** The label list of the last new series: its names are reused by the next one (see parseLabelBlock). */
   private lastNames: readonly string[] = [];
   /**
@@ -141,6 +153,12 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
    * place is then new (or repeated on this page, which the handler's `recurs` tells), so it is not looked up.
    */
   private fresh: boolean;
+  /** The flat copy new series texts are cut from on a fresh page, and where it lies in the page (see ownText). */
+  private chunk = '';
+  private chunkStart = 0;
+  private chunkEnd = -1;
+  /** Work done by the current {@link step}: lines, a new series counting {@link NEW_SERIES_WORK}. */
+  private work = 0;
 
   constructor(
     private readonly s: string,
@@ -154,13 +172,17 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
     this.fresh = cache.size === 0 && !cache.indexed;
   }
 
-  step(untilMs: number): boolean {
+  step(untilMs: number, maxWork = Number.POSITIVE_INFINITY): boolean {
     const s = this.s;
     const len = s.length;
     const timed = untilMs !== Number.POSITIVE_INFINITY;
     let pos = this.pos;
     let lines = 0;
+    // work of this step: its lines plus NEW_SERIES_WORK - 1 more per new series (lookup counts those)
+    this.work = 0;
     while (pos < len) {
+      if (this.work >= maxWork) break;
+      this.work++;
       if (timed && ++lines === LINES_PER_CLOCK_READ) {
         lines = 0;
         if (performance.now() >= untilMs) break;
@@ -233,19 +255,28 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
     let i = start + 1;
     while (i < end && isNameChar(s.charCodeAt(i))) i++;
     const nameEnd = i;
+    // labels not scanned yet (-1), or how many the scan found (their spans are in the page)
+    let scanned = -1;
     if (s.charCodeAt(i) === 123) {
-      i = skipLabelBlock(s, i, end);
-      if (i < 0) this.fail('label block is not closed', start, end);
-    }
+      // a fresh page's series is new: its block is scanned for the labels' spans and its end in one pass
+      if (this.fresh && this.handler.resolveText !== undefined)
+        scanned = scanLabelBlock(s, i, end, this.limits, this.spans);
+      if (scanned >= 0) i = this.spans[SPANS_END]!;
+      else {
+        i = skipLabelBlock(s, i, end);
+        if (i < 0) this.fail('label block is not closed', start, end);
+      }
+    } else if (this.fresh) scanned = 0;
     this.keyEnd = i;
-    const key = s.slice(start, i);
-    const known = this.fresh ? undefined : this.cache.find(key);
+    const known = this.fresh ? undefined : this.cache.find(s.slice(start, i));
     if (known !== undefined) return known;
     // The series is parsed from the cache's own flat copy of its text, not from the page: the label strings
     // are slices of what they are parsed from, and a slice of the page would keep the whole page alive for
     // as long as the series lives (V8 slices strings of 13 or more characters by reference).
-    const text = flatten(key);
-    const entry = this.resolveNew(text, nameEnd - start, i - start);
+    const text = this.ownText(start, i);
+    this.work += NEW_SERIES_WORK - 1;
+    if (scanned > 0) shiftSpans(this.spans, scanned, start);
+    const entry = this.resolveNew(text, nameEnd - start, i - start, scanned);
     if (this.fresh && this.handler.recurs?.(entry)) {
       // the same series again on a first page: under the same text (a repeated line) it keeps its entry
       this.fresh = false;
@@ -256,6 +287,26 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
     entry.next = undefined;
     this.cache.add(entry);
     return entry;
+  }
+
+  /**
+   * A copy of the page's text `[start, end)` that does not keep the page alive. On a page where every series is new
+   * the copies are cut from one flat copy of the next {@link CHUNK_CHARS} of the page (a slice of it per series):
+   * a flat string of its own per series was two objects (the string and the slice wrapper V8 returns) that every
+   * young-generation collection of a first scrape found alive and copied. A chunk holds the values and comment
+   * lines between its series too, so it is used only where nearly all of it is series text that stays.
+   */
+  private ownText(start: number, end: number): string {
+    if (!this.fresh || end - start < 13) return flatten(this.s.slice(start, end));
+    if (end > this.chunkEnd) {
+      const s = this.s;
+      let stop = s.indexOf('\n', start + CHUNK_CHARS);
+      if (stop < 0) stop = s.length;
+      this.chunk = flatten(s.slice(start, Math.max(stop, end)));
+      this.chunkStart = start;
+      this.chunkEnd = Math.max(stop, end);
+    }
+    return this.chunk.slice(start - this.chunkStart, end - this.chunkStart);
   }
 
   private values(entry: E, i: number, start: number, end: number): void {
@@ -300,11 +351,19 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
     }
   }
 
-  /** Resolves a new series: from its label spans when the handler can, else from its parsed labels. */
-  private resolveNew(text: string, nameEnd: number, close: number): E {
+  /**
+   * Resolves a new series: from its label spans when the handler can, else from its parsed labels. `scanned` is
+   * the number of labels already scanned into the spans (relative to `text`), or -1.
+   */
+  private resolveNew(text: string, nameEnd: number, close: number, scanned: number): E {
     const h = this.handler;
     if (h.resolveText !== undefined) {
-      const n = close > nameEnd ? scanLabelBlock(text, nameEnd, close, this.limits, this.spans) : 0;
+      const n =
+        scanned >= 0
+          ? scanned
+          : close > nameEnd
+            ? scanLabelBlock(text, nameEnd, close, this.limits, this.spans)
+            : 0;
       const entry =
         n >= 0 ? h.resolveText(this.head(text, nameEnd), text, nameEnd, this.spans, n) : undefined;
       if (entry !== undefined) return entry;
@@ -328,7 +387,8 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
    */
   private head(s: string, nameEnd: number): SeriesHead {
     const last = this.lastHead;
-    if (last !== undefined && nameEnd === last.name.length && s.startsWith(last.name)) return last;
+    // compared unit by unit: startsWith on a slice of a chunk (see ownText) cost 6 % of a first scrape
+    if (last !== undefined && nameEnd === last.name.length && isPrefix(last.name, s)) return last;
     const name = s.slice(0, nameEnd);
     const family = this.familyOf(name);
     const type = (this.typeOf(family)?.value as MetricType | undefined) ?? (this.om ? 'unknown' : 'untyped');
@@ -389,6 +449,22 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
     line.idx = this.comments.length;
     this.comments.push(line);
     this.handler.metadata?.(line.kind, line.name, line.value);
+  }
+}
+
+/** Whether `s` starts with `prefix`. */
+function isPrefix(prefix: string, s: string): boolean {
+  for (let k = 0; k < prefix.length; k++) if (prefix.charCodeAt(k) !== s.charCodeAt(k)) return false;
+  return true;
+}
+
+/** Moves the first `n` labels' spans (scanned in the page) to be relative to a text starting at page index `by`. */
+function shiftSpans(spans: Int32Array, n: number, by: number): void {
+  for (let at = 0; at < n * SPAN; at += SPAN) {
+    spans[at] = spans[at]! - by;
+    spans[at + 1] = spans[at + 1]! - by;
+    spans[at + 2] = spans[at + 2]! - by;
+    spans[at + 3] = spans[at + 3]! - by;
   }
 }
 

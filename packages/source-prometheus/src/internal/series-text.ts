@@ -154,13 +154,19 @@ function overLimit(line: number, what: string, max: number): never {
 export const SPAN = 5;
 /** Most labels a block may have for {@link scanLabelBlock}; a longer one takes the slow path. */
 export const MAX_SPANS = 32;
+/** Where {@link scanLabelBlock} writes the index just past the block's `}`, after the labels' spans. */
+export const SPANS_END: number = MAX_SPANS * SPAN;
+/** The length of a spans array {@link scanLabelBlock} writes into. */
+export const SPANS_LENGTH: number = SPANS_END + 1;
 
 /**
- * Finds the labels of the block `s[open, close)` without building strings: per label, the name's and the raw value's
- * start and end in `s` and whether the value holds an escape, {@link SPAN} numbers each, into `spans`. Returns the
- * number of labels, or -1 for anything {@link parseLabelBlock} must judge (a syntax error, `__name__`, a limit that
- * may be exceeded, more than {@link MAX_SPANS} labels): it then parses the block and throws or builds it. Duplicate
- * names are left to the caller, which sorts the names anyway.
+ * Finds the labels of the block that opens at `open` without building strings: per label, the name's and the raw
+ * value's start and end in `s` and whether the value holds an escape, {@link SPAN} numbers each, into `spans`, and
+ * the index just past its `}` into `spans[SPANS_END]`. The block must close before `close` (its own end, or the end
+ * of its line: a first page is scanned once, without finding the block's end first). Returns the number of labels,
+ * or -1 for anything {@link parseLabelBlock} must judge (a syntax error, a block not closed before `close`,
+ * `__name__`, a limit that may be exceeded, more than {@link MAX_SPANS} labels): it then parses the block and throws
+ * or builds it. Duplicate names are left to the caller, which sorts the names anyway.
  */
 export function scanLabelBlock(
   s: string,
@@ -182,8 +188,10 @@ export function scanLabelBlock(
     if (s.charCodeAt(i) !== QUOTE) return -1;
     const valueStart = ++i;
     let escaped = 0;
-    // the block was found closed (skipLabelBlock), so the value's closing quote is there
-    for (let c = s.charCodeAt(i); c !== QUOTE; c = s.charCodeAt(i)) {
+    for (;;) {
+      if (i >= close) return -1;
+      const c = s.charCodeAt(i);
+      if (c === QUOTE) break;
       if (c === BACKSLASH) {
         escaped = 1;
         i += 2;
@@ -202,6 +210,8 @@ export function scanLabelBlock(
     if (s.charCodeAt(i) === 44) i = skipSpace(s, i + 1, close);
     else if (s.charCodeAt(i) !== CLOSE) return -1;
   }
+  if (i >= close) return -1;
+  spans[SPANS_END] = i + 1;
   return n;
 }
 
