@@ -2,27 +2,47 @@
 // the embedded preset writes them), in a fresh process. Prints one JSON line: heap + array buffers after two full
 // collections beyond the same before the store was made, ÷ N; CPU (user + system) per appended sample; and the time
 // of the appends that create the series (the first batch), and CPU per sample of the batches after it (the store building its label indexes from the registry's label objects).
-//   node --expose-gc bench/store/per-series.mjs [series=10000] [samples=16] [store module=@argus/store]
+//   node --expose-gc bench/store/per-series.mjs [series=10000] [samples=16] [store module=@argus/store] [objects|text]
+// `text`: the registry interns each series by its text (as the Prometheus scrape parser does) and builds its label
+// object only when asked — here, by the store's first append of it; `objects` (default): interned as label objects.
 // A/B another build: pass its dist entry (a copy of main's packages/store/dist inside packages/store, so its imports
 // resolve); alternate the two in fresh processes.
 import { createSeriesRegistry, metricBatch } from '@argus/core';
 import { settle } from '../lib/memory.mjs';
 
-const [nArg = '10000', rArg = '16', mod = '@argus/store'] = process.argv.slice(2);
+const [nArg = '10000', rArg = '16', mod = '@argus/store', how = 'objects'] = process.argv.slice(2);
 const n = Number(nArg);
 const reads = Number(rArg);
 if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc');
 const { createStore } = await import(mod);
 
+const labelsOf = (i) => ({
+  __name__: 'bench_queue_depth',
+  route: `/api/v1/items/${i % 1000}`,
+  instance: `10.0.${Math.floor(i / 1000)}.7:8080`,
+});
+/** Labels from a series' text, `name{k="v",…}` (the bench's own texts: no escapes). */
+const build = (text) => {
+  const open = text.indexOf('{');
+  const out = { __name__: text.slice(0, open) };
+  for (const m of text.slice(open + 1, -1).matchAll(/(\w+)="([^"]*)"/g)) out[m[1]] = m[2];
+  return Object.freeze(out);
+};
 const registry = createSeriesRegistry();
 const ids = new Int32Array(n);
+// the fingerprint `internText` wants, taken from a registry that interns the label object
+const hasher = createSeriesRegistry();
 for (let i = 0; i < n; i++) {
-  ids[i] = registry.intern({
-    __name__: 'bench_queue_depth',
-    route: `/api/v1/items/${i % 1000}`,
-    instance: `10.0.${Math.floor(i / 1000)}.7:8080`,
-  });
+  const l = labelsOf(i);
+  if (how === 'text') {
+    const fp = hasher.fingerprint(hasher.intern(l));
+    const text = `${l.__name__}{route="${l.route}",instance="${l.instance}"}`;
+    const hi = Number.parseInt(fp.slice(0, 8), 16) | 0;
+    const lo = Number.parseInt(fp.slice(8), 16) | 0;
+    ids[i] = registry.internText(hi, lo, 3, text, build);
+  } else ids[i] = registry.intern(l);
 }
+globalThis.keepHasher = hasher;
 // values as the embed bench sets them: a per-series level plus noise, two decimals (xorshift32, deterministic)
 let x = 12345;
 const u = () => {
@@ -52,10 +72,12 @@ const cpuLater = process.cpuUsage(c1);
 
 const after = await settle();
 const stats = store.stats();
+if (registry.size !== n) throw new Error(`registry holds ${registry.size} series, expected ${n}`);
 if (stats.samples !== n * reads) throw new Error(`stored ${stats.samples} samples, expected ${n * reads}`);
 console.log(
   JSON.stringify({
     mod,
+    labels: how,
     series: n,
     samples: reads,
     bytesPerSeries: Math.round((after.heap + after.buffers - before.heap - before.buffers) / n),

@@ -102,6 +102,8 @@ export class BitWriter {
 }
 
 const EMPTY = new Uint8Array(0);
+/** The words of every empty reader: never written (a reader only reads), all zero. */
+const NO_WORDS = new Uint32Array(1);
 
 /** Reads what {@link BitWriter} wrote, from its big-endian bytes. Reading past the end yields zeros. */
 export class BitReader {
@@ -119,7 +121,8 @@ export class BitReader {
 
   constructor(bytes: Uint8Array, byteOffset = 0, byteLength: number = bytes.length - byteOffset) {
     const nw = Math.ceil(byteLength / 4) + 1;
-    this.words = new Uint32Array(nw);
+    // an empty reader (the start of fromWords) shares one word: a head's decode would otherwise allocate it each time
+    this.words = byteLength === 0 ? NO_WORDS : new Uint32Array(nw);
     for (let i = 0; i < byteLength; i++) {
       const b = bytes[byteOffset + i]!;
       this.words[i >>> 2] = (this.words[i >>> 2]! | (b << (24 - 8 * (i & 3)))) >>> 0;

@@ -10,6 +10,8 @@ import type { Cols } from './merge.js';
 const FIRST_T: IntCode = { widths: [] };
 /** Most bits one sample can take (a delta-of-delta's 68 and an XOR value's 77): the room kept before writing one. */
 const MAX_SAMPLE_BITS = 145;
+/** Largest scaled decimal a head codes as one (as the chunks' decimal coding). */
+const MAX_MANTISSA = 2 ** 50;
 /** Value coding of a head with no decimal scale. */
 const XOR = -1;
 
@@ -47,6 +49,8 @@ export class Heads {
   maxT: Float64Array = new Float64Array(0);
   private lastT = new Float64Array(0);
   private lastD = new Float64Array(0);
+  /** The last value scaled to the head's decimals (decimal heads). */
+  private lastM = new Float64Array(0);
   private vHi = new Uint32Array(0);
   private vLo = new Uint32Array(0);
   private lead = new Uint8Array(0);
@@ -75,8 +79,14 @@ export class Heads {
   append(id: number, t: number, v: number): void {
     const k = this.mode[id]!;
     if (this.n[id] === 0) this.start(id, t, v, pickScale(v, this.scale[id]!));
-    else if (k !== XOR && !exactAt(v, k)) this.reencode(id, t, v);
-    else this.next(id, t, v);
+    else if (k === XOR) this.next(id, t, v, 0);
+    else {
+      // exactAt, inline: its scaled integer is what the head writes
+      const p = POW10[k]!;
+      const m = Math.round(v * p);
+      if (m / p === v && m < MAX_MANTISSA && m > -MAX_MANTISSA && (v !== 0 || 1 / v > 0)) this.next(id, t, v, m);
+      else this.reencode(id, t, v);
+    }
     this.maxT[id] = t;
   }
 
@@ -124,8 +134,10 @@ export class Heads {
     writeInt(w, FIRST_T, t);
     const lo = loBits(v);
     const hi = hiBits();
-    if (mode >= 0) writeValueInt(w, Math.round(v * POW10[mode]!));
-    else {
+    if (mode >= 0) {
+      this.lastM[id] = Math.round(v * POW10[mode]!);
+      writeValueInt(w, this.lastM[id]!);
+    } else {
       w.write(hi, 32);
       w.write(lo, 32);
     }
@@ -139,8 +151,8 @@ export class Heads {
     this.n[id] = 1;
   }
 
-  /** Appends one sample after the first, in the head's mode. */
-  private next(id: number, t: number, v: number): void {
+  /** Appends one sample after the first, in the head's mode (`m`: the value scaled to the head's decimals). */
+  private next(id: number, t: number, v: number, m: number): void {
     let h = this.slot[id]!;
     const used = this.bits[id]!;
     if (used + MAX_SAMPLE_BITS > classWords(this.cls[id]!) * 32) h = this.move(id, h, used);
@@ -155,8 +167,8 @@ export class Heads {
     const lo = loBits(v);
     const hi = hiBits();
     if (k >= 0) {
-      const p = POW10[k]!;
-      writeValueInt(w, Math.round(v * p) - Math.round(fromBits(this.vHi[id]!, this.vLo[id]!) * p));
+      writeValueInt(w, m - this.lastM[id]!);
+      this.lastM[id] = m;
     } else {
       xor.hi = this.vHi[id]!;
       xor.lo = this.vLo[id]!;
@@ -204,7 +216,8 @@ export class Heads {
     if (end > start) {
       const k = findScale(c.v, start, end - start, this.scale[id]!);
       this.start(id, c.t[start]!, c.v[start]!, k);
-      for (let i = start + 1; i < end; i++) this.next(id, c.t[i]!, c.v[i]!);
+      const p = k >= 0 ? POW10[k]! : 0;
+      for (let i = start + 1; i < end; i++) this.next(id, c.t[i]!, c.v[i]!, Math.round(c.v[i]! * p));
       for (let i = start; i < end; i++) if (c.s[i]) this.staleAt(id, i - start, 1);
     }
     this.maxT[id] = maxT;
@@ -271,6 +284,7 @@ export class Heads {
     this.maxT = widen(this.maxT, new Float64Array(cap));
     this.lastT = widen(this.lastT, new Float64Array(cap));
     this.lastD = widen(this.lastD, new Float64Array(cap));
+    this.lastM = widen(this.lastM, new Float64Array(cap));
     this.vHi = widen(this.vHi, new Uint32Array(cap));
     this.vLo = widen(this.vLo, new Uint32Array(cap));
     this.lead = widen(this.lead, new Uint8Array(cap));
