@@ -84,7 +84,8 @@ export class Heads {
       // exactAt, inline: its scaled integer is what the head writes
       const p = POW10[k]!;
       const m = Math.round(v * p);
-      if (m / p === v && m < MAX_MANTISSA && m > -MAX_MANTISSA && (v !== 0 || 1 / v > 0)) this.next(id, t, v, m);
+      if (m / p === v && m < MAX_MANTISSA && m > -MAX_MANTISSA && (v !== 0 || 1 / v > 0))
+        this.next(id, t, v, m);
       else this.reencode(id, t, v);
     }
     this.maxT[id] = t;
