@@ -13,6 +13,16 @@ export class BitWriter {
     this.words = new Uint32Array(Math.max(2, capacityWords));
   }
 
+  /**
+   * Points the writer at `bitPos` of another word buffer (a head's slot in a shared page), to append after the bits
+   * already there. The words past `bitPos` must be zero; the caller keeps room (it never grows a page it does not own).
+   */
+  attach(words: Uint32Array, bitPos: number): void {
+    this.words = words;
+    this.w = bitPos >>> 5;
+    this.free = 32 - (bitPos & 31);
+  }
+
   /** Empties the writer, keeping its buffer (encoders reuse one writer). */
   reset(): void {
     this.words.fill(0, 0, this.w + 1);
@@ -91,15 +101,28 @@ export class BitWriter {
   }
 }
 
+const EMPTY = new Uint8Array(0);
+/** The words of every empty reader: never written (a reader only reads), all zero. */
+const NO_WORDS = new Uint32Array(1);
+
 /** Reads what {@link BitWriter} wrote, from its big-endian bytes. Reading past the end yields zeros. */
 export class BitReader {
-  private readonly words: Uint32Array;
+  private words: Uint32Array;
   private w = 0;
   private used = 0;
 
+  /** A reader of `words` (as {@link BitWriter} fills them) from word `wordOffset`, without copying. */
+  static fromWords(words: Uint32Array, wordOffset: number): BitReader {
+    const r = new BitReader(EMPTY);
+    r.words = words;
+    r.w = wordOffset;
+    return r;
+  }
+
   constructor(bytes: Uint8Array, byteOffset = 0, byteLength: number = bytes.length - byteOffset) {
     const nw = Math.ceil(byteLength / 4) + 1;
-    this.words = new Uint32Array(nw);
+    // an empty reader (the start of fromWords) shares one word: a head's decode would otherwise allocate it each time
+    this.words = byteLength === 0 ? NO_WORDS : new Uint32Array(nw);
     for (let i = 0; i < byteLength; i++) {
       const b = bytes[byteOffset + i]!;
       this.words[i >>> 2] = (this.words[i >>> 2]! | (b << (24 - 8 * (i & 3)))) >>> 0;

@@ -2,10 +2,11 @@ import type { BitReader, BitWriter } from './bits.js';
 import { magnitudeBits, readInt, VALUE_CODE, writeValueInt } from './ints.js';
 
 /** Powers of ten used both to scale and to unscale, so decoding repeats the exact same division. */
-const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
+export const POW10: readonly number[] = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
 const MAX_MANTISSA = 2 ** 50;
 
-function exactAt(v: number, k: number): boolean {
+/** Whether `v` is exactly `m / 10^k` for an integer `m` (so `m / 10^k` decodes it bit for bit). */
+export function exactAt(v: number, k: number): boolean {
   const p = POW10[k]!;
   const m = Math.round(v * p);
   // -0 would come back as +0, and non-finite values have no mantissa: both go to XOR coding

@@ -1,8 +1,8 @@
 import type { Labels } from '@argus/core';
-import { chunkScale, decodeChunk, decodeFirstT, decodeInto, encodeChunk } from '../chunk/chunk.js';
+import { chunkScale, decodeChunk, decodeInto, encodeChunk } from '../chunk/chunk.js';
 import { sameBits } from '../chunk/float-bits.js';
+import type { Heads } from './heads.js';
 import { type Cols, cols, lowerBound, type MergeCounts, mergeCols, NO_COLS } from './merge.js';
-import type { RawSlab } from './raw-slab.js';
 
 /** A sealed, encoded chunk and its time bounds. */
 export interface SealedChunk {
@@ -29,8 +29,8 @@ export interface SeriesConfig {
   readonly chunkSamples: number;
   readonly oooWindowMs: number;
   readonly overwrite: boolean;
-  /** Where the heads' raw samples live ({@link RAW_SAMPLES} per slot). */
-  readonly raw: RawSlab;
+  /** Where the heads are encoded, and their state by series id. */
+  readonly heads: Heads;
   /** Called with each chunk sealed (for persistence and byte accounting). */
   readonly onSeal: (s: SeriesData, c: SealedChunk) => void;
 }
@@ -38,23 +38,13 @@ export interface SeriesConfig {
 /** A series that has sealed no chunk yet shares this (never written: `pushChunk` replaces it first). */
 const NO_CHUNKS: SealedChunk[] = Object.freeze([]) as unknown as SealedChunk[];
 
-/** Bytes a raw head sample takes in memory: two float64. */
-export const HEAD_SAMPLE_BYTES = 16;
-
 /**
- * Raw samples a series holds before they are encoded into its open chunk. Every series holds this many raw, so it
- * bounds the head's memory (16 × 16 bytes); each flush re-encodes the open chunk, so it also sets how often.
- */
-export const RAW_SAMPLES = 16;
-
-/**
- * Reused by every encode and decode of the head: encoding is synchronous, and a series holds at most a chunk's
- * samples unsealed, so these grow to the largest `chunkSamples` once.
+ * Reused by every seal and head copy: they are synchronous, and a series holds at most a chunk's samples unsealed
+ * (one more with the stale marker that seals it), so these grow to the largest `chunkSamples` once.
  */
 let scratch: Cols = cols(128);
 function scratchFor(n: number): Cols {
   if (scratch.t.length < n) scratch = cols(n);
-  scratch.s.fill(0, 0, n);
   scratch.n = 0;
   return scratch;
 }
@@ -63,38 +53,32 @@ function scratchFor(n: number): Cols {
  * One series: sealed Gorilla chunks, a compressed head being filled in time order, and a small sorted buffer
  * of out-of-order samples merged at query time and folded into the chunks once it fills up.
  *
- * The head is the chunk being filled: its older samples already encoded (`open`, the store's chunk format) and
- * the newest {@link RAW_SAMPLES} raw, in a slot of the store's {@link RawSlab}. Once the raw part fills, all but its
- * newest sample are encoded into `open` (decode, append, re-encode); at `chunkSamples` the whole head is sealed. A
- * head of 120 raw samples in typed arrays cost ~2.3 kB a series; this one costs its encoded bytes plus 16 raw samples.
- * Every field is one a series needs: a store holds one of these per series.
+ * The head is the chunk being filled, encoded sample by sample as it comes ({@link Heads}, by series id); at
+ * `chunkSamples` it is sealed into the store's chunk format. Every field is one a series needs: a store holds one of
+ * these per series, so the head's state lives in the store's columns, not here.
  */
 export class SeriesData {
   /** Sealed chunks, oldest first (a shared empty array until the first). */
   chunks: SealedChunk[] = NO_CHUNKS;
-  /** The head's encoded samples (undefined: none), and how many. */
-  open: Uint8Array | undefined = undefined;
-  openN = 0;
-  /** The head's slot in the raw slab (-1: none), holding `rawN` samples. */
-  slot = -1;
-  rawN = 0;
-  /** Stale flags of the raw samples, bit i for sample i. */
-  rawStale = 0;
   // most series never get an out-of-order sample: they share one empty buffer
   ooo: Cols = NO_COLS;
-  /** Newest timestamp accepted in order. */
-  maxT: number = Number.NEGATIVE_INFINITY;
-  private scale = -1;
 
   constructor(
     readonly id: number,
     readonly labels: Labels,
     private readonly cfg: SeriesConfig,
-  ) {}
+  ) {
+    cfg.heads.init(id);
+  }
 
-  /** Samples in the head (encoded and raw). */
+  /** Newest timestamp accepted in order. */
+  get maxT(): number {
+    return this.cfg.heads.maxT[this.id]!;
+  }
+
+  /** Samples in the head. */
   get headN(): number {
-    return this.openN + this.rawN;
+    return this.cfg.heads.n[this.id]!;
   }
 
   /**
@@ -102,107 +86,46 @@ export class SeriesData {
    * it is always stored.
    */
   push(t: number, v: number): void {
-    const k = this.put(t, v);
-    if (this.openN + k + 1 >= this.cfg.chunkSamples) this.seal();
-    else if (k + 1 === RAW_SAMPLES) this.flushRaw();
+    const h = this.cfg.heads;
+    h.append(this.id, t, v);
+    if (h.n[this.id]! >= this.cfg.chunkSamples) this.seal();
   }
 
-  /**
-   * Writes a sample newer than `maxT` to the raw part; returns its index there. There is always room: a push that
-   * fills the raw part flushes it, and one that fills the chunk seals it.
-   */
-  private put(t: number, v: number): number {
-    if (this.slot < 0) this.slot = this.cfg.raw.alloc();
-    const k = this.rawN;
-    const raw = this.cfg.raw;
-    const p = raw.page(this.slot);
-    const o = raw.offset(this.slot) + 2 * k;
-    p[o] = t;
-    p[o + 1] = v;
-    this.rawN = k + 1;
-    this.maxT = t;
-    return k;
-  }
-
-  /** Raw sample `k`'s timestamp. */
-  private rawT(k: number): number {
-    return this.cfg.raw.page(this.slot)[this.cfg.raw.offset(this.slot) + 2 * k]!;
-  }
-
-  private rawValue(k: number): number {
-    return this.cfg.raw.page(this.slot)[this.cfg.raw.offset(this.slot) + 2 * k + 1]!;
-  }
-
-  private setRaw(k: number, t: number, v: number): void {
-    const p = this.cfg.raw.page(this.slot);
-    const o = this.cfg.raw.offset(this.slot) + 2 * k;
-    p[o] = t;
-    p[o + 1] = v;
-  }
-
-  /** Gives the raw slot back (the head has no raw samples left); a series that gets more takes another. */
-  releaseRaw(): void {
-    if (this.slot < 0) return;
-    this.cfg.raw.release(this.slot);
-    this.slot = -1;
-    this.rawN = 0;
+  /** Gives the head's slot back (a series that ends); a series that gets more takes another. */
+  releaseHead(): void {
+    this.cfg.heads.clear(this.id);
   }
 
   /** Appends one sample; the result says whether it was stored and how. */
   append(t: number, v: number, stale: number): AppendResult {
+    const h = this.cfg.heads;
+    const id = this.id;
     if (t > this.maxT) {
       if (!stale) this.push(t, v);
-      else {
-        this.rawStale |= 1 << this.put(t, v);
-        this.seal();
-      }
+      else this.sealWith(t, v);
       return Append.Ok;
     }
-    // the newest sample is always raw (a flush keeps it), so a repeat of its timestamp is checked there
-    const k = this.rawN - 1;
-    if (k >= 0 && t === this.rawT(k)) {
-      const was = (this.rawStale >>> k) & 1;
-      if (sameBits(this.rawValue(k), v) && was === stale) return Append.Duplicate;
+    // a repeat of the head's newest timestamp is checked here; anything older goes through the out-of-order buffer
+    const n = h.n[id]!;
+    if (n > 0 && t === h.last(id)) {
+      if (sameBits(h.lastValue(id), v) && h.lastStale(id) === stale) return Append.Duplicate;
       if (!this.cfg.overwrite) return Append.DuplicateRejected;
-      this.setRaw(k, t, v);
-      this.rawStale = stale ? this.rawStale | (1 << k) : this.rawStale & ~(1 << k);
+      const c = this.headCols();
+      c.v[n - 1] = v;
+      c.s[n - 1] = stale;
+      h.set(id, c, 0, n);
       return Append.DuplicateOverwritten;
     }
     if (t < this.maxT - this.cfg.oooWindowMs) return Append.TooOld;
     return this.insertOoo(t, v, stale);
   }
 
-  /** Encodes all raw samples but the newest into the open chunk. */
-  private flushRaw(): void {
-    const keep = this.rawN - 1;
-    const c = this.headCols(keep);
-    // the open chunk's own scale is the best guess for the samples that extend it
-    const hint = this.open !== undefined ? chunkScale(this.open) : this.scale;
-    this.open = encodeChunk(c.t, c.v, c.s, 0, c.n, hint);
-    this.openN = c.n;
-    this.setRaw(0, this.rawT(keep), this.rawValue(keep));
-    this.rawStale = (this.rawStale >>> keep) & 1;
-    this.rawN = 1;
-  }
-
-  /**
-   * The head's first `openN + rawCount` samples as columns, in the shared scratch buffer (valid until the next
-   * encode or decode of any series).
-   */
-  private headCols(rawCount: number): Cols {
-    const c = scratchFor(this.openN + rawCount);
-    if (this.open !== undefined) decodeInto(this.open, c.t, c.v, c.s, 0);
-    let k = this.openN;
-    if (rawCount > 0) {
-      const p = this.cfg.raw.page(this.slot);
-      const o = this.cfg.raw.offset(this.slot);
-      for (let i = 0; i < rawCount; i++, k++) {
-        c.t[k] = p[o + 2 * i]!;
-        c.v[k] = p[o + 2 * i + 1]!;
-        c.s[k] = (this.rawStale >>> i) & 1;
-      }
-    }
-    c.n = k;
+  /** The head's samples in the shared scratch columns, with room for one more (valid until the next seal or copy). */
+  private headCols(): Cols {
+    const n = this.headN;
+    const c = scratchFor(n + 1);
+    this.cfg.heads.decode(this.id, c, 0);
+    c.n = n;
     return c;
   }
 
@@ -210,31 +133,15 @@ export class SeriesData {
   get head(): Cols {
     const n = this.headN;
     if (n === 0) return NO_COLS;
-    const c = this.headCols(this.rawN);
     const out = cols(n);
-    out.t.set(c.t.subarray(0, n));
-    out.v.set(c.v.subarray(0, n));
-    out.s.set(c.s.subarray(0, n));
+    this.cfg.heads.decode(this.id, out, 0);
     out.n = n;
     return out;
   }
 
   /** Replaces the head with `c`'s samples [start, end). */
   private setHead(c: Cols, start: number, end: number): void {
-    this.open = undefined;
-    this.openN = 0;
-    this.rawN = 0;
-    this.rawStale = 0;
-    const n = end - start;
-    if (n === 0) return;
-    if (n > 1) {
-      this.open = encodeChunk(c.t, c.v, c.s, start, n - 1, this.scale);
-      this.openN = n - 1;
-    }
-    if (this.slot < 0) this.slot = this.cfg.raw.alloc();
-    this.setRaw(0, c.t[end - 1]!, c.v[end - 1]!);
-    this.rawStale = c.s[end - 1]!;
-    this.rawN = 1;
+    this.cfg.heads.set(this.id, c, start, end);
   }
 
   private insertOoo(t: number, v: number, stale: number): AppendResult {
@@ -273,22 +180,26 @@ export class SeriesData {
 
   /** Encodes the head into a sealed chunk. */
   seal(): void {
-    const n = this.headN;
-    if (n === 0) return;
-    const c = this.headCols(this.rawN);
-    const stale = c.s[n - 1];
-    this.open = undefined;
-    this.openN = 0;
-    this.rawN = 0;
-    this.rawStale = 0;
-    // a series that went stale usually ends: give its raw slot back; otherwise keep it for the next chunk
-    if (stale) this.releaseRaw();
-    this.pushChunk(c, 0, n);
+    if (this.headN === 0) return;
+    const c = this.headCols();
+    this.cfg.heads.clear(this.id);
+    this.pushChunk(c, 0, c.n);
+  }
+
+  /** Seals the head with a stale marker (newer than `maxT`) as its last sample: a series that ends. */
+  private sealWith(t: number, v: number): void {
+    const c = this.headCols();
+    c.t[c.n] = t;
+    c.v[c.n] = v;
+    c.s[c.n] = 1;
+    this.cfg.heads.clear(this.id);
+    this.cfg.heads.maxT[this.id] = t;
+    this.pushChunk(c, 0, c.n + 1);
   }
 
   private pushChunk(c: Cols, start: number, n: number): void {
-    const bytes = encodeChunk(c.t, c.v, c.s, start, n, this.scale);
-    this.scale = chunkScale(bytes);
+    const bytes = encodeChunk(c.t, c.v, c.s, start, n, this.cfg.heads.scale[this.id]!);
+    this.cfg.heads.scale[this.id] = chunkScale(bytes);
     const chunk = { minT: c.t[start]!, maxT: c.t[start + n - 1]!, n, bytes };
     this.addChunk(chunk);
   }
@@ -303,8 +214,9 @@ export class SeriesData {
   restoreChunk(bytes: Uint8Array): void {
     const d = decodeChunk(bytes);
     const chunk = { minT: d.t[0]!, maxT: d.t[d.n - 1]!, n: d.n, bytes };
-    this.maxT = Math.max(this.maxT, chunk.maxT);
-    this.scale = chunkScale(bytes);
+    const h = this.cfg.heads;
+    h.maxT[this.id] = Math.max(this.maxT, chunk.maxT);
+    h.scale[this.id] = chunkScale(bytes);
     this.addChunk(chunk);
   }
 
@@ -328,8 +240,9 @@ export class SeriesData {
     const size = this.cfg.chunkSamples;
     let i = 0;
     for (; merged.n - i >= size; i += size) this.pushChunk(merged, i, size);
+    const maxT = Math.max(this.maxT, merged.n > 0 ? merged.t[merged.n - 1]! : this.maxT);
     this.setHead(merged, i, merged.n);
-    this.maxT = Math.max(this.maxT, merged.n > 0 ? merged.t[merged.n - 1]! : this.maxT);
+    this.cfg.heads.maxT[this.id] = maxT;
     return replaced;
   }
 
@@ -373,24 +286,19 @@ export class SeriesData {
     return Math.min(first, this.ooo.n > 0 ? this.ooo.t[0]! : Number.POSITIVE_INFINITY);
   }
 
-  /** Newest timestamp in the head (always raw), or -Infinity when it is empty. */
+  /** Newest timestamp in the head, or -Infinity when it is empty. */
   get headMaxT(): number {
-    return this.rawN > 0 ? this.rawT(this.rawN - 1) : Number.NEGATIVE_INFINITY;
+    return this.headN > 0 ? this.cfg.heads.last(this.id) : Number.NEGATIVE_INFINITY;
   }
 
   /** Oldest timestamp in the head, or +Infinity when it is empty. */
   get headMinT(): number {
-    if (this.open !== undefined) return decodeFirstT(this.open);
-    return this.rawN > 0 ? this.rawT(0) : Number.POSITIVE_INFINITY;
+    return this.cfg.heads.first(this.id);
   }
 
-  /** In-memory bytes of the head (encoded and raw) and the out-of-order buffer. */
+  /** In-memory bytes of the head's slot and the out-of-order buffer. */
   get bufferBytes(): number {
-    return (
-      (this.open?.length ?? 0) +
-      (this.slot >= 0 ? RAW_SAMPLES * HEAD_SAMPLE_BYTES : 0) +
-      this.ooo.t.length * 17
-    );
+    return this.cfg.heads.bytes(this.id) + this.ooo.t.length * 17;
   }
 }
 

@@ -1,10 +1,10 @@
 import type { Labels } from '@argus/core';
 import type { ResolvedStoreOptions } from '../options.js';
 import type { StoredAlert, StoredFinding } from '../types.js';
+import { Heads } from './heads.js';
 import { Postings } from './postings.js';
-import { RawSlab } from './raw-slab.js';
 import { RollupSeries } from './rollup.js';
-import { RAW_SAMPLES, type SealedChunk, type SeriesConfig, SeriesData } from './series-data.js';
+import { type SealedChunk, type SeriesConfig, SeriesData } from './series-data.js';
 import { SeriesTable } from './series-table.js';
 
 /** What persistence is told about, in order; the store works without one. */
@@ -73,7 +73,7 @@ export class StoreState {
       oooWindowMs: opts.outOfOrderWindowMs,
       overwrite: opts.onDuplicate === 'overwrite',
       onSeal: (_s, c) => this.sealed(c, 1),
-      raw: new RawSlab(RAW_SAMPLES),
+      heads: new Heads(),
     };
   }
 
@@ -141,6 +141,6 @@ export class StoreState {
     this.postings.remove(s);
     this.byId[s.id] = undefined;
     this.rollups.delete(s.id);
-    s.releaseRaw();
+    s.releaseHead();
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createStore } from '../src/index.js';
 import { bitsOf, patterns, randomValue, rng } from './helpers.js';
 
-describe('raw head slots shared by the series of a store', () => {
+describe('head slots shared by the series of a store', () => {
   it('keeps each series its own samples while series end (stale) and others take their slots', () => {
     for (let seed = 1; seed <= 3; seed++) {
       const r = rng(seed);
