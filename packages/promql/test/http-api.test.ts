@@ -195,6 +195,11 @@ describe('createPromApi', () => {
 describe('nodeHandler', () => {
   it('serves the API on node:http: GET, POST forms, and a 400 for an oversized form', async () => {
     const server = createServer(nodeHandler(api));
+    // Building the 11 MB form below can take seconds on a loaded machine; with Node's 5 s keep-alive the server
+    // could close the pooled socket just as fetch reused it (ECONNRESET, 2 runs in 3 under load). The body is built
+    // first and the socket kept longer than any gap here.
+    server.keepAliveTimeout = 120_000;
+    const bigForm = new URLSearchParams({ query: `up${' '.repeat(11 * 1024 * 1024)}` });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     const { port } = server.address() as AddressInfo;
     const url = `http://127.0.0.1:${port}`;
@@ -211,7 +216,7 @@ describe('nodeHandler', () => {
       });
       const big = await fetch(`${url}/api/v1/query`, {
         method: 'POST',
-        body: new URLSearchParams({ query: `up${' '.repeat(11 * 1024 * 1024)}` }),
+        body: bigForm,
       });
       expect([big.status, ((await big.json()) as { errorType: string }).errorType]).toEqual([
         400,
