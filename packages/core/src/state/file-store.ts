@@ -28,6 +28,21 @@ export function fileStateStore(options: FileStateStoreOptions = {}): StateStore 
     return ready;
   };
   let seq = 0;
+  const putText = async (key: string, json: string): Promise<void> => {
+    checkKey(key);
+    await ensureDir();
+    const body = withHeader(key, json);
+    const tmp = join(dir, `.tmp-${process.pid}-${++seq}`);
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(body, 'utf8');
+      if (doSync) await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, join(dir, fileName(key)));
+    if (doSync) await syncDir(dir);
+  };
 
   return {
     location: dir,
@@ -43,20 +58,9 @@ export function fileStateStore(options: FileStateStoreOptions = {}): StateStore 
       return decode(raw, key, dir) as T;
     },
     async put(key, value) {
-      checkKey(key);
-      await ensureDir();
-      const body = encode(key, value);
-      const tmp = join(dir, `.tmp-${process.pid}-${++seq}`);
-      const fh = await open(tmp, 'w');
-      try {
-        await fh.writeFile(body, 'utf8');
-        if (doSync) await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, join(dir, fileName(key)));
-      if (doSync) await syncDir(dir);
+      return putText(key, JSON.stringify(value === undefined ? null : value));
     },
+    putJson: (key, json) => putText(key, json),
     async delete(key) {
       checkKey(key);
       await rm(join(dir, fileName(key)), { force: true });
@@ -113,8 +117,7 @@ async function keyInHeader(file: string): Promise<string | undefined> {
   }
 }
 
-function encode(key: string, value: unknown): string {
-  const json = JSON.stringify(value === undefined ? null : value);
+function withHeader(key: string, json: string): string {
   const sum = createHash('sha256').update(json).digest('hex');
   return `${JSON.stringify({ v: STATE_FILE_FORMAT, key, sha256: sum })}\n${json}`;
 }

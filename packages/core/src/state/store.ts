@@ -7,6 +7,11 @@ export interface StateStore {
   get<T = unknown>(key: string): Promise<T | undefined>;
   /** Stores `value` under `key`, replacing what was there, atomically. */
   put(key: string, value: unknown): Promise<void>;
+  /**
+   * Optional: stores a value already encoded as JSON, as `put(key, JSON.parse(json))` would, without decoding it.
+   * Core encodes large snapshots a slice at a time (yielding the event loop) and hands them over this way.
+   */
+  putJson?(key: string, json: string): Promise<void>;
   /** Removes `key`; no error when it is absent. */
   delete(key: string): Promise<void>;
   /** Keys that start with `prefix`, sorted. */
@@ -28,6 +33,10 @@ export function memoryStateStore(): StateStore {
       checkKey(key);
       data.set(key, JSON.stringify(value));
     },
+    async putJson(key, json) {
+      checkKey(key);
+      data.set(key, json);
+    },
     async delete(key) {
       data.delete(key);
     },
@@ -40,10 +49,12 @@ export function memoryStateStore(): StateStore {
 /** A view of `store` whose keys are all prefixed with `scope/` (each plugin gets its own). */
 export function scopedStateStore(store: StateStore, scope: string): StateStore {
   const p = `${scope}/`;
+  const putJson = store.putJson?.bind(store);
   return {
     location: store.location,
     get: (key) => store.get(p + key),
     put: (key, value) => store.put(p + key, value),
+    ...(putJson ? { putJson: (key: string, json: string) => putJson(p + key, json) } : {}),
     delete: (key) => store.delete(p + key),
     list: async (prefix = '') => (await store.list(p + prefix)).map((k) => k.slice(p.length)),
   };

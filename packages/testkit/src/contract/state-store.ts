@@ -142,6 +142,19 @@ export function stateStoreChecks(
           expect(await s.list()).toEqual(['detector-a/baseline', 'detector-b/baseline']);
         }),
     },
+    {
+      name: 'putJson (when the store has it) stores what put would store for the decoded value, scoped views too',
+      run: () =>
+        using(factory, async (s) => {
+          if (!s.putJson) return;
+          for (const [key, value] of VALUES) await s.putJson(`j/${key}`, JSON.stringify(value));
+          for (const [key, value] of VALUES) expect(await s.get(`j/${key}`), key).toEqual(value);
+          await expect(s.putJson('', '1')).rejects.toThrow(/key/);
+          const scoped = scopedStateStore(s, 'det');
+          await scoped.putJson?.('snapshot', '{"version":1,"series":{}}');
+          expect(await s.get('det/snapshot')).toEqual({ version: 1, series: {} });
+        }),
+    },
   ];
   const reopen = options.reopen;
   if (reopen) {
