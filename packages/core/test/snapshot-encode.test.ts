@@ -77,26 +77,27 @@ describe('encodeSnapshot', () => {
     const { pause, pauses } = counting();
     for (let i = 0; i < 60; i++) {
       const value = { version: 1, series: randomValue(r, 0), extra: randomValue(r, 1) };
-      expect(await encodeSnapshot(value, { sliceMs: 0, pause })).toBe(JSON.stringify(value));
+      expect((await encodeSnapshot(value, { sliceMs: 0, pause }))?.join('')).toBe(JSON.stringify(value));
     }
     expect(pauses()).toBeGreaterThan(60);
   }, 60_000);
 
   it('gives JSON.stringify of a top-level leaf, and undefined where JSON has no text', async () => {
     for (const v of [1, 'x', null, true, [undefined, () => 1], new Date(0), undefined, () => 1])
-      expect(await encodeSnapshot(v)).toBe(JSON.stringify(v));
+      expect((await encodeSnapshot(v))?.join('')).toBe(JSON.stringify(v));
   });
 
   it('encodes parts as their assembled value, pausing between slices of entries', async () => {
     const { pause, pauses } = counting();
-    const json = await encodeSnapshot(partsOf(5000), { parts: true, sliceMs: 0, pause });
-    expect(json).toBe(JSON.stringify(assembleSnapshot(partsOf(5000))));
+    const chunks = await encodeSnapshot(partsOf(5000), { parts: true, sliceMs: 0, pause });
+    expect(chunks?.length, 'one chunk per slice').toBe(pauses() + 1);
+    expect(chunks?.join('')).toBe(JSON.stringify(assembleSnapshot(partsOf(5000))));
     expect(pauses()).toBeGreaterThanOrEqual(5000 / 16 - 1);
     for (const head of [{}, { version: 2, note: 'x', series: 'replaced' }])
-      expect(await encodeSnapshot(partsOf(3, head), { parts: true })).toBe(
+      expect((await encodeSnapshot(partsOf(3, head), { parts: true }))?.join('')).toBe(
         JSON.stringify(assembleSnapshot(partsOf(3, head))),
       );
-    expect(await encodeSnapshot(partsOf(0), { parts: true })).toBe('{"version":1,"series":{}}');
+    expect((await encodeSnapshot(partsOf(0), { parts: true }))?.join('')).toBe('{"version":1,"series":{}}');
   });
 
   it('takes the entries lazily: work done during a pause shows in the entries taken after it', async () => {
@@ -113,7 +114,7 @@ describe('encodeSnapshot', () => {
       { head: {}, field: 's', entries: entries() },
       { parts: true, sliceMs: 0, pause },
     );
-    expect(Object.keys((JSON.parse(json as string) as { s: object }).s).length).toBeGreaterThan(40);
+    expect(Object.keys((JSON.parse(json?.join('') as string) as { s: object }).s).length).toBeGreaterThan(40);
   });
 });
 
@@ -121,7 +122,7 @@ const dirs: string[] = [];
 afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
-const withoutPutJson = (s: StateStore): StateStore => ({
+const withoutChunks = (s: StateStore): StateStore => ({
   location: s.location,
   get: (k) => s.get(k),
   put: (k, v) => s.put(k, v),
@@ -139,7 +140,7 @@ const stores: [string, () => Promise<StateStore>][] = [
       return fileStateStore({ dir, fsync: false });
     },
   ],
-  ['a store without putJson', async () => withoutPutJson(memoryStateStore())],
+  ['a store without putJsonChunks', async () => withoutChunks(memoryStateStore())],
 ];
 
 describe.each(stores)('putSnapshot into a %s store', (_name, make) => {

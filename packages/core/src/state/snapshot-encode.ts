@@ -40,41 +40,60 @@ const MAX_DEPTH = 4;
 const CHECK_EVERY = 16;
 
 /**
- * Encodes `value` (or `parts`) as the JSON that `JSON.stringify` gives for it (for parts: for
- * {@link assembleSnapshot}'s value), in slices of `sliceMs`, yielding between them. Collections of 256 or more
- * members inside plain objects and arrays are split; anything else is one `JSON.stringify` call.
- * `undefined` when JSON has no text for the value (as `JSON.stringify(undefined)`).
+ * Encodes `value` (or `parts`) as the JSON text that `JSON.stringify` gives for it (for parts: for
+ * {@link assembleSnapshot}'s value), in slices of `sliceMs`, yielding between them. The text comes in chunks, one
+ * per slice: joining 10 MB of text is itself a step of 100 ms here, so stores take the chunks as they are.
+ * Collections of 256 or more members inside plain objects and arrays are split; anything else is one
+ * `JSON.stringify` call. `undefined` when JSON has no text for the value (as `JSON.stringify(undefined)`).
  */
 export async function encodeSnapshot(
   value: unknown,
   options: EncodeOptions & { parts?: boolean } = {},
-): Promise<string | undefined> {
-  const slicer = new Slicer(options.sliceMs ?? 4, options.pause ?? pauseImmediate);
-  if (!options.parts) return encodeValue(value, slicer, 0);
+): Promise<string[] | undefined> {
+  const w = new SlicedText(options.sliceMs ?? 4, options.pause ?? pauseImmediate);
+  if (!options.parts) return (await writeValue(value, w, 0)) ? w.done() : undefined;
   const parts = value as SnapshotParts;
   const head = JSON.stringify({ ...parts.head, [parts.field]: {} });
-  const body = await encodeEntries(parts.entries, slicer);
   // the head's own text ends with `{}}`: the entries go between those braces
-  return `${head.slice(0, -2)}${body.slice(1)}}`;
+  w.add(head.slice(0, -2));
+  await writeEntries(parts.entries, w);
+  w.add('}}');
+  return w.done();
 }
 
 const pauseImmediate = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-class Slicer {
+/** Text written in pieces, cut into one chunk per slice of time; the slice's clock is checked every few pieces. */
+class SlicedText {
   private start = performance.now();
   private calls = 0;
+  private pieces: string[] = [];
+  private readonly chunks: string[] = [];
   constructor(
     private readonly sliceMs: number,
     private readonly pauseFn: () => Promise<void>,
   ) {}
+  add(text: string): void {
+    this.pieces.push(text);
+  }
   /** True when the slice has run its time; checked every few calls, the clock being dearer than one member. */
   due(): boolean {
     if (++this.calls % CHECK_EVERY !== 0) return false;
     return performance.now() - this.start >= this.sliceMs;
   }
   async pause(): Promise<void> {
+    this.cut();
     await this.pauseFn();
     this.start = performance.now();
+  }
+  done(): string[] {
+    this.cut();
+    return this.chunks;
+  }
+  private cut(): void {
+    if (this.pieces.length === 0) return;
+    this.chunks.push(this.pieces.join(''));
+    this.pieces = [];
   }
 }
 
@@ -83,57 +102,77 @@ const isPlainObject = (v: object): boolean => {
   return proto === Object.prototype || proto === null;
 };
 
-async function encodeValue(v: unknown, s: Slicer, depth: number): Promise<string | undefined> {
-  // toJSON, class instances, boxed primitives and Maps: JSON.stringify knows their rules, and they are small here
-  if (
-    depth >= MAX_DEPTH ||
-    v === null ||
-    typeof v !== 'object' ||
-    typeof (v as { toJSON?: unknown }).toJSON === 'function'
-  )
-    return JSON.stringify(v);
-  if (Array.isArray(v)) return encodeArray(v, s, depth);
-  if (!isPlainObject(v)) return JSON.stringify(v);
-  return encodeObject(v as Record<string, unknown>, s, depth);
+/** Plain objects and arrays are looked into; toJSON, class instances, boxed primitives and Maps are leaves. */
+const isContainer = (v: unknown, depth: number): v is object =>
+  depth < MAX_DEPTH &&
+  v !== null &&
+  typeof v === 'object' &&
+  typeof (v as { toJSON?: unknown }).toJSON !== 'function' &&
+  (Array.isArray(v) || isPlainObject(v));
+
+/** Writes `v`'s JSON text; false, writing nothing, when JSON has none (undefined, a function). */
+async function writeValue(v: unknown, w: SlicedText, depth: number): Promise<boolean> {
+  if (!isContainer(v, depth)) {
+    const text = JSON.stringify(v);
+    if (text === undefined) return false;
+    w.add(text);
+  } else if (Array.isArray(v)) await writeArray(v, w, depth);
+  else await writeObject(v as Record<string, unknown>, w, depth);
+  return true;
 }
 
-async function encodeArray(a: readonly unknown[], s: Slicer, depth: number): Promise<string> {
+async function writeArray(a: readonly unknown[], w: SlicedText, depth: number): Promise<void> {
   const big = a.length >= BIG;
-  const out: string[] = [];
+  w.add('[');
   for (let i = 0; i < a.length; i++) {
+    if (i > 0) w.add(',');
     // members of a big collection are leaves; a small container's members may hold collections
-    const text = big ? JSON.stringify(a[i]) : await encodeValue(a[i], s, depth + 1);
-    out.push(text ?? 'null');
-    if (big && s.due()) await s.pause();
+    if (big) {
+      w.add(JSON.stringify(a[i]) ?? 'null');
+      if (w.due()) await w.pause();
+    } else if (!(await writeValue(a[i], w, depth + 1))) w.add('null');
   }
-  return `[${out.join(',')}]`;
+  w.add(']');
 }
 
-async function encodeObject(o: Record<string, unknown>, s: Slicer, depth: number): Promise<string> {
+async function writeObject(o: Record<string, unknown>, w: SlicedText, depth: number): Promise<void> {
   const keys = Object.keys(o);
   const big = keys.length >= BIG;
-  const out: string[] = [];
+  w.add('{');
+  let first = true;
   for (const k of keys) {
-    const text = big ? JSON.stringify(o[k]) : await encodeValue(o[k], s, depth + 1);
-    if (text !== undefined) out.push(`${JSON.stringify(k)}:${text}`);
-    if (big && s.due()) await s.pause();
+    const v = o[k];
+    if (!big && isContainer(v, depth + 1)) {
+      w.add(`${first ? '' : ','}${JSON.stringify(k)}:`);
+      await writeValue(v, w, depth + 1);
+      first = false;
+      continue;
+    }
+    const text = JSON.stringify(v);
+    if (text !== undefined) {
+      w.add(`${first ? '' : ','}${JSON.stringify(k)}:${text}`);
+      first = false;
+    }
+    if (big && w.due()) await w.pause();
   }
-  return `{${out.join(',')}}`;
+  w.add('}');
 }
 
 // a lazy iterable's size is not known before: every entry is a leaf, and the clock is checked between them
-async function encodeEntries(entries: Iterable<readonly [string, unknown]>, s: Slicer): Promise<string> {
-  const out: string[] = [];
+async function writeEntries(entries: Iterable<readonly [string, unknown]>, w: SlicedText): Promise<void> {
+  let first = true;
   for (const [k, v] of entries) {
     const text = JSON.stringify(v);
-    if (text !== undefined) out.push(`${JSON.stringify(k)}:${text}`);
-    if (s.due()) await s.pause();
+    if (text !== undefined) {
+      w.add(`${first ? '' : ','}${JSON.stringify(k)}:${text}`);
+      first = false;
+    }
+    if (w.due()) await w.pause();
   }
-  return `{${out.join(',')}}`;
 }
 
 /**
- * Stores a snapshot under `key`: encoded a slice at a time when the store takes JSON (`putJson`); otherwise
+ * Stores a snapshot under `key`: encoded a slice at a time when the store takes JSON text (`putJsonChunks`); otherwise
  * parts are assembled a slice at a time and `put` (whose own encoding then runs in one step).
  */
 export async function putSnapshot(
@@ -143,16 +182,16 @@ export async function putSnapshot(
   options: EncodeOptions = {},
 ): Promise<void> {
   const parts = 'parts' in snap ? snap.parts : undefined;
-  if (store.putJson) {
-    const json = await encodeSnapshot(parts ?? (snap as { value: unknown }).value, {
+  if (store.putJsonChunks) {
+    const chunks = await encodeSnapshot(parts ?? (snap as { value: unknown }).value, {
       ...options,
       parts: !!parts,
     });
     // no JSON text (an undefined snapshot): the store's own put decides, as before
-    if (json !== undefined) return store.putJson(key, json);
+    if (chunks !== undefined) return store.putJsonChunks(key, chunks);
   }
   if (!parts) return store.put(key, (snap as { value: unknown }).value);
-  const s = new Slicer(options.sliceMs ?? 4, options.pause ?? pauseImmediate);
+  const s = new SlicedText(options.sliceMs ?? 4, options.pause ?? pauseImmediate);
   const entries: Record<string, unknown> = {};
   for (const [k, v] of parts.entries) {
     entries[k] = v;
