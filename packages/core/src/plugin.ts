@@ -4,6 +4,7 @@ import type { Clock } from './clock.js';
 import type { Finding, FindingVerdict } from './finding.js';
 import type { Logger } from './logger.js';
 import type { SeriesRegistry } from './series.js';
+import type { SnapshotParts } from './state/snapshot-encode.js';
 import type { StateStore } from './state/store.js';
 
 /** The plugin API version this core implements. A plugin declaring another is refused with `ERR_PLUGIN_API_VERSION`. */
@@ -127,6 +128,11 @@ export interface Processor extends PluginBase {
    * Series ids are not stable across restarts: key per-series state by `ctx.series.fingerprint(id)` or labels.
    */
   snapshot?(ctx: StageContext): unknown;
+  /**
+   * Optional, for large state: the snapshot in parts whose entries core takes lazily, a slice at a time, yielding
+   * the event loop between slices; used instead of `snapshot` when present. `restore` gets the assembled value.
+   */
+  snapshotParts?(ctx: StageContext): SnapshotParts;
   /** Restores what `snapshot` returned; re-intern series through `ctx.series`. A throw is reported and the plugin starts fresh. */
   restore?(state: unknown, ctx: StageContext): void;
 }
@@ -161,6 +167,8 @@ export interface Detector extends PluginBase {
   judge?(findings: readonly Finding[], ctx: PluginContext): Promise<readonly JudgedFinding[]>;
   /** JSON-serialisable learned state (baselines), saved at stop and periodically; restored at start. See {@link Processor.snapshot}. */
   snapshot?(ctx: StageContext): unknown;
+  /** Large state in parts, encoded a slice at a time. See {@link Processor.snapshotParts}. */
+  snapshotParts?(ctx: StageContext): SnapshotParts;
   restore?(state: unknown, ctx: StageContext): void;
 }
 
@@ -194,6 +202,8 @@ export interface Alerter extends PluginBase {
   evaluate(input: AlerterInput, ctx: StageContext): readonly Alert[] | undefined;
   /** Alert states to persist (pending/firing with their start times). See {@link Processor.snapshot}. */
   snapshot?(ctx: StageContext): unknown;
+  /** Large state in parts, encoded a slice at a time. See {@link Processor.snapshotParts}. */
+  snapshotParts?(ctx: StageContext): SnapshotParts;
   restore?(state: unknown, ctx: StageContext): void;
 }
 

@@ -1,4 +1,12 @@
-import { type Detector, type Finding, type MetricBatch, newFindingId, type StageContext } from '@argus/core';
+import {
+  assembleSnapshot,
+  type Detector,
+  type Finding,
+  type MetricBatch,
+  newFindingId,
+  type SnapshotParts,
+  type StageContext,
+} from '@argus/core';
 import type { Model } from './model.js';
 import { pointOut } from './util/score.js';
 
@@ -41,13 +49,18 @@ export function modelDetector(name: string, model: Model, minScore: number): Det
     ...(model.tick
       ? { tick: (ctx: StageContext) => tickAll(name, model, seen, ctx.now, minScore, out) }
       : {}),
+    // in parts: core takes the series a slice at a time, so a save of 100k series never holds the event loop
+    snapshotParts: (ctx: StageContext): SnapshotParts => ({
+      head: { version: 1 },
+      field: 'series',
+      entries: savedSeries(model, seen, ctx),
+    }),
     snapshot(ctx: StageContext): unknown {
-      const series: Record<string, unknown> = {};
-      for (const id of seen) {
-        const s = model.save(id);
-        if (s !== undefined) series[ctx.series.fingerprint(id)] = { labels: ctx.series.labels(id), state: s };
-      }
-      return { version: 1, series };
+      return assembleSnapshot({
+        head: { version: 1 },
+        field: 'series',
+        entries: savedSeries(model, seen, ctx),
+      });
     },
     restore(state: unknown, ctx: StageContext): void {
       const series = (
@@ -63,6 +76,19 @@ export function modelDetector(name: string, model: Model, minScore: number): Det
       }
     },
   };
+}
+
+/** Each seen series' saved state, keyed by fingerprint; taken when iterated (series seen meanwhile included). */
+function* savedSeries(
+  model: Model,
+  seen: readonly number[],
+  ctx: StageContext,
+): Generator<[string, unknown]> {
+  for (let i = 0; i < seen.length; i++) {
+    const id = seen[i] as number;
+    const state = model.save(id);
+    if (state !== undefined) yield [ctx.series.fingerprint(id), { labels: ctx.series.labels(id), state }];
+  }
 }
 
 /** Asks the model about every series it has seen, with no sample: absent series. The finding's value is NaN. */

@@ -155,6 +155,15 @@ export function redisStateStore(options: RedisStateStoreOptions = {}): RedisStat
     }
   }
 
+  // the value and the key index together, in one MULTI/EXEC
+  const putRaw = (key: string, chunks: readonly string[]): Promise<void> =>
+    run(`put ${JSON.stringify(key)}`, async () => {
+      const tx = client.multi().set(o.keyPrefix + key, chunks[0] ?? '');
+      for (let i = 1; i < chunks.length; i++) tx.append(o.keyPrefix + key, chunks[i] as string);
+      const res = await tx.zadd(index, 0, key).exec();
+      for (const [err] of res ?? []) if (err) throw err;
+    });
+
   return {
     location,
     ready: connect,
@@ -177,14 +186,12 @@ export function redisStateStore(options: RedisStateStoreOptions = {}): RedisStat
           `redisStateStore: the value of ${JSON.stringify(key)} is not JSON-serialisable`,
         );
       }
-      await run(`put ${JSON.stringify(key)}`, async () => {
-        const res = await client
-          .multi()
-          .set(o.keyPrefix + key, raw)
-          .zadd(index, 0, key)
-          .exec();
-        for (const [err] of res ?? []) if (err) throw err;
-      });
+      await putRaw(key, [raw]);
+    },
+    // a large snapshot arrives already encoded (in slices, by core): SET then APPEND each chunk, never joined here
+    async putJsonChunks(key: string, chunks: readonly string[]): Promise<void> {
+      checkKey(key);
+      await putRaw(key, chunks);
     },
     async delete(key: string): Promise<void> {
       await run(`delete ${JSON.stringify(key)}`, async () => {

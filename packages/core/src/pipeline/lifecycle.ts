@@ -11,6 +11,7 @@ import type {
   Processor,
   StageContext,
 } from '../plugin.js';
+import { putSnapshot } from '../state/snapshot-encode.js';
 import type { StateStore } from '../state/store.js';
 import type { Resolved } from './config.js';
 import { backoffMs, deadlineSignal, withDeadline } from './deadline.js';
@@ -175,12 +176,14 @@ export function saveSnapshots(d: LifecycleDeps): Promise<void> {
 
 async function saveNow(d: LifecycleDeps): Promise<void> {
   for (const plugin of stateful(d.entries)) {
-    if (!plugin.snapshot || !d.active.has(plugin.name)) continue;
+    if (!(plugin.snapshotParts || plugin.snapshot) || !d.active.has(plugin.name)) continue;
     try {
-      await d.state.put(
-        `${plugin.name}/${SNAPSHOT_KEY}`,
-        plugin.snapshot(d.stageContext(plugin.name, d.now())),
-      );
+      const ctx = d.stageContext(plugin.name, d.now());
+      // large state comes in parts, encoded a slice at a time so that one save never holds the event loop
+      const snap = plugin.snapshotParts
+        ? { parts: plugin.snapshotParts(ctx) }
+        : { value: plugin.snapshot?.(ctx) };
+      await putSnapshot(d.state, `${plugin.name}/${SNAPSHOT_KEY}`, snap);
     } catch (err) {
       d.stats(plugin.name).errors++;
       d.report(toPluginError(err, plugin.name, 'snapshot', 'ERR_STATE_STORE'));

@@ -28,6 +28,27 @@ export function fileStateStore(options: FileStateStoreOptions = {}): StateStore 
     return ready;
   };
   let seq = 0;
+  const putText = async (key: string, chunks: readonly string[]): Promise<void> => {
+    checkKey(key);
+    await ensureDir();
+    const tmp = join(dir, `.tmp-${process.pid}-${++seq}`);
+    const fh = await open(tmp, 'w');
+    try {
+      // the value chunk by chunk after room for the header, hashed on the way: no step joins the whole text
+      const sum = createHash('sha256');
+      let at = Buffer.byteLength(header(key, '0'.repeat(64)));
+      for (const chunk of chunks) {
+        sum.update(chunk);
+        at += (await fh.write(chunk, at, 'utf8')).bytesWritten;
+      }
+      await fh.write(header(key, sum.digest('hex')), 0, 'utf8');
+      if (doSync) await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, join(dir, fileName(key)));
+    if (doSync) await syncDir(dir);
+  };
 
   return {
     location: dir,
@@ -43,20 +64,9 @@ export function fileStateStore(options: FileStateStoreOptions = {}): StateStore 
       return decode(raw, key, dir) as T;
     },
     async put(key, value) {
-      checkKey(key);
-      await ensureDir();
-      const body = encode(key, value);
-      const tmp = join(dir, `.tmp-${process.pid}-${++seq}`);
-      const fh = await open(tmp, 'w');
-      try {
-        await fh.writeFile(body, 'utf8');
-        if (doSync) await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, join(dir, fileName(key)));
-      if (doSync) await syncDir(dir);
+      return putText(key, [JSON.stringify(value === undefined ? null : value)]);
     },
+    putJsonChunks: (key, chunks) => putText(key, chunks),
     async delete(key) {
       checkKey(key);
       await rm(join(dir, fileName(key)), { force: true });
@@ -113,10 +123,9 @@ async function keyInHeader(file: string): Promise<string | undefined> {
   }
 }
 
-function encode(key: string, value: unknown): string {
-  const json = JSON.stringify(value === undefined ? null : value);
-  const sum = createHash('sha256').update(json).digest('hex');
-  return `${JSON.stringify({ v: STATE_FILE_FORMAT, key, sha256: sum })}\n${json}`;
+/** A state file's first line; its length depends on the key only (the SHA-256 is 64 hex digits). */
+function header(key: string, sha256: string): string {
+  return `${JSON.stringify({ v: STATE_FILE_FORMAT, key, sha256 })}\n`;
 }
 
 function decode(raw: string, key: string, dir: string): unknown {

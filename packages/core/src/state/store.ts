@@ -7,6 +7,12 @@ export interface StateStore {
   get<T = unknown>(key: string): Promise<T | undefined>;
   /** Stores `value` under `key`, replacing what was there, atomically. */
   put(key: string, value: unknown): Promise<void>;
+  /**
+   * Optional: stores the value whose JSON text is `chunks.join('')`, as `put(key, JSON.parse(…))` would, without
+   * decoding it. Core encodes large snapshots a slice at a time (yielding the event loop) and hands them over
+   * this way; a store should not join the chunks in one step either (10 MB of text take 100 ms to join here).
+   */
+  putJsonChunks?(key: string, chunks: readonly string[]): Promise<void>;
   /** Removes `key`; no error when it is absent. */
   delete(key: string): Promise<void>;
   /** Keys that start with `prefix`, sorted. */
@@ -17,16 +23,22 @@ export interface StateStore {
 
 /** A store that keeps values in memory (structured-cloned, so callers cannot mutate stored state). */
 export function memoryStateStore(): StateStore {
-  const data = new Map<string, string>();
+  // a snapshot's chunks are kept as they came and joined only when read (at start, by restore)
+  const data = new Map<string, string | readonly string[]>();
   return {
     location: 'memory',
     async get<T>(key: string) {
       const raw = data.get(key);
-      return raw === undefined ? undefined : (JSON.parse(raw) as T);
+      if (raw === undefined) return undefined;
+      return JSON.parse(typeof raw === 'string' ? raw : raw.join('')) as T;
     },
     async put(key, value) {
       checkKey(key);
       data.set(key, JSON.stringify(value));
+    },
+    async putJsonChunks(key, chunks) {
+      checkKey(key);
+      data.set(key, [...chunks]);
     },
     async delete(key) {
       data.delete(key);
@@ -40,10 +52,14 @@ export function memoryStateStore(): StateStore {
 /** A view of `store` whose keys are all prefixed with `scope/` (each plugin gets its own). */
 export function scopedStateStore(store: StateStore, scope: string): StateStore {
   const p = `${scope}/`;
+  const putJsonChunks = store.putJsonChunks?.bind(store);
   return {
     location: store.location,
     get: (key) => store.get(p + key),
     put: (key, value) => store.put(p + key, value),
+    ...(putJsonChunks
+      ? { putJsonChunks: (key: string, chunks: readonly string[]) => putJsonChunks(p + key, chunks) }
+      : {}),
     delete: (key) => store.delete(p + key),
     list: async (prefix = '') => (await store.list(p + prefix)).map((k) => k.slice(p.length)),
   };

@@ -142,6 +142,23 @@ export function stateStoreChecks(
           expect(await s.list()).toEqual(['detector-a/baseline', 'detector-b/baseline']);
         }),
     },
+    {
+      name: 'putJsonChunks (when the store has it) stores what put would for the joined text, scoped views too',
+      run: () =>
+        using(factory, async (s) => {
+          if (!s.putJsonChunks) return;
+          for (const [key, value] of VALUES) {
+            const text = JSON.stringify(value);
+            const cut = Math.floor(text.length / 2);
+            await s.putJsonChunks(`j/${key}`, [text.slice(0, cut), '', text.slice(cut)]);
+          }
+          for (const [key, value] of VALUES) expect(await s.get(`j/${key}`), key).toEqual(value);
+          await expect(s.putJsonChunks('', ['1'])).rejects.toThrow(/key/);
+          const scoped = scopedStateStore(s, 'det');
+          await scoped.putJsonChunks?.('snapshot', ['{"version":1,', '"series":{"é":[1]}}']);
+          expect(await s.get('det/snapshot')).toEqual({ version: 1, series: { é: [1] } });
+        }),
+    },
   ];
   const reopen = options.reopen;
   if (reopen) {
