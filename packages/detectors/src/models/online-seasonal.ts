@@ -56,15 +56,17 @@ export function onlineSeasonalModel(o: OnlineSeasonalModelOptions): Model {
   const pool = new BlockPool(BLOCK);
   // per series id, its blocks' numbers + 1 (0: not allocated; its offsets are all 0)
   let blockOf = new Int32Array(0) as Int32Array;
+  /** The block at `blockOf[at]`, allocated (all zeros) when there is none yet. */
+  const take = (at: number): number => {
+    const k = pool.alloc();
+    blockOf[at] = k + 1;
+    return k;
+  };
   const block = (id: number, b: number): number => {
     const at = id * BLOCKS + b;
     if (at >= blockOf.length) blockOf = growI32(blockOf, (id + 1) * BLOCKS);
-    let k = (blockOf[at] as number) - 1;
-    if (k < 0) {
-      k = pool.alloc();
-      blockOf[at] = k + 1;
-    }
-    return k;
+    const k = (blockOf[at] as number) - 1;
+    return k >= 0 ? k : take(at);
   };
   /** Block `b` of series `id`, or -1 when it has none. */
   const find = (id: number, b: number): number => {
@@ -86,8 +88,13 @@ export function onlineSeasonalModel(o: OnlineSeasonalModelOptions): Model {
       const level = s[b + 1] as number;
       const hour = Math.floor(t / HOUR);
       const hW = ((hour % 168) + 168) % 168;
-      const kD = block(id, 0);
-      const kW = block(id, 1 + ((hW / BLOCK) | 0));
+      const at = id * BLOCKS;
+      if (at + BLOCKS > blockOf.length) blockOf = growI32(blockOf, at + BLOCKS);
+      const atW = at + 1 + ((hW / BLOCK) | 0);
+      let kD = (blockOf[at] as number) - 1;
+      if (kD < 0) kD = take(at);
+      let kW = (blockOf[atW] as number) - 1;
+      if (kW < 0) kW = take(atW);
       // pages after both blocks are allocated (the first page may grow)
       const fD = pool.page(kD);
       const fW = pool.page(kW);

@@ -1,17 +1,22 @@
 /**
  * Fixed-size blocks of 32-bit floats, handed out on demand and never moved: block `k` lives in `page(k)` from
- * `offset(k)`. Pages hold `perPage` blocks (the first grows by half up to that, so a few series cost a few blocks),
+ * `offset(k)`. Pages hold `2 ** shift` blocks (the first grows by half up to that, so a few series cost a few blocks),
  * so growing never copies more than the first page and leaves at most one page partly unused, where one array
  * grown by half could leave a third of it.
  */
 export class BlockPool {
   private readonly pages: Float32Array[] = [];
   private count = 0;
+  private readonly perPage: number;
+  private readonly mask: number;
 
   constructor(
     readonly size: number,
-    readonly perPage = 512,
-  ) {}
+    private readonly shift = 9,
+  ) {
+    this.perPage = 1 << shift;
+    this.mask = this.perPage - 1;
+  }
 
   /** Blocks handed out so far. */
   get blocks(): number {
@@ -21,7 +26,7 @@ export class BlockPool {
   /** A new block, all zeros. May replace the first page: read pages after allocating, never before. */
   alloc(): number {
     const k = this.count++;
-    const p = (k / this.perPage) | 0;
+    const p = k >> this.shift;
     if (p === this.pages.length) {
       this.pages.push(new Float32Array((p === 0 ? 8 : this.perPage) * this.size));
     } else if (p === 0 && (k + 1) * this.size > (this.pages[0] as Float32Array).length) {
@@ -37,11 +42,11 @@ export class BlockPool {
 
   /** The page holding block `k`. */
   page(k: number): Float32Array {
-    return this.pages[(k / this.perPage) | 0] as Float32Array;
+    return this.pages[k >> this.shift] as Float32Array;
   }
 
   /** Where block `k` starts in its page. */
   offset(k: number): number {
-    return (k % this.perPage) * this.size;
+    return (k & this.mask) * this.size;
   }
 }
