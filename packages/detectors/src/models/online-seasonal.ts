@@ -48,7 +48,7 @@ const BLOCKS = OFFSETS / BLOCK;
  * lowest such variance wins. A warm-up of 120 samples is 10 hours of 5-minute data or 30 minutes at 15 s, too short to
  * see a day: `seasonal`, which decides then, almost never finds one.
  * Cost O(1) per point; memory: 6 doubles and 8 block numbers per series, and up to 192 floats (24 for each day of
- * the week the series has had a sample in, and 24 daily ones): 208 bytes for a series younger than a day, 848 once
+ * the week the series has had a sample in, and 24 daily ones): 272 bytes while a series has seen one day of the week, 848 once
  * a week old.
  */
 export function onlineSeasonalModel(o: OnlineSeasonalModelOptions): Model {
