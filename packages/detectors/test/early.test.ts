@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { earlyModel, pointOut } from '../src/index.js';
+import { Windows } from '../src/models/early.js';
 
 /** Feeds `values` to series 0 and returns the scores. */
 function scores(values: number[], model = earlyModel()): number[] {
@@ -69,5 +70,26 @@ describe('earlyModel', () => {
     // series 3 takes the freed window: it starts empty (no score before minSamples), not with series 1's samples
     expect(model.update(3, 0, 0.005, out)).toBe(0);
     expect(model.save(3)).toEqual({ values: [0.005] });
+  });
+
+  it('gives its block of windows back once every series is released, and starts a new one after', () => {
+    const win = new Windows(32);
+    for (const id of [0, 5, 9]) win.take(id);
+    win.release(5);
+    win.release(0);
+    expect(win.size).toEqual({ used: 1, slots: 16 });
+    win.release(9);
+    expect(win.size).toEqual({ used: 0, slots: 0 });
+    expect(win.find(9)).toBe(-1);
+    const k = win.take(5);
+    expect(win.kept[k]).toBe(0);
+    expect(win.size).toEqual({ used: 1, slots: 16 });
+    // through the model: a series taken after the block was given back starts from an empty window
+    const model = earlyModel();
+    const out = pointOut();
+    for (let i = 0; i < 6; i++) model.update(1, i, 1000, out);
+    model.release(1);
+    for (let i = 0; i < 5; i++) expect(model.update(1, i, 1, out)).toBe(0);
+    expect(model.update(1, 5, 1000, out)).toBeGreaterThanOrEqual(0.5);
   });
 });

@@ -84,7 +84,8 @@ export function arModel(o: ArModelOptions): Model {
     },
     save(id: number): unknown {
       // a series whose count is 0 was only grown into, never fed
-      return (slots.data[id * F] ?? 0) === 0 ? undefined : slots.save(id);
+      const b = slots.find(id);
+      return b < 0 || slots.data[b] === 0 ? undefined : slots.save(id);
     },
     load(id: number, state: unknown): void {
       slots.load(id, expectNumbers('ar', 'state', state, F));

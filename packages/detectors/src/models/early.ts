@@ -32,7 +32,7 @@ export const EARLY_DEFAULTS: EarlyModelOptions = {
  * `next[k]`. A typed array per series cost ~250 bytes of object and buffer overhead beside its 256 bytes of data,
  * for every series a preset watches during its warm-up.
  */
-class Windows {
+export class Windows {
   ring: Float64Array = new Float64Array(0);
   kept: Int32Array = new Int32Array(0);
   next: Int32Array = new Int32Array(0);
@@ -69,6 +69,22 @@ class Windows {
     if (k < 0) return;
     this.slotOf[id] = 0;
     this.free.push(k);
+    // every window released (a preset's series all warm): give the block back, not keep it for good
+    if (this.free.length === this.used) this.clear();
+  }
+
+  private clear(): void {
+    this.ring = new Float64Array(0);
+    this.kept = new Int32Array(0);
+    this.next = new Int32Array(0);
+    this.slotOf = new Int32Array(0);
+    this.free.length = 0;
+    this.used = 0;
+  }
+
+  /** Windows in use, and slots the block holds (used or free). */
+  get size(): { used: number; slots: number } {
+    return { used: this.used - this.free.length, slots: this.kept.length };
   }
 
   private growSlots(n: number): void {

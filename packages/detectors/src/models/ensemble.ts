@@ -1,7 +1,7 @@
 import type { FindingKind } from '@argus/core';
 import { expectNumbers, fmt, type Model } from '../model.js';
-import { growF64 } from '../util/arrays.js';
 import { type PointOut, pointOut, scoreFromZ } from '../util/score.js';
+import { seriesSlots } from '../util/slots.js';
 import { erfc } from '../util/special.js';
 
 /** A member of the ensemble: a model and its name (used in the reason). */
@@ -56,7 +56,7 @@ const HEAD = 7;
 export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastMember: () => string } {
   const m = o.members.length;
   const F = HEAD + o.averageSamples;
-  let s = new Float64Array(0) as Float64Array;
+  const slots = seriesSlots(F);
   // hot path: the members' models, flags and outputs in flat arrays, one PointOut per member so that picking the
   // winner records an index instead of copying its band on every sample
   const models = o.members.map((x) => x.model);
@@ -66,10 +66,6 @@ export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastM
   let winner = '';
   let winnerKind: FindingKind = 'spike';
   let winnerZ = 0;
-  const ensure = (id: number): number => {
-    if ((id + 1) * F > s.length) s = growF64(s, (id + 1) * F);
-    return id * F;
-  };
   let direct = 0;
   let best = 0;
   /** Feeds every member; returns the largest raw score (its index in `best`, the largest direct score in `direct`). */
@@ -102,7 +98,9 @@ export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastM
     update(id: number, t: number, v: number, out: PointOut): number {
       out.score = 0;
       out.z = 0;
-      const b = ensure(id);
+      const b = slots.slot(id);
+      // the page of series `id` (members keep their own slots, so it stays this one through the update)
+      const s = slots.data;
       if (!Number.isFinite(v)) return 0;
       const n = (s[b] as number) + 1;
       s[b] = n;
@@ -140,9 +138,10 @@ export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastM
       return `${winner} fired (surprise ${fmt(out.z)}, unusual for this series): value ${fmt(v)}${range}`;
     },
     save(id: number): unknown {
-      if ((id + 1) * F > s.length || s[id * F] === 0) return undefined;
+      const b = slots.find(id);
+      if (b < 0 || slots.data[b] === 0) return undefined;
       return {
-        own: Array.from(s.subarray(id * F, (id + 1) * F)),
+        own: slots.save(id),
         members: o.members.map((x) => x.model.save(id)),
       };
     },
@@ -151,8 +150,7 @@ export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastM
       const own = expectNumbers('ensemble', 'own', st?.own, F);
       if (!Array.isArray(st.members) || st.members.length !== m)
         throw new TypeError('ensemble: snapshot members do not match');
-      const b = ensure(id);
-      for (let i = 0; i < F; i++) s[b + i] = own[i] ?? 0;
+      slots.load(id, own);
       o.members.forEach((x, k) => {
         const saved = (st.members as unknown[])[k];
         if (saved !== undefined && saved !== null) x.model.load(id, saved);

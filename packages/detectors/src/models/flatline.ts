@@ -57,9 +57,10 @@ export function flatlineModel(o: FlatlineModelOptions): Model {
     tick(id: number, now: number, out: PointOut): number {
       out.score = 0;
       out.z = 0;
-      const b = id * F;
+      const b = slots.find(id);
+      if (b < 0) return 0;
       const s = slots.data;
-      if ((id + 1) * F > s.length || (s[b + 5] as number) < ABSENT_AFTER_SAMPLES || s[b + 6] === 1) return 0;
+      if ((s[b + 5] as number) < ABSENT_AFTER_SAMPLES || s[b + 6] === 1) return 0;
       const typical = s[b + 4] as number;
       const ratio = typical > 0 ? (now - (s[b + 3] as number)) / typical : 0;
       if (!(ratio >= o.gapFactor)) return 0;

@@ -1,5 +1,6 @@
 import { expectNumbers, fmt, type Model } from '../model.js';
-import { growF32 } from '../util/arrays.js';
+import { growI32 } from '../util/arrays.js';
+import { BlockPool } from '../util/blocks.js';
 import { type PointOut, scaleFloor, scoreFromZ } from '../util/score.js';
 import { seriesSlots } from '../util/slots.js';
 
@@ -31,9 +32,13 @@ const WEEK = 7 * DAY;
 // offsets, kept as 32-bit floats: 7 digits are plenty for a correction learned at seasonAlpha, and they are 192 of
 // the series' 198 numbers (memory per series, issue 22)
 const HEAD = 6;
-const WEEKLY = 24;
-const OFFSETS = WEEKLY + 168;
+const OFFSETS = 24 + 168;
 const FIELDS = HEAD + OFFSETS;
+// the offsets in blocks of a day's 24 hours, each allocated when the series first has a sample in it: block 0 the
+// daily offsets, blocks 1..7 the weekly ones by day of the week. A series younger than a day holds 2 of its 8
+// blocks (issue 13: most series a service watches are young, and many never live a week)
+const BLOCK = 24;
+const BLOCKS = OFFSETS / BLOCK;
 
 /**
  * Seasonal baseline whose season is chosen online, not once at the end of warm-up: three residual models share one
@@ -42,21 +47,37 @@ const FIELDS = HEAD + OFFSETS;
  * `periodsBeforeUse` of its periods and its variance is below (1 − minExplained) of the level-only one, and the
  * lowest such variance wins. A warm-up of 120 samples is 10 hours of 5-minute data or 30 minutes at 15 s, too short to
  * see a day: `seasonal`, which decides then, almost never finds one.
- * Cost O(1) per point; memory: 6 doubles and 192 floats per series (816 bytes).
+ * Cost O(1) per point; memory: 6 doubles and 8 block numbers per series, and up to 192 floats (24 for each day of
+ * the week the series has had a sample in, and 24 daily ones): 272 bytes while a series has seen one day of the week, 848 once
+ * a week old.
  */
 export function onlineSeasonalModel(o: OnlineSeasonalModelOptions): Model {
   const slots = seriesSlots(HEAD);
-  let offsets = new Float32Array(0) as Float32Array;
-  const room = (id: number): void => {
-    if ((id + 1) * OFFSETS > offsets.length) offsets = growF32(offsets, (id + 1) * OFFSETS);
+  const pool = new BlockPool(BLOCK);
+  // per series id, its blocks' numbers + 1 (0: not allocated; its offsets are all 0)
+  let blockOf = new Int32Array(0) as Int32Array;
+  /** The block at `blockOf[at]`, allocated (all zeros) when there is none yet. */
+  const take = (at: number): number => {
+    const k = pool.alloc();
+    blockOf[at] = k + 1;
+    return k;
+  };
+  const block = (id: number, b: number): number => {
+    const at = id * BLOCKS + b;
+    if (at >= blockOf.length) blockOf = growI32(blockOf, (id + 1) * BLOCKS);
+    const k = (blockOf[at] as number) - 1;
+    return k >= 0 ? k : take(at);
+  };
+  /** Block `b` of series `id`, or -1 when it has none. */
+  const find = (id: number, b: number): number => {
+    const at = id * BLOCKS + b;
+    return at < blockOf.length ? (blockOf[at] as number) - 1 : -1;
   };
   return {
     update(id: number, t: number, v: number, out: PointOut): number {
       const b = Number.isFinite(t) ? slots.begin(id, v, out) : -1;
       if (b < 0) return 0;
-      room(id);
       const s = slots.data;
-      const f = offsets;
       const n = (s[b] as number) + 1;
       s[b] = n;
       if (n === 1) {
@@ -66,12 +87,23 @@ export function onlineSeasonalModel(o: OnlineSeasonalModelOptions): Model {
       }
       const level = s[b + 1] as number;
       const hour = Math.floor(t / HOUR);
-      const iD = id * OFFSETS + (((hour % 24) + 24) % 24);
-      const iW = id * OFFSETS + WEEKLY + (((hour % 168) + 168) % 168);
+      const hW = ((hour % 168) + 168) % 168;
+      const at = id * BLOCKS;
+      if (at + BLOCKS > blockOf.length) blockOf = growI32(blockOf, at + BLOCKS);
+      const atW = at + 1 + ((hW / BLOCK) | 0);
+      let kD = (blockOf[at] as number) - 1;
+      if (kD < 0) kD = take(at);
+      let kW = (blockOf[atW] as number) - 1;
+      if (kW < 0) kW = take(atW);
+      // pages after both blocks are allocated (the first page may grow)
+      const fD = pool.page(kD);
+      const fW = pool.page(kW);
+      const iD = pool.offset(kD) + (((hour % 24) + 24) % 24);
+      const iW = pool.offset(kW) + (hW % BLOCK);
       const span = t - (s[b + 2] as number);
       const r0 = v - level;
-      const rD = r0 - (f[iD] as number);
-      const rW = r0 - (f[iW] as number);
+      const rD = r0 - (fD[iD] as number);
+      const rW = r0 - (fW[iW] as number);
       const v0 = s[b + 3] as number;
       const vD = s[b + 4] as number;
       const vW = s[b + 5] as number;
@@ -103,8 +135,8 @@ export function onlineSeasonalModel(o: OnlineSeasonalModelOptions): Model {
       s[b + 3] = (1 - a) * (v0 + a * c0 * c0);
       s[b + 4] = (1 - a) * (vD + a * cD * cD);
       s[b + 5] = (1 - a) * (vW + a * cW * cW);
-      f[iD] = (f[iD] as number) + o.seasonAlpha * cD;
-      f[iW] = (f[iW] as number) + o.seasonAlpha * cW;
+      fD[iD] = (fD[iD] as number) + o.seasonAlpha * cD;
+      fW[iW] = (fW[iW] as number) + o.seasonAlpha * cW;
       const expected = v - r;
       out.expected = expected;
       out.lower = expected - o.bandSigma * sd;
@@ -121,14 +153,31 @@ export function onlineSeasonalModel(o: OnlineSeasonalModelOptions): Model {
     save(id: number): unknown {
       const head = slots.save(id);
       if (head === undefined) return undefined;
-      room(id);
-      return [...head, ...offsets.subarray(id * OFFSETS, (id + 1) * OFFSETS)];
+      // the same 198 numbers as when the offsets were one dense array: blocks not allocated are zeros
+      const values = head.concat(new Array<number>(OFFSETS).fill(0));
+      for (let b = 0; b < BLOCKS; b++) {
+        const k = find(id, b);
+        if (k < 0) continue;
+        const page = pool.page(k);
+        const from = pool.offset(k);
+        for (let i = 0; i < BLOCK; i++) values[HEAD + b * BLOCK + i] = page[from + i] as number;
+      }
+      return values;
     },
     load(id: number, state: unknown): void {
       const values = expectNumbers('onlineSeasonal', 'state', state, FIELDS);
       slots.load(id, values.slice(0, HEAD));
-      room(id);
-      for (let i = 0; i < OFFSETS; i++) offsets[id * OFFSETS + i] = values[HEAD + i] ?? 0;
+      for (let b = 0; b < BLOCKS; b++) {
+        const at = HEAD + b * BLOCK;
+        let any = false;
+        for (let i = 0; i < BLOCK && !any; i++) any = (values[at + i] ?? 0) !== 0;
+        // an all-zero block reads as 0 whether allocated or not: allocate only what holds something
+        if (!any && find(id, b) < 0) continue;
+        const k = block(id, b);
+        const page = pool.page(k);
+        const from = pool.offset(k);
+        for (let i = 0; i < BLOCK; i++) page[from + i] = values[at + i] ?? 0;
+      }
     },
   };
 }

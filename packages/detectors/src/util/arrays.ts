@@ -16,14 +16,6 @@ function grownSize(length: number, n: number): number {
   return size;
 }
 
-/** Like {@link growF64} for Float32Array (state whose precision needs no more than 7 digits, at half the memory). */
-export function growF32(arr: Float32Array, n: number): Float32Array {
-  if (arr.length >= n) return arr;
-  const out = new Float32Array(grownSize(arr.length, n));
-  out.set(arr);
-  return out;
-}
-
 /** Like {@link growF64} for Int32Array. */
 export function growI32(arr: Int32Array, n: number, fill = 0): Int32Array {
   if (arr.length >= n) return arr;
