@@ -52,6 +52,7 @@ export interface HttpResponse {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /**
  * One HTTP(S) request over node:http, redirects followed as fetch follows them (the Authorization header is
@@ -95,6 +96,7 @@ function once(
   headers: Record<string, string>,
   body: string | Uint8Array | undefined,
   o: HttpRequestOptions,
+  retry = true,
 ): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const signal = o.signal;
@@ -112,9 +114,14 @@ function once(
       else req.destroy(reason);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    req.on('error', (err) => {
+    req.on('error', (err: NodeJS.ErrnoException) => {
       signal?.removeEventListener('abort', onAbort);
-      reject(signal?.aborted ? signal.reason : err);
+      if (signal?.aborted) return reject(signal.reason);
+      // a kept-alive connection the server closed just as it was reused: sent again once, as undici does for
+      // idempotent requests (Node's docs advise it), since nothing reached the server
+      if (retry && req.reusedSocket && err.code === 'ECONNRESET' && IDEMPOTENT.has(method))
+        return resolve(once(url, method, headers, body, o, false));
+      reject(err);
     });
     req.on('response', (res) => {
       answer = res;

@@ -41,8 +41,10 @@ describe('httpRequest / httpFetch over node:http', () => {
     b = await start((req, res) => {
       res.end(JSON.stringify({ auth: req.headers.authorization ?? null }));
     });
+    const used = new WeakSet<object>();
     a = await start((req, res, body) => {
       const path = req.url ?? '';
+      res.on('finish', () => used.add(req.socket));
       if (path === '/echo') {
         res.setHeader('x-got', String(body.length));
         res.setHeader('set-cookie', ['a=1', 'b=2']);
@@ -59,6 +61,10 @@ describe('httpRequest / httpFetch over node:http', () => {
         res.statusCode = 302;
         res.setHeader('location', '/loop');
         res.end();
+      } else if (path === '/drop-reused') {
+        // a kept-alive connection closed by the server just as the client reuses it
+        if (used.has(req.socket)) req.socket.destroy();
+        else res.end('fresh');
       } else if (path === '/slow-body') {
         res.write('part 1\n'); // the rest never comes
       } else if (path === '/hang') {
@@ -165,6 +171,16 @@ describe('httpRequest / httpFetch over node:http', () => {
     const first = a.seen.at(-1)!.port;
     await (await httpRequest(`${a.url}/echo`)).text();
     expect(a.seen.at(-1)!.port).toBe(first);
+  });
+
+  it('sends a GET again once on a new connection when a reused one is reset; a POST fails', async () => {
+    await (await httpRequest(`${a.url}/echo`)).text();
+    const res = await httpRequest(`${a.url}/drop-reused`);
+    expect(await res.text()).toBe('fresh');
+    await (await httpRequest(`${a.url}/echo`)).text();
+    await expect(httpRequest(`${a.url}/drop-reused`, { method: 'POST', body: 'x' })).rejects.toMatchObject({
+      code: 'ECONNRESET',
+    });
   });
 
   describe('httpFetch', () => {
