@@ -1,5 +1,5 @@
+import { httpFetch } from '@argus/core';
 import { Ollama } from 'ollama';
-import { httpFetch } from './http-fetch.js';
 import type { ChatMessage } from './prompt.js';
 
 /** The server's answer text and what it cost. */

@@ -1,5 +1,5 @@
+import { httpFetch } from '@argus/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { httpFetch } from '../src/http-fetch.js';
 import { type FakeOllama, startFakeOllama } from './fake-ollama.js';
 import { answer, MODEL, rig, until } from './helpers.js';
 

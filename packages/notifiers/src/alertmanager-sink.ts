@@ -1,5 +1,5 @@
 import { postJson, redactUrl } from '@argus/alerting';
-import { type Alert, defineSink, type Factory, type Sink, type TimerHandle } from '@argus/core';
+import { type Alert, defineSink, type Factory, httpRequest, type Sink, type TimerHandle } from '@argus/core';
 import { z } from 'zod';
 
 /** Options of {@link alertmanagerSink}. */
@@ -142,8 +142,9 @@ export const alertmanagerSink: Factory<z.ZodType<Parsed, AlertmanagerSinkOptions
       },
       healthcheck: async (ctx) => {
         try {
-          const res = await fetch(`${o.url[0]!.replace(/\/$/, '')}/-/ready`, { signal: ctx.signal });
-          return res.ok
+          const res = await httpRequest(`${o.url[0]!.replace(/\/$/, '')}/-/ready`, { signal: ctx.signal });
+          res.discard();
+          return res.status >= 200 && res.status < 300
             ? { status: 'ok' }
             : { status: 'down', message: `${redactUrl(o.url[0]!)} answered ${res.status}` };
         } catch {

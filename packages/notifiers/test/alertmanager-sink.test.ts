@@ -10,7 +10,7 @@ import {
   testContext,
   testSink,
 } from '@argus/testkit';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { alertmanagerSink } from '../src/index.js';
 
 interface AmAlert {
@@ -55,6 +55,29 @@ receivers: [{ name: hook, webhook_configs: [{ url: 'http://127.0.0.1:${port}/' }
       (await fetch(`${am.url}/api/v2/alerts`)).json() as Promise<AmAlert[]>;
 
     testSink(() => alertmanagerSink({ url: am.url }), { capabilities: { healthcheck: true } });
+
+    it('talks over node:http: the healthcheck and the posts never call the global fetch', async () => {
+      // Node 20's global fetch makes every later await in the process dearer once it has completed a request
+      const globalFetch = vi.spyOn(globalThis, 'fetch');
+      const sink = alertmanagerSink({ url: am.url });
+      const ctx = testContext();
+      await sink.start!(ctx);
+      expect(await sink.healthcheck!(ctx)).toEqual({ status: 'ok' });
+      const alert = {
+        labels: { alertname: 'NodeHttp' },
+        annotations: {},
+        state: 'firing' as const,
+        startsAt: Date.now(),
+        fingerprint: 'n',
+        origin: 't',
+      };
+      expect(await sink.write({ kind: 'alerts', alerts: [alert] }, ctx)).toEqual({ ok: true });
+      await sink.stop?.(ctx);
+      expect(globalFetch).not.toHaveBeenCalled();
+      globalFetch.mockRestore();
+      const down = alertmanagerSink({ url: `${am.url}/nowhere` });
+      expect(await down.healthcheck!(ctx)).toMatchObject({ status: 'down', message: /answered 404$/ });
+    });
 
     it('posts firing alerts with endsAt ahead, re-sends them while firing, and resolves with endsAt', async () => {
       const clock = fakeClock({ now: Date.now() });

@@ -10,7 +10,7 @@ import {
   testSink,
 } from '@argus/testkit';
 import { uncompress } from 'snappyjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { remoteWriteSink } from '../src/index.js';
 
 const receiverConfig = 'global: { scrape_interval: 1h }\n';
@@ -183,6 +183,8 @@ describe('remoteWriteSink retries resend only what failed', () => {
     // a receiver as the protocol describes it: snappy-compressed protobuf POSTs, 204 on success, 5xx to retry
     const bodies: Buffer[] = [];
     let failNext = 1; // the second request fails once
+    // sent over node:http: the global fetch would make every later await in the process dearer
+    const globalFetch = vi.spyOn(globalThis, 'fetch');
     server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -217,5 +219,7 @@ describe('remoteWriteSink retries resend only what failed', () => {
     expect(await sink.write(batch, ctx)).toEqual({ ok: true });
     // request 1 ok, request 2 failed, then (concurrency 1 stops at the failure) the retry sends 2 and 3
     expect(bodies.filter((b) => b.toString() !== 'failed')).toHaveLength(3);
+    expect(globalFetch).not.toHaveBeenCalled();
+    globalFetch.mockRestore();
   });
 });

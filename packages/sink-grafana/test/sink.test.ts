@@ -1,6 +1,6 @@
 import { type Alert, createSeriesRegistry, type Finding, fingerprint, memoryStateStore } from '@argus/core';
 import { fakeClock, testContext } from '@argus/testkit';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { grafanaSink } from '../src/index.js';
 import { type FakeGrafana, startFakeGrafana } from './grafana-api/fake-grafana.js';
 
@@ -30,6 +30,8 @@ const alerts = (...a: Alert[]) => ({ kind: 'alerts' as const, alerts: a });
 
 describe('annotations for alerts', () => {
   it('opens a region when an alert fires and patches its end when it resolves, with tags', async () => {
+    // requests go over node:http: the global fetch would make every later await in the process dearer
+    const globalFetch = vi.spyOn(globalThis, 'fetch');
     const sink = grafanaSink({ url: g.url, token: TOKEN });
     const ctx = testContext();
     expect(await sink.write(alerts(firing), ctx)).toEqual({ ok: true });
@@ -54,6 +56,8 @@ describe('annotations for alerts', () => {
     expect(g.annotations[0]!.timeEnd).toBe(resolved.endsAt);
     expect(g.annotations[0]!.text).toMatch(/^\[RESOLVED\]/);
     expect(g.requests.filter((r) => r.startsWith('PATCH'))).toHaveLength(1);
+    expect(globalFetch).not.toHaveBeenCalled();
+    globalFetch.mockRestore();
   });
 
   it('a repeated write (core retry, or a new process on the same state) creates nothing new', async () => {
@@ -159,7 +163,9 @@ describe('errors say what to fix and never carry the token', () => {
     const r = await sink.write(alerts(firing), testContext());
     expect(r).toMatchObject({ ok: false, retryable: true });
     if (!r.ok) {
-      expect(r.error.message).toMatch(/cannot reach Grafana at http:\/\/127\.0\.0\.1:\d+ /);
+      expect(r.error.message).toMatch(
+        /cannot reach Grafana at http:\/\/127\.0\.0\.1:\d+ \(POST \/api\/annotations: ECONNREFUSED\)/,
+      );
       expect(r.error.message).not.toContain(TOKEN);
     }
   });

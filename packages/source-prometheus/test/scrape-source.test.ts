@@ -67,7 +67,7 @@ describe('scrapeSource', () => {
     expect(byName(down.rows, 'up')[0]!.value).toBe(0);
     expect(down.rows.filter((r) => r.stale).map((r) => r.labels['__name__'])).toEqual(['reqs', 'temp']);
     expect(down.warnings[0]).toMatch(
-      /scrape of http:\/\/127\.0\.0\.1:\d+\/metrics failed: fetch failed \((ECONNREFUSED|UND_ERR_SOCKET)\)/,
+      /scrape of http:\/\/127\.0\.0\.1:\d+\/metrics failed: (connect ECONNREFUSED 127\.0\.0\.1:\d+|socket hang up \(ECONNRESET\))$/,
     );
   });
 
@@ -114,7 +114,7 @@ describe('scrapeSource: faults give up 0 and a clear warning, never a crash or w
         r.write('m 1\nn 12');
         setTimeout(() => r.socket?.destroy(), 20);
       },
-      /reading the body: terminated/,
+      /reading the body: the connection closed before the body ended \(ECONNRESET\)/,
     ],
     ['a page cut after a number', serve('m 1\nn 12'), /does not end with a line feed/],
     [

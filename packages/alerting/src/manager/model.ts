@@ -63,7 +63,7 @@ export interface NotifyContext {
   readonly signal: AbortSignal;
   /**
    * How requests are made (TLS, proxy, credentials), set by {@link withHttpClient} from a receiver's
-   * `http_config`; a notifier passes it to `postJson`. Absent: Node's `fetch` with system CAs.
+   * `http_config`; a notifier passes it to `postJson`. Absent: node:http (core's `httpFetch`) with system CAs.
    */
   readonly http?: HttpClient;
 }

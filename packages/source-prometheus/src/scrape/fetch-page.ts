@@ -1,3 +1,4 @@
+import { type HttpResponse, httpRequest } from '@argus/core';
 import { type ExpositionFormat, formatOf } from '../parse.js';
 
 /** What Prometheus 2.42 sends: OpenMetrics preferred, text 0.0.4 as the fallback. */
@@ -33,44 +34,50 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export async function fetchPage(url: string, o: FetchPageOptions): Promise<FetchedPage> {
   const timeout = AbortSignal.timeout(o.timeoutMs);
-  let res: Response;
+  let res: HttpResponse;
   try {
-    res = await fetch(url, {
+    // node:http, not the global fetch: after one fetch every later await in the process costs more (Node 20)
+    res = await httpRequest(url, {
       headers: {
         accept: SCRAPE_ACCEPT,
         'x-prometheus-scrape-timeout-seconds': String(o.timeoutMs / 1000),
         ...o.headers,
       },
       signal: AbortSignal.any([o.signal, timeout]),
-      redirect: 'follow',
+      acceptCompressed: true,
     });
   } catch (err) {
     throw new ScrapeFetchError(failure(err, timeout, o.timeoutMs));
   }
-  const type = res.headers.get('content-type');
+  const type = header(res, 'content-type');
   if (res.status !== 200) {
-    await res.body?.cancel().catch(() => undefined);
+    res.discard();
     throw new ScrapeFetchError(`HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
   }
   if (type && /^\s*text\/html/i.test(type)) {
-    await res.body?.cancel().catch(() => undefined);
+    res.discard();
     throw new ScrapeFetchError(`the target served ${type.split(';')[0]}, not a metrics page (wrong path?)`);
   }
   const bytes = await readBody(res, o, timeout);
   return { body: decode(bytes), format: formatOf(type), bytes: bytes.length };
 }
 
-async function readBody(res: Response, o: FetchPageOptions, timeout: AbortSignal): Promise<Uint8Array> {
-  const declared = Number(res.headers.get('content-length') ?? Number.NaN);
+function header(res: HttpResponse, name: string): string | null {
+  const v = res.headers[name];
+  return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+}
+
+async function readBody(res: HttpResponse, o: FetchPageOptions, timeout: AbortSignal): Promise<Uint8Array> {
+  const declared = Number(header(res, 'content-length') ?? Number.NaN);
   if (o.maxBytes > 0 && declared > o.maxBytes) {
-    await res.body?.cancel().catch(() => undefined);
+    res.discard();
     throw new ScrapeFetchError(`body of ${declared} bytes exceeds bodySizeLimitBytes (${o.maxBytes})`);
   }
-  const chunks: Uint8Array[] = [];
+  const chunks: Buffer[] = [];
   let size = 0;
   try {
-    // res.body is absent only for bodiless responses, which a 200 page is not
-    for await (const chunk of res.body ?? []) {
+    // leaving the loop early (too big) destroys the stream and with it the connection
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (o.maxBytes > 0 && size > o.maxBytes) {
         throw new ScrapeFetchError(`body exceeds bodySizeLimitBytes (${o.maxBytes}) after ${size} bytes`);
@@ -113,8 +120,12 @@ export function firstInvalidUtf8(b: Uint8Array): number {
 
 function failure(err: unknown, timeout: AbortSignal, timeoutMs: number): string {
   if (timeout.aborted) return `timed out after ${timeoutMs} ms`;
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const e = err as { name?: string; message?: string; code?: string };
   if (e?.name === 'AbortError') return 'aborted';
-  const cause = e?.cause?.code ?? e?.cause?.message;
-  return `${e?.message ?? String(err)}${cause ? ` (${cause})` : ''}`;
+  // node:http's word for a body cut short by the peer
+  if (e?.code === 'ECONNRESET' && e.message === 'aborted')
+    return 'the connection closed before the body ended (ECONNRESET)';
+  // Node's message names the code for a refused connection ("connect ECONNREFUSED …") but not for a reset
+  const code = e?.code && !e.message?.includes(e.code) ? ` (${e.code})` : '';
+  return `${e?.message ?? String(err)}${code}`;
 }
