@@ -140,11 +140,12 @@ async function readRefsInSlices(
     }
     const n = store.readInto(ref, from, to, buf, at);
     const end = at + n;
+    // a view made with its constructor costs about half of subarray()'s (no species lookup)
     out.push({
       labels: ref.labels,
-      timestamps: buf.t.subarray(at, end),
-      values: buf.v.subarray(at, end),
-      stale: buf.s.subarray(at, end),
+      timestamps: new Float64Array(buf.t.buffer, at * 8, n),
+      values: new Float64Array(buf.v.buffer, at * 8, n),
+      stale: new Uint8Array(buf.s.buffer, at, n),
     });
     at = end;
   }
