@@ -135,7 +135,9 @@ async function readRefsInSlices(
     const ref = refs[i]!;
     const bound = store.sampleBound(ref, from, to);
     if (at + bound > buf.t.length) {
-      buf = slab(Math.max(bound, SLAB_SAMPLES));
+      // sized for the series left as if each were this one's size, up to a full slab: a select of a few small
+      // series (most rule expressions) should not zero a full slab
+      buf = slab(Math.max(bound, Math.min(SLAB_SAMPLES, bound * (refs.length - i))));
       at = 0;
     }
     const n = store.readInto(ref, from, to, buf, at);
