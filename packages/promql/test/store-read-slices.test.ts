@@ -13,24 +13,44 @@ function storeWithSeries(n: number) {
   return store;
 }
 
+type Store = ReturnType<typeof createStore>;
+
+/**
+ * The store with each read of one series "taking" 3 ms, through `readInto` (the store's series refs) or, with
+ * those hidden, through `samples()` (a store reader without them).
+ */
+function slowReads(store: Store, path: 'refs' | 'samples', onRead: () => void) {
+  if (path === 'refs') {
+    return {
+      ...store,
+      readInto: (...a: Parameters<Store['readInto']>) => {
+        onRead();
+        now += 3;
+        return store.readInto(...a);
+      },
+    };
+  }
+  return {
+    ...store,
+    selectRefs: undefined,
+    samples: (...a: Parameters<Store['samples']>) => {
+      onRead();
+      now += 3;
+      return store.samples(...a);
+    },
+  };
+}
+
 // One fake clock for the file, never going back: the engine's slices are timed process-wide.
 let now = performance.now();
 beforeEach(() => vi.spyOn(performance, 'now').mockImplementation(() => now));
 afterEach(() => vi.restoreAllMocks());
 
-describe('storeQueryable reads in slices', () => {
+describe.each(['refs', 'samples'] as const)('storeQueryable reads in slices (through %s)', (path) => {
   it('lets other work run between series when reading takes longer than a slice', async () => {
     const store = storeWithSeries(20);
     const events: string[] = [];
-    const samples = store.samples.bind(store);
-    const reader = {
-      ...store,
-      samples: (...a: Parameters<typeof store.samples>) => {
-        events.push('read');
-        now += 3;
-        return samples(...a);
-      },
-    };
+    const reader = slowReads(store, path, () => events.push('read'));
     // other work that keeps coming back while the query runs
     let done = false;
     const other = () => {
@@ -50,14 +70,7 @@ describe('storeQueryable reads in slices', () => {
 
   it('yields across many short queries run back to back, as a rule group runs them', async () => {
     const store = storeWithSeries(1);
-    const samples = store.samples.bind(store);
-    const reader = {
-      ...store,
-      samples: (...a: Parameters<typeof store.samples>) => {
-        now += 3;
-        return samples(...a);
-      },
-    };
+    const reader = slowReads(store, path, () => {});
     let turns = 0;
     let done = false;
     const other = () => {
@@ -71,15 +84,20 @@ describe('storeQueryable reads in slices', () => {
     // 20 queries of one 3 ms read each: 60 ms in all, so several turns (none when each query keeps its own slice)
     expect(turns).toBeGreaterThanOrEqual(5);
   });
+});
 
-  it('returns the same series and samples as one readSeries call', async () => {
+describe('storeQueryable over its three read paths', () => {
+  it('returns the same series and samples through refs, samples() and one readSeries call', async () => {
     const store = storeWithSeries(5);
-    const sliced = createEngine({ queryable: storeQueryable(store) });
-    const { samples: _, ...withoutSamples } = store;
-    const whole = createEngine({ queryable: storeQueryable(withoutSamples) });
-    const q = 'rate(c[5m])';
-    const a = await sliced.rangeQuery(q, T0 + 5 * 60_000, T0 + 9 * 60_000, 60_000);
-    expect(a.result).toHaveLength(5);
-    expect(a).toEqual(await whole.rangeQuery(q, T0 + 5 * 60_000, T0 + 9 * 60_000, 60_000));
+    const refs = createEngine({ queryable: storeQueryable(store) });
+    const bySamples = createEngine({ queryable: storeQueryable({ ...store, selectRefs: undefined }) });
+    const { samples: _, selectRefs: __, ...readSeriesOnly } = store;
+    const whole = createEngine({ queryable: storeQueryable(readSeriesOnly) });
+    for (const q of ['rate(c[5m])', 'c', 'c offset 3m', 'sum(c)']) {
+      const a = await refs.rangeQuery(q, T0 + 5 * 60_000, T0 + 9 * 60_000, 60_000);
+      expect(a.result).toHaveLength(q === 'sum(c)' ? 1 : 5);
+      expect(a).toEqual(await bySamples.rangeQuery(q, T0 + 5 * 60_000, T0 + 9 * 60_000, 60_000));
+      expect(a).toEqual(await whole.rangeQuery(q, T0 + 5 * 60_000, T0 + 9 * 60_000, 60_000));
+    }
   });
 });

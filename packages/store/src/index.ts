@@ -7,6 +7,7 @@ export { storeOptionsSchema } from './options.js';
 export type { RecoveryIssue } from './persist/load.js';
 export type { StoreSinkOptions, StoreSourceOptions } from './plugins.js';
 export { storeSink, storeSource } from './plugins.js';
+export type { SampleColumns, SeriesRef, SeriesRefReads } from './series-refs.js';
 export type { Store } from './store.js';
 export { createStore } from './store.js';
 export type {

@@ -20,6 +20,7 @@ import { rolledUp } from './internal/rolled-up.js';
 import { StoreState } from './internal/state.js';
 import { type ResolvedStoreOptions, resolveStoreOptions, type StoreOptions } from './options.js';
 import { openPersistence, type Persistence, type RecoveryIssue } from './persist/persistence.js';
+import { type SeriesRefReads, seriesRefReads } from './series-refs.js';
 import type {
   EventQuery,
   HistoryQuery,
@@ -34,7 +35,7 @@ import type {
 } from './types.js';
 
 /** The embedded history: compressed samples, findings and alerts. Made by {@link createStore}. */
-export interface Store extends HistoryQuery {
+export interface Store extends HistoryQuery, SeriesRefReads {
   /**
    * Loads the data directory (when configured) and starts flushing; idempotent. Memory-only stores need no open.
    * Damaged files are reported through `log` (default `console.warn`), naming the file and byte offset.
@@ -97,7 +98,7 @@ export interface Store extends HistoryQuery {
 export function createStore(options?: StoreOptions): Store {
   const opts = resolveStoreOptions(options);
   const st = new StoreState(opts);
-  return { ...lifecycleApi(st, opts), ...writeApi(st), ...readApi(st) };
+  return { ...lifecycleApi(st, opts), ...writeApi(st), ...readApi(st), ...seriesRefReads(st) };
 }
 
 type LifecycleApi = Pick<Store, 'open' | 'recoveryIssues' | 'flush' | 'close'>;
@@ -207,7 +208,7 @@ function eventFilter<T>(
   return list.filter((x) => at(x) >= q.from && at(x) < q.to && matchesLabels(m, labels(x)));
 }
 
-type ReadApi = Omit<Store, keyof LifecycleApi | keyof WriteApi>;
+type ReadApi = Omit<Store, keyof LifecycleApi | keyof WriteApi | keyof SeriesRefReads>;
 
 function readApi(st: StoreState): ReadApi {
   return {

@@ -127,16 +127,22 @@ function slotOf(ev: Operands, e: Aggregate, l: Labels): Slot {
   const slots = slotsFor(ev, e);
   let slot = slots.byInput.get(l);
   if (slot) return slot;
+  slot = groupSlot(slots, e, l);
+  slots.byInput.set(l, slot);
+  return slot;
+}
+
+/** The slot of the group `l` falls in, made on first sight of the group. */
+function groupSlot(slots: Slots, e: Aggregate, l: Labels): Slot {
   // `by`: the key is the grouping labels' values, read straight off the input set; the group's label set is
   // made once per group. (Caching group labels per input set cost more than this: a WeakMap entry per series.)
   const metric = e.without ? cachedGroupLabels(l, e.grouping, true) : undefined;
   const key = metric ? labelsKey(metric) : byValues(l, e.grouping);
-  slot = slots.byKey.get(key);
+  let slot = slots.byKey.get(key);
   if (!slot) {
     const m = metric ?? groupLabels(l, e.grouping, false);
     slots.byKey.set(key, (slot = { metric: m, id: slots.byKey.size }));
   }
-  slots.byInput.set(l, slot);
   return slot;
 }
 
@@ -169,10 +175,16 @@ export async function groupInSlices(
   inputs: readonly Labels[],
   slice: TimeSlice,
 ): Promise<void> {
+  const slots = slotsFor(ev, e);
+  if (slots.byColumns.has(inputs)) return;
+  // straight into the columns' slot array: keying ten thousand label objects in `byInput` as well cost more
+  // than the grouping (each new object key gets a hash stored on the object)
+  const out: Slot[] = new Array(inputs.length);
   for (let i = 0; i < inputs.length; i++) {
     if (i % GROUP_CHUNK === 0 && slice.due()) await slice.checkpoint();
-    slotOf(ev, e, inputs[i]!);
+    out[i] = groupSlot(slots, e, inputs[i]!);
   }
+  slots.byColumns.set(inputs, out);
 }
 
 // `without`: a store hands out the same label objects query after query, so each input set's group labels (and,

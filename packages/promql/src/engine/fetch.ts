@@ -67,12 +67,54 @@ export async function fetchSelectors(
       const ts = floats(s.timestamps);
       series.push({ metric: s.labels, ts, vs, stale, hasStale });
     }
-    await sortByLabels(series, (s) => s.metric, slice);
-    out.set(sel, series);
+    out.set(sel, await sortedLikeLastTime(sel, series, slice));
     if (q.warnings && o.warnings)
       for (const m of await q.warnings(sel.matchers, w.mint, w.maxt)) o.warnings.add(m);
   }
   return out;
+}
+
+/** A selector's series in the order fetched at its last fetch, and the order sorting them gave. */
+interface SortedOrder {
+  readonly fetched: readonly Labels[];
+  readonly order: Int32Array;
+}
+
+// Keyed by the selector's node: the engine's parse cache hands out the same tree for the same text, so a rule
+// evaluated again, a dashboard refreshed or the next block of a range query finds its selector here, and the
+// entry goes when the tree does.
+const lastOrder = new WeakMap<VectorSelector, SortedOrder>();
+
+/**
+ * Sorts a selector's series by labels. When the store hands out the same label objects in the same order as at
+ * the selector's last fetch (its series did not change), the order found then is applied again: sorting ten
+ * thousand series by label took a fifth of an instant aggregation over them.
+ */
+async function sortedLikeLastTime(
+  sel: VectorSelector,
+  series: FetchedSeries[],
+  slice: TimeSlice,
+): Promise<FetchedSeries[]> {
+  const last = lastOrder.get(sel);
+  if (last && sameLabels(last.fetched, series)) {
+    const out: FetchedSeries[] = new Array(series.length);
+    for (let i = 0; i < series.length; i++) out[i] = series[last.order[i]!]!;
+    return out;
+  }
+  const fetched = series.map((s) => s.metric);
+  const index = new Map<FetchedSeries, number>();
+  for (let i = 0; i < series.length; i++) index.set(series[i]!, i);
+  await sortByLabels(series, (s) => s.metric, slice);
+  const order = new Int32Array(series.length);
+  for (let i = 0; i < series.length; i++) order[i] = index.get(series[i]!)!;
+  lastOrder.set(sel, { fetched, order });
+  return series;
+}
+
+function sameLabels(fetched: readonly Labels[], series: readonly FetchedSeries[]): boolean {
+  if (fetched.length !== series.length) return false;
+  for (let i = 0; i < series.length; i++) if (fetched[i] !== series[i]!.metric) return false;
+  return true;
 }
 
 /**

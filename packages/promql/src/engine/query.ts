@@ -7,6 +7,7 @@ import { defaultScheduler, type Scheduler, TimeSlice } from '../time-slice.js';
 import { Evaluator } from './evaluator.js';
 import { fetchSelectors, tooManySamples } from './fetch.js';
 import { cachedParser } from './parse-cache.js';
+import { querySignal } from './query-signal.js';
 import { precomputeRangeCalls } from './range-calls.js';
 import { sortByLabels } from './sort-in-slices.js';
 import { labelsKey, type Sample, type Value } from './values.js';
@@ -97,20 +98,12 @@ export function createEngine(options: EngineOptions): Engine {
   return {
     async instantQuery(query, timeMs, o) {
       const expr = typeof query === 'string' ? parse(query) : query;
-      const signal = querySignal(timeoutMs, o);
-      const slice = new TimeSlice(scheduler, signal);
-      const warnings = new Set<string>();
-      const ev = await evaluatorFor(
-        options.queryable,
-        expr,
-        { ...engineOpts, warnings },
-        slice,
-        [timeMs, timeMs],
-        [timeMs, timeMs],
-      );
-      // selectors and range functions over many series are computed with yields between series first
-      await precomputeRangeCalls(ev, expr, { from: timeMs, to: timeMs, step: 1 }, slice, signal);
-      return withWarnings(instantResult(ev.eval(expr, timeMs), timeMs), warnings);
+      const q = querySignal(timeoutMs, o?.signal);
+      try {
+        return await instant(expr, timeMs, q.signal);
+      } finally {
+        q.done();
+      }
     },
     async rangeQuery(query, startMs, endMs, stepMs, o) {
       if (!(stepMs > 0))
@@ -122,33 +115,63 @@ export function createEngine(options: EngineOptions): Engine {
         throw new PromQLEvalError(
           `invalid expression type "${t === 'matrix' ? 'range vector' : 'string'}" for range query, must be Scalar or instant Vector`,
         );
-      const signal = querySignal(timeoutMs, o);
-      const slice = new TimeSlice(scheduler, signal);
-      const out = new RangeCollector(maxSamples);
-      const warnings = new Set<string>();
-      // Steps are evaluated in blocks, each over the data its steps read, so a long range never holds the
-      // whole history of every series at once.
-      const perBlock = Math.max(STEPS_PER_BLOCK, Math.ceil(BLOCK_MS / stepMs));
-      for (let from = startMs; from <= endMs; from += perBlock * stepMs) {
-        const to = Math.min(endMs, from + (perBlock - 1) * stepMs);
-        const ev = await evaluatorFor(
-          options.queryable,
-          expr,
-          { ...engineOpts, warnings },
-          slice,
-          [from, to],
-          [startMs, endMs],
-        );
-        await precomputeRangeCalls(ev, expr, { from, to, step: stepMs }, slice, signal);
-        for (let ts = from; ts <= to; ts += stepMs) {
-          // Yield to the host's event loop between steps so that a long query never blocks it for long.
-          if (slice.due()) await slice.checkpoint();
-          out.add(ev.eval(expr, ts), ts);
-        }
+      const q = querySignal(timeoutMs, o?.signal);
+      try {
+        return await range(expr, startMs, endMs, stepMs, q.signal);
+      } finally {
+        q.done();
       }
-      return withWarnings({ resultType: 'matrix' as const, result: await out.result(slice) }, warnings);
     },
   };
+
+  async function instant(expr: Expr, timeMs: number, signal: AbortSignal): Promise<QueryResult> {
+    const slice = new TimeSlice(scheduler, signal);
+    const warnings = new Set<string>();
+    const ev = await evaluatorFor(
+      options.queryable,
+      expr,
+      { ...engineOpts, warnings },
+      slice,
+      [timeMs, timeMs],
+      [timeMs, timeMs],
+    );
+    // selectors and range functions over many series are computed with yields between series first
+    await precomputeRangeCalls(ev, expr, { from: timeMs, to: timeMs, step: 1 }, slice, signal);
+    return withWarnings(instantResult(ev.eval(expr, timeMs), timeMs), warnings);
+  }
+
+  async function range(
+    expr: Expr,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    signal: AbortSignal,
+  ): Promise<QueryResult & { resultType: 'matrix' }> {
+    const slice = new TimeSlice(scheduler, signal);
+    const out = new RangeCollector(maxSamples);
+    const warnings = new Set<string>();
+    // Steps are evaluated in blocks, each over the data its steps read, so a long range never holds the
+    // whole history of every series at once.
+    const perBlock = Math.max(STEPS_PER_BLOCK, Math.ceil(BLOCK_MS / stepMs));
+    for (let from = startMs; from <= endMs; from += perBlock * stepMs) {
+      const to = Math.min(endMs, from + (perBlock - 1) * stepMs);
+      const ev = await evaluatorFor(
+        options.queryable,
+        expr,
+        { ...engineOpts, warnings },
+        slice,
+        [from, to],
+        [startMs, endMs],
+      );
+      await precomputeRangeCalls(ev, expr, { from, to, step: stepMs }, slice, signal);
+      for (let ts = from; ts <= to; ts += stepMs) {
+        // Yield to the host's event loop between steps so that a long query never blocks it for long.
+        if (slice.due()) await slice.checkpoint();
+        out.add(ev.eval(expr, ts), ts);
+      }
+    }
+    return withWarnings({ resultType: 'matrix' as const, result: await out.result(slice) }, warnings);
+  }
 }
 
 interface EvalLimits {
@@ -175,10 +198,6 @@ async function evaluatorFor(
   const fetchOpts = { startMs: window[0], endMs: window[1], queryStartMs, queryEndMs, ...l, signal, slice };
   const data = await fetchSelectors(q, expr, fetchOpts);
   return new Evaluator({ startMs: queryStartMs, endMs: queryEndMs, ...l, data, signal });
-}
-
-function querySignal(timeoutMs: number, o: QueryOptions | undefined): AbortSignal {
-  return AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(o?.signal ? [o.signal] : [])]);
 }
 
 function instantResult(v: Value, timeMs: number): QueryResult {

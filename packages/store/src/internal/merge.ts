@@ -66,9 +66,9 @@ function copy(to: Cols, k: number, from: Cols, i: number): void {
   to.s[k] = from.s[i]!;
 }
 
-/** First index in `t[0..n)` with `t[i] >= x`. */
-export function lowerBound(t: Float64Array | readonly number[], n: number, x: number): number {
-  let lo = 0;
+/** First index in `t[from..n)` with `t[i] >= x` (`from` defaults to 0). */
+export function lowerBound(t: Float64Array | readonly number[], n: number, x: number, from = 0): number {
+  let lo = from;
   let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;

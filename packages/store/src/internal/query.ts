@@ -46,9 +46,12 @@ export async function matchingInSlices(
   signal?: AbortSignal,
 ): Promise<SeriesData[]> {
   const m = toMatchers(sel);
+  const candidates = st.postings.candidates(m);
+  // one `name="value"` matcher: its postings are exactly the series that match (a fresh array)
+  if (candidates && m.length === 1 && m[0]!.op === '=') return candidates as SeriesData[];
   const out: SeriesData[] = [];
   let tested = 0;
-  for (const s of st.postings.candidates(m) ?? [...st.byLabelSet.values()]) {
+  for (const s of candidates ?? [...st.byLabelSet.values()]) {
     if (++tested % MATCH_CHUNK === 0) {
       await new Promise((resolve) => setImmediate(resolve));
       signal?.throwIfAborted();

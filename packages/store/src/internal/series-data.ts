@@ -139,6 +139,24 @@ export class SeriesData {
     return out;
   }
 
+  /**
+   * Writes the head's samples into `t`/`v`/`s` from index `at` (room for `headN` needed, `s` zeroed there) and
+   * returns how many: reads that bring their own buffers (`readInto`) skip the copy `head` makes per call.
+   */
+  headInto(t: Float64Array, v: Float64Array, s: Uint8Array, at: number): number {
+    if (this.open !== undefined) decodeInto(this.open, t, v, s, at);
+    if (this.rawN > 0) {
+      const p = this.cfg.raw.page(this.slot);
+      const o = this.cfg.raw.offset(this.slot);
+      for (let i = 0, k = at + this.openN; i < this.rawN; i++, k++) {
+        t[k] = p[o + 2 * i]!;
+        v[k] = p[o + 2 * i + 1]!;
+        s[k] = (this.rawStale >>> i) & 1;
+      }
+    }
+    return this.headN;
+  }
+
   /** Replaces the head with `c`'s samples [start, end). */
   private setHead(c: Cols, start: number, end: number): void {
     this.cfg.heads.set(this.id, c, start, end);
@@ -248,15 +266,8 @@ export class SeriesData {
 
   /** Samples with from ≤ t < to, chunks + head + out-of-order buffer merged, in time order. */
   read(from: number, to: number, counts?: MergeCounts): Cols {
-    // chunks are in time order and do not overlap: binary-search the first one that can hold `from`
     const cs = this.chunks;
-    let lo = 0;
-    let hi = cs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cs[mid]!.maxT < from) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstChunk(cs, from);
     let end = lo;
     const h = this.head;
     let n = h.n;
@@ -300,6 +311,18 @@ export class SeriesData {
   get bufferBytes(): number {
     return this.cfg.heads.bytes(this.id) + this.ooo.t.length * 17;
   }
+}
+
+/** Index of the first chunk that can hold `from` (chunks are in time order and never overlap). */
+export function firstChunk(cs: readonly SealedChunk[], from: number): number {
+  let lo = 0;
+  let hi = cs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cs[mid]!.maxT < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Decodes a sealed chunk into columns. */
