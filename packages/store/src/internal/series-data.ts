@@ -144,16 +144,7 @@ export class SeriesData {
    * returns how many: reads that bring their own buffers (`readInto`) skip the copy `head` makes per call.
    */
   headInto(t: Float64Array, v: Float64Array, s: Uint8Array, at: number): number {
-    if (this.open !== undefined) decodeInto(this.open, t, v, s, at);
-    if (this.rawN > 0) {
-      const p = this.cfg.raw.page(this.slot);
-      const o = this.cfg.raw.offset(this.slot);
-      for (let i = 0, k = at + this.openN; i < this.rawN; i++, k++) {
-        t[k] = p[o + 2 * i]!;
-        v[k] = p[o + 2 * i + 1]!;
-        s[k] = (this.rawStale >>> i) & 1;
-      }
-    }
+    this.cfg.heads.decode(this.id, { t, v, s, n: 0 }, at);
     return this.headN;
   }
 
