@@ -16,7 +16,9 @@ describe('sorted order of a selector, reused across queries', () => {
     const queryable: Queryable = { select: () => current, labelNames: () => [], labelValues: () => [] };
     const engine = createEngine({ queryable });
     const jobs = async () =>
-      ((await engine.instantQuery('up', T)).result as { metric: { job: string } }[]).map((s) => s.metric.job);
+      ((await engine.instantQuery('up', T)).result as unknown as { metric: { job: string } }[]).map(
+        (s) => s.metric.job,
+      );
     const b = series('b');
     const a = series('a');
     const c = series('c');
