@@ -63,12 +63,3 @@ export function denseRuns(
   flush();
   return runs;
 }
-
-/**
- * Each run closed down (or up) to the pixel row `edge`: the area under (or over) a band's dense edge, as flat
- * [x, y, …] polygons. uPlot fills a band as the upper edge's area down to the plot's bottom, clipped to the lower
- * edge's area up to its top; a run of its own per polygon, so a gap in the band is left unfilled.
- */
-export function closedRuns(runs: readonly number[][], edge: number): number[][] {
-  return runs.map((run) => [run[0]!, edge, ...run, run[run.length - 2]!, edge]);
-}

@@ -4,7 +4,7 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Interval } from '../alert-series.js';
-import { type Axis, closedRuns, DENSE_PER_PX, denseRuns } from '../dense-path.js';
+import { type Axis, DENSE_PER_PX, denseRuns } from '../dense-path.js';
 import type { ChartData, Marker } from '../series.js';
 import { shadeRects } from '../shade.js';
 
@@ -51,7 +51,7 @@ export function Plot({ data, shade = [], range, onPlot }: PlotProps) {
       // lines, not data: no point markers on them
       if (role === 'trend') return { label, stroke, width: 2, dash: [10, 5], points: { show: false } };
       if (role === 'limit') return { label, stroke: LIMIT, width: 1, dash: [3, 3], points: { show: false } };
-      return { label, stroke: `${stroke}55`, width: 1, dash: [4, 4], paths: BAND_PATHS[role] };
+      return { label, stroke: `${stroke}55`, width: 1, dash: [4, 4] };
     });
     const opts: uPlot.Options = {
       width: Math.max(400, el.clientWidth),
@@ -165,71 +165,17 @@ function axis(u: uPlot, key: string): Axis | undefined {
 
 const linear = uPlot.paths.linear!();
 
-/** The Path2D of flat [x, y, …] runs, each one a subpath (a move, then lines). */
-function toPath(runs: readonly number[][], close = false): Path2D {
-  const path = new Path2D();
-  for (const run of runs) {
-    path.moveTo(run[0]!, run[1]!);
-    for (let k = 2; k < run.length; k += 2) path.lineTo(run[k]!, run[k + 1]!);
-    if (close) path.closePath();
-  }
-  return path;
-}
-
-/** The scales' pixel maps and the dense runs of a series, or undefined where uPlot's linear path should draw it. */
-function dense(u: uPlot, seriesIdx: number, i0: number, i1: number) {
+/** uPlot's `paths` for a value series: {@link denseRuns} where dense, uPlot's linear path elsewhere. */
+const densePaths: uPlot.Series.PathBuilder = (u, seriesIdx, i0, i1) => {
   const s = u.series[seriesIdx]!;
   const x = axis(u, 'x');
   const y = axis(u, s.scale ?? 'y');
-  if (!x || !y || i1 - i0 < DENSE_PER_PX * u.bbox.width) return undefined;
-  return { y: u.scales[s.scale ?? 'y']!, runs: denseRuns(u.data[0], u.data[seriesIdx]!, i0, i1, x, y) };
-}
-
-/** uPlot's `paths` for a value series: {@link denseRuns} where dense, uPlot's linear path elsewhere. */
-const densePaths: uPlot.Series.PathBuilder = (u, seriesIdx, i0, i1) => {
-  const d = dense(u, seriesIdx, i0, i1);
-  if (!d) return linear(u, seriesIdx, i0, i1);
+  if (!x || !y || i1 - i0 < DENSE_PER_PX * u.bbox.width) return linear(u, seriesIdx, i0, i1);
+  const stroke = new Path2D();
+  for (const run of denseRuns(u.data[0], u.data[seriesIdx]!, i0, i1, x, y)) {
+    stroke.moveTo(run[0]!, run[1]!);
+    for (let k = 2; k < run.length; k += 2) stroke.lineTo(run[k]!, run[k + 1]!);
+  }
   // no gaps clip: a null sample already breaks the line (a move, not a line)
-  return { stroke: toPath(d.runs), fill: null, clip: null, band: null, gaps: [], flags: 0 };
+  return { stroke, fill: null, clip: null, band: null, gaps: [], flags: 0 };
 };
-
-/** uPlot's band fill clips to the lower edge's path (BAND_CLIP_FILL in uPlot's source). */
-const BAND_CLIP_FILL = 1;
-
-/**
- * uPlot's `paths` for an expected band's edge where dense: the edge as {@link denseRuns}, and what uPlot's band fill
- * needs from it (its linear path drew every edge sample through its closures: most of an update with the continuous
- * band, `pnpm bench:ui`): the upper edge's area down to the plot's bottom (`fill`), the lower edge's area up to its
- * top (`band`, the clip), each run closed on its own by {@link closedRuns}.
- */
-const denseBandPaths =
-  (side: 'upper' | 'lower'): uPlot.Series.PathBuilder =>
-  (u, seriesIdx, i0, i1) => {
-    const d = dense(u, seriesIdx, i0, i1);
-    if (!d) return linear(u, seriesIdx, i0, i1);
-    const key = u.series[seriesIdx]!.scale ?? 'y';
-    const upper = side === 'upper';
-    const lower = side === 'lower';
-    const stroke = toPath(d.runs);
-    const area = (v: number | null | undefined): Path2D => {
-      const edge = u.valToPos(v ?? 0, key, true);
-      // one run (a band without gaps, the usual case): the stroke's copy closed to the edge, not drawn twice
-      if (d.runs.length !== 1) return toPath(closedRuns(d.runs, edge), true);
-      const run = d.runs[0]!;
-      const path = new Path2D(stroke);
-      path.lineTo(run[run.length - 2]!, edge);
-      path.lineTo(run[0]!, edge);
-      path.closePath();
-      return path;
-    };
-    return {
-      stroke,
-      fill: upper ? area(d.y.min) : null,
-      clip: null,
-      band: lower ? area(d.y.max) : null,
-      gaps: [],
-      flags: BAND_CLIP_FILL,
-    };
-  };
-
-const BAND_PATHS = { upper: denseBandPaths('upper'), lower: denseBandPaths('lower') };
