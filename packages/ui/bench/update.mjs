@@ -1,6 +1,9 @@
 // `pnpm bench:ui`: the series page's main-thread time per update with 20 series of 10k points each (issue 18's
 // goal: under 50 ms), read from the page's own Performance API measure (data arrival → transform → render → uPlot
 // draw) in headless Chromium against a real @argus/server. A benchmark, not a test: it prints numbers.
+// The server has the ensemble configured (as `argus demo` does), so every update also fetches the continuous band
+// (`GET /api/series/band`, a replay over the history) and merges it; BAND=0 runs it with no detector (the band
+// request is a quick 404), for the page's cost without the band. The band's own request time is measured after.
 import { createAlertManager } from '@argus/alerting';
 import { memoryStateStore } from '@argus/core';
 import { addUser, createArgusServer } from '@argus/server';
@@ -13,6 +16,18 @@ const POINTS = 10_000;
 const UPDATES = Number(process.env.UPDATES ?? 20);
 const STEP_MS = 1000;
 const PASSWORD = 'bench-password-not-secret';
+const BAND = process.env.BAND !== '0';
+// `argus demo`'s ensemble options (packages/cli/src/demo.ts DEMO_ENSEMBLE; the UI does not depend on the CLI)
+const ENSEMBLE = {
+  warmupSamples: 30,
+  calibrationSamples: 10,
+  suppressSamples: 0,
+  rangeTolerance: null,
+  freezeAt: 0.6,
+  minScore: 0.6,
+  currentAtLeast: 0.5,
+};
+const BAND_REQUESTS = Number(process.env.BAND_REQUESTS ?? 5);
 
 const am = createAlertManager({
   config: { route: { receiver: 'r' }, receivers: [{ name: 'r' }] },
@@ -36,6 +51,7 @@ const app = await createArgusServer({
   store,
   state,
   uiRoot: process.env.UI_ROOT ?? uiRoot,
+  ...(BAND ? { config: { detectors: [{ use: 'ensemble', options: ENSEMBLE }] } } : {}),
 });
 const base = await app.listen({ host: '127.0.0.1', port: 0 });
 const browser = await chromium.launch({
@@ -79,14 +95,43 @@ try {
   const all = await measures();
   const updates = all.slice(1).sort((a, b) => a - b);
   const q = (p) => updates[Math.min(updates.length - 1, Math.floor(p * updates.length))];
-  console.log(`series page, ${points?.split('.')[0]}`);
+  console.log(`series page (band ${BAND ? 'on' : 'off, BAND=0'}): ${points?.replace(/\s+/g, ' ').trim()}`);
   console.log(
     `first draw ${all[0].toFixed(1)} ms; ${updates.length} updates: median ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, max ${updates.at(-1).toFixed(1)} ms (goal < 50 ms)`,
   );
+  if (BAND) await timeBand(page, base);
 } finally {
   await browser.close();
   await app.close();
   await am.stop();
+}
+
+/**
+ * The band request alone, as the page makes it (6 h up to now, the page's session): the server's replay of the
+ * ensemble over every stored sample plus the JSON, timed from here. Sequential, after the page's updates.
+ */
+async function timeBand(page, base) {
+  const times = [];
+  let body;
+  for (let i = 0; i < BAND_REQUESTS; i++) {
+    const to = Date.now();
+    const q = new URLSearchParams({
+      match: 'bench_load',
+      from: String(to - 6 * 3_600_000),
+      to: String(to),
+      limit: '20',
+    });
+    const t0 = performance.now();
+    const res = await page.request.get(`${base}/api/series/band?${q}`);
+    body = await res.json();
+    times.push(performance.now() - t0);
+    if (!res.ok()) throw new Error(`band request: ${res.status()} ${JSON.stringify(body)}`);
+  }
+  times.sort((a, b) => a - b);
+  const points = body.series.reduce((n, s) => n + s.timestamps.length, 0);
+  console.log(
+    `band request (${body.detector}, ${body.series.length} series, ${points} points, replayed ${body.replayed}${body.clipped ? ', clipped' : ''}): ${times.length} sequential, median ${times[Math.floor(times.length / 2)].toFixed(0)} ms, max ${times.at(-1).toFixed(0)} ms`,
+  );
 }
 
 /** The profile's 15 functions with the most self time (ms), as `name file:line`. */
