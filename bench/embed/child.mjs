@@ -65,9 +65,10 @@ const counted = () => {
 };
 
 if (mode === 'argus') {
-  // count reads by wrapping the registry the preset reads
+  // count reads by wrapping the registry the preset reads: the preset reads counters and gauges through
+  // getMetricsAsArray (older builds through getMetricsAsJSON, whose own call of getMetricsAsArray does not come here)
   const watched = Object.create(registry);
-  for (const k of ['getMetricsAsJSON']) {
+  for (const k of ['getMetricsAsJSON', 'getMetricsAsArray']) {
     watched[k] = (...a) => {
       counted();
       return registry[k](...a);

@@ -34,7 +34,7 @@ describe('registryReader', () => {
       const counter = new Counter({ name: 'c_total', help: 'c', labelNames, registers: [registry] });
       const gauge = new Gauge({ name: 'g', help: 'g', labelNames, registers: [registry] });
       // a collect that writes values (and sometimes clears them) as the registry is read
-      const polled = new Gauge({
+      new Gauge({
         name: 'polled',
         help: 'p',
         labelNames,
@@ -44,7 +44,7 @@ describe('registryReader', () => {
           this.set({ route: `/r${round % 3}` }, round);
         },
       });
-      const asyncPolled = new Gauge({
+      new Gauge({
         name: 'async_polled',
         help: 'a',
         registers: [registry],
@@ -60,7 +60,13 @@ describe('registryReader', () => {
         buckets: [0.1, 1],
         registers: [registry],
       });
-      const summary = new Summary({ name: 's', help: 's', labelNames, percentiles: [0.5], registers: [registry] });
+      const summary = new Summary({
+        name: 's',
+        help: 's',
+        labelNames,
+        percentiles: [0.5],
+        registers: [registry],
+      });
       const late = new Gauge({ name: 'late', help: 'l', labelNames, registers: [] });
       const labels = () => ({ route: `/r${rand(20)}`, code: String(200 + rand(3) * 100) });
       const reader = registryReader(registry);
@@ -106,8 +112,13 @@ describe('registryReader', () => {
     expect(calls).toBe(0);
     const entries = Object.values((gauge as unknown as { hashMap: object }).hashMap);
     expect(first[0]!.values).toHaveLength(5);
-    first[0]!.values.forEach((v, i) => expect(v).toBe(entries[i]));
+    for (const [i, v] of first[0]!.values.entries()) expect(v).toBe(entries[i]);
     gauge.remove({ a: '3' });
-    expect((await reader.getMetricsAsJSON())[0]!.values.map((v) => v.labels?.a)).toEqual(['0', '1', '2', '4']);
+    expect((await reader.getMetricsAsJSON())[0]!.values.map((v) => v.labels?.a)).toEqual([
+      '0',
+      '1',
+      '2',
+      '4',
+    ]);
   });
 });
