@@ -34,6 +34,7 @@ import { consoleNotifier } from './console.js';
 import { deriveSeries } from './derive.js';
 import { type StartupFacts, startupLine, warmupDoneLine, warmupMetrics } from './feedback.js';
 import { type NotifyOptions, type StartArgusOptions, startArgusSchema } from './options.js';
+import { registryReader } from './registry-read.js';
 import { ruleFilePlugins } from './rule-files.js';
 import { DEFAULT_WATCH_SELECTOR, defaultRules } from './rules.js';
 import { ensembleSamplesNeeded, type WarmupDetector, type WarmupStatus, withWarmup } from './warmup.js';
@@ -102,7 +103,11 @@ export async function startArgus(options: StartArgusOptions = {}): Promise<Argus
   const recorded = writeOnce(rules.sources, storeSink(store));
   const pipeline = createPipeline({
     sources: [
-      registrySource({ ...(o.registry ? { registry: o.registry } : {}), intervalMs, labels: o.labels ?? {} }),
+      registrySource({
+        registry: registryReader(o.registry ?? register),
+        intervalMs,
+        labels: o.labels ?? {},
+      }),
       ...recorded.sources,
     ],
     processors: [
