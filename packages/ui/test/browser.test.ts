@@ -671,9 +671,12 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await page.getByLabel('From', { exact: true }).fill(await localIn(page, to - 30 * 86_400_000));
     await page.getByLabel('Every (s)').fill('1');
     await page.getByRole('button', { name: 'Run backtest' }).click();
+    // the panel shows the first job until the server has accepted the second: read only the new job's panel
+    const longJob = page.locator(`section.job[data-job]:not([data-job="${id}"])`);
+    await longJob.waitFor();
     // progress while it runs: the status and the bar read together, from the page as one snapshot
     const snapshot = () =>
-      job.evaluate((el) => ({
+      longJob.evaluate((el) => ({
         text: el.querySelector('[role="status"]')?.textContent ?? '',
         bar: el.querySelector('progress')?.value ?? -1,
       }));
@@ -686,8 +689,8 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     const [done, total] = /(\d+) of (\d+)/.exec(seen.text)!.slice(1).map(Number) as [number, number];
     expect(done).toBeLessThan(total);
     expect(seen.bar).toBeCloseTo(done / total, 6);
-    await job.getByRole('button', { name: 'Cancel' }).click();
-    await job.locator('[role="status"]', { hasText: 'cancelled' }).waitFor();
+    await longJob.getByRole('button', { name: 'Cancel' }).click();
+    await longJob.locator('[role="status"]', { hasText: 'cancelled' }).waitFor();
     await expect(page.locator('tr[data-job]').count()).resolves.toBe(2);
     const jobs = await page.evaluate(() => fetch('api/analysis/jobs').then((r) => r.json()));
     expect(jobs.map((j: { state: string }) => j.state)).toEqual(['cancelled', 'succeeded']);

@@ -238,7 +238,7 @@ function JobPanel({
   if (!job) return <ErrorLine error={error} />;
   const share = progressShare(job);
   return (
-    <section class="job" aria-label="Backtest job" data-state={job.state}>
+    <section class="job" aria-label="Backtest job" data-job={id} data-state={job.state}>
       <h2>
         Backtest <Time t={job.from} /> – <Time t={job.to} />
       </h2>
