@@ -14,7 +14,14 @@ const check = (yamlText: string): { ok: boolean; output: string } => {
   const path = join(dir, `rules-${Math.random().toString(36).slice(2)}.yml`);
   writeFileSync(path, yamlText);
   try {
-    return { ok: true, output: execFileSync('promtool', ['check', 'rules', path], { encoding: 'utf8' }) };
+    return {
+      ok: true,
+      output: execFileSync('promtool', ['check', 'rules', path], {
+        encoding: 'utf8',
+        // stderr piped, not inherited: the broken file's expected complaint belongs to the test, not the log
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    };
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string };
     return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
