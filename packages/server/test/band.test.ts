@@ -4,7 +4,7 @@
 import { detectorModel } from '@argus/detectors';
 import { createStore, type Store } from '@argus/store';
 import { afterEach, describe, expect, it } from 'vitest';
-import { replayBand } from '../src/band-replay.js';
+import { BandCache, replayBand, type StoredSeries } from '../src/band-replay.js';
 import { auth, type TestServer, testServer } from './helpers.js';
 
 const T0 = 1_700_000_000_000;
@@ -190,5 +190,120 @@ describe('replayBand', () => {
     expect(b.timestamps).not.toContain(T0 + 50 * STEP);
     expect(b.expected[0]).toBeNull();
     expect(b.expected[98]).toBeCloseTo(5, 6);
+  });
+});
+
+describe('replayBand with a cache: a refresh replays only the new samples', () => {
+  /** Samples i0..i1-1 of two series (a noisy level that steps at 300, a sine), as the store reads a range. */
+  const read = (i0: number, i1: number): StoredSeries[] =>
+    [stepped, flat].map((labels, k) => {
+      const n = i1 - i0;
+      const timestamps = Float64Array.from({ length: n }, (_, j) => T0 + (i0 + j) * STEP);
+      const values = Float64Array.from({ length: n }, (_, j) => {
+        const i = i0 + j;
+        return k === 0 ? (i < STEP_AT ? 10 + 0.1 * Math.sin(i) : 20) : 5 + Math.sin(i / 9);
+      });
+      return { labels, timestamps, values, stale: new Uint8Array(n) };
+    });
+  const opts = (from: number, extra: Partial<Parameters<typeof replayBand>[2]> = {}) => ({
+    from,
+    maxSamples: 100_000,
+    signal: new AbortController().signal,
+    ...extra,
+  });
+  const fresh = (use: string) => detectorModel(use, use === 'mad' ? { windowSamples: 32 } : {})!;
+
+  for (const use of ['mad', 'ensemble']) {
+    it(`${use}: equals a fresh replay from the cached replay's start, feeding only the samples newer than it`, async () => {
+      const cache = new BandCache();
+      const c = { cache, cacheKey: use };
+      const first = await replayBand(read(0, 300), fresh(use), opts(T0 + 100 * STEP, c));
+      expect(first.replayed).toBe(600);
+      expect(cache.size).toBe(2);
+      // the next poll: the range moved on by 50 samples, its warm-up too (it now starts at sample 50)
+      const from = T0 + 150 * STEP;
+      const resumed = await replayBand(read(50, 350), fresh(use), opts(from, c));
+      expect(resumed.replayed).toBe(100);
+      // the band is the one a replay from the cached state's start (sample 0) gives
+      const whole = await replayBand(read(0, 350), fresh(use), opts(from));
+      expect(resumed.series).toEqual(whole.series);
+      expect(resumed.series[0]!.timestamps).toHaveLength(200);
+      // nothing new: nothing replayed, the same band
+      const again = await replayBand(read(50, 350), fresh(use), opts(from, c));
+      expect(again.replayed).toBe(0);
+      expect(again.series).toEqual(whole.series);
+    });
+  }
+
+  it('replays from scratch a range starting before the cache, a changed configuration, or a far later warm-up', async () => {
+    const cache = new BandCache();
+    await replayBand(read(50, 300), fresh('mad'), opts(T0 + 150 * STEP, { cache, cacheKey: 'a' }));
+    // starts earlier than the cached state began
+    let r = await replayBand(read(0, 310), fresh('mad'), opts(T0 + 150 * STEP, { cache, cacheKey: 'a' }));
+    expect(r.replayed).toBe(620);
+    // a range starting before the cached columns do
+    r = await replayBand(read(0, 320), fresh('mad'), opts(T0 + 100 * STEP, { cache, cacheKey: 'a' }));
+    expect(r.replayed).toBe(640);
+    // another detector configuration
+    r = await replayBand(read(0, 330), fresh('mad'), opts(T0 + 100 * STEP, { cache, cacheKey: 'b' }));
+    expect(r.replayed).toBe(660);
+    // the cached replay began more than maxExtraWarmupMs before this one would
+    r = await replayBand(
+      read(20, 340),
+      fresh('mad'),
+      opts(T0 + 120 * STEP, { cache, cacheKey: 'b', maxExtraWarmupMs: 10 * STEP }),
+    );
+    expect(r.replayed).toBe(640);
+    const whole = await replayBand(read(20, 340), fresh('mad'), opts(T0 + 120 * STEP));
+    expect(r.series).toEqual(whole.series);
+  });
+
+  it('keeps at most maxEntries series and maxSamples band samples, least recently used out first', async () => {
+    const cache = new BandCache(1);
+    const [a, b] = read(0, 200);
+    const one = (x: StoredSeries) => replayBand([x], fresh('mad'), opts(T0 + 100 * STEP, { cache }));
+    expect((await one(a!)).replayed).toBe(200);
+    expect((await one(b!)).replayed).toBe(200);
+    expect(cache.size).toBe(1);
+    // b, put last, is kept and resumed; a was put out and is replayed afresh
+    expect((await one(b!)).replayed).toBe(0);
+    expect((await one(a!)).replayed).toBe(200);
+    // 100 band samples per series (from sample 100 on): 150 hold one of them
+    const small = new BandCache(10, 150);
+    await replayBand(read(0, 200), fresh('mad'), opts(T0 + 100 * STEP, { cache: small }));
+    expect(small.size).toBe(1);
+  });
+});
+
+describe('GET /api/series/band with its cache', () => {
+  it('answers a refresh as a fresh server does, replaying only the samples stored since', async () => {
+    const srv = await serve(DETECTORS);
+    const both = encodeURIComponent('{job=~"q|api"}');
+    const q = (from: number, to: number) => `match=${both}&from=${from}&to=${to}&detector=ensemble`;
+    const first = await get(srv, q(FROM, TO));
+    expect(first.body.replayed).toBe(2 * N);
+    const same = await get(srv, q(FROM, TO));
+    expect(same.body.replayed).toBe(0);
+    expect(same.body.series).toEqual(first.body.series);
+    // 20 new samples each, the range moved on by 20
+    for (let i = N; i < N + 20; i++) {
+      store!.append(flat, T0 + i * STEP, 5);
+      store!.append(stepped, T0 + i * STEP, 20);
+    }
+    const later = await get(srv, q(FROM + 20 * STEP, TO + 20 * STEP));
+    expect(later.body.replayed).toBe(40);
+    // a server with no cache yet, asked with the cached replay's warm-up (from the first sample)
+    const other = await testServer({ store: store!, config: DETECTORS });
+    try {
+      const res = await other.app.inject({
+        method: 'GET',
+        url: `/api/series/band?${q(FROM + 20 * STEP, TO + 20 * STEP)}&lookbackMs=${120 * STEP}`,
+        headers: auth(other.tokens.viewer),
+      });
+      expect(res.json().replayed).toBe(2 * (N + 20));
+      expect(later.body.series).toEqual(res.json().series);
+    } finally {
+      await other.close();
+    }
   });
 });

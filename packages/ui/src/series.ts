@@ -1,6 +1,7 @@
 // Turns the server's `GET /api/series` answer into uPlot's column data: one shared x axis (seconds), per series a
-// value column and, where a detector reported its expected band, an upper and a lower column filled between as a
-// uPlot band; plus a marker per finding. DOM-free so it is unit-tested in node.
+// value column and, where a detector reported its expected band, its upper and lower column (drawn by the chart
+// reduced to pixel columns, not as uPlot series: see band-path.ts); plus a marker per finding. DOM-free so it is
+// unit-tested in node.
 
 export interface FindingRow {
   id: string;
@@ -43,6 +44,13 @@ export interface Marker {
   reason: string;
 }
 
+export interface BandColumnsOf {
+  /** uPlot series index of the value column the band belongs to (its colour). */
+  series: number;
+  upper: (number | null)[];
+  lower: (number | null)[];
+}
+
 export interface ChartData {
   /** Labels of uPlot's series after x: values, and for a series with a band its upper and lower bound. */
   names: string[];
@@ -50,8 +58,13 @@ export interface ChartData {
   role: ('value' | 'upper' | 'lower' | 'trend' | 'limit')[];
   /** [xs in seconds, ...ys] */
   columns: [number[], ...(number | null)[][]];
-  /** uPlot bands: [upper, lower] series indexes (1-based). */
+  /** uPlot bands: [upper, lower] series indexes (1-based); the trend charts' forecast band. */
   bands: [number, number][];
+  /**
+   * The expected band of a value series, on the same xs: not uPlot series (three times the series for uPlot to
+   * handle) but drawn by the chart reduced to its pixel columns, one fill per band.
+   */
+  bandColumns: BandColumnsOf[];
   markers: Marker[];
   /** Samples that carry a band (the expected range is known there). */
   bandPoints: number;
@@ -69,6 +82,7 @@ export function toChartData(series: readonly SeriesColumns[]): ChartData {
     role: [],
     columns: [xsMs.map((t) => t / 1000)],
     bands: [],
+    bandColumns: [],
     markers: [],
     bandPoints: 0,
   };
@@ -91,10 +105,11 @@ export function toChartData(series: readonly SeriesColumns[]): ChartData {
     let withBand = 0;
     for (let i = 0; i < s.timestamps.length; i++) if (s.lower[i] != null && s.upper[i] != null) withBand++;
     if (withBand > 0) {
-      out.names.push(`${name} upper`, `${name} lower`);
-      out.role.push('upper', 'lower');
-      out.columns.push(column(s.upper, s.timestamps), column(s.lower, s.timestamps));
-      out.bands.push([at + 1, at + 2]);
+      out.bandColumns.push({
+        series: at,
+        upper: column(s.upper, s.timestamps),
+        lower: column(s.lower, s.timestamps),
+      });
       out.bandPoints += withBand;
     }
     for (const f of s.findings) {

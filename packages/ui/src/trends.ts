@@ -51,6 +51,7 @@ export function trendChart(g: GroupTrend, name: string): ChartData {
     columns: [xsMs.map((t) => t / 1000), xsMs.map((t) => at.get(t) ?? null)],
     bands: [],
     markers: [],
+    bandColumns: [],
     bandPoints: 0,
   };
   if (!fit) return out;

@@ -95,14 +95,12 @@ describe('withBand', () => {
     expect(withBand(answer(series(A, [1])), null).series[0]!.lower).toEqual([null]);
   });
 
-  it('turns into one uPlot band per series drawn at every sample of a normal stretch', () => {
+  it('turns into one band per series, drawn at every sample of a normal stretch', () => {
     const plain = answer(series(A, [10, 11, 12, 13]));
     expect(toChartData(plain.series).bandPoints).toBe(0);
     const data = toChartData(withBand(plain, replay(band(A, [0, 1000, 2000, 3000], 11, 2))).series);
-    expect(data.bands).toEqual([[2, 3]]);
     expect(data.bandPoints).toBe(4);
-    expect(data.columns[2]).toEqual([13, 13, 13, 13]);
-    expect(data.columns[3]).toEqual([9, 9, 9, 9]);
+    expect(data.bandColumns).toEqual([{ series: 1, upper: [13, 13, 13, 13], lower: [9, 9, 9, 9] }]);
   });
 });
 

@@ -319,6 +319,38 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
       return red / h;
     }, dx);
 
+  /**
+   * The band the chart drew (`data-band-px`: `x0,top,x1,bottom` in canvas pixels): where it spans across the plot
+   * (0 left edge, 1 right), and whether the canvas is blue-tinted (the band's fill) at its middle column a quarter
+   * of its height under its top edge, and as far above it.
+   */
+  const bandAt = (page: Page) =>
+    page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('.chart canvas')!;
+      const over = document.querySelector('.chart .u-over')!.getBoundingClientRect();
+      const box = canvas.getBoundingClientRect();
+      const scale = canvas.width / box.width;
+      const [x0, top, x1, bottom] = document
+        .querySelector('.chart')!
+        .getAttribute('data-band-px')!
+        .split(',')
+        .map(Number) as [number, number, number, number];
+      const left = (over.left - box.left) * scale;
+      const width = over.width * scale;
+      const blue = (x: number, y: number): boolean => {
+        const [r, , b, a] = canvas.getContext('2d')!.getImageData(Math.round(x), Math.round(y), 1, 1).data;
+        return a! > 0 && b! > r! + 60;
+      };
+      const mid = (x0 + x1) / 2;
+      const q = (bottom - top) / 4;
+      return {
+        x0: (x0 - left) / width,
+        x1: (x1 - left) / width,
+        inside: blue(mid, top + q),
+        above: blue(mid, top - q),
+      };
+    });
+
   it('alert detail: the rule and its expression, the series behind it with its band and the firing shaded', async () => {
     // a viewer may read rules and series
     const { page, errors } = await login('watcher');
@@ -336,7 +368,8 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await chart.and(page.locator('[data-shaded="1"]')).waitFor();
     await expect(chart.getAttribute('data-band-points')).resolves.toBe('3');
     await expect(chart.getAttribute('data-markers')).resolves.toBe('3');
-    await page.locator('.u-legend', { hasText: 'cpu_usage{host="db-1"} upper' }).waitFor();
+    // the band is drawn (one box: its three samples in a row)
+    await expect.poll(() => chart.getAttribute('data-band-px')).toMatch(/^\d+,\d+,\d+,\d+$/);
     await page
       .locator('p.alert-series', { hasText: /^1 series matching \{host="db-1"\}; shaded red: fired / })
       .waitFor();
@@ -417,8 +450,16 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
       .waitFor();
     const chart = page.locator('.chart');
     await expect(chart.getAttribute('data-band-points')).resolves.toBe('3');
-    await page.locator('.u-legend', { hasText: 'cpu_usage{host="db-1"} upper' }).waitFor();
     expect(await page.locator('canvas').count()).toBe(1);
+    // the band is drawn where its samples are (30 to 32 of 0 to 39 across the plot, 0.4 to 0.8), filled blue
+    await expect.poll(() => chart.getAttribute('data-band-px')).toMatch(/^\d+,\d+,\d+,\d+$/);
+    const band = await bandAt(page);
+    expect(band.x0).toBeCloseTo(30 / 39, 2);
+    expect(band.x1).toBeCloseTo(32 / 39, 2);
+    expect(band.x1).toBeGreaterThan(band.x0);
+    // inside the band, a quarter of its height under its upper edge (0.7 above the line at 0.6), and as far above it
+    expect(band.inside).toBe(true);
+    expect(band.above).toBe(false);
     // the cursor on sample 30 (x spans the first to the last sample) shows that finding's reason
     const over = await page.locator('.u-over').boundingBox();
     await page.mouse.move(over!.x + (over!.width * 30) / 39, over!.y + over!.height / 2);

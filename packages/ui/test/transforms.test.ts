@@ -45,22 +45,24 @@ describe('toChartData', () => {
   it('aligns series on one sorted x axis (seconds), gaps where there is no finite sample', () => {
     const d = toChartData([a, b]);
     expect(d.columns[0]).toEqual([10, 20, 30, 40]);
-    expect(d.names).toEqual(['cpu{host="a"}', 'cpu{host="a"} upper', 'cpu{host="a"} lower', 'cpu{host="b"}']);
-    expect(d.role).toEqual(['value', 'upper', 'lower', 'value']);
+    expect(d.names).toEqual(['cpu{host="a"}', 'cpu{host="b"}']);
+    expect(d.role).toEqual(['value', 'value']);
     expect(d.columns.slice(1)).toEqual([
       [1, 9, null, null],
-      [null, 2, null, null],
-      [null, 0, null, null],
       [null, 5, null, null],
     ]);
   });
 
   it('adds a band (upper, lower) only for a series with an expected range, and marks its findings', () => {
     const d = toChartData([a, b]);
-    expect(d.bands).toEqual([[2, 3]]);
+    // the band is drawn by the chart from its columns, not as uPlot series
+    expect(d.bands).toEqual([]);
+    expect(d.bandColumns).toEqual([
+      { series: 1, upper: [null, 2, null, null], lower: [null, 0, null, null] },
+    ]);
     expect(d.bandPoints).toBe(1);
     expect(d.markers).toEqual([{ series: 1, index: 1, score: 0.9, reason: 'odd at 20000' }]);
-    expect(toChartData([b]).bands).toEqual([]);
+    expect(toChartData([b]).bandColumns).toEqual([]);
   });
 
   it('series with the same timestamps (the fast path) give the same columns as the general one', () => {
@@ -74,19 +76,23 @@ describe('toChartData', () => {
     expect(d.columns).toEqual([
       [10, 20, 30],
       [1, 9, null],
-      [null, 2, null],
-      [null, 0, null],
       [3, null, 4],
-      [null, null, 5],
-      [null, null, 1],
+    ]);
+    expect(d.bandColumns).toEqual([
+      { series: 1, upper: [null, 2, null], lower: [null, 0, null] },
+      { series: 2, upper: [null, null, 5], lower: [null, null, 1] },
     ]);
     // one series off the shared times: the general path gives the same columns plus the new time
     const g = toChartData([a, c, shifted]);
+    const without15 = (col: (number | null)[]) => col.filter((_, i) => i !== 1);
     expect(g.columns[0]).toEqual([10, 15, 20, 30]);
-    expect(g.columns.slice(1, 7).map((col) => col.filter((_, i) => i !== 1))).toEqual(d.columns.slice(1));
+    expect(g.columns.slice(1, 3).map(without15)).toEqual(d.columns.slice(1));
+    expect(
+      g.bandColumns.map((b) => ({ series: b.series, upper: without15(b.upper), lower: without15(b.lower) })),
+    ).toEqual(d.bandColumns);
     expect(g.markers).toEqual([
       { series: 1, index: 2, score: 0.9, reason: 'odd at 20000' },
-      { series: 4, index: 3, score: 0.5, reason: 'odd at 30000' },
+      { series: 2, index: 3, score: 0.5, reason: 'odd at 30000' },
     ]);
   });
 

@@ -5,7 +5,7 @@ import { detectorModel } from '@argus/detectors';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { replayBand } from '../band-replay.js';
+import { BandCache, replayBand } from '../band-replay.js';
 import type { ServerContext } from '../context.js';
 import { configuredDetectors } from '../jobs/detectors.js';
 import { badRequest } from '../matchers.js';
@@ -58,6 +58,9 @@ const query = z
 /** `GET /api/series/band`. */
 export function bandRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  // each series' replay state per detector configuration: the UI asks again every 10 s over a range that has moved
+  // by 10 s, so a refresh replays only the samples that came in since (about 0.8–1.1 s of CPU for 20 × 10k afresh)
+  const cache = new BandCache();
   r.get('/api/series/band', {
     config: { access: 'read' },
     schema: {
@@ -103,6 +106,9 @@ export function bandRoutes(app: FastifyInstance, ctx: ServerContext): void {
           from,
           maxSamples: q.maxSamples,
           signal: AbortSignal.any([gone.signal, timeout]),
+          cache,
+          cacheKey: `${entry.use}\n${JSON.stringify(entry.options ?? {})}`,
+          maxExtraWarmupMs: q.lookbackMs,
         });
         return {
           from,

@@ -4,8 +4,9 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Interval } from '../alert-series.js';
+import { bandExtent, bandRuns, indexRange } from '../band-path.js';
 import { type Axis, DENSE_PER_PX, denseRuns } from '../dense-path.js';
-import type { ChartData, Marker } from '../series.js';
+import type { BandColumnsOf, ChartData, Marker } from '../series.js';
 import { shadeRects } from '../shade.js';
 
 /** Set when data arrives; the chart's next draw closes the measure (read by `pnpm bench:ui`). */
@@ -14,6 +15,7 @@ const UPDATE_MEASURE = 'argus:series-update';
 const COLORS = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#be123c'];
 const SHADE = 'rgba(220, 38, 38, 0.14)';
 const LIMIT = '#b91c1c';
+const BAND_FILL = 'rgba(37, 99, 235, 0.15)';
 
 export interface PlotProps {
   data: ChartData;
@@ -35,6 +37,8 @@ export function Plot({ data, shade = [], range, onPlot }: PlotProps) {
   spans.current = shade;
   const xRange = useRef(range);
   xRange.current = range;
+  const bands = useRef(data.bandColumns);
+  bands.current = data.bandColumns;
   const [hover, setHover] = useState<Marker | null>(null);
   const shape = data.names.join('\n');
 
@@ -43,9 +47,11 @@ export function Plot({ data, shade = [], range, onPlot }: PlotProps) {
   useLayoutEffect(() => {
     const el = host.current!;
     let color = -1;
+    const colorOf = new Map<number, string>();
     const series: uPlot.Series[] = data.role.map((role, i) => {
       if (role === 'value') color++;
       const stroke = COLORS[color % COLORS.length]!;
+      colorOf.set(i + 1, stroke);
       const label = data.names[i]!;
       if (role === 'value') return { label, stroke, width: 1.5, paths: densePaths };
       // lines, not data: no point markers on them
@@ -63,13 +69,17 @@ export function Plot({ data, shade = [], range, onPlot }: PlotProps) {
           range: (_u, lo, hi) =>
             xRange.current ? [xRange.current.from / 1000, xRange.current.to / 1000] : [lo, hi],
         },
+        // the band is not a uPlot series, so uPlot's own range (values padded, as snapNumY does) is widened to it
+        y: { range: (u, lo, hi) => yRange(u, lo, hi, bands.current) },
       },
       bands: data.bands.map(([upper, lower]) => ({
         series: [upper, lower],
-        fill: 'rgba(37, 99, 235, 0.15)',
+        fill: BAND_FILL,
       })),
       hooks: {
         drawClear: [(u) => drawSpans(u, spans.current)],
+        // after the grid, before the series: the values are drawn over their band
+        drawAxes: [(u) => drawBands(u, bands.current, colorOf)],
         draw: [(u) => drawMarkers(u, markers.current), measureUpdate],
         setCursor: [(u) => setHover(markerAt(u, markers.current))],
       },
@@ -106,6 +116,82 @@ export function Plot({ data, shade = [], range, onPlot }: PlotProps) {
       </p>
     </>
   );
+}
+
+/** uPlot's default y range (10 % padding, snapped) over the values and, where drawn, the band in the x range. */
+function yRange(
+  u: uPlot,
+  lo: number | null,
+  hi: number | null,
+  bands: readonly BandColumnsOf[],
+): uPlot.Range.MinMax {
+  if (bands.length > 0) {
+    const xs = u.data[0];
+    const [i0, i1] = indexRange(xs, u.scales.x?.min ?? xs[0]!, u.scales.x?.max ?? xs[xs.length - 1]!);
+    const ext = bandExtent(bands, i0, i1);
+    if (ext) {
+      lo = lo == null ? ext[0] : Math.min(lo, ext[0]);
+      hi = hi == null ? ext[1] : Math.max(hi, ext[1]);
+    }
+  }
+  return lo == null || hi == null ? [null, null] : uPlot.rangeNum(lo, hi, 0.1, true);
+}
+
+/**
+ * Draws each band reduced to pixel columns (band-path.ts): one fill between its edges and the two edges dashed, in
+ * its series' colour. The drawn boxes, in canvas pixels (`x0,top,x1,bottom`, space-separated, one per band), are
+ * written on the chart's element (`data-band-px`): the e2e tests sample the canvas there.
+ */
+function drawBands(u: uPlot, bands: readonly BandColumnsOf[], colorOf: ReadonlyMap<number, string>): void {
+  const x = axis(u, 'x');
+  const y = axis(u, 'y');
+  const boxes: string[] = [];
+  if (x && y && bands.length > 0) {
+    const xs = u.data[0];
+    const [i0, i1] = indexRange(xs, u.scales.x!.min!, u.scales.x!.max!);
+    const { ctx, bbox } = u;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(bbox.left, bbox.top, bbox.width, bbox.height);
+    ctx.clip();
+    ctx.lineWidth = devicePixelRatio;
+    ctx.setLineDash([4 * devicePixelRatio, 4 * devicePixelRatio]);
+    for (const b of bands) {
+      const fill = new Path2D();
+      const edges = new Path2D();
+      let box: [number, number, number, number] | null = null;
+      for (const run of bandRuns(xs, b.upper, b.lower, i0, i1, x, y)) {
+        // the fill: along the top, back along the bottom; the edges: the same two lines, not closed
+        fill.moveTo(run[0]!, run[1]!);
+        edges.moveTo(run[0]!, run[1]!);
+        for (let k = 3; k < run.length; k += 3) {
+          fill.lineTo(run[k]!, run[k + 1]!);
+          edges.lineTo(run[k]!, run[k + 1]!);
+        }
+        const end = run.length - 3;
+        edges.moveTo(run[end]!, run[end + 2]!);
+        for (let k = end; k >= 0; k -= 3) {
+          fill.lineTo(run[k]!, run[k + 2]!);
+          edges.lineTo(run[k]!, run[k + 2]!);
+        }
+        fill.closePath();
+        box ??= [run[0]!, Number.POSITIVE_INFINITY, run[0]!, Number.NEGATIVE_INFINITY];
+        box[2] = run[end]!;
+        for (let k = 0; k < run.length; k += 3) {
+          if (run[k + 1]! < box[1]) box[1] = run[k + 1]!;
+          if (run[k + 2]! > box[3]) box[3] = run[k + 2]!;
+        }
+      }
+      if (!box) continue;
+      boxes.push(box.map((v) => Math.round(v)).join(','));
+      ctx.fillStyle = BAND_FILL;
+      ctx.fill(fill);
+      ctx.strokeStyle = `${colorOf.get(b.series) ?? COLORS[0]}55`;
+      ctx.stroke(edges);
+    }
+    ctx.restore();
+  }
+  u.root.parentElement?.setAttribute('data-band-px', boxes.join(' '));
 }
 
 /** The finding under the cursor, if the cursor is on a marked point. */
