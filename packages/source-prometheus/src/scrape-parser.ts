@@ -156,6 +156,8 @@ class TargetParser implements ScrapeParser, ParseHandler {
   resolveText(
     head: SeriesHead,
     text: string,
+    from: number,
+    to: number,
     nameEnd: number,
     spans: Int32Array,
     n: number,
@@ -163,9 +165,10 @@ class TargetParser implements ScrapeParser, ParseHandler {
     if (head.created) return CREATED;
     const series = this.options.series;
     if (series.internText === undefined) return undefined;
-    const count = this.hasher.hash(head, text, nameEnd, spans, n);
+    const count = this.hasher.hash(head, text, from, nameEnd, spans, n);
     if (count < 0) return undefined;
-    return this.issued(series.internText(textHash.hi, textHash.lo, count, text, this.build));
+    // the registry keeps the chunk and the range, no string per series (see BodyParser.ownText)
+    return this.issued(series.internText(textHash.hi, textHash.lo, count, text, this.build, from, to));
   }
 
   /** A series id just resolved, with room for it in {@link idEpoch}. */

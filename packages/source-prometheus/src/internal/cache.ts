@@ -29,8 +29,14 @@ export const NO_SLOT = -1;
  * series kept for nothing.
  */
 export class SeriesCache {
-  /** Per slot: the raw series text (name and label block) as it appears on the page; `''` when free. */
-  keys: string[] = [];
+  /**
+   * Per slot: the raw series text (name and label block) as it appears on the page, or the chunk of a first page
+   * it lies in at `[keyFrom, keyTo)` (see {@link key}); `''` when free.
+   */
+  private keys: string[] = [];
+  /** Per slot: where its text lies in `keys[slot]`; -1 when it is all of it. */
+  private keyFrom: Int32Array = new Int32Array(64);
+  private keyTo: Int32Array = new Int32Array(64);
   /** Per slot: what the handler resolved the series to. */
   val: Int32Array = new Int32Array(64);
   /** Per slot: the page count it was last seen on (-1: never), and that before the current page touched it. */
@@ -69,34 +75,55 @@ export class SeriesCache {
     return slot < this.end && this.keys[slot] !== '';
   }
 
+  /**
+   * The series text of `slot` (`''` when free). A first page's series are cached as a range of a chunk of the page
+   * their text is cut from, no string each (a string per series was an object for every young-generation
+   * collection of a first scrape to copy): the string is made here, when a later page first checks the line
+   * against it.
+   */
+  key(slot: number): string {
+    if (slot >= this.end) return '';
+    const k = this.keys[slot]!;
+    const from = this.keyFrom[slot]!;
+    if (from < 0) return k;
+    const own = k.slice(from, this.keyTo[slot]);
+    this.keys[slot] = own;
+    this.keyFrom[slot] = -1;
+    return own;
+  }
+
   /** The slot of the cached series with this text, building the map by text on first use; -1 when none. */
   find(text: string): number {
     if (this.byText === undefined) {
       this.byText = new Map();
       for (let slot = 0; slot < this.end; slot++) {
-        const key = this.keys[slot]!;
-        if (key !== '') this.byText.set(key, slot);
+        if (this.keys[slot] !== '') this.byText.set(this.key(slot), slot);
       }
     }
     return this.byText.get(text) ?? NO_SLOT;
   }
 
-  /** Caches a new series under `key` (never `''`), resolved to `val`; returns its slot, not seen yet and followed by none. */
-  add(key: string, val: number): number {
+  /**
+   * Caches a new series under its text `text[from, to)` (`text` itself when `from` is -1; never `''`), resolved to
+   * `val`; returns its slot, not seen yet and followed by none.
+   */
+  add(text: string, val: number, from = -1, to = -1): number {
     let slot: number;
     if (this.free.length > 0) slot = this.free.pop()!;
     else {
       slot = this.end++;
       if (slot === this.val.length) this.grow();
     }
-    this.keys[slot] = key;
+    this.keys[slot] = text;
+    this.keyFrom[slot] = from;
+    this.keyTo[slot] = to;
     this.val[slot] = val;
     this.seen[slot] = -1;
     this.prevSeen[slot] = -1;
     this.flags[slot] = 0;
     this.next[slot] = NO_SLOT;
     this.count++;
-    this.byText?.set(key, slot);
+    this.byText?.set(this.key(slot), slot);
     return slot;
   }
 
@@ -106,10 +133,13 @@ export class SeriesCache {
    */
   retain(keep: (slot: number) => boolean): void {
     for (let slot = 0; slot < this.end; slot++) {
-      const key = this.keys[slot]!;
-      if (key === '' || keep(slot)) continue;
-      if (this.byText?.get(key) === slot) this.byText.delete(key);
+      if (this.keys[slot] === '' || keep(slot)) continue;
+      if (this.byText !== undefined) {
+        const key = this.key(slot);
+        if (this.byText.get(key) === slot) this.byText.delete(key);
+      }
       this.keys[slot] = '';
+      this.keyFrom[slot] = -1;
       this.free.push(slot);
       this.count--;
     }
@@ -140,6 +170,8 @@ export class SeriesCache {
       b.set(a);
       return b;
     };
+    this.keyFrom = int(this.keyFrom);
+    this.keyTo = int(this.keyTo);
     this.val = int(this.val);
     this.seen = int(this.seen);
     this.prevSeen = int(this.prevSeen);

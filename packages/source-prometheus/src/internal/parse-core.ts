@@ -55,14 +55,17 @@ export interface ParseHandler {
   /** Called once per new series text. */
   resolve(series: ParsedSeries): number;
   /**
-   * Called instead of {@link resolve} for a new series whose label block scanned clean: `text` is its flat series
-   * text (name ending at `nameEnd`), its `n` labels are spans into it (see `scanLabelBlock`; valid only during the
-   * call). Returns `undefined` to have it parsed and given to {@link resolve} after all (which also reports
-   * errors the scan leaves to it, such as a repeated label name).
+   * Called instead of {@link resolve} for a new series whose label block scanned clean: its series text is
+   * `text[from, to)` (a string of its own, or a chunk of the page that other series share), its name ends at
+   * `nameEnd` and its `n` labels are spans, all indices into `text` (see `scanLabelBlock`; the spans are valid only
+   * during the call). Returns `undefined` to have it parsed and given to {@link resolve} after all (which also
+   * reports errors the scan leaves to it, such as a repeated label name).
    */
   resolveText?(
     head: SeriesHead,
     text: string,
+    from: number,
+    to: number,
     nameEnd: number,
     spans: Int32Array,
     n: number,
@@ -167,6 +170,8 @@ class BodyParser implements SlicedBodyParser {
   private chunk = '';
   private chunkStart = 0;
   private chunkEnd = -1;
+  /** Where the text {@link ownText} returned last starts in it. */
+  private textFrom = 0;
   /** Work done by the current {@link step}: lines, a new series counting {@link NEW_SERIES_WORK}. */
   private work = 0;
 
@@ -241,7 +246,7 @@ class BodyParser implements SlicedBodyParser {
     let slot = this.prev === NO_SLOT ? cache.first : cache.next[this.prev]!;
     let i = 0;
     // a free slot's key is '' (and a line never starts with a separator), so it never matches
-    const key = slot === NO_SLOT ? undefined : cache.keys[slot];
+    const key = slot === NO_SLOT ? undefined : cache.key(slot);
     // slice-and-compare beats startsWith(key, start) severalfold in V8
     if (key !== undefined && s.slice(start, start + key.length) === key) i = start + key.length;
     const c = s.charCodeAt(i);
@@ -286,27 +291,34 @@ class BodyParser implements SlicedBodyParser {
     // are slices of what they are parsed from, and a slice of the page would keep the whole page alive for
     // as long as the series lives (V8 slices strings of 13 or more characters by reference).
     const text = this.ownText(start, i);
+    const from = this.textFrom;
+    const by = start - from;
     this.work += NEW_SERIES_WORK - 1;
-    if (scanned > 0) shiftSpans(this.spans, scanned, start);
-    const val = this.resolveNew(text, nameEnd - start, i - start, scanned);
+    if (scanned > 0) shiftSpans(this.spans, scanned, by);
+    const val = this.resolveNew(text, from, nameEnd - by, i - by, scanned);
     if (this.fresh && this.handler.recurs?.(val)) {
       // the same series again on a first page: under the same text (a repeated line) it keeps its slot
       this.fresh = false;
-      const had = this.cache.find(text);
+      const had = this.cache.find(s.slice(start, i));
       if (had !== NO_SLOT) return had;
     }
-    return this.cache.add(text, val);
+    return this.cache.add(text, val, from, i - by);
   }
 
   /**
-   * A copy of the page's text `[start, end)` that does not keep the page alive. On a page where every series is new
-   * the copies are cut from one flat copy of the next {@link CHUNK_CHARS} of the page (a slice of it per series):
-   * a flat string of its own per series was two objects (the string and the slice wrapper V8 returns) that every
-   * young-generation collection of a first scrape found alive and copied. A chunk holds the values and comment
-   * lines between its series too, so it is used only where nearly all of it is series text that stays.
+   * A string holding the page's text `[start, end)` from {@link textFrom} on, that does not keep the page alive. On
+   * a page where every series is new it is one flat copy of the next {@link CHUNK_CHARS} of the page, shared by the
+   * series in it: a flat string of its own per series was two objects (the string and the slice wrapper V8
+   * returns), and a slice of a chunk per series one, that every young-generation collection of a first scrape found
+   * alive and copied. The cache and the series registry keep the chunk and the series' range in it. A chunk holds
+   * the values and comment lines between its series too, so it is used only where nearly all of it is series text
+   * that stays.
    */
   private ownText(start: number, end: number): string {
-    if (!this.fresh || end - start < 13) return flatten(this.s.slice(start, end));
+    if (!this.fresh) {
+      this.textFrom = 0;
+      return flatten(this.s.slice(start, end));
+    }
     if (end > this.chunkEnd) {
       const s = this.s;
       let stop = s.indexOf('\n', start + CHUNK_CHARS);
@@ -315,7 +327,8 @@ class BodyParser implements SlicedBodyParser {
       this.chunkStart = start;
       this.chunkEnd = Math.max(stop, end);
     }
-    return this.chunk.slice(start - this.chunkStart, end - this.chunkStart);
+    this.textFrom = start - this.chunkStart;
+    return this.chunk;
   }
 
   private values(slot: number, i: number, start: number, end: number): void {
@@ -361,10 +374,11 @@ class BodyParser implements SlicedBodyParser {
   }
 
   /**
-   * Resolves a new series: from its label spans when the handler can, else from its parsed labels. `scanned` is
-   * the number of labels already scanned into the spans (relative to `text`), or -1.
+   * Resolves the new series `text[from, close)` (its name ends at `nameEnd`): from its label spans when the handler
+   * can, else from its parsed labels. `scanned` is the number of labels already scanned into the spans (indices
+   * into `text`), or -1.
    */
-  private resolveNew(text: string, nameEnd: number, close: number, scanned: number): number {
+  private resolveNew(text: string, from: number, nameEnd: number, close: number, scanned: number): number {
     const h = this.handler;
     if (h.resolveText !== undefined) {
       const n =
@@ -373,10 +387,15 @@ class BodyParser implements SlicedBodyParser {
           : close > nameEnd
             ? scanLabelBlock(text, nameEnd, close, this.limits, this.spans)
             : 0;
-      const val = n >= 0 ? h.resolveText(this.head(text, nameEnd), text, nameEnd, this.spans, n) : undefined;
+      const val =
+        n >= 0
+          ? h.resolveText(this.head(text, from, nameEnd), text, from, close, nameEnd, this.spans, n)
+          : undefined;
       if (val !== undefined) return val;
     }
-    return h.resolve(this.parseSeries(text, nameEnd, close));
+    // rare (a block the scan cannot vouch for): parsed from a string of its own, the labels are slices of it
+    const own = from === 0 && close === text.length ? text : flatten(text.slice(from, close));
+    return h.resolve(this.parseSeries(own, nameEnd - from, close - from));
   }
 
   /** Parses the series text `s` (its name ends at `nameEnd`, its label block at `close`). */
@@ -384,7 +403,7 @@ class BodyParser implements SlicedBodyParser {
     const labels =
       close > nameEnd ? parseLabelBlock(s, nameEnd, close, this.line, this.limits, this.lastNames) : [];
     this.lastNames = labels;
-    const { name, family, type, created } = this.head(s, nameEnd);
+    const { name, family, type, created } = this.head(s, 0, nameEnd);
     return { name, labels, family, type, created, line: this.line };
   }
 
@@ -393,11 +412,12 @@ class BodyParser implements SlicedBodyParser {
    * last new series needs no family lookup (any comment line in between forgets it, since a TYPE line could change
    * the answer).
    */
-  private head(s: string, nameEnd: number): SeriesHead {
+  private head(s: string, from: number, nameEnd: number): SeriesHead {
     const last = this.lastHead;
     // compared unit by unit: startsWith on a slice of a chunk (see ownText) cost 6 % of a first scrape
-    if (last !== undefined && nameEnd === last.name.length && isPrefix(last.name, s)) return last;
-    const name = s.slice(0, nameEnd);
+    if (last !== undefined && nameEnd - from === last.name.length && isPrefix(last.name, s, from))
+      return last;
+    const name = s.slice(from, nameEnd);
     const family = this.familyOf(name);
     const type = (this.typeOf(family)?.value as MetricType | undefined) ?? (this.om ? 'unknown' : 'untyped');
     const created =
@@ -460,13 +480,13 @@ class BodyParser implements SlicedBodyParser {
   }
 }
 
-/** Whether `s` starts with `prefix`. */
-function isPrefix(prefix: string, s: string): boolean {
-  for (let k = 0; k < prefix.length; k++) if (prefix.charCodeAt(k) !== s.charCodeAt(k)) return false;
+/** Whether `s` from `from` on starts with `prefix`. */
+function isPrefix(prefix: string, s: string, from: number): boolean {
+  for (let k = 0; k < prefix.length; k++) if (prefix.charCodeAt(k) !== s.charCodeAt(from + k)) return false;
   return true;
 }
 
-/** Moves the first `n` labels' spans (scanned in the page) to be relative to a text starting at page index `by`. */
+/** Moves the first `n` labels' spans (scanned in the page) to be indices into a text starting at page index `by`. */
 function shiftSpans(spans: Int32Array, n: number, by: number): void {
   for (let at = 0; at < n * SPAN; at += SPAN) {
     spans[at] = spans[at]! - by;
