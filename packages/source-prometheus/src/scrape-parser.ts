@@ -155,19 +155,22 @@ class TargetParser implements ScrapeParser, ParseHandler {
    */
   resolveText(
     head: SeriesHead,
-    text: string,
-    from: number,
-    to: number,
+    s: string,
+    start: number,
     nameEnd: number,
+    end: number,
     spans: Int32Array,
     n: number,
+    text: string,
+    from: number,
   ): number | undefined {
     if (head.created) return CREATED;
     const series = this.options.series;
     if (series.internText === undefined) return undefined;
-    const count = this.hasher.hash(head, text, from, nameEnd, spans, n);
+    const count = this.hasher.hash(head, s, start, nameEnd, spans, n);
     if (count < 0) return undefined;
     // the registry keeps the chunk and the range, no string per series (see BodyParser.ownText)
+    const to = from + end - start;
     return this.issued(series.internText(textHash.hi, textHash.lo, count, text, this.build, from, to));
   }
 

@@ -55,20 +55,23 @@ export interface ParseHandler {
   /** Called once per new series text. */
   resolve(series: ParsedSeries): number;
   /**
-   * Called instead of {@link resolve} for a new series whose label block scanned clean: its series text is
-   * `text[from, to)` (a string of its own, or a chunk of the page that other series share), its name ends at
-   * `nameEnd` and its `n` labels are spans, all indices into `text` (see `scanLabelBlock`; the spans are valid only
-   * during the call). Returns `undefined` to have it parsed and given to {@link resolve} after all (which also
-   * reports errors the scan leaves to it, such as a repeated label name).
+   * Called instead of {@link resolve} for a new series whose label block scanned clean: the series is `s[start,
+   * end)` (the page: read it during the call, keep none of it), its name ends at `nameEnd` and its `n` labels are
+   * spans, all indices into `s` (see `scanLabelBlock`; valid only during the call). What may be kept is the same
+   * text in `text` from `from` on (a string of its own, or a chunk of the page that other series share). Returns
+   * `undefined` to have it parsed and given to {@link resolve} after all (which also reports errors the scan leaves
+   * to it, such as a repeated label name).
    */
   resolveText?(
     head: SeriesHead,
-    text: string,
-    from: number,
-    to: number,
+    s: string,
+    start: number,
     nameEnd: number,
+    end: number,
     spans: Int32Array,
     n: number,
+    text: string,
+    from: number,
   ): number | undefined;
   /**
    * Whether the series a text was just resolved to was already written on this page. A first page is parsed
@@ -292,17 +295,15 @@ class BodyParser implements SlicedBodyParser {
     // as long as the series lives (V8 slices strings of 13 or more characters by reference).
     const text = this.ownText(start, i);
     const from = this.textFrom;
-    const by = start - from;
     this.work += NEW_SERIES_WORK - 1;
-    if (scanned > 0) shiftSpans(this.spans, scanned, by);
-    const val = this.resolveNew(text, from, nameEnd - by, i - by, scanned);
+    const val = this.resolveNew(start, nameEnd, i, scanned, text, from);
     if (this.fresh && this.handler.recurs?.(val)) {
       // the same series again on a first page: under the same text (a repeated line) it keeps its slot
       this.fresh = false;
       const had = this.cache.find(s.slice(start, i));
       if (had !== NO_SLOT) return had;
     }
-    return this.cache.add(text, val, from, i - by);
+    return this.cache.add(text, val, from, from + i - start);
   }
 
   /**
@@ -374,28 +375,49 @@ class BodyParser implements SlicedBodyParser {
   }
 
   /**
-   * Resolves the new series `text[from, close)` (its name ends at `nameEnd`): from its label spans when the handler
-   * can, else from its parsed labels. `scanned` is the number of labels already scanned into the spans (indices
-   * into `text`), or -1.
+   * Resolves the new series `[start, close)` of the page (its name ends at `nameEnd`), kept as `text` from `from`
+   * on (see {@link ownText}): from its label spans when the handler can, else from its parsed labels. `scanned` is
+   * the number of labels already scanned into the spans, or -1. The spans are scanned and hashed in the page: a
+   * chunk is a sliced string to V8, every character read through its parent, and code that reads both kinds is
+   * slower for each.
    */
-  private resolveNew(text: string, from: number, nameEnd: number, close: number, scanned: number): number {
+  private resolveNew(
+    start: number,
+    nameEnd: number,
+    close: number,
+    scanned: number,
+    text: string,
+    from: number,
+  ): number {
     const h = this.handler;
+    const s = this.s;
     if (h.resolveText !== undefined) {
       const n =
         scanned >= 0
           ? scanned
           : close > nameEnd
-            ? scanLabelBlock(text, nameEnd, close, this.limits, this.spans)
+            ? scanLabelBlock(s, nameEnd, close, this.limits, this.spans)
             : 0;
       const val =
         n >= 0
-          ? h.resolveText(this.head(text, from, nameEnd), text, from, close, nameEnd, this.spans, n)
+          ? h.resolveText(
+              this.head(s, start, nameEnd, text, from),
+              s,
+              start,
+              nameEnd,
+              close,
+              this.spans,
+              n,
+              text,
+              from,
+            )
           : undefined;
       if (val !== undefined) return val;
     }
     // rare (a block the scan cannot vouch for): parsed from a string of its own, the labels are slices of it
-    const own = from === 0 && close === text.length ? text : flatten(text.slice(from, close));
-    return h.resolve(this.parseSeries(own, nameEnd - from, close - from));
+    const own =
+      from === 0 && close - start === text.length ? text : flatten(text.slice(from, from + close - start));
+    return h.resolve(this.parseSeries(own, nameEnd - start, close - start));
   }
 
   /** Parses the series text `s` (its name ends at `nameEnd`, its label block at `close`). */
@@ -403,7 +425,7 @@ class BodyParser implements SlicedBodyParser {
     const labels =
       close > nameEnd ? parseLabelBlock(s, nameEnd, close, this.line, this.limits, this.lastNames) : [];
     this.lastNames = labels;
-    const { name, family, type, created } = this.head(s, 0, nameEnd);
+    const { name, family, type, created } = this.head(s, 0, nameEnd, s, 0);
     return { name, labels, family, type, created, line: this.line };
   }
 
@@ -412,12 +434,13 @@ class BodyParser implements SlicedBodyParser {
    * last new series needs no family lookup (any comment line in between forgets it, since a TYPE line could change
    * the answer).
    */
-  private head(s: string, from: number, nameEnd: number): SeriesHead {
+  private head(s: string, start: number, nameEnd: number, text: string, from: number): SeriesHead {
     const last = this.lastHead;
     // compared unit by unit: startsWith on a slice of a chunk (see ownText) cost 6 % of a first scrape
-    if (last !== undefined && nameEnd - from === last.name.length && isPrefix(last.name, s, from))
+    if (last !== undefined && nameEnd - start === last.name.length && isPrefix(last.name, s, start))
       return last;
-    const name = s.slice(from, nameEnd);
+    // from the kept text, not the page: a head outlives the page (the hasher remembers the last one)
+    const name = text.slice(from, from + nameEnd - start);
     const family = this.familyOf(name);
     const type = (this.typeOf(family)?.value as MetricType | undefined) ?? (this.om ? 'unknown' : 'untyped');
     const created =
@@ -484,16 +507,6 @@ class BodyParser implements SlicedBodyParser {
 function isPrefix(prefix: string, s: string, from: number): boolean {
   for (let k = 0; k < prefix.length; k++) if (prefix.charCodeAt(k) !== s.charCodeAt(from + k)) return false;
   return true;
-}
-
-/** Moves the first `n` labels' spans (scanned in the page) to be indices into a text starting at page index `by`. */
-function shiftSpans(spans: Int32Array, n: number, by: number): void {
-  for (let at = 0; at < n * SPAN; at += SPAN) {
-    spans[at] = spans[at]! - by;
-    spans[at + 1] = spans[at + 1]! - by;
-    spans[at + 2] = spans[at + 2]! - by;
-    spans[at + 3] = spans[at + 3]! - by;
-  }
 }
 
 function skipSpace(s: string, i: number, end: number): number {
