@@ -290,9 +290,10 @@ class BodyParser implements SlicedBodyParser {
     this.keyEnd = i;
     const known = this.fresh ? NO_SLOT : this.cache.find(s.slice(start, i));
     if (known !== NO_SLOT) return known;
-    // The series is parsed from the cache's own flat copy of its text, not from the page: the label strings
-    // are slices of what they are parsed from, and a slice of the page would keep the whole page alive for
-    // as long as the series lives (V8 slices strings of 13 or more characters by reference).
+    // The series is kept as the cache's own flat copy of its text (see ownText), never as the page: its label
+    // strings, built later, are slices of what they are built from, and a slice of the page would keep the whole
+    // page alive for as long as the series lives (V8 slices strings of 13 or more characters by reference). It is
+    // scanned and hashed in the page (see resolveNew), which reading keeps nothing of.
     const text = this.ownText(start, i);
     const from = this.textFrom;
     this.work += NEW_SERIES_WORK - 1;
