@@ -20,8 +20,13 @@ export class SeriesIndex {
   private hi = new Int32Array(1024);
   private lo = new Int32Array(1024);
   private count = new Int32Array(1024);
-  /** Per id: its labels, or the text they are built from on first use (see {@link addText}). */
+  /**
+   * Per id: its labels, or a string holding the text they are built from on first use (see {@link addText}); the
+   * text is `[from, to)` of it (many series may share one string).
+   */
   private readonly sets: (Labels | string)[] = [];
+  private from = new Int32Array(1024);
+  private to = new Int32Array(1024);
   /** Per id: what builds the labels from the text in `sets`; `undefined` once built or when given as labels. */
   private readonly builders: (LabelBuilder | undefined)[] = [];
   /** What the last {@link find} computed, for the {@link add} that follows a miss. */
@@ -31,6 +36,7 @@ export class SeriesIndex {
   private lastAt = -1;
   private lastLabels: Labels | undefined;
   private lastText: string | undefined;
+  private lastFrom = 0;
   private lastNames: readonly string[] = [];
 
   constructor(private readonly hasher: LabelHasher = labelHash) {}
@@ -82,11 +88,19 @@ export class SeriesIndex {
   }
 
   /**
-   * The id of the series whose fingerprint halves are `hi`/`lo`, with `count` labels, equal to `build(text)`; or -1.
-   * The labels are built only to confirm a fingerprint found already (another spelling of the series, or a
-   * collision).
+   * The id of the series whose fingerprint halves are `hi`/`lo`, with `count` labels, equal to `build` of the text
+   * `text.slice(from, to)`; or -1. The labels are built only to confirm a fingerprint found already (another
+   * spelling of the series, or a collision).
    */
-  findText(hi: number, lo: number, count: number, text: string, build: LabelBuilder): number {
+  findText(
+    hi: number,
+    lo: number,
+    count: number,
+    text: string,
+    build: LabelBuilder,
+    from = 0,
+    to: number = text.length,
+  ): number {
     this.lastHi = hi;
     this.lastLo = lo;
     this.lastCount = count;
@@ -98,12 +112,13 @@ export class SeriesIndex {
       const e = tab[i]!;
       if (e === 0) {
         this.lastText = text;
+        this.lastFrom = from;
         this.lastAt = i;
         return -1;
       }
       const id = e - 1;
       if (this.lo[id] === lo && this.hi[id] === hi && this.count[id] === count) {
-        built ??= build(text);
+        built ??= build(textOf(text, from, to));
         if (this.same(id, sortedNames(built), built)) return id;
       }
     }
@@ -113,10 +128,20 @@ export class SeriesIndex {
    * Adds a series by its text, unless present: `build(text)` makes its labels when they are first asked for, so
    * interning keeps one string (which the caller usually holds anyway) and no object. `hi`, `lo` and `count` must
    * be those of `build(text)` (see `textHash`). Right after a {@link findText} of it missed, it reuses that probe.
+   * With `from` and `to`, the series' text is `text.slice(from, to)`: the index keeps `text` and the range, so a
+   * caller holding many series' texts in one string (a chunk of a scrape page) leaves no string per series.
    */
-  addText(hi: number, lo: number, count: number, text: string, build: LabelBuilder): number {
-    if (text !== this.lastText || hi !== this.lastHi || lo !== this.lastLo) {
-      const found = this.findText(hi, lo, count, text, build);
+  addText(
+    hi: number,
+    lo: number,
+    count: number,
+    text: string,
+    build: LabelBuilder,
+    from = 0,
+    to: number = text.length,
+  ): number {
+    if (text !== this.lastText || from !== this.lastFrom || hi !== this.lastHi || lo !== this.lastLo) {
+      const found = this.findText(hi, lo, count, text, build, from, to);
       if (found >= 0) return found;
     }
     this.lastText = undefined;
@@ -124,6 +149,8 @@ export class SeriesIndex {
     if (id === this.hi.length) this.growColumns();
     this.sets.push(text);
     this.builders.push(build);
+    this.from[id] = from;
+    this.to[id] = to;
     this.place(id);
     return id;
   }
@@ -141,7 +168,7 @@ export class SeriesIndex {
   labels(id: number): Labels | undefined {
     const set = this.sets[id];
     if (typeof set !== 'string') return set;
-    const built = this.builders[id]!(set);
+    const built = this.builders[id]!(textOf(set, this.from[id]!, this.to[id]!));
     const own = ownable(built, Object.keys(built)) ? built : Object.freeze(copyAsText(built));
     this.sets[id] = own;
     this.builders[id] = undefined;
@@ -163,7 +190,7 @@ export class SeriesIndex {
 
   private growColumns(): void {
     const n = this.hi.length * 2;
-    for (const k of ['hi', 'lo', 'count'] as const) {
+    for (const k of ['hi', 'lo', 'count', 'from', 'to'] as const) {
       const b = new Int32Array(n);
       b.set(this[k]);
       this[k] = b;
@@ -181,6 +208,11 @@ export class SeriesIndex {
       this.tab[i] = id + 1;
     }
   }
+}
+
+/** `text[from, to)`, the whole string itself when that is all of it. */
+function textOf(text: string, from: number, to: number): string {
+  return from === 0 && to === text.length ? text : text.slice(from, to);
 }
 
 /** The home position of a hash: its top bits after a multiplicative mix (Fibonacci hashing). */

@@ -19,10 +19,20 @@ export interface SeriesRegistry {
    * labels: the registry keeps `text` and calls `build(text)` the first time the labels are asked for (by
    * {@link SeriesRegistry.labels}, or to confirm a match). `hi`/`lo` are the fingerprint's halves of `build(text)`
    * from `textHash`, `count` its number of labels; a wrong hash makes a second series of the same labels. `build`
-   * should be one function shared by many series (the registry holds it per series). Optional: a registry without
+   * should be one function shared by many series (the registry holds it per series). With `from` and `to`, the
+   * series' text is `text.slice(from, to)` and the registry keeps `text` and the range: a caller holding many new
+   * series in one string (a chunk of a scrape page) then leaves no string per series. Optional: a registry without
    * it is given label sets. @experimental
    */
-  internText?(hi: number, lo: number, count: number, text: string, build: (text: string) => Labels): number;
+  internText?(
+    hi: number,
+    lo: number,
+    count: number,
+    text: string,
+    build: (text: string) => Labels,
+    from?: number,
+    to?: number,
+  ): number;
   /** Returns the id for a label set already seen, or `undefined`. Never creates. */
   lookup(labels: Labels): number | undefined;
   /** The labels of a series id. Throws `RangeError` for an id this registry never issued. */
@@ -81,10 +91,10 @@ export function createSeriesRegistry(options: SeriesRegistryOptions = {}): Serie
       if (found >= 0) return found;
       return admit() ? index.add(labels) : SERIES_REJECTED;
     },
-    internText(hi, lo, count, text, build) {
-      const found = index.findText(hi, lo, count, text, build);
+    internText(hi, lo, count, text, build, from = 0, to = text.length) {
+      const found = index.findText(hi, lo, count, text, build, from, to);
       if (found >= 0) return found;
-      return admit() ? index.addText(hi, lo, count, text, build) : SERIES_REJECTED;
+      return admit() ? index.addText(hi, lo, count, text, build, from, to) : SERIES_REJECTED;
     },
     lookup(labels) {
       const id = index.find(labels);

@@ -89,6 +89,41 @@ describe('SeriesRegistry.internText', () => {
     expect(reg.size).toBe(1);
   });
 
+  it('keeps a range of a shared string as a series text: builds from that range, finds it by labels or another range', () => {
+    const reg = createSeriesRegistry();
+    const seen: string[] = [];
+    const build = (t: string): Labels => {
+      seen.push(t);
+      return parse(t);
+    };
+    // three series cut from one string, as a scrape parser cuts new series from a chunk of its page
+    const chunk = 'x|a=1;b=2|a=2;b=2|c=3|y';
+    const ranges: [number, number][] = [
+      [2, 9],
+      [10, 17],
+      [18, 21],
+    ];
+    const ids = ranges.map(([from, to]) => {
+      const h = hashText(parse(chunk.slice(from, to)));
+      return reg.internText!(h.hi, h.lo, h.count, chunk, build, from, to);
+    });
+    expect(new Set(ids).size).toBe(3);
+    expect(seen).toEqual([]);
+    expect(reg.fingerprint(ids[1]!)).toBe(fingerprint({ a: '2', b: '2' }));
+    expect(reg.labels(ids[1]!)).toEqual({ a: '2', b: '2' });
+    expect(seen).toEqual(['a=2;b=2']);
+    expect(reg.intern({ c: '3' })).toBe(ids[2]);
+    expect(seen).toEqual(['a=2;b=2', 'c=3']);
+    // the first series again, as a range of another string in another order: confirmed by building both
+    const again = 'zz b=2;a=1';
+    const h = hashText(parse('b=2;a=1'));
+    expect(reg.internText!(h.hi, h.lo, h.count, again, build, 3, again.length)).toBe(ids[0]);
+    expect(seen).toContain('b=2;a=1');
+    expect(seen).toContain('a=1;b=2');
+    expect(reg.labels(ids[0]!)).toEqual({ a: '1', b: '2' });
+    expect(reg.size).toBe(3);
+  });
+
   it('finds a series interned by labels when the same series comes by text', () => {
     const reg = createSeriesRegistry();
     const id = reg.intern({ a: '1', b: '2' });

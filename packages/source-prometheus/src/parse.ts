@@ -1,4 +1,4 @@
-import { type CacheEntry, SeriesCache } from './internal/cache.js';
+import { SeriesCache } from './internal/cache.js';
 import type { ExpositionLimits } from './internal/limits.js';
 import {
   type ExpositionFormat,
@@ -46,7 +46,7 @@ export interface ParseExpositionOptions {
   readonly limits?: ExpositionLimits;
 }
 
-interface Entry extends CacheEntry {
+interface Resolved {
   readonly series: ParsedSeries;
   readonly labels: Readonly<Record<string, string>>;
 }
@@ -61,13 +61,17 @@ interface Entry extends CacheEntry {
 export function parseExposition(body: string, options: ParseExpositionOptions = {}): ParsedExposition {
   const samples: ParsedSample[] = [];
   const metadata = new Map<string, FamilyMetadata>();
-  parseBody<Entry>(
+  // the cache keeps a number per series text: the index of its parsed series here
+  const resolved: Resolved[] = [];
+  const cache = new SeriesCache();
+  parseBody(
     body,
     options.format ?? 'text',
-    new SeriesCache<Entry>(),
+    cache,
     {
-      resolve: (series) => ({ series, labels: pairsToRecord(series.labels), key: '', next: undefined }),
-      sample: ({ series, labels }, value, ts) => {
+      resolve: (series) => resolved.push({ series, labels: pairsToRecord(series.labels) }) - 1,
+      sample: (slot, value, ts) => {
+        const { series, labels } = resolved[cache.val[slot]!]!;
         const s = { name: series.name, labels, value, family: series.family, type: series.type };
         samples.push(
           Number.isNaN(ts)

@@ -1,6 +1,6 @@
 import type { Labels, MetricBatchBuilder, SeriesRegistry } from '@argus/core';
 import { SERIES_REJECTED, textHash } from '@argus/core';
-import { type CacheEntry, SeriesCache } from './internal/cache.js';
+import { SeriesCache } from './internal/cache.js';
 import type { ExpositionLimits } from './internal/limits.js';
 import {
   bodyParser,
@@ -85,13 +85,13 @@ const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(r
 // An OpenMetrics `_created` line: cached so it is recognised, never emitted.
 const CREATED = -2;
 
-interface Entry extends CacheEntry {
-  readonly id: number;
-  seen: number;
-  /** `seen` before this page touched it: tells, after a failed page, whether the series was live. */
-  prevSeen: number;
-  explicitTs: boolean;
-}
+/**
+ * The cache's per-slot columns as this parser uses them: `val` is the series id (or {@link CREATED} or
+ * `SERIES_REJECTED`), `seen` the page the series was last written on, `prevSeen` that before this page touched it
+ * (tells, after a failed page, whether the series was live), and `flags` whether its last sample carried its own
+ * timestamp (then no stale marker is written for it, as Prometheus does).
+ */
+const EXPLICIT_TS = 1;
 
 /**
  * Creates the hot-path parser the scrape source uses, one per target. Series are looked up by their raw text
@@ -108,8 +108,8 @@ export function createScrapeParser(options: ScrapeParserOptions): ScrapeParser {
 }
 
 /** The parse handler and the per-target state between pages. */
-class TargetParser implements ScrapeParser, ParseHandler<Entry> {
-  private readonly cache = new SeriesCache<Entry>();
+class TargetParser implements ScrapeParser, ParseHandler {
+  private readonly cache = new SeriesCache();
   private readonly target: [string, string][];
   private readonly honor: boolean;
   private epoch = 0;
@@ -140,8 +140,8 @@ class TargetParser implements ScrapeParser, ParseHandler<Entry> {
     return this.cache.size;
   }
 
-  resolve(series: ParsedSeries): Entry {
-    return this.entry(
+  resolve(series: ParsedSeries): number {
+    return this.issued(
       series.created
         ? CREATED
         : this.options.series.intern(seriesLabels(series.name, series.labels, this.target, this.honor)),
@@ -155,52 +155,63 @@ class TargetParser implements ScrapeParser, ParseHandler<Entry> {
    */
   resolveText(
     head: SeriesHead,
-    text: string,
+    s: string,
+    start: number,
     nameEnd: number,
+    end: number,
     spans: Int32Array,
     n: number,
-  ): Entry | undefined {
-    if (head.created) return this.entry(CREATED);
+    text: string,
+    from: number,
+  ): number | undefined {
+    if (head.created) return CREATED;
     const series = this.options.series;
     if (series.internText === undefined) return undefined;
-    const count = this.hasher.hash(head, text, nameEnd, spans, n);
+    const count = this.hasher.hash(head, s, start, nameEnd, spans, n);
     if (count < 0) return undefined;
-    return this.entry(series.internText(textHash.hi, textHash.lo, count, text, this.build));
+    // the registry keeps the chunk and the range, no string per series (see BodyParser.ownText)
+    const to = from + end - start;
+    return this.issued(series.internText(textHash.hi, textHash.lo, count, text, this.build, from, to));
   }
 
-  private entry(id: number): Entry {
+  /** A series id just resolved, with room for it in {@link idEpoch}. */
+  private issued(id: number): number {
     if (id >= this.idEpoch.length) this.idEpoch = grow(this.idEpoch, id);
-    return { id, seen: -1, prevSeen: -1, explicitTs: false, key: '', next: undefined };
+    return id;
   }
 
-  /** Whether a new entry's series was written on this page already (a `_created` line or a refused series cannot tell: assumed so). */
-  recurs(entry: Entry): boolean {
-    return entry.id < 0 || this.idEpoch[entry.id] === this.epoch;
+  /** Whether a just resolved series was written on this page already (a `_created` line or a refused series cannot tell: assumed so). */
+  recurs(id: number): boolean {
+    return id < 0 || this.idEpoch[id] === this.epoch;
   }
 
-  sample(entry: Entry, value: number, ts: number): void {
+  sample(slot: number, value: number, ts: number): void {
     const epoch = this.epoch;
-    if (entry.seen === epoch) {
+    const c = this.cache;
+    const seen = c.seen[slot]!;
+    if (seen === epoch) {
       this.duplicates++;
       return;
     }
-    if (entry.seen !== epoch - 1 && entry.id >= 0) this.added++;
-    entry.prevSeen = entry.seen;
-    entry.seen = epoch;
+    const id = c.val[slot]!;
+    if (seen !== epoch - 1 && id >= 0) this.added++;
+    c.prevSeen[slot] = seen;
+    c.seen[slot] = epoch;
     this.seen++;
-    if (entry.id < 0) {
-      if (entry.id === SERIES_REJECTED) this.out!.push(SERIES_REJECTED, 0, 0);
+    if (id < 0) {
+      if (id === SERIES_REJECTED) this.out!.push(SERIES_REJECTED, 0, 0);
       return;
     }
     // two texts can name one series (`m{a=""}` is `m`): the second is a duplicate too
-    if (this.idEpoch[entry.id] === epoch) {
+    if (this.idEpoch[id] === epoch) {
       this.duplicates++;
       return;
     }
-    this.idEpoch[entry.id] = epoch;
+    this.idEpoch[id] = epoch;
     // NaN marks a line without a timestamp
-    entry.explicitTs = !Number.isNaN(ts);
-    this.out!.push(entry.id, entry.explicitTs ? ts : this.time, value);
+    const explicit = !Number.isNaN(ts);
+    c.flags[slot] = explicit ? EXPLICIT_TS : 0;
+    this.out!.push(id, explicit ? ts : this.time, value);
   }
 
   parse(
@@ -295,11 +306,15 @@ class TargetParser implements ScrapeParser, ParseHandler<Entry> {
     // live = on the last complete page; a failed page's new series were never written
     const last = this.failed ? this.epoch - 1 : this.epoch;
     const mark = ++this.epoch;
-    for (const e of this.cache.entries) {
-      const live = e.seen === last || (this.failed && e.seen === last + 1 && e.prevSeen === last);
-      if (e.id >= 0 && live && !e.explicitTs && this.idEpoch[e.id] !== mark) {
-        this.idEpoch[e.id] = mark;
-        builder.push(e.id, timeMs, Number.NaN, true);
+    const c = this.cache;
+    for (let slot = 0; slot < c.end; slot++) {
+      if (!c.live(slot)) continue;
+      const seen = c.seen[slot]!;
+      const id = c.val[slot]!;
+      const live = seen === last || (this.failed && seen === last + 1 && c.prevSeen[slot] === last);
+      if (id >= 0 && live && c.flags[slot] !== EXPLICIT_TS && this.idEpoch[id] !== mark) {
+        this.idEpoch[id] = mark;
+        builder.push(id, timeMs, Number.NaN, true);
         n++;
       }
     }
@@ -312,18 +327,20 @@ class TargetParser implements ScrapeParser, ParseHandler<Entry> {
 // Series missing from this page get a stale marker (unless they carried their own timestamps, which
 // Prometheus leaves alone) and leave the cache, so a later return counts as added.
 function sweep(
-  cache: SeriesCache<Entry>,
+  cache: SeriesCache,
   idEpoch: Int32Array,
   epoch: number,
   timeMs: number,
   out: MetricBatchBuilder,
 ): number {
   let n = 0;
-  cache.retain((e) => {
-    if (e.seen === epoch) return true;
-    if (e.id >= 0 && e.seen > 0 && !e.explicitTs && idEpoch[e.id] !== epoch) {
-      idEpoch[e.id] = epoch;
-      out.push(e.id, timeMs, Number.NaN, true);
+  cache.retain((slot) => {
+    const seen = cache.seen[slot]!;
+    if (seen === epoch) return true;
+    const id = cache.val[slot]!;
+    if (id >= 0 && seen > 0 && cache.flags[slot] !== EXPLICIT_TS && idEpoch[id] !== epoch) {
+      idEpoch[id] = epoch;
+      out.push(id, timeMs, Number.NaN, true);
       n++;
     }
     return false;

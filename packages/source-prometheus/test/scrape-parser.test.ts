@@ -66,6 +66,46 @@ describe('createScrapeParser', () => {
     expect(series.size).toBe(3);
   });
 
+  // A first page's series are cached and interned as ranges of chunks of the page (see BodyParser.ownText), their
+  // strings made later; freed cache slots are reused. Many chunks' worth of series, then pages that drop, reorder
+  // and bring back series, checked against the labels and ids each line must have.
+  it('keeps a first page of many chunks as ranges: later pages find every series, reuse freed slots, labels intact', () => {
+    const series = createSeriesRegistry();
+    const parser = createScrapeParser({ series, targetLabels: { job: 'j' } });
+    const n = 3000;
+    const line = (i: number, v: number) =>
+      `req_total{path="/api/v1/items/${i}",code="${200 + (i % 3)}",k="${'x'.repeat(i % 40)}"} ${v}\n`;
+    const labelsOf = (i: number) => ({
+      __name__: 'req_total',
+      path: `/api/v1/items/${i}`,
+      code: String(200 + (i % 3)),
+      ...(i % 40 === 0 ? {} : { k: 'x'.repeat(i % 40) }),
+      job: 'j',
+    });
+    const all = Array.from({ length: n }, (_, i) => i);
+    const first = scrape(parser, `# TYPE req_total counter\n${all.map((i) => line(i, i)).join('')}`, 1000);
+    expect(first.result).toMatchObject({ samples: n, added: n, stale: 0, duplicates: 0 });
+    const ids = Array.from(first.batch.series);
+    // every tenth label set asked for before any later page, the rest after
+    for (let i = 0; i < n; i += 10) expect(series.labels(ids[i]!)).toEqual(labelsOf(i));
+    // the odd series dropped and the rest reversed: found by text (the cache's map), the odd ones stale
+    const even = all.filter((i) => i % 2 === 0).reverse();
+    const second = scrape(parser, even.map((i) => line(i, -i)).join(''), 2000);
+    expect(second.result).toMatchObject({ samples: n / 2, added: 0, stale: n / 2, duplicates: 0 });
+    expect(Array.from(second.batch.series.subarray(0, n / 2))).toEqual(even.map((i) => ids[i]));
+    expect(parser.size).toBe(n / 2);
+    // new series take the freed slots; the odd ones come back under their old ids
+    const third = scrape(parser, all.map((i) => line(i, i)).join('') + line(n, 1) + line(n + 1, 1), 3000);
+    expect(third.result).toMatchObject({ samples: n + 2, added: n / 2 + 2, stale: 0, duplicates: 0 });
+    expect(Array.from(third.batch.series.subarray(0, n))).toEqual(ids);
+    expect(parser.size).toBe(n + 2);
+    const fourth = scrape(parser, all.map((i) => line(i, 7)).join('') + line(n, 2) + line(n + 1, 2), 4000);
+    expect(fourth.result).toMatchObject({ samples: n + 2, added: 0, stale: 0 });
+    expect(Array.from(fourth.batch.series)).toEqual(Array.from(third.batch.series));
+    for (let i = 0; i <= n + 1; i++) expect(series.labels(fourth.batch.series[i]!)).toEqual(labelsOf(i));
+    expect(series.size).toBe(n + 2);
+  });
+
   it('writes a stale marker when a series vanishes, and counts it as added when it returns', () => {
     const series = createSeriesRegistry();
     const parser = createScrapeParser({ series });

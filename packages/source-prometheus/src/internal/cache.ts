@@ -1,11 +1,3 @@
-/** The fields the parser keeps on every cached series; callers extend it with their own. */
-export interface CacheEntry {
-  /** The raw series text (name and label block) as it appears on the page; `''` once evicted. */
-  key: string;
-  /** The series that followed this one on the last page: checked first, so a steady page needs no hashing. */
-  next: CacheEntry | undefined;
-}
-
 /** A HELP, TYPE or UNIT line already checked on an earlier page. */
 export interface CommentLine {
   readonly text: string;
@@ -19,20 +11,49 @@ export interface CommentLine {
   idx: number;
 }
 
+/** No slot: the end of a `next` chain, or an empty {@link SeriesCache.first}. */
+export const NO_SLOT = -1;
+
 /**
  * Series seen on earlier pages of one target, keyed by raw series text (Prometheus's scrape cache).
+ *
+ * Kept in columns indexed by a slot number, not as an object per series: a first scrape adds every series of its
+ * page, and each object it kept was one more for every young-generation collection of that scrape to find alive
+ * and copy (the collections were a fifth of a first scrape's CPU). A slot holds the series' text, the value its
+ * handler resolved it to (`val`, e.g. a registry id), the page it was last seen on and the slot that followed it
+ * on the last page. A vanished series' slot is freed and reused.
  *
  * The map by text is built only when a line is not where the last page had it. A page whose layout does not
  * change is matched line by line through `next` and never needs it, and a first scrape (every series new) would
  * only hash each text twice, for a lookup that misses and an insert: a fifth of its time, and a map entry per
  * series kept for nothing.
  */
-export class SeriesCache<E extends CacheEntry> {
-  /** Every cached series, in no particular order. */
-  entries: E[] = [];
-  private byText: Map<string, E> | undefined;
+export class SeriesCache {
+  /**
+   * Per slot: the raw series text (name and label block) as it appears on the page, or the chunk of a first page
+   * it lies in at `[keyFrom, keyTo)` (see {@link key}); `''` when free.
+   */
+  private keys: string[] = [];
+  /** Per slot: where its text lies in `keys[slot]`; -1 when it is all of it. */
+  private keyFrom: Int32Array = new Int32Array(64);
+  private keyTo: Int32Array = new Int32Array(64);
+  /** Per slot: what the handler resolved the series to. */
+  val: Int32Array = new Int32Array(64);
+  /** Per slot: the page count it was last seen on (-1: never), and that before the current page touched it. */
+  seen: Int32Array = new Int32Array(64);
+  prevSeen: Int32Array = new Int32Array(64);
+  /** Per slot: handler flags (the scrape parser's: whether its last sample carried a timestamp). */
+  flags: Uint8Array = new Uint8Array(64);
+  /** Per slot: the slot that followed it on the last page, checked first so a steady page needs no hashing. */
+  next: Int32Array = new Int32Array(64);
   /** The first series of the last page. */
-  first: E | undefined;
+  first: number = NO_SLOT;
+  /** Slots in use or freed: every live slot is below it. */
+  end = 0;
+  private count = 0;
+  /** Freed slots, reused before `end` grows. */
+  private free: number[] = [];
+  private byText: Map<string, number> | undefined;
   /** HELP/TYPE/UNIT lines by their full text, and those of the last page in order (checked positionally). */
   readonly comments: Map<string, CommentLine> = new Map();
   lastComments: CommentLine[] = [];
@@ -41,7 +62,7 @@ export class SeriesCache<E extends CacheEntry> {
   page = 0;
 
   get size(): number {
-    return this.entries.length;
+    return this.count;
   }
 
   /** Whether the map by text exists (else lookups would build it). */
@@ -49,43 +70,114 @@ export class SeriesCache<E extends CacheEntry> {
     return this.byText !== undefined;
   }
 
-  /** The cached series with this text, building the map by text on first use. */
-  find(text: string): E | undefined {
+  /** Whether `slot` holds a series. */
+  live(slot: number): boolean {
+    return slot < this.end && this.keys[slot] !== '';
+  }
+
+  /**
+   * The series text of `slot` (`''` when free). A first page's series are cached as a range of a chunk of the page
+   * their text is cut from, no string each (a string per series was an object for every young-generation
+   * collection of a first scrape to copy): the string is made here, when a later page first checks the line
+   * against it.
+   */
+  key(slot: number): string {
+    if (slot >= this.end) return '';
+    const k = this.keys[slot]!;
+    const from = this.keyFrom[slot]!;
+    if (from < 0) return k;
+    const own = k.slice(from, this.keyTo[slot]);
+    this.keys[slot] = own;
+    this.keyFrom[slot] = -1;
+    return own;
+  }
+
+  /** The slot of the cached series with this text, building the map by text on first use; -1 when none. */
+  find(text: string): number {
     if (this.byText === undefined) {
       this.byText = new Map();
-      for (const e of this.entries) this.byText.set(e.key, e);
-    }
-    return this.byText.get(text);
-  }
-
-  /** Caches a new series under its `key`. */
-  add(entry: E): void {
-    this.entries.push(entry);
-    this.byText?.set(entry.key, entry);
-  }
-
-  /** Keeps the series `keep` says to and forgets the others (they vanished): a later line with the same text resolves again. */
-  retain(keep: (entry: E) => boolean): void {
-    const kept: E[] = [];
-    for (const e of this.entries) {
-      if (keep(e)) kept.push(e);
-      else {
-        if (this.byText?.get(e.key) === e) this.byText.delete(e.key);
-        e.key = '';
+      for (let slot = 0; slot < this.end; slot++) {
+        if (this.keys[slot] !== '') this.byText.set(this.key(slot), slot);
       }
     }
-    this.entries = kept;
-    if (kept.length === 0) this.byText = undefined;
+    return this.byText.get(text) ?? NO_SLOT;
+  }
+
+  /**
+   * Caches a new series under its text `text[from, to)` (`text` itself when `from` is -1; never `''`), resolved to
+   * `val`; returns its slot, not seen yet and followed by none.
+   */
+  add(text: string, val: number, from = -1, to = -1): number {
+    let slot: number;
+    if (this.free.length > 0) slot = this.free.pop()!;
+    else {
+      slot = this.end++;
+      if (slot === this.val.length) this.grow();
+    }
+    this.keys[slot] = text;
+    this.keyFrom[slot] = from;
+    this.keyTo[slot] = to;
+    this.val[slot] = val;
+    this.seen[slot] = -1;
+    this.prevSeen[slot] = -1;
+    this.flags[slot] = 0;
+    this.next[slot] = NO_SLOT;
+    this.count++;
+    this.byText?.set(this.key(slot), slot);
+    return slot;
+  }
+
+  /**
+   * Keeps the series `keep` says to and frees the others (they vanished): a later line with the same text resolves
+   * again. A `next` left pointing at a freed or reused slot is harmless: a slot is matched by its text.
+   */
+  retain(keep: (slot: number) => boolean): void {
+    for (let slot = 0; slot < this.end; slot++) {
+      if (this.keys[slot] === '' || keep(slot)) continue;
+      if (this.byText !== undefined) {
+        const key = this.key(slot);
+        if (this.byText.get(key) === slot) this.byText.delete(key);
+      }
+      this.keys[slot] = '';
+      this.keyFrom[slot] = -1;
+      this.free.push(slot);
+      this.count--;
+    }
+    if (this.count === 0) this.reset();
   }
 
   clear(): void {
-    for (const e of this.entries) e.key = '';
-    this.entries = [];
-    // a page into an empty cache needs no map (see the class comment)
-    this.byText = undefined;
-    this.first = undefined;
+    this.reset();
     this.comments.clear();
     this.types.clear();
     this.lastComments = [];
+  }
+
+  /** Forgets every series; a page into an empty cache needs no map (see the class comment). */
+  private reset(): void {
+    this.keys = [];
+    this.end = 0;
+    this.count = 0;
+    this.free = [];
+    this.byText = undefined;
+    this.first = NO_SLOT;
+  }
+
+  private grow(): void {
+    const n = this.val.length * 2;
+    const int = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.keyFrom = int(this.keyFrom);
+    this.keyTo = int(this.keyTo);
+    this.val = int(this.val);
+    this.seen = int(this.seen);
+    this.prevSeen = int(this.prevSeen);
+    this.next = int(this.next);
+    const f = new Uint8Array(n);
+    f.set(this.flags);
+    this.flags = f;
   }
 }

@@ -1,5 +1,5 @@
 import { ExpositionError } from '../errors.js';
-import type { CacheEntry, CommentLine, SeriesCache } from './cache.js';
+import { type CommentLine, NO_SLOT, type SeriesCache } from './cache.js';
 import { parseCommentLine } from './comments.js';
 import type { ExpositionLimits } from './limits.js';
 import { parseNumber } from './numbers.js';
@@ -47,26 +47,41 @@ export interface ParsedSeries extends SeriesHead {
   readonly line: number;
 }
 
-/** Receives what the parser finds; `E` is whatever the caller caches per series text. */
-export interface ParseHandler<E extends CacheEntry> {
-  /** Called once per new series text; `key` and `next` of the result are set by the parser. */
-  resolve(series: ParsedSeries): E;
+/**
+ * Receives what the parser finds. A new series text is resolved to a number the cache keeps for it (its `val`,
+ * e.g. a registry id); samples name the cache slot of their series.
+ */
+export interface ParseHandler {
+  /** Called once per new series text. */
+  resolve(series: ParsedSeries): number;
   /**
-   * Called instead of {@link resolve} for a new series whose label block scanned clean: `text` is its flat series
-   * text (name ending at `nameEnd`), its `n` labels are spans into it (see `scanLabelBlock`; valid only during the
-   * call). Returns `undefined` to have it parsed and given to {@link resolve} after all (which also reports
-   * errors the scan leaves to it, such as a repeated label name).
+   * Called instead of {@link resolve} for a new series whose label block scanned clean: the series is `s[start,
+   * end)` (the page: read it during the call, keep none of it), its name ends at `nameEnd` and its `n` labels are
+   * spans, all indices into `s` (see `scanLabelBlock`; valid only during the call). What may be kept is the same
+   * text in `text` from `from` on (a string of its own, or a chunk of the page that other series share). Returns
+   * `undefined` to have it parsed and given to {@link resolve} after all (which also reports errors the scan leaves
+   * to it, such as a repeated label name).
    */
-  resolveText?(head: SeriesHead, text: string, nameEnd: number, spans: Int32Array, n: number): E | undefined;
+  resolveText?(
+    head: SeriesHead,
+    s: string,
+    start: number,
+    nameEnd: number,
+    end: number,
+    spans: Int32Array,
+    n: number,
+    text: string,
+    from: number,
+  ): number | undefined;
   /**
-   * Whether the series of a just resolved entry was already written on this page. A first page is parsed without
-   * the cache's map by text, so a repeated line resolves again; answering `true` makes the parser look the text
-   * up after all and use the entry already cached for it. Without this method a repeated text of a first page
-   * gets an entry of its own.
+   * Whether the series a text was just resolved to was already written on this page. A first page is parsed
+   * without the cache's map by text, so a repeated line resolves again; answering `true` makes the parser look the
+   * text up after all and use the slot already cached for it. Without this method a repeated text of a first page
+   * gets a slot of its own.
    */
-  recurs?(entry: E): boolean;
-  /** `timestampMs` is NaN when the line has none. */
-  sample(entry: E, value: number, timestampMs: number, line: number): void;
+  recurs?(val: number): boolean;
+  /** A sample of the series cached in `slot`; `timestampMs` is NaN when the line has none. */
+  sample(slot: number, value: number, timestampMs: number, line: number): void;
   metadata?(kind: 'help' | 'type' | 'unit', name: string, text: string): void;
 }
 
@@ -78,11 +93,11 @@ const flatten = (s: string): string => (s.length < 13 ? s : ` ${s}`.slice(1));
  * steady-state scrape parses only values. Throws {@link ExpositionError} with the line number on bad input.
  * Returns the number of sample lines.
  */
-export function parseBody<E extends CacheEntry>(
+export function parseBody(
   body: string,
   format: ExpositionFormat,
-  cache: SeriesCache<E>,
-  handler: ParseHandler<E>,
+  cache: SeriesCache,
+  handler: ParseHandler,
   limits: ExpositionLimits = {},
 ): number {
   const parser = new BodyParser(body, format, cache, handler, limits);
@@ -106,11 +121,11 @@ export interface SlicedBodyParser {
  * {@link parseBody} in slices, so that a caller can give the event loop back between them: a first scrape of a
  * large page parses and interns every series, which takes far longer than a host should be held.
  */
-export function bodyParser<E extends CacheEntry>(
+export function bodyParser(
   body: string,
   format: ExpositionFormat,
-  cache: SeriesCache<E>,
-  handler: ParseHandler<E>,
+  cache: SeriesCache,
+  handler: ParseHandler,
   limits: ExpositionLimits = {},
 ): SlicedBodyParser {
   return new BodyParser(body, format, cache, handler, limits);
@@ -129,10 +144,11 @@ const LINES_PER_CLOCK_READ = 64;
  */
 export const NEW_SERIES_WORK = 16;
 
-class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
+class BodyParser implements SlicedBodyParser {
   private pos = 0;
   private line = 0;
-  private prev: E | undefined;
+  /** The slot of the last sample line's series. */
+  private prev = NO_SLOT;
   /** Index just past the series text of the current line. */
   private keyEnd = 0;
   private samples = 0;
@@ -157,14 +173,16 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
   private chunk = '';
   private chunkStart = 0;
   private chunkEnd = -1;
+  /** Where the text {@link ownText} returned last starts in it. */
+  private textFrom = 0;
   /** Work done by the current {@link step}: lines, a new series counting {@link NEW_SERIES_WORK}. */
   private work = 0;
 
   constructor(
     private readonly s: string,
     format: ExpositionFormat,
-    private readonly cache: SeriesCache<E>,
-    private readonly handler: ParseHandler<E>,
+    private readonly cache: SeriesCache,
+    private readonly handler: ParseHandler,
     private readonly limits: ExpositionLimits,
   ) {
     this.om = format === 'openmetrics';
@@ -227,19 +245,21 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
     const s = this.s;
     // Steady state: the line holds the series that followed the previous one last time. A cached key is a
     // complete, checked series text, so "the line starts with it and a separator follows" identifies it.
-    let entry = (this.prev === undefined ? this.cache.first : this.prev.next) as E | undefined;
+    const cache = this.cache;
+    let slot = this.prev === NO_SLOT ? cache.first : cache.next[this.prev]!;
     let i = 0;
+    // a free slot's key is '' (and a line never starts with a separator), so it never matches
+    const key = slot === NO_SLOT ? undefined : cache.key(slot);
     // slice-and-compare beats startsWith(key, start) severalfold in V8
-    if (entry !== undefined && s.slice(start, start + entry.key.length) === entry.key)
-      i = start + entry.key.length;
+    if (key !== undefined && s.slice(start, start + key.length) === key) i = start + key.length;
     const c = s.charCodeAt(i);
     if (i === 0 || (c !== 32 && c !== 9)) {
-      entry = this.lookup(start, end);
+      slot = this.lookup(start, end);
       i = this.keyEnd;
     }
-    if (this.prev === undefined) this.cache.first = entry;
-    else this.prev.next = entry;
-    this.prev = entry;
+    if (this.prev === NO_SLOT) cache.first = slot;
+    else cache.next[this.prev] = slot;
+    this.prev = slot;
     if (++this.samples > (this.limits.sampleLimit || Number.POSITIVE_INFINITY)) {
       throw new ExpositionError(
         'ERR_EXPOSITION_LIMIT',
@@ -247,10 +267,10 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
         `sample count exceeds the limit of ${this.limits.sampleLimit}`,
       );
     }
-    this.values(entry!, i, start, end);
+    this.values(slot, i, start, end);
   }
 
-  private lookup(start: number, end: number): E {
+  private lookup(start: number, end: number): number {
     const s = this.s;
     let i = start + 1;
     while (i < end && isNameChar(s.charCodeAt(i))) i++;
@@ -268,36 +288,39 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
       }
     } else if (this.fresh) scanned = 0;
     this.keyEnd = i;
-    const known = this.fresh ? undefined : this.cache.find(s.slice(start, i));
-    if (known !== undefined) return known;
-    // The series is parsed from the cache's own flat copy of its text, not from the page: the label strings
-    // are slices of what they are parsed from, and a slice of the page would keep the whole page alive for
-    // as long as the series lives (V8 slices strings of 13 or more characters by reference).
+    const known = this.fresh ? NO_SLOT : this.cache.find(s.slice(start, i));
+    if (known !== NO_SLOT) return known;
+    // The series is kept as the cache's own flat copy of its text (see ownText), never as the page: its label
+    // strings, built later, are slices of what they are built from, and a slice of the page would keep the whole
+    // page alive for as long as the series lives (V8 slices strings of 13 or more characters by reference). It is
+    // scanned and hashed in the page (see resolveNew), which reading keeps nothing of.
     const text = this.ownText(start, i);
+    const from = this.textFrom;
     this.work += NEW_SERIES_WORK - 1;
-    if (scanned > 0) shiftSpans(this.spans, scanned, start);
-    const entry = this.resolveNew(text, nameEnd - start, i - start, scanned);
-    if (this.fresh && this.handler.recurs?.(entry)) {
-      // the same series again on a first page: under the same text (a repeated line) it keeps its entry
+    const val = this.resolveNew(start, nameEnd, i, scanned, text, from);
+    if (this.fresh && this.handler.recurs?.(val)) {
+      // the same series again on a first page: under the same text (a repeated line) it keeps its slot
       this.fresh = false;
-      const had = this.cache.find(text);
-      if (had !== undefined) return had;
+      const had = this.cache.find(s.slice(start, i));
+      if (had !== NO_SLOT) return had;
     }
-    entry.key = text;
-    entry.next = undefined;
-    this.cache.add(entry);
-    return entry;
+    return this.cache.add(text, val, from, from + i - start);
   }
 
   /**
-   * A copy of the page's text `[start, end)` that does not keep the page alive. On a page where every series is new
-   * the copies are cut from one flat copy of the next {@link CHUNK_CHARS} of the page (a slice of it per series):
-   * a flat string of its own per series was two objects (the string and the slice wrapper V8 returns) that every
-   * young-generation collection of a first scrape found alive and copied. A chunk holds the values and comment
-   * lines between its series too, so it is used only where nearly all of it is series text that stays.
+   * A string holding the page's text `[start, end)` from {@link textFrom} on, that does not keep the page alive. On
+   * a page where every series is new it is one flat copy of the next {@link CHUNK_CHARS} of the page, shared by the
+   * series in it: a flat string of its own per series was two objects (the string and the slice wrapper V8
+   * returns), and a slice of a chunk per series one, that every young-generation collection of a first scrape found
+   * alive and copied. The cache and the series registry keep the chunk and the series' range in it. A chunk holds
+   * the values and comment lines between its series too, so it is used only where nearly all of it is series text
+   * that stays.
    */
   private ownText(start: number, end: number): string {
-    if (!this.fresh || end - start < 13) return flatten(this.s.slice(start, end));
+    if (!this.fresh) {
+      this.textFrom = 0;
+      return flatten(this.s.slice(start, end));
+    }
     if (end > this.chunkEnd) {
       const s = this.s;
       let stop = s.indexOf('\n', start + CHUNK_CHARS);
@@ -306,10 +329,11 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
       this.chunkStart = start;
       this.chunkEnd = Math.max(stop, end);
     }
-    return this.chunk.slice(start - this.chunkStart, end - this.chunkStart);
+    this.textFrom = start - this.chunkStart;
+    return this.chunk;
   }
 
-  private values(entry: E, i: number, start: number, end: number): void {
+  private values(slot: number, i: number, start: number, end: number): void {
     const s = this.s;
     const vStart = skipSpace(s, i, end);
     if (vStart === i) this.fail('expected a space and a value after the series', start, end);
@@ -324,7 +348,7 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
       i = skipSpace(s, tEnd, end);
     }
     if (i < end) this.trailer(i, start, end);
-    this.handler.sample(entry, value, ts, this.line);
+    this.handler.sample(slot, value, ts, this.line);
   }
 
   private timestamp(i: number, tEnd: number, start: number, end: number): number {
@@ -352,23 +376,49 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
   }
 
   /**
-   * Resolves a new series: from its label spans when the handler can, else from its parsed labels. `scanned` is
-   * the number of labels already scanned into the spans (relative to `text`), or -1.
+   * Resolves the new series `[start, close)` of the page (its name ends at `nameEnd`), kept as `text` from `from`
+   * on (see {@link ownText}): from its label spans when the handler can, else from its parsed labels. `scanned` is
+   * the number of labels already scanned into the spans, or -1. The spans are scanned and hashed in the page: a
+   * chunk is a sliced string to V8, every character read through its parent, and code that reads both kinds is
+   * slower for each.
    */
-  private resolveNew(text: string, nameEnd: number, close: number, scanned: number): E {
+  private resolveNew(
+    start: number,
+    nameEnd: number,
+    close: number,
+    scanned: number,
+    text: string,
+    from: number,
+  ): number {
     const h = this.handler;
+    const s = this.s;
     if (h.resolveText !== undefined) {
       const n =
         scanned >= 0
           ? scanned
           : close > nameEnd
-            ? scanLabelBlock(text, nameEnd, close, this.limits, this.spans)
+            ? scanLabelBlock(s, nameEnd, close, this.limits, this.spans)
             : 0;
-      const entry =
-        n >= 0 ? h.resolveText(this.head(text, nameEnd), text, nameEnd, this.spans, n) : undefined;
-      if (entry !== undefined) return entry;
+      const val =
+        n >= 0
+          ? h.resolveText(
+              this.head(s, start, nameEnd, text, from),
+              s,
+              start,
+              nameEnd,
+              close,
+              this.spans,
+              n,
+              text,
+              from,
+            )
+          : undefined;
+      if (val !== undefined) return val;
     }
-    return h.resolve(this.parseSeries(text, nameEnd, close));
+    // rare (a block the scan cannot vouch for): parsed from a string of its own, the labels are slices of it
+    const own =
+      from === 0 && close - start === text.length ? text : flatten(text.slice(from, from + close - start));
+    return h.resolve(this.parseSeries(own, nameEnd - start, close - start));
   }
 
   /** Parses the series text `s` (its name ends at `nameEnd`, its label block at `close`). */
@@ -376,7 +426,7 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
     const labels =
       close > nameEnd ? parseLabelBlock(s, nameEnd, close, this.line, this.limits, this.lastNames) : [];
     this.lastNames = labels;
-    const { name, family, type, created } = this.head(s, nameEnd);
+    const { name, family, type, created } = this.head(s, 0, nameEnd, s, 0);
     return { name, labels, family, type, created, line: this.line };
   }
 
@@ -385,11 +435,13 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
    * last new series needs no family lookup (any comment line in between forgets it, since a TYPE line could change
    * the answer).
    */
-  private head(s: string, nameEnd: number): SeriesHead {
+  private head(s: string, start: number, nameEnd: number, text: string, from: number): SeriesHead {
     const last = this.lastHead;
     // compared unit by unit: startsWith on a slice of a chunk (see ownText) cost 6 % of a first scrape
-    if (last !== undefined && nameEnd === last.name.length && isPrefix(last.name, s)) return last;
-    const name = s.slice(0, nameEnd);
+    if (last !== undefined && nameEnd - start === last.name.length && isPrefix(last.name, s, start))
+      return last;
+    // from the kept text, not the page: a head outlives the page (the hasher remembers the last one)
+    const name = text.slice(from, from + nameEnd - start);
     const family = this.familyOf(name);
     const type = (this.typeOf(family)?.value as MetricType | undefined) ?? (this.om ? 'unknown' : 'untyped');
     const created =
@@ -452,20 +504,10 @@ class BodyParser<E extends CacheEntry> implements SlicedBodyParser {
   }
 }
 
-/** Whether `s` starts with `prefix`. */
-function isPrefix(prefix: string, s: string): boolean {
-  for (let k = 0; k < prefix.length; k++) if (prefix.charCodeAt(k) !== s.charCodeAt(k)) return false;
+/** Whether `s` from `from` on starts with `prefix`. */
+function isPrefix(prefix: string, s: string, from: number): boolean {
+  for (let k = 0; k < prefix.length; k++) if (prefix.charCodeAt(k) !== s.charCodeAt(from + k)) return false;
   return true;
-}
-
-/** Moves the first `n` labels' spans (scanned in the page) to be relative to a text starting at page index `by`. */
-function shiftSpans(spans: Int32Array, n: number, by: number): void {
-  for (let at = 0; at < n * SPAN; at += SPAN) {
-    spans[at] = spans[at]! - by;
-    spans[at + 1] = spans[at + 1]! - by;
-    spans[at + 2] = spans[at + 2]! - by;
-    spans[at + 3] = spans[at + 3]! - by;
-  }
 }
 
 function skipSpace(s: string, i: number, end: number): number {

@@ -82,15 +82,22 @@ export class SeriesTextHasher {
   }
 
   /**
-   * Hashes the series `text` (its name ends at `nameEnd`, its `n` labels are in `spans`). Returns the number of
-   * labels hashed, or -1 when only building the labels can tell (two labels of one name, which the parser reports,
-   * or a clash with a target label to rename).
+   * Hashes the series whose name is `text[nameStart, nameEnd)` and whose `n` labels are in `spans` (indices into
+   * `text`). Returns the number of labels hashed, or -1 when only building the labels can tell (two labels of one
+   * name, which the parser reports, or a clash with a target label to rename).
    */
-  hash(head: SeriesHead, text: string, nameEnd: number, spans: Int32Array, n: number): number {
+  hash(
+    head: SeriesHead,
+    text: string,
+    nameStart: number,
+    nameEnd: number,
+    spans: Int32Array,
+    n: number,
+  ): number {
     if (!this.usable || !this.sort(text, spans, n)) return -1;
     const order = this.order;
     const names = this.fixedNames;
-    let count = this.prefix(head, text, nameEnd, spans, n);
+    let count = this.prefix(head, text, nameStart, nameEnd, spans, n);
     let f = this.memoFixed;
     let p = 0;
     while (p < n || f < names.length) {
@@ -108,13 +115,20 @@ export class SeriesTextHasher {
         if (spans[at + 3] !== spans[at + 2]) return -1;
         p++;
       }
-      count += this.hashFixed(f++, text, nameEnd);
+      count += this.hashFixed(f++, text, nameStart, nameEnd);
     }
     return count;
   }
 
   /** Hashes the fixed labels that sort before all page labels (or resumes after them); returns how many counted. */
-  private prefix(head: SeriesHead, text: string, nameEnd: number, spans: Int32Array, n: number): number {
+  private prefix(
+    head: SeriesHead,
+    text: string,
+    nameStart: number,
+    nameEnd: number,
+    spans: Int32Array,
+    n: number,
+  ): number {
     const names = this.fixedNames;
     const first = n > 0 ? this.order[0]! * SPAN : -1;
     let fixed = 0;
@@ -129,7 +143,7 @@ export class SeriesTextHasher {
     }
     textHash.reset();
     let count = 0;
-    for (let f = 0; f < fixed; f++) count += this.hashFixed(f, text, nameEnd);
+    for (let f = 0; f < fixed; f++) count += this.hashFixed(f, text, nameStart, nameEnd);
     this.memoHead = head;
     this.memoFixed = fixed;
     this.memoCount = count;
@@ -139,11 +153,11 @@ export class SeriesTextHasher {
   }
 
   /** Hashes fixed label `f` unless its value is empty; returns 1 when hashed. */
-  private hashFixed(f: number, text: string, nameEnd: number): number {
+  private hashFixed(f: number, text: string, nameStart: number, nameEnd: number): number {
     const name = this.fixedNames[f]!;
     if (name === NAME) {
       textHash.add(NAME, 0, NAME.length);
-      textHash.add(text, 0, nameEnd);
+      textHash.add(text, nameStart, nameEnd);
       return 1;
     }
     const value = this.fixedValues[f]!;

@@ -19,6 +19,13 @@ function isLabelChar(c: number): boolean {
   return isLabelStart(c) || (c >= 48 && c <= 57);
 }
 
+/** Per ASCII unit: {@link LABEL_START} and {@link LABEL_CHAR} bits (one load instead of five range checks). */
+const LABEL_CLASS: Uint8Array = new Uint8Array(128);
+const LABEL_START = 1;
+const LABEL_CHAR = 2;
+for (let c = 0; c < 128; c++)
+  LABEL_CLASS[c] = (isLabelStart(c) ? LABEL_START : 0) | (isLabelChar(c) ? LABEL_CHAR : 0);
+
 /** Returns the index just past the `}` closing the label block that opens at `open`, or -1 when it never closes. */
 export function skipLabelBlock(s: string, open: number, end: number): number {
   let quoted = false;
@@ -175,29 +182,39 @@ export function scanLabelBlock(
   limits: ExpositionLimits,
   spans: Int32Array,
 ): number {
+  // read once per block: most pages are scraped without label limits
+  const limited = !!(limits.labelLimit || limits.labelNameLengthLimit || limits.labelValueLengthLimit);
   let n = 0;
-  let i = skipSpace(s, open + 1, close);
-  while (s.charCodeAt(i) !== CLOSE) {
-    if (n === MAX_SPANS || !isLabelStart(s.charCodeAt(i))) return -1;
+  let i = open + 1;
+  // one read per unit, spaces skipped only where there are any (a unit past the end reads NaN: no class, no match)
+  let c = s.charCodeAt(i);
+  if (c === 32 || c === 9) c = s.charCodeAt((i = skipSpace(s, i, close)));
+  while (c !== CLOSE) {
+    if (n === MAX_SPANS || !(c < 128) || (LABEL_CLASS[c]! & LABEL_START) === 0) return -1;
     const nameStart = i;
-    while (isLabelChar(s.charCodeAt(i))) i++;
+    c = s.charCodeAt(++i);
+    while (c < 128 && (LABEL_CLASS[c]! & LABEL_CHAR) !== 0) c = s.charCodeAt(++i);
     const nameEnd = i;
-    i = skipSpace(s, i, close);
-    if (s.charCodeAt(i) !== 61) return -1;
-    i = skipSpace(s, i + 1, close);
-    if (s.charCodeAt(i) !== QUOTE) return -1;
+    if (c === 32 || c === 9) c = s.charCodeAt((i = skipSpace(s, i, close)));
+    if (c !== 61) return -1;
+    c = s.charCodeAt(++i);
+    if (c === 32 || c === 9) c = s.charCodeAt((i = skipSpace(s, i, close)));
+    if (c !== QUOTE) return -1;
     const valueStart = ++i;
     let escaped = 0;
     for (;;) {
       if (i >= close) return -1;
-      const c = s.charCodeAt(i);
+      c = s.charCodeAt(i);
       if (c === QUOTE) break;
       if (c === BACKSLASH) {
         escaped = 1;
         i += 2;
       } else i++;
     }
-    if (overLimits(limits, n, nameEnd - nameStart, i - valueStart) || isNameLabel(s, nameStart, nameEnd))
+    if (
+      (limited && overLimits(limits, n, nameEnd - nameStart, i - valueStart)) ||
+      isNameLabel(s, nameStart, nameEnd)
+    )
       return -1;
     const at = n * SPAN;
     spans[at] = nameStart;
@@ -206,9 +223,12 @@ export function scanLabelBlock(
     spans[at + 3] = i;
     spans[at + 4] = escaped;
     n++;
-    i = skipSpace(s, i + 1, close);
-    if (s.charCodeAt(i) === 44) i = skipSpace(s, i + 1, close);
-    else if (s.charCodeAt(i) !== CLOSE) return -1;
+    c = s.charCodeAt(++i);
+    if (c === 32 || c === 9) c = s.charCodeAt((i = skipSpace(s, i, close)));
+    if (c === 44) {
+      c = s.charCodeAt(++i);
+      if (c === 32 || c === 9) c = s.charCodeAt((i = skipSpace(s, i, close)));
+    } else if (c !== CLOSE) return -1;
   }
   if (i >= close) return -1;
   spans[SPANS_END] = i + 1;
