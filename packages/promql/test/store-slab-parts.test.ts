@@ -80,11 +80,15 @@ describe('storeQueryable: series as parts of shared columns', () => {
     };
     const engine = createEngine({ queryable: storeQueryable(reader) });
     const at = async (min: number) =>
-      (await engine.instantQuery('g', T0 + min * MIN + 30_000)).result.map((s) => s.metric.i);
+      (
+        (await engine.instantQuery('g', T0 + min * MIN + 30_000)).result as unknown as {
+          metric: { i?: string };
+        }[]
+      ).map((s) => s.metric.i);
     expect(await at(1)).toEqual(['0', '1']);
     expect(await at(2)).toEqual(['0']);
     expect(await at(3)).toEqual(['0', '1']);
     const r = await engine.rangeQuery('count_over_time(g[5m])', T0 + 4 * MIN, T0 + 4 * MIN, MIN);
-    expect(r.result.map((s) => s.vs[0])).toEqual([5, 4]);
+    expect((r.result as unknown as { vs: number[] }[]).map((s) => s.vs[0])).toEqual([5, 4]);
   });
 });

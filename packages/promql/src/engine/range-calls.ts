@@ -143,14 +143,26 @@ async function slide(
   const values = new Float64Array(n * times.length);
   const has = new Uint8Array(n * times.length);
   const metrics: Labels[] = [];
+  // rate() and increase(): counter resets counted once per series, not once per window (see Points.resets);
+  // indexed as the series' arrays are, reused across series
+  let resets: Int32Array | undefined;
   for (const [j, s] of series.entries()) {
     if (slice.due()) await slice.checkpoint();
     metrics.push(rc.keepName ? s.metric : dropName(s.metric));
     // the series' samples are ts[start .. len - 1] (a part of the select's shared columns, or a copy without markers)
     const { ts, vs, lo: start, hi: len } = s.hasStale ? withoutStale(s) : s;
+    if (rc.counter) {
+      if (!resets || resets.length < len) resets = new Int32Array(Math.max(len, 2 * (resets?.length ?? 0)));
+      let r = 0;
+      resets[start] = 0;
+      for (let i = start + 1; i < len; i++) {
+        if (vs[i]! < vs[i - 1]!) r++;
+        resets[i] = r;
+      }
+    }
     // The window of step k is [end - range, end], as matrixSelector selects it: lo is the first sample at
     // or after the start, hi the first after the end. Ends never decrease from one step to the next.
-    const p = { ts, vs, lo: start, hi: start };
+    const p = resets ? { ts, vs, lo: start, hi: start, resets } : { ts, vs, lo: start, hi: start };
     for (let k = 0; k < times.length; k++) {
       const w = windows[k]!;
       const mint = w.end - w.range;
