@@ -29,6 +29,13 @@ export interface FetchedSeries {
  */
 export const selectFetched: unique symbol = Symbol('@argus/promql selectFetched');
 
+/**
+ * Hands back what {@link selectFetched} returned once the engine has evaluated everything that reads it (the
+ * end of an instant query, or of one block of a range query's steps): the Queryable may reuse the columns.
+ * Answers never point into fetched columns (a matrix answer copies its points), so nothing reads them after.
+ */
+export const releaseFetched: unique symbol = Symbol('@argus/promql releaseFetched');
+
 /** A Queryable with {@link selectFetched}. */
 export interface FetchedQueryable extends Queryable {
   [selectFetched](
@@ -37,6 +44,15 @@ export interface FetchedQueryable extends Queryable {
     maxt: number,
     options?: SelectOptions,
   ): Promise<FetchedSeries[]>;
+  [releaseFetched]?(series: Iterable<readonly FetchedSeries[]>): void;
+}
+
+/** Hands a query's (or block's) fetched series back to the Queryable that made them, if it takes them. */
+export function releaseSelectors(
+  q: Queryable,
+  data: ReadonlyMap<VectorSelector, readonly FetchedSeries[]>,
+): void {
+  (q as Partial<FetchedQueryable>)[releaseFetched]?.(data.values());
 }
 
 interface Window {
