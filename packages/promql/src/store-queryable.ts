@@ -45,7 +45,10 @@ export interface StoreReader {
   ): Promise<readonly { readonly labels: Labels }[]>;
   /** At least as many samples as `readInto` writes for the same series and range. */
   sampleBound?(ref: { readonly labels: Labels }, from: number, to: number): number;
-  /** Writes a series' samples in [from, to) into `out` from index `at`; returns how many. */
+  /**
+   * Writes a series' samples in [from, to) into `out` from index `at`; returns how many. Every stale flag it
+   * covers is written, 0 or 1: columns are reused across selects, so they are not zeroed (the store does this).
+   */
   readInto?(ref: { readonly labels: Labels }, from: number, to: number, out: Slab, at: number): number;
   /** Where matching series hold only rollups in [from, to) (the store's raw samples there were evicted). */
   rolledUp?(

@@ -100,6 +100,20 @@ describe('storeQueryable: series as parts of shared columns', () => {
     expect(kept.result).toEqual(copy);
   });
 
+  it("relies on the store's readInto writing every flag it covers, 0 or 1 (reused columns are not zeroed)", async () => {
+    const store = createStore({ retentionMs: 365 * 86_400_000 });
+    for (let k = 0; k < 6; k++) store.append({ __name__: 'g' }, T0 + k * MIN, k);
+    const [ref] = await store.selectRefs([{ name: '__name__', op: '=', value: 'g' }]);
+    const out = {
+      t: new Float64Array(10).fill(-1),
+      v: new Float64Array(10).fill(-1),
+      s: new Uint8Array(10).fill(1),
+    };
+    expect(store.readInto(ref!, T0, T0 + 6 * MIN, out, 2)).toBe(6);
+    expect(Array.from(out.s)).toEqual([1, 1, 0, 0, 0, 0, 0, 0, 1, 1]);
+    expect(Array.from(out.v.subarray(2, 8))).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   it('treats a StaleNaN the store did not flag as a marker', async () => {
     const store = createStore({ retentionMs: 365 * 86_400_000 });
     for (let k = 0; k < 5; k++) {
