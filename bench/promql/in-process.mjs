@@ -1,5 +1,5 @@
 // In-process PromQL engine benchmark over a memory Queryable (no servers): `node bench/promql/in-process.mjs
-// [--dist <path to a built @argus/promql index.js>] [--quick] [--store [--store-dist <a built @argus/store index.js>]] [--only name,…]`. The same shapes as bench/promql/run.mjs (rate()
+// [--dist <path to a built @argus/promql index.js>] [--quick] [--store [--store-dist <a built @argus/store index.js>]] [--only name,…] [--reps N]`. The same shapes as bench/promql/run.mjs (rate()
 // over 1,000 counters for a day at a 15 s step, histogram_quantile over 50×11 buckets for 2 h, an instant
 // aggregation over 10,000 gauges, 100 rule expressions); prints one JSON line per query with the time and the
 // longest event-loop block (monitorEventLoopDelay), the CPU time, and the longest stretch of CPU time the engine ran
@@ -19,6 +19,8 @@ const { createEngine, memoryQueryable, storeQueryable, timeSlices } = await impo
 );
 const size = sizes(args.includes('--quick'));
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
+// measured runs per query (after one warm-up); the printed times are the mean, `cpuMsRuns` each run's CPU time
+const reps = args.includes('--reps') ? Number(args[args.indexOf('--reps') + 1]) : 1;
 const MIN = 60_000;
 const END = 1_800_000_000_000;
 const LES = ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '+Inf'];
@@ -131,16 +133,29 @@ for (const [name, run] of Object.entries(cases)) {
   const c0 = process.cpuUsage();
   longestStretch = 0;
   mark = cpuNow();
-  await run();
+  const cpuRuns = [];
+  for (let r = 0; r < reps; r++) {
+    const cr = process.cpuUsage();
+    await run();
+    const d = process.cpuUsage(cr);
+    cpuRuns.push(Math.round((d.user + d.system) / 1000));
+  }
   stretchEnd();
-  const ms = performance.now() - t0;
+  const ms = (performance.now() - t0) / reps;
   const cpu = process.cpuUsage(c0);
   await new Promise((ok) => setTimeout(ok, 5));
   h.disable();
   // CPU time is steadier than wall time on a loaded machine (it leaves out time the process was not running).
-  const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+  const cpuMs = Math.round((cpu.user + cpu.system) / 1000 / reps);
   const stretch = scheduler ? { longestCpuStretchMs: Math.round(longestStretch * 10) / 10 } : {};
   console.log(
-    JSON.stringify({ name, ms: Math.round(ms), cpuMs, blockMs: Math.round(h.max / 1e6), ...stretch }),
+    JSON.stringify({
+      name,
+      ms: Math.round(ms),
+      cpuMs,
+      blockMs: Math.round(h.max / 1e6),
+      ...stretch,
+      ...(reps > 1 ? { cpuMsRuns: cpuRuns } : {}),
+    }),
   );
 }

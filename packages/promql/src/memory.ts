@@ -50,10 +50,10 @@ export function memoryQueryable(series: readonly MemorySeries[]): Queryable {
   };
 }
 
-/** First index whose timestamp is ≥ t. */
-export function lowerBound(ts: ArrayLike<number>, t: number): number {
-  let lo = 0;
-  let hi = ts.length;
+/** First index in [from, to) whose timestamp is ≥ t (`to` when none is). */
+export function lowerBound(ts: ArrayLike<number>, t: number, from = 0, to: number = ts.length): number {
+  let lo = from;
+  let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (ts[mid]! < t) lo = mid + 1;

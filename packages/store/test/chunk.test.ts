@@ -27,6 +27,34 @@ describe('bit writer/reader', () => {
     const rd = new BitReader(w.toBytes());
     for (const [v, n] of items) expect(rd.read(n)).toBe(v);
   });
+
+  it('reads unary prefixes as read(1) in a loop does, across word ends and at the end of the bytes', () => {
+    // runs of 1 bits of every length (past 32, across word boundaries), each ended by a 0 or not, mixed with
+    // other bits; odd byte lengths exercise the partial last word
+    for (const seed of [1, 2, 3]) {
+      const r = rng(seed);
+      const w = new BitWriter(1);
+      for (let i = 0; i < 3000; i++) {
+        const run = Math.floor(r() * 40);
+        for (let k = 0; k < run; k++) w.write(1, 1);
+        if (r() < 0.8) w.write(0, 1);
+        const n = Math.floor(r() * 9);
+        w.write(Math.floor(r() * 2 ** n), n);
+      }
+      const bytes = w.toBytes().subarray(0, w.toBytes().length - seed);
+      const fast = new BitReader(bytes);
+      const slow = new BitReader(bytes);
+      const rs = rng(seed + 10);
+      for (let i = 0; i < 8000; i++) {
+        const max = 1 + Math.floor(rs() * 36);
+        let b = 0;
+        while (b < max && slow.read(1) === 1) b++;
+        expect(fast.ones(max)).toBe(b);
+        const n = Math.floor(rs() * 5);
+        expect(fast.read(n)).toBe(slow.read(n));
+      }
+    }
+  });
 });
 
 describe('chunk encoding', () => {

@@ -138,8 +138,8 @@ export class Evaluator implements RangeCallHost {
     const ref = this.atTime(e.at, t) - e.offsetMs;
     const out: Sample[] = [];
     for (const s of this.ctx.data.get(e) ?? []) {
-      const i = lowerBound(s.ts, ref + 1) - 1;
-      if (i < 0) continue;
+      const i = lowerBound(s.ts, ref + 1, s.lo, s.hi) - 1;
+      if (i < s.lo) continue;
       const ts = s.ts[i]!;
       const v = s.vs[i]!;
       if (ts < ref - this.ctx.lookbackMs || s.stale[i]) continue;
@@ -154,8 +154,8 @@ export class Evaluator implements RangeCallHost {
     const mint = maxt - e.rangeMs;
     const out: Series[] = [];
     for (const s of this.ctx.data.get(vs) ?? []) {
-      const lo = lowerBound(s.ts, mint);
-      const hi = lowerBound(s.ts, maxt + 1);
+      const lo = lowerBound(s.ts, mint, s.lo, s.hi);
+      const hi = lowerBound(s.ts, maxt + 1, lo, s.hi);
       if (hi <= lo) continue;
       if (!s.hasStale) {
         // No markers to skip: views into the fetched arrays, no copies.

@@ -1,19 +1,58 @@
 // Works out, for every selector of a query, the time range its evaluation can read (offsets, `@`, ranges,
 // subqueries and the lookback included) and fetches exactly that from the Queryable, once per selector.
-import type { AtModifier, Expr, VectorSelector } from '../parser/ast.js';
+import type { AtModifier, Expr, Matcher, VectorSelector } from '../parser/ast.js';
 import { PromQLEvalError } from '../parser/errors.js';
-import { isStaleNaN, type Labels, type Queryable } from '../queryable.js';
+import { isStaleNaN, type Labels, type Queryable, type SelectOptions } from '../queryable.js';
 import type { TimeSlice } from '../time-slice.js';
 import { sortByLabels } from './sort-in-slices.js';
 
-/** A selector's series as the evaluator reads them; `stale` is 1 at staleness markers. */
+/**
+ * A selector's series as the evaluator reads them: its samples are `ts[lo .. hi - 1]` (and the same indices of
+ * `vs` and `stale`, which is 1 at staleness markers). The arrays may be columns shared by every series of the
+ * select (storeQueryable's): one object per series instead of three typed-array views, a StoredSeries and this.
+ */
 export interface FetchedSeries {
   readonly metric: Labels;
   readonly ts: Float64Array;
   readonly vs: Float64Array;
   readonly stale: Uint8Array;
-  /** Whether any sample is a staleness marker. */
+  readonly lo: number;
+  readonly hi: number;
+  /** Whether any sample in [lo, hi) is a staleness marker. */
   readonly hasStale: boolean;
+}
+
+/**
+ * A Queryable's own select into FetchedSeries (internal: storeQueryable has it), used instead of `select` when
+ * present. Its series' `stale` flags must mark every StaleNaN value, and nothing may write to its arrays
+ * during the query.
+ */
+export const selectFetched: unique symbol = Symbol('@argus/promql selectFetched');
+
+/**
+ * Hands back what {@link selectFetched} returned once the engine has evaluated everything that reads it (the
+ * end of an instant query, or of one block of a range query's steps): the Queryable may reuse the columns.
+ * Answers never point into fetched columns (a matrix answer copies its points), so nothing reads them after.
+ */
+export const releaseFetched: unique symbol = Symbol('@argus/promql releaseFetched');
+
+/** A Queryable with {@link selectFetched}. */
+export interface FetchedQueryable extends Queryable {
+  [selectFetched](
+    matchers: readonly Matcher[],
+    mint: number,
+    maxt: number,
+    options?: SelectOptions,
+  ): Promise<FetchedSeries[]>;
+  [releaseFetched]?(series: Iterable<readonly FetchedSeries[]>): void;
+}
+
+/** Hands a query's (or block's) fetched series back to the Queryable that made them, if it takes them. */
+export function releaseSelectors(
+  q: Queryable,
+  data: ReadonlyMap<VectorSelector, readonly FetchedSeries[]>,
+): void {
+  (q as Partial<FetchedQueryable>)[releaseFetched]?.(data.values());
 }
 
 interface Window {
@@ -54,8 +93,18 @@ export async function fetchSelectors(
     await slice.checkpoint();
     const series: FetchedSeries[] = [];
     const signal = o.signal;
+    const own = (q as Partial<FetchedQueryable>)[selectFetched];
+    if (own) {
+      for (const s of await own.call(q, sel.matchers, w.mint, w.maxt, signal ? { signal } : undefined)) {
+        loaded += s.hi - s.lo;
+        if (loaded > o.maxSamples) throw tooManySamples(o.maxSamples);
+        if (s.hi > s.lo) series.push(s);
+      }
+    }
     let i = 0;
-    for (const s of await q.select(sel.matchers, w.mint, w.maxt, signal ? { signal } : undefined)) {
+    for (const s of own
+      ? []
+      : await q.select(sel.matchers, w.mint, w.maxt, signal ? { signal } : undefined)) {
       // a series' flags are checked in microseconds: the clock is asked every few series only
       if (i++ % 8 === 0 && slice.due()) await slice.checkpoint();
       const n = s.timestamps.length;
@@ -65,7 +114,7 @@ export async function fetchSelectors(
       const vs = floats(s.values);
       const { stale, hasStale } = staleFlags(s.stale, vs);
       const ts = floats(s.timestamps);
-      series.push({ metric: s.labels, ts, vs, stale, hasStale });
+      series.push({ metric: s.labels, ts, vs, stale, lo: 0, hi: n, hasStale });
     }
     out.set(sel, await sortedLikeLastTime(sel, series, slice));
     if (q.warnings && o.warnings)

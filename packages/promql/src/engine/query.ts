@@ -5,7 +5,7 @@ import { typeOf } from '../parser/typecheck.js';
 import type { Labels, Queryable } from '../queryable.js';
 import { defaultScheduler, type Scheduler, TimeSlice } from '../time-slice.js';
 import { Evaluator } from './evaluator.js';
-import { fetchSelectors, tooManySamples } from './fetch.js';
+import { fetchSelectors, releaseSelectors, tooManySamples } from './fetch.js';
 import { cachedParser } from './parse-cache.js';
 import { querySignal } from './query-signal.js';
 import { precomputeRangeCalls } from './range-calls.js';
@@ -137,7 +137,9 @@ export function createEngine(options: EngineOptions): Engine {
     );
     // selectors and range functions over many series are computed with yields between series first
     await precomputeRangeCalls(ev, expr, { from: timeMs, to: timeMs, step: 1 }, slice, signal);
-    return withWarnings(instantResult(ev.eval(expr, timeMs), timeMs), warnings);
+    const r = instantResult(ev.eval(expr, timeMs), timeMs);
+    releaseSelectors(options.queryable, ev.ctx.data);
+    return withWarnings(r, warnings);
   }
 
   async function range(
@@ -169,6 +171,7 @@ export function createEngine(options: EngineOptions): Engine {
         if (slice.due()) await slice.checkpoint();
         out.add(ev.eval(expr, ts), ts);
       }
+      releaseSelectors(options.queryable, ev.ctx.data);
     }
     return withWarnings({ resultType: 'matrix' as const, result: await out.result(slice) }, warnings);
   }

@@ -143,14 +143,26 @@ async function slide(
   const values = new Float64Array(n * times.length);
   const has = new Uint8Array(n * times.length);
   const metrics: Labels[] = [];
+  // rate() and increase(): counter resets counted once per series, not once per window (see Points.resets);
+  // indexed as the series' arrays are, reused across series
+  let resets: Int32Array | undefined;
   for (const [j, s] of series.entries()) {
     if (slice.due()) await slice.checkpoint();
     metrics.push(rc.keepName ? s.metric : dropName(s.metric));
-    const { ts, vs } = s.hasStale ? withoutStale(s) : s;
-    const len = ts.length;
+    // the series' samples are ts[start .. len - 1] (a part of the select's shared columns, or a copy without markers)
+    const { ts, vs, lo: start, hi: len } = s.hasStale ? withoutStale(s) : s;
+    if (rc.counter) {
+      if (!resets || resets.length < len) resets = new Int32Array(Math.max(len, 2 * (resets?.length ?? 0)));
+      let r = 0;
+      resets[start] = 0;
+      for (let i = start + 1; i < len; i++) {
+        if (vs[i]! < vs[i - 1]!) r++;
+        resets[i] = r;
+      }
+    }
     // The window of step k is [end - range, end], as matrixSelector selects it: lo is the first sample at
     // or after the start, hi the first after the end. Ends never decrease from one step to the next.
-    const p = { ts, vs, lo: 0, hi: 0 };
+    const p = resets ? { ts, vs, lo: start, hi: start, resets } : { ts, vs, lo: start, hi: start };
     for (let k = 0; k < times.length; k++) {
       const w = windows[k]!;
       const mint = w.end - w.range;
@@ -191,13 +203,14 @@ async function selectAll(
     // one series' steps are little work when they are few: ask the clock every few series only
     if ((times.length > 8 || j % 8 === 0) && slice.due()) await slice.checkpoint();
     const s = series[j]!;
-    const len = s.ts.length;
-    let hi = 0; // first sample after the reference time, as vectorSelector's lowerBound(ts, ref + 1)
+    const first = s.lo;
+    const len = s.hi;
+    let hi = first; // first sample after the reference time, as vectorSelector's lowerBound(ts, ref + 1)
     for (let k = 0; k < times.length; k++) {
       const ref = refs[k]!;
       while (hi < len && s.ts[hi]! < ref + 1) hi++;
       const i = hi - 1;
-      if (i < 0 || s.ts[i]! < ref - lookbackMs || s.stale[i]) continue;
+      if (i < first || s.ts[i]! < ref - lookbackMs || s.stale[i]) continue;
       values[k * n + j] = s.vs[i]!;
       own[k * n + j] = s.ts[i]!;
       has[k * n + j] = 1;
@@ -212,15 +225,15 @@ async function selectAll(
   );
 }
 
-function withoutStale(s: FetchedSeries): { ts: Floats; vs: Floats } {
+function withoutStale(s: FetchedSeries): { ts: Floats; vs: Floats; lo: number; hi: number } {
   const ts: number[] = [];
   const vs: number[] = [];
-  for (let i = 0; i < s.ts.length; i++) {
+  for (let i = s.lo; i < s.hi; i++) {
     if (s.stale[i]) continue;
     ts.push(s.ts[i]!);
     vs.push(s.vs[i]!);
   }
-  return { ts, vs };
+  return { ts, vs, lo: 0, hi: ts.length };
 }
 
 interface Nodes {

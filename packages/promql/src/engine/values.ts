@@ -29,6 +29,11 @@ export interface Points {
   readonly vs: Floats;
   readonly lo: number;
   readonly hi: number;
+  /**
+   * Optional: `resets[i]` counts the counter resets (a value below the one before it) among the series' samples
+   * up to index i. Where a window holds none, rate() and increase() skip their scan of it.
+   */
+  readonly resets?: Int32Array;
 }
 
 /** All points of a series as a window. */

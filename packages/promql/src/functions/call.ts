@@ -49,6 +49,8 @@ export interface RangeCall {
   readonly arg: Expr;
   /** Whether the output keeps `__name__` (only last_over_time). */
   readonly keepName: boolean;
+  /** Whether `value` reads counter resets (rate, increase): then Points may carry their prefix counts. */
+  readonly counter?: boolean;
   /** The scalar arguments at `t`, evaluated once per step. */
   params(t: number): readonly number[];
   /** The value of one series' window, or undefined for no sample. */
@@ -89,6 +91,7 @@ export function rangeCall(ev: Operands, e: Call): RangeCall | undefined {
   return {
     arg: e.args[0]!,
     keepName: false,
+    counter: f === 'rate' || f === 'increase',
     params: scalars.length === 0 ? () => NO_PARAMS : (t) => scalars.map((a) => ev.scalar(a, t)),
     value: fn,
   };

@@ -23,7 +23,8 @@ export function extrapolatedRate(
   if (n < 2) return undefined;
   const first = vs[lo]!;
   let result = vs[hi - 1]! - first;
-  if (isCounter) {
+  // no reset in the window (the prefix counts agree) and a first value ≥ 0: the scan below would add nothing
+  if (isCounter && (p.resets === undefined || first < 0 || p.resets[hi - 1] !== p.resets[lo])) {
     let last = 0;
     for (let i = lo; i < hi; i++) {
       const v = vs[i]!;

@@ -53,8 +53,7 @@ export function writeInt(w: BitWriter, code: IntCode, x: number): void {
 /** Reads what {@link writeInt} wrote. */
 export function readInt(r: BitReader, code: IntCode): number {
   const widths = code.widths;
-  let b = 0;
-  while (b <= widths.length && r.read(1) === 1) b++;
+  const b = r.ones(widths.length + 1);
   if (b === 0) return 0;
   if (b > widths.length) {
     const hi = r.read(32) | 0;
