@@ -6,7 +6,6 @@ import { parseNumber } from './numbers.js';
 import {
   isNameChar,
   parseLabelBlock,
-  SPAN,
   SPANS_END,
   SPANS_LENGTH,
   scanLabelBlock,
