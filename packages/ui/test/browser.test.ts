@@ -553,7 +553,8 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Silences');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Silences' }).waitFor();
-    await expect(page.evaluate(() => document.activeElement?.tagName)).resolves.toBe('H1');
+    // the app moves focus in an effect that runs after the new page is painted: wait for it, do not race it
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     await page.getByRole('button', { name: 'New silence' }).focus();
     await page.keyboard.press('Enter');
     await page.getByLabel('Matchers').focus();
