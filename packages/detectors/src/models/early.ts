@@ -31,17 +31,63 @@ export const EARLY_DEFAULTS: EarlyModelOptions = {
  * Every series' window in one block: slot `k` holds `ring[k·W, (k+1)·W)`, its count in `kept[k]` and next write in
  * `next[k]`. A typed array per series cost ~250 bytes of object and buffer overhead beside its 256 bytes of data,
  * for every series a preset watches during its warm-up.
+ *
+ * `order[k·W, k·W + kept[k])` lists the slot's ring positions by value, ascending (as `Float64Array.prototype.sort`
+ * orders: -0 before 0, NaN last), kept up to date on every {@link Windows.push}: judging a sample needs the window's
+ * median and MAD, and sorting a copy of the window twice per sample was the largest single cost of the embedded
+ * preset while its series warm up (issue 13). One byte per sample while windows are ≤ 256 samples.
  */
 export class Windows {
   ring: Float64Array = new Float64Array(0);
   kept: Int32Array = new Int32Array(0);
   next: Int32Array = new Int32Array(0);
+  order: Uint8Array | Uint16Array;
   /** Per series id: its slot + 1 (0: none). */
   private slotOf: Int32Array = new Int32Array(0);
   private readonly free: number[] = [];
   private used = 0;
 
-  constructor(readonly w: number) {}
+  constructor(readonly w: number) {
+    this.order = this.orderArray(0);
+  }
+
+  private orderArray(n: number): Uint8Array | Uint16Array {
+    return this.w <= 256 ? new Uint8Array(n) : new Uint16Array(n);
+  }
+
+  /**
+   * Appends `v` to slot `k`'s window, over its oldest sample when the window is full, and keeps `order` sorted:
+   * the leaving position is taken out and the new one put in at its place by binary search (one move of at most
+   * `W` bytes, where a sort is `W log W` comparisons).
+   */
+  push(k: number, v: number): void {
+    const W = this.w;
+    const base = k * W;
+    const r = this.next[k]!;
+    const order = this.order;
+    const ring = this.ring;
+    let n = this.kept[k]!;
+    if (n === W) {
+      // full: position r holds the oldest sample; close the gap it leaves in the order
+      let q = base;
+      while (order[q] !== r) q++;
+      order.copyWithin(q, q + 1, base + n);
+      n--;
+    }
+    ring[base + r] = v;
+    // first place whose value sorts after v (ties: after the equal ones)
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (before(v, ring[base + order[base + mid]!]!)) hi = mid;
+      else lo = mid + 1;
+    }
+    order.copyWithin(base + lo + 1, base + lo, base + n);
+    order[base + lo] = r;
+    this.next[k] = (r + 1) % W;
+    this.kept[k] = n + 1;
+  }
 
   /** The slot of series `id`, or -1. */
   find(id: number): number {
@@ -75,6 +121,7 @@ export class Windows {
 
   private clear(): void {
     this.ring = new Float64Array(0);
+    this.order = this.orderArray(0);
     this.kept = new Int32Array(0);
     this.next = new Int32Array(0);
     this.slotOf = new Int32Array(0);
@@ -94,7 +141,17 @@ export class Windows {
     const ring = new Float64Array(cap * this.w);
     ring.set(this.ring);
     this.ring = ring;
+    const order = this.orderArray(cap * this.w);
+    order.set(this.order);
+    this.order = order;
   }
+}
+
+/** `a` sorts before `b` in `Float64Array.prototype.sort`'s order: ascending, -0 before 0, NaN last. */
+function before(a: number, b: number): boolean {
+  if (a < b) return true;
+  if (Number.isNaN(b)) return !Number.isNaN(a); // NaN after every number
+  return a === 0 && b === 0 && 1 / a < 1 / b;
 }
 
 function grow(a: Int32Array, n: number): Int32Array {
@@ -123,11 +180,6 @@ export function earlyModel(options: Partial<EarlyModelOptions> = {}): EarlyModel
   const W = o.windowSamples;
   const win = new Windows(W);
   const scratch = new Float64Array(W);
-  const push = (k: number, v: number): void => {
-    win.ring[k * W + win.next[k]!] = v;
-    win.next[k] = (win.next[k]! + 1) % W;
-    win.kept[k] = Math.min(win.kept[k]! + 1, W);
-  };
   return {
     update(id, _t, v, out) {
       out.score = 0;
@@ -135,9 +187,9 @@ export function earlyModel(options: Partial<EarlyModelOptions> = {}): EarlyModel
       if (!Number.isFinite(v)) return 0;
       const k = win.take(id);
       const kept = win.kept[k]!;
-      if (kept >= o.minSamples) judge(win.ring.subarray(k * W, k * W + kept), v, out, o, scratch);
+      if (kept >= o.minSamples) judge(win, k, v, out, o, scratch);
       // a flagged value stays out of the baseline: an incident must not become the normal it is judged by
-      if (out.score === 0) push(k, v);
+      if (out.score === 0) win.push(k, v);
       return out.score;
     },
     explain(out: PointOut, v: number): string {
@@ -158,7 +210,7 @@ export function earlyModel(options: Partial<EarlyModelOptions> = {}): EarlyModel
       const values = expectNumbers('early', 'values', (state as { values?: unknown } | null)?.values);
       win.release(id);
       const k = win.take(id);
-      for (const v of values.slice(-W)) push(k, v ?? Number.NaN);
+      for (const v of values.slice(-W)) win.push(k, v ?? Number.NaN);
     },
     release(id) {
       win.release(id);
@@ -166,22 +218,66 @@ export function earlyModel(options: Partial<EarlyModelOptions> = {}): EarlyModel
   };
 }
 
-/** Judges `v` against the series' kept samples `kept` (its window's first `kept.length` slots). */
+/**
+ * Judges `v` against slot `k`'s kept samples. The median and MAD come from the window's sorted order: the
+ * deviations from the median grow outwards from it on both sides, so their median is found by merging the two
+ * sides up to the middle, with the same arithmetic (and so the same bits) as sorting the deviations. A window
+ * holding a non-finite value (only a snapshot can bring one) takes the sorting path.
+ */
 function judge(
-  kept: Float64Array,
+  win: Windows,
+  k: number,
   v: number,
   out: PointOut,
   o: EarlyModelOptions,
   scratch: Float64Array,
 ): void {
-  const n = kept.length;
-  const w = scratch.subarray(0, n);
-  w.set(kept);
-  w.sort();
-  const med = median(w);
-  for (let i = 0; i < n; i++) w[i] = Math.abs(w[i]! - med);
-  w.sort();
-  const scale = 1.4826 * median(w);
+  const W = win.w;
+  const base = k * W;
+  const n = win.kept[k]!;
+  const ring = win.ring;
+  const order = win.order;
+  const last = base + n - 1;
+  const h = n >> 1;
+  // (an empty window, with minSamples 0, has no median: NaN, as the median of an empty sorted copy was)
+  const mid = n === 0 ? Number.NaN : ring[base + order[base + h]!]!;
+  const med = n % 2 === 1 || n === 0 ? mid : (ring[base + order[base + h - 1]!]! + mid) / 2;
+  let mad: number;
+  if (
+    Number.isFinite(med) &&
+    Number.isFinite(ring[base + order[base]!]!) &&
+    Number.isFinite(ring[base + order[last]!]!)
+  ) {
+    // left side: positions below the middle, deviations growing downwards; right side: the middle and up, growing
+    // upwards. Take the h + 1 smallest deviations in order: the last one (or the mean of the last two) is the MAD.
+    let i = base + h - 1;
+    let j = base + h;
+    let prev = 0;
+    let cur = 0;
+    for (let c = 0; c <= h; c++) {
+      prev = cur;
+      if (i < base) cur = Math.abs(ring[base + order[j++]!]! - med);
+      else if (j > last) cur = Math.abs(ring[base + order[i--]!]! - med);
+      else {
+        const dl = Math.abs(ring[base + order[i]!]! - med);
+        const dr = Math.abs(ring[base + order[j]!]! - med);
+        if (dl <= dr) {
+          cur = dl;
+          i--;
+        } else {
+          cur = dr;
+          j++;
+        }
+      }
+    }
+    mad = n % 2 === 1 ? cur : (prev + cur) / 2;
+  } else {
+    const w = scratch.subarray(0, n);
+    for (let i = 0; i < n; i++) w[i] = Math.abs(ring[base + i]! - med);
+    w.sort();
+    mad = median(w);
+  }
+  const scale = 1.4826 * mad;
   out.expected = med;
   const up = Math.max(o.minZ * scale, (o.minRatio - 1) * Math.abs(med));
   const down = Math.max(o.minZ * scale, (1 - 1 / o.minRatio) * Math.abs(med));
