@@ -57,8 +57,8 @@ export class Windows {
 
   /**
    * Appends `v` to slot `k`'s window, over its oldest sample when the window is full, and keeps `order` sorted:
-   * the leaving position is taken out and the new one put in at its place by binary search (one move of at most
-   * `W` bytes, where a sort is `W log W` comparisons).
+   * the leaving position is taken out and the new one put in at its place by binary search (moving at most `W`
+   * bytes, where a sort is `W log W` comparisons).
    */
   push(k: number, v: number): void {
     const W = this.w;
@@ -71,7 +71,7 @@ export class Windows {
       // full: position r holds the oldest sample; close the gap it leaves in the order
       let q = base;
       while (order[q] !== r) q++;
-      order.copyWithin(q, q + 1, base + n);
+      for (const end = base + n - 1; q < end; q++) order[q] = order[q + 1]!;
       n--;
     }
     ring[base + r] = v;
@@ -83,7 +83,8 @@ export class Windows {
       if (before(v, ring[base + order[base + mid]!]!)) hi = mid;
       else lo = mid + 1;
     }
-    order.copyWithin(base + lo + 1, base + lo, base + n);
+    // (by hand: `copyWithin` costs more than these few bytes for a 32-sample window)
+    for (let q = base + n; q > base + lo; q--) order[q] = order[q - 1]!;
     order[base + lo] = r;
     this.next[k] = (r + 1) % W;
     this.kept[k] = n + 1;
