@@ -144,6 +144,7 @@ describe('earlyModel', () => {
       }
     };
     check({}, 7, 20_000);
+    check({}, 2_500, 40_000); // windows in three pages
     check({ windowSamples: 5, minSamples: 1 }, 3, 5_000);
     check({ windowSamples: 300, minSamples: 0 }, 2, 3_000); // past 256 samples: the order needs 16 bits
   });

@@ -27,21 +27,31 @@ export const EARLY_DEFAULTS: EarlyModelOptions = {
   confidenceSamples: 4,
 };
 
+const SHIFT = 10;
+const PAGE = 1 << SHIFT;
+const MASK = PAGE - 1;
+
 /**
- * Every series' window in one block: slot `k` holds `ring[k·W, (k+1)·W)`, its count in `kept[k]` and next write in
- * `next[k]`. A typed array per series cost ~250 bytes of object and buffer overhead beside its 256 bytes of data,
- * for every series a preset watches during its warm-up.
+ * Every series' window in one block of pages: slot `k` holds `W` samples of page `k >> 10`, from the index
+ * {@link Windows.at} returns, its count in `kept[k]` and next write in `next[k]`. A typed array per series cost ~250
+ * bytes of object and buffer overhead beside its 256 bytes of data, for every series a preset watches during its
+ * warm-up; pages of 1,024 slots (the first grows by half up to that) never move, so a new series copies no window
+ * and leaves at most a page's slots unused, where one array grown by half copied every window at each growth and
+ * left up to a third of it unused (at 100,000 series, ~60 bytes per series; issue 13).
  *
- * `order[k·W, k·W + kept[k])` lists the slot's ring positions by value, ascending (as `Float64Array.prototype.sort`
+ * `order`, from the same index, lists the slot's ring positions by value, ascending (as `Float64Array.prototype.sort`
  * orders: -0 before 0, NaN last), kept up to date on every {@link Windows.push}: judging a sample needs the window's
  * median and MAD, and sorting a copy of the window twice per sample was the largest single cost of the embedded
  * preset while its series warm up (issue 13). One byte per sample while windows are ≤ 256 samples.
  */
 export class Windows {
+  /** The ring and order page of the slot last passed to {@link Windows.at}: read them after it, never before. */
   ring: Float64Array = new Float64Array(0);
+  order: Uint8Array | Uint16Array;
   kept: Int32Array = new Int32Array(0);
   next: Int32Array = new Int32Array(0);
-  order: Uint8Array | Uint16Array;
+  private rings: Float64Array[] = [];
+  private orders: (Uint8Array | Uint16Array)[] = [];
   /** Per series id: its slot + 1 (0: none). */
   private slotOf: Int32Array = new Int32Array(0);
   private readonly free: number[] = [];
@@ -55,6 +65,33 @@ export class Windows {
     return this.w <= 256 ? new Uint8Array(n) : new Uint16Array(n);
   }
 
+  /** Points `ring` and `order` at slot `k`'s page and returns the index of its window there. */
+  at(k: number): number {
+    const p = k >> SHIFT;
+    this.ring = this.rings[p]!;
+    this.order = this.orders[p]!;
+    return (k & MASK) * this.w;
+  }
+
+  /** Makes room for slot `k` in its page. */
+  private room(k: number): void {
+    const W = this.w;
+    const p = k >> SHIFT;
+    const i = k & MASK;
+    const ring = this.rings[p];
+    const had = ring === undefined ? 0 : ring.length / W;
+    if (had > i) return;
+    const slots = p > 0 ? PAGE : Math.min(PAGE, Math.max(i + 1, Math.ceil(had * 1.5), 16));
+    const r = new Float64Array(slots * W);
+    const o = this.orderArray(slots * W);
+    if (ring !== undefined) {
+      r.set(ring);
+      o.set(this.orders[p]!);
+    }
+    this.rings[p] = r;
+    this.orders[p] = o;
+  }
+
   /**
    * Appends `v` to slot `k`'s window, over its oldest sample when the window is full, and keeps `order` sorted:
    * the leaving position is taken out and the new one put in at its place by binary search (moving at most `W`
@@ -62,7 +99,7 @@ export class Windows {
    */
   push(k: number, v: number): void {
     const W = this.w;
-    const base = k * W;
+    const base = this.at(k);
     const r = this.next[k]!;
     const order = this.order;
     const ring = this.ring;
@@ -104,6 +141,7 @@ export class Windows {
     if (k === undefined) {
       k = this.used++;
       if (k >= this.kept.length) this.growSlots(k + 1);
+      this.room(k);
     }
     this.kept[k] = 0;
     this.next[k] = 0;
@@ -123,6 +161,8 @@ export class Windows {
   private clear(): void {
     this.ring = new Float64Array(0);
     this.order = this.orderArray(0);
+    this.rings = [];
+    this.orders = [];
     this.kept = new Int32Array(0);
     this.next = new Int32Array(0);
     this.slotOf = new Int32Array(0);
@@ -139,12 +179,6 @@ export class Windows {
     const cap = Math.max(n, Math.ceil(this.kept.length * 1.5), 16);
     this.kept = grow(this.kept, cap);
     this.next = grow(this.next, cap);
-    const ring = new Float64Array(cap * this.w);
-    ring.set(this.ring);
-    this.ring = ring;
-    const order = this.orderArray(cap * this.w);
-    order.set(this.order);
-    this.order = order;
   }
 }
 
@@ -203,8 +237,9 @@ export function earlyModel(options: Partial<EarlyModelOptions> = {}): EarlyModel
       const k = win.find(id);
       const kept = k < 0 ? 0 : win.kept[k]!;
       if (kept === 0) return undefined;
+      const base = win.at(k);
       const values: number[] = [];
-      for (let i = 0; i < kept; i++) values.push(win.ring[k * W + ((win.next[k]! - kept + i + W) % W)]!);
+      for (let i = 0; i < kept; i++) values.push(win.ring[base + ((win.next[k]! - kept + i + W) % W)]!);
       return { values };
     },
     load(id, state) {
@@ -233,8 +268,7 @@ function judge(
   o: EarlyModelOptions,
   scratch: Float64Array,
 ): void {
-  const W = win.w;
-  const base = k * W;
+  const base = win.at(k);
   const n = win.kept[k]!;
   const ring = win.ring;
   const order = win.order;
