@@ -74,6 +74,34 @@ describe('onlineSeasonal', () => {
     expect(model().save(3)).toBeUndefined();
   });
 
+  it("keeps a series' first hour in its head and scores it as its blocks would", () => {
+    // a: its first-hour offsets in the head until a sample falls in another hour; b: loaded from a's snapshot after
+    // two samples, so its offsets are in blocks from then on. Every output and snapshot must match, bit for bit
+    // (the head rounds an offset to 32 bits as a block does), across the hour's end and after.
+    const t0 = Date.UTC(2026, 11, 7, 9, 0, 5);
+    const a = model({ warmupSamples: 10 });
+    const b = model({ warmupSamples: 10 });
+    const oa = pointOut();
+    const ob = pointOut();
+    const value = (i: number) => 100 + 10 * Math.sin(i / 7) + ((i * 7919) % 13) / 3 + (i === 200 ? 60 : 0);
+    for (let i = 0; i < 2; i++) a.update(3, t0 + i * 15_000, value(i), oa);
+    b.load(3, a.save(3));
+    const saved = a.save(3) as number[];
+    expect(saved.slice(6).some((x) => x !== 0)).toBe(true); // b's offsets are in blocks
+    for (let i = 2; i < 1000; i++) {
+      const t = t0 + i * 15_000; // the first hour ends at i = 240
+      expect(a.update(3, t, value(i), oa)).toBe(b.update(3, t, value(i), ob));
+      expect([oa.z, oa.expected, oa.lower, oa.upper, oa.kind]).toEqual([
+        ob.z,
+        ob.expected,
+        ob.lower,
+        ob.upper,
+        ob.kind,
+      ]);
+      if (i % 50 === 0 || i === 239) expect(a.save(3)).toEqual(b.save(3));
+    }
+  });
+
   it('rejects bad options naming the field', () => {
     expect(() => onlineSeasonalOptions.parse({ minExplained: 2 })).toThrow(/minExplained/);
     expect(() => onlineSeasonalOptions.parse({ periodsBeforeUse: 0 })).toThrow(/periodsBeforeUse/);
