@@ -102,6 +102,34 @@ describe('onlineSeasonal', () => {
     }
   });
 
+  it('keeps series apart: each scores interleaved with 300 others as it does alone', () => {
+    // hourly samples for 8 days from a different hour per series, so blocks are taken as series reach each day of
+    // the week in turn
+    const n = 300;
+    const t0 = Date.UTC(2026, 11, 3, 0, 0, 5); // a Thursday: day 0 of the week in hours since the epoch
+    const value = (id: number, i: number) => 100 + 10 * Math.sin((i + id) / 4) + ((i * 7919 + id) % 13) / 3;
+    const together = model({ warmupSamples: 10 });
+    const out = pointOut();
+    const got: number[][] = Array.from({ length: n }, () => []);
+    for (let i = 0; i < 200; i++)
+      for (let id = 0; id < n; id++) {
+        out.expected = Number.NaN; // (a series' first sample leaves it as it was)
+        together.update(id, t0 + (id % 24) * 3_600_000 + i * 3_600_000, value(id, i), out);
+        got[id]!.push(out.z, out.expected);
+      }
+    for (const id of [0, 1, 7, 150, 299]) {
+      const alone = model({ warmupSamples: 10 });
+      const want: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        out.expected = Number.NaN;
+        alone.update(id, t0 + (id % 24) * 3_600_000 + i * 3_600_000, value(id, i), out);
+        want.push(out.z, out.expected);
+      }
+      expect(got[id]).toEqual(want);
+      expect(together.save(id)).toEqual(alone.save(id));
+    }
+  });
+
   it('rejects bad options naming the field', () => {
     expect(() => onlineSeasonalOptions.parse({ minExplained: 2 })).toThrow(/minExplained/);
     expect(() => onlineSeasonalOptions.parse({ periodsBeforeUse: 0 })).toThrow(/periodsBeforeUse/);

@@ -119,6 +119,8 @@ export function onlineSeasonalModel(o: OnlineSeasonalModelOptions): Model {
           spill(id, s, b);
           kD = find(id, 0);
         }
+        // room for all 8 of the series' block numbers (blockOf grows by half: its length need not be a multiple of 8)
+        if (at + BLOCKS > blockOf.length) blockOf = growI32(blockOf, at + BLOCKS);
         const atW = at + 1 + ((hW / BLOCK) | 0);
         let kW = (blockOf[atW] as number) - 1;
         if (kW < 0) kW = take(atW);
