@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { earlyModel, pointOut } from '../src/index.js';
-import { Windows } from '../src/models/early.js';
+import { EARLY_DEFAULTS, type EarlyModelOptions, Windows } from '../src/models/early.js';
+import type { PointOut } from '../src/util/score.js';
 
 /** Feeds `values` to series 0 and returns the scores. */
 function scores(values: number[], model = earlyModel()): number[] {
@@ -92,4 +93,120 @@ describe('earlyModel', () => {
     for (let i = 0; i < 5; i++) expect(model.update(1, i, 1, out)).toBe(0);
     expect(model.update(1, 5, 1000, out)).toBeGreaterThanOrEqual(0.5);
   });
+
+  it('judges every sample with the same bits as sorting the window twice (the code it replaced)', () => {
+    // a seeded stream per series mixing ties, zeros of both signs, tiny and huge values, gross spikes and dips,
+    // and snapshots that bring NaN (JSON's null) and infinities into a window
+    let x = 2463534242;
+    const u = (): number => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) / 2 ** 32;
+    };
+    const draw = (kind: number): number => {
+      const r = u();
+      if (kind === 0) return Math.floor(r * 4); // few distinct values: many ties
+      if (kind === 1) return r < 0.3 ? 0 : r < 0.6 ? -0 : r < 0.8 ? 1e-300 : 5; // signed zeros and a tiny scale
+      if (kind === 2) return (r < 0.05 ? 1000 : r < 0.1 ? 0.001 : 1) * (1 + u() * 0.01); // gross spikes and dips
+      if (kind === 3) return (r - 0.5) * 1e308 * 3; // sums that overflow
+      return (r - 0.5) * 10 ** Math.floor(u() * 20 - 10); // any sign and scale
+    };
+    const check = (o: Partial<EarlyModelOptions>, series: number, steps: number): void => {
+      const model = earlyModel(o);
+      const ref = referenceEarly(o);
+      const a = pointOut();
+      const b = pointOut();
+      for (let s = 0; s < steps; s++) {
+        const id = Math.floor(u() * series);
+        if (u() < 0.01) {
+          const values = Array.from({ length: Math.floor(u() * 40) }, () => {
+            const r = u();
+            return r < 0.1 ? null : r < 0.15 ? Number.POSITIVE_INFINITY : r < 0.2 ? -1e308 : draw(id % 5);
+          });
+          model.load(id, { values });
+          ref.load(id, values);
+        } else if (u() < 0.005) {
+          model.release(id);
+          ref.release(id);
+        }
+        const v = u() < 0.01 ? Number.NaN : draw(id % 5);
+        a.expected = b.expected = a.lower = b.lower = a.upper = b.upper = Number.NaN;
+        const got = model.update(id, s, v, a);
+        const want = ref.update(id, v, b);
+        const same = (k: keyof PointOut): void => {
+          if (!Object.is(a[k], b[k]))
+            expect({ step: s, field: k, got: a[k] }).toEqual({ step: s, field: k, got: b[k] });
+        };
+        expect(Object.is(got, want)).toBe(true);
+        for (const k of ['score', 'z', 'expected', 'lower', 'upper', 'kind'] as const) same(k);
+        if (u() < 0.02) expect(model.save(id)).toEqual(ref.save(id));
+      }
+    };
+    check({}, 7, 20_000);
+    check({}, 2_500, 40_000); // windows in three pages
+    check({ windowSamples: 5, minSamples: 1 }, 3, 5_000);
+    check({ windowSamples: 300, minSamples: 0 }, 2, 3_000); // past 256 samples: the order needs 16 bits
+  });
 });
+
+/** The early check as it was before its window was kept in order: two sorts of a copy per judged sample. */
+function referenceEarly(options: Partial<EarlyModelOptions>) {
+  const o = { ...EARLY_DEFAULTS, ...options };
+  const windows = new Map<number, number[]>();
+  const median = (w: Float64Array): number => {
+    const h = w.length >> 1;
+    return w.length % 2 === 1 ? w[h]! : (w[h - 1]! + w[h]!) / 2;
+  };
+  const push = (id: number, v: number): void => {
+    const w = windows.get(id) ?? [];
+    w.push(v);
+    if (w.length > o.windowSamples) w.shift();
+    windows.set(id, w);
+  };
+  return {
+    update(id: number, v: number, out: PointOut): number {
+      out.score = 0;
+      out.z = 0;
+      if (!Number.isFinite(v)) return 0;
+      const kept = windows.get(id) ?? [];
+      const n = kept.length;
+      if (n >= o.minSamples) {
+        const w = Float64Array.from(kept).sort();
+        const med = median(w);
+        for (let i = 0; i < n; i++) w[i] = Math.abs(w[i]! - med);
+        w.sort();
+        const scale = 1.4826 * median(w);
+        out.expected = med;
+        const up = Math.max(o.minZ * scale, (o.minRatio - 1) * Math.abs(med));
+        const down = Math.max(o.minZ * scale, (1 - 1 / o.minRatio) * Math.abs(med));
+        out.upper = med + up;
+        out.lower = med - down;
+        if (up !== 0) {
+          const above = v > med;
+          const dev = Math.abs(v - med);
+          const allowed = above ? up : down;
+          out.z = scale > 0 ? dev / scale : Number.POSITIVE_INFINITY;
+          out.kind = above ? 'spike' : 'dip';
+          if (!(dev < allowed)) {
+            const past = dev / allowed;
+            out.score = (n / (n + o.confidenceSamples)) * (past / (past + 1));
+          }
+        }
+      }
+      if (out.score === 0) push(id, v);
+      return out.score;
+    },
+    load(id: number, values: (number | null)[]): void {
+      windows.delete(id);
+      for (const v of values.slice(-o.windowSamples)) push(id, v ?? Number.NaN);
+    },
+    release(id: number): void {
+      windows.delete(id);
+    },
+    save(id: number): { values: number[] } | undefined {
+      const w = windows.get(id);
+      return w === undefined || w.length === 0 ? undefined : { values: [...w] };
+    },
+  };
+}

@@ -74,6 +74,62 @@ describe('onlineSeasonal', () => {
     expect(model().save(3)).toBeUndefined();
   });
 
+  it("keeps a series' first hour in its head and scores it as its blocks would", () => {
+    // a: its first-hour offsets in the head until a sample falls in another hour; b: loaded from a's snapshot after
+    // two samples, so its offsets are in blocks from then on. Every output and snapshot must match, bit for bit
+    // (the head rounds an offset to 32 bits as a block does), across the hour's end and after.
+    const t0 = Date.UTC(2026, 11, 7, 9, 0, 5);
+    const a = model({ warmupSamples: 10 });
+    const b = model({ warmupSamples: 10 });
+    const oa = pointOut();
+    const ob = pointOut();
+    const value = (i: number) => 100 + 10 * Math.sin(i / 7) + ((i * 7919) % 13) / 3 + (i === 200 ? 60 : 0);
+    for (let i = 0; i < 2; i++) a.update(3, t0 + i * 15_000, value(i), oa);
+    b.load(3, a.save(3));
+    const saved = a.save(3) as number[];
+    expect(saved.slice(6).some((x) => x !== 0)).toBe(true); // b's offsets are in blocks
+    for (let i = 2; i < 1000; i++) {
+      const t = t0 + i * 15_000; // the first hour ends at i = 240
+      expect(a.update(3, t, value(i), oa)).toBe(b.update(3, t, value(i), ob));
+      expect([oa.z, oa.expected, oa.lower, oa.upper, oa.kind]).toEqual([
+        ob.z,
+        ob.expected,
+        ob.lower,
+        ob.upper,
+        ob.kind,
+      ]);
+      if (i % 50 === 0 || i === 239) expect(a.save(3)).toEqual(b.save(3));
+    }
+  });
+
+  it('keeps series apart: each scores interleaved with 300 others as it does alone', () => {
+    // hourly samples for 8 days from a different hour per series, so blocks are taken as series reach each day of
+    // the week in turn
+    const n = 300;
+    const t0 = Date.UTC(2026, 11, 3, 0, 0, 5); // a Thursday: day 0 of the week in hours since the epoch
+    const value = (id: number, i: number) => 100 + 10 * Math.sin((i + id) / 4) + ((i * 7919 + id) % 13) / 3;
+    const together = model({ warmupSamples: 10 });
+    const out = pointOut();
+    const got: number[][] = Array.from({ length: n }, () => []);
+    for (let i = 0; i < 200; i++)
+      for (let id = 0; id < n; id++) {
+        out.expected = Number.NaN; // (a series' first sample leaves it as it was)
+        together.update(id, t0 + (id % 24) * 3_600_000 + i * 3_600_000, value(id, i), out);
+        got[id]!.push(out.z, out.expected);
+      }
+    for (const id of [0, 1, 7, 150, 299]) {
+      const alone = model({ warmupSamples: 10 });
+      const want: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        out.expected = Number.NaN;
+        alone.update(id, t0 + (id % 24) * 3_600_000 + i * 3_600_000, value(id, i), out);
+        want.push(out.z, out.expected);
+      }
+      expect(got[id]).toEqual(want);
+      expect(together.save(id)).toEqual(alone.save(id));
+    }
+  });
+
   it('rejects bad options naming the field', () => {
     expect(() => onlineSeasonalOptions.parse({ minExplained: 2 })).toThrow(/minExplained/);
     expect(() => onlineSeasonalOptions.parse({ periodsBeforeUse: 0 })).toThrow(/periodsBeforeUse/);
