@@ -49,6 +49,7 @@ export class Stage {
   private busyMs = 0;
   // the graph's recent cost of one sample (ms), which sizes the next chunk so that one takes about SLICE_MS
   private msPerSample = 0;
+  private lastChunk = 0;
 
   constructor(private readonly d: StageDeps) {}
 
@@ -83,17 +84,22 @@ export class Stage {
   /** Samples in the next chunk: what fits in the slice's remaining time at the last measured cost. */
   private chunkLength(): number {
     const max = this.d.chunkSize;
-    if (this.msPerSample <= 0) return Math.min(max, FIRST_CHUNK);
+    if (this.msPerSample <= 0) return (this.lastChunk = Math.min(max, FIRST_CHUNK));
     const left = Math.max(SLICE_MS - this.busyMs, SLICE_MS / 4);
-    return Math.max(MIN_CHUNK, Math.min(max, Math.floor(left / this.msPerSample)));
+    // at most twice the last chunk: one cheap chunk (samples no rule matches, e.g. a scrape's `up` series) must not
+    // let the next run to chunkSize on the same estimate
+    const n = Math.min(max, 2 * this.lastChunk, Math.floor(left / this.msPerSample));
+    return (this.lastChunk = Math.max(MIN_CHUNK, n));
   }
 
   private learn(samples: number, ms: number): void {
     this.busyMs += ms;
     if (samples < MIN_CHUNK) return; // too few to say what one costs
     const per = ms / samples;
-    // averaged: one chunk's time may include waiting for a core on a loaded machine, which says little about the next
-    this.msPerSample = this.msPerSample <= 0 ? per : (this.msPerSample + per) / 2;
+    // dearer samples count at once (half-way), cheaper ones slowly: batches differ in cost (series no rule matches
+    // are cheap), and a chunk's time may include waiting for a core on a loaded machine
+    const est = this.msPerSample;
+    this.msPerSample = est <= 0 ? per : per > est ? (est + per) / 2 : est * 0.9 + per * 0.1;
   }
 
   /** Runs `batch` from processor index `from` on (flushed windows enter after their processor). */
