@@ -8,9 +8,16 @@
 import { createHistogram, PerformanceObserver, performance } from 'node:perf_hooks';
 
 /** A 1 ms sampler with the histogram interface `summarise()` reads (count, percentile(), max, in ns). */
-export function loopDelaySampler({ stallMs = 100 } = {}) {
+export function loopDelaySampler({ stallMs = 100, slowMs = 10 } = {}) {
   const histogram = createHistogram();
   const stalls = [];
+  // every interval over `slowMs` (the soak's p99 goal): how many, and their bounds on the monotonic clock (µs, as
+  // `--cpu-prof` profiles count time), so that a profile of the same run shows what ran in each of them
+  const slow = { count: 0, cpuMs: 0, wallMs: 0, spans: [] };
+  // the process's CPU time inside every interval: on a shared machine the wall time of an interval includes waiting
+  // for a core, its CPU time does not (it does include GC helper threads, so it is an upper bound on one step)
+  const cpuHistogram = createHistogram();
+  let prevMono = 0n;
   const gcs = []; // [start, end] of recent GCs, ms on performance.now()'s clock
   const observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) gcs.push([e.startTime, e.startTime + e.duration]);
@@ -24,12 +31,20 @@ export function loopDelaySampler({ stallMs = 100 } = {}) {
     gcs.reduce((ms, [s, e]) => ms + Math.max(0, Math.min(e, to) - Math.max(s, from)), 0);
   const tick = () => {
     const now = performance.now();
+    const mono = process.hrtime.bigint();
     const cpu = process.cpuUsage();
     if (prev > 0) {
       const ms = now - prev;
       histogram.record(Math.max(1, Math.round(ms * 1e6)));
+      const cpuMs = (cpu.user - prevCpu.user + cpu.system - prevCpu.system) / 1000;
+      cpuHistogram.record(Math.max(1, Math.round(cpuMs * 1e6)));
+      if (ms >= slowMs) {
+        slow.count++;
+        slow.wallMs += ms;
+        slow.cpuMs += cpuMs;
+        if (slow.spans.length < 100_000) slow.spans.push([Number(prevMono / 1000n), Number(mono / 1000n)]);
+      }
       if (ms >= stallMs) {
-        const cpuMs = (cpu.user - prevCpu.user + cpu.system - prevCpu.system) / 1000;
         stalls.push({
           atMs: Math.round(now),
           ms: Math.round(ms),
@@ -39,12 +54,17 @@ export function loopDelaySampler({ stallMs = 100 } = {}) {
       }
     }
     prev = now;
+    prevMono = mono;
     prevCpu = cpu;
   };
   return {
     histogram,
+    /** The process's CPU time inside each interval, same interface (ns). */
+    cpuHistogram,
     /** Intervals over `stallMs`: when, how long, CPU used by the process and GC time inside them. */
     stalls,
+    /** Intervals over `slowMs`: count, wall and CPU time summed, and their monotonic bounds in µs. */
+    slow,
     enable() {
       if (timer) return;
       prev = 0; // the first interval starts now, not at the last run before the pause

@@ -4,8 +4,10 @@
 // notifications go back to that child. Reports heap growth (post-GC heap sampled over the run, slope fitted
 // after the warm-up), event-loop delay, throughput, drops and skipped polls, and spike → notification latency.
 // Run: pnpm bench:soak   (builds first; defaults: 3 minutes, 100k series, 1 s interval)
-// Env: SOAK_SECONDS, SOAK_SERIES, SOAK_TARGETS, SOAK_INTERVAL_MS, SOAK_WARMUP_SECONDS; --json for JSON only.
+// Env: SOAK_SECONDS, SOAK_SERIES, SOAK_TARGETS, SOAK_INTERVAL_MS, SOAK_WARMUP_SECONDS; --json for JSON only;
+// SOAK_SLOW_SPANS=<file>: where to write the intervals over 10 ms (for bench/soak/slow-spans.mjs).
 import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { summarise } from '../lib/delay.mjs';
@@ -125,12 +127,23 @@ const result = {
   heapMB: heap.map((h) => `${Math.round(h.t)}s:${mb(h.bytes)}`).join(' '),
   rssEndMB: mb(end.rss),
   eventLoopDelay: roundAll(summarise(delay.histogram)),
+  // the same intervals in the process's CPU time: what the delay would be with a core always free (an upper bound:
+  // GC helper threads count too); on this shared machine the comparable figure between runs
+  eventLoopCpu: roundAll({
+    p50Ms: delay.cpuHistogram.percentile(50) / 1e6,
+    p99Ms: delay.cpuHistogram.percentile(99) / 1e6,
+    maxMs: delay.cpuHistogram.max / 1e6,
+  }),
   // Node's own histogram, paused the same way, still counts each forced GC as delay: its max tracks forcedGcMaxMs
   eventLoopDelayNative: roundAll(summarise(nativeDelay)),
   forcedGcs: forcedGcMs.length,
   forcedGcMaxMs: Number(Math.max(...forcedGcMs).toFixed(1)),
   // the ten longest stalls (intervals of 100 ms or more between the sampler's 1 ms timer runs), with the CPU time
   // the process used and the GC time inside each: CPU far below the stall means the process waited for a core
+  // intervals of 10 ms or more (the p99 goal): how many, and the CPU the process used over their wall time (near 1:
+  // JavaScript that did not yield; far below: waiting for a core)
+  slowIntervals: delay.slow.count,
+  slowIntervalsCpuPerWall: Number((delay.slow.cpuMs / Math.max(1, delay.slow.wallMs)).toFixed(2)),
   stalls: delay.stalls.length,
   longestStalls: delay.stalls
     .sort((a, b) => b.ms - a.ms)
@@ -141,6 +154,8 @@ const result = {
   anomalyNotifications: arrivals.filter((a) => a.alertname === 'SoakAnomaly').length,
 };
 console.log(JSON.stringify(result, null, 2));
+// with --cpu-prof, `node bench/soak/slow-spans.mjs <profile> <this file>` names what ran in each interval over 10 ms
+if (process.env.SOAK_SLOW_SPANS) writeFileSync(process.env.SOAK_SLOW_SPANS, JSON.stringify(delay.slow.spans));
 process.exit(0);
 
 /** Counts summed over the pipeline's plugins. */

@@ -91,7 +91,7 @@ export {
 export { installShutdownHooks } from './shutdown.js';
 export type { FileStateStoreOptions } from './state/file-store.js';
 export { fileStateStore, openStateStore } from './state/file-store.js';
-export type { SnapshotParts } from './state/snapshot-encode.js';
+export type { SnapshotChanges, SnapshotParts } from './state/snapshot-encode.js';
 export { assembleSnapshot } from './state/snapshot-encode.js';
 export type { StateStore } from './state/store.js';
 export { memoryStateStore, scopedStateStore } from './state/store.js';

@@ -676,4 +676,52 @@ describe('the host comes first', () => {
     // 10 chunks → at least 9 yields, during which other callbacks ran
     expect(immediates).toBeGreaterThanOrEqual(9);
   });
+
+  it('cuts a costly batch into chunks of about one slice each, yielding between them', async () => {
+    // a detector that spends at least 0.05 ms on every sample: a chunk of 8192 would hold the loop for 400 ms;
+    // a loaded machine only makes each sample dearer, so the chunks only get smaller (no timing luck needed)
+    const chunks: number[] = [];
+    let immediates = 0;
+    let atLastChunk = 0;
+    let yieldsSeen = 0;
+    const slow: Detector = {
+      kind: 'detector',
+      name: 'slow',
+      apiVersion: API_VERSION,
+      detect(b) {
+        if (chunks.length > 0 && immediates > atLastChunk) yieldsSeen++;
+        atLastChunk = immediates;
+        chunks.push(b.length);
+        const until = performance.now() + b.length * 0.05;
+        while (performance.now() < until) {}
+        return undefined;
+      },
+    };
+    const src = pushSource();
+    const sink = collectSink('s', ['metrics']);
+    const p = createPipeline({ ...quiet, sources: [src], detectors: [slow], sinks: [sink] });
+    await p.start();
+    const b = new MetricBatchBuilder();
+    for (let i = 0; i < 3000; i++) b.push(0, i, i);
+    let done = false;
+    const count = (): void => {
+      immediates++;
+      if (!done) setImmediate(count);
+    };
+    setImmediate(count);
+    await src.emit(b.build());
+    done = true;
+    await p.stop();
+    // the first chunk is taken before the cost is known; every later one is sized to the slice (4 ms / 0.05 ms
+    // = 80 samples at most)
+    expect(chunks.slice(1).every((n) => n <= 80)).toBe(true);
+    expect(chunks.reduce((a, n) => a + n, 0)).toBe(3000);
+    // other callbacks ran between the chunks, not only after the batch: a chunk that ends just short of the slice
+    // is followed by a short one before the yield, so at least every second gap between chunks has one
+    expect(chunks.length).toBeGreaterThan(10);
+    expect(yieldsSeen).toBeGreaterThanOrEqual(Math.floor((chunks.length - 1) / 2));
+    // every sample reached the sink once, in order
+    const ts = sink.batches.flatMap((x) => (x.kind === 'metrics' ? [...x.timestamps] : []));
+    expect(ts).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+  });
 });

@@ -11,6 +11,7 @@ import type {
   Processor,
   StageContext,
 } from '../plugin.js';
+import { type DeltaMemo, getSnapshot, putSnapshotParts } from '../state/snapshot-delta.js';
 import { putSnapshot } from '../state/snapshot-encode.js';
 import type { StateStore } from '../state/store.js';
 import type { Resolved } from './config.js';
@@ -154,7 +155,8 @@ export async function restoreSnapshots(d: LifecycleDeps): Promise<void> {
   for (const plugin of stateful(d.entries)) {
     if (!plugin.restore || !d.active.has(plugin.name)) continue;
     try {
-      const state = await d.state.get(`${plugin.name}/${SNAPSHOT_KEY}`);
+      // a full snapshot with the deltas of later saves applied (snapshot-delta.ts); a plain value as it is
+      const state = await getSnapshot(d.state, `${plugin.name}/${SNAPSHOT_KEY}`);
       if (state !== undefined) plugin.restore(state, d.stageContext(plugin.name, d.now()));
     } catch (err) {
       d.stats(plugin.name).errors++;
@@ -166,6 +168,8 @@ export async function restoreSnapshots(d: LifecycleDeps): Promise<void> {
 // saves of one pipeline run one after another: a periodic save still writing when the save at stop begins would
 // otherwise land last and put older state back (seen when a restart restored state from a minute before the stop)
 const saving = new WeakMap<LifecycleDeps, Promise<void>>();
+// per pipeline run and plugin: the full save that deltas of changed entries go on (none before this run's first)
+const deltaMemos = new WeakMap<LifecycleDeps, Map<string, DeltaMemo>>();
 
 /** Saves processors', detectors' and alerters' state to the state store, after any save still in flight. */
 export function saveSnapshots(d: LifecycleDeps): Promise<void> {
@@ -175,15 +179,24 @@ export function saveSnapshots(d: LifecycleDeps): Promise<void> {
 }
 
 async function saveNow(d: LifecycleDeps): Promise<void> {
+  let memos = deltaMemos.get(d);
+  if (!memos) deltaMemos.set(d, (memos = new Map()));
   for (const plugin of stateful(d.entries)) {
     if (!(plugin.snapshotParts || plugin.snapshot) || !d.active.has(plugin.name)) continue;
+    const key = `${plugin.name}/${SNAPSHOT_KEY}`;
     try {
       const ctx = d.stageContext(plugin.name, d.now());
       // large state comes in parts, encoded a slice at a time so that one save never holds the event loop
-      const snap = plugin.snapshotParts
-        ? { parts: plugin.snapshotParts(ctx) }
-        : { value: plugin.snapshot?.(ctx) };
-      await putSnapshot(d.state, `${plugin.name}/${SNAPSHOT_KEY}`, snap);
+      const parts = plugin.snapshotParts?.(ctx);
+      if (parts?.changes) {
+        const memo = memos.get(plugin.name);
+        // a failed save leaves no memo: the next one is full
+        memos.delete(plugin.name);
+        memos.set(plugin.name, await putSnapshotParts(d.state, key, parts, memo));
+        continue;
+      }
+      const snap = parts ? { parts } : { value: plugin.snapshot?.(ctx) };
+      await putSnapshot(d.state, key, snap);
     } catch (err) {
       d.stats(plugin.name).errors++;
       d.report(toPluginError(err, plugin.name, 'snapshot', 'ERR_STATE_STORE'));

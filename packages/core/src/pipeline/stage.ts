@@ -29,31 +29,48 @@ export interface StageDeps {
 
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
+// How long the graph may run on one batch before it yields, as core's snapshot encoder (state/snapshot-encode.ts)
+// does: a count of samples alone let one chunk of 8192 (two scrape targets of 5000 series) run 9-14 ms through a
+// detector and two rules, which was the soak's p99 event-loop delay at 100k series (docs/scaling.md).
+const SLICE_MS = 4;
+// the first chunk of a run, before the cost per sample is known; later chunks are sized from the last one's cost
+const FIRST_CHUNK = 512;
+const MIN_CHUNK = 16;
+
 /**
  * The synchronous hot path: processors → detectors → alerters, then fan-out to sinks. Large batches are
  * processed in chunks with a yield to the event loop between them, so the host service stays responsive.
  * Every plugin call is isolated: a throw is reported and counted, and the data flow goes on.
  */
 export class Stage {
-  // samples processed since the last yield, across batches: a push source emitting small batches back to
-  // back would otherwise be served through microtasks only and starve the host's event loop
+  // synchronous work done since the last yield, across batches: a push source emitting small batches back to back
+  // would otherwise be served through microtasks only and starve the host's event loop
   private sinceYield = 0;
+  private busyMs = 0;
+  // the graph's recent cost of one sample (ms), which sizes the next chunk so that one takes about SLICE_MS
+  private msPerSample = 0;
+  private lastChunk = 0;
 
   constructor(private readonly d: StageDeps) {}
 
   /** Runs one source batch through the graph. `now` is the clock (stream) or data time (batch). */
   async ingest(batch: SourceBatch, now: number): Promise<void> {
     if (batch.kind === 'metrics') {
-      const size = this.d.chunkSize;
-      for (let start = 0; start < batch.length; start += size) {
-        const chunk =
-          start === 0 && batch.length <= size
-            ? batch
-            : sliceBatch(batch, start, Math.min(batch.length, start + size));
-        await this.metrics(chunk, 0, now);
+      for (let start = 0; start < batch.length; ) {
+        const end = Math.min(batch.length, start + this.chunkLength());
+        const chunk = start === 0 && end === batch.length ? batch : sliceBatch(batch, start, end);
+        // the synchronous part of the chunk's run: everything up to its first await (the sinks' hand-over)
+        const t0 = performance.now();
+        const done = this.metrics(chunk, 0, now);
+        this.learn(chunk.length, performance.now() - t0);
+        await done;
+        start = end;
         this.sinceYield += chunk.length;
-        if (this.sinceYield >= size) {
+        // a slice's time (near enough: a chunk sized to the rest of the slice may end just short of it, and a
+        // sliver of a chunk after it costs a call per plugin) or, as before, a chunk's worth of samples
+        if (this.busyMs >= SLICE_MS * 0.75 || this.sinceYield >= this.d.chunkSize) {
           this.sinceYield = 0;
+          this.busyMs = 0;
           await yieldToLoop();
         }
       }
@@ -62,6 +79,27 @@ export class Stage {
     } else {
       await this.events(batch.events, now);
     }
+  }
+
+  /** Samples in the next chunk: what fits in the slice's remaining time at the last measured cost. */
+  private chunkLength(): number {
+    const max = this.d.chunkSize;
+    if (this.msPerSample <= 0) return (this.lastChunk = Math.min(max, FIRST_CHUNK));
+    const left = Math.max(SLICE_MS - this.busyMs, SLICE_MS / 4);
+    // at most twice the last chunk: one cheap chunk (samples no rule matches, e.g. a scrape's `up` series) must not
+    // let the next run to chunkSize on the same estimate
+    const n = Math.min(max, 2 * this.lastChunk, Math.floor(left / this.msPerSample));
+    return (this.lastChunk = Math.max(MIN_CHUNK, n));
+  }
+
+  private learn(samples: number, ms: number): void {
+    this.busyMs += ms;
+    if (samples < MIN_CHUNK) return; // too few to say what one costs
+    const per = ms / samples;
+    // dearer samples count at once (half-way), cheaper ones slowly: batches differ in cost (series no rule matches
+    // are cheap), and a chunk's time may include waiting for a core on a loaded machine
+    const est = this.msPerSample;
+    this.msPerSample = est <= 0 ? per : per > est ? (est + per) / 2 : est * 0.9 + per * 0.1;
   }
 
   /** Runs `batch` from processor index `from` on (flushed windows enter after their processor). */

@@ -16,6 +16,22 @@ export interface SnapshotParts {
    * (batches) possibly running between two of them, so each entry must be complete when it is produced.
    */
   readonly entries: Iterable<readonly [key: string, value: unknown]>;
+  /**
+   * Optional (dirty tracking): the entries changed since the plugin's entries were last taken, so that core may store
+   * only these beside the last full snapshot (see `snapshot-delta.ts`). The plugin marks an entry clean when it is
+   * taken, from `entries` or from here, and changed again when it changes; core takes one of the two per save.
+   */
+  readonly changes?: SnapshotChanges;
+}
+
+/** The changed entries of a {@link SnapshotParts}, with their count known before they are taken. */
+export interface SnapshotChanges {
+  /** How many entries `entries` will produce. */
+  readonly count: number;
+  /** How many entries the whole state has (core saves everything when most of it changed). */
+  readonly total: number;
+  /** The changed entries, lazily; an entry that no longer exists comes as `[key, null]`. */
+  readonly entries: Iterable<readonly [key: string, value: unknown]>;
 }
 
 /** The plain value that `parts` stand for; what `restore` receives. */
