@@ -5,7 +5,10 @@
 // longest event-loop block (monitorEventLoopDelay), the CPU time, and the longest stretch of CPU time the engine ran
 // without yielding (longestCpuStretchMs, see below). --dist lets two builds be compared A/B in fresh processes.
 // --store reads through `storeQueryable` over a memory `@argus/store` (this checkout's build) holding the same
-// samples, the path `argus serve` and the HTTP benchmark take, instead of the memory Queryable.
+// samples, the path `argus serve` and the HTTP benchmark take, instead of the memory Queryable. `--data-dir D`
+// (with --store) opens a data directory instead, as `argus serve` does: one made by `argus import openmetrics` from
+// `writeData(file, 1_800_000_000_000, sizes(quick))` of data.mjs (this script's END), so chunks are read from disk.
+// Each line also has the event-loop delay's p99 (p99Ms) beside its max (blockMs).
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { ruleExprs, sizes } from './data.mjs';
@@ -80,7 +83,11 @@ let longestStretch = 0;
 const stretchEnd = () => {
   longestStretch = Math.max(longestStretch, cpuNow() - mark);
 };
-const base = timeSlices?.(5);
+// --slice-ms N: the probe's slice (default 5, the engine's default before h/yield14; pass the engine's default of
+// the build under test when comparing builds)
+const sliceMs = args.includes('--slice-ms') ? Number(args[args.indexOf('--slice-ms') + 1]) : 5;
+// --no-probe: no wrapped scheduler, each build's own default slice (A/B of builds whose default differs)
+const base = args.includes('--no-probe') ? undefined : timeSlices?.(sliceMs);
 const scheduler = base && {
   shouldYield: () => base.shouldYield(),
   async yield() {
@@ -96,6 +103,12 @@ async function queryable() {
     ? pathToFileURL(args[args.indexOf('--store-dist') + 1]).href
     : '../../packages/store/dist/index.js';
   const { createStore } = await import(storeDist);
+  if (args.includes('--data-dir')) {
+    const dataDir = args[args.indexOf('--data-dir') + 1];
+    const opened = createStore({ dataDir, retentionMs: 36_500 * 86_400_000 });
+    await opened.open();
+    return storeQueryable(opened, withScheduler);
+  }
   // kept for longer than the data spans, so nothing is rolled up (as bench/promql/run.mjs opens its store)
   const store = createStore({ retentionMs: 36_500 * 86_400_000 });
   for (const s of series)
@@ -154,6 +167,7 @@ for (const [name, run] of Object.entries(cases)) {
       ms: Math.round(ms),
       cpuMs,
       blockMs: Math.round(h.max / 1e6),
+      p99Ms: Math.round(h.percentile(99) / 1e5) / 10,
       ...stretch,
       ...(reps > 1 ? { cpuMsRuns: cpuRuns } : {}),
     }),

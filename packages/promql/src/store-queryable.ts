@@ -194,7 +194,7 @@ async function readRefsInSlices(
 
 /** Options of {@link storeQueryable}. */
 export interface StoreQueryableOptions {
-  /** How reads share the event loop (see EngineOptions.scheduler); default: yield after 5 ms of work. */
+  /** How reads share the event loop (see EngineOptions.scheduler); default: yield after 2 ms of work. */
   readonly scheduler?: Scheduler;
 }
 

@@ -5,7 +5,7 @@ import { PromQLEvalError } from './parser/errors.js';
 /**
  * How the engine shares the event loop: between chunks of work (a series, a group of label sets, a slice of a
  * sort, an inner step of a subquery) it asks `shouldYield()`, and when that says so awaits `yield()`.
- * The default yields with `setImmediate` (timers and I/O run first) after 5 ms of work on one process-wide
+ * The default yields with `setImmediate` (timers and I/O run first) after 2 ms of work on one process-wide
  * clock. A test can inject one that yields at every check and counts the yields.
  */
 export interface Scheduler {
@@ -30,8 +30,13 @@ export function timeSlices(sliceMs: number): Scheduler {
   };
 }
 
-/** The engine's default: at most 5 ms of work between yields, well under the 10 ms goal. */
-export const defaultScheduler: Scheduler = timeSlices(5);
+/**
+ * The engine's default: 2 ms of work between yields. A block the host sees is the slice plus whatever lands in
+ * it: a scavenge or a mark-compact pause of the garbage collector (5–9 ms measured here) or the process being
+ * descheduled. With 5 ms slices the benchmark's day-long rate() saw blocks of 11–21 ms (p99 7.6–8.8 ms); with
+ * 2 ms, 6–11 ms (p99 3.6–5.7 ms) for about the same CPU time (docs/benchmarks.md, h/yield14).
+ */
+export const defaultScheduler: Scheduler = timeSlices(2);
 
 /** The checkpoint between chunks of one query's work: yield when the scheduler says so, stop when aborted. */
 export class TimeSlice {

@@ -49,7 +49,7 @@ export interface PromApiOptions {
   readonly now?: () => number;
   /**
    * How encoding a large answer shares the event loop (see EngineOptions.scheduler).
-   * @default yield with setImmediate after 5 ms of work
+   * @default yield with setImmediate after 2 ms of work
    */
   readonly scheduler?: Scheduler;
 }

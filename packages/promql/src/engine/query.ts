@@ -26,7 +26,7 @@ export interface EngineOptions {
   /**
    * How queries share the host's event loop: between chunks of work (series read, sorted, grouped; inner
    * steps of subqueries; steps of a range query) the engine yields when this says so.
-   * @default yield with setImmediate after 5 ms of work
+   * @default yield with setImmediate after 2 ms of work
    */
   readonly scheduler?: Scheduler;
 }
