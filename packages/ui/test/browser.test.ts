@@ -733,7 +733,8 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
     expect(seen.bar).toBeCloseTo(done / total, 6);
     await longJob.getByRole('button', { name: 'Cancel' }).click();
     await longJob.locator('[role="status"]', { hasText: 'cancelled' }).waitFor();
-    await expect(page.locator('tr[data-job]').count()).resolves.toBe(2);
+    // the list refreshes on its own after the start and the end: wait for it rather than read it once
+    await expect.poll(() => page.locator('tr[data-job]').count()).toBe(2);
     const jobs = await page.evaluate(() => fetch('api/analysis/jobs').then((r) => r.json()));
     expect(jobs.map((j: { state: string }) => j.state)).toEqual(['cancelled', 'succeeded']);
     expect(longPolls).toEqual([]);
