@@ -1,5 +1,5 @@
 // In-process PromQL engine benchmark over a memory Queryable (no servers): `node bench/promql/in-process.mjs
-// [--dist <path to a built @argus/promql index.js>] [--quick] [--store [--store-dist <a built @argus/store index.js>]] [--only name,…] [--reps N]`. The same shapes as bench/promql/run.mjs (rate()
+// [--dist <path to a built @argus/promql index.js>] [--quick] [--store [--store-dist <a built @argus/store index.js>]] [--only name,…] [--reps N] [--warm N]`. The same shapes as bench/promql/run.mjs (rate()
 // over 1,000 counters for a day at a 15 s step, histogram_quantile over 50×11 buckets for 2 h, an instant
 // aggregation over 10,000 gauges, 100 rule expressions); prints one JSON line per query with the time and the
 // longest event-loop block (monitorEventLoopDelay), the CPU time, and the longest stretch of CPU time the engine ran
@@ -9,7 +9,7 @@
 // (with --store) opens a data directory instead, as `argus serve` does: one made by `argus import openmetrics` from
 // `writeData(file, 1_800_000_000_000, sizes(quick))` of data.mjs (this script's END), so chunks are read from disk.
 // Each line also has the event-loop delay's p99 (p99Ms) beside its max (blockMs).
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { ruleExprs, sizes } from './data.mjs';
 
@@ -24,6 +24,9 @@ const size = sizes(args.includes('--quick'));
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
 // measured runs per query (after one warm-up); the printed times are the mean, `cpuMsRuns` each run's CPU time
 const reps = args.includes('--reps') ? Number(args[args.indexOf('--reps') + 1]) : 1;
+// --warm N: unmeasured runs per query before the measured ones (default 1); the first runs after a store opens
+// compile the engine and collect what opening allocated, a dozen or so runs at load
+const warm = args.includes('--warm') ? Number(args[args.indexOf('--warm') + 1]) : 1;
 const MIN = 60_000;
 const END = 1_800_000_000_000;
 const LES = ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '+Inf'];
@@ -138,7 +141,12 @@ const cases = {
 };
 for (const [name, run] of Object.entries(cases)) {
   if (only && !only.split(',').includes(name)) continue;
-  await run();
+  for (let w = 0; w < warm; w++) await run();
+  const gcs = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push(e);
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
   await new Promise((ok) => setTimeout(ok, 3));
@@ -158,6 +166,16 @@ for (const [name, run] of Object.entries(cases)) {
   const cpu = process.cpuUsage(c0);
   await new Promise((ok) => setTimeout(ok, 5));
   h.disable();
+  gcObserver.disconnect();
+  // garbage-collector pauses in the measured runs: the part of a block no slice can cut (kind 1: scavenge)
+  const scavenges = gcs.filter((e) => e.detail?.kind === 1).map((e) => e.duration);
+  const gc = {
+    gcPauses: gcs.length,
+    gcMaxMs: Math.round(Math.max(0, ...gcs.map((e) => e.duration)) * 10) / 10,
+    scavenges: scavenges.length,
+    scavengeMaxMs: Math.round(Math.max(0, ...scavenges) * 10) / 10,
+    scavengeMedianMs: Math.round((scavenges.sort((a, b) => a - b)[scavenges.length >> 1] ?? 0) * 100) / 100,
+  };
   // CPU time is steadier than wall time on a loaded machine (it leaves out time the process was not running).
   const cpuMs = Math.round((cpu.user + cpu.system) / 1000 / reps);
   const stretch = scheduler ? { longestCpuStretchMs: Math.round(longestStretch * 10) / 10 } : {};
@@ -169,6 +187,7 @@ for (const [name, run] of Object.entries(cases)) {
       blockMs: Math.round(h.max / 1e6),
       p99Ms: Math.round(h.percentile(99) / 1e5) / 10,
       ...stretch,
+      ...gc,
       ...(reps > 1 ? { cpuMsRuns: cpuRuns } : {}),
     }),
   );

@@ -113,6 +113,26 @@ const slab = (n: number): Slab => ({ t: new Float64Array(n), v: new Float64Array
  */
 class SlabPool {
   private readonly free: Slab[] = [];
+  /**
+   * Series objects handed back, for later selects to fill in: an instant aggregation over ten thousand series
+   * kept ten thousand new objects alive for the whole query, and a scavenge landing in it (about one query in
+   * five) had to copy them all. Reused objects have been promoted to the old generation: a scavenge skips them.
+   */
+  private readonly parts: Part[] = [];
+
+  /** A series object for a part of a slab: a handed-back one refilled, or a new one (of the same shape). */
+  part(metric: Labels, b: Slab, lo: number, hi: number, hasStale: boolean): FetchedSeries {
+    const p = this.parts.pop();
+    if (!p) return { metric, ts: b.t, vs: b.v, stale: b.s, lo, hi, hasStale };
+    p.metric = metric;
+    p.ts = b.t;
+    p.vs = b.v;
+    p.stale = b.s;
+    p.lo = lo;
+    p.hi = hi;
+    p.hasStale = hasStale;
+    return p;
+  }
 
   /** A slab of `n` samples: a pooled one when `n` is a full slab's size. */
   take(n: number): Slab {
@@ -124,15 +144,33 @@ class SlabPool {
     for (const ss of series)
       for (const s of ss) {
         // series keep their select's order within a slab only until sorted: look at each slab's columns once
-        if (s.ts === last || s.ts.length !== SLAB_SAMPLES) continue;
-        last = s.ts;
-        if (this.free.length >= POOLED) return;
-        if (!this.free.some((f) => f.t === s.ts)) this.free.push({ t: s.ts, v: s.vs, s: s.stale });
+        if (s.ts !== last && s.ts.length === SLAB_SAMPLES && this.free.length < POOLED) {
+          last = s.ts;
+          if (!this.free.some((f) => f.t === s.ts)) this.free.push({ t: s.ts, v: s.vs, s: s.stale });
+        }
+        // only this pool's selects made these objects, and the engine reads none of them after handing them back
+        if (this.parts.length < POOLED_PARTS) this.parts.push(emptied(s as Part));
       }
   }
 }
 
 const POOLED = 16;
+/** Series objects kept for reuse at most (about 80 bytes each). */
+const POOLED_PARTS = 65_536;
+
+type Part = { -readonly [K in keyof FetchedSeries]: FetchedSeries[K] };
+
+const NO_SLAB = slab(0);
+const NO_LABELS: Labels = {};
+
+/** A pooled series object should not keep its slab (or a deleted series' labels) from being collected. */
+function emptied(p: Part): Part {
+  p.metric = NO_LABELS;
+  p.ts = NO_SLAB.t;
+  p.vs = NO_SLAB.v;
+  p.stale = NO_SLAB.s;
+  return p;
+}
 
 type RefReader = StoreReader & Required<Pick<StoreReader, 'selectRefs' | 'sampleBound' | 'readInto'>>;
 
@@ -186,7 +224,9 @@ async function readRefsInSlices(
         hasStale = true;
       }
     }
-    out[i] = { metric: ref.labels, ts: t, vs: v, stale: s, lo: at, hi: end, hasStale };
+    out[i] = pool
+      ? pool.part(ref.labels, buf, at, end, hasStale)
+      : { metric: ref.labels, ts: t, vs: v, stale: s, lo: at, hi: end, hasStale };
     at = end;
   }
   return out;

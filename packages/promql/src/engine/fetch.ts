@@ -31,8 +31,9 @@ export const selectFetched: unique symbol = Symbol('@argus/promql selectFetched'
 
 /**
  * Hands back what {@link selectFetched} returned once the engine has evaluated everything that reads it (the
- * end of an instant query, or of one block of a range query's steps): the Queryable may reuse the columns.
- * Answers never point into fetched columns (a matrix answer copies its points), so nothing reads them after.
+ * end of an instant query, or of one block of a range query's steps): the Queryable may reuse the columns and
+ * the series objects themselves. Answers never point into fetched columns or series (a matrix answer copies its
+ * points; samples keep only the label sets), so nothing reads them after.
  */
 export const releaseFetched: unique symbol = Symbol('@argus/promql releaseFetched');
 
