@@ -3,7 +3,7 @@
 // message or an audit entry quoting one shows `<secret>`. The server is given no `secrets` list here, so only the
 // configuration can have taught it these values.
 import { afterEach, describe, expect, it } from 'vitest';
-import { configSecrets } from '../src/redact.js';
+import { configSecrets, Redactor } from '../src/redact.js';
 import { auth, SECRETS, type TestServer, testServer } from './helpers.js';
 
 const SLACK = 'https://hooks.slack.com/services/T0AAAA/B0BBBB/slack-secret-path-1234';
@@ -80,5 +80,73 @@ describe('configSecrets', () => {
       RELOADED,
       TEAMS,
     ]);
+  });
+});
+
+describe('secrets in YAML written in flow style, block scalars, aliases and lists', () => {
+  const HOOK = 'https://hooks.example.com/flow-secret-path-3456';
+  const KEY = 'pd-routing-key-7890';
+  const PASSWORD = 'first line of a password\nsecond line';
+  const yamlText = [
+    'global:',
+    `  slack_api_url: &slack '${SLACK}' # shared below`,
+    '  smtp_auth_password: |',
+    '    first line of a password',
+    '    second line',
+    '  smtp_auth_password_file: /etc/alertmanager/smtp-password',
+    'route: { receiver: hook, group_by: [alertname] }',
+    'receivers:',
+    `  - { name: hook, webhook_configs: [ { url: "${HOOK}", send_resolved: true } ] }`,
+    `  - name: pager`,
+    `    pagerduty_configs: [ { routing_key: ${KEY}, severity: critical } ]`,
+    '  - name: chat',
+    '    slack_configs:',
+    '      - api_url: *slack',
+    "        channel: '#ops'",
+    '    tokens: [ tok-aaaa-1111, tok-bbbb-2222 ]',
+    '',
+  ].join('\n');
+
+  it('configSecrets finds every one of them', () => {
+    expect(configSecrets({ alertmanagerYaml: yamlText })).toEqual([
+      SLACK,
+      `${PASSWORD}\n`,
+      HOOK,
+      KEY,
+      SLACK,
+      'tok-aaaa-1111',
+      'tok-bbbb-2222',
+    ]);
+  });
+
+  it('the shown YAML hides them, still parses, and keeps everything else as written', async () => {
+    const { parse } = await import('yaml');
+    const shown = new Redactor(configSecrets({ alertmanagerYaml: yamlText })).yaml(yamlText);
+    for (const secret of [SLACK, HOOK, KEY, 'first line of a password', 'second line', 'tok-aaaa-1111'])
+      expect(shown).not.toContain(secret);
+    const parsed = parse(shown);
+    expect(parsed.global.slack_api_url).toBe('http://<secret>/');
+    expect(parsed.global.smtp_auth_password).toBe('<secret>');
+    expect(parsed.global.smtp_auth_password_file).toBe('/etc/alertmanager/smtp-password');
+    expect(parsed.route).toEqual({ receiver: 'hook', group_by: ['alertname'] });
+    expect(parsed.receivers[0]).toEqual({
+      name: 'hook',
+      webhook_configs: [{ url: 'http://<secret>/', send_resolved: true }],
+    });
+    expect(parsed.receivers[1].pagerduty_configs).toEqual([
+      { routing_key: '<secret>', severity: 'critical' },
+    ]);
+    // the alias is shown as written; what it names is hidden where the anchor is
+    expect(parsed.receivers[2].slack_configs[0]).toEqual({ api_url: 'http://<secret>/', channel: '#ops' });
+    expect(parsed.receivers[2].tokens).toEqual(['<secret>', '<secret>']);
+    expect(shown).toContain('# shared below');
+  });
+
+  it('a text that does not parse is still shown with the values of secret lines hidden', () => {
+    const broken = `global:\n  smtp_auth_password: hunter2-hunter2\nroute: { receiver: [\n`;
+    expect(configSecrets({ alertmanagerYaml: broken })).toEqual(['hunter2-hunter2']);
+    const shown = new Redactor().yaml(broken);
+    expect(shown).not.toContain('hunter2');
+    expect(shown).toContain('route: { receiver: [');
   });
 });
