@@ -27,6 +27,9 @@ const reps = args.includes('--reps') ? Number(args[args.indexOf('--reps') + 1]) 
 // --warm N: unmeasured runs per query before the measured ones (default 1); the first runs after a store opens
 // compile the engine and collect what opening allocated, a dozen or so runs at load
 const warm = args.includes('--warm') ? Number(args[args.indexOf('--warm') + 1]) : 1;
+// --per-run: also each measured run's longest event-loop delay (blockMsRuns; a 2 ms pause follows each run so the
+// monitor sees a block that ends it), to tell the first runs after a store opens from the warm ones
+const perRunBlocks = args.includes('--per-run');
 const MIN = 60_000;
 const END = 1_800_000_000_000;
 const LES = ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '+Inf'];
@@ -100,6 +103,32 @@ const scheduler = base && {
   },
 };
 const withScheduler = scheduler ? { scheduler } : {};
+// open()'s wall and CPU time, its longest event-loop block, and the heap it leaves (live and garbage: a
+// collection is not forced, so what the first queries' collections pay for is in it)
+async function timedOpen(open) {
+  const mem0 = process.memoryUsage();
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  await open();
+  const c = process.cpuUsage(c0);
+  const ms = performance.now() - t0;
+  await new Promise((ok) => setTimeout(ok, 2));
+  h.disable();
+  const mem = process.memoryUsage();
+  const mb = (b) => Math.round(b / 1e5) / 10;
+  console.log(
+    JSON.stringify({
+      name: 'open',
+      ms: Math.round(ms),
+      cpuMs: Math.round((c.user + c.system) / 1000),
+      blockMs: Math.round(h.max / 1e6),
+      heapUsedMB: mb(mem.heapUsed - mem0.heapUsed),
+      arrayBuffersMB: mb(mem.arrayBuffers - mem0.arrayBuffers),
+    }),
+  );
+}
 async function queryable() {
   if (!args.includes('--store')) return memoryQueryable(series);
   const storeDist = args.includes('--store-dist')
@@ -109,7 +138,7 @@ async function queryable() {
   if (args.includes('--data-dir')) {
     const dataDir = args[args.indexOf('--data-dir') + 1];
     const opened = createStore({ dataDir, retentionMs: 36_500 * 86_400_000 });
-    await opened.open();
+    await timedOpen(() => opened.open());
     return storeQueryable(opened, withScheduler);
   }
   // kept for longer than the data spans, so nothing is rolled up (as bench/promql/run.mjs opens its store)
@@ -149,23 +178,33 @@ for (const [name, run] of Object.entries(cases)) {
   gcObserver.observe({ entryTypes: ['gc'] });
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
+  const perRun = perRunBlocks ? monitorEventLoopDelay({ resolution: 1 }) : undefined;
+  perRun?.enable();
   await new Promise((ok) => setTimeout(ok, 3));
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   longestStretch = 0;
   mark = cpuNow();
   const cpuRuns = [];
+  const blockRuns = [];
   for (let r = 0; r < reps; r++) {
     const cr = process.cpuUsage();
+    perRun?.reset();
     await run();
     const d = process.cpuUsage(cr);
     cpuRuns.push(Math.round((d.user + d.system) / 1000));
+    if (perRun) {
+      // let the monitor's timer fire once more, so a block that ends the run is counted in it
+      await new Promise((ok) => setTimeout(ok, 2));
+      blockRuns.push(Math.round(perRun.max / 1e5) / 10);
+    }
   }
   stretchEnd();
   const ms = (performance.now() - t0) / reps;
   const cpu = process.cpuUsage(c0);
   await new Promise((ok) => setTimeout(ok, 5));
   h.disable();
+  perRun?.disable();
   gcObserver.disconnect();
   // garbage-collector pauses in the measured runs: the part of a block no slice can cut (kind 1: scavenge)
   const scavenges = gcs.filter((e) => e.detail?.kind === 1).map((e) => e.duration);
@@ -189,6 +228,7 @@ for (const [name, run] of Object.entries(cases)) {
       ...stretch,
       ...gc,
       ...(reps > 1 ? { cpuMsRuns: cpuRuns } : {}),
+      ...(perRun ? { blockMsRuns: blockRuns } : {}),
     }),
   );
 }
