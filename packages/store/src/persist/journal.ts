@@ -73,7 +73,8 @@ export class SampleBuf {
 export function readSamples(p: Uint8Array, into: SampleBuf = new SampleBuf()): SampleBuf {
   const n = new DataView(p.buffer, p.byteOffset, p.byteLength).getUint32(1, true);
   into.reserve(n);
-  const bytes = (a: Uint32Array | Float64Array, size: number): Uint8Array => new Uint8Array(a.buffer, 0, n * size);
+  const bytes = (a: Uint32Array | Float64Array, size: number): Uint8Array =>
+    new Uint8Array(a.buffer, 0, n * size);
   let o = 5;
   bytes(into.id, 4).set(p.subarray(o, o + n * 4));
   o += n * 4;
