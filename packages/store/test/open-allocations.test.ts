@@ -129,3 +129,31 @@ describe('a store reopened from its data directory', () => {
     }
   });
 });
+
+describe('opening a data directory', () => {
+  it('gives the event loop turns while it loads, and loads everything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'argus-store-open-'));
+    dirs.push(dir);
+    const a = createStore({ dataDir: dir });
+    await a.open();
+    // 400,000 samples: loading them takes far more than one 2 ms slice on any machine this runs on
+    for (let s = 0; s < 2000; s++)
+      for (let i = 0; i < 200; i++) a.append({ __name__: 'm', s: String(s) }, i * 15_000, i);
+    await a.close();
+    let turns = 0;
+    let loading = true;
+    const tick = (): void => {
+      if (!loading) return;
+      turns++;
+      setImmediate(tick);
+    };
+    const b = createStore({ dataDir: dir });
+    setImmediate(tick);
+    await b.open();
+    loading = false;
+    expect(turns).toBeGreaterThan(1);
+    expect(b.stats().samples).toBe(400_000);
+    expect(b.samples({ __name__: 'm', s: '1999' }, 0, 1e12).values[199]).toBe(199);
+    await b.close();
+  });
+});

@@ -67,16 +67,19 @@ export async function openPersistence(
       // nothing left to report it to
     }
   };
-  const { issues, covered, lastSegment } = loadDir(st, dir);
+  const { issues, covered, lastSegment } = await loadDir(st, dir);
   for (const i of issues) say(i.message);
   return run(st, opts, issues, Math.max(covered, lastSegment) + 1, say);
 }
 
-/** Loads the newest snapshot and the segments after it; returns the damage found and the numbers seen. */
-function loadDir(
+/**
+ * Loads the newest snapshot and the segments after it (in slices, see loadFile); returns the damage found and the
+ * numbers seen.
+ */
+async function loadDir(
   st: StoreState,
   dir: string,
-): { issues: RecoveryIssue[]; covered: number; lastSegment: number } {
+): Promise<{ issues: RecoveryIssue[]; covered: number; lastSegment: number }> {
   mkdirSync(dir, { recursive: true });
   const names = readdirSync(dir);
   // a snapshot cut short by a crash never got renamed: its segments are still there
@@ -87,7 +90,7 @@ function loadDir(
   const snap = snaps[snaps.length - 1];
   if (snap) {
     const header: { value?: SnapshotHeader } = {};
-    issues.push(...loadFile(st, dir, snap.name, header));
+    issues.push(...(await loadFile(st, dir, snap.name, header)));
     covered = header.value?.segment ?? snap.n;
     if (header.value) {
       st.newestT = Math.max(st.newestT, header.value.newestT);
@@ -95,7 +98,7 @@ function loadDir(
     }
   }
   const segs = numbered(names, SEGMENT);
-  for (const s of segs) if (s.n > covered) issues.push(...loadFile(st, dir, s.name));
+  for (const s of segs) if (s.n > covered) issues.push(...(await loadFile(st, dir, s.name)));
   st.findings.sort((a, b) => a.timestamp - b.timestamp);
   st.alerts.sort((a, b) => a.at - b.at);
   enforceAge(st);
