@@ -34,46 +34,54 @@ const MIN = 60_000;
 const END = 1_800_000_000_000;
 const LES = ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '+Inf'];
 
-const series = [];
-for (let i = 0; i < size.gauges; i++) {
-  const timestamps = [3, 2, 1, 0].map((k) => END - k * MIN);
-  const values = [3, 2, 1, 0].map((k) => 20 + ((i * 7 + k) % 50) / 10);
-  series.push({
-    labels: { __name__: 'bench_temperature', instance: `i${i}`, job: `j${i % 10}` },
-    timestamps,
-    values,
-  });
-}
-const points = size.counterSpanMs / MIN;
-for (let i = 0; i < size.counters; i++) {
-  const timestamps = [];
-  const values = [];
-  let v = 0;
-  for (let k = points; k >= 0; k--) {
-    v += 50 + ((i * 13 + k * 7) % 31);
-    timestamps.push(END - k * MIN);
-    values.push(v);
+// The benchmark's series as plain arrays (1.5 million samples, ~45 MB of heap): made only when read (not with
+// --data-dir, which reads the store's files as `argus serve` does, so its heap holds what a server's would)
+function buildSeries() {
+  const series = [];
+  for (let i = 0; i < size.gauges; i++) {
+    const timestamps = [3, 2, 1, 0].map((k) => END - k * MIN);
+    const values = [3, 2, 1, 0].map((k) => 20 + ((i * 7 + k) % 50) / 10);
+    series.push({
+      labels: { __name__: 'bench_temperature', instance: `i${i}`, job: `j${i % 10}` },
+      timestamps,
+      values,
+    });
   }
-  series.push({
-    labels: { __name__: 'bench_requests_total', instance: `i${i}`, job: `j${i % 10}` },
-    timestamps,
-    values,
-  });
-}
-for (let i = 0; i < size.histInstances; i++) {
-  const counts = LES.map(() => 0);
-  const byLe = LES.map(() => ({ timestamps: [], values: [] }));
-  for (let t = END - 120 * MIN; t <= END; t += 15_000) {
-    let cum = 0;
-    for (const [j] of LES.entries()) {
-      cum += 1 + ((i + j + t / 15_000) % 5);
-      counts[j] += cum;
-      byLe[j].timestamps.push(t);
-      byLe[j].values.push(counts[j]);
+  const points = size.counterSpanMs / MIN;
+  for (let i = 0; i < size.counters; i++) {
+    const timestamps = [];
+    const values = [];
+    let v = 0;
+    for (let k = points; k >= 0; k--) {
+      v += 50 + ((i * 13 + k * 7) % 31);
+      timestamps.push(END - k * MIN);
+      values.push(v);
     }
+    series.push({
+      labels: { __name__: 'bench_requests_total', instance: `i${i}`, job: `j${i % 10}` },
+      timestamps,
+      values,
+    });
   }
-  for (const [j, le] of LES.entries())
-    series.push({ labels: { __name__: 'bench_latency_seconds_bucket', instance: `i${i}`, le }, ...byLe[j] });
+  for (let i = 0; i < size.histInstances; i++) {
+    const counts = LES.map(() => 0);
+    const byLe = LES.map(() => ({ timestamps: [], values: [] }));
+    for (let t = END - 120 * MIN; t <= END; t += 15_000) {
+      let cum = 0;
+      for (const [j] of LES.entries()) {
+        cum += 1 + ((i + j + t / 15_000) % 5);
+        counts[j] += cum;
+        byLe[j].timestamps.push(t);
+        byLe[j].values.push(counts[j]);
+      }
+    }
+    for (const [j, le] of LES.entries())
+      series.push({
+        labels: { __name__: 'bench_latency_seconds_bucket', instance: `i${i}`, le },
+        ...byLe[j],
+      });
+  }
+  return series;
 }
 // The longest stretch of CPU time between two yields of the engine (its scheduler, wrapped), and from a query's
 // start to its first yield and from its last to its end. Unlike monitorEventLoopDelay's figure, CPU time leaves out
@@ -132,7 +140,7 @@ async function timedOpen(open) {
   );
 }
 async function queryable() {
-  if (!args.includes('--store')) return memoryQueryable(series);
+  if (!args.includes('--store')) return memoryQueryable(buildSeries());
   const storeDist = args.includes('--store-dist')
     ? pathToFileURL(args[args.indexOf('--store-dist') + 1]).href
     : '../../packages/store/dist/index.js';
@@ -145,7 +153,7 @@ async function queryable() {
   }
   // kept for longer than the data spans, so nothing is rolled up (as bench/promql/run.mjs opens its store)
   const store = createStore({ retentionMs: 36_500 * 86_400_000 });
-  for (const s of series)
+  for (const s of buildSeries())
     for (let i = 0; i < s.timestamps.length; i++) store.append(s.labels, s.timestamps[i], s.values[i]);
   return storeQueryable(store, withScheduler);
 }
