@@ -27,8 +27,16 @@ const reps = args.includes('--reps') ? Number(args[args.indexOf('--reps') + 1]) 
 // --warm N: unmeasured runs per query before the measured ones (default 1); the first runs after a store opens
 // compile the engine and collect what opening allocated, a dozen or so runs at load
 const warm = args.includes('--warm') ? Number(args[args.indexOf('--warm') + 1]) : 1;
+/** The longest garbage-collector pause that began in each run's window (0 when none). */
+function gcMaxPerRun(gcs, windows) {
+  return windows.map(([a, b]) => {
+    const inRun = gcs.filter((e) => e.startTime >= a && e.startTime < b).map((e) => e.duration);
+    return Math.round(Math.max(0, ...inRun) * 10) / 10;
+  });
+}
 // --per-run: also each measured run's longest event-loop delay (blockMsRuns; a 2 ms pause follows each run so the
-// monitor sees a block that ends it), to tell the first runs after a store opens from the warm ones
+// monitor sees a block that ends it) and longest GC pause (gcMaxMsRuns), to tell the first runs after a store opens
+// from the warm ones
 const perRunBlocks = args.includes('--per-run');
 const MIN = 60_000;
 const END = 1_800_000_000_000;
@@ -197,9 +205,11 @@ for (const [name, run] of Object.entries(cases)) {
   mark = cpuNow();
   const cpuRuns = [];
   const blockRuns = [];
+  const runWindows = [];
   for (let r = 0; r < reps; r++) {
     const cr = process.cpuUsage();
     perRun?.reset();
+    const runStart = performance.now();
     await run();
     const d = process.cpuUsage(cr);
     cpuRuns.push(Math.round((d.user + d.system) / 1000));
@@ -207,6 +217,7 @@ for (const [name, run] of Object.entries(cases)) {
       // let the monitor's timer fire once more, so a block that ends the run is counted in it
       await new Promise((ok) => setTimeout(ok, 2));
       blockRuns.push(Math.round(perRun.max / 1e5) / 10);
+      runWindows.push([runStart, performance.now()]);
     }
   }
   stretchEnd();
@@ -238,7 +249,7 @@ for (const [name, run] of Object.entries(cases)) {
       ...stretch,
       ...gc,
       ...(reps > 1 ? { cpuMsRuns: cpuRuns } : {}),
-      ...(perRun ? { blockMsRuns: blockRuns } : {}),
+      ...(perRun ? { blockMsRuns: blockRuns, gcMaxMsRuns: gcMaxPerRun(gcs, runWindows) } : {}),
     }),
   );
 }
