@@ -85,7 +85,7 @@ function apply(st: StoreState, p: Uint8Array, header: { value?: SnapshotHeader }
  * Work done between two turns of the event loop while loading: opening a data directory of 11,550 series took
  * 0.4–0.8 s of CPU in one piece, which the host's timers and sockets waited for (a query engine's slice, 2 ms).
  */
-const LOAD_SLICE_MS = 2;
+export const LOAD_SLICE_MS = 2;
 
 /**
  * Loads one file's records into the state, in slices of {@link LOAD_SLICE_MS} with a turn of the event loop

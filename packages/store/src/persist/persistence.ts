@@ -10,13 +10,13 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { foldOoo } from '../internal/append.js';
-import { enforceAge } from '../internal/retention.js';
+import { enforceAgeInSlices } from '../internal/retention.js';
 import type { StoreState } from '../internal/state.js';
 import type { ResolvedStoreOptions } from '../options.js';
 import { every } from './every.js';
 import { frame } from './frame.js';
 import { SampleBuf, SegmentJournal } from './journal.js';
-import { loadFile, type RecoveryIssue } from './load.js';
+import { LOAD_SLICE_MS, loadFile, type RecoveryIssue } from './load.js';
 import {
   chunkRecord,
   formatRecord,
@@ -101,7 +101,7 @@ async function loadDir(
   for (const s of segs) if (s.n > covered) issues.push(...(await loadFile(st, dir, s.name)));
   st.findings.sort((a, b) => a.timestamp - b.timestamp);
   st.alerts.sort((a, b) => a.at - b.at);
-  enforceAge(st);
+  await enforceAgeInSlices(st, LOAD_SLICE_MS);
   return { issues, covered, lastSegment: segs[segs.length - 1]?.n ?? -1 };
 }
 
