@@ -27,50 +27,69 @@ const reps = args.includes('--reps') ? Number(args[args.indexOf('--reps') + 1]) 
 // --warm N: unmeasured runs per query before the measured ones (default 1); the first runs after a store opens
 // compile the engine and collect what opening allocated, a dozen or so runs at load
 const warm = args.includes('--warm') ? Number(args[args.indexOf('--warm') + 1]) : 1;
+/** The longest garbage-collector pause that began in each run's window (0 when none). */
+function gcMaxPerRun(gcs, windows) {
+  return windows.map(([a, b]) => {
+    const inRun = gcs.filter((e) => e.startTime >= a && e.startTime < b).map((e) => e.duration);
+    return Math.round(Math.max(0, ...inRun) * 10) / 10;
+  });
+}
+// --per-run: also each measured run's longest event-loop delay (blockMsRuns; a 2 ms pause follows each run so the
+// monitor sees a block that ends it) and longest GC pause (gcMaxMsRuns), to tell the first runs after a store opens
+// from the warm ones
+const perRunBlocks = args.includes('--per-run');
 const MIN = 60_000;
 const END = 1_800_000_000_000;
 const LES = ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '+Inf'];
 
-const series = [];
-for (let i = 0; i < size.gauges; i++) {
-  const timestamps = [3, 2, 1, 0].map((k) => END - k * MIN);
-  const values = [3, 2, 1, 0].map((k) => 20 + ((i * 7 + k) % 50) / 10);
-  series.push({
-    labels: { __name__: 'bench_temperature', instance: `i${i}`, job: `j${i % 10}` },
-    timestamps,
-    values,
-  });
-}
-const points = size.counterSpanMs / MIN;
-for (let i = 0; i < size.counters; i++) {
-  const timestamps = [];
-  const values = [];
-  let v = 0;
-  for (let k = points; k >= 0; k--) {
-    v += 50 + ((i * 13 + k * 7) % 31);
-    timestamps.push(END - k * MIN);
-    values.push(v);
+// The benchmark's series as plain arrays (1.5 million samples, ~45 MB of heap): made only when read (not with
+// --data-dir, which reads the store's files as `argus serve` does, so its heap holds what a server's would)
+function buildSeries() {
+  const series = [];
+  for (let i = 0; i < size.gauges; i++) {
+    const timestamps = [3, 2, 1, 0].map((k) => END - k * MIN);
+    const values = [3, 2, 1, 0].map((k) => 20 + ((i * 7 + k) % 50) / 10);
+    series.push({
+      labels: { __name__: 'bench_temperature', instance: `i${i}`, job: `j${i % 10}` },
+      timestamps,
+      values,
+    });
   }
-  series.push({
-    labels: { __name__: 'bench_requests_total', instance: `i${i}`, job: `j${i % 10}` },
-    timestamps,
-    values,
-  });
-}
-for (let i = 0; i < size.histInstances; i++) {
-  const counts = LES.map(() => 0);
-  const byLe = LES.map(() => ({ timestamps: [], values: [] }));
-  for (let t = END - 120 * MIN; t <= END; t += 15_000) {
-    let cum = 0;
-    for (const [j] of LES.entries()) {
-      cum += 1 + ((i + j + t / 15_000) % 5);
-      counts[j] += cum;
-      byLe[j].timestamps.push(t);
-      byLe[j].values.push(counts[j]);
+  const points = size.counterSpanMs / MIN;
+  for (let i = 0; i < size.counters; i++) {
+    const timestamps = [];
+    const values = [];
+    let v = 0;
+    for (let k = points; k >= 0; k--) {
+      v += 50 + ((i * 13 + k * 7) % 31);
+      timestamps.push(END - k * MIN);
+      values.push(v);
     }
+    series.push({
+      labels: { __name__: 'bench_requests_total', instance: `i${i}`, job: `j${i % 10}` },
+      timestamps,
+      values,
+    });
   }
-  for (const [j, le] of LES.entries())
-    series.push({ labels: { __name__: 'bench_latency_seconds_bucket', instance: `i${i}`, le }, ...byLe[j] });
+  for (let i = 0; i < size.histInstances; i++) {
+    const counts = LES.map(() => 0);
+    const byLe = LES.map(() => ({ timestamps: [], values: [] }));
+    for (let t = END - 120 * MIN; t <= END; t += 15_000) {
+      let cum = 0;
+      for (const [j] of LES.entries()) {
+        cum += 1 + ((i + j + t / 15_000) % 5);
+        counts[j] += cum;
+        byLe[j].timestamps.push(t);
+        byLe[j].values.push(counts[j]);
+      }
+    }
+    for (const [j, le] of LES.entries())
+      series.push({
+        labels: { __name__: 'bench_latency_seconds_bucket', instance: `i${i}`, le },
+        ...byLe[j],
+      });
+  }
+  return series;
 }
 // The longest stretch of CPU time between two yields of the engine (its scheduler, wrapped), and from a query's
 // start to its first yield and from its last to its end. Unlike monitorEventLoopDelay's figure, CPU time leaves out
@@ -100,8 +119,36 @@ const scheduler = base && {
   },
 };
 const withScheduler = scheduler ? { scheduler } : {};
+// open()'s wall and CPU time, its longest event-loop block, and the heap it leaves (live and garbage: a
+// collection is not forced, so what the first queries' collections pay for is in it)
+async function timedOpen(open) {
+  const mem0 = process.memoryUsage();
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  // the monitor records from its second tick on: let it tick before open() runs
+  await new Promise((ok) => setTimeout(ok, 3));
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  await open();
+  const c = process.cpuUsage(c0);
+  const ms = performance.now() - t0;
+  await new Promise((ok) => setTimeout(ok, 2));
+  h.disable();
+  const mem = process.memoryUsage();
+  const mb = (b) => Math.round(b / 1e5) / 10;
+  console.log(
+    JSON.stringify({
+      name: 'open',
+      ms: Math.round(ms),
+      cpuMs: Math.round((c.user + c.system) / 1000),
+      blockMs: Math.round(h.max / 1e6),
+      heapUsedMB: mb(mem.heapUsed - mem0.heapUsed),
+      arrayBuffersMB: mb(mem.arrayBuffers - mem0.arrayBuffers),
+    }),
+  );
+}
 async function queryable() {
-  if (!args.includes('--store')) return memoryQueryable(series);
+  if (!args.includes('--store')) return memoryQueryable(buildSeries());
   const storeDist = args.includes('--store-dist')
     ? pathToFileURL(args[args.indexOf('--store-dist') + 1]).href
     : '../../packages/store/dist/index.js';
@@ -109,12 +156,12 @@ async function queryable() {
   if (args.includes('--data-dir')) {
     const dataDir = args[args.indexOf('--data-dir') + 1];
     const opened = createStore({ dataDir, retentionMs: 36_500 * 86_400_000 });
-    await opened.open();
+    await timedOpen(() => opened.open());
     return storeQueryable(opened, withScheduler);
   }
   // kept for longer than the data spans, so nothing is rolled up (as bench/promql/run.mjs opens its store)
   const store = createStore({ retentionMs: 36_500 * 86_400_000 });
-  for (const s of series)
+  for (const s of buildSeries())
     for (let i = 0; i < s.timestamps.length; i++) store.append(s.labels, s.timestamps[i], s.values[i]);
   return storeQueryable(store, withScheduler);
 }
@@ -149,23 +196,36 @@ for (const [name, run] of Object.entries(cases)) {
   gcObserver.observe({ entryTypes: ['gc'] });
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
+  const perRun = perRunBlocks ? monitorEventLoopDelay({ resolution: 1 }) : undefined;
+  perRun?.enable();
   await new Promise((ok) => setTimeout(ok, 3));
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   longestStretch = 0;
   mark = cpuNow();
   const cpuRuns = [];
+  const blockRuns = [];
+  const runWindows = [];
   for (let r = 0; r < reps; r++) {
     const cr = process.cpuUsage();
+    perRun?.reset();
+    const runStart = performance.now();
     await run();
     const d = process.cpuUsage(cr);
     cpuRuns.push(Math.round((d.user + d.system) / 1000));
+    if (perRun) {
+      // let the monitor's timer fire once more, so a block that ends the run is counted in it
+      await new Promise((ok) => setTimeout(ok, 2));
+      blockRuns.push(Math.round(perRun.max / 1e5) / 10);
+      runWindows.push([runStart, performance.now()]);
+    }
   }
   stretchEnd();
   const ms = (performance.now() - t0) / reps;
   const cpu = process.cpuUsage(c0);
   await new Promise((ok) => setTimeout(ok, 5));
   h.disable();
+  perRun?.disable();
   gcObserver.disconnect();
   // garbage-collector pauses in the measured runs: the part of a block no slice can cut (kind 1: scavenge)
   const scavenges = gcs.filter((e) => e.detail?.kind === 1).map((e) => e.duration);
@@ -189,6 +249,7 @@ for (const [name, run] of Object.entries(cases)) {
       ...stretch,
       ...gc,
       ...(reps > 1 ? { cpuMsRuns: cpuRuns } : {}),
+      ...(perRun ? { blockMsRuns: blockRuns, gcMaxMsRuns: gcMaxPerRun(gcs, runWindows) } : {}),
     }),
   );
 }

@@ -38,7 +38,9 @@ import type {
 export interface Store extends HistoryQuery, SeriesRefReads {
   /**
    * Loads the data directory (when configured) and starts flushing; idempotent. Memory-only stores need no open.
-   * Damaged files are reported through `log` (default `console.warn`), naming the file and byte offset.
+   * Loading runs in slices of about 2 ms with a turn of the event loop between them: reads before it resolves see
+   * part of the data, and writes wait for it. Damaged files are reported through `log` (default `console.warn`),
+   * naming the file and byte offset.
    */
   open(options?: { log?: (message: string) => void }): Promise<void>;
   /** Damage found by `open()` in the data directory (empty when none). */

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createStore, type RangeAgg } from '../src/index.js';
 import { rng } from './helpers.js';
@@ -87,6 +90,44 @@ describe('retention and rollups', () => {
         if (agg === 'avg') expect(res!.values[i]).toBeCloseTo(want.get(t)!, 9);
         else expect(res!.values[i]).toBe(want.get(t));
       }
+    }
+  });
+
+  it('a data directory reopened with a shorter retention: evicted and rolled up while it opens, as the reference', async () => {
+    const samples = generate(10, ['a', 'b'], 13);
+    const dir = mkdtempSync(join(tmpdir(), 'argus-store-age-'));
+    try {
+      const rollups = [
+        { stepMs: 300_000, retentionMs: 3 * DAY },
+        { stepMs: HOUR, retentionMs: 30 * DAY },
+      ];
+      const kept = createStore({ dataDir: dir, retentionMs: 100 * DAY, rollups });
+      await kept.open();
+      for (const s of samples) kept.append({ __name__: 'g', host: s.host }, s.t, s.v);
+      await kept.close();
+      // opening applies the shorter retention to everything loaded (enforceAgeInSlices)
+      const store = createStore({ dataDir: dir, retentionMs: 6 * HOUR, rollups });
+      await store.open();
+      expect(store.stats().evictedChunks).toBeGreaterThan(0);
+      for (const agg of ['avg', 'min', 'max', 'last'] as const) {
+        const [res] = await store.range({ matchers: '{host="b"}', from: 0, to: 10 * DAY, stepMs: HOUR, agg });
+        const want = naive(
+          samples.filter((s) => s.host === 'b'),
+          0,
+          10 * DAY,
+          HOUR,
+          agg,
+        );
+        expect(res!.timestamps.length).toBe(want.size);
+        for (let i = 0; i < res!.timestamps.length; i++) {
+          const t = res!.timestamps[i]!;
+          if (agg === 'avg') expect(res!.values[i]).toBeCloseTo(want.get(t)!, 9);
+          else expect(res!.values[i]).toBe(want.get(t));
+        }
+      }
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

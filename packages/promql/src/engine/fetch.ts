@@ -152,13 +152,15 @@ async function sortedLikeLastTime(
     return out;
   }
   const fetched = series.map((s) => s.metric);
-  const index = new Map<FetchedSeries, number>();
-  for (let i = 0; i < series.length; i++) index.set(series[i]!, i);
-  await sortByLabels(series, (s) => s.metric, slice);
-  const order = new Int32Array(series.length);
-  for (let i = 0; i < series.length; i++) order[i] = index.get(series[i]!)!;
+  // the positions are sorted, not the series: the order found is the sorted positions (no map back from series)
+  const positions: number[] = new Array(series.length);
+  for (let i = 0; i < series.length; i++) positions[i] = i;
+  await sortByLabels(positions, (i) => series[i]!.metric, slice);
+  const order = Int32Array.from(positions);
   lastOrder.set(sel, { fetched, order });
-  return series;
+  const out: FetchedSeries[] = new Array(series.length);
+  for (let i = 0; i < series.length; i++) out[i] = series[order[i]!]!;
+  return out;
 }
 
 function sameLabels(fetched: readonly Labels[], series: readonly FetchedSeries[]): boolean {

@@ -101,32 +101,53 @@ export class BitWriter {
   }
 }
 
-const EMPTY = new Uint8Array(0);
 /** The words of every empty reader: never written (a reader only reads), all zero. */
 const NO_WORDS = new Uint32Array(1);
 
-/** Reads what {@link BitWriter} wrote, from its big-endian bytes. Reading past the end yields zeros. */
+/**
+ * Reads what {@link BitWriter} wrote, from its big-endian bytes. Reading past the end yields zeros. One reader can
+ * be pointed at stream after stream ({@link load}, {@link attach}): decoders keep one per module instead of making
+ * one per chunk or head read (10,000 of them per instant query over 10,000 series).
+ */
 export class BitReader {
   private words: Uint32Array;
   private w = 0;
   private used = 0;
-
-  /** A reader of `words` (as {@link BitWriter} fills them) from word `wordOffset`, without copying. */
-  static fromWords(words: Uint32Array, wordOffset: number): BitReader {
-    const r = new BitReader(EMPTY);
-    r.words = words;
-    r.w = wordOffset;
-    return r;
-  }
+  /** Words this reader owns and refills in `load` (grown to the largest stream loaded). */
+  private own: Uint32Array = NO_WORDS;
+  /** Words of `own` a load may have left non-zero: the next, shorter load clears them (reads past its end are 0). */
+  private dirty = 0;
 
   constructor(bytes: Uint8Array, byteOffset = 0, byteLength: number = bytes.length - byteOffset) {
-    const nw = Math.ceil(byteLength / 4) + 1;
-    // an empty reader (the start of fromWords) shares one word: a head's decode would otherwise allocate it each time
-    const words = byteLength === 0 ? NO_WORDS : new Uint32Array(nw);
+    this.words = NO_WORDS;
+    // an empty reader (one kept to be loaded or attached later) shares one word
+    if (byteLength > 0) this.load(bytes, byteOffset, byteLength);
+  }
+
+  /** Points the reader at `words` from word `wordOffset`, without copying (a head's slot in a shared page). */
+  attach(words: Uint32Array, wordOffset: number): void {
     this.words = words;
+    this.w = wordOffset;
+    this.used = 0;
+  }
+
+  /** Points the reader at the start of `bytes` [byteOffset, byteOffset + byteLength), copied into its own words. */
+  load(bytes: Uint8Array, byteOffset = 0, byteLength: number = bytes.length - byteOffset): void {
+    const nw = Math.ceil(byteLength / 4) + 1;
+    if (this.own.length < nw) {
+      this.own = new Uint32Array(Math.max(nw, 2 * this.own.length));
+      this.dirty = 0;
+    }
+    const words = this.own;
+    const whole = byteLength >>> 2;
+    // the whole words are overwritten below; the partial one is or-ed into, and the rest must read as zeros
+    words.fill(0, whole, Math.max(nw, this.dirty));
+    this.dirty = nw;
+    this.words = words;
+    this.w = 0;
+    this.used = 0;
     // four bytes per word in one store (a byte at a time, or-ing into the word, took a tenth of a range query's
     // decoding); the last, partial word byte by byte
-    const whole = byteLength >>> 2;
     let o = byteOffset;
     for (let j = 0; j < whole; j++, o += 4)
       words[j] = ((bytes[o]! << 24) | (bytes[o + 1]! << 16) | (bytes[o + 2]! << 8) | bytes[o + 3]!) >>> 0;

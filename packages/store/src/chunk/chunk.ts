@@ -1,6 +1,6 @@
 import { BitReader, BitWriter } from './bits.js';
 import { findScale, readDecimalValues, writeDecimalValues } from './decimal.js';
-import { DOD_CODE, readInt, writeInt } from './ints.js';
+import { DOD_CODE, type IntCode, readInt, writeInt } from './ints.js';
 import { readXorValues, writeXorValues } from './xor.js';
 
 /** Value coding of a chunk. */
@@ -108,10 +108,38 @@ export function decodeChunk(bytes: Uint8Array): ChunkColumns {
   return { n, t, v, stale: stale ? s : undefined };
 }
 
+/** One reader for every chunk decode (decoding is synchronous): a reader per chunk was an object and a copy each. */
+const reader = new BitReader(new Uint8Array(0));
+/** The first timestamp: a whole 64-bit integer. */
+const FIRST_T: IntCode = { widths: [] };
+
+/** Points the shared reader at a chunk's bit stream (after the stale indexes); returns it. */
+function streamOf(bytes: Uint8Array): BitReader {
+  const ns = (bytes[4]! << 8) | bytes[5]!;
+  reader.load(bytes, 6 + 2 * ns);
+  return reader;
+}
+
 /** The first timestamp of a chunk, read without decoding the rest. */
 export function decodeFirstT(bytes: Uint8Array): number {
-  const ns = (bytes[4]! << 8) | bytes[5]!;
-  return readInt(new BitReader(bytes, 6 + 2 * ns), { widths: [] });
+  return readInt(streamOf(bytes), FIRST_T);
+}
+
+/**
+ * A chunk's first and last timestamps into `out`, from its timestamps alone (the values, after them in the stream,
+ * are not decoded and nothing is allocated): what a store loading its chunks needs to know of each.
+ */
+export function chunkTimeBounds(bytes: Uint8Array, out: { minT: number; maxT: number }): void {
+  const n = chunkLength(bytes);
+  const r = streamOf(bytes);
+  let t = readInt(r, FIRST_T);
+  out.minT = t;
+  let delta = 0;
+  for (let i = 1; i < n; i++) {
+    delta += readInt(r, DOD_CODE);
+    t += delta;
+  }
+  out.maxT = t;
 }
 
 /**
@@ -130,8 +158,8 @@ export function decodeInto(
   const n = chunkLength(bytes);
   const ns = (bytes[4]! << 8) | bytes[5]!;
   for (let j = 0; j < ns; j++) s[offset + ((bytes[6 + 2 * j]! << 8) | bytes[7 + 2 * j]!)] = 1;
-  const r = new BitReader(bytes, 6 + 2 * ns);
-  let prev = readInt(r, { widths: [] });
+  const r = streamOf(bytes);
+  let prev = readInt(r, FIRST_T);
   t[offset] = prev;
   let delta = 0;
   for (let i = 1; i < n; i++) {

@@ -43,20 +43,49 @@ function dropIfEmpty(st: StoreState, s: SeriesData): void {
  * ending before `newest − retentionMs` go to the first rollup level; each level passes on what outlives it.
  */
 export function enforceAge(st: StoreState): void {
-  st.lastAgeCheck = st.newestT;
-  const rawCut = st.newestT - st.opts.retentionMs;
+  const rawCut = startAgeCheck(st);
+  for (const s of [...st.byLabelSet.values()]) ageSeries(st, s, rawCut);
+  ageEvents(st);
+}
+
+/**
+ * {@link enforceAge} with a turn of the event loop (setImmediate) whenever `sliceMs` of work has passed: opening a
+ * data directory written long ago evicts and rolls up most of its chunks, a block as long as the load itself.
+ */
+export async function enforceAgeInSlices(st: StoreState, sliceMs: number): Promise<void> {
+  const rawCut = startAgeCheck(st);
+  let sliceStart = performance.now();
   for (const s of [...st.byLabelSet.values()]) {
-    // an idle series' head would otherwise keep old samples forever
-    if (s.headN > 0 && s.headMaxT < rawCut && s.ooo.n === 0) s.seal();
-    while (s.chunks.length > 0 && s.chunks[0]!.maxT < rawCut) evictChunk(st, s, s.chunks.shift()!);
-    const levels = st.rollups.get(s.id);
-    if (levels) {
-      st.opts.rollups.forEach((l, i) => {
-        cascade(st, s.id, i, levels[i]!.evictBefore(st.newestT - l.retentionMs));
-      });
+    ageSeries(st, s, rawCut);
+    if (performance.now() - sliceStart >= sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
     }
-    dropIfEmpty(st, s);
   }
+  ageEvents(st);
+}
+
+function startAgeCheck(st: StoreState): number {
+  st.lastAgeCheck = st.newestT;
+  return st.newestT - st.opts.retentionMs;
+}
+
+/** One series' share of an age check: its raw chunks before `rawCut` rolled up, its rollup levels cascaded. */
+function ageSeries(st: StoreState, s: SeriesData, rawCut: number): void {
+  // an idle series' head would otherwise keep old samples forever
+  if (s.headN > 0 && s.headMaxT < rawCut && s.ooo.n === 0) s.seal();
+  while (s.chunks.length > 0 && s.chunks[0]!.maxT < rawCut) evictChunk(st, s, s.chunks.shift()!);
+  const levels = st.rollups.get(s.id);
+  if (levels) {
+    st.opts.rollups.forEach((l, i) => {
+      cascade(st, s.id, i, levels[i]!.evictBefore(st.newestT - l.retentionMs));
+    });
+  }
+  dropIfEmpty(st, s);
+}
+
+/** Findings and alert changes older than every retention, dropped. */
+function ageEvents(st: StoreState): void {
   const eventCut = st.newestT - Math.max(st.opts.retentionMs, ...st.opts.rollups.map((l) => l.retentionMs));
   if (st.findings.length > 0 && st.findings[0]!.timestamp < eventCut) {
     st.findings = st.findings.filter((f) => f.timestamp >= eventCut || !st.findingById.delete(f.id));

@@ -1,5 +1,12 @@
 import type { Labels } from '@argus/core';
-import { chunkScale, decodeChunk, decodeInto, encodeChunk } from '../chunk/chunk.js';
+import {
+  chunkLength,
+  chunkScale,
+  chunkTimeBounds,
+  decodeChunk,
+  decodeInto,
+  encodeChunk,
+} from '../chunk/chunk.js';
 import { sameBits } from '../chunk/float-bits.js';
 import type { Heads } from './heads.js';
 import { type Cols, cols, lowerBound, type MergeCounts, mergeCols, NO_COLS } from './merge.js';
@@ -34,6 +41,9 @@ export interface SeriesConfig {
   /** Called with each chunk sealed (for persistence and byte accounting). */
   readonly onSeal: (s: SeriesData, c: SealedChunk) => void;
 }
+
+/** The time bounds of a chunk being restored (loading is synchronous). */
+const bounds = { minT: 0, maxT: 0 };
 
 /** A series that has sealed no chunk yet shares this (never written: `pushChunk` replaces it first). */
 const NO_CHUNKS: SealedChunk[] = Object.freeze([]) as unknown as SealedChunk[];
@@ -221,8 +231,9 @@ export class SeriesData {
 
   /** Adds a chunk read from a snapshot (they come oldest first, before the head's samples). */
   restoreChunk(bytes: Uint8Array): void {
-    const d = decodeChunk(bytes);
-    const chunk = { minT: d.t[0]!, maxT: d.t[d.n - 1]!, n: d.n, bytes };
+    // its timestamps only, into a reused object: decoding it whole made three arrays per chunk loaded
+    chunkTimeBounds(bytes, bounds);
+    const chunk = { minT: bounds.minT, maxT: bounds.maxT, n: chunkLength(bytes), bytes };
     const h = this.cfg.heads;
     h.maxT[this.id] = Math.max(this.maxT, chunk.maxT);
     h.scale[this.id] = chunkScale(bytes);

@@ -50,19 +50,27 @@ function validAt(buf: Uint8Array, dv: DataView, off: number): number {
   return crc32(buf, off + FRAME_HEADER, off + FRAME_HEADER + len) === dv.getUint32(off + 8, true) ? len : -1;
 }
 
+/** Frames read between two asks of `stop` (the clock is read every few frames only). */
+const FRAMES_PER_ASK = 64;
+
 /**
- * Reads every valid frame of a file. After a bad frame (checksum mismatch, impossible length, truncation)
- * it scans forward byte by byte for the next frame whose checksum holds, so one damaged region costs only
- * the records inside it.
+ * Reads every valid frame of a file from byte `from`. After a bad frame (checksum mismatch, impossible length,
+ * truncation) it scans forward byte by byte for the next frame whose checksum holds, so one damaged region costs
+ * only the records inside it. Stops early, at a frame boundary, when `stop()` says so (asked every few frames):
+ * `next` is where to go on from (`buf.length` when done).
  */
 export function readFrames(
   buf: Uint8Array,
   onFrame: (payload: Uint8Array, offset: number) => void,
-): FrameIssue[] {
+  from = 0,
+  stop?: () => boolean,
+): { issues: FrameIssue[]; next: number } {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const issues: FrameIssue[] = [];
-  let off = 0;
+  let off = from;
+  let frames = 0;
   while (off < buf.length) {
+    if (stop && ++frames % FRAMES_PER_ASK === 0 && stop()) break;
     const len = validAt(buf, dv, off);
     if (len >= 0) {
       onFrame(buf.subarray(off + FRAME_HEADER, off + FRAME_HEADER + len), off);
@@ -79,5 +87,5 @@ export function readFrames(
     issues.push({ offset: bad, reason, skipped: next - bad });
     off = next;
   }
-  return issues;
+  return { issues, next: off };
 }

@@ -22,6 +22,18 @@ export class SampleBuf {
     this.s[i] = s;
   }
 
+  /** Makes room for `n` samples; what is held may be lost (for a reader about to overwrite it). */
+  reserve(n: number): void {
+    if (this.id.length >= n) return;
+    const c = Math.max(n, this.id.length * 2);
+    Object.assign(this, {
+      id: new Uint32Array(c),
+      t: new Float64Array(c),
+      v: new Float64Array(c),
+      s: new Uint8Array(c),
+    });
+  }
+
   private grow(): void {
     const c = this.id.length * 2;
     const id = new Uint32Array(c);
@@ -54,24 +66,25 @@ export class SampleBuf {
   }
 }
 
-/** Decodes a samples record into aligned typed arrays (value bits untouched). */
-export function readSamples(p: Uint8Array): {
-  n: number;
-  id: Uint32Array;
-  t: Float64Array;
-  v: Float64Array;
-  s: Uint8Array;
-} {
+/**
+ * Decodes a samples record into `into`'s columns (value bits untouched) and returns it: a store loading its files
+ * reuses one buffer (a record per series, four arrays each, were most of the `ArrayBuffer`s opening made).
+ */
+export function readSamples(p: Uint8Array, into: SampleBuf = new SampleBuf()): SampleBuf {
   const n = new DataView(p.buffer, p.byteOffset, p.byteLength).getUint32(1, true);
-  const copy = (off: number, bytes: number): ArrayBuffer => p.slice(off, off + bytes).buffer;
+  into.reserve(n);
+  const bytes = (a: Uint32Array | Float64Array, size: number): Uint8Array =>
+    new Uint8Array(a.buffer, 0, n * size);
   let o = 5;
-  const id = new Uint32Array(copy(o, n * 4));
+  bytes(into.id, 4).set(p.subarray(o, o + n * 4));
   o += n * 4;
-  const t = new Float64Array(copy(o, n * 8));
+  bytes(into.t, 8).set(p.subarray(o, o + n * 8));
   o += n * 8;
-  const v = new Float64Array(copy(o, n * 8));
+  bytes(into.v, 8).set(p.subarray(o, o + n * 8));
   o += n * 8;
-  return { n, id, t, v, s: p.slice(o, o + n) };
+  into.s.set(p.subarray(o, o + n));
+  into.n = n;
+  return into;
 }
 
 /**

@@ -5,8 +5,8 @@ import { appendColumns } from '../internal/append.js';
 import { sameLabels } from '../internal/series-table.js';
 import type { StoreState } from '../internal/state.js';
 import type { StoredAlert, StoredFinding } from '../types.js';
-import { readFrames } from './frame.js';
-import { readSamples } from './journal.js';
+import { type FrameIssue, readFrames } from './frame.js';
+import { readSamples, SampleBuf } from './journal.js';
 import { jsonBody, REC, readRollup, readSeries, type SnapshotHeader, STORE_FORMAT } from './records.js';
 
 /** A damaged region found while loading, with the message shown to the user. */
@@ -37,6 +37,9 @@ function checkFormat(p: Uint8Array, file: string): void {
     );
 }
 
+/** Columns every samples record is read into (loading is synchronous; appendColumns copies what it keeps). */
+const samples = new SampleBuf();
+
 /** Applies one record (from a snapshot or a segment) to the state. Journal must be off. */
 function apply(st: StoreState, p: Uint8Array, header: { value?: SnapshotHeader }, file: string): void {
   switch (p[0]) {
@@ -47,7 +50,7 @@ function apply(st: StoreState, p: Uint8Array, header: { value?: SnapshotHeader }
       applySeries(st, p);
       return;
     case REC.samples: {
-      const s = readSamples(p);
+      const s = readSamples(p, samples);
       appendColumns(st, s.id, s.t, s.v, s.s, s.n);
       return;
     }
@@ -78,32 +81,55 @@ function apply(st: StoreState, p: Uint8Array, header: { value?: SnapshotHeader }
   }
 }
 
-/** Loads one file's records into the state; returns the damage found. */
-export function loadFile(
+/**
+ * Work done between two turns of the event loop while loading: opening a data directory of 11,550 series took
+ * 0.4–0.8 s of CPU in one piece, which the host's timers and sockets waited for (a query engine's slice, 2 ms).
+ */
+export const LOAD_SLICE_MS = 2;
+
+/**
+ * Loads one file's records into the state, in slices of {@link LOAD_SLICE_MS} with a turn of the event loop
+ * (setImmediate) between them; returns the damage found.
+ */
+export async function loadFile(
   st: StoreState,
   dir: string,
   name: string,
   header: { value?: SnapshotHeader } = {},
-): RecoveryIssue[] {
-  // a plain Uint8Array: Buffer#slice would return views into a shared pool, not copies
-  const buf = new Uint8Array(readFileSync(join(dir, name)));
+): Promise<RecoveryIssue[]> {
+  // joined once: a join per record was the largest allocation of opening a store (18 MB for 35,000 records)
+  const file = join(dir, name);
+  const read = readFileSync(file);
+  // a plain Uint8Array over the file's bytes (no copy): Buffer#slice would return views, Uint8Array#slice copies
+  const buf = new Uint8Array(read.buffer, read.byteOffset, read.byteLength);
   const bad: RecoveryIssue[] = [];
-  const issues = readFrames(buf, (p, offset) => {
+  const onFrame = (p: Uint8Array, offset: number): void => {
     try {
-      apply(st, p, header, join(dir, name));
+      apply(st, p, header, file);
     } catch (err) {
       // a newer format is not damage to skip past: nothing in the file can be trusted to mean what we think
       if ((err as { code?: unknown }).code === 'ERR_FORMAT_VERSION') throw err;
-      const message = `store: ${join(dir, name)}: unreadable record at byte ${offset} (${String(err)}); skipped`;
-      bad.push({ file: join(dir, name), offset, message });
+      const message = `store: ${file}: unreadable record at byte ${offset} (${String(err)}); skipped`;
+      bad.push({ file, offset, message });
     }
-  });
+  };
+  let sliceStart = performance.now();
+  const spent = (): boolean => performance.now() - sliceStart >= LOAD_SLICE_MS;
+  const issues: FrameIssue[] = [];
+  for (let off = 0; ; ) {
+    const r = readFrames(buf, onFrame, off, spent);
+    issues.push(...r.issues);
+    off = r.next;
+    if (off >= buf.length) break;
+    await new Promise((resolve) => setImmediate(resolve));
+    sliceStart = performance.now();
+  }
   return bad.concat(
     issues.map((i) => ({
-      file: join(dir, name),
+      file,
       offset: i.offset,
       message:
-        `store: ${join(dir, name)}: ${i.reason} at byte ${i.offset}; ${i.skipped} bytes skipped, ` +
+        `store: ${file}: ${i.reason} at byte ${i.offset}; ${i.skipped} bytes skipped, ` +
         'every valid record before and after it was recovered',
     })),
   );

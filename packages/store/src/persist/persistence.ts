@@ -10,13 +10,13 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { foldOoo } from '../internal/append.js';
-import { enforceAge } from '../internal/retention.js';
+import { enforceAgeInSlices } from '../internal/retention.js';
 import type { StoreState } from '../internal/state.js';
 import type { ResolvedStoreOptions } from '../options.js';
 import { every } from './every.js';
 import { frame } from './frame.js';
 import { SampleBuf, SegmentJournal } from './journal.js';
-import { loadFile, type RecoveryIssue } from './load.js';
+import { LOAD_SLICE_MS, loadFile, type RecoveryIssue } from './load.js';
 import {
   chunkRecord,
   formatRecord,
@@ -67,16 +67,19 @@ export async function openPersistence(
       // nothing left to report it to
     }
   };
-  const { issues, covered, lastSegment } = loadDir(st, dir);
+  const { issues, covered, lastSegment } = await loadDir(st, dir);
   for (const i of issues) say(i.message);
   return run(st, opts, issues, Math.max(covered, lastSegment) + 1, say);
 }
 
-/** Loads the newest snapshot and the segments after it; returns the damage found and the numbers seen. */
-function loadDir(
+/**
+ * Loads the newest snapshot and the segments after it (in slices, see loadFile); returns the damage found and the
+ * numbers seen.
+ */
+async function loadDir(
   st: StoreState,
   dir: string,
-): { issues: RecoveryIssue[]; covered: number; lastSegment: number } {
+): Promise<{ issues: RecoveryIssue[]; covered: number; lastSegment: number }> {
   mkdirSync(dir, { recursive: true });
   const names = readdirSync(dir);
   // a snapshot cut short by a crash never got renamed: its segments are still there
@@ -87,7 +90,7 @@ function loadDir(
   const snap = snaps[snaps.length - 1];
   if (snap) {
     const header: { value?: SnapshotHeader } = {};
-    issues.push(...loadFile(st, dir, snap.name, header));
+    issues.push(...(await loadFile(st, dir, snap.name, header)));
     covered = header.value?.segment ?? snap.n;
     if (header.value) {
       st.newestT = Math.max(st.newestT, header.value.newestT);
@@ -95,10 +98,10 @@ function loadDir(
     }
   }
   const segs = numbered(names, SEGMENT);
-  for (const s of segs) if (s.n > covered) issues.push(...loadFile(st, dir, s.name));
+  for (const s of segs) if (s.n > covered) issues.push(...(await loadFile(st, dir, s.name)));
   st.findings.sort((a, b) => a.timestamp - b.timestamp);
   st.alerts.sort((a, b) => a.at - b.at);
-  enforceAge(st);
+  await enforceAgeInSlices(st, LOAD_SLICE_MS);
   return { issues, covered, lastSegment: segs[segs.length - 1]?.n ?? -1 };
 }
 
