@@ -1,3 +1,4 @@
+import { createSeriesRegistry } from '@argus/core';
 import { batchFromRows } from '@argus/testkit';
 import { describe, expect, it } from 'vitest';
 import { anomalyRule, thresholdRule } from '../src/index.js';
@@ -86,5 +87,31 @@ describe('per-series verdicts of the rules, past the first columns', () => {
     );
     const resolved = d.log.filter((a) => a.state === 'resolved').map((a) => a.labels['instance']);
     expect(resolved).toEqual([...matching].reverse().map((r) => r.labels['instance']));
+  });
+
+  it('thresholdRule restored into a registry with other ids keeps its alerts and judges the series by their new ids', () => {
+    const rule = () => thresholdRule({ alert: 'Hot', selector: 'hot', threshold: 10 });
+    const first = rule();
+    const d1 = driver(first);
+    const rows = (t: number, over: (i: number) => boolean) =>
+      Array.from({ length: N }, (_, i) => row(instance(i), t, over(i) ? 20 : 1, metric(i)));
+    d1.feed(rows(0, (i) => i % 2 === 0));
+    const snap = JSON.parse(JSON.stringify(first.snapshot!({} as never)));
+    // the restarted process sees the series in reverse order: every id differs from the first run's
+    const series = createSeriesRegistry();
+    for (let i = N - 1; i >= 0; i--) series.intern(rows(0, () => false)[i]!.labels);
+    const second = rule();
+    second.restore!(snap, { series } as never);
+    const d2 = driver(second, series);
+    // the even ones keep firing (no transition); of them, those now under the threshold resolve; no other alerts
+    const out = d2.feed(rows(1000, (i) => i % 4 === 0));
+    const hot = (pred: (i: number) => boolean) =>
+      Array.from({ length: N }, (_, i) => i).filter((i) => metric(i) === 'hot' && pred(i));
+    expect(out.every((a) => a.state === 'resolved')).toBe(true);
+    expect(out.map((a) => a.labels['instance']).sort()).toEqual(
+      hot((i) => i % 2 === 0 && i % 4 !== 0)
+        .map(instance)
+        .sort(),
+    );
   });
 });
