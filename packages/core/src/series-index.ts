@@ -25,10 +25,12 @@ export class SeriesIndex {
    * text is `[from, to)` of it (many series may share one string).
    */
   private readonly sets: (Labels | string)[] = [];
-  private from = new Int32Array(1024);
-  private to = new Int32Array(1024);
-  /** Per id: what builds the labels from the text in `sets`; `undefined` once built or when given as labels. */
-  private readonly builders: (LabelBuilder | undefined)[] = [];
+  /**
+   * Per id, for series added by text: the range and builder of their text. Made with the first {@link addText}: a
+   * registry given only label sets (the embedded preset's) then keeps no per-series column for it (12 bytes per
+   * series and a pointer each for the builders).
+   */
+  private text: TextColumns | undefined;
   /** What the last {@link find} computed, for the {@link add} that follows a miss. */
   private lastHi = 0;
   private lastLo = 0;
@@ -82,7 +84,6 @@ export class SeriesIndex {
     const id = this.sets.length;
     if (id === this.hi.length) this.growColumns();
     this.sets.push(ownable(labels, this.lastNames) ? labels : Object.freeze(copyAsText(labels)));
-    this.builders.push(undefined);
     this.place(id);
     return id;
   }
@@ -147,10 +148,9 @@ export class SeriesIndex {
     this.lastText = undefined;
     const id = this.sets.length;
     if (id === this.hi.length) this.growColumns();
+    this.text ??= new TextColumns(this.hi.length);
     this.sets.push(text);
-    this.builders.push(build);
-    this.from[id] = from;
-    this.to[id] = to;
+    this.text.set(id, from, to, build);
     this.place(id);
     return id;
   }
@@ -168,10 +168,9 @@ export class SeriesIndex {
   labels(id: number): Labels | undefined {
     const set = this.sets[id];
     if (typeof set !== 'string') return set;
-    const built = this.builders[id]!(textOf(set, this.from[id]!, this.to[id]!));
+    const built = this.text!.build(id, set);
     const own = ownable(built, Object.keys(built)) ? built : Object.freeze(copyAsText(built));
     this.sets[id] = own;
-    this.builders[id] = undefined;
     return own;
   }
 
@@ -189,12 +188,12 @@ export class SeriesIndex {
   }
 
   private growColumns(): void {
-    const n = this.hi.length * 2;
-    for (const k of ['hi', 'lo', 'count', 'from', 'to'] as const) {
-      const b = new Int32Array(n);
-      b.set(this[k]);
-      this[k] = b;
-    }
+    // by half, not doubling: the slack is kept for good (ids are never given back)
+    const n = Math.ceil(this.hi.length * 1.5);
+    this.hi = grown(this.hi, n);
+    this.lo = grown(this.lo, n);
+    this.count = grown(this.count, n);
+    this.text?.grow(n);
   }
 
   /** Doubles the table and places every id again (the id just added included). */
@@ -208,6 +207,56 @@ export class SeriesIndex {
       this.tab[i] = id + 1;
     }
   }
+}
+
+/**
+ * The range of its text and the builder of each series added by text (see {@link SeriesIndex.addText}). Builders
+ * are few (one per caller, shared by its series): a series holds its builder's number, not a pointer.
+ */
+class TextColumns {
+  private from: Int32Array;
+  private to: Int32Array;
+  private builder: Int32Array;
+  private readonly builders: LabelBuilder[] = [];
+  private readonly numbers = new Map<LabelBuilder, number>();
+  private last = 0;
+
+  constructor(capacity: number) {
+    this.from = new Int32Array(capacity);
+    this.to = new Int32Array(capacity);
+    this.builder = new Int32Array(capacity);
+  }
+
+  set(id: number, from: number, to: number, build: LabelBuilder): void {
+    // a scrape adds thousands of series with one builder in a row: no Map lookup for those
+    let n = build === this.builders[this.last] ? this.last : this.numbers.get(build);
+    if (n === undefined) {
+      n = this.builders.push(build) - 1;
+      this.numbers.set(build, n);
+    }
+    this.last = n;
+    this.from[id] = from;
+    this.to[id] = to;
+    this.builder[id] = n;
+  }
+
+  /** Builds the labels of series `id` from `text`, the string it was added with. */
+  build(id: number, text: string): Labels {
+    return this.builders[this.builder[id]!]!(textOf(text, this.from[id]!, this.to[id]!));
+  }
+
+  grow(capacity: number): void {
+    this.from = grown(this.from, capacity);
+    this.to = grown(this.to, capacity);
+    this.builder = grown(this.builder, capacity);
+  }
+}
+
+/** A copy of `a` with room for `capacity` entries. */
+function grown(a: Int32Array, capacity: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(capacity);
+  b.set(a);
+  return b;
 }
 
 /** `text[from, to)`, the whole string itself when that is all of it. */

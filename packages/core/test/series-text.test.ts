@@ -184,4 +184,52 @@ describe('SeriesRegistry.internText', () => {
     expect(byText.size).toBe(byLabels.size);
     for (let id = 0; id < byText.size; id++) expect(byText.labels(id)).toEqual(byLabels.labels(id));
   });
+
+  it('keeps each text series its own range and builder when text follows labels, across column growth', () => {
+    // series by labels first (the text columns do not exist yet), then by text in ranges of shared chunks with two
+    // builders, until the columns have grown several times; every label set is built, on first use, by its own
+    // builder from its own range
+    const reg = createSeriesRegistry();
+    const first = Array.from({ length: 700 }, (_, i) => reg.intern({ job: 'a', i: String(i) }));
+    const calls = { plain: 0, tagged: 0 };
+    const plain = (t: string): Labels => {
+      calls.plain++;
+      return parse(t);
+    };
+    const tagged = (t: string): Labels => {
+      calls.tagged++;
+      return Object.freeze({ ...parse(t), via: 't' });
+    };
+    const expected: Labels[] = [];
+    const ids: number[] = [];
+    for (let chunk = 0; chunk < 50; chunk++) {
+      const texts = Array.from({ length: 100 }, (_, k) => `job=b;i=${chunk * 100 + k}`);
+      const joined = texts.join('|');
+      let from = 0;
+      texts.forEach((text, k) => {
+        const build = k % 3 === 0 ? tagged : plain;
+        const labels = build(text);
+        const h = hashText(labels);
+        ids.push(reg.internText!(h.hi, h.lo, h.count, joined, build, from, from + text.length));
+        expected.push(labels);
+        from += text.length + 1;
+      });
+    }
+    calls.plain = 0;
+    calls.tagged = 0;
+    expect(new Set(ids).size).toBe(5000);
+    expect(ids[0]).toBe(700);
+    ids.forEach((id, k) => {
+      expect(reg.labels(id)).toEqual(expected[k]);
+    });
+    // built once each, by the builder it came with
+    expect(calls).toEqual({ plain: 3300, tagged: 1700 });
+    ids.forEach((id, k) => {
+      expect(reg.labels(id)).toEqual(expected[k]);
+    });
+    expect(calls).toEqual({ plain: 3300, tagged: 1700 });
+    first.forEach((id, i) => {
+      expect(reg.labels(id)).toEqual({ job: 'a', i: String(i) });
+    });
+  });
 });

@@ -9,6 +9,7 @@ import {
   type StageContext,
 } from '@argus/core';
 import { z } from 'zod';
+import { grown } from './columns.js';
 
 /** Options of {@link deriveSeries}. */
 export interface DeriveSeriesOptions {
@@ -80,9 +81,10 @@ export const deriveSeries: Factory<z.ZodType<Parsed, DeriveSeriesOptions>, Proce
 const NONE: Role = Object.freeze({ kind: 'none' });
 
 class DeriveState {
-  // by series id: ids are small and dense, and a watched registry may hold 100k series that all play no role, so
-  // an array of one shared object costs a pointer each where a Map entry and an object each cost ~80 bytes
-  private readonly roles: (Role | undefined)[] = [];
+  // by series id (small and dense): 0 not classified yet, 1 plays no role, 2 has its role in `roles`. A watched
+  // registry may hold 100k series that all play no role: a byte each, where a slot of an array of roles cost 8
+  private known = new Uint8Array(0);
+  private readonly roles = new Map<number, Role>();
   private readonly prev = new Map<number, number>();
 
   constructor(private readonly o: Parsed) {}
@@ -151,11 +153,13 @@ class DeriveState {
   }
 
   private role(id: number, ctx: StageContext): Role {
-    let role = this.roles[id];
-    if (role === undefined) {
-      role = classify(ctx.series.labels(id), this.o);
-      this.roles[id] = role;
-    }
+    const known = id < this.known.length ? this.known[id]! : 0;
+    if (known === 1) return NONE;
+    if (known === 2) return this.roles.get(id)!;
+    const role = classify(ctx.series.labels(id), this.o);
+    if (id >= this.known.length) this.known = grown(this.known, id + 1);
+    this.known[id] = role.kind === 'none' ? 1 : 2;
+    if (role.kind !== 'none') this.roles.set(id, role);
     return role;
   }
 }

@@ -1,5 +1,6 @@
 import { type Detector, type Finding, type Labels, newFindingId, type StageContext } from '@argus/core';
 import { type EarlyModel, earlyModel, ensembleOptions, pointOut } from '@argus/detectors';
+import { grown } from './columns.js';
 
 /** Where a preset's detectors stand: learning, or scoring every watched series. */
 export interface WarmupStatus {
@@ -191,10 +192,4 @@ class SeenCounts {
   forEach(fn: (id: number, n: number) => void): void {
     for (let id = 0; id < this.counts.length; id++) if (this.counts[id]! > 0) fn(id, this.counts[id]!);
   }
-}
-
-function grown<A extends Int32Array | Uint8Array>(a: A, n: number): A {
-  const b = new (a.constructor as new (n: number) => A)(Math.max(n, Math.ceil(a.length * 1.5), 64));
-  b.set(a);
-  return b;
 }

@@ -6,6 +6,7 @@ import {
   parseMatchers,
   type StageContext,
 } from '@argus/core';
+import { grown } from './columns.js';
 
 /**
  * Wraps a detector so it only sees the series matching `selector`: a registry holds many raw counters and
@@ -18,11 +19,7 @@ export function watchOnly(detector: Detector, selector: string): Detector {
   // 0 = not seen, 1 = watched, 2 = ignored; by series id (stable for the pipeline's lifetime)
   let verdicts = new Uint8Array(1024);
   const watched = (id: number, ctx: StageContext): boolean => {
-    if (id >= verdicts.length) {
-      const next = new Uint8Array(Math.max(id + 1, verdicts.length * 2));
-      next.set(verdicts);
-      verdicts = next;
-    }
+    if (id >= verdicts.length) verdicts = grown(verdicts, id + 1);
     if (verdicts[id] === 0) verdicts[id] = matchesLabels(matchers, ctx.series.labels(id)) ? 1 : 2;
     return verdicts[id] === 1;
   };

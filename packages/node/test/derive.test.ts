@@ -65,6 +65,47 @@ describe('deriveSeries', () => {
   it('refuses bad options naming the field', () => {
     expect(() => deriveSeries({ statusLabel: '' })).toThrow(/statusLabel/);
   });
+
+  it('keeps each series its role among thousands that play none, read after read', () => {
+    // the roles are kept by series id: histogram parts and request counters interned among 3,000 plain gauges, so
+    // the kept verdicts span several growths; each read visits the ids in another order
+    const reg = createSeriesRegistry();
+    const c = { ...ctx, series: reg } as StageContext;
+    const d = deriveSeries({});
+    const gauges = (k: number): [Labels, number][] =>
+      Array.from({ length: 1000 }, (_, i) => [{ __name__: 'queue', i: String(k * 1000 + i) }, i]);
+    const parts = (r: number): [Labels, number][] => [
+      [{ __name__: 'lat_sum', route: `/r${r}` }, 0],
+      [{ __name__: 'lat_count', route: `/r${r}` }, 0],
+      [{ __name__: 'http_requests_total', route: `/r${r}`, status: r === 1 ? '500' : '200' }, 0],
+    ];
+    const layout = [...gauges(0), ...parts(0), ...gauges(1), ...parts(1), ...gauges(2), ...parts(2)];
+    const read = (t: number, scale: number, reverse: boolean) => {
+      const rows = layout.map(([l, v]) => [
+        l,
+        l.__name__ === 'queue' ? v : scale * (1 + Number(l.route?.[2] ?? 0)),
+      ]);
+      if (reverse) rows.reverse();
+      const b = new MetricBatchBuilder();
+      for (const [l, v] of rows as [Labels, number][]) b.push(reg.intern(l), t, v);
+      const out = d.process(b.build(), { ...c, now: t } as StageContext);
+      return Array.from(out.series)
+        .map((id, i) => [reg.labels(id), out.values[i]] as const)
+        .filter(([l]) => l.__name__?.startsWith('argus:'))
+        .sort(([a], [b]) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+    };
+    expect(read(1000, 1, false)).toEqual([]);
+    // every part grew by (1 + r): sums and counts alike, so each mean is 1; requests: 1 + 2 + 3, of which 2 failed
+    const expected = [
+      [{ __name__: 'argus:http_error_ratio' }, 2 / 6],
+      [{ __name__: 'argus:lat:mean', route: '/r0' }, 1],
+      [{ __name__: 'argus:lat:mean', route: '/r1' }, 1],
+      [{ __name__: 'argus:lat:mean', route: '/r2' }, 1],
+    ];
+    expect(read(2000, 2, true)).toEqual(expected);
+    expect(read(3000, 3, false)).toEqual(expected);
+    expect(reg.size).toBeGreaterThan(3000);
+  });
 });
 
 describe('watchOnly', () => {

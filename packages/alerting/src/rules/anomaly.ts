@@ -12,6 +12,7 @@ import {
 } from '@argus/core';
 import { z } from 'zod';
 import { type RuleBaseOptions, type RuleBaseParsed, ruleBase, selectorSchema } from './common.js';
+import { intColumn } from './series-column.js';
 import { readSnapshot, ruleTracker } from './tracker.js';
 
 /** Options of {@link anomalyRule}. */
@@ -83,10 +84,10 @@ export const anomalyRule: Factory<z.ZodType<Parsed, AnomalyRuleOptions>, Alerter
     // a series' key, group labels and selector match depend on its labels only: worked out once per series id (a
     // registry never reuses ids) rather than with a matcher run and a JSON.stringify per sample, which took about
     // 40% of a replica's CPU at 20k series per second (bench:soak, docs/scaling.md)
-    const perSeries = new WeakMap<SeriesRegistry, Map<number, [string, Labels] | null>>();
+    const perSeries = new WeakMap<SeriesRegistry, SeriesKeys>();
     const seriesKey = (series: SeriesRegistry, id: number): [string, Labels] | null => {
       let known = perSeries.get(series);
-      if (!known) perSeries.set(series, (known = new Map()));
+      if (!known) perSeries.set(series, (known = new SeriesKeys()));
       let entry = known.get(id);
       if (entry === undefined) {
         const labels = series.labels(id);
@@ -158,3 +159,29 @@ export const anomalyRule: Factory<z.ZodType<Parsed, AnomalyRuleOptions>, Alerter
     };
   },
 });
+
+/**
+ * The key and key labels of each series id a rule has seen, or `null` for a series its selector leaves out. A rule
+ * sees every series of the pipeline, and most are left out (the preset's rule watches a handful of derived series
+ * in a registry of thousands): those cost 4 bytes here, where a `Map` entry cost ~45 bytes per series.
+ */
+class SeriesKeys {
+  /** Per id: 0 not seen, -1 left out, k > 0 the series' entry in `entries` at k - 1. */
+  private readonly slots = intColumn();
+  private readonly entries: [string, Labels][] = [];
+
+  get(id: number): [string, Labels] | null | undefined {
+    const slot = this.slots.get(id);
+    if (slot === 0) return undefined;
+    return slot < 0 ? null : this.entries[slot - 1]!;
+  }
+
+  set(id: number, entry: [string, Labels] | null): void {
+    if (entry === null) {
+      this.slots.set(id, -1);
+      return;
+    }
+    this.entries.push(entry);
+    this.slots.set(id, this.entries.length);
+  }
+}

@@ -20,6 +20,7 @@ import {
   ruleBase,
   selectorSchema,
 } from './common.js';
+import { byteColumn } from './series-column.js';
 import { deferredAnnotations } from './threshold-deferred.js';
 import { readSnapshot, ruleTracker } from './tracker.js';
 
@@ -119,7 +120,9 @@ export const thresholdRule: Factory<z.ZodType<Parsed, ThresholdRuleOptions>, Ale
       if (deferred) deferred.add(a, series, tracker.active.get(id));
       else out.push(a);
     };
-    const matchCache: (boolean | undefined)[] = [];
+    // the selector's verdict per series id (0 not asked yet, 1 matches, 2 does not): a byte each, where a slot of a
+    // plain array of booleans cost 8 bytes (and its growth slack) per series the rule sees, matching or not
+    const matchCache = byteColumn();
     const last = new Map<number, Last>();
     const op = o.op;
     const holds = (active: boolean, v: number): boolean =>
@@ -132,9 +135,9 @@ export const thresholdRule: Factory<z.ZodType<Parsed, ThresholdRuleOptions>, Ale
       if (!b) return;
       for (let i = 0; i < b.length; i++) {
         const id = b.series[i]!;
-        let m = matchCache[id];
-        if (m === undefined) m = matchCache[id] = matchesLabels(matchers, ctx.series.labels(id));
-        if (!m) continue;
+        let m = matchCache.get(id);
+        if (m === 0) matchCache.set(id, (m = matchesLabels(matchers, ctx.series.labels(id)) ? 1 : 2));
+        if (m !== 1) continue;
         const ts = b.timestamps[i]!;
         const value = b.values[i]!;
         const stale = b.stale?.[i] === 1;
