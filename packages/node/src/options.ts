@@ -26,7 +26,8 @@ export interface DefaultRules {
   /**
    * `AnomalyDetected`: n (1) of the last m (2) points of a series carry a finding ≥ minScore (0.5): it fires on
    * the first anomalous point and resolves on the second normal one (keepFiringForMs 0 holds it no longer; with
-   * your own `detectors`, which may report one finding per episode, it is held 300000 ms).
+   * your own `detectors`, which may report one finding per episode, it is held 300000 ms). Its `selector`
+   * defaults to `watch`: a finding on any watched series counts.
    */
   anomalies?: RuleToggle<
     DefaultRuleOptions & {

@@ -22,6 +22,12 @@ export interface DefaultRulesContext {
    * @default 0
    */
   anomalyHoldMs?: number;
+  /**
+   * `AnomalyDetected`'s `selector` when not set: the series the detectors score (`startArgus`'s `watch`), so that
+   * a finding on any watched series can fire it.
+   * @default {@link DEFAULT_WATCH_SELECTOR}
+   */
+  watch?: string;
 }
 
 /** The default rules, with the user's overrides; a rule set to `false` is left out. */
@@ -31,7 +37,7 @@ export function defaultRules(rules: DefaultRules = {}, context: DefaultRulesCont
     ...(eventLoopLag === false ? [] : [lagRule(eventLoopLag)]),
     ...(heap === false ? [] : [heapRule(heap)]),
     ...(errorRate === false ? [] : [errorRule(errorRate)]),
-    ...(anomalies === false ? [] : [anomaliesRule(anomalies, context.anomalyHoldMs ?? 0)]),
+    ...(anomalies === false ? [] : [anomaliesRule(anomalies, context.anomalyHoldMs ?? 0, context.watch)]),
   ];
 }
 
@@ -91,11 +97,11 @@ function errorRule(o: Options<'errorRate'>): Alerter {
   });
 }
 
-function anomaliesRule(o: Options<'anomalies'>, holdMs: number): Alerter {
+function anomaliesRule(o: Options<'anomalies'>, holdMs: number, watch: string | undefined): Alerter {
   return explainAnomalies(
     anomalyRule({
       alert: 'AnomalyDetected',
-      selector: o?.selector ?? DEFAULT_WATCH_SELECTOR,
+      selector: o?.selector ?? watch ?? DEFAULT_WATCH_SELECTOR,
       minScore: o?.minScore ?? 0.5,
       // the preset's detectors report every anomalous point of an incident, so one point fires at once and two
       // normal points in a row resolve it: RESOLVED follows the incident's end by one read (holdMs 0)

@@ -118,7 +118,7 @@ export async function startArgus(options: StartArgusOptions = {}): Promise<Argus
     ],
     detectors: (o.detectors ?? [warm!]).map((d) => watchOnly(d, watch)),
     alerters: [
-      ...defaultRules(o.rules, { anomalyHoldMs: o.detectors ? 300_000 : 0 }),
+      ...defaultRules(o.rules, { anomalyHoldMs: o.detectors ? 300_000 : 0, watch }),
       ...(o.alerters ?? []),
       ...rules.alerters,
     ],

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Notification } from '@argus/alerting';
 import type { Finding, Logger } from '@argus/core';
 import { type FakeClock, fakeClock } from '@argus/testkit';
-import { Histogram, Registry } from 'prom-client';
+import { Gauge, Histogram, Registry } from 'prom-client';
 import { describe, expect, it, vi } from 'vitest';
 import { type ArgusHandle, type StartArgusOptions, startArgus } from '../src/index.js';
 import { cleanup, drain } from './cleanup.js';
@@ -245,5 +245,31 @@ describe('restarts', () => {
     await r.read();
     expect(r.argus.warmup).toMatchObject({ ready: false, progress: 0, series: 0 });
     expect(await r.argus.exporter.registry.metrics()).toMatch(/^argus_warmup_ready 0$/m);
+  });
+
+  it('a series chosen with `watch` alone fires AnomalyDetected: the rule follows the watched selector', async () => {
+    const svc = service();
+    const depth = new Gauge({ name: 'app_queue_depth', help: 'Jobs waiting.', registers: [svc.registry] });
+    let level = 40;
+    let tick = 0;
+    const traffic = svc.traffic;
+    svc.traffic = (latency) => {
+      traffic(latency);
+      depth.set(level + (tick++ % 3)); // a little noise, so the usual spread is not zero
+    };
+    const r = await start(svc, { watch: 'app_queue_depth' });
+    for (let i = 0; i < 8; i++) await r.read();
+    level = 4000; // 100× the usual backlog
+    await r.read();
+    level = 40;
+    for (let i = 0; i < 3; i++) await r.read();
+    const onDepth = r.findings.filter((f) => name(r, f) === 'app_queue_depth');
+    expect(onDepth.length).toBeGreaterThan(0);
+    expect(r.findings.filter((f) => name(r, f) === MEAN)).toEqual([]); // not watched
+    const alerts = firing(r).flatMap((x) => x.n.alerts);
+    expect(alerts.map((a) => [a.labels.alertname, a.labels.series])).toContainEqual([
+      'AnomalyDetected',
+      'app_queue_depth',
+    ]);
   });
 });
