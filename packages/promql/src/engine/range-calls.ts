@@ -133,11 +133,11 @@ async function slide(
 ): Promise<StepColumns> {
   const times = stepTimes(steps);
   const sel = m.vector;
-  const windows: RangeWindow[] = times.map((t) => ({
+  const windows: RangeWindow[] = Array.from(times, (t) => ({
     end: host.atTime(sel.at, t) - sel.offsetMs,
     range: m.rangeMs,
   }));
-  const params = times.map((t) => rc.params(t));
+  const params = Array.from(times, (t) => rc.params(t));
   const series = host.fetched(m.vector);
   const n = series.length;
   const values = new Float64Array(n * times.length);
@@ -178,9 +178,17 @@ async function slide(
   return new StepColumns(steps, metrics, values, has);
 }
 
-function stepTimes({ from, to, step }: Steps): number[] {
-  const times: number[] = [];
-  for (let t = from; t <= to; t += step) times.push(t);
+/**
+ * The evaluation times of `steps`, as a Float64Array: a number[] of them was of one elements kind or another
+ * (small integers or doubles, by the times' size), and the loops reading it were optimised for one and
+ * deoptimised ("wrong map") on meeting the other.
+ */
+function stepTimes({ from, to, step }: Steps): Float64Array {
+  let count = 0;
+  for (let t = from; t <= to; t += step) count++;
+  const times = new Float64Array(count);
+  let k = 0;
+  for (let t = from; t <= to; t += step) times[k++] = t;
   return times;
 }
 
@@ -193,6 +201,7 @@ async function selectAll(
 ): Promise<StepColumns> {
   const times = stepTimes(steps);
   const refs = times.map((t) => host.atTime(sel.at, t) - sel.offsetMs);
+  const metrics: Labels[] = [];
   const series = host.fetched(sel);
   const n = series.length;
   const values = new Float64Array(n * times.length);
@@ -203,6 +212,7 @@ async function selectAll(
     // one series' steps are little work when they are few: ask the clock every few series only
     if ((times.length > 8 || j % 8 === 0) && slice.due()) await slice.checkpoint();
     const s = series[j]!;
+    metrics.push(s.metric);
     const first = s.lo;
     const len = s.hi;
     let hi = first; // first sample after the reference time, as vectorSelector's lowerBound(ts, ref + 1)
@@ -216,13 +226,9 @@ async function selectAll(
       has[k * n + j] = 1;
     }
   }
-  return new StepColumns(
-    steps,
-    series.map((s) => s.metric),
-    values,
-    has,
-    own,
-  );
+  // built by push, as slide's are: an Array#map result's elements kind differed between this function run
+  // interpreted and optimised, and groupInSlices, which reads both functions' arrays, deoptimised on it
+  return new StepColumns(steps, metrics, values, has, own);
 }
 
 function withoutStale(s: FetchedSeries): { ts: Floats; vs: Floats; lo: number; hi: number } {
