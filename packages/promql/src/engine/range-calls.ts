@@ -142,13 +142,13 @@ async function slide(
   const n = series.length;
   const values = new Float64Array(n * times.length);
   const has = new Uint8Array(n * times.length);
-  const metrics: Labels[] = [];
+  const metrics: Labels[] = new Array(n);
   // rate() and increase(): counter resets counted once per series, not once per window (see Points.resets);
   // indexed as the series' arrays are, reused across series
   let resets: Int32Array | undefined;
   for (const [j, s] of series.entries()) {
     if (slice.due()) await slice.checkpoint();
-    metrics.push(rc.keepName ? s.metric : dropName(s.metric));
+    metrics[j] = rc.keepName ? s.metric : dropName(s.metric);
     // the series' samples are ts[start .. len - 1] (a part of the select's shared columns, or a copy without markers)
     const { ts, vs, lo: start, hi: len } = s.hasStale ? withoutStale(s) : s;
     if (rc.counter) {
@@ -201,9 +201,9 @@ async function selectAll(
 ): Promise<StepColumns> {
   const times = stepTimes(steps);
   const refs = times.map((t) => host.atTime(sel.at, t) - sel.offsetMs);
-  const metrics: Labels[] = [];
   const series = host.fetched(sel);
   const n = series.length;
+  const metrics: Labels[] = new Array(n);
   const values = new Float64Array(n * times.length);
   const own = new Float64Array(n * times.length);
   const has = new Uint8Array(n * times.length);
@@ -212,7 +212,7 @@ async function selectAll(
     // one series' steps are little work when they are few: ask the clock every few series only
     if ((times.length > 8 || j % 8 === 0) && slice.due()) await slice.checkpoint();
     const s = series[j]!;
-    metrics.push(s.metric);
+    metrics[j] = s.metric;
     const first = s.lo;
     const len = s.hi;
     let hi = first; // first sample after the reference time, as vectorSelector's lowerBound(ts, ref + 1)
@@ -226,7 +226,7 @@ async function selectAll(
       has[k * n + j] = 1;
     }
   }
-  // built by push, as slide's are: an Array#map result's elements kind differed between this function run
+  // made and filled as slide's are: an Array#map result's elements kind differed between this function run
   // interpreted and optimised, and groupInSlices, which reads both functions' arrays, deoptimised on it
   return new StepColumns(steps, metrics, values, has, own);
 }
