@@ -1,5 +1,5 @@
 // The first queries after a store opens: the sort by labels keeps no object (nor key) per element, step times are a
-// Float64Array and an instant selector's label sets are pushed as slide's are (one elements kind for the loops
+// Float64Array and an instant selector's label sets are made as slide's are (one elements kind for the loops
 // that read them). These check that the answers stay what they were: sort order and stability, the steps of
 // range queries at small and at epoch-sized times, aggregations over instant and range selectors in one query.
 import { describe, expect, it } from 'vitest';
