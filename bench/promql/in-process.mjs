@@ -35,8 +35,8 @@ function gcMaxPerRun(gcs, windows) {
   });
 }
 // --per-run: also each measured run's longest event-loop delay (blockMsRuns; a 2 ms pause follows each run so the
-// monitor sees a block that ends it) and longest GC pause (gcMaxMsRuns), to tell the first runs after a store opens
-// from the warm ones
+// monitor sees a block that ends it), longest GC pause (gcMaxMsRuns) and longest stretch of CPU time without a
+// yield (cpuStretchMsRuns, GC pauses included), to tell the first runs after a store opens from the warm ones
 const perRunBlocks = args.includes('--per-run');
 const MIN = 60_000;
 const END = 1_800_000_000_000;
@@ -102,8 +102,13 @@ const cpuNow = () => {
 };
 let mark = cpuNow();
 let longestStretch = 0;
+// the same, within the current run only (--per-run's cpuStretchMsRuns): on a loaded machine a run's wall-clock
+// block includes the time the process waited for a core, its CPU stretches do not
+let runStretch = 0;
 const stretchEnd = () => {
-  longestStretch = Math.max(longestStretch, cpuNow() - mark);
+  const d = cpuNow() - mark;
+  longestStretch = Math.max(longestStretch, d);
+  runStretch = Math.max(runStretch, d);
 };
 // --slice-ms N: the probe's slice (default 5, the engine's default before h/yield14; pass the engine's default of
 // the build under test when comparing builds)
@@ -206,11 +211,16 @@ for (const [name, run] of Object.entries(cases)) {
   const cpuRuns = [];
   const blockRuns = [];
   const runWindows = [];
+  const stretchRuns = [];
   for (let r = 0; r < reps; r++) {
     const cr = process.cpuUsage();
     perRun?.reset();
     const runStart = performance.now();
+    runStretch = 0;
+    mark = cpuNow();
     await run();
+    stretchEnd();
+    stretchRuns.push(Math.round(runStretch * 10) / 10);
     const d = process.cpuUsage(cr);
     cpuRuns.push(Math.round((d.user + d.system) / 1000));
     if (perRun) {
@@ -250,6 +260,7 @@ for (const [name, run] of Object.entries(cases)) {
       ...gc,
       ...(reps > 1 ? { cpuMsRuns: cpuRuns } : {}),
       ...(perRun ? { blockMsRuns: blockRuns, gcMaxMsRuns: gcMaxPerRun(gcs, runWindows) } : {}),
+      ...(perRun && scheduler ? { cpuStretchMsRuns: stretchRuns } : {}),
     }),
   );
 }

@@ -6,7 +6,7 @@ import { PromQLEvalError } from '../parser/errors.js';
 import type { Labels } from '../queryable.js';
 import type { TimeSlice } from '../time-slice.js';
 import { formatFloat } from './format.js';
-import type { Operands } from './operands.js';
+import type { Operands, StepView } from './operands.js';
 import { selectK } from './topk.js';
 import { labelsKey, type Sample } from './values.js';
 
@@ -66,7 +66,17 @@ function newGroup(op: string, metric: Labels, v: number, samples: Sample[]): Gro
 function aggregateColumns(ev: Operands, e: Aggregate, t: number): Sample[] | undefined {
   const c = ev.columnsAt?.(unwrapParens(e.expr), t);
   if (!c) return undefined;
-  const slots = slotsOfColumns(ev, e, c.metrics);
+  const groups = foldColumns(e.op, c, slotsOfColumns(ev, e, c.metrics));
+  return finishGroups(e, groups, 0, Number.NaN, t);
+}
+
+/**
+ * aggregateColumns' loop over the series, a function of its own. An instant query calls aggregateColumns once, and
+ * V8 optimised it whole through its loop (on-stack replacement); that code deoptimised on entry for want of type
+ * feedback ahead of the loop, was optimised again, and in some processes deoptimised again at nearly every one of
+ * the first twenty queries after a store opened (`--trace-deopt`). Here the loop is optimised on its own.
+ */
+function foldColumns(op: string, c: StepView, slots: readonly Slot[]): Group[] {
   const groups: Group[] = [];
   const bySlot: (Group | undefined)[] = [];
   for (let j = 0, i = c.offset; j < slots.length; j++, i++) {
@@ -74,10 +84,10 @@ function aggregateColumns(ev: Operands, e: Aggregate, t: number): Sample[] | und
     const v = c.values[i]!;
     const slot = slots[j]!;
     const g = bySlot[slot.id];
-    if (g) accumulate(e.op, g, v);
-    else groups.push((bySlot[slot.id] = newGroup(e.op, slot.metric, v, [])));
+    if (g) accumulate(op, g, v);
+    else groups.push((bySlot[slot.id] = newGroup(op, slot.metric, v, [])));
   }
-  return finishGroups(e, groups, 0, Number.NaN, t);
+  return groups;
 }
 
 function finishGroups(e: Aggregate, groups: readonly Group[], k: number, param: number, t: number): Sample[] {

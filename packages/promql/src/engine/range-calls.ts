@@ -133,22 +133,22 @@ async function slide(
 ): Promise<StepColumns> {
   const times = stepTimes(steps);
   const sel = m.vector;
-  const windows: RangeWindow[] = times.map((t) => ({
+  const windows: RangeWindow[] = Array.from(times, (t) => ({
     end: host.atTime(sel.at, t) - sel.offsetMs,
     range: m.rangeMs,
   }));
-  const params = times.map((t) => rc.params(t));
+  const params = Array.from(times, (t) => rc.params(t));
   const series = host.fetched(m.vector);
   const n = series.length;
   const values = new Float64Array(n * times.length);
   const has = new Uint8Array(n * times.length);
-  const metrics: Labels[] = [];
+  const metrics: Labels[] = new Array(n);
   // rate() and increase(): counter resets counted once per series, not once per window (see Points.resets);
   // indexed as the series' arrays are, reused across series
   let resets: Int32Array | undefined;
   for (const [j, s] of series.entries()) {
     if (slice.due()) await slice.checkpoint();
-    metrics.push(rc.keepName ? s.metric : dropName(s.metric));
+    metrics[j] = rc.keepName ? s.metric : dropName(s.metric);
     // the series' samples are ts[start .. len - 1] (a part of the select's shared columns, or a copy without markers)
     const { ts, vs, lo: start, hi: len } = s.hasStale ? withoutStale(s) : s;
     if (rc.counter) {
@@ -178,9 +178,17 @@ async function slide(
   return new StepColumns(steps, metrics, values, has);
 }
 
-function stepTimes({ from, to, step }: Steps): number[] {
-  const times: number[] = [];
-  for (let t = from; t <= to; t += step) times.push(t);
+/**
+ * The evaluation times of `steps`, as a Float64Array: a number[] of them was of one elements kind or another
+ * (small integers or doubles, by the times' size), and the loops reading it were optimised for one and
+ * deoptimised ("wrong map") on meeting the other.
+ */
+function stepTimes({ from, to, step }: Steps): Float64Array {
+  let count = 0;
+  for (let t = from; t <= to; t += step) count++;
+  const times = new Float64Array(count);
+  let k = 0;
+  for (let t = from; t <= to; t += step) times[k++] = t;
   return times;
 }
 
@@ -195,6 +203,7 @@ async function selectAll(
   const refs = times.map((t) => host.atTime(sel.at, t) - sel.offsetMs);
   const series = host.fetched(sel);
   const n = series.length;
+  const metrics: Labels[] = new Array(n);
   const values = new Float64Array(n * times.length);
   const own = new Float64Array(n * times.length);
   const has = new Uint8Array(n * times.length);
@@ -203,6 +212,7 @@ async function selectAll(
     // one series' steps are little work when they are few: ask the clock every few series only
     if ((times.length > 8 || j % 8 === 0) && slice.due()) await slice.checkpoint();
     const s = series[j]!;
+    metrics[j] = s.metric;
     const first = s.lo;
     const len = s.hi;
     let hi = first; // first sample after the reference time, as vectorSelector's lowerBound(ts, ref + 1)
@@ -216,13 +226,9 @@ async function selectAll(
       has[k * n + j] = 1;
     }
   }
-  return new StepColumns(
-    steps,
-    series.map((s) => s.metric),
-    values,
-    has,
-    own,
-  );
+  // made and filled as slide's are: an Array#map result's elements kind differed between this function run
+  // interpreted and optimised, and groupInSlices, which reads both functions' arrays, deoptimised on it
+  return new StepColumns(steps, metrics, values, has, own);
 }
 
 function withoutStale(s: FetchedSeries): { ts: Floats; vs: Floats; lo: number; hi: number } {

@@ -3,7 +3,7 @@
 // event loop gets its turns. Stable, as Array.prototype.sort is: equal elements keep their order.
 import type { Labels } from '../queryable.js';
 import type { TimeSlice } from '../time-slice.js';
-import { compareLabels, sortKeyOf } from './values.js';
+import { compareLabels, sortKey } from './values.js';
 
 /** Elements sorted or merged between two checkpoints. */
 const CHUNK = 512;
@@ -42,21 +42,27 @@ export async function sortInSlices<T>(xs: T[], cmp: (a: T, b: T) => number, slic
 
 /**
  * Sorts `xs` in place by their label sets in Prometheus's order (compareLabels), in slices. Each label set's
- * sort key is taken once, so the comparisons compare strings.
+ * sort key is taken once, so the comparisons compare strings. The positions are sorted, with the keys in an array
+ * beside them, rather than an object per element holding its key: ten thousand such objects were alive through the
+ * whole sort, and a collection landing in it (the first query after a store opens has several) copied them all.
  */
 export async function sortByLabels<T>(xs: T[], labelsOf: (x: T) => Labels, slice: TimeSlice): Promise<T[]> {
-  const keyed: { k: string | null; l: Labels; x: T }[] = new Array(xs.length);
-  for (let i = 0; i < xs.length; i++) {
+  const n = xs.length;
+  const keys: (string | null)[] = new Array(n);
+  const positions: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
     if (i % CHUNK === 0 && slice.due()) await slice.checkpoint();
-    const l = labelsOf(xs[i]!);
-    keyed[i] = { k: sortKeyOf(l), l, x: xs[i]! };
+    keys[i] = sortKey(labelsOf(xs[i]!));
+    positions[i] = i;
   }
-  await sortInSlices(keyed, byKey, slice);
-  for (let i = 0; i < xs.length; i++) xs[i] = keyed[i]!.x;
+  const byKey = (a: number, b: number): number => {
+    const ka = keys[a] ?? null;
+    const kb = keys[b] ?? null;
+    if (ka === null || kb === null) return compareLabels(labelsOf(xs[a]!), labelsOf(xs[b]!));
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  };
+  await sortInSlices(positions, byKey, slice);
+  const unsorted = xs.slice();
+  for (let i = 0; i < n; i++) xs[i] = unsorted[positions[i]!]!;
   return xs;
-}
-
-function byKey(a: { k: string | null; l: Labels }, b: { k: string | null; l: Labels }): number {
-  if (a.k === null || b.k === null) return compareLabels(a.l, b.l);
-  return a.k < b.k ? -1 : a.k > b.k ? 1 : 0;
 }

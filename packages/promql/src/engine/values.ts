@@ -116,27 +116,17 @@ export function compareLabels(a: Labels, b: Labels): number {
   return an.length - bn.length;
 }
 
-const sortKeys = new WeakMap<Labels, string | null>();
-
 /**
  * A string whose order (JavaScript's `<`) is compareLabels' order: each sorted name, \x01, its value, \x00.
  * Names hold only [a-zA-Z0-9_] and so sort after \x01, and a value that ends first sorts first because \x00
  * sorts before every character — unless a value holds \x00 (or a name \x00 or \x01): then null, and callers
  * compare the labels.
- * Computed once per label set: sorting thousands of series then compares strings instead of looking names up.
+ * Built flat in one join: a key added up with `+=` is a tree of string pieces, which every comparison of the sort
+ * flattens again into a copy. Neither the key nor the names are kept: a sort needs them once, and kept per label
+ * set (a WeakMap entry each) they were most of what the first query after a store opened left alive (1 MB over
+ * ten thousand series) for the collector to copy and promote, while later queries reuse the order found.
  */
-export function sortKeyOf(l: Labels): string | null {
-  let k = sortKeys.get(l);
-  if (k === undefined) sortKeys.set(l, (k = sortKey(l)));
-  return k;
-}
-
-/**
- * sortKeyOf's key, built flat in one join: a key added up with `+=` is a tree of string pieces, which every
- * comparison of the sort flattens again into a copy. The names are not kept (namesOf keeps them): a sort by key
- * needs them once.
- */
-function sortKey(l: Labels): string | null {
+export function sortKey(l: Labels): string | null {
   const names = sortedNames(l);
   const parts: string[] = new Array(names.length * 4);
   for (let i = 0; i < names.length; i++) {
