@@ -4,7 +4,8 @@
 // measurement per fresh process:
 //   node packages/detectors/bench/steady.mjs [series] [samples] [skip] [dist]
 // `dist` (default: this package's dist) lets an A/B run load another build of @argus/detectors. Prints a hash of
-// every score so two builds can be checked to agree.
+// every score so two builds can be checked to agree, and the CPU of one state save of every series (the detector's
+// part: each series' state as the snapshot takes it, without core's encoding).
 import { pathToFileURL } from 'node:url';
 
 const [seriesArg = '10000', samplesArg = '200', skipArg = '150', distArg] = process.argv.slice(2);
@@ -50,6 +51,16 @@ for (let r = 0; r < samples; r++) {
 }
 const cpu = process.cpuUsage(cpu0);
 const measured = (samples - skip) * series;
+// what a state save asks of the detector every snapshotIntervalMs: every series' state (all changed since the last)
+const fingerprints = Array.from({ length: series }, (_, i) => `fp${i}`);
+ctx.series = { fingerprint: (id) => fingerprints[id], labels: () => ({}) };
+const SAVES = 5;
+let saved = 0;
+const save0 = process.cpuUsage();
+for (let k = 0; k < SAVES; k++) {
+  for (const [, entry] of detector.snapshotParts(ctx).entries) if (entry !== null) saved++;
+}
+const save = process.cpuUsage(save0);
 process.stdout.write(
   `${JSON.stringify({
     dist: distArg ?? 'this',
@@ -58,6 +69,8 @@ process.stdout.write(
     skip,
     nsPerSample: Math.round(((cpu.user + cpu.system) * 1000) / measured),
     msPerRead: Math.round((cpu.user + cpu.system) / 10 / (samples - skip)) / 100,
+    msPerSave: Math.round((save.user + save.system) / 10 / SAVES) / 100,
+    saved: saved / SAVES,
     findings,
     hash,
   })}\n`,

@@ -187,16 +187,20 @@ function surprise(s: Float64Array, b: number, ma: number, o: EnsembleModelOption
 
 /**
  * A surprise at or below which {@link likelihoodScore} is under `freezeAt` by a wide margin (-∞ when no surprise is):
- * the largest on a 1/64 grid scoring at most `freezeAt` − 0.05. The tail is monotone up to erfc's 1.2e-7 relative
- * error, far inside that margin, so every surprise below it scores under `freezeAt` too.
+ * where the score crosses `freezeAt` − 0.05, by bisection. The tail is monotone up to erfc's 1.2e-7 relative error,
+ * far inside that margin, so every surprise below it scores under `freezeAt` too.
  */
 function calmSurprise(freezeAt: number): number {
-  let calm = Number.NEGATIVE_INFINITY;
-  for (let z = -40; z <= 40; z += 1 / 64) {
-    if (likelihoodScore(z) > freezeAt - 0.05) break;
-    calm = z;
+  const target = freezeAt - 0.05;
+  let lo = -40;
+  let hi = 40;
+  if (!(likelihoodScore(lo) <= target)) return Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (likelihoodScore(mid) <= target) lo = mid;
+    else hi = mid;
   }
-  return calm;
+  return lo;
 }
 
 function learn(s: Float64Array, b: number, n: number, ma: number, history: number): void {
