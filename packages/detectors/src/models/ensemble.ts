@@ -58,16 +58,18 @@ export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastM
   const F = HEAD + o.averageSamples;
   const slots = seriesSlots(F);
   // hot path: the members' models, flags and outputs in flat arrays, one PointOut per member so that picking the
-  // winner records an index instead of copying its band on every sample
+  // winner records an index, and only the winner's band is copied, once, into the caller's `out`
   const models = o.members.map((x) => x.model);
   const directs = o.members.map((x) => x.direct === true);
   const outs = o.members.map(() => pointOut());
-  const band = { expected: Number.NaN, lower: Number.NaN, upper: Number.NaN };
   let winner = '';
   let winnerKind: FindingKind = 'spike';
   let winnerZ = 0;
   let direct = 0;
   let best = 0;
+  // below this surprise the likelihood is certainly under freezeAt: a sample that does not show its score then
+  // needs no tail (erfc, log) to decide whether the long-run distribution learns from it
+  const calmZ = o.freezeAt === null ? Number.NEGATIVE_INFINITY : calmSurprise(o.freezeAt);
   /** Feeds every member; returns the largest raw score (its index in `best`, the largest direct score in `direct`). */
   const members = (id: number, t: number, v: number): number => {
     let raw = -1;
@@ -85,14 +87,26 @@ export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastM
     }
     return Math.max(raw, 0);
   };
-  const pick = (k: number): void => {
+  /** Copies the winning member's finding into `out` (the band the range check did not set). */
+  const pick = (k: number, out: PointOut): void => {
     const mo = outs[k] as PointOut;
     winner = (o.members[k] as EnsembleMember).name;
     winnerKind = mo.kind;
     winnerZ = mo.z;
-    band.expected = mo.expected;
-    band.lower = mo.lower;
-    band.upper = mo.upper;
+    out.expected = mo.expected;
+    out.lower = mo.lower;
+    out.upper = mo.upper;
+  };
+  /**
+   * The score before the range check and suppression: 0 while warm or quiet (unless freezeAt reads it), else the
+   * likelihood or the largest direct score. `shows`: whether the sample's output is this score.
+   */
+  const scoreOf = (s: Float64Array, b: number, ma: number, warm: boolean, shows: boolean): number => {
+    if (warm || ((s[b + 4] as number) > 0 && o.freezeAt === null)) return 0;
+    const z = surprise(s, b, ma, o);
+    // unshown, it only decides learning (score < freezeAt), which direct decides alone when the tail is below it
+    if (!shows && z <= calmZ) return direct;
+    return Math.max(likelihoodScore(z), direct);
   };
   return {
     update(id: number, t: number, v: number, out: PointOut): number {
@@ -105,31 +119,26 @@ export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastM
       const n = (s[b] as number) + 1;
       s[b] = n;
       const raw = members(id, t, v);
-      pick(best);
       const ma = average(s, b, n, raw, o.averageSamples);
       const warm = n <= o.warmupSamples;
-      // a suppressed sample scores 0 whatever its likelihood: skip the tail (erfc, log) unless freezeAt reads it
-      const quiet = (s[b + 4] as number) > 0;
-      const score = warm || (quiet && o.freezeAt === null) ? 0 : Math.max(likelihood(s, b, ma, o), direct);
+      // the range before this sample widens it (learning does not touch it)
+      const outside = !warm && o.rangeTolerance !== null && beyondRange(s, b, v, o.rangeTolerance);
+      // the moving average outlives the incident: with currentAtLeast, a sample that is itself ordinary reports 0
+      const current = o.currentAtLeast ?? null;
+      const ordinary = current !== null && raw < current;
+      const score = scoreOf(s, b, ma, warm, !outside && !ordinary);
       if (n > o.memberWarmupSamples && (o.freezeAt === null || score < o.freezeAt))
         learn(s, b, n - o.memberWarmupSamples, ma, o.historySamples);
-      const outside = !warm && o.rangeTolerance !== null && beyondRange(s, b, v, o.rangeTolerance);
       if (outside) {
         winner = 'range';
         winnerKind = v > (s[b + 6] as number) ? 'spike' : 'dip';
         winnerZ = 0;
-        rangeBand(s, b, o.rangeTolerance as number, band);
-      }
+        rangeBand(s, b, o.rangeTolerance as number, out);
+      } else pick(best, out);
       widenRange(s, b, v, n);
-      // the moving average outlives the incident: with currentAtLeast, a sample that is itself ordinary reports 0
-      const current = o.currentAtLeast ?? null;
-      const shown = outside ? 1 : current !== null && raw < current ? 0 : score;
-      out.score = suppress(s, b, shown, o);
+      out.score = suppress(s, b, outside ? 1 : ordinary ? 0 : score, o);
       out.z = winnerZ;
       out.kind = winnerKind;
-      out.expected = band.expected;
-      out.lower = band.lower;
-      out.upper = band.upper;
       return out.score;
     },
     explain(out: PointOut, v: number): string {
@@ -169,11 +178,29 @@ function average(s: Float64Array, b: number, n: number, raw: number, w: number):
   return sum / Math.min(n, w);
 }
 
-/** Log-scaled Gaussian tail of the moving average against the series' floored long-run mean and variance. */
-function likelihood(s: Float64Array, b: number, ma: number, o: EnsembleModelOptions): number {
+/** The moving average's surprise against the series' floored long-run mean and variance (its likelihood's input). */
+function surprise(s: Float64Array, b: number, ma: number, o: EnsembleModelOptions): number {
   const mean = Math.max(s[b + 2] as number, o.meanFloor);
   const sd = Math.sqrt(Math.max(s[b + 3] as number, o.varianceFloor));
-  return likelihoodScore((ma - mean) / sd);
+  return (ma - mean) / sd;
+}
+
+/**
+ * A surprise at or below which {@link likelihoodScore} is under `freezeAt` by a wide margin (-∞ when no surprise is):
+ * where the score crosses `freezeAt` − 0.05, by bisection. The tail is monotone up to erfc's 1.2e-7 relative error,
+ * far inside that margin, so every surprise below it scores under `freezeAt` too.
+ */
+function calmSurprise(freezeAt: number): number {
+  const target = freezeAt - 0.05;
+  let lo = -40;
+  let hi = 40;
+  if (!(likelihoodScore(lo) <= target)) return Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (likelihoodScore(mid) <= target) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function learn(s: Float64Array, b: number, n: number, ma: number, history: number): void {

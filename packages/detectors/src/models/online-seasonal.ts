@@ -182,23 +182,29 @@ export function onlineSeasonalModel(o: OnlineSeasonalModelOptions): Model {
       return `value ${fmt(v)} is ${fmt(out.z)} standard deviations from its baseline ${fmt(out.expected)} (expected ${fmt(out.lower)}..${fmt(out.upper)})`;
     },
     save(id: number): unknown {
-      const all = slots.save(id);
-      if (all === undefined) return undefined;
-      // the same 198 numbers as when the offsets were one dense array: blocks not allocated are zeros
-      const values = all.slice(0, HEAD).concat(new Array<number>(OFFSETS).fill(0));
-      if (find(id, 0) < 0 && (all[INLINE] !== 0 || all[INLINE + 1] !== 0)) {
+      const b = slots.find(id);
+      if (b < 0) return undefined;
+      const s = slots.data;
+      // the same 198 numbers as when the offsets were one dense array: blocks not allocated are zeros. One array
+      // filled in place (a save takes every series that changed: most of them, at every snapshot)
+      const values = new Array<number>(FIELDS);
+      for (let i = 0; i < HEAD; i++) values[i] = s[b + i] as number;
+      values.fill(0, HEAD);
+      const first = s[b + INLINE] as number;
+      const firstW = s[b + INLINE + 1] as number;
+      if (find(id, 0) < 0 && (first !== 0 || firstW !== 0)) {
         // first hour: its two offsets where their blocks would hold them
-        const hour = Math.floor((all[2] as number) / HOUR);
+        const hour = Math.floor((s[b + 2] as number) / HOUR);
         const hW = ((hour % 168) + 168) % 168;
-        values[HEAD + (((hour % 24) + 24) % 24)] = all[INLINE] as number;
-        values[HEAD + BLOCK + hW] = all[INLINE + 1] as number;
+        values[HEAD + (((hour % 24) + 24) % 24)] = first;
+        values[HEAD + BLOCK + hW] = firstW;
       }
-      for (let b = 0; b < BLOCKS; b++) {
-        const k = find(id, b);
+      for (let d = 0; d < BLOCKS; d++) {
+        const k = find(id, d);
         if (k < 0) continue;
         const page = pool.page(k);
         const from = pool.offset(k);
-        for (let i = 0; i < BLOCK; i++) values[HEAD + b * BLOCK + i] = page[from + i] as number;
+        for (let i = 0; i < BLOCK; i++) values[HEAD + d * BLOCK + i] = page[from + i] as number;
       }
       return values;
     },

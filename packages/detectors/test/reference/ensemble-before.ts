@@ -1,0 +1,230 @@
+// The ensemble model as it was before its per-sample work was cut (issue 13, branch h/steady13), kept unchanged
+// so test/ensemble-equality.test.ts can check the new code scores every sample with the same bits.
+import type { FindingKind } from '@argus/core';
+import { expectNumbers, fmt, type Model } from '../../src/model.js';
+import { type PointOut, pointOut, scoreFromZ } from '../../src/util/score.js';
+import { seriesSlots } from '../../src/util/slots.js';
+import { erfc } from '../../src/util/special.js';
+
+/** A member of the ensemble: a model and its name (used in the reason). */
+export interface EnsembleMember {
+  readonly name: string;
+  readonly model: Model;
+  /** `true` when the member's score is already a calibrated probability-like value (flatline/missing). */
+  readonly direct?: boolean;
+}
+
+/** Options of {@link ensembleModel}. */
+export interface EnsembleModelOptions {
+  readonly members: readonly EnsembleMember[];
+  /** Samples before the ensemble scores; the long-run distribution learns only once the members are warm. */
+  readonly warmupSamples: number;
+  /** The members' own warm-up (their scores are 0 until then, which must not enter the long-run distribution). */
+  readonly memberWarmupSamples: number;
+  /** Surprise (σ) at which a member's raw score is 0.5 (`z²/(z²+zHalf²)`). */
+  readonly zHalf: number;
+  /** Samples in the short moving average of the raw score. */
+  readonly averageSamples: number;
+  /** Effective length, in samples, of the long-run distribution the moving average is compared against. */
+  readonly historySamples: number;
+  /** Lower bounds on that distribution's mean and variance, so a near-perfectly predicted series does not fire on noise. */
+  readonly meanFloor: number;
+  readonly varianceFloor: number;
+  /** A value beyond everything seen by more than this share of the seen range scores 1; `null` disables it. */
+  readonly rangeTolerance: number | null;
+  /** After a score at or above `suppressAt`, this many following samples score 0 (one alert per episode). */
+  readonly suppressSamples: number;
+  readonly suppressAt: number;
+  /** While the score is at or above this, the long-run distribution does not learn; `null`: it always learns. */
+  readonly freezeAt: number | null;
+  /**
+   * Report a score only while the current sample's own raw score is at least this; `null` (the default) reports
+   * the moving average's score alone, which stays high for up to `averageSamples` samples after an incident ends.
+   */
+  readonly currentAtLeast?: number | null;
+}
+
+const LOG_EPS = Math.log(1e-10);
+// Per series: count, ring sum, mean, variance, quiet, min, max; then the raw-score ring.
+const HEAD = 7;
+
+/**
+ * Combines members into one calibrated score, in the manner of Numenta's "anomaly likelihood": each member's surprise
+ * maps to a raw score in [0,1], the largest wins, its short moving average is compared with the long-run distribution
+ * of that average on this series, and the Gaussian tail probability p becomes `log(p)/log(1e-10)`. A value outside
+ * the range seen so far scores 1; after a high score the next `suppressSamples` score 0.
+ * Cost: the members' + O(members); memory: 7 + averageSamples doubles per series, plus the members'.
+ */
+export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastMember: () => string } {
+  const m = o.members.length;
+  const F = HEAD + o.averageSamples;
+  const slots = seriesSlots(F);
+  // hot path: the members' models, flags and outputs in flat arrays, one PointOut per member so that picking the
+  // winner records an index instead of copying its band on every sample
+  const models = o.members.map((x) => x.model);
+  const directs = o.members.map((x) => x.direct === true);
+  const outs = o.members.map(() => pointOut());
+  const band = { expected: Number.NaN, lower: Number.NaN, upper: Number.NaN };
+  let winner = '';
+  let winnerKind: FindingKind = 'spike';
+  let winnerZ = 0;
+  let direct = 0;
+  let best = 0;
+  /** Feeds every member; returns the largest raw score (its index in `best`, the largest direct score in `direct`). */
+  const members = (id: number, t: number, v: number): number => {
+    let raw = -1;
+    direct = 0;
+    for (let k = 0; k < m; k++) {
+      const mo = outs[k] as PointOut;
+      (models[k] as Model).update(id, t, v, mo);
+      const isDirect = directs[k] === true;
+      const r = isDirect ? mo.score : scoreFromZ(mo.z, o.zHalf);
+      if (isDirect && r > direct) direct = r;
+      if (r > raw) {
+        raw = r;
+        best = k;
+      }
+    }
+    return Math.max(raw, 0);
+  };
+  const pick = (k: number): void => {
+    const mo = outs[k] as PointOut;
+    winner = (o.members[k] as EnsembleMember).name;
+    winnerKind = mo.kind;
+    winnerZ = mo.z;
+    band.expected = mo.expected;
+    band.lower = mo.lower;
+    band.upper = mo.upper;
+  };
+  return {
+    update(id: number, t: number, v: number, out: PointOut): number {
+      out.score = 0;
+      out.z = 0;
+      const b = slots.slot(id);
+      // the page of series `id` (members keep their own slots, so it stays this one through the update)
+      const s = slots.data;
+      if (!Number.isFinite(v)) return 0;
+      const n = (s[b] as number) + 1;
+      s[b] = n;
+      const raw = members(id, t, v);
+      pick(best);
+      const ma = average(s, b, n, raw, o.averageSamples);
+      const warm = n <= o.warmupSamples;
+      // a suppressed sample scores 0 whatever its likelihood: skip the tail (erfc, log) unless freezeAt reads it
+      const quiet = (s[b + 4] as number) > 0;
+      const score = warm || (quiet && o.freezeAt === null) ? 0 : Math.max(likelihood(s, b, ma, o), direct);
+      if (n > o.memberWarmupSamples && (o.freezeAt === null || score < o.freezeAt))
+        learn(s, b, n - o.memberWarmupSamples, ma, o.historySamples);
+      const outside = !warm && o.rangeTolerance !== null && beyondRange(s, b, v, o.rangeTolerance);
+      if (outside) {
+        winner = 'range';
+        winnerKind = v > (s[b + 6] as number) ? 'spike' : 'dip';
+        winnerZ = 0;
+        rangeBand(s, b, o.rangeTolerance as number, band);
+      }
+      widenRange(s, b, v, n);
+      // the moving average outlives the incident: with currentAtLeast, a sample that is itself ordinary reports 0
+      const current = o.currentAtLeast ?? null;
+      const shown = outside ? 1 : current !== null && raw < current ? 0 : score;
+      out.score = suppress(s, b, shown, o);
+      out.z = winnerZ;
+      out.kind = winnerKind;
+      out.expected = band.expected;
+      out.lower = band.lower;
+      out.upper = band.upper;
+      return out.score;
+    },
+    explain(out: PointOut, v: number): string {
+      if (winner === 'range') return `value ${fmt(v)} is outside everything this series has shown so far`;
+      const range = Number.isFinite(out.expected) ? `; expected ${fmt(out.lower)}..${fmt(out.upper)}` : '';
+      return `${winner} fired (surprise ${fmt(out.z)}, unusual for this series): value ${fmt(v)}${range}`;
+    },
+    save(id: number): unknown {
+      const b = slots.find(id);
+      if (b < 0 || slots.data[b] === 0) return undefined;
+      return {
+        own: slots.save(id),
+        members: o.members.map((x) => x.model.save(id)),
+      };
+    },
+    load(id: number, state: unknown): void {
+      const st = state as { own?: unknown; members?: unknown };
+      const own = expectNumbers('ensemble', 'own', st?.own, F);
+      if (!Array.isArray(st.members) || st.members.length !== m)
+        throw new TypeError('ensemble: snapshot members do not match');
+      slots.load(id, own);
+      o.members.forEach((x, k) => {
+        const saved = (st.members as unknown[])[k];
+        if (saved !== undefined && saved !== null) x.model.load(id, saved);
+      });
+    },
+    lastMember: () => winner,
+  };
+}
+
+/** Pushes `raw` into the series' ring and returns the mean of the last `w` raw scores. */
+function average(s: Float64Array, b: number, n: number, raw: number, w: number): number {
+  const at = b + HEAD + ((n - 1) % w);
+  const sum = (s[b + 1] as number) + raw - (s[at] as number);
+  s[at] = raw;
+  s[b + 1] = sum;
+  return sum / Math.min(n, w);
+}
+
+/** Log-scaled Gaussian tail of the moving average against the series' floored long-run mean and variance. */
+function likelihood(s: Float64Array, b: number, ma: number, o: EnsembleModelOptions): number {
+  const mean = Math.max(s[b + 2] as number, o.meanFloor);
+  const sd = Math.sqrt(Math.max(s[b + 3] as number, o.varianceFloor));
+  return likelihoodScore((ma - mean) / sd);
+}
+
+function learn(s: Float64Array, b: number, n: number, ma: number, history: number): void {
+  const a = Math.max(1 / history, 1 / n);
+  const mean = (s[b + 2] as number) + a * (ma - (s[b + 2] as number));
+  s[b + 2] = mean;
+  s[b + 3] = (1 - a) * ((s[b + 3] as number) + a * (ma - mean) ** 2);
+}
+
+function beyondRange(s: Float64Array, b: number, v: number, tolerance: number): boolean {
+  const lo = s[b + 5] as number;
+  const hi = s[b + 6] as number;
+  if (!(hi > lo)) return false;
+  const slack = (hi - lo) * tolerance;
+  return v > hi + slack || v < lo - slack;
+}
+
+function rangeBand(
+  s: Float64Array,
+  b: number,
+  tolerance: number,
+  into: { expected: number; lower: number; upper: number },
+): void {
+  const lo = s[b + 5] as number;
+  const hi = s[b + 6] as number;
+  into.expected = (lo + hi) / 2;
+  into.lower = lo - (hi - lo) * tolerance;
+  into.upper = hi + (hi - lo) * tolerance;
+}
+
+function widenRange(s: Float64Array, b: number, v: number, n: number): void {
+  if (n === 1 || v < (s[b + 5] as number)) s[b + 5] = v;
+  if (n === 1 || v > (s[b + 6] as number)) s[b + 6] = v;
+}
+
+/** One alert per episode: a high score opens a quiet period during which scores are 0. */
+function suppress(s: Float64Array, b: number, score: number, o: EnsembleModelOptions): number {
+  const quiet = s[b + 4] as number;
+  if (quiet > 0) {
+    s[b + 4] = quiet - 1;
+    return 0;
+  }
+  if (score >= o.suppressAt) s[b + 4] = o.suppressSamples;
+  return score;
+}
+
+/** Upper Gaussian tail p of a standardised surprise on a log scale, `log(p + 1e-10)/log(1e-10)`: 0 at p = 1, 1 at p ≈ 0. */
+export function likelihoodScore(z: number): number {
+  if (Number.isNaN(z)) return 0;
+  const p = 0.5 * erfc(z / Math.SQRT2);
+  return Math.max(0, Math.min(1, Math.log(p + 1e-10) / LOG_EPS));
+}
