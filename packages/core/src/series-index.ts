@@ -13,7 +13,8 @@ export type LabelBuilder = (text: string) => Labels;
 export class SeriesIndex {
   /**
    * The table, in {@link SEGMENTS} segments that each grow on their own: id + 1 per position (0: empty), linear
-   * probing within a segment, each at most half full. A hash's top bits pick its segment. One table of every id
+   * probing within a segment, each at most half to three quarters full (see {@link fill}). A hash's top bits pick
+   * its segment. One table of every id
    * was placed again whole each time it doubled: at 65,536 series 10 to 20 ms of CPU in one call, which a host
    * interning in slices (a first scrape) could not split; a segment's growth places 1/64 of the ids (about 1,600 at
    * 100k series). The segments start at 1,024 positions in all, as the one table did.
@@ -177,7 +178,7 @@ export class SeriesIndex {
     this.count[id] = this.lastCount;
     const seg = this.lastSeg;
     const used = ++this.segUsed[seg]!;
-    if (2 * used > this.segs[seg]!.length) this.growSegment(seg, id);
+    if (used > fill(seg, this.segs[seg]!.length)) this.growSegment(seg, id);
     else this.segs[seg]![this.lastAt] = id + 1;
   }
 
@@ -255,6 +256,15 @@ const MAX_RESERVE = 1 << 22;
 const SEGMENT_BITS = 6;
 const SEGMENTS = 1 << SEGMENT_BITS;
 const SEGMENT_SHIFT = 32 - SEGMENT_BITS;
+
+/**
+ * How many ids segment `seg` of capacity `capacity` holds before it doubles: from half of it (segment 0) to three
+ * quarters (the last). Segments fill at the same pace; had they one limit they would double together, which is
+ * one placing of every id again spread over a few hundred adds, not over the whole stretch until the next doubling.
+ */
+function fill(seg: number, capacity: number): number {
+  return (capacity * (128 + (seg << (6 - SEGMENT_BITS)))) >>> 8;
+}
 
 /** A hash's low half mixed (Fibonacci hashing): its top bits pick the segment, the next ones the position in it. */
 function mix(lo: number): number {
