@@ -25,6 +25,8 @@ export async function firstScrape({
     let sliceStart = performance.now();
     let sliceCpu = process.cpuUsage();
     let slices = 0;
+    let slicesOver10Cpu = 0;
+    let slicesOver10Wall = 0;
     const histogram = monitorEventLoopDelay({ resolution: 1 });
     histogram.enable();
     await new Promise((r) => setTimeout(r, 5));
@@ -33,9 +35,13 @@ export async function firstScrape({
     sliceStart = t0;
     sliceCpu = process.cpuUsage();
     const endSlice = () => {
-      longestSliceMs = Math.max(longestSliceMs, performance.now() - sliceStart);
+      const wall = performance.now() - sliceStart;
       const c = process.cpuUsage(sliceCpu);
-      longestSliceCpuMs = Math.max(longestSliceCpuMs, (c.user + c.system) / 1000);
+      const cpuMs = (c.user + c.system) / 1000;
+      longestSliceMs = Math.max(longestSliceMs, wall);
+      longestSliceCpuMs = Math.max(longestSliceCpuMs, cpuMs);
+      if (cpuMs > 10) slicesOver10Cpu++;
+      if (wall > 10) slicesOver10Wall++;
     };
     await parser.parseSliced(page, 'text', 1, builder, {
       yield: () =>
@@ -61,6 +67,8 @@ export async function firstScrape({
       slices: slices + 1,
       longestSliceMs,
       longestSliceCpuMs,
+      slicesOver10Cpu,
+      slicesOver10Wall,
       maxLoopDelayMs: Math.max(0, histogram.max / 1e6 - 1),
     });
   }
@@ -70,5 +78,7 @@ export async function firstScrape({
     best,
     longestSliceMs: Math.max(...out.map((x) => x.longestSliceMs)),
     longestSliceCpuMs: Math.max(...out.map((x) => x.longestSliceCpuMs)),
+    slicesOver10Cpu: out.reduce((n, x) => n + x.slicesOver10Cpu, 0),
+    slicesOver10Wall: out.reduce((n, x) => n + x.slicesOver10Wall, 0),
   };
 }

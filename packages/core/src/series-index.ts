@@ -11,11 +11,18 @@ export type LabelBuilder = (text: string) => Labels;
  * build and hash and ~130 bytes to keep, for every series a first scrape sees.
  */
 export class SeriesIndex {
-  /** id + 1 per position (0: empty), linear probing, at most half full. */
-  private tab = new Int32Array(1024);
-  private mask = 1023;
-  /** 32 minus log2 of the capacity: positions take the top bits of a multiplicative mix. */
-  private shift = 22;
+  /**
+   * The table, in {@link SEGMENTS} segments that each grow on their own: id + 1 per position (0: empty), linear
+   * probing within a segment, each at most half to three quarters full (see {@link fill}). A hash's top bits pick
+   * its segment. One table of every id
+   * was placed again whole each time it doubled: at 65,536 series 10 to 20 ms of CPU in one call, which a host
+   * interning in slices (a first scrape) could not split; a segment's growth places 1/64 of the ids (about 1,600 at
+   * 100k series). The segments start at 1,024 positions in all, as the one table did.
+   */
+  private readonly segs: Int32Array[] = Array.from({ length: SEGMENTS }, () => new Int32Array(16));
+  /** Per segment: ids in it, and 32 minus log2 of its capacity (positions take the top bits of the rest of the mix). */
+  private readonly segUsed = new Int32Array(SEGMENTS);
+  private readonly segShift = new Int32Array(SEGMENTS).fill(32 - 4);
   /** Per id: the hash's two halves and the number of labels. */
   private hi = new Int32Array(1024);
   private lo = new Int32Array(1024);
@@ -24,7 +31,7 @@ export class SeriesIndex {
    * Per id: its labels, or a string holding the text they are built from on first use (see {@link addText}); the
    * text is `[from, to)` of it (many series may share one string).
    */
-  private readonly sets: (Labels | string)[] = [];
+  private readonly sets = new Paged<Labels | string>();
   /**
    * Per id, for series added by text: the range and builder of their text. Made with the first {@link addText}: a
    * registry given only label sets (the embedded preset's) then keeps no per-series column for it (12 bytes per
@@ -35,6 +42,7 @@ export class SeriesIndex {
   private lastHi = 0;
   private lastLo = 0;
   private lastCount = 0;
+  private lastSeg = 0;
   private lastAt = -1;
   private lastLabels: Labels | undefined;
   private lastText: string | undefined;
@@ -44,7 +52,7 @@ export class SeriesIndex {
   constructor(private readonly hasher: LabelHasher = labelHash) {}
 
   get size(): number {
-    return this.sets.length;
+    return this.sets.size;
   }
 
   /** The id of a label set equal to `labels`, or -1. */
@@ -59,12 +67,16 @@ export class SeriesIndex {
     this.lastNames = names;
     this.lastLabels = undefined;
     this.lastText = undefined;
-    const tab = this.tab;
-    for (let i = home(lo, this.shift); ; i = (i + 1) & this.mask) {
+    const m = mix(lo);
+    const seg = m >>> SEGMENT_SHIFT;
+    const tab = this.segs[seg]!;
+    const mask = tab.length - 1;
+    for (let i = (m << SEGMENT_BITS) >>> this.segShift[seg]!; ; i = (i + 1) & mask) {
       const e = tab[i]!;
       if (e === 0) {
         // a miss: the add() that follows may use this probe
         this.lastLabels = labels;
+        this.lastSeg = seg;
         this.lastAt = i;
         return -1;
       }
@@ -81,7 +93,7 @@ export class SeriesIndex {
       if (found >= 0) return found;
     }
     this.lastLabels = undefined;
-    const id = this.sets.length;
+    const id = this.sets.size;
     if (id === this.hi.length) this.growColumns();
     this.sets.push(ownable(labels, this.lastNames) ? labels : Object.freeze(copyAsText(labels)));
     this.place(id);
@@ -108,12 +120,16 @@ export class SeriesIndex {
     this.lastLabels = undefined;
     this.lastText = undefined;
     let built: Labels | undefined;
-    const tab = this.tab;
-    for (let i = home(lo, this.shift); ; i = (i + 1) & this.mask) {
+    const m = mix(lo);
+    const seg = m >>> SEGMENT_SHIFT;
+    const tab = this.segs[seg]!;
+    const mask = tab.length - 1;
+    for (let i = (m << SEGMENT_BITS) >>> this.segShift[seg]!; ; i = (i + 1) & mask) {
       const e = tab[i]!;
       if (e === 0) {
         this.lastText = text;
         this.lastFrom = from;
+        this.lastSeg = seg;
         this.lastAt = i;
         return -1;
       }
@@ -146,7 +162,7 @@ export class SeriesIndex {
       if (found >= 0) return found;
     }
     this.lastText = undefined;
-    const id = this.sets.length;
+    const id = this.sets.size;
     if (id === this.hi.length) this.growColumns();
     this.text ??= new TextColumns(this.hi.length);
     this.sets.push(text);
@@ -160,17 +176,20 @@ export class SeriesIndex {
     this.hi[id] = this.lastHi;
     this.lo[id] = this.lastLo;
     this.count[id] = this.lastCount;
-    if (2 * (id + 1) > this.tab.length) this.growTable();
-    else this.tab[this.lastAt] = id + 1;
+    const seg = this.lastSeg;
+    const used = ++this.segUsed[seg]!;
+    if (used > fill(seg, this.segs[seg]!.length)) this.growSegment(seg, id);
+    else this.segs[seg]![this.lastAt] = id + 1;
   }
 
   /** The labels of series `id` (built now if it was added by text), or `undefined` for an id never issued. */
   labels(id: number): Labels | undefined {
-    const set = this.sets[id];
+    if (!(id >= 0 && id < this.sets.size && (id | 0) === id)) return undefined;
+    const set = this.sets.get(id);
     if (typeof set !== 'string') return set;
     const built = this.text!.build(id, set);
     const own = ownable(built, Object.keys(built)) ? built : Object.freeze(copyAsText(built));
-    this.sets[id] = own;
+    this.sets.set(id, own);
     return own;
   }
 
@@ -187,25 +206,39 @@ export class SeriesIndex {
     return true;
   }
 
-  private growColumns(): void {
+  /**
+   * Makes room in the per-id columns for `count` more series: a caller about to add many (a first scrape) has them
+   * grown once, where they would otherwise be copied as they fill, one copy of every column inside a single add.
+   */
+  reserve(count: number): void {
+    if (!(count > 0)) return;
+    const need = this.sets.size + Math.min(count, MAX_RESERVE);
+    if (need > this.hi.length) this.growColumns(need);
+  }
+
+  private growColumns(atLeast = 0): void {
     // by half, not doubling: the slack is kept for good (ids are never given back)
-    const n = Math.ceil(this.hi.length * 1.5);
+    const n = Math.max(Math.ceil(this.hi.length * 1.5), atLeast);
     this.hi = grown(this.hi, n);
     this.lo = grown(this.lo, n);
     this.count = grown(this.count, n);
     this.text?.grow(n);
   }
 
-  /** Doubles the table and places every id again (the id just added included). */
-  private growTable(): void {
-    this.tab = new Int32Array(this.tab.length * 2);
-    this.mask = this.tab.length - 1;
-    this.shift--;
-    for (let id = 0; id < this.sets.length; id++) {
-      let i = home(this.lo[id]!, this.shift);
-      while (this.tab[i] !== 0) i = (i + 1) & this.mask;
-      this.tab[i] = id + 1;
-    }
+  /** Doubles segment `seg` and places its ids again, and `id`, just added to it. */
+  private growSegment(seg: number, id: number): void {
+    const old = this.segs[seg]!;
+    const tab = new Int32Array(old.length * 2);
+    const mask = tab.length - 1;
+    const shift = --this.segShift[seg]!;
+    const put = (e: number): void => {
+      let i = (mix(this.lo[e - 1]!) << SEGMENT_BITS) >>> shift;
+      while (tab[i] !== 0) i = (i + 1) & mask;
+      tab[i] = e;
+    };
+    for (let i = 0; i < old.length; i++) if (old[i] !== 0) put(old[i]!);
+    put(id + 1);
+    this.segs[seg] = tab;
   }
 }
 
@@ -264,9 +297,73 @@ function textOf(text: string, from: number, to: number): string {
   return from === 0 && to === text.length ? text : text.slice(from, to);
 }
 
-/** The home position of a hash: its top bits after a multiplicative mix (Fibonacci hashing). */
-function home(lo: number, shift: number): number {
-  return Math.imul(lo, 0x9e3779b1) >>> shift;
+/** Most series one {@link SeriesIndex.reserve} makes room for (a hint far off the mark must not take the memory). */
+const MAX_RESERVE = 1 << 22;
+
+/** Segments of the table: a power of two, and how many top bits of a mixed hash pick one. */
+const SEGMENT_BITS = 6;
+const SEGMENTS = 1 << SEGMENT_BITS;
+const SEGMENT_SHIFT = 32 - SEGMENT_BITS;
+
+/**
+ * How many ids segment `seg` of capacity `capacity` holds before it doubles: from half of it (segment 0) to three
+ * quarters (the last). Segments fill at the same pace; had they one limit they would double together, which is
+ * one placing of every id again spread over a few hundred adds, not over the whole stretch until the next doubling.
+ */
+function fill(seg: number, capacity: number): number {
+  return (capacity * (128 + (seg << (6 - SEGMENT_BITS)))) >>> 8;
+}
+
+/** A hash's low half mixed (Fibonacci hashing): its top bits pick the segment, the next ones the position in it. */
+function mix(lo: number): number {
+  return Math.imul(lo, 0x9e3779b1) >>> 0;
+}
+
+/** Entries per page of a {@link Paged} column: 16,384 pointers, a page V8 puts straight in its large-object space. */
+const PAGE_BITS = 14;
+const PAGE = 1 << PAGE_BITS;
+
+/**
+ * Ids up to which {@link Paged}'s first page grows as a plain array does: a registry of a few thousand series keeps
+ * about the room it needs (a whole page is 128 kB per column), and the copies of such small arrays cost little.
+ */
+const FIRST_PAGE_GROWS_TO = 4096;
+
+/** A page of {@link PAGE} entries starting with `first`'s (a plain loop: `Object.assign` took 50 ms for 4,096 the first time). */
+function wholePage<T>(first: readonly T[]): T[] {
+  const page = new Array<T>(PAGE);
+  for (let i = 0; i < first.length; i++) page[i] = first[i]!;
+  return page;
+}
+
+/**
+ * A column of values per id, in fixed pages: one array of every id was copied whole each time it grew (5 to 15 ms
+ * of CPU at 100k series), and a page is never copied. The first page grows as a plain array does while the registry
+ * is small (a registry of a few series keeps a few slots), the others are made whole.
+ */
+class Paged<T> {
+  private readonly pages: T[][] = [[]];
+  size = 0;
+
+  push(value: T): void {
+    if (this.size < FIRST_PAGE_GROWS_TO) this.pages[0]!.push(value);
+    else {
+      // past a small registry's size the first page is made whole at once: grown by push it was copied again at
+      // each step up to 16,384 (at 15,044 ids last, 1 to 5 ms of CPU for the two columns)
+      if (this.size === FIRST_PAGE_GROWS_TO) this.pages[0] = wholePage(this.pages[0]!);
+      if ((this.size & (PAGE - 1)) === 0) this.pages.push(new Array<T>(PAGE));
+      this.pages[this.size >>> PAGE_BITS]![this.size & (PAGE - 1)] = value;
+    }
+    this.size++;
+  }
+
+  get(id: number): T {
+    return this.pages[id >>> PAGE_BITS]![id & (PAGE - 1)]!;
+  }
+
+  set(id: number, value: T): void {
+    this.pages[id >>> PAGE_BITS]![id & (PAGE - 1)] = value;
+  }
 }
 
 /**

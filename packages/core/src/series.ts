@@ -33,6 +33,12 @@ export interface SeriesRegistry {
     from?: number,
     to?: number,
   ): number;
+  /**
+   * A hint that about `count` new series follow (a first scrape of a large page): the registry makes room for them
+   * at once instead of growing step by step as they come, which copies what it holds each time, inside one call.
+   * Optional; changes no result. @experimental
+   */
+  reserve?(count: number): void;
   /** Returns the id for a label set already seen, or `undefined`. Never creates. */
   lookup(labels: Labels): number | undefined;
   /** The labels of a series id. Throws `RangeError` for an id this registry never issued. */
@@ -95,6 +101,10 @@ export function createSeriesRegistry(options: SeriesRegistryOptions = {}): Serie
       const found = index.findText(hi, lo, count, text, build, from, to);
       if (found >= 0) return found;
       return admit() ? index.addText(hi, lo, count, text, build, from, to) : SERIES_REJECTED;
+    },
+    reserve(count) {
+      // past the cap nothing more is created: no room to make
+      index.reserve(Math.max(0, Math.min(count, maxSeries - index.size)));
     },
     lookup(labels) {
       const id = index.find(labels);

@@ -126,4 +126,53 @@ describe('series index', () => {
     expect(fingerprint(loose)).toBe(fingerprint({ code: '200', gone: '' }));
     expect(r.intern({ code: '201', gone: '' })).not.toBe(id);
   });
+
+  // The table grows a segment at a time and the per-id columns a page (16,384 ids) at a time: enough series that
+  // every segment grows several times and the columns span three pages, interned as objects and as text in turn,
+  // some labels built early and some late; each is then found by labels, under its fingerprint and with its labels.
+  it('finds every series across many segment growths and column pages, whether interned as labels or as text', () => {
+    const r = createSeriesRegistry();
+    const n = 40_000;
+    const labelsOf = (i: number): Labels => Object.freeze({ job: `j${i % 13}`, path: `/api/v1/items/${i}` });
+    const build = (text: string): Labels => labelsOf(Number(text));
+    const ids: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const l = labelsOf(i);
+      if (i % 2 === 0) ids.push(r.intern(l));
+      else {
+        const [hi, lo] = [
+          Number.parseInt(fingerprint(l).slice(0, 8), 16) | 0,
+          Number.parseInt(fingerprint(l).slice(8), 16) | 0,
+        ];
+        ids.push(r.internText!(hi, lo, 2, `${i}`, build));
+      }
+      if (i % 1000 === 1) expect(r.labels(ids[i]!)).toEqual(l);
+    }
+    expect(ids).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(r.size).toBe(n);
+    for (let i = 0; i < n; i++) {
+      const l = labelsOf(i);
+      expect(r.lookup(reversed(l))).toBe(i);
+      expect(r.fingerprint(i)).toBe(fingerprint(l));
+      expect(r.labels(i)).toEqual(l);
+    }
+    expect(r.lookup({ job: 'j0', path: '/api/v1/items/1' })).toBeUndefined();
+    expect(() => r.labels(n)).toThrow(RangeError);
+    expect(() => r.labels(1.5)).toThrow(RangeError);
+  });
+
+  it('reserve() is a hint: ids, lookups and the cap are those without it, and odd counts are ignored', () => {
+    const plain = createSeriesRegistry({ maxSeries: 3 });
+    const hinted = createSeriesRegistry({ maxSeries: 3 });
+    hinted.reserve!(1e12);
+    hinted.reserve!(Number.NaN);
+    hinted.reserve!(-5);
+    for (const l of sets(5)) expect(hinted.intern(l)).toBe(plain.intern(l));
+    expect([hinted.size, hinted.rejected]).toEqual([3, 2]);
+    const big = createSeriesRegistry();
+    big.reserve!(50_000);
+    const all = sets(20_000);
+    for (const [i, l] of all.entries()) expect(big.intern(l)).toBe(i);
+    for (const [i, l] of all.entries()) expect(big.lookup(reversed(l))).toBe(i);
+  });
 });

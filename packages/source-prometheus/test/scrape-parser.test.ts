@@ -106,6 +106,51 @@ describe('createScrapeParser', () => {
     expect(series.size).toBe(n + 2);
   });
 
+  // A first page of more series than a page of the cache's keys (16,384) and than the size from which the parser
+  // makes room for a page's series up front (see TargetParser.reserve): ranges of the page, keys made later across
+  // several key pages, slots freed and reused, the registry's columns reserved, and the sliced parse giving the
+  // reserve a slice of its own (nothing written yet at the first yield).
+  it('keeps a first page larger than a key page: reserved, found again, freed and reused across key pages', async () => {
+    const series = createSeriesRegistry();
+    const parser = createScrapeParser({ series, targetLabels: { job: 'j' } });
+    const n = 40_000;
+    const line = (i: number, v: number) =>
+      `big_total{path="/api/v1/items/${i}",code="${200 + (i % 3)}"} ${v}\n`;
+    const labelsOf = (i: number) => ({
+      __name__: 'big_total',
+      path: `/api/v1/items/${i}`,
+      code: String(200 + (i % 3)),
+      job: 'j',
+    });
+    const all = Array.from({ length: n }, (_, i) => i);
+    const out = new MetricBatchBuilder();
+    const writtenAtYield: number[] = [];
+    const first = await parser.parseSliced(all.map((i) => line(i, i)).join(''), 'text', 1000, out, {
+      yield: async () => {
+        writtenAtYield.push(out.length);
+      },
+    });
+    expect(writtenAtYield[0]).toBe(0);
+    expect(writtenAtYield[1]).toBeGreaterThan(0);
+    expect(first).toMatchObject({ samples: n, added: n, stale: 0, duplicates: 0 });
+    const ids = Array.from(out.build().series);
+    expect(ids).toEqual(all);
+    // every third series dropped and the rest reversed: found by text across key pages, the others stale
+    const kept = all.filter((i) => i % 3 !== 0).reverse();
+    const second = scrape(parser, kept.map((i) => line(i, -i)).join(''), 2000);
+    expect(second.result).toMatchObject({ samples: kept.length, added: 0, stale: n - kept.length });
+    expect(Array.from(second.batch.series.subarray(0, kept.length))).toEqual(kept);
+    // the dropped ones come back under their old ids, and new ones take freed slots
+    const third = scrape(parser, all.map((i) => line(i, i)).join('') + line(n, 1), 3000);
+    expect(third.result).toMatchObject({ samples: n + 1, added: n - kept.length + 1, stale: 0 });
+    expect(Array.from(third.batch.series)).toEqual([...all, n]);
+    const fourth = scrape(parser, all.map((i) => line(i, 7)).join('') + line(n, 2), 4000);
+    expect(fourth.result).toMatchObject({ samples: n + 1, added: 0, stale: 0 });
+    for (let i = 0; i <= n; i += 97) expect(series.labels(i)).toEqual(labelsOf(i));
+    expect(series.labels(n)).toEqual(labelsOf(n));
+    expect([series.size, parser.size]).toEqual([n + 1, n + 1]);
+  });
+
   it('writes a stale marker when a series vanishes, and counts it as added when it returns', () => {
     const series = createSeriesRegistry();
     const parser = createScrapeParser({ series });

@@ -14,6 +14,14 @@ export interface CommentLine {
 /** No slot: the end of a `next` chain, or an empty {@link SeriesCache.first}. */
 export const NO_SLOT = -1;
 
+/** {@link SeriesCache}'s `keyFrom` of a slot whose text is a string of its own, and of a free slot. */
+const OWN_KEY = -1;
+const FREE = -2;
+/** Slots per page of keys: 16,384 pointers, a page V8 puts straight in its large-object space (never copied by a scavenge). */
+const KEY_PAGE_BITS = 14;
+const KEY_PAGE = 1 << KEY_PAGE_BITS;
+const KEY_PAGE_MASK = KEY_PAGE - 1;
+
 /**
  * Series seen on earlier pages of one target, keyed by raw series text (Prometheus's scrape cache).
  *
@@ -30,13 +38,20 @@ export const NO_SLOT = -1;
  */
 export class SeriesCache {
   /**
-   * Per slot: the raw series text (name and label block) as it appears on the page, or the chunk of a first page
-   * it lies in at `[keyFrom, keyTo)` (see {@link key}); `''` when free.
+   * Per slot, in pages of {@link KEY_PAGE} slots: the raw series text (name and label block) as it appears on the
+   * page, when the slot holds it as a string of its own (see {@link key}). Pages, not one array: a JS array of a
+   * first scrape's 100k keys was copied whole each time it grew, 5 to 15 ms of CPU in one go, inside one slice.
    */
-  private keys: string[] = [];
-  /** Per slot: where its text lies in `keys[slot]`; -1 when it is all of it. */
+  private keyPages: (string | undefined)[][] = [];
+  /**
+   * Per slot: where its text lies in {@link rangeText} (a first page's series, see {@link key}); {@link OWN_KEY} when
+   * it is in the key pages, {@link FREE} when the slot is free. Slots from {@link end} on are never read.
+   */
   private keyFrom: Int32Array = new Int32Array(64);
   private keyTo: Int32Array = new Int32Array(64);
+  /** The string a first page's series lie in as ranges (the page itself), and how many slots still point into it. */
+  private rangeText = '';
+  private ranges = 0;
   /** Per slot: what the handler resolved the series to. */
   val: Int32Array = new Int32Array(64);
   /** Per slot: the page count it was last seen on (-1: never), and that before the current page touched it. */
@@ -72,23 +87,23 @@ export class SeriesCache {
 
   /** Whether `slot` holds a series. */
   live(slot: number): boolean {
-    return slot < this.end && this.keys[slot] !== '';
+    return slot < this.end && this.keyFrom[slot] !== FREE;
   }
 
   /**
-   * The series text of `slot` (`''` when free). A first page's series are cached as a range of a chunk of the page
-   * their text is cut from, no string each (a string per series was an object for every young-generation
-   * collection of a first scrape to copy): the string is made here, when a later page first checks the line
-   * against it.
+   * The series text of `slot` (`''` when free). A first page's series are cached as ranges of the page, no string
+   * each (a string per series was an object for every young-generation collection of a first scrape to copy, and
+   * a slot in a growing array of them): the string is made here, when a later page first checks the line against
+   * it.
    */
   key(slot: number): string {
     if (slot >= this.end) return '';
-    const k = this.keys[slot]!;
     const from = this.keyFrom[slot]!;
-    if (from < 0) return k;
-    const own = k.slice(from, this.keyTo[slot]);
-    this.keys[slot] = own;
-    this.keyFrom[slot] = -1;
+    if (from === OWN_KEY) return this.keyPages[slot >>> KEY_PAGE_BITS]![slot & KEY_PAGE_MASK]!;
+    if (from === FREE) return '';
+    const own = this.rangeText.slice(from, this.keyTo[slot]);
+    this.setOwnKey(slot, own);
+    this.leaveRange();
     return own;
   }
 
@@ -97,7 +112,7 @@ export class SeriesCache {
     if (this.byText === undefined) {
       this.byText = new Map();
       for (let slot = 0; slot < this.end; slot++) {
-        if (this.keys[slot] !== '') this.byText.set(this.key(slot), slot);
+        if (this.keyFrom[slot] !== FREE) this.byText.set(this.key(slot), slot);
       }
     }
     return this.byText.get(text) ?? NO_SLOT;
@@ -114,9 +129,14 @@ export class SeriesCache {
       slot = this.end++;
       if (slot === this.val.length) this.grow();
     }
-    this.keys[slot] = text;
-    this.keyFrom[slot] = from;
-    this.keyTo[slot] = to;
+    if (from < 0 || (from === 0 && to === text.length)) this.setOwnKey(slot, text);
+    else if (text === this.rangeText || this.ranges === 0) {
+      // one string at a time holds ranges: a first page's (a later first page comes after the cache emptied)
+      this.rangeText = text;
+      this.ranges++;
+      this.keyFrom[slot] = from;
+      this.keyTo[slot] = to;
+    } else this.setOwnKey(slot, text.slice(from, to));
     this.val[slot] = val;
     this.seen[slot] = -1;
     this.prevSeen[slot] = -1;
@@ -127,19 +147,36 @@ export class SeriesCache {
     return slot;
   }
 
+  private setOwnKey(slot: number, key: string): void {
+    const p = slot >>> KEY_PAGE_BITS;
+    // the first page as long as the columns (a target of a few series keeps a few), the others whole
+    while (this.keyPages.length <= p)
+      this.keyPages.push(new Array<string | undefined>(Math.min(KEY_PAGE, this.val.length)));
+    this.keyPages[p]![slot & KEY_PAGE_MASK] = key;
+    this.keyFrom[slot] = OWN_KEY;
+  }
+
+  /** One slot less points into {@link rangeText}; the last one lets it go. */
+  private leaveRange(): void {
+    if (--this.ranges === 0) this.rangeText = '';
+  }
+
   /**
    * Keeps the series `keep` says to and frees the others (they vanished): a later line with the same text resolves
    * again. A `next` left pointing at a freed or reused slot is harmless: a slot is matched by its text.
    */
   retain(keep: (slot: number) => boolean): void {
     for (let slot = 0; slot < this.end; slot++) {
-      if (this.keys[slot] === '' || keep(slot)) continue;
+      const from = this.keyFrom[slot]!;
+      if (from === FREE || keep(slot)) continue;
       if (this.byText !== undefined) {
         const key = this.key(slot);
         if (this.byText.get(key) === slot) this.byText.delete(key);
       }
-      this.keys[slot] = '';
-      this.keyFrom[slot] = -1;
+      if (this.keyFrom[slot] === OWN_KEY)
+        this.keyPages[slot >>> KEY_PAGE_BITS]![slot & KEY_PAGE_MASK] = undefined;
+      else this.leaveRange();
+      this.keyFrom[slot] = FREE;
       this.free.push(slot);
       this.count--;
     }
@@ -155,7 +192,9 @@ export class SeriesCache {
 
   /** Forgets every series; a page into an empty cache needs no map (see the class comment). */
   private reset(): void {
-    this.keys = [];
+    this.keyPages = [];
+    this.rangeText = '';
+    this.ranges = 0;
     this.end = 0;
     this.count = 0;
     this.free = [];
@@ -163,8 +202,17 @@ export class SeriesCache {
     this.first = NO_SLOT;
   }
 
-  private grow(): void {
-    const n = this.val.length * 2;
+  /**
+   * Makes room for `count` more slots at once (a first page's series, estimated): the columns grow once, while the
+   * cache is still empty, instead of being copied as they fill, every column at once inside one slice.
+   */
+  reserve(count: number): void {
+    if (this.end + count > this.val.length) this.grow(this.end + count);
+  }
+
+  private grow(atLeast = 0): void {
+    let n = this.val.length * 2;
+    while (n < atLeast) n *= 2;
     const int = (a: Int32Array): Int32Array => {
       const b = new Int32Array(n);
       b.set(a);
@@ -172,6 +220,12 @@ export class SeriesCache {
     };
     this.keyFrom = int(this.keyFrom);
     this.keyTo = int(this.keyTo);
+    const first = this.keyPages[0];
+    if (first !== undefined && first.length < KEY_PAGE) {
+      const longer = new Array<string | undefined>(Math.min(KEY_PAGE, n));
+      for (let i = 0; i < first.length; i++) longer[i] = first[i];
+      this.keyPages[0] = longer;
+    }
     this.val = int(this.val);
     this.seen = int(this.seen);
     this.prevSeen = int(this.prevSeen);

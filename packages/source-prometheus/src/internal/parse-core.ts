@@ -57,7 +57,8 @@ export interface ParseHandler {
    * Called instead of {@link resolve} for a new series whose label block scanned clean: the series is `s[start,
    * end)` (the page: read it during the call, keep none of it), its name ends at `nameEnd` and its `n` labels are
    * spans, all indices into `s` (see `scanLabelBlock`; valid only during the call). What may be kept is the same
-   * text in `text` from `from` on (a string of its own, or a chunk of the page that other series share). Returns
+   * text in `text` from `from` on (a string of its own, or, where every series of the page is new, the page itself
+   * that its other series share too). Returns
    * `undefined` to have it parsed and given to {@link resolve} after all (which also reports errors the scan leaves
    * to it, such as a repeated label name).
    */
@@ -104,6 +105,24 @@ export function parseBody(
   return parser.finish();
 }
 
+/** Lines whose length {@link estimateLines} measures. */
+const SAMPLED_LINES = 64;
+
+/**
+ * About how many lines the page `s` has, from the length of its first {@link SAMPLED_LINES} lines: enough to size
+ * the columns a first page of new series fills (a page's lines are alike in length), at a cost of those lines.
+ */
+export function estimateLines(s: string): number {
+  let pos = 0;
+  for (let lines = 0; lines < SAMPLED_LINES; lines++) {
+    if (pos >= s.length) return lines;
+    const nl = s.indexOf('\n', pos);
+    if (nl < 0) return lines + 1;
+    pos = nl + 1;
+  }
+  return pos >= s.length ? SAMPLED_LINES : Math.ceil((s.length / pos) * SAMPLED_LINES);
+}
+
 /** A page parsed a slice at a time (see {@link bodyParser}). */
 export interface SlicedBodyParser {
   /**
@@ -129,9 +148,6 @@ export function bodyParser(
 ): SlicedBodyParser {
   return new BodyParser(body, format, cache, handler, limits);
 }
-
-/** Characters of a page copied at once for the texts of its new series (see BodyParser.ownText). */
-const CHUNK_CHARS = 16_384;
 
 /** Lines parsed between two looks at the clock (a look costs about what a cached line does). */
 const LINES_PER_CLOCK_READ = 64;
@@ -168,10 +184,6 @@ class BodyParser implements SlicedBodyParser {
    * place is then new (or repeated on this page, which the handler's `recurs` tells), so it is not looked up.
    */
   private fresh: boolean;
-  /** The flat copy new series texts are cut from on a fresh page, and where it lies in the page (see ownText). */
-  private chunk = '';
-  private chunkStart = 0;
-  private chunkEnd = -1;
   /** Where the text {@link ownText} returned last starts in it. */
   private textFrom = 0;
   /** Work done by the current {@link step}: lines, a new series counting {@link NEW_SERIES_WORK}. */
@@ -307,29 +319,22 @@ class BodyParser implements SlicedBodyParser {
   }
 
   /**
-   * A string holding the page's text `[start, end)` from {@link textFrom} on, that does not keep the page alive. On
-   * a page where every series is new it is one flat copy of the next {@link CHUNK_CHARS} of the page, shared by the
-   * series in it: a flat string of its own per series was two objects (the string and the slice wrapper V8
-   * returns), and a slice of a chunk per series one, that every young-generation collection of a first scrape found
-   * alive and copied. The cache and the series registry keep the chunk and the series' range in it. A chunk holds
-   * the values and comment lines between its series too, so it is used only where nearly all of it is series text
-   * that stays.
+   * A string holding the page's text `[start, end)` from {@link textFrom} on. On a page where every series is new it
+   * is the page itself: the cache and the series registry keep it and the series' range in it, and nothing is
+   * allocated per series. Copies of the page (a flat string per series, then one per 16 kB shared by the series in
+   * it) were what every young-generation collection of a first scrape found alive and copied, 10 MB for a page of
+   * 100k series. The page stays alive as long as one of its series is kept by its range; what the copies kept was
+   * about as much: the series of a first page cover nearly all of it, the series registry never forgets one, and
+   * their label strings are slices of what they are built from. Elsewhere (a page with known series) a new series
+   * gets a flat copy of its own, so that a page of few new series is not kept for them.
    */
   private ownText(start: number, end: number): string {
     if (!this.fresh) {
       this.textFrom = 0;
       return flatten(this.s.slice(start, end));
     }
-    if (end > this.chunkEnd) {
-      const s = this.s;
-      let stop = s.indexOf('\n', start + CHUNK_CHARS);
-      if (stop < 0) stop = s.length;
-      this.chunk = flatten(s.slice(start, Math.max(stop, end)));
-      this.chunkStart = start;
-      this.chunkEnd = Math.max(stop, end);
-    }
-    this.textFrom = start - this.chunkStart;
-    return this.chunk;
+    this.textFrom = start;
+    return this.s;
   }
 
   private values(slot: number, i: number, start: number, end: number): void {
@@ -377,9 +382,9 @@ class BodyParser implements SlicedBodyParser {
   /**
    * Resolves the new series `[start, close)` of the page (its name ends at `nameEnd`), kept as `text` from `from`
    * on (see {@link ownText}): from its label spans when the handler can, else from its parsed labels. `scanned` is
-   * the number of labels already scanned into the spans, or -1. The spans are scanned and hashed in the page: a
-   * chunk is a sliced string to V8, every character read through its parent, and code that reads both kinds is
-   * slower for each.
+   * the number of labels already scanned into the spans, or -1. The spans are scanned and hashed in the page, never
+   * in `text`: a copy of a series is a sliced string to V8, every character read through its parent, and code that
+   * reads both kinds is slower for each.
    */
   private resolveNew(
     start: number,
@@ -436,10 +441,11 @@ class BodyParser implements SlicedBodyParser {
    */
   private head(s: string, start: number, nameEnd: number, text: string, from: number): SeriesHead {
     const last = this.lastHead;
-    // compared unit by unit: startsWith on a slice of a chunk (see ownText) cost 6 % of a first scrape
+    // compared unit by unit: startsWith on a sliced string (the chunks ownText once made) cost 6 % of a first scrape
     if (last !== undefined && nameEnd - start === last.name.length && isPrefix(last.name, s, start))
       return last;
-    // from the kept text, not the page: a head outlives the page (the hasher remembers the last one)
+    // from the kept text: a head outlives the page (the hasher remembers the last one), and the page may be kept
+    // only where its series keep it anyway (see ownText)
     const name = text.slice(from, from + nameEnd - start);
     const family = this.familyOf(name);
     const type = (this.typeOf(family)?.value as MetricType | undefined) ?? (this.om ? 'unknown' : 'untyped');
