@@ -49,23 +49,39 @@ function start(options: AnomalyRuleOptions, order: number[]): Pair {
 
 function run(options: AnomalyRuleOptions, seed: number): { alerts: number } {
   const rnd = random(seed);
-  let pair = start(options, SERIES.map((_, i) => i));
+  let pair = start(
+    options,
+    SERIES.map((_, i) => i),
+  );
   let alerts = 0;
   let nextFinding = 0;
   const step = (input: AlerterInput, now: number) => {
     const a: Alert[] = [...(pair.now.evaluate(input, testStageContext({ now, series: pair.series })) ?? [])];
-    const b: Alert[] = [...(pair.before.evaluate(input, testStageContext({ now, series: pair.series })) ?? [])];
+    const b: Alert[] = [
+      ...(pair.before.evaluate(input, testStageContext({ now, series: pair.series })) ?? []),
+    ];
     expect(a).toEqual(b);
     alerts += a.length;
   };
   for (let t = 0; t < 200; t++) {
     if (t === 100) {
       // restart: snapshots restored into new rules over a registry that numbers the series in reverse
-      const saved = { now: pair.now.snapshot?.(), before: pair.before.snapshot?.() };
+      const at = testStageContext({ now: t * 1000, series: pair.series });
+      const saved = { now: pair.now.snapshot?.(at), before: pair.before.snapshot?.(at) };
       expect(JSON.parse(JSON.stringify(saved.now))).toEqual(JSON.parse(JSON.stringify(saved.before)));
-      pair = start(options, SERIES.map((_, i) => SERIES.length - 1 - i));
-      pair.now.restore?.(JSON.parse(JSON.stringify(saved.now)));
-      pair.before.restore?.(JSON.parse(JSON.stringify(saved.before)));
+      pair = start(
+        options,
+        SERIES.map((_, i) => SERIES.length - 1 - i),
+      );
+      const into = testStageContext({ now: t * 1000, series: pair.series });
+      pair.now.restore?.(JSON.parse(JSON.stringify(saved.now)), into);
+      pair.before.restore?.(JSON.parse(JSON.stringify(saved.before)), into);
+    }
+    if (t === 150) {
+      // a restore into rules that have run: their state replaced by copies of itself, same registry, same ids
+      const at = testStageContext({ now: t * 1000, series: pair.series });
+      for (const rule of [pair.now, pair.before])
+        rule.restore?.(JSON.parse(JSON.stringify(rule.snapshot?.(at))), at);
     }
     const now = t * 1000;
     const reads = rnd() < 0.15 ? [now - 500, now] : [now];
@@ -101,8 +117,9 @@ function run(options: AnomalyRuleOptions, seed: number): { alerts: number } {
     else if (kind < 0.12) step({ findings: shuffled }, now);
     else step({ metrics: batchFromRows(pair.series, rows), findings: shuffled }, now);
   }
-  expect(JSON.parse(JSON.stringify(pair.now.snapshot?.()))).toEqual(
-    JSON.parse(JSON.stringify(pair.before.snapshot?.())),
+  const end = testStageContext({ now: 200_000, series: pair.series });
+  expect(JSON.parse(JSON.stringify(pair.now.snapshot?.(end)))).toEqual(
+    JSON.parse(JSON.stringify(pair.before.snapshot?.(end))),
   );
   return { alerts };
 }
@@ -112,7 +129,10 @@ describe('anomalyRule by series id gives the alerts it gave by string keys', () 
     ['defaults', { alert: 'A' }],
     ['selector', { alert: 'A', selector: 'hot', n: 2, m: 4, minScore: 0.7 }],
     ['groupBy', { alert: 'A', groupBy: ['job'], n: 3, m: 6 }],
-    ['groupBy with a selector', { alert: 'A', selector: '{instance=~"i[01]"}', groupBy: ['instance'], n: 2, m: 3 }],
+    [
+      'groupBy with a selector',
+      { alert: 'A', selector: '{instance=~"i[01]"}', groupBy: ['instance'], n: 2, m: 3 },
+    ],
     ['for and keep_firing_for', { alert: 'A', forMs: 3000, keepFiringForMs: 2000, n: 2, m: 3 }],
     ['n = m = 1', { alert: 'A', n: 1, m: 1, minScore: 0.9 }],
   ];

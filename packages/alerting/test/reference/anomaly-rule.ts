@@ -12,7 +12,12 @@ import {
   type SeriesRegistry,
 } from '@argus/core';
 import { z } from 'zod';
-import { type RuleBaseOptions, type RuleBaseParsed, ruleBase, selectorSchema } from '../../src/rules/common.js';
+import {
+  type RuleBaseOptions,
+  type RuleBaseParsed,
+  ruleBase,
+  selectorSchema,
+} from '../../src/rules/common.js';
 import { intColumn } from '../../src/rules/series-column.js';
 import { readSnapshot, ruleTracker } from '../../src/rules/tracker.js';
 
