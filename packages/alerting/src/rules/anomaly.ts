@@ -84,28 +84,43 @@ export const anomalyRule: Factory<z.ZodType<Parsed, AnomalyRuleOptions>, Alerter
     // a series' key, group labels and selector match depend on its labels only: worked out once per series id (a
     // registry never reuses ids) rather than with a matcher run and a JSON.stringify per sample, which took about
     // 40% of a replica's CPU at 20k series per second (bench:soak, docs/scaling.md)
-    const perSeries = new WeakMap<SeriesRegistry, SeriesKeys>();
-    const seriesKey = (series: SeriesRegistry, id: number): [string, Labels] | null => {
+    let perSeries = new WeakMap<SeriesRegistry, SeriesKeys>();
+    // one registry per pipeline in practice: the last one's keys kept at hand, not looked up per sample
+    let lastRegistry: SeriesRegistry | undefined;
+    let lastKeys: SeriesKeys | undefined;
+    const keysOf = (series: SeriesRegistry): SeriesKeys => {
+      if (series === lastRegistry && lastKeys) return lastKeys;
       let known = perSeries.get(series);
       if (!known) perSeries.set(series, (known = new SeriesKeys()));
+      lastRegistry = series;
+      lastKeys = known;
+      return known;
+    };
+    const seriesKey = (known: SeriesKeys, series: SeriesRegistry, id: number): SeriesEntry | null => {
       let entry = known.get(id);
       if (entry === undefined) {
         const labels = series.labels(id);
-        entry = matchesLabels(matchers, labels) ? keyOf(labels) : null;
+        if (matchesLabels(matchers, labels)) {
+          const [key, keyLabels] = keyOf(labels);
+          entry = { key, labels: keyLabels, window: undefined };
+        } else entry = null;
         known.set(id, entry);
       }
       return entry;
     };
     const push = (
-      entry: [string, Labels] | null,
+      entry: SeriesEntry,
       value: number,
       finding: Finding | undefined,
       ts: number,
     ): Alert | undefined => {
-      if (entry === null) return undefined;
-      const [key, keyLabels] = entry;
-      let w = windows.get(key);
-      if (!w) windows.set(key, (w = { flags: [], findings: [], labels: keyLabels, value }));
+      let w = entry.window;
+      if (!w) {
+        // series of one group share a window: found by key once per series, then kept on the entry
+        w = windows.get(entry.key);
+        if (!w) windows.set(entry.key, (w = { flags: [], findings: [], labels: entry.labels, value }));
+        entry.window = w;
+      }
       const hit = finding !== undefined && finding.score >= o.minScore;
       w.flags.push(hit);
       w.findings.push(hit ? finding.id : undefined);
@@ -114,27 +129,35 @@ export const anomalyRule: Factory<z.ZodType<Parsed, AnomalyRuleOptions>, Alerter
         w.findings.shift();
       }
       w.value = value;
-      const count = w.flags.reduce((c, f) => c + (f ? 1 : 0), 0);
+      let count = 0;
+      for (const f of w.flags) if (f) count++;
+      if (count < o.n) return tracker.step(entry.key, ts, undefined);
+      // the finding ids are read only by an active alert: listed when the window holds enough of them
       const ids = w.findings.filter((f): f is string => f !== undefined);
-      return tracker.step(key, ts, count >= o.n ? { labels: w.labels, value, findings: ids } : undefined);
+      return tracker.step(entry.key, ts, { labels: w.labels, value, findings: ids });
     };
     return {
       name,
       evaluate(input, ctx) {
         const out: Alert[] = [];
-        const byPoint = new Map<string, Finding>();
-        for (const f of input.findings ?? []) byPoint.set(`${f.series}@${f.timestamp}`, f);
+        const known = keysOf(ctx.series);
+        const findings = input.findings ?? [];
         const b = input.metrics;
-        for (let i = 0; b && i < b.length; i++) {
-          const id = b.series[i]!;
-          const ts = b.timestamps[i]!;
-          const finding = byPoint.size === 0 ? undefined : byPoint.get(`${id}@${ts}`);
-          const a = push(seriesKey(ctx.series, id), b.values[i]!, finding, ts);
-          if (a) out.push(a);
-        }
-        if (!b) {
-          for (const f of input.findings ?? []) {
-            const a = push(seriesKey(ctx.series, f.series), f.value, f, f.timestamp);
+        if (b) {
+          const byPoint = findingsByPoint(findings);
+          for (let i = 0; i < b.length; i++) {
+            const id = b.series[i]!;
+            const entry = seriesKey(known, ctx.series, id);
+            if (entry === null) continue;
+            const ts = b.timestamps[i]!;
+            const a = push(entry, b.values[i]!, byPoint?.get(id, ts), ts);
+            if (a) out.push(a);
+          }
+        } else {
+          for (const f of findings) {
+            const entry = seriesKey(known, ctx.series, f.series);
+            if (entry === null) continue;
+            const a = push(entry, f.value, f, f.timestamp);
             if (a) out.push(a);
           }
         }
@@ -151,6 +174,10 @@ export const anomalyRule: Factory<z.ZodType<Parsed, AnomalyRuleOptions>, Alerter
       restore(state) {
         const s = state as { alerts?: unknown; windows?: [string, Window][] } | undefined;
         for (const [k, w] of s?.windows ?? []) windows.set(k, w);
+        // entries keep the window they found: a restore replaces windows, so they are looked up again
+        perSeries = new WeakMap();
+        lastRegistry = undefined;
+        lastKeys = undefined;
         for (const a of readSnapshot(s?.alerts)) {
           const [key] = keyOf(a.seriesLabels);
           tracker.active.set(key, a);
@@ -160,6 +187,65 @@ export const anomalyRule: Factory<z.ZodType<Parsed, AnomalyRuleOptions>, Alerter
   },
 });
 
+/** A series the rule's selector takes: its window's key and labels, and the window once it has one. */
+interface SeriesEntry {
+  key: string;
+  labels: Labels;
+  window: Window | undefined;
+}
+
+/**
+ * A batch's findings by point (series id and timestamp), found without a string per finding or per sample. The last
+ * finding on a point wins, as when they were keyed `${series}@${timestamp}`.
+ */
+class FindingsByPoint {
+  /** Per series id, its finding when all its findings in the batch are on one timestamp. */
+  private readonly byId = new Map<number, Finding>();
+  /** Series with findings on several timestamps (a batch holding more than one read): keyed by point. */
+  private mixed: Map<number, Map<number, Finding>> | undefined;
+
+  add(f: Finding): void {
+    const several = this.mixed?.get(f.series);
+    if (several) {
+      several.set(f.timestamp, f);
+      return;
+    }
+    const first = this.byId.get(f.series);
+    if (first === undefined || sameTime(first.timestamp, f.timestamp)) {
+      this.byId.set(f.series, f);
+      return;
+    }
+    this.byId.delete(f.series);
+    this.mixed ??= new Map();
+    this.mixed.set(
+      f.series,
+      new Map([
+        [first.timestamp, first],
+        [f.timestamp, f],
+      ]),
+    );
+  }
+
+  get(id: number, ts: number): Finding | undefined {
+    const f = this.byId.get(id);
+    if (f !== undefined) return sameTime(f.timestamp, ts) ? f : undefined;
+    return this.mixed?.get(id)?.get(ts);
+  }
+}
+
+/** `undefined` when a batch has no findings, so its samples skip the lookup. */
+function findingsByPoint(findings: readonly Finding[]): FindingsByPoint | undefined {
+  if (findings.length === 0) return undefined;
+  const byPoint = new FindingsByPoint();
+  for (const f of findings) byPoint.add(f);
+  return byPoint;
+}
+
+/** Equal timestamps as their text compared (`${ts}`), which the keys of points used: -0 is 0, NaN is NaN. */
+function sameTime(a: number, b: number): boolean {
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
+}
+
 /**
  * The key and key labels of each series id a rule has seen, or `null` for a series its selector leaves out. A rule
  * sees every series of the pipeline, and most are left out (the preset's rule watches a handful of derived series
@@ -168,15 +254,15 @@ export const anomalyRule: Factory<z.ZodType<Parsed, AnomalyRuleOptions>, Alerter
 class SeriesKeys {
   /** Per id: 0 not seen, -1 left out, k > 0 the series' entry in `entries` at k - 1. */
   private readonly slots = intColumn();
-  private readonly entries: [string, Labels][] = [];
+  private readonly entries: SeriesEntry[] = [];
 
-  get(id: number): [string, Labels] | null | undefined {
+  get(id: number): SeriesEntry | null | undefined {
     const slot = this.slots.get(id);
     if (slot === 0) return undefined;
     return slot < 0 ? null : this.entries[slot - 1]!;
   }
 
-  set(id: number, entry: [string, Labels] | null): void {
+  set(id: number, entry: SeriesEntry | null): void {
     if (entry === null) {
       this.slots.set(id, -1);
       return;
