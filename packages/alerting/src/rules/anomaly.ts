@@ -100,13 +100,42 @@ export const anomalyRule: Factory<z.ZodType<Parsed, AnomalyRuleOptions>, Alerter
       let entry = known.get(id);
       if (entry === undefined) {
         const labels = series.labels(id);
-        if (matchesLabels(matchers, labels)) {
+        if (!matchesLabels(matchers, labels)) entry = null;
+        else if (o.groupBy) {
           const [key, keyLabels] = keyOf(labels);
-          entry = { key, labels: keyLabels, window: undefined };
-        } else entry = null;
+          entry = { key, labels: keyLabels, window: undefined, own: false, checked: true };
+        } else entry = { key: undefined, labels, window: undefined, own: true, checked: false };
         known.set(id, entry);
       }
       return entry;
+    };
+    /**
+     * The window of a series of its own (no `groupBy`), or `undefined` while it needs none. A window that holds no
+     * anomalous point counts as no window at all (only anomalous points are counted, and an alert needs one to
+     * become active), so a series gets its key and window with its first anomalous point, and gives them back when
+     * its window holds none again and no alert is active for it: ~500 bytes per series (the JSON key, the window
+     * and its two arrays) that most series, never anomalous, do not keep.
+     */
+    const ownWindow = (entry: SeriesEntry, hit: boolean): Window | undefined => {
+      if (entry.key === undefined && !entry.checked) {
+        // first point since start or restore: a restored window, or an alert restored active, is this series'
+        entry.checked = true;
+        if (windows.size > 0 || tracker.active.size > 0) {
+          const key = JSON.stringify(entry.labels);
+          if (windows.has(key) || tracker.active.has(key)) entry.key = key;
+        }
+      }
+      if (entry.key === undefined) {
+        if (!hit) return undefined;
+        entry.key = JSON.stringify(entry.labels);
+      }
+      return windowOf(entry, entry.key);
+    };
+    const windowOf = (entry: SeriesEntry, key: string): Window => {
+      let w = windows.get(key);
+      if (!w) windows.set(key, (w = { flags: [], findings: [], labels: entry.labels, value: 0 }));
+      entry.window = w;
+      return w;
     };
     const push = (
       entry: SeriesEntry,
@@ -114,14 +143,11 @@ export const anomalyRule: Factory<z.ZodType<Parsed, AnomalyRuleOptions>, Alerter
       finding: Finding | undefined,
       ts: number,
     ): Alert | undefined => {
-      let w = entry.window;
-      if (!w) {
-        // series of one group share a window: found by key once per series, then kept on the entry
-        w = windows.get(entry.key);
-        if (!w) windows.set(entry.key, (w = { flags: [], findings: [], labels: entry.labels, value }));
-        entry.window = w;
-      }
       const hit = finding !== undefined && finding.score >= o.minScore;
+      // series of one group share a window: found by key once per series, then kept on the entry
+      const w = entry.window ?? (entry.own ? ownWindow(entry, hit) : windowOf(entry, entry.key!));
+      if (!w) return undefined; // no anomalous point in its window and no alert active for it: nothing to step
+      const key = entry.key!;
       w.flags.push(hit);
       w.findings.push(hit ? finding.id : undefined);
       if (w.flags.length > o.m) {
@@ -131,10 +157,19 @@ export const anomalyRule: Factory<z.ZodType<Parsed, AnomalyRuleOptions>, Alerter
       w.value = value;
       let count = 0;
       for (const f of w.flags) if (f) count++;
-      if (count < o.n) return tracker.step(entry.key, ts, undefined);
+      if (count < o.n) {
+        const a = tracker.step(key, ts, undefined);
+        if (count === 0 && entry.own && !tracker.active.has(key)) {
+          windows.delete(key);
+          entry.window = undefined;
+          entry.key = undefined;
+        }
+        return a;
+      }
       // the finding ids are read only by an active alert: listed when the window holds enough of them
-      const ids = w.findings.filter((f): f is string => f !== undefined);
-      return tracker.step(entry.key, ts, { labels: w.labels, value, findings: ids });
+      // a restored window holds null where the saved one held undefined (JSON): not a finding id either
+      const ids = w.findings.filter((f): f is string => typeof f === 'string');
+      return tracker.step(key, ts, { labels: w.labels, value, findings: ids });
     };
     return {
       name,
@@ -173,7 +208,6 @@ export const anomalyRule: Factory<z.ZodType<Parsed, AnomalyRuleOptions>, Alerter
       snapshot: () => ({ alerts: tracker.snapshot(), windows: [...windows] }),
       restore(state) {
         const s = state as { alerts?: unknown; windows?: [string, Window][] } | undefined;
-        for (const [k, w] of s?.windows ?? []) windows.set(k, w);
         // entries keep the window they found: a restore replaces windows, so they are looked up again
         perSeries = new WeakMap();
         lastRegistry = undefined;
@@ -182,6 +216,11 @@ export const anomalyRule: Factory<z.ZodType<Parsed, AnomalyRuleOptions>, Alerter
           const [key] = keyOf(a.seriesLabels);
           tracker.active.set(key, a);
         }
+        for (const [k, w] of s?.windows ?? []) {
+          // a window with no anomalous point counts as none (see ownWindow); earlier versions saved one per series
+          if (!o.groupBy && !w.flags.includes(true) && !tracker.active.has(k)) continue;
+          windows.set(k, w);
+        }
       },
     };
   },
@@ -189,9 +228,14 @@ export const anomalyRule: Factory<z.ZodType<Parsed, AnomalyRuleOptions>, Alerter
 
 /** A series the rule's selector takes: its window's key and labels, and the window once it has one. */
 interface SeriesEntry {
-  key: string;
+  /** Its window's key; for a series of its own, only while it has a window or an active alert. */
+  key: string | undefined;
   labels: Labels;
   window: Window | undefined;
+  /** A series of its own (no `groupBy`): its window made with its first anomalous point. */
+  own: boolean;
+  /** Looked for a restored window or alert since start or restore. */
+  checked: boolean;
 }
 
 /**

@@ -121,7 +121,8 @@ export const anomalyRule: Factory<z.ZodType<Parsed, AnomalyRuleOptions>, Alerter
       }
       w.value = value;
       const count = w.flags.reduce((c, f) => c + (f ? 1 : 0), 0);
-      const ids = w.findings.filter((f): f is string => f !== undefined);
+      // fixed here as in the rule: a restored window's nulls (JSON of undefined) were listed as finding ids
+      const ids = w.findings.filter((f): f is string => typeof f === 'string');
       return tracker.step(key, ts, count >= o.n ? { labels: w.labels, value, findings: ids } : undefined);
     };
     return {
