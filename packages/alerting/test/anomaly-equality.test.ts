@@ -183,7 +183,7 @@ describe('anomalyRule keeps a window only for series with anomalous points', () 
     const labels = Array.from({ length: 2000 }, (_, i) => ({ __name__: 'q', instance: `i${i}` }));
     const ids = labels.map((l) => series.intern(l));
     const windows = (): unknown[] =>
-      (rule.snapshot?.(testStageContext({ now: 0, series })) as { windows: unknown[] }).windows;
+      (rule.snapshot!(testStageContext({ now: 0, series })) as { windows: unknown[] }).windows;
     const read = (t: number, findings: Finding[] = []) =>
       rule.evaluate(
         {
