@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createStore, type RangeAgg } from '../src/index.js';
+import { createStore, type RangeAgg, type Store } from '../src/index.js';
 import { rng } from './helpers.js';
 
 const HOUR = 3_600_000;
@@ -74,23 +74,8 @@ describe('retention and rollups', () => {
     const st = store.stats();
     expect(st.evictedChunks).toBeGreaterThan(0);
     expect(st.chunkSamples).toBeLessThan(samples.length / 10);
-    for (const agg of ['avg', 'min', 'max', 'last'] as const) {
-      // hourly steps span every tier: 1 h rollups, 5 m rollups and raw
-      const [res] = await store.range({ matchers: '{host="a"}', from: 0, to: 10 * DAY, stepMs: HOUR, agg });
-      const want = naive(
-        samples.filter((s) => s.host === 'a'),
-        0,
-        10 * DAY,
-        HOUR,
-        agg,
-      );
-      expect(res!.timestamps.length).toBe(want.size);
-      for (let i = 0; i < res!.timestamps.length; i++) {
-        const t = res!.timestamps[i]!;
-        if (agg === 'avg') expect(res!.values[i]).toBeCloseTo(want.get(t)!, 9);
-        else expect(res!.values[i]).toBe(want.get(t));
-      }
-    }
+    // hourly steps span every tier: 1 h rollups, 5 m rollups and raw
+    await expectHourlyAsNaive(store, samples, 'a');
   });
 
   it('a data directory reopened with a shorter retention: evicted and rolled up while it opens, as the reference', async () => {
@@ -109,22 +94,7 @@ describe('retention and rollups', () => {
       const store = createStore({ dataDir: dir, retentionMs: 6 * HOUR, rollups });
       await store.open();
       expect(store.stats().evictedChunks).toBeGreaterThan(0);
-      for (const agg of ['avg', 'min', 'max', 'last'] as const) {
-        const [res] = await store.range({ matchers: '{host="b"}', from: 0, to: 10 * DAY, stepMs: HOUR, agg });
-        const want = naive(
-          samples.filter((s) => s.host === 'b'),
-          0,
-          10 * DAY,
-          HOUR,
-          agg,
-        );
-        expect(res!.timestamps.length).toBe(want.size);
-        for (let i = 0; i < res!.timestamps.length; i++) {
-          const t = res!.timestamps[i]!;
-          if (agg === 'avg') expect(res!.values[i]).toBeCloseTo(want.get(t)!, 9);
-          else expect(res!.values[i]).toBe(want.get(t));
-        }
-      }
+      await expectHourlyAsNaive(store, samples, 'b');
       await store.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -196,3 +166,29 @@ describe('retention and rollups', () => {
     expect(store.stats()).toMatchObject({ outOfOrderAccepted: 100, samples: 200 });
   });
 });
+
+/** Every aggregation of `host`'s series at hourly steps over 10 days equals the naive reference's. */
+async function expectHourlyAsNaive(store: Store, samples: Sample[], host: string): Promise<void> {
+  for (const agg of ['avg', 'min', 'max', 'last'] as const) {
+    const [res] = await store.range({
+      matchers: `{host="${host}"}`,
+      from: 0,
+      to: 10 * DAY,
+      stepMs: HOUR,
+      agg,
+    });
+    const want = naive(
+      samples.filter((s) => s.host === host),
+      0,
+      10 * DAY,
+      HOUR,
+      agg,
+    );
+    expect(res!.timestamps.length).toBe(want.size);
+    for (let i = 0; i < res!.timestamps.length; i++) {
+      const t = res!.timestamps[i]!;
+      if (agg === 'avg') expect(res!.values[i]).toBeCloseTo(want.get(t)!, 9);
+      else expect(res!.values[i]).toBe(want.get(t));
+    }
+  }
+}
