@@ -2,7 +2,7 @@ import { ExpositionError } from '../errors.js';
 import { type CommentLine, NO_SLOT, type SeriesCache } from './cache.js';
 import { parseCommentLine } from './comments.js';
 import type { ExpositionLimits } from './limits.js';
-import { parseNumber } from './numbers.js';
+import { parseNumber, parseNumberInto, parsedNumber } from './numbers.js';
 import {
   isNameChar,
   parseLabelBlock,
@@ -362,8 +362,8 @@ class BodyParser implements SlicedBodyParser {
     const vStart = skipSpace(s, i, end);
     if (vStart === i) this.fail('expected a space and a value after the series', start, end);
     const vEnd = tokenEnd(s, vStart, end);
-    const value = parseNumber(s, vStart, vEnd);
-    if (value === undefined) this.fail(`invalid value "${s.slice(vStart, vEnd)}"`, start, end);
+    if (!parseNumberInto(s, vStart, vEnd)) this.fail(`invalid value "${s.slice(vStart, vEnd)}"`, start, end);
+    const value = parsedNumber[0]!;
     let ts = Number.NaN;
     i = skipSpace(s, vEnd, end);
     if (i < end && s.charCodeAt(i) !== 35) {
