@@ -1,17 +1,7 @@
 import { createSeriesRegistry, MetricBatchBuilder } from '@argus/core';
 import { describe, expect, it } from 'vitest';
 import { createScrapeParser } from '../src/index.js';
-
-/** A small seeded generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './helpers.js';
 
 type Row = [name: string, time: number, value: number, stale: boolean];
 
@@ -54,7 +44,7 @@ const byName = (a: Row, b: Row): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 :
 describe('scrape parser staleness', () => {
   it('writes the stale markers a map of the last page tells, across failed pages, timestamps and target downs', () => {
     for (let seed = 1; seed <= 40; seed++) {
-      const rnd = random(seed);
+      const rnd = rng(seed);
       const series = createSeriesRegistry();
       const parser = createScrapeParser({ series });
       const model = new Model();
@@ -83,26 +73,33 @@ describe('scrape parser staleness', () => {
         }
         const lines: [string, number | undefined][] = [];
         const pick = rnd();
-        for (let s = 0; s < universe; s++) if (rnd() < pick) lines.push([`s${s}`, rnd() < 0.1 ? t - 7 : undefined]);
+        for (let s = 0; s < universe; s++)
+          if (rnd() < pick) lines.push([`s${s}`, rnd() < 0.1 ? t - 7 : undefined]);
         lines.sort(() => rnd() - 0.5);
-        const text = lines.map(([n, ts], k) => `m{s="${n}"} ${k}${ts === undefined ? '' : ` ${ts}`}\n`).join('');
+        const text = lines
+          .map(([n, ts], k) => `m{s="${n}"} ${k}${ts === undefined ? '' : ` ${ts}`}\n`)
+          .join('');
         const out = new MetricBatchBuilder();
         if (what < 0.3) {
           // a page that breaks after some of its lines; the source then marks the target down
           const cut = Math.floor(rnd() * (lines.length + 1));
-          const broken = text.split('\n').slice(0, cut).join('\n') + (cut > 0 ? '\n' : '') + 'bad{ 1\n';
+          const broken = [...text.split('\n').slice(0, cut), 'bad{ 1', ''].join('\n');
           expect(() => parser.parse(broken, 'text', t, out)).toThrow();
           model.failed(lines.slice(0, cut));
           const down = new MetricBatchBuilder();
           parser.markStale(t + 1, down);
-          expect(rows(down).sort(byName), `seed ${seed} step ${step}`).toEqual(model.markStale(t + 1).sort(byName));
+          expect(rows(down).sort(byName), `seed ${seed} step ${step}`).toEqual(
+            model.markStale(t + 1).sort(byName),
+          );
           continue;
         }
         const result = parser.parse(text, 'text', t, out);
         const want = model.page(lines, t);
         const got = rows(out);
         expect(got.slice(0, lines.length), `seed ${seed} step ${step}`).toEqual(want.samples);
-        expect(got.slice(lines.length).sort(byName), `seed ${seed} step ${step}`).toEqual(want.stale.sort(byName));
+        expect(got.slice(lines.length).sort(byName), `seed ${seed} step ${step}`).toEqual(
+          want.stale.sort(byName),
+        );
         expect(result.stale).toBe(want.stale.length);
       }
     }

@@ -2,7 +2,7 @@ import { ExpositionError } from '../errors.js';
 import { type CommentLine, NO_SLOT, type SeriesCache } from './cache.js';
 import { parseCommentLine } from './comments.js';
 import type { ExpositionLimits } from './limits.js';
-import { parseNumber, parseNumberInto, parsedNumber } from './numbers.js';
+import { parsedNumber, parseNumber, parseNumberInto } from './numbers.js';
 import {
   isNameChar,
   parseLabelBlock,
