@@ -329,7 +329,9 @@ class BodyParser implements SlicedBodyParser {
     const last = this.lastHead;
     if (last !== undefined) {
       const e = start + last.name.length;
-      this.sameHead = e <= end && !isNameChar(s.charCodeAt(e)) && isPrefix(last.name, s, start);
+      // startsWith on the flat page: 0.3-0.4x the time of a loop over the units (a chunk, a sliced string, once made it
+      // the slower one)
+      this.sameHead = e <= end && !isNameChar(s.charCodeAt(e)) && s.startsWith(last.name, start);
       if (this.sameHead) return e;
     }
     this.sameHead = false;
@@ -528,12 +530,6 @@ class BodyParser implements SlicedBodyParser {
     this.comments.push(line);
     this.handler.metadata?.(line.kind, line.name, line.value);
   }
-}
-
-/** Whether `s` from `from` on starts with `prefix`. */
-function isPrefix(prefix: string, s: string, from: number): boolean {
-  for (let k = 0; k < prefix.length; k++) if (prefix.charCodeAt(k) !== s.charCodeAt(from + k)) return false;
-  return true;
 }
 
 function skipSpace(s: string, i: number, end: number): number {
