@@ -106,13 +106,13 @@ console.log(
   '\nFirst scrape of the synthetic 100k-series page, sliced (`parseSliced`, as the scrape source runs it):\n',
 );
 console.log(
-  '| runs | best, per CPU second (M/s) | best, per wall second (M/s) | slices | longest slice, CPU (ms) | longest slice, wall (ms) | slices > 10 ms, CPU / wall (all runs) | max added loop delay (ms) | target ≥ 1 M/s, ≤ 10 ms |',
+  '| runs | best, per CPU second (M/s) | best, per wall second (M/s) | slices | longest slice, CPU (ms) | longest slice, wall (ms) | slices > 10 ms, CPU / wall / both (all runs) | max added loop delay (ms) | target ≥ 1 M/s, ≤ 10 ms |',
 );
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 const b = first.best;
 const maxDelay = Math.max(...first.runs.map((x) => x.maxLoopDelayMs));
 console.log(
-  `| ${first.runs.length} | ${m(b.cpuRate)} | ${m(b.rate)} | ${b.slices} | ${first.longestSliceCpuMs.toFixed(1)} | ${first.longestSliceMs.toFixed(1)} | ${first.slicesOver10Cpu} / ${first.slicesOver10Wall} | ${maxDelay.toFixed(1)} | ${b.cpuRate >= 1e6 ? 'rate met' : 'rate **missed**'}, ${first.longestSliceCpuMs <= 10 ? 'slices met (CPU)' : 'slices **missed**'} |`,
+  `| ${first.runs.length} | ${m(b.cpuRate)} | ${m(b.rate)} | ${b.slices} | ${first.longestSliceCpuMs.toFixed(1)} | ${first.longestSliceMs.toFixed(1)} | ${first.slicesOver10Cpu} / ${first.slicesOver10Wall} / ${first.slicesOver10Both} | ${maxDelay.toFixed(1)} | ${b.cpuRate >= 1e6 ? 'rate met' : 'rate **missed**'}, ${first.longestSliceCpuMs <= 10 ? 'slices met (CPU)' : 'slices **missed**'} |`,
 );
 
 // What a first scrape leaves on the heap: the series registry and the target's parser cache after the 100k page,

@@ -175,4 +175,15 @@ describe('series index', () => {
     for (const [i, l] of all.entries()) expect(big.intern(l)).toBe(i);
     for (const [i, l] of all.entries()) expect(big.lookup(reversed(l))).toBe(i);
   });
+
+  it('finds every series after reserve() makes room for the table between adds, and past the room it made', () => {
+    const r = createSeriesRegistry();
+    const all = sets(30_000);
+    for (const [i, l] of all.slice(0, 3_000).entries()) expect(r.intern(l)).toBe(i);
+    r.reserve!(9_000);
+    for (const [i, l] of all.slice(0, 3_000).entries()) expect(r.lookup(reversed(l))).toBe(i);
+    for (const [i, l] of all.entries()) expect(r.intern(l)).toBe(i);
+    for (const [i, l] of all.entries()) expect(r.lookup(reversed(l))).toBe(i);
+    expect(r.size).toBe(30_000);
+  });
 });

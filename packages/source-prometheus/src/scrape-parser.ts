@@ -215,7 +215,7 @@ class TargetParser implements ScrapeParser, ParseHandler {
     }
     const id = c.val[slot]!;
     if (seen !== epoch - 1 && id >= 0) this.added++;
-    c.prevSeen[slot] = seen;
+    c.setPrevSeen(slot, seen);
     c.seen[slot] = epoch;
     this.seen++;
     if (id < 0) {
@@ -230,7 +230,7 @@ class TargetParser implements ScrapeParser, ParseHandler {
     this.idEpoch[id] = epoch;
     // NaN marks a line without a timestamp
     const explicit = !Number.isNaN(ts);
-    c.flags[slot] = explicit ? EXPLICIT_TS : 0;
+    c.setFlags(slot, explicit ? EXPLICIT_TS : 0);
     this.out!.push(id, explicit ? ts : this.time, value);
   }
 
@@ -335,8 +335,8 @@ class TargetParser implements ScrapeParser, ParseHandler {
       if (!c.live(slot)) continue;
       const seen = c.seen[slot]!;
       const id = c.val[slot]!;
-      const live = seen === last || (this.failed && seen === last + 1 && c.prevSeen[slot] === last);
-      if (id >= 0 && live && c.flags[slot] !== EXPLICIT_TS && this.idEpoch[id] !== mark) {
+      const live = seen === last || (this.failed && seen === last + 1 && c.prevSeen(slot) === last);
+      if (id >= 0 && live && c.flags(slot) !== EXPLICIT_TS && this.idEpoch[id] !== mark) {
         this.idEpoch[id] = mark;
         builder.push(id, timeMs, Number.NaN, true);
         n++;
@@ -362,7 +362,7 @@ function sweep(
     const seen = cache.seen[slot]!;
     if (seen === epoch) return true;
     const id = cache.val[slot]!;
-    if (id >= 0 && seen > 0 && cache.flags[slot] !== EXPLICIT_TS && idEpoch[id] !== epoch) {
+    if (id >= 0 && seen > 0 && cache.flags(slot) !== EXPLICIT_TS && idEpoch[id] !== epoch) {
       idEpoch[id] = epoch;
       out.push(id, timeMs, Number.NaN, true);
       n++;

@@ -54,11 +54,16 @@ export class SeriesCache {
   private ranges = 0;
   /** Per slot: what the handler resolved the series to. */
   val: Int32Array = new Int32Array(64);
-  /** Per slot: the page count it was last seen on (-1: never), and that before the current page touched it. */
+  /** Per slot: the page count it was last seen on (-1: never). */
   seen: Int32Array = new Int32Array(64);
-  prevSeen: Int32Array = new Int32Array(64);
-  /** Per slot: handler flags (the scrape parser's: whether its last sample carried a timestamp). */
-  flags: Uint8Array = new Uint8Array(64);
+  /**
+   * Per slot: the page count it was last seen on before the current page touched it (see {@link setPrevSeen}), and
+   * handler flags (the scrape parser's: whether its last sample carried a timestamp). Made on the first value that
+   * is not the default (-1, 0): a first page writes none (its series were never seen, its lines rarely carry
+   * timestamps), and these columns were fresh memory it zeroed for nothing, which this kind of machine makes costly.
+   */
+  private prevSeenCol: Int32Array | undefined;
+  private flagsCol: Uint8Array | undefined;
   /** Per slot: the slot that followed it on the last page, checked first so a steady page needs no hashing. */
   next: Int32Array = new Int32Array(64);
   /** The first series of the last page. */
@@ -139,12 +144,38 @@ export class SeriesCache {
     } else this.setOwnKey(slot, text.slice(from, to));
     this.val[slot] = val;
     this.seen[slot] = -1;
-    this.prevSeen[slot] = -1;
-    this.flags[slot] = 0;
+    if (this.prevSeenCol !== undefined) this.prevSeenCol[slot] = -1;
+    if (this.flagsCol !== undefined) this.flagsCol[slot] = 0;
     this.next[slot] = NO_SLOT;
     this.count++;
     this.byText?.set(this.key(slot), slot);
     return slot;
+  }
+
+  /** The page `slot` was last seen on before the current page touched it (-1: never). */
+  prevSeen(slot: number): number {
+    return this.prevSeenCol === undefined ? -1 : this.prevSeenCol[slot]!;
+  }
+
+  setPrevSeen(slot: number, page: number): void {
+    if (this.prevSeenCol === undefined) {
+      if (page === -1) return;
+      this.prevSeenCol = new Int32Array(this.val.length).fill(-1);
+    }
+    this.prevSeenCol[slot] = page;
+  }
+
+  /** The handler flags of `slot` (0 until set). */
+  flags(slot: number): number {
+    return this.flagsCol === undefined ? 0 : this.flagsCol[slot]!;
+  }
+
+  setFlags(slot: number, flags: number): void {
+    if (this.flagsCol === undefined) {
+      if (flags === 0) return;
+      this.flagsCol = new Uint8Array(this.val.length);
+    }
+    this.flagsCol[slot] = flags;
   }
 
   private setOwnKey(slot: number, key: string): void {
@@ -200,6 +231,8 @@ export class SeriesCache {
     this.free = [];
     this.byText = undefined;
     this.first = NO_SLOT;
+    this.prevSeenCol = undefined;
+    this.flagsCol = undefined;
   }
 
   /**
@@ -228,10 +261,16 @@ export class SeriesCache {
     }
     this.val = int(this.val);
     this.seen = int(this.seen);
-    this.prevSeen = int(this.prevSeen);
     this.next = int(this.next);
-    const f = new Uint8Array(n);
-    f.set(this.flags);
-    this.flags = f;
+    if (this.prevSeenCol !== undefined) {
+      const had = this.prevSeenCol.length;
+      this.prevSeenCol = int(this.prevSeenCol);
+      this.prevSeenCol.fill(-1, had);
+    }
+    if (this.flagsCol !== undefined) {
+      const f = new Uint8Array(n);
+      f.set(this.flagsCol);
+      this.flagsCol = f;
+    }
   }
 }
