@@ -96,7 +96,10 @@ export async function fetchSelectors(
     const signal = o.signal;
     const own = (q as Partial<FetchedQueryable>)[selectFetched];
     if (own) {
-      for (const s of await own.call(q, sel.matchers, w.mint, w.maxt, signal ? { signal } : undefined)) {
+      const got = await own.call(q, sel.matchers, w.mint, w.maxt, signal ? { signal } : undefined);
+      for (let k = 0; k < got.length; k++) {
+        if (k % SERIES_CHUNK === SERIES_CHUNK - 1 && slice.due()) await slice.checkpoint();
+        const s = got[k]!;
         loaded += s.hi - s.lo;
         if (loaded > o.maxSamples) throw tooManySamples(o.maxSamples);
         if (s.hi > s.lo) series.push(s);
@@ -146,27 +149,52 @@ async function sortedLikeLastTime(
   slice: TimeSlice,
 ): Promise<FetchedSeries[]> {
   const last = lastOrder.get(sel);
-  if (last && sameLabels(last.fetched, series)) {
-    const out: FetchedSeries[] = new Array(series.length);
-    for (let i = 0; i < series.length; i++) out[i] = series[last.order[i]!]!;
-    return out;
-  }
-  const fetched = series.map((s) => s.metric);
+  if (last && (await sameLabels(last.fetched, series, slice))) return inOrder(series, last.order, slice);
+  const fetched: Labels[] = new Array(series.length);
   // the positions are sorted, not the series: the order found is the sorted positions (no map back from series)
   const positions: number[] = new Array(series.length);
-  for (let i = 0; i < series.length; i++) positions[i] = i;
+  for (let i = 0; i < series.length; i++) {
+    if (i % SERIES_CHUNK === SERIES_CHUNK - 1 && slice.due()) await slice.checkpoint();
+    fetched[i] = series[i]!.metric;
+    positions[i] = i;
+  }
   await sortByLabels(positions, (i) => series[i]!.metric, slice);
   const order = Int32Array.from(positions);
   lastOrder.set(sel, { fetched, order });
-  const out: FetchedSeries[] = new Array(series.length);
-  for (let i = 0; i < series.length; i++) out[i] = series[order[i]!]!;
-  return out;
+  return inOrder(series, order, slice);
 }
 
-function sameLabels(fetched: readonly Labels[], series: readonly FetchedSeries[]): boolean {
+/**
+ * Series handled between two asks of the clock in the loops over all of a select's series. Warm, a thousand take
+ * microseconds; in the first queries after a store opens this code runs interpreted, ten to fifty times slower,
+ * and over ten thousand series one such loop held the event loop for milliseconds beside its slice.
+ */
+const SERIES_CHUNK = 1024;
+
+async function sameLabels(
+  fetched: readonly Labels[],
+  series: readonly FetchedSeries[],
+  slice: TimeSlice,
+): Promise<boolean> {
   if (fetched.length !== series.length) return false;
-  for (let i = 0; i < series.length; i++) if (fetched[i] !== series[i]!.metric) return false;
+  for (let i = 0; i < series.length; i++) {
+    if (i % SERIES_CHUNK === SERIES_CHUNK - 1 && slice.due()) await slice.checkpoint();
+    if (fetched[i] !== series[i]!.metric) return false;
+  }
   return true;
+}
+
+async function inOrder(
+  series: readonly FetchedSeries[],
+  order: Int32Array,
+  slice: TimeSlice,
+): Promise<FetchedSeries[]> {
+  const out: FetchedSeries[] = new Array(series.length);
+  for (let i = 0; i < series.length; i++) {
+    if (i % SERIES_CHUNK === SERIES_CHUNK - 1 && slice.due()) await slice.checkpoint();
+    out[i] = series[order[i]!]!;
+  }
+  return out;
 }
 
 /**

@@ -63,6 +63,9 @@ export async function sortByLabels<T>(xs: T[], labelsOf: (x: T) => Labels, slice
   };
   await sortInSlices(positions, byKey, slice);
   const unsorted = xs.slice();
-  for (let i = 0; i < n; i++) xs[i] = unsorted[positions[i]!]!;
+  for (let i = 0; i < n; i++) {
+    if (i % CHUNK === CHUNK - 1 && slice.due()) await slice.checkpoint();
+    xs[i] = unsorted[positions[i]!]!;
+  }
   return xs;
 }
