@@ -1,0 +1,103 @@
+// The first queries after a store opens run interpreted, ten to fifty times slower than warm: a loop over every
+// fetched series that never asks the clock, quick when warm, then held the event loop for milliseconds beside its
+// slice. No time is measured: a scheduler yields at every checkpoint, and getters on the fetched series and their
+// label sets count the reads between two yields.
+import { describe, expect, it } from 'vitest';
+import {
+  type FetchedQueryable,
+  type FetchedSeries,
+  releaseFetched,
+  selectFetched,
+} from '../src/engine/fetch.js';
+import { createEngine, type Labels, type Scheduler } from '../src/index.js';
+
+const T0 = 1_700_000_000_000;
+
+/** A Queryable with its own select of `n` one-sample series; reads of a series' `metric`, `hi` and `job` count. */
+function countedQueryable(n: number, onRelease: () => void) {
+  let reads = 0;
+  const labels: Labels[] = Array.from({ length: n }, (_, i) => {
+    const l: Record<string, string> = { __name__: 'x', i: String(i).padStart(6, '0') };
+    Object.defineProperty(l, 'job', {
+      enumerable: true,
+      get: () => {
+        reads++;
+        return `j${i % 4}`;
+      },
+    });
+    return l;
+  });
+  const series = (): FetchedSeries[] =>
+    labels.map((l, i) => {
+      const s = { ts: Float64Array.of(T0), vs: Float64Array.of(i), stale: new Uint8Array(1), lo: 0, hasStale: false };
+      Object.defineProperty(s, 'metric', { get: () => (reads++, l) });
+      Object.defineProperty(s, 'hi', { get: () => (reads++, 1) });
+      return s as unknown as FetchedSeries;
+    });
+  const queryable: FetchedQueryable = {
+    select: () => [],
+    labelNames: () => [],
+    labelValues: () => [],
+    [selectFetched]: async () => series(),
+    [releaseFetched]: onRelease,
+  };
+  return { queryable, reads: () => reads };
+}
+
+/** Yields at every checkpoint and records, at each yield, how many reads there had been. */
+function everyCheckpoint(reads: () => number): Scheduler & { at: number[] } {
+  const at: number[] = [];
+  return {
+    at,
+    shouldYield: () => true,
+    async yield() {
+      at.push(reads());
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+}
+
+function longestStretch(at: readonly number[], total: number): number {
+  let longest = 0;
+  let prev = 0;
+  for (const n of [...at, total]) {
+    longest = Math.max(longest, n - prev);
+    prev = n;
+  }
+  return longest;
+}
+
+describe('loops over every fetched series ask the clock', () => {
+  it('hands over, sorts and orders ten thousand series in chunks, at the first select and at later ones', async () => {
+    const { queryable, reads } = countedQueryable(10_000, () => {});
+    const scheduler = everyCheckpoint(reads);
+    const engine = createEngine({ queryable, scheduler });
+    for (const run of [1, 2]) {
+      const before = scheduler.at.length;
+      const from = reads();
+      const r = await engine.instantQuery('count by (job) (x)', T0);
+      expect(r.result, `run ${run}`).toHaveLength(4);
+      // each series' `hi` is read twice and its `metric` a few times: about 40,000 reads in each query, at most
+      // two chunks' worth of them between two yields (unchunked: the hand-over alone read 20,000)
+      const at = scheduler.at.slice(before).map((n) => n - from);
+      expect(reads() - from, `run ${run}`).toBeGreaterThan(30_000);
+      expect(longestStretch(at, reads() - from), `run ${run}`).toBeLessThanOrEqual(5_000);
+    }
+  });
+
+  it('evaluates, and hands the series back, each after a yield of its own', async () => {
+    let readsAtRelease = -1;
+    let yieldsAtRelease = -1;
+    const { queryable, reads } = countedQueryable(3_000, () => {
+      readsAtRelease = reads();
+      yieldsAtRelease = scheduler.at.length;
+    });
+    const scheduler = everyCheckpoint(reads);
+    const engine = createEngine({ queryable, scheduler });
+    await engine.instantQuery('count by (job) (x)', T0);
+    expect(readsAtRelease).toBeGreaterThan(0);
+    // after the grouping's last read of `job`: one yield before the evaluation, one before the hand-back
+    const after = scheduler.at.slice(0, yieldsAtRelease).filter((n) => n === readsAtRelease);
+    expect(after.length).toBeGreaterThanOrEqual(2);
+  });
+});
