@@ -9,7 +9,7 @@ import {
   releaseFetched,
   selectFetched,
 } from '../src/engine/fetch.js';
-import { createEngine, type Labels, type Scheduler } from '../src/index.js';
+import { createEngine, type Labels, memoryQueryable, type Scheduler } from '../src/index.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -85,19 +85,57 @@ describe('loops over every fetched series ask the clock', () => {
     }
   });
 
-  it('evaluates, and hands the series back, each after a yield of its own', async () => {
+  it('folds an instant aggregation in chunks, then evaluates and hands the series back after yields', async () => {
     let readsAtRelease = -1;
     let yieldsAtRelease = -1;
-    const { queryable, reads } = countedQueryable(3_000, () => {
+    const { queryable, reads } = countedQueryable(10_000, () => {
       readsAtRelease = reads();
       yieldsAtRelease = scheduler.at.length;
     });
     const scheduler = everyCheckpoint(reads);
     const engine = createEngine({ queryable, scheduler });
-    await engine.instantQuery('count by (job) (x)', T0);
+    const r = await engine.instantQuery('sum by (job) (x)', T0);
+    // series i has value i: group j<k> sums the i with i % 4 = k
+    const sums = [0, 1, 2, 3].map((k) => Array.from({ length: 2_500 }, (_, m) => 4 * m + k).reduce((a, b) => a + b));
+    expect(r.result).toEqual(sums.map((v, k) => ({ metric: { job: `j${k}` }, t: T0, v })));
     expect(readsAtRelease).toBeGreaterThan(0);
-    // after the grouping's last read of `job`: one yield before the evaluation, one before the hand-back
+    // after the grouping's last read of `job`: a yield before each of the fold's ten chunks of 1,024 series, one
+    // before the evaluation and one before the hand-back (none at all when the fold ran inside the evaluation)
     const after = scheduler.at.slice(0, yieldsAtRelease).filter((n) => n === readsAtRelease);
-    expect(after.length).toBeGreaterThanOrEqual(2);
+    expect(after.length).toBeGreaterThanOrEqual(12);
+  });
+});
+
+describe('an instant aggregation folded ahead', () => {
+  it('equals the same step folded inside a range query’s evaluation, for every operator, over random values', async () => {
+    let state = 5;
+    const rand = () => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state / 2_147_483_648;
+    };
+    const special = [Number.NaN, Infinity, -Infinity, 0, -0, 1e308, -1e308];
+    const value = () => (rand() < 0.1 ? special[Math.floor(rand() * special.length)]! : (rand() - 0.5) * 1e6);
+    const series = Array.from({ length: 3_000 }, (_, i) => ({
+      labels: { __name__: 'x', i: String(i), job: `j${Math.floor(rand() * 7)}`, dc: `d${i % 3}` },
+      timestamps: [T0, T0 + 60_000],
+      values: [value(), value()],
+    }));
+    // a step that never yields and one that always does: chunk boundaries must not change the sums
+    const always: Scheduler = { shouldYield: () => true, yield: () => new Promise((ok) => setImmediate(ok)) };
+    for (const scheduler of [undefined, always]) {
+      const engine = createEngine({ queryable: memoryQueryable(series), ...(scheduler ? { scheduler } : {}) });
+      for (const op of ['sum', 'avg', 'count', 'group', 'max', 'min', 'stddev', 'stdvar'])
+        for (const by of ['by (job)', 'without (i)', 'by (job, dc)', '']) {
+          const q = `${op} ${by} (x)`;
+          const instant = await engine.instantQuery(q, T0);
+          // a range query of two steps folds each step inside its evaluation
+          const range = await engine.rangeQuery(q, T0, T0 + 60_000, 60_000);
+          if (instant.resultType !== 'vector' || range.resultType !== 'matrix') throw new Error(q);
+          const byLabels = (a: { metric: Labels }, b: { metric: Labels }) =>
+            JSON.stringify(a.metric) < JSON.stringify(b.metric) ? -1 : 1;
+          const stepOne = range.result.map((r) => ({ metric: r.metric, t: r.ts[0], v: r.vs[0] }));
+          expect([...instant.result].sort(byLabels), q).toEqual(stepOne.sort(byLabels));
+        }
+    }
   });
 });
