@@ -29,9 +29,21 @@ function countedQueryable(n: number, onRelease: () => void) {
   });
   const series = (): FetchedSeries[] =>
     labels.map((l, i) => {
-      const s = { ts: Float64Array.of(T0), vs: Float64Array.of(i), stale: new Uint8Array(1), lo: 0, hasStale: false };
-      Object.defineProperty(s, 'metric', { get: () => (reads++, l) });
-      Object.defineProperty(s, 'hi', { get: () => (reads++, 1) });
+      const s = {
+        ts: Float64Array.of(T0),
+        vs: Float64Array.of(i),
+        stale: new Uint8Array(1),
+        lo: 0,
+        hasStale: false,
+      };
+      const counted =
+        <T>(x: T) =>
+        () => {
+          reads++;
+          return x;
+        };
+      Object.defineProperty(s, 'metric', { get: counted(l) });
+      Object.defineProperty(s, 'hi', { get: counted(1) });
       return s as unknown as FetchedSeries;
     });
   const queryable: FetchedQueryable = {
@@ -96,7 +108,9 @@ describe('loops over every fetched series ask the clock', () => {
     const engine = createEngine({ queryable, scheduler });
     const r = await engine.instantQuery('sum by (job) (x)', T0);
     // series i has value i: group j<k> sums the i with i % 4 = k
-    const sums = [0, 1, 2, 3].map((k) => Array.from({ length: 2_500 }, (_, m) => 4 * m + k).reduce((a, b) => a + b));
+    const sums = [0, 1, 2, 3].map((k) =>
+      Array.from({ length: 2_500 }, (_, m) => 4 * m + k).reduce((a, b) => a + b),
+    );
     expect(r.result).toEqual(sums.map((v, k) => ({ metric: { job: `j${k}` }, t: T0, v })));
     expect(readsAtRelease).toBeGreaterThan(0);
     // after the grouping's last read of `job`: a yield before each of the fold's ten chunks of 1,024 series, one
@@ -123,7 +137,10 @@ describe('an instant aggregation folded ahead', () => {
     // a step that never yields and one that always does: chunk boundaries must not change the sums
     const always: Scheduler = { shouldYield: () => true, yield: () => new Promise((ok) => setImmediate(ok)) };
     for (const scheduler of [undefined, always]) {
-      const engine = createEngine({ queryable: memoryQueryable(series), ...(scheduler ? { scheduler } : {}) });
+      const engine = createEngine({
+        queryable: memoryQueryable(series),
+        ...(scheduler ? { scheduler } : {}),
+      });
       for (const op of ['sum', 'avg', 'count', 'group', 'max', 'min', 'stddev', 'stdvar'])
         for (const by of ['by (job)', 'without (i)', 'by (job, dc)', '']) {
           const q = `${op} ${by} (x)`;
