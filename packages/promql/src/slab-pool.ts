@@ -53,25 +53,41 @@ export class SlabPool {
     return (n === SLAB_SAMPLES && this.free.pop()) || slab(n);
   }
 
+  /** Resolves once every series handed back so far is in the pool: selects wait for it, to reuse them all. */
+  settled: Promise<void> = Promise.resolve();
+
   /**
    * Takes back a query's series, with a turn of the event loop between chunks once `slice` is spent: over ten
    * thousand series, in the first queries after a store opens (this loop still interpreted), one piece took up to
-   * 10 ms of CPU. A select that comes before the rest is back makes new objects, as when the pool is empty.
+   * 10 ms of CPU. A select that made new objects instead of waiting for the rest cost warm queries 12 % more CPU.
    */
-  async give(series: Iterable<readonly FetchedSeries[]>, slice: TimeSlice): Promise<void> {
-    let last: Float64Array | undefined;
-    let n = 0;
+  give(series: Iterable<readonly FetchedSeries[]>, slice: TimeSlice): void {
+    // a scheduler whose yield rejects must not fail later selects: what was not taken back is just not reused
+    this.settled = this.settled.then(() => this.takeBack(series, slice)).catch(() => undefined);
+  }
+
+  private async takeBack(series: Iterable<readonly FetchedSeries[]>, slice: TimeSlice): Promise<void> {
     for (const ss of series)
-      for (const s of ss) {
-        if (++n % GIVE_CHUNK === 0 && slice.due()) await slice.yieldIfSpent();
-        // series keep their select's order within a slab only until sorted: look at each slab's columns once
-        if (s.ts !== last && s.ts.length === SLAB_SAMPLES && this.free.length < POOLED) {
-          last = s.ts;
-          if (!this.free.some((f) => f.t === s.ts)) this.free.push({ t: s.ts, v: s.vs, s: s.stale });
-        }
-        // only this pool's selects made these objects, and the engine reads none of them after handing them back
-        if (this.parts.length < POOLED_PARTS) this.parts.push(emptied(s as Part));
+      for (let i = 0; i < ss.length; i += GIVE_CHUNK) {
+        if (i > 0 && slice.due()) await slice.yieldIfSpent();
+        this.takeRange(ss, i, Math.min(ss.length, i + GIVE_CHUNK));
       }
+  }
+
+  // the loop is a function of its own and walks by index: written as for-of inside the async function it made an
+  // iterator result and more per series (0.8 MB per query over ten thousand series, 35 % more scavenges)
+  private takeRange(ss: readonly FetchedSeries[], from: number, to: number): void {
+    let last: Float64Array | undefined;
+    for (let i = from; i < to; i++) {
+      const s = ss[i]!;
+      // series keep their select's order within a slab only until sorted: look at each slab's columns once
+      if (s.ts !== last && s.ts.length === SLAB_SAMPLES && this.free.length < POOLED) {
+        last = s.ts;
+        if (!this.free.some((f) => f.t === s.ts)) this.free.push({ t: s.ts, v: s.vs, s: s.stale });
+      }
+      // only this pool's selects made these objects, and the engine reads none of them after handing them back
+      if (this.parts.length < POOLED_PARTS) this.parts.push(emptied(s as Part));
+    }
   }
 }
 

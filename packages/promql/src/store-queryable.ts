@@ -218,10 +218,18 @@ export function storeQueryable(store: StoreReader, options: StoreQueryableOption
   };
   if (hasRefReads(store)) {
     const pool = new SlabPool();
-    q[selectFetched] = (matchers, mint, maxt, o) =>
-      readRefsInSlices(store, toStore(matchers), mint, maxt + 1, new TimeSlice(scheduler, o?.signal), pool);
-    // nothing waits for the hand-back: the engine has its answer, and the pool is only a saving
-    q[releaseFetched] = (series) => void pool.give(series, new TimeSlice(scheduler));
+    q[selectFetched] = async (matchers, mint, maxt, o) => {
+      await pool.settled;
+      return readRefsInSlices(
+        store,
+        toStore(matchers),
+        mint,
+        maxt + 1,
+        new TimeSlice(scheduler, o?.signal),
+        pool,
+      );
+    };
+    q[releaseFetched] = (series) => pool.give(series, new TimeSlice(scheduler));
   }
   return q;
 }
