@@ -97,13 +97,14 @@ export async function fetchSelectors(
     const own = (q as Partial<FetchedQueryable>)[selectFetched];
     if (own) {
       const got = await own.call(q, sel.matchers, w.mint, w.maxt, signal ? { signal } : undefined);
-      for (let k = 0; k < got.length; k++) {
-        if (k % SERIES_CHUNK === SERIES_CHUNK - 1 && slice.due()) await slice.checkpoint();
-        const s = got[k]!;
-        loaded += s.hi - s.lo;
-        if (loaded > o.maxSamples) throw tooManySamples(o.maxSamples);
-        if (s.hi > s.lo) series.push(s);
-      }
+      await inChunks(got.length, slice, (from, to) => {
+        for (let k = from; k < to; k++) {
+          const s = got[k]!;
+          loaded += s.hi - s.lo;
+          if (loaded > o.maxSamples) throw tooManySamples(o.maxSamples);
+          if (s.hi > s.lo) series.push(s);
+        }
+      });
     }
     let i = 0;
     for (const s of own
@@ -153,11 +154,12 @@ async function sortedLikeLastTime(
   const fetched: Labels[] = new Array(series.length);
   // the positions are sorted, not the series: the order found is the sorted positions (no map back from series)
   const positions: number[] = new Array(series.length);
-  for (let i = 0; i < series.length; i++) {
-    if (i % SERIES_CHUNK === SERIES_CHUNK - 1 && slice.due()) await slice.checkpoint();
-    fetched[i] = series[i]!.metric;
-    positions[i] = i;
-  }
+  await inChunks(series.length, slice, (from, to) => {
+    for (let i = from; i < to; i++) {
+      fetched[i] = series[i]!.metric;
+      positions[i] = i;
+    }
+  });
   await sortByLabels(positions, (i) => series[i]!.metric, slice);
   const order = Int32Array.from(positions);
   lastOrder.set(sel, { fetched, order });
@@ -165,23 +167,35 @@ async function sortedLikeLastTime(
 }
 
 /**
- * Series handled between two asks of the clock in the loops over all of a select's series. Warm, a thousand take
- * microseconds; in the first queries after a store opens this code runs interpreted, ten to fifty times slower,
- * and over ten thousand series one such loop held the event loop for milliseconds beside its slice.
+ * Series between two asks of the clock in the loops over all of a select's series: microseconds warm, but the first
+ * queries after a store opens run them interpreted, and over ten thousand series one loop took milliseconds. The
+ * loops are plain functions (with an `await` inside the loop of an async function they ran slower warm).
  */
 const SERIES_CHUNK = 1024;
 
-async function sameLabels(
+/** `chunk` over [0, n) in chunks with checkpoints between, until it returns false; whether it never did. */
+async function inChunks(
+  n: number,
+  slice: TimeSlice,
+  chunk: (from: number, to: number) => unknown,
+): Promise<boolean> {
+  for (let i = 0; i < n; i += SERIES_CHUNK) {
+    if (i > 0 && slice.due()) await slice.checkpoint();
+    if (chunk(i, Math.min(n, i + SERIES_CHUNK)) === false) return false;
+  }
+  return true;
+}
+
+function sameLabels(
   fetched: readonly Labels[],
   series: readonly FetchedSeries[],
   slice: TimeSlice,
 ): Promise<boolean> {
-  if (fetched.length !== series.length) return false;
-  for (let i = 0; i < series.length; i++) {
-    if (i % SERIES_CHUNK === SERIES_CHUNK - 1 && slice.due()) await slice.checkpoint();
-    if (fetched[i] !== series[i]!.metric) return false;
-  }
-  return true;
+  if (fetched.length !== series.length) return Promise.resolve(false);
+  return inChunks(series.length, slice, (from, to) => {
+    for (let i = from; i < to; i++) if (fetched[i] !== series[i]!.metric) return false;
+    return true;
+  });
 }
 
 async function inOrder(
@@ -190,10 +204,9 @@ async function inOrder(
   slice: TimeSlice,
 ): Promise<FetchedSeries[]> {
   const out: FetchedSeries[] = new Array(series.length);
-  for (let i = 0; i < series.length; i++) {
-    if (i % SERIES_CHUNK === SERIES_CHUNK - 1 && slice.due()) await slice.checkpoint();
-    out[i] = series[order[i]!]!;
-  }
+  await inChunks(series.length, slice, (from, to) => {
+    for (let i = from; i < to; i++) out[i] = series[order[i]!]!;
+  });
   return out;
 }
 
