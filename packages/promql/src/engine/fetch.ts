@@ -4,6 +4,7 @@ import type { AtModifier, Expr, Matcher, VectorSelector } from '../parser/ast.js
 import { PromQLEvalError } from '../parser/errors.js';
 import { isStaleNaN, type Labels, type Queryable, type SelectOptions } from '../queryable.js';
 import type { TimeSlice } from '../time-slice.js';
+import { handOver, inChunks, inOrder, labelsAndPositions, sameLabels } from './series-chunks.js';
 import { sortByLabels } from './sort-in-slices.js';
 
 /**
@@ -98,12 +99,8 @@ export async function fetchSelectors(
     if (own) {
       const got = await own.call(q, sel.matchers, w.mint, w.maxt, signal ? { signal } : undefined);
       await inChunks(got.length, slice, (from, to) => {
-        for (let k = from; k < to; k++) {
-          const s = got[k]!;
-          loaded += s.hi - s.lo;
-          if (loaded > o.maxSamples) throw tooManySamples(o.maxSamples);
-          if (s.hi > s.lo) series.push(s);
-        }
+        loaded += handOver(got, from, to, series);
+        if (loaded > o.maxSamples) throw tooManySamples(o.maxSamples);
       });
     }
     let i = 0;
@@ -154,60 +151,13 @@ async function sortedLikeLastTime(
   const fetched: Labels[] = new Array(series.length);
   // the positions are sorted, not the series: the order found is the sorted positions (no map back from series)
   const positions: number[] = new Array(series.length);
-  await inChunks(series.length, slice, (from, to) => {
-    for (let i = from; i < to; i++) {
-      fetched[i] = series[i]!.metric;
-      positions[i] = i;
-    }
-  });
+  await inChunks(series.length, slice, (from, to) =>
+    labelsAndPositions(series, fetched, positions, from, to),
+  );
   await sortByLabels(positions, (i) => series[i]!.metric, slice);
   const order = Int32Array.from(positions);
   lastOrder.set(sel, { fetched, order });
   return inOrder(series, order, slice);
-}
-
-/**
- * Series between two asks of the clock in the loops over all of a select's series: microseconds warm, but the first
- * queries after a store opens run them interpreted, and over ten thousand series one loop took milliseconds. The
- * loops are plain functions (with an `await` inside the loop of an async function they ran slower warm).
- */
-const SERIES_CHUNK = 1024;
-
-/** `chunk` over [0, n) in chunks with checkpoints between, until it returns false; whether it never did. */
-async function inChunks(
-  n: number,
-  slice: TimeSlice,
-  chunk: (from: number, to: number) => unknown,
-): Promise<boolean> {
-  for (let i = 0; i < n; i += SERIES_CHUNK) {
-    if (i > 0 && slice.due()) await slice.checkpoint();
-    if (chunk(i, Math.min(n, i + SERIES_CHUNK)) === false) return false;
-  }
-  return true;
-}
-
-function sameLabels(
-  fetched: readonly Labels[],
-  series: readonly FetchedSeries[],
-  slice: TimeSlice,
-): Promise<boolean> {
-  if (fetched.length !== series.length) return Promise.resolve(false);
-  return inChunks(series.length, slice, (from, to) => {
-    for (let i = from; i < to; i++) if (fetched[i] !== series[i]!.metric) return false;
-    return true;
-  });
-}
-
-async function inOrder(
-  series: readonly FetchedSeries[],
-  order: Int32Array,
-  slice: TimeSlice,
-): Promise<FetchedSeries[]> {
-  const out: FetchedSeries[] = new Array(series.length);
-  await inChunks(series.length, slice, (from, to) => {
-    for (let i = from; i < to; i++) out[i] = series[order[i]!]!;
-  });
-  return out;
 }
 
 /**
