@@ -3,6 +3,7 @@
 import { type FetchedQueryable, type FetchedSeries, releaseFetched, selectFetched } from './engine/fetch.js';
 import type { Matcher } from './parser/ast.js';
 import { isStaleNaN, type Labels, type Queryable, type StoredSeries } from './queryable.js';
+import { SLAB_SAMPLES, type Slab, SlabPool, slab } from './slab-pool.js';
 import { abortedError, defaultScheduler, type Scheduler, TimeSlice } from './time-slice.js';
 
 /** A matcher as @argus/store takes it (`LabelMatcher` of @argus/core). */
@@ -92,84 +93,6 @@ async function readInSlices(
     out.push({ labels: l, timestamps: r.timestamps, values: r.values, stale: r.stale });
   }
   return out;
-}
-
-/** Columns a select decodes series into; each series gets views of its part. */
-interface Slab {
-  readonly t: Float64Array;
-  readonly v: Float64Array;
-  readonly s: Uint8Array;
-}
-
-/** Samples per slab at least: a slab per select of small series, a few for long ranges. */
-const SLAB_SAMPLES = 16_384;
-
-const slab = (n: number): Slab => ({ t: new Float64Array(n), v: new Float64Array(n), s: new Uint8Array(n) });
-
-/**
- * Full slabs the engine handed back (releaseFetched), reused by later selects of this Queryable: a range query
- * over a day decodes a thousand series block by block into about a hundred slabs (26 MB), whose allocation, and
- * the garbage collections it caused, cost about a fifth of its reads. At most {@link POOLED} are kept (4.5 MB).
- */
-class SlabPool {
-  private readonly free: Slab[] = [];
-  /**
-   * Series objects handed back, for later selects to fill in: an instant aggregation over ten thousand series
-   * kept ten thousand new objects alive for the whole query, and a scavenge landing in it (about one query in
-   * five) had to copy them all. Reused objects have been promoted to the old generation: a scavenge skips them.
-   */
-  private readonly parts: Part[] = [];
-
-  /** A series object for a part of a slab: a handed-back one refilled, or a new one (of the same shape). */
-  part(metric: Labels, b: Slab, lo: number, hi: number, hasStale: boolean): FetchedSeries {
-    const p = this.parts.pop();
-    if (!p) return { metric, ts: b.t, vs: b.v, stale: b.s, lo, hi, hasStale };
-    p.metric = metric;
-    p.ts = b.t;
-    p.vs = b.v;
-    p.stale = b.s;
-    p.lo = lo;
-    p.hi = hi;
-    p.hasStale = hasStale;
-    return p;
-  }
-
-  /** A slab of `n` samples: a pooled one when `n` is a full slab's size. */
-  take(n: number): Slab {
-    return (n === SLAB_SAMPLES && this.free.pop()) || slab(n);
-  }
-
-  give(series: Iterable<readonly FetchedSeries[]>): void {
-    let last: Float64Array | undefined;
-    for (const ss of series)
-      for (const s of ss) {
-        // series keep their select's order within a slab only until sorted: look at each slab's columns once
-        if (s.ts !== last && s.ts.length === SLAB_SAMPLES && this.free.length < POOLED) {
-          last = s.ts;
-          if (!this.free.some((f) => f.t === s.ts)) this.free.push({ t: s.ts, v: s.vs, s: s.stale });
-        }
-        // only this pool's selects made these objects, and the engine reads none of them after handing them back
-        if (this.parts.length < POOLED_PARTS) this.parts.push(emptied(s as Part));
-      }
-  }
-}
-
-const POOLED = 16;
-/** Series objects kept for reuse at most (about 80 bytes each). */
-const POOLED_PARTS = 65_536;
-
-type Part = { -readonly [K in keyof FetchedSeries]: FetchedSeries[K] };
-
-const NO_SLAB = slab(0);
-const NO_LABELS: Labels = {};
-
-/** A pooled series object should not keep its slab (or a deleted series' labels) from being collected. */
-function emptied(p: Part): Part {
-  p.metric = NO_LABELS;
-  p.ts = NO_SLAB.t;
-  p.vs = NO_SLAB.v;
-  p.stale = NO_SLAB.s;
-  return p;
 }
 
 type RefReader = StoreReader & Required<Pick<StoreReader, 'selectRefs' | 'sampleBound' | 'readInto'>>;
@@ -295,9 +218,18 @@ export function storeQueryable(store: StoreReader, options: StoreQueryableOption
   };
   if (hasRefReads(store)) {
     const pool = new SlabPool();
-    q[selectFetched] = (matchers, mint, maxt, o) =>
-      readRefsInSlices(store, toStore(matchers), mint, maxt + 1, new TimeSlice(scheduler, o?.signal), pool);
-    q[releaseFetched] = (series) => pool.give(series);
+    q[selectFetched] = async (matchers, mint, maxt, o) => {
+      await pool.settled;
+      return readRefsInSlices(
+        store,
+        toStore(matchers),
+        mint,
+        maxt + 1,
+        new TimeSlice(scheduler, o?.signal),
+        pool,
+      );
+    };
+    q[releaseFetched] = (series) => pool.give(series, new TimeSlice(scheduler));
   }
   return q;
 }

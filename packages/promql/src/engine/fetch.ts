@@ -4,6 +4,7 @@ import type { AtModifier, Expr, Matcher, VectorSelector } from '../parser/ast.js
 import { PromQLEvalError } from '../parser/errors.js';
 import { isStaleNaN, type Labels, type Queryable, type SelectOptions } from '../queryable.js';
 import type { TimeSlice } from '../time-slice.js';
+import { handOver, inChunks, inOrder, labelsAndPositions, sameLabels } from './series-chunks.js';
 import { sortByLabels } from './sort-in-slices.js';
 
 /**
@@ -96,11 +97,11 @@ export async function fetchSelectors(
     const signal = o.signal;
     const own = (q as Partial<FetchedQueryable>)[selectFetched];
     if (own) {
-      for (const s of await own.call(q, sel.matchers, w.mint, w.maxt, signal ? { signal } : undefined)) {
-        loaded += s.hi - s.lo;
+      const got = await own.call(q, sel.matchers, w.mint, w.maxt, signal ? { signal } : undefined);
+      await inChunks(got.length, slice, (from, to) => {
+        loaded += handOver(got, from, to, series);
         if (loaded > o.maxSamples) throw tooManySamples(o.maxSamples);
-        if (s.hi > s.lo) series.push(s);
-      }
+      });
     }
     let i = 0;
     for (const s of own
@@ -146,27 +147,17 @@ async function sortedLikeLastTime(
   slice: TimeSlice,
 ): Promise<FetchedSeries[]> {
   const last = lastOrder.get(sel);
-  if (last && sameLabels(last.fetched, series)) {
-    const out: FetchedSeries[] = new Array(series.length);
-    for (let i = 0; i < series.length; i++) out[i] = series[last.order[i]!]!;
-    return out;
-  }
-  const fetched = series.map((s) => s.metric);
+  if (last && (await sameLabels(last.fetched, series, slice))) return inOrder(series, last.order, slice);
+  const fetched: Labels[] = new Array(series.length);
   // the positions are sorted, not the series: the order found is the sorted positions (no map back from series)
   const positions: number[] = new Array(series.length);
-  for (let i = 0; i < series.length; i++) positions[i] = i;
+  await inChunks(series.length, slice, (from, to) =>
+    labelsAndPositions(series, fetched, positions, from, to),
+  );
   await sortByLabels(positions, (i) => series[i]!.metric, slice);
   const order = Int32Array.from(positions);
   lastOrder.set(sel, { fetched, order });
-  const out: FetchedSeries[] = new Array(series.length);
-  for (let i = 0; i < series.length; i++) out[i] = series[order[i]!]!;
-  return out;
-}
-
-function sameLabels(fetched: readonly Labels[], series: readonly FetchedSeries[]): boolean {
-  if (fetched.length !== series.length) return false;
-  for (let i = 0; i < series.length; i++) if (fetched[i] !== series[i]!.metric) return false;
-  return true;
+  return inOrder(series, order, slice);
 }
 
 /**

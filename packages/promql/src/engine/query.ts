@@ -137,7 +137,11 @@ export function createEngine(options: EngineOptions): Engine {
     );
     // selectors and range functions over many series are computed with yields between series first
     await precomputeRangeCalls(ev, expr, { from: timeMs, to: timeMs, step: 1 }, slice, signal);
+    // the evaluation and the hand-back each loop over every series once, in one piece: each starts a slice of
+    // its own when this one is spent (in the first queries after a store opens they run interpreted, slowly)
+    await slice.checkpoint();
     const r = instantResult(ev.eval(expr, timeMs), timeMs);
+    await slice.yieldIfSpent();
     releaseSelectors(options.queryable, ev.ctx.data);
     return withWarnings(r, warnings);
   }

@@ -8,7 +8,7 @@ import type { RangeWindow } from '../functions/rate.js';
 import type { Aggregate, Call, Expr, MatrixSelector, Subquery, VectorSelector } from '../parser/ast.js';
 import type { Labels } from '../queryable.js';
 import type { TimeSlice } from '../time-slice.js';
-import { groupInSlices, unwrapParens } from './aggregate.js';
+import { foldInSlices, groupInSlices, unwrapParens } from './aggregate.js';
 import type { FetchedSeries } from './fetch.js';
 import type { Operands } from './operands.js';
 import { dropName, type Floats, labelsKey, type Sample } from './values.js';
@@ -64,7 +64,11 @@ export async function precomputeRangeCalls(
   }
   for (const agg of aggregates) {
     const input = host.precomputedFor(unwrapParens(agg.expr));
-    if (input) await groupInSlices(host, agg, input.metrics, slice);
+    if (!input) continue;
+    await groupInSlices(host, agg, input.metrics, slice);
+    // one step (an instant query): its fold over every series is all of the aggregation's work, done here in
+    // slices; a range query's steps each fold between two of the step loop's checkpoints
+    if (steps.from === steps.to) await foldInSlices(host, agg, steps.from, slice);
   }
   for (const sq of subqueries) {
     try {
