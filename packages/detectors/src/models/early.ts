@@ -11,16 +11,21 @@ export interface EarlyModelOptions {
   readonly minRatio: number;
   /** …and only this many robust deviations (1.4826·MAD) from it, so a noisy series is not judged by ratio alone. */
   readonly minZ: number;
-  /** Confidence is `n / (n + confidenceSamples)` after `n` samples: it grows as history builds. */
+  /**
+   * Confidence is `n / (n + confidenceSamples)` after `n` normal samples (counted up to twice `windowSamples`): it
+   * grows as history builds.
+   */
   readonly confidenceSamples: number;
 }
 
 /**
  * Defaults: a 100× value scores ≥ 0.5 from the 5th sample, a 20× one from the 12th; under 10× never (an order of
  * magnitude is what "gross" means here: bursty series such as GC pauses swing several-fold in normal operation).
+ * 16 samples: the median of the last 16 judges a ≥ 10× departure as well as that of the last 32, at half the memory
+ * per warming series and half the work per sample once full (issue 13); confidence still counts up to 32 samples.
  */
 export const EARLY_DEFAULTS: EarlyModelOptions = {
-  windowSamples: 32,
+  windowSamples: 16,
   minSamples: 5,
   minRatio: 10,
   minZ: 6,
@@ -33,11 +38,11 @@ const MASK = PAGE - 1;
 
 /**
  * Every series' window in one block of pages: slot `k` holds `W` samples of page `k >> 10`, from the index
- * {@link Windows.at} returns, its count in `kept[k]` and next write in `next[k]`. A typed array per series cost ~250
- * bytes of object and buffer overhead beside its 256 bytes of data, for every series a preset watches during its
- * warm-up; pages of 1,024 slots (the first grows by half up to that) never move, so a new series copies no window
- * and leaves at most a page's slots unused, where one array grown by half copied every window at each growth and
- * left up to a third of it unused (at 100,000 series, ~60 bytes per series; issue 13).
+ * {@link Windows.at} returns, the normal samples it has seen (up to `seenCap`) in `seen[k]` and its next write in
+ * `next[k]`. A typed array per series cost ~250 bytes of object and buffer overhead beside its data, for every series
+ * a preset watches during its warm-up; pages of 1,024 slots (the first grows by half up to that) never move, so a new
+ * series copies no window and leaves at most a page's slots unused, where one array grown by half copied every window
+ * at each growth and left up to a third of it unused (at 100,000 series, ~60 bytes per series; issue 13).
  *
  * `order`, from the same index, lists the slot's ring positions by value, ascending (as `Float64Array.prototype.sort`
  * orders: -0 before 0, NaN last), kept up to date on every {@link Windows.push}: judging a sample needs the window's
@@ -48,8 +53,8 @@ export class Windows {
   /** The ring and order page of the slot last passed to {@link Windows.at}: read them after it, never before. */
   ring: Float64Array = new Float64Array(0);
   order: Uint8Array | Uint16Array;
-  kept: Int32Array = new Int32Array(0);
-  next: Int32Array = new Int32Array(0);
+  seen: Uint16Array = new Uint16Array(0);
+  next: Uint16Array = new Uint16Array(0);
   private rings: Float64Array[] = [];
   private orders: (Uint8Array | Uint16Array)[] = [];
   /** Per series id: its slot + 1 (0: none). */
@@ -57,8 +62,16 @@ export class Windows {
   private readonly free: number[] = [];
   private used = 0;
 
-  constructor(readonly w: number) {
+  constructor(
+    readonly w: number,
+    readonly seenCap: number = w,
+  ) {
     this.order = this.orderArray(0);
+  }
+
+  /** Samples slot `k`'s window holds. */
+  kept(k: number): number {
+    return Math.min(this.seen[k]!, this.w);
   }
 
   private orderArray(n: number): Uint8Array | Uint16Array {
@@ -93,9 +106,10 @@ export class Windows {
   }
 
   /**
-   * Appends `v` to slot `k`'s window, over its oldest sample when the window is full, and keeps `order` sorted:
-   * the leaving position is taken out and the new one put in at its place by binary search (moving at most `W`
-   * bytes, where a sort is `W log W` comparisons).
+   * Appends `v` to slot `k`'s window, over its oldest sample when the window is full, and keeps `order` sorted: a new
+   * position goes in at its place by binary search; a full window's oldest position takes the new value and moves
+   * from where it was to where that value sorts (moving only the positions between, where taking it out and putting
+   * the new one in moved up to the whole window twice).
    */
   push(k: number, v: number): void {
     const W = this.w;
@@ -103,28 +117,12 @@ export class Windows {
     const r = this.next[k]!;
     const order = this.order;
     const ring = this.ring;
-    let n = this.kept[k]!;
-    if (n === W) {
-      // full: position r holds the oldest sample; close the gap it leaves in the order
-      let q = base;
-      while (order[q] !== r) q++;
-      for (const end = base + n - 1; q < end; q++) order[q] = order[q + 1]!;
-      n--;
-    }
+    const n = this.kept(k);
     ring[base + r] = v;
-    // first place whose value sorts after v (ties: after the equal ones)
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (before(v, ring[base + order[base + mid]!]!)) hi = mid;
-      else lo = mid + 1;
-    }
-    // (by hand: `copyWithin` costs more than these few bytes for a 32-sample window)
-    for (let q = base + n; q > base + lo; q--) order[q] = order[q - 1]!;
-    order[base + lo] = r;
-    this.next[k] = (r + 1) % W;
-    this.kept[k] = n + 1;
+    if (n === W) resort(ring, order, base, n, r, v);
+    else insert(ring, order, base, n, r, v);
+    this.next[k] = r + 1 === W ? 0 : r + 1;
+    if (this.seen[k]! < this.seenCap) this.seen[k]!++;
   }
 
   /** The slot of series `id`, or -1. */
@@ -140,10 +138,10 @@ export class Windows {
     let k = this.free.pop();
     if (k === undefined) {
       k = this.used++;
-      if (k >= this.kept.length) this.growSlots(k + 1);
+      if (k >= this.seen.length) this.growSlots(k + 1);
       this.room(k);
     }
-    this.kept[k] = 0;
+    this.seen[k] = 0;
     this.next[k] = 0;
     this.slotOf[id] = k + 1;
     return k;
@@ -163,8 +161,8 @@ export class Windows {
     this.order = this.orderArray(0);
     this.rings = [];
     this.orders = [];
-    this.kept = new Int32Array(0);
-    this.next = new Int32Array(0);
+    this.seen = new Uint16Array(0);
+    this.next = new Uint16Array(0);
     this.slotOf = new Int32Array(0);
     this.free.length = 0;
     this.used = 0;
@@ -172,14 +170,48 @@ export class Windows {
 
   /** Windows in use, and slots the block holds (used or free). */
   get size(): { used: number; slots: number } {
-    return { used: this.used - this.free.length, slots: this.kept.length };
+    return { used: this.used - this.free.length, slots: this.seen.length };
   }
 
   private growSlots(n: number): void {
-    const cap = Math.max(n, Math.ceil(this.kept.length * 1.5), 16);
-    this.kept = grow(this.kept, cap);
+    const cap = Math.max(n, Math.ceil(this.seen.length * 1.5), 16);
+    this.seen = grow(this.seen, cap);
     this.next = grow(this.next, cap);
   }
+}
+
+/** Puts ring position `r` (value `v`) into the `n` sorted positions from `base`: after the values equal to `v`. */
+function insert(ring: Float64Array, order: Uint8Array | Uint16Array, base: number, n: number, r: number, v: number): void {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (before(v, ring[base + order[base + mid]!]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  // (by hand: `copyWithin` costs more than these few bytes for a short window)
+  for (let q = base + n; q > base + lo; q--) order[q] = order[q - 1]!;
+  order[base + lo] = r;
+}
+
+/**
+ * Ring position `r` has just taken value `v` in a full window of `n`: moves it from its place in the order to where
+ * `v` sorts, shifting the positions between by one. Ties may end in another order than a fresh insert would leave
+ * them: equal values are the same bits, so the median and MAD read from the order are too.
+ */
+function resort(ring: Float64Array, order: Uint8Array | Uint16Array, base: number, n: number, r: number, v: number): void {
+  let q = base;
+  while (order[q] !== r) q++;
+  const end = base + n - 1;
+  while (q > base && before(v, ring[base + order[q - 1]!]!)) {
+    order[q] = order[q - 1]!;
+    q--;
+  }
+  while (q < end && before(ring[base + order[q + 1]!]!, v)) {
+    order[q] = order[q + 1]!;
+    q++;
+  }
+  order[q] = r;
 }
 
 /** `a` sorts before `b` in `Float64Array.prototype.sort`'s order: ascending, -0 before 0, NaN last. */
@@ -189,8 +221,8 @@ function before(a: number, b: number): boolean {
   return a === 0 && b === 0 && 1 / a < 1 / b;
 }
 
-function grow(a: Int32Array, n: number): Int32Array {
-  const b = new Int32Array(Math.max(n, Math.ceil(a.length * 1.5), 16));
+function grow<T extends Int32Array | Uint16Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (n: number) => T)(Math.max(n, Math.ceil(a.length * 1.5), 16));
   b.set(a);
   return b;
 }
@@ -201,8 +233,8 @@ function grow(a: Int32Array, n: number): Int32Array {
  * median and ≥ `minZ` robust deviations from it). The score is a confidence, `n/(n+confidenceSamples)` × how far
  * past the threshold the value lies, so one sample more of history makes the same value score higher. Flagged
  * values are kept out of the baseline, so an incident keeps scoring until it ends. A series whose baseline is all
- * zeros has no scale to judge by and scores 0. Memory: `windowSamples` doubles per series (in one shared block) until
- * {@link EarlyModel.release} drops it.
+ * zeros has no scale to judge by and scores 0. Memory: `windowSamples` doubles and bytes and 8 bytes more per series
+ * (in one shared block) until {@link EarlyModel.release} drops it.
  */
 export interface EarlyModel extends Model {
   /** Forgets series `id` (e.g. once the ensemble scores it), freeing its window. */
@@ -213,7 +245,7 @@ export interface EarlyModel extends Model {
 export function earlyModel(options: Partial<EarlyModelOptions> = {}): EarlyModel {
   const o = { ...EARLY_DEFAULTS, ...options };
   const W = o.windowSamples;
-  const win = new Windows(W);
+  const win = new Windows(W, Math.min(2 * W, 0xffff));
   const scratch = new Float64Array(W);
   return {
     update(id, _t, v, out) {
@@ -221,8 +253,7 @@ export function earlyModel(options: Partial<EarlyModelOptions> = {}): EarlyModel
       out.z = 0;
       if (!Number.isFinite(v)) return 0;
       const k = win.take(id);
-      const kept = win.kept[k]!;
-      if (kept >= o.minSamples) judge(win, k, v, out, o, scratch);
+      if (win.kept(k) >= o.minSamples) judge(win, k, v, out, o, scratch);
       // a flagged value stays out of the baseline: an incident must not become the normal it is judged by
       if (out.score === 0) win.push(k, v);
       return out.score;
@@ -235,18 +266,25 @@ export function earlyModel(options: Partial<EarlyModelOptions> = {}): EarlyModel
     },
     save(id) {
       const k = win.find(id);
-      const kept = k < 0 ? 0 : win.kept[k]!;
+      const kept = k < 0 ? 0 : win.kept(k);
       if (kept === 0) return undefined;
       const base = win.at(k);
       const values: number[] = [];
       for (let i = 0; i < kept; i++) values.push(win.ring[base + ((win.next[k]! - kept + i + W) % W)]!);
-      return { values };
+      // the confidence's count, where it is past the window's
+      const seen = win.seen[k]!;
+      return seen > kept ? { values, seen } : { values };
     },
     load(id, state) {
-      const values = expectNumbers('early', 'values', (state as { values?: unknown } | null)?.values);
+      const st = state as { values?: unknown; seen?: unknown } | null;
+      const values = expectNumbers('early', 'values', st?.values);
       win.release(id);
       const k = win.take(id);
       for (const v of values.slice(-W)) win.push(k, v ?? Number.NaN);
+      // a save from before `seen` (or of a longer window) counts every value it holds; a window not full has seen
+      // no more than it holds
+      const seen = typeof st?.seen === 'number' && st.seen >= 0 ? Math.floor(st.seen) : values.length;
+      if (win.kept(k) === W) win.seen[k] = Math.max(win.seen[k]!, Math.min(seen, win.seenCap));
     },
     release(id) {
       win.release(id);
@@ -269,7 +307,8 @@ function judge(
   scratch: Float64Array,
 ): void {
   const base = win.at(k);
-  const n = win.kept[k]!;
+  const n = win.kept(k);
+  const seen = win.seen[k]!;
   const ring = win.ring;
   const order = win.order;
   const last = base + n - 1;
@@ -327,7 +366,7 @@ function judge(
   out.kind = above ? 'spike' : 'dip';
   if (dev < allowed) return;
   const past = dev / allowed; // 1 at the threshold
-  out.score = (n / (n + o.confidenceSamples)) * (past / (past + 1));
+  out.score = (seen / (seen + o.confidenceSamples)) * (past / (past + 1));
 }
 
 function median(sorted: Float64Array): number {
