@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { earlyModel, pointOut } from '../src/index.js';
-import { EARLY_DEFAULTS, type EarlyModel, type EarlyModelOptions, Windows } from '../src/models/early.js';
+import { EARLY_DEFAULTS, type EarlyModel, type EarlyModelOptions } from '../src/models/early.js';
+import { Windows } from '../src/models/early-windows.js';
 import type { PointOut } from '../src/util/score.js';
 import { noise, uniform } from './helpers.js';
 import { EARLY_DEFAULTS as EARLY_BEFORE, earlyModel as earlyBefore } from './reference/early-before.js';
@@ -229,7 +230,11 @@ function referenceEarly(options: Partial<EarlyModelOptions>) {
 
 describe('earlyModel with 16 samples where it kept 32 (issue 13)', () => {
   /** Series `id`'s verdict (score ≥ 0.5) and score on `v`, judged on a copy of its window (a probe must not join it). */
-  const probe = (m: { save(id: number): unknown; load(id: number, s: unknown): void; update: EarlyModel['update'] }, id: number, v: number) => {
+  const probe = (
+    m: { save(id: number): unknown; load(id: number, s: unknown): void; update: EarlyModel['update'] },
+    id: number,
+    v: number,
+  ) => {
     const s = m.save(id);
     if (s === undefined) return 0;
     m.load(1e6, s);
@@ -287,7 +292,9 @@ describe('earlyModel with 16 samples where it kept 32 (issue 13)', () => {
       const v = id % 2 === 0 ? Math.floor(r * 5) : r < 0.02 ? 1000 : 1 + r;
       now.update(id, i, v, a);
       before.update(id, i, v, b);
-      expect(Object.is(a.expected, b.expected) && Object.is(a.z, b.z) && Object.is(a.upper, b.upper)).toBe(true);
+      expect(Object.is(a.expected, b.expected) && Object.is(a.z, b.z) && Object.is(a.upper, b.upper)).toBe(
+        true,
+      );
     }
   });
 });

@@ -154,7 +154,10 @@ describe('the ensemble without a rest for its young series', () => {
     // warm one's ring and mean
     const fresh = build(ensembleBefore as Build, { ...options, members: ['robustZ', 'onlineSeasonal'] });
     for (let i = 0; i < 10; i++) fresh.update(0, Date.UTC(2026, 0, 5) + i * 15_000, 5 + (i % 3), pointOut());
-    const young = { ...(fresh.save(0) as object), members: (before.save(0) as { members: unknown[] }).members };
+    const young = {
+      ...(fresh.save(0) as object),
+      members: (before.save(0) as { members: unknown[] }).members,
+    };
     const warm = before.save(0);
     expect((young as unknown as { own: number[] }).own.slice(1, 5)).toEqual([0, 0, 0, 0]);
     expect((warm as { own: number[] }).own.slice(1, 3)).not.toEqual([0, 0]);

@@ -11,7 +11,13 @@ const HEAD_AT = [0, 5, 6] as const;
 const REST_AT = [1, 2, 3, 4] as const;
 
 /** Series `id`'s own fields in snapshot order, from its head (at `b` of `head`) and its rest (zeros when it has none). */
-export function saveOwn(head: Float64Array, b: number, rests: SeriesSlots, id: number, width: number): number[] {
+export function saveOwn(
+  head: Float64Array,
+  b: number,
+  rests: SeriesSlots,
+  id: number,
+  width: number,
+): number[] {
   const values = new Array<number>(OWN - REST_AT.length + width).fill(0);
   for (let i = 0; i < HEAD_AT.length; i++) values[HEAD_AT[i] as number] = head[b + i] as number;
   const r = rests.find(id);
@@ -26,7 +32,12 @@ export function saveOwn(head: Float64Array, b: number, rests: SeriesSlots, id: n
  * Writes snapshot fields `own` into series `id`'s head and rest. A rest of zeros (`null`, JSON's NaN, reads as 0)
  * makes no slot: the series reads as zeros without one. One it has already is overwritten.
  */
-export function loadOwn(own: readonly (number | null)[], heads: SeriesSlots, rests: SeriesSlots, id: number): void {
+export function loadOwn(
+  own: readonly (number | null)[],
+  heads: SeriesSlots,
+  rests: SeriesSlots,
+  id: number,
+): void {
   heads.load(
     id,
     HEAD_AT.map((at) => own[at] ?? 0),

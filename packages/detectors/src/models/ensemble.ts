@@ -150,7 +150,7 @@ export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastM
       const warm = n <= o.warmupSamples;
       const at = restOf(id, raw, warm);
       const s = at < 0 ? zeros : rests.data;
-      const r = at < 0 ? 0 : at;
+      const r = Math.max(at, 0); // `zeros` from its start
       const ma = average(s, r, n, raw, o.averageSamples);
       // the range before this sample widens it (learning does not touch it)
       const outside = !warm && o.rangeTolerance !== null && beyondRange(h, b, v, o.rangeTolerance);
