@@ -83,12 +83,24 @@ export class Windows {
     const r = this.next[k]!;
     const order = this.order;
     const ring = this.ring;
-    const n = this.kept(k);
+    const seen = this.seen[k]!;
     ring[base + r] = v;
-    if (n === W) resort(ring, order, base, n, r, v);
-    else insert(ring, order, base, n, r, v);
+    if (seen >= W) resort(ring, order, base, W, r, v);
+    else {
+      // first place whose value sorts after v (ties: after the equal ones)
+      let lo = 0;
+      let hi = seen;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (before(v, ring[base + order[base + mid]!]!)) hi = mid;
+        else lo = mid + 1;
+      }
+      // (by hand: `copyWithin` costs more than these few bytes for a short window)
+      for (let q = base + seen; q > base + lo; q--) order[q] = order[q - 1]!;
+      order[base + lo] = r;
+    }
     this.next[k] = r + 1 === W ? 0 : r + 1;
-    if (this.seen[k]! < this.seenCap) this.seen[k]!++;
+    if (seen < this.seenCap) this.seen[k] = seen + 1;
   }
 
   /** The slot of series `id`, or -1. */
@@ -144,27 +156,6 @@ export class Windows {
     this.seen = grow(this.seen, cap);
     this.next = grow(this.next, cap);
   }
-}
-
-/** Puts ring position `r` (value `v`) into the `n` sorted positions from `base`: after the values equal to `v`. */
-function insert(
-  ring: Float64Array,
-  order: Uint8Array | Uint16Array,
-  base: number,
-  n: number,
-  r: number,
-  v: number,
-): void {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (before(v, ring[base + order[base + mid]!]!)) hi = mid;
-    else lo = mid + 1;
-  }
-  // (by hand: `copyWithin` costs more than these few bytes for a short window)
-  for (let q = base + n; q > base + lo; q--) order[q] = order[q - 1]!;
-  order[base + lo] = r;
 }
 
 /**

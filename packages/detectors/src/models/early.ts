@@ -53,13 +53,15 @@ export function earlyModel(options: Partial<EarlyModelOptions> = {}): EarlyModel
   const W = o.windowSamples;
   const win = new Windows(W, Math.min(2 * W, 0xffff));
   const scratch = new Float64Array(W);
+  // normal samples seen before judging: minSamples, or never where the window cannot hold that many
+  const judgeFrom = W >= o.minSamples ? o.minSamples : Number.POSITIVE_INFINITY;
   return {
     update(id, _t, v, out) {
       out.score = 0;
       out.z = 0;
       if (!Number.isFinite(v)) return 0;
       const k = win.take(id);
-      if (win.kept(k) >= o.minSamples) judge(win, k, v, out, o, scratch);
+      if (win.seen[k]! >= judgeFrom) judge(win, k, v, out, o, scratch);
       // a flagged value stays out of the baseline: an incident must not become the normal it is judged by
       if (out.score === 0) win.push(k, v);
       return out.score;
@@ -113,8 +115,8 @@ function judge(
   scratch: Float64Array,
 ): void {
   const base = win.at(k);
-  const n = win.kept(k);
   const seen = win.seen[k]!;
+  const n = seen < win.w ? seen : win.w;
   const ring = win.ring;
   const order = win.order;
   const last = base + n - 1;
