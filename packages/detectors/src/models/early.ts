@@ -116,7 +116,7 @@ function judge(
 ): void {
   const base = win.at(k);
   const seen = win.seen[k]!;
-  const n = seen < win.w ? seen : win.w;
+  const n = Math.min(seen, win.w);
   const ring = win.ring;
   const order = win.order;
   const last = base + n - 1;
