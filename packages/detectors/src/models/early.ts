@@ -23,7 +23,7 @@ export interface EarlyModelOptions {
  * Defaults: a 100× value scores ≥ 0.5 from the 5th sample, a 20× one from the 12th; under 10× never (an order of
  * magnitude is what "gross" means here: bursty series such as GC pauses swing several-fold in normal operation).
  * 16 samples: the median of the last 16 judges a ≥ 10× departure as well as that of the last 32, at half the memory
- * per warming series and half the work per sample once full (issue 13); confidence still counts up to 32 samples.
+ * per warming series and less work per sample once full (issue 13); confidence still counts up to 32 samples.
  */
 export const EARLY_DEFAULTS: EarlyModelOptions = {
   windowSamples: 16,

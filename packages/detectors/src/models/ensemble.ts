@@ -49,10 +49,11 @@ const COUNT = 0;
 const MIN = 1;
 const MAX = 2;
 const HEAD = 3;
-// Per series once it needs them: ring sum, mean, variance, quiet; then the raw-score ring. While every raw score
-// so far is 0 and the series is warm, all of them are 0 and stay 0 (the ring holds zeros, the mean and variance learn
-// 0 from a moving average of 0, a score of 0 opens no quiet period), so a series without its slot reads as zeros: the
-// preset's series hold none of them for their first 120 samples (112 bytes per series while warming up, issue 13)
+// Per series once it needs them: ring sum, mean, variance, quiet; then the raw-score ring. While every raw score so
+// far is 0 and the series is still warming up, all of them are 0 and stay 0 (the ring holds zeros, the mean and
+// variance learn 0 from a moving average of 0, a score of 0 opens no quiet period), so a series without its slot reads
+// as zeros: the preset's series hold none of them for their first 120 samples (112 bytes per series while warming
+// up, issue 13)
 const SUM = 0;
 const MEAN = 1;
 const VARIANCE = 2;
@@ -74,7 +75,7 @@ export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastM
   const rests = seriesSlots(R);
   // what a series without its rest reads (only zeros are ever written to it: see `restOf`)
   const zeros = new Float64Array(R);
-  // a score of 0 opens a quiet period only where suppressAt is 0: then a warm series' rest is not all zeros
+  // a score of 0 opens a quiet period only where suppressAt is 0: then a warming series' rest is not all zeros
   const zeroOpensQuiet = 0 >= o.suppressAt && o.suppressSamples !== 0;
   // hot path: the members' models, flags and outputs in flat arrays, one PointOut per member so that picking the
   // winner records an index, and only the winner's band is copied, once, into the caller's `out`
@@ -129,7 +130,7 @@ export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastM
   };
   /**
    * Where series `id`'s rest is: its slot in `rests` (then in `rests.data`), or -1 for `zeros` while it has none and
-   * this sample leaves it all zeros (warm, raw score 0). A slot made later starts as zeros: the same state.
+   * this sample leaves it all zeros (still warming up, raw score 0). A slot made later starts as zeros: the same state.
    */
   const restOf = (id: number, raw: number, warm: boolean): number => {
     const r = rests.find(id);
