@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { earlyModel, pointOut } from '../src/index.js';
-import { EARLY_DEFAULTS, type EarlyModelOptions, Windows } from '../src/models/early.js';
+import { EARLY_DEFAULTS, type EarlyModel, type EarlyModelOptions } from '../src/models/early.js';
+import { Windows } from '../src/models/early-windows.js';
 import type { PointOut } from '../src/util/score.js';
+import { noise, uniform } from './helpers.js';
+import { EARLY_DEFAULTS as EARLY_BEFORE, earlyModel as earlyBefore } from './reference/early-before.js';
 
 /** Feeds `values` to series 0 and returns the scores. */
 function scores(values: number[], model = earlyModel()): number[] {
@@ -83,7 +86,7 @@ describe('earlyModel', () => {
     expect(win.size).toEqual({ used: 0, slots: 0 });
     expect(win.find(9)).toBe(-1);
     const k = win.take(5);
-    expect(win.kept[k]).toBe(0);
+    expect(win.kept(k)).toBe(0);
     expect(win.size).toEqual({ used: 1, slots: 16 });
     // through the model: a series taken after the block was given back starts from an empty window
     const model = earlyModel();
@@ -124,8 +127,10 @@ describe('earlyModel', () => {
             const r = u();
             return r < 0.1 ? null : r < 0.15 ? Number.POSITIVE_INFINITY : r < 0.2 ? -1e308 : draw(id % 5);
           });
-          model.load(id, { values });
-          ref.load(id, values);
+          // half of them with the count of normal samples behind the confidence
+          const seen = u() < 0.5 ? Math.floor(u() * 80) : undefined;
+          model.load(id, seen === undefined ? { values } : { values, seen });
+          ref.load(id, values, seen);
         } else if (u() < 0.005) {
           model.release(id);
           ref.release(id);
@@ -150,10 +155,14 @@ describe('earlyModel', () => {
   });
 });
 
-/** The early check as it was before its window was kept in order: two sorts of a copy per judged sample. */
+/**
+ * The early check as it was before its window was kept in order: two sorts of a copy per judged sample; with its
+ * confidence counting normal samples up to twice the window (where it counted those the window held).
+ */
 function referenceEarly(options: Partial<EarlyModelOptions>) {
   const o = { ...EARLY_DEFAULTS, ...options };
   const windows = new Map<number, number[]>();
+  const seen = new Map<number, number>();
   const median = (w: Float64Array): number => {
     const h = w.length >> 1;
     return w.length % 2 === 1 ? w[h]! : (w[h - 1]! + w[h]!) / 2;
@@ -163,6 +172,7 @@ function referenceEarly(options: Partial<EarlyModelOptions>) {
     w.push(v);
     if (w.length > o.windowSamples) w.shift();
     windows.set(id, w);
+    seen.set(id, Math.min((seen.get(id) ?? 0) + 1, 2 * o.windowSamples));
   };
   return {
     update(id: number, v: number, out: PointOut): number {
@@ -190,23 +200,101 @@ function referenceEarly(options: Partial<EarlyModelOptions>) {
           out.kind = above ? 'spike' : 'dip';
           if (!(dev < allowed)) {
             const past = dev / allowed;
-            out.score = (n / (n + o.confidenceSamples)) * (past / (past + 1));
+            const c = seen.get(id) ?? 0;
+            out.score = (c / (c + o.confidenceSamples)) * (past / (past + 1));
           }
         }
       }
       if (out.score === 0) push(id, v);
       return out.score;
     },
-    load(id: number, values: (number | null)[]): void {
+    load(id: number, values: (number | null)[], count = values.length): void {
       windows.delete(id);
+      seen.delete(id);
       for (const v of values.slice(-o.windowSamples)) push(id, v ?? Number.NaN);
+      const c = seen.get(id) ?? 0;
+      if (c >= o.windowSamples) seen.set(id, Math.max(c, Math.min(count, 2 * o.windowSamples)));
     },
     release(id: number): void {
       windows.delete(id);
+      seen.delete(id);
     },
-    save(id: number): { values: number[] } | undefined {
+    save(id: number): { values: number[]; seen?: number } | undefined {
       const w = windows.get(id);
-      return w === undefined || w.length === 0 ? undefined : { values: [...w] };
+      if (w === undefined || w.length === 0) return undefined;
+      const c = seen.get(id) ?? 0;
+      return c > w.length ? { values: [...w], seen: c } : { values: [...w] };
     },
   };
 }
+
+describe('earlyModel with 16 samples where it kept 32 (issue 13)', () => {
+  /** Series `id`'s verdict (score ≥ 0.5) and score on `v`, judged on a copy of its window (a probe must not join it). */
+  const probe = (
+    m: { save(id: number): unknown; load(id: number, s: unknown): void; update: EarlyModel['update'] },
+    id: number,
+    v: number,
+  ) => {
+    const s = m.save(id);
+    if (s === undefined) return 0;
+    m.load(1e6, s);
+    return m.update(1e6, 0, v, pointOut());
+  };
+
+  it('keeps the verdicts EARLY_DEFAULTS promises, and scores as the 32-sample check did while 16 samples or fewer are seen', () => {
+    const u = uniform(7);
+    const e = noise(8);
+    for (let b = 0; b < 30; b++) {
+      const now = earlyModel();
+      const before = earlyBefore(EARLY_BEFORE);
+      const level = 10 ** (u() * 8 - 4);
+      const spread = 0.3 * u(); // up to ±30 % noise: the ratio test, not the MAD, decides gross
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
+      const out = pointOut();
+      for (let n = 1; n <= 139; n++) {
+        const v = level * (1 + spread * e() * 0.5);
+        expect(now.update(0, n, v, out)).toBe(0);
+        before.update(0, n, v, out);
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+        if (n < EARLY_DEFAULTS.minSamples) continue;
+        // n samples seen: the next is judged on them. (A dip is at most the median away from it, 1/0.9 of the
+        // allowed band: it scores under 0.5 at any confidence, as before)
+        for (const [x, flagFrom] of [
+          [100 * hi, 5],
+          [lo / 100, Number.POSITIVE_INFINITY],
+          [20 * hi, 12],
+          [9.9 * lo, Number.POSITIVE_INFINITY],
+          [hi / 9.9, Number.POSITIVE_INFINITY],
+        ] as const) {
+          const got = probe(now, 0, x);
+          // flagged from that sample on (20× the largest sample may be 25× the median, and flagged sooner); never for
+          // under 10×
+          if (n >= flagFrom || flagFrom === Number.POSITIVE_INFINITY)
+            expect({ b, n, x, flagged: got >= 0.5 }).toEqual({ b, n, x, flagged: n >= flagFrom });
+          if (n <= 16) expect(Object.is(got, probe(before, 0, x))).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('re-sorts a full window in place with the same median and MAD as inserting afresh', () => {
+    // the 32-sample check's window at 16: the same samples, so the same bits on every sample
+    const u = uniform(3);
+    const now = earlyModel({ windowSamples: 16 });
+    const before = earlyBefore({ ...EARLY_BEFORE, windowSamples: 16 });
+    const a = pointOut();
+    const b = pointOut();
+    for (let i = 0; i < 20_000; i++) {
+      const id = i % 13;
+      const r = u();
+      const v = id % 2 === 0 ? Math.floor(r * 5) : r < 0.02 ? 1000 : 1 + r;
+      now.update(id, i, v, a);
+      before.update(id, i, v, b);
+      expect(Object.is(a.expected, b.expected) && Object.is(a.z, b.z) && Object.is(a.upper, b.upper)).toBe(
+        true,
+      );
+    }
+  });
+});

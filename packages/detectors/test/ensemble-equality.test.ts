@@ -76,6 +76,10 @@ const OPTION_SETS: Record<string, unknown>[] = [
     warmupSamples: 30,
     calibrationSamples: 10,
   },
+  // a member scoring long before the ensemble is warm: its series need their rest from that sample
+  { memberOptions: { robustZ: { warmupSamples: 3 } }, warmupSamples: 30, calibrationSamples: 10 },
+  // a warm score of 0 opens a quiet period: no series may go without its rest
+  { suppressAt: 0, suppressSamples: 3, warmupSamples: 20, calibrationSamples: 5 },
 ];
 
 describe('the ensemble scores with the same bits as before its per-sample work was cut', () => {
@@ -107,6 +111,59 @@ describe('the ensemble scores with the same bits as before its per-sample work w
     // the streams must reach the scores this is about, or the test proves nothing
     expect(shown).toBeGreaterThan(50);
     for (let id = 0; id < series; id++) expect(now.save(id * 211)).toEqual(before.save(id * 211));
+  });
+});
+
+describe('the ensemble without a rest for its young series', () => {
+  it('saves every series as before (zeros where it has no rest yet) and scores on from its own save', () => {
+    const options = { ...OPTION_SETS[0], members: ['robustZ', 'onlineSeasonal', 'trend'] };
+    const now = build(ensembleModel, options);
+    const before = build(ensembleBefore as Build, options, true);
+    const a = pointOut();
+    const b = pointOut();
+    const u = uniform(5);
+    const streams = Array.from({ length: 40 }, (_, id) => stream(31 * id + 3, 300));
+    let restored = build(ensembleModel, options);
+    let differ = 0;
+    for (let i = 0; i < 300; i++) {
+      for (let id = 0; id < streams.length; id++) {
+        // series start at different samples, so saves catch some with and some without a rest
+        if (i < id * 3) continue;
+        const v = (streams[id] as number[])[i - id * 3] as number;
+        const t = Date.UTC(2026, 0, 5) + i * 15_000;
+        const sid = id * 97;
+        const sa = restored.update(sid, t, v, a);
+        const sb = before.update(sid, t, v, b);
+        now.update(sid, t, v, pointOut());
+        if (!Object.is(sa, sb) || !same(a, b)) differ++;
+      }
+      if (u() < 0.05) {
+        // a restart: every series loaded from the last model's saves into a fresh one
+        const next = build(ensembleModel, options);
+        for (let id = 0; id < streams.length; id++) {
+          const saved = restored.save(id * 97);
+          expect(saved).toEqual(before.save(id * 97));
+          expect(now.save(id * 97)).toEqual(saved);
+          if (saved !== undefined) next.load(id * 97, JSON.parse(JSON.stringify(saved)));
+        }
+        restored = next;
+      }
+    }
+    expect(differ).toBe(0);
+    // a young series' save (no rest: zeros) loaded over a warm one's: it must read as the young one, not keep the
+    // warm one's ring and mean
+    const fresh = build(ensembleBefore as Build, { ...options, members: ['robustZ', 'onlineSeasonal'] });
+    for (let i = 0; i < 10; i++) fresh.update(0, Date.UTC(2026, 0, 5) + i * 15_000, 5 + (i % 3), pointOut());
+    const young = {
+      ...(fresh.save(0) as object),
+      members: (before.save(0) as { members: unknown[] }).members,
+    };
+    const warm = before.save(0);
+    expect((young as unknown as { own: number[] }).own.slice(1, 5)).toEqual([0, 0, 0, 0]);
+    expect((warm as { own: number[] }).own.slice(1, 3)).not.toEqual([0, 0]);
+    restored.load(0, young);
+    before.load(0, young);
+    expect(restored.save(0)).toEqual(before.save(0));
   });
 });
 

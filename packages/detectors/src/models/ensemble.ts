@@ -3,6 +3,7 @@ import { expectNumbers, fmt, type Model } from '../model.js';
 import { type PointOut, pointOut, scoreFromZ } from '../util/score.js';
 import { seriesSlots } from '../util/slots.js';
 import { erfc } from '../util/special.js';
+import { loadOwn, OWN, saveOwn } from './ensemble-own.js';
 
 /** A member of the ensemble: a model and its name (used in the reason). */
 export interface EnsembleMember {
@@ -43,20 +44,39 @@ export interface EnsembleModelOptions {
 }
 
 const LOG_EPS = Math.log(1e-10);
-// Per series: count, ring sum, mean, variance, quiet, min, max; then the raw-score ring.
-const HEAD = 7;
+// Per series, always: count, min, max (the range check's, widened from the first sample).
+const COUNT = 0;
+const MIN = 1;
+const MAX = 2;
+const HEAD = 3;
+// Per series once it needs them: ring sum, mean, variance, quiet; then the raw-score ring. While every raw score so
+// far is 0 and the series is still warming up, all of them are 0 and stay 0 (the ring holds zeros, the mean and
+// variance learn 0 from a moving average of 0, a score of 0 opens no quiet period), so a series without its slot reads
+// as zeros: the preset's series hold none of them for their first 120 samples (112 bytes per series while warming
+// up, issue 13)
+const SUM = 0;
+const MEAN = 1;
+const VARIANCE = 2;
+const QUIET = 3;
+const RING = 4;
 
 /**
  * Combines members into one calibrated score, in the manner of Numenta's "anomaly likelihood": each member's surprise
  * maps to a raw score in [0,1], the largest wins, its short moving average is compared with the long-run distribution
  * of that average on this series, and the Gaussian tail probability p becomes `log(p)/log(1e-10)`. A value outside
  * the range seen so far scores 1; after a high score the next `suppressSamples` score 0.
- * Cost: the members' + O(members); memory: 7 + averageSamples doubles per series, plus the members'.
+ * Cost: the members' + O(members); memory: 7 + averageSamples doubles per series (3 until its first raw score
+ * above 0 or the end of its warm-up), plus the members'.
  */
 export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastMember: () => string } {
   const m = o.members.length;
-  const F = HEAD + o.averageSamples;
-  const slots = seriesSlots(F);
+  const R = RING + o.averageSamples;
+  const heads = seriesSlots(HEAD);
+  const rests = seriesSlots(R);
+  // what a series without its rest reads (only zeros are ever written to it: see `restOf`)
+  const zeros = new Float64Array(R);
+  // a score of 0 opens a quiet period only where suppressAt is 0: then a warming series' rest is not all zeros
+  const zeroOpensQuiet = 0 >= o.suppressAt && o.suppressSamples !== 0;
   // hot path: the members' models, flags and outputs in flat arrays, one PointOut per member so that picking the
   // winner records an index, and only the winner's band is copied, once, into the caller's `out`
   const models = o.members.map((x) => x.model);
@@ -102,41 +122,53 @@ export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastM
    * likelihood or the largest direct score. `shows`: whether the sample's output is this score.
    */
   const scoreOf = (s: Float64Array, b: number, ma: number, warm: boolean, shows: boolean): number => {
-    if (warm || ((s[b + 4] as number) > 0 && o.freezeAt === null)) return 0;
+    if (warm || ((s[b + QUIET] as number) > 0 && o.freezeAt === null)) return 0;
     const z = surprise(s, b, ma, o);
     // unshown, it only decides learning (score < freezeAt), which direct decides alone when the tail is below it
     if (!shows && z <= calmZ) return direct;
     return Math.max(likelihoodScore(z), direct);
   };
+  /**
+   * Where series `id`'s rest is: its slot in `rests` (then in `rests.data`), or -1 for `zeros` while it has none and
+   * this sample leaves it all zeros (still warming up, raw score 0). A slot made later starts as zeros: the same state.
+   */
+  const restOf = (id: number, raw: number, warm: boolean): number => {
+    const r = rests.find(id);
+    if (r >= 0 || (raw === 0 && warm && !zeroOpensQuiet)) return r;
+    return rests.slot(id);
+  };
   return {
     update(id: number, t: number, v: number, out: PointOut): number {
       out.score = 0;
       out.z = 0;
-      const b = slots.slot(id);
+      const b = heads.slot(id);
       // the page of series `id` (members keep their own slots, so it stays this one through the update)
-      const s = slots.data;
+      const h = heads.data;
       if (!Number.isFinite(v)) return 0;
-      const n = (s[b] as number) + 1;
-      s[b] = n;
+      const n = (h[b + COUNT] as number) + 1;
+      h[b + COUNT] = n;
       const raw = members(id, t, v);
-      const ma = average(s, b, n, raw, o.averageSamples);
       const warm = n <= o.warmupSamples;
+      const at = restOf(id, raw, warm);
+      const s = at < 0 ? zeros : rests.data;
+      const r = Math.max(at, 0); // `zeros` from its start
+      const ma = average(s, r, n, raw, o.averageSamples);
       // the range before this sample widens it (learning does not touch it)
-      const outside = !warm && o.rangeTolerance !== null && beyondRange(s, b, v, o.rangeTolerance);
+      const outside = !warm && o.rangeTolerance !== null && beyondRange(h, b, v, o.rangeTolerance);
       // the moving average outlives the incident: with currentAtLeast, a sample that is itself ordinary reports 0
       const current = o.currentAtLeast ?? null;
       const ordinary = current !== null && raw < current;
-      const score = scoreOf(s, b, ma, warm, !outside && !ordinary);
+      const score = scoreOf(s, r, ma, warm, !outside && !ordinary);
       if (n > o.memberWarmupSamples && (o.freezeAt === null || score < o.freezeAt))
-        learn(s, b, n - o.memberWarmupSamples, ma, o.historySamples);
+        learn(s, r, n - o.memberWarmupSamples, ma, o.historySamples);
       if (outside) {
         winner = 'range';
-        winnerKind = v > (s[b + 6] as number) ? 'spike' : 'dip';
+        winnerKind = v > (h[b + MAX] as number) ? 'spike' : 'dip';
         winnerZ = 0;
-        rangeBand(s, b, o.rangeTolerance as number, out);
+        rangeBand(h, b, o.rangeTolerance as number, out);
       } else pick(best, out);
-      widenRange(s, b, v, n);
-      out.score = suppress(s, b, outside ? 1 : ordinary ? 0 : score, o);
+      widenRange(h, b, v, n);
+      out.score = suppress(s, r, outside ? 1 : ordinary ? 0 : score, o);
       out.z = winnerZ;
       out.kind = winnerKind;
       return out.score;
@@ -147,19 +179,16 @@ export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastM
       return `${winner} fired (surprise ${fmt(out.z)}, unusual for this series): value ${fmt(v)}${range}`;
     },
     save(id: number): unknown {
-      const b = slots.find(id);
-      if (b < 0 || slots.data[b] === 0) return undefined;
-      return {
-        own: slots.save(id),
-        members: o.members.map((x) => x.model.save(id)),
-      };
+      const b = heads.find(id);
+      if (b < 0 || heads.data[b + COUNT] === 0) return undefined;
+      return { own: saveOwn(heads.data, b, rests, id, R), members: o.members.map((x) => x.model.save(id)) };
     },
     load(id: number, state: unknown): void {
       const st = state as { own?: unknown; members?: unknown };
-      const own = expectNumbers('ensemble', 'own', st?.own, F);
+      const own = expectNumbers('ensemble', 'own', st?.own, OWN + o.averageSamples);
       if (!Array.isArray(st.members) || st.members.length !== m)
         throw new TypeError('ensemble: snapshot members do not match');
-      slots.load(id, own);
+      loadOwn(own, heads, rests, id);
       o.members.forEach((x, k) => {
         const saved = (st.members as unknown[])[k];
         if (saved !== undefined && saved !== null) x.model.load(id, saved);
@@ -171,17 +200,17 @@ export function ensembleModel(o: EnsembleModelOptions): Model & { readonly lastM
 
 /** Pushes `raw` into the series' ring and returns the mean of the last `w` raw scores. */
 function average(s: Float64Array, b: number, n: number, raw: number, w: number): number {
-  const at = b + HEAD + ((n - 1) % w);
-  const sum = (s[b + 1] as number) + raw - (s[at] as number);
+  const at = b + RING + ((n - 1) % w);
+  const sum = (s[b + SUM] as number) + raw - (s[at] as number);
   s[at] = raw;
-  s[b + 1] = sum;
+  s[b + SUM] = sum;
   return sum / Math.min(n, w);
 }
 
 /** The moving average's surprise against the series' floored long-run mean and variance (its likelihood's input). */
 function surprise(s: Float64Array, b: number, ma: number, o: EnsembleModelOptions): number {
-  const mean = Math.max(s[b + 2] as number, o.meanFloor);
-  const sd = Math.sqrt(Math.max(s[b + 3] as number, o.varianceFloor));
+  const mean = Math.max(s[b + MEAN] as number, o.meanFloor);
+  const sd = Math.sqrt(Math.max(s[b + VARIANCE] as number, o.varianceFloor));
   return (ma - mean) / sd;
 }
 
@@ -205,14 +234,14 @@ function calmSurprise(freezeAt: number): number {
 
 function learn(s: Float64Array, b: number, n: number, ma: number, history: number): void {
   const a = Math.max(1 / history, 1 / n);
-  const mean = (s[b + 2] as number) + a * (ma - (s[b + 2] as number));
-  s[b + 2] = mean;
-  s[b + 3] = (1 - a) * ((s[b + 3] as number) + a * (ma - mean) ** 2);
+  const mean = (s[b + MEAN] as number) + a * (ma - (s[b + MEAN] as number));
+  s[b + MEAN] = mean;
+  s[b + VARIANCE] = (1 - a) * ((s[b + VARIANCE] as number) + a * (ma - mean) ** 2);
 }
 
 function beyondRange(s: Float64Array, b: number, v: number, tolerance: number): boolean {
-  const lo = s[b + 5] as number;
-  const hi = s[b + 6] as number;
+  const lo = s[b + MIN] as number;
+  const hi = s[b + MAX] as number;
   if (!(hi > lo)) return false;
   const slack = (hi - lo) * tolerance;
   return v > hi + slack || v < lo - slack;
@@ -224,26 +253,26 @@ function rangeBand(
   tolerance: number,
   into: { expected: number; lower: number; upper: number },
 ): void {
-  const lo = s[b + 5] as number;
-  const hi = s[b + 6] as number;
+  const lo = s[b + MIN] as number;
+  const hi = s[b + MAX] as number;
   into.expected = (lo + hi) / 2;
   into.lower = lo - (hi - lo) * tolerance;
   into.upper = hi + (hi - lo) * tolerance;
 }
 
 function widenRange(s: Float64Array, b: number, v: number, n: number): void {
-  if (n === 1 || v < (s[b + 5] as number)) s[b + 5] = v;
-  if (n === 1 || v > (s[b + 6] as number)) s[b + 6] = v;
+  if (n === 1 || v < (s[b + MIN] as number)) s[b + MIN] = v;
+  if (n === 1 || v > (s[b + MAX] as number)) s[b + MAX] = v;
 }
 
 /** One alert per episode: a high score opens a quiet period during which scores are 0. */
 function suppress(s: Float64Array, b: number, score: number, o: EnsembleModelOptions): number {
-  const quiet = s[b + 4] as number;
+  const quiet = s[b + QUIET] as number;
   if (quiet > 0) {
-    s[b + 4] = quiet - 1;
+    s[b + QUIET] = quiet - 1;
     return 0;
   }
-  if (score >= o.suppressAt) s[b + 4] = o.suppressSamples;
+  if (score >= o.suppressAt) s[b + QUIET] = o.suppressSamples;
   return score;
 }
 
