@@ -173,8 +173,21 @@ function judge(
   out.z = scale > 0 ? dev / scale : Number.POSITIVE_INFINITY;
   out.kind = above ? 'spike' : 'dip';
   if (dev < allowed) return;
-  const past = dev / allowed; // 1 at the threshold
-  out.score = (seen / (seen + o.confidenceSamples)) * (past / (past + 1));
+  const past = !above && med > 0 ? dipPast(v, med, dev, scale, o) : dev / allowed; // 1 at the threshold
+  out.score =
+    (seen / (seen + o.confidenceSamples)) * (past === Number.POSITIVE_INFINITY ? 1 : past / (past + 1));
+}
+
+/**
+ * How far past its threshold a dip below a positive median lies, in the ratio's own terms: `median / v` against
+ * `minRatio`, as a spike's `v / median` is. Measured as a difference, a dip is never more than the median away, so
+ * it could never pass 1/(1 − 1/minRatio) of the band and never score 0.5: a fall to a hundredth of the normal (a
+ * request rate collapsing) would never be flagged, although the check promises ÷ as well as ×.
+ */
+function dipPast(v: number, med: number, dev: number, scale: number, o: EarlyModelOptions): number {
+  const byZ = scale > 0 ? dev / (o.minZ * scale) : Number.POSITIVE_INFINITY;
+  const byRatio = v > 0 ? (med / v - 1) / (o.minRatio - 1) : Number.POSITIVE_INFINITY;
+  return Math.min(byZ, byRatio);
 }
 
 function median(sorted: Float64Array): number {
