@@ -23,7 +23,7 @@ const OWNERS = [
   [
     'store',
     (n) =>
-      /^object:(StoreState|Heads|HeadArena|SeriesData|Postings|SeriesTable|BitWriter)$/.test(n.cls) ||
+      /^object:(StoreState|Heads|HeadArena|SealedChunks|ChunkPages|SeriesData|Postings|SeriesTable|BitWriter)$/.test(n.cls) ||
       n.via('st', 'heads', 'byLabels', 'byLabelSet'),
   ],
   ['core: series registry (index, columns)', (n) => n.cls === 'object:SeriesIndex' || n.via('index')],
