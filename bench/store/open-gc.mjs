@@ -25,7 +25,15 @@ if (mode === 'write') {
   for (let r = 0; r < samples; r++) {
     for (let i = 0; i < series; i++) {
       const v = Math.round((10 + (i % 97) + Math.sin(r / 7 + i) * 2) * 100) / 100;
-      store.append({ __name__: 'bench_queue_depth', route: `/api/v1/items/${i % 1000}`, instance: `10.0.${Math.floor(i / 1000)}.7:8080` }, t0 + r * 15_000, v);
+      store.append(
+        {
+          __name__: 'bench_queue_depth',
+          route: `/api/v1/items/${i % 1000}`,
+          instance: `10.0.${Math.floor(i / 1000)}.7:8080`,
+        },
+        t0 + r * 15_000,
+        v,
+      );
     }
   }
   await store.close();

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeChunk } from '../src/chunk/chunk.js';
+import { createStore, type Store, type StoreOptions } from '../src/index.js';
 import { cols } from '../src/internal/merge.js';
 import { NONE, SealedChunks } from '../src/internal/sealed-chunks.js';
-import { createStore, type Store, type StoreOptions } from '../src/index.js';
 import { bitsOf, patterns, randomValue, rng } from './helpers.js';
 
 const dirs: string[] = [];
@@ -32,7 +32,13 @@ const labelsOf = (k: number) => ({ __name__: 'm', k: String(k) });
  * leftover may be a duplicate the store would have refused had the chunk it repeats still been there: before `cut`,
  * a sample need only be one that was accepted at its timestamp.
  */
-function expectKept(store: Store, k: number, ref: Ref, accepted: Map<number, Set<string>>, cut: number): void {
+function expectKept(
+  store: Store,
+  k: number,
+  ref: Ref,
+  accepted: Map<number, Set<string>>,
+  cut: number,
+): void {
   const got = store.samples(labelsOf(k), -1e15, 1e15);
   const ts = Array.from(got.timestamps);
   for (let i = 1; i < ts.length; i++) expect(ts[i]!).toBeGreaterThan(ts[i - 1]!);
@@ -53,7 +59,11 @@ async function expectReadInto(store: Store, r: () => number, newest: number): Pr
   for (const ref of refs) {
     const want = store.samples(ref.labels, from, to);
     const n = store.sampleBound(ref, from, to) + 3;
-    const out = { t: new Float64Array(n).fill(7), v: new Float64Array(n).fill(7), s: new Uint8Array(n).fill(1) };
+    const out = {
+      t: new Float64Array(n).fill(7),
+      v: new Float64Array(n).fill(7),
+      s: new Uint8Array(n).fill(1),
+    };
     const got = store.readInto(ref, from, to, out, 3);
     expect(Array.from(out.t.subarray(3, 3 + got))).toEqual(Array.from(want.timestamps));
     expect(patterns(out.v.subarray(3, 3 + got))).toEqual(patterns(want.values));

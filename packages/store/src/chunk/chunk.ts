@@ -26,7 +26,12 @@ export interface ChunkColumns {
 }
 
 /** Stale sample indexes of the chunk staged in {@link writer} (encoding is synchronous). */
-const staged: { enc: number; scale: number; n: number; stale: number[] } = { enc: 0, scale: 0, n: 0, stale: [] };
+const staged: { enc: number; scale: number; n: number; stale: number[] } = {
+  enc: 0,
+  scale: 0,
+  n: 0,
+  stale: [],
+};
 
 /**
  * Encodes samples [start, start+n) into a self-describing chunk:

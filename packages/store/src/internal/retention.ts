@@ -1,5 +1,5 @@
-import { BUCKET_BYTES, type Partial, single } from './rollup.js';
 import { cols } from './merge.js';
+import { BUCKET_BYTES, type Partial, single } from './rollup.js';
 import { NONE } from './sealed-chunks.js';
 import type { SeriesData } from './series-data.js';
 import type { StoreState } from './state.js';

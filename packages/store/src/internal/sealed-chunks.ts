@@ -1,4 +1,11 @@
-import { chunkLength, chunkScale, chunkTimeBounds, decodeInto, stageChunk, writeStaged } from '../chunk/chunk.js';
+import {
+  chunkLength,
+  chunkScale,
+  chunkTimeBounds,
+  decodeInto,
+  stageChunk,
+  writeStaged,
+} from '../chunk/chunk.js';
 import { ChunkPages } from './chunk-pages.js';
 import { widen } from './columns.js';
 import type { Cols } from './merge.js';
