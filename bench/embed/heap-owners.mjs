@@ -23,8 +23,9 @@ const OWNERS = [
   [
     'store',
     (n) =>
-      /^object:(StoreState|Heads|HeadArena|SeriesData|Postings|SeriesTable|BitWriter)$/.test(n.cls) ||
-      n.via('st', 'heads', 'byLabels', 'byLabelSet'),
+      /^object:(StoreState|Heads|HeadArena|SealedChunks|ChunkPages|SeriesData|Postings|SeriesTable|BitWriter)$/.test(
+        n.cls,
+      ) || n.via('st', 'heads', 'byLabels', 'byLabelSet'),
   ],
   ['core: series registry (index, columns)', (n) => n.cls === 'object:SeriesIndex' || n.via('index')],
   ['source-prometheus: registry source', (n) => n.cls === 'object:RegistryReader' || n.via('reader')],

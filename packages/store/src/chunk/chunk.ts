@@ -25,6 +25,14 @@ export interface ChunkColumns {
   readonly stale: Uint8Array | undefined;
 }
 
+/** Stale sample indexes of the chunk staged in {@link writer} (encoding is synchronous). */
+const staged: { enc: number; scale: number; n: number; stale: number[] } = {
+  enc: 0,
+  scale: 0,
+  n: 0,
+  stale: [],
+};
+
 /**
  * Encodes samples [start, start+n) into a self-describing chunk:
  * `u8 encoding | u8 scale | u16 count | u16 staleCount | u16 staleIndex × staleCount | bit stream`.
@@ -41,8 +49,27 @@ export function encodeChunk(
   n: number,
   scaleHint = -1,
 ): Uint8Array {
+  const out = new Uint8Array(stageChunk(t, v, stale, start, n, scaleHint));
+  writeStaged(out, 0);
+  return out;
+}
+
+/**
+ * Encodes a chunk as {@link encodeChunk} does, but keeps it staged in a shared writer and returns its length in
+ * bytes: the caller writes it where it wants it with {@link writeStaged} (a store copies it into a shared page, with
+ * no array of its own), before the next chunk is staged.
+ */
+export function stageChunk(
+  t: Float64Array,
+  v: Float64Array,
+  stale: Uint8Array | undefined,
+  start: number,
+  n: number,
+  scaleHint = -1,
+): number {
   if (n < 1 || n > MAX_CHUNK_SAMPLES) throw new RangeError(`chunk size ${n} outside 1..${MAX_CHUNK_SAMPLES}`);
-  const staleIdx: number[] = [];
+  const staleIdx = staged.stale;
+  staleIdx.length = 0;
   if (stale) for (let i = 0; i < n; i++) if (stale[start + i]) staleIdx.push(i);
   const w = writer;
   w.reset();
@@ -50,20 +77,26 @@ export function encodeChunk(
   const k = findScale(v, start, n, scaleHint);
   if (k >= 0) writeDecimalValues(w, n);
   else writeXorValues(w, v, start, n);
-  const head = 6 + 2 * staleIdx.length;
-  const out = new Uint8Array(head + w.byteLength);
-  out[0] = k >= 0 ? ENC_DECIMAL : ENC_XOR;
-  out[1] = Math.max(k, 0);
-  out[2] = n >>> 8;
-  out[3] = n & 0xff;
-  out[4] = staleIdx.length >>> 8;
-  out[5] = staleIdx.length & 0xff;
+  staged.enc = k >= 0 ? ENC_DECIMAL : ENC_XOR;
+  staged.scale = Math.max(k, 0);
+  staged.n = n;
+  return 6 + 2 * staleIdx.length + w.byteLength;
+}
+
+/** Writes the chunk staged by {@link stageChunk} into `out` at byte `at` (room for its length needed). */
+export function writeStaged(out: Uint8Array, at: number): void {
+  const { n, stale: staleIdx } = staged;
+  out[at] = staged.enc;
+  out[at + 1] = staged.scale;
+  out[at + 2] = n >>> 8;
+  out[at + 3] = n & 0xff;
+  out[at + 4] = staleIdx.length >>> 8;
+  out[at + 5] = staleIdx.length & 0xff;
   for (let j = 0; j < staleIdx.length; j++) {
-    out[6 + 2 * j] = staleIdx[j]! >>> 8;
-    out[7 + 2 * j] = staleIdx[j]! & 0xff;
+    out[at + 6 + 2 * j] = staleIdx[j]! >>> 8;
+    out[at + 7 + 2 * j] = staleIdx[j]! & 0xff;
   }
-  w.copyTo(out, head);
-  return out;
+  writer.copyTo(out, at + 6 + 2 * staleIdx.length);
 }
 
 function writeTimestamps(w: BitWriter, t: Float64Array, start: number, n: number): void {
@@ -88,14 +121,14 @@ function writeTimestamps(w: BitWriter, t: Float64Array, start: number, n: number
   for (; zeros > 0; zeros -= 32) w.write(0, Math.min(zeros, 32));
 }
 
-/** Number of samples in an encoded chunk, read from its header. */
-export function chunkLength(bytes: Uint8Array): number {
-  return (bytes[2]! << 8) | bytes[3]!;
+/** Number of samples in an encoded chunk (starting at byte `at` of `bytes`), read from its header. */
+export function chunkLength(bytes: Uint8Array, at = 0): number {
+  return (bytes[at + 2]! << 8) | bytes[at + 3]!;
 }
 
 /** The scale of a decimal chunk, -1 for an XOR chunk (the next chunk's hint). */
-export function chunkScale(bytes: Uint8Array): number {
-  return bytes[0] === ENC_DECIMAL ? bytes[1]! : -1;
+export function chunkScale(bytes: Uint8Array, at = 0): number {
+  return bytes[at] === ENC_DECIMAL ? bytes[at + 1]! : -1;
 }
 
 /** Decodes a chunk made by {@link encodeChunk}. Throws `RangeError` on an unknown encoding. */
@@ -113,25 +146,33 @@ const reader = new BitReader(new Uint8Array(0));
 /** The first timestamp: a whole 64-bit integer. */
 const FIRST_T: IntCode = { widths: [] };
 
-/** Points the shared reader at a chunk's bit stream (after the stale indexes); returns it. */
-function streamOf(bytes: Uint8Array): BitReader {
-  const ns = (bytes[4]! << 8) | bytes[5]!;
-  reader.load(bytes, 6 + 2 * ns);
+/**
+ * Points the shared reader at the bit stream (after the stale indexes) of the chunk in bytes [at, at + len) of
+ * `bytes` (a chunk in a shared page says where it ends: the reader copies no further); returns it.
+ */
+function streamOf(bytes: Uint8Array, at: number, len: number): BitReader {
+  const head = 6 + 2 * ((bytes[at + 4]! << 8) | bytes[at + 5]!);
+  reader.load(bytes, at + head, len - head);
   return reader;
 }
 
 /** The first timestamp of a chunk, read without decoding the rest. */
 export function decodeFirstT(bytes: Uint8Array): number {
-  return readInt(streamOf(bytes), FIRST_T);
+  return readInt(streamOf(bytes, 0, bytes.length), FIRST_T);
 }
 
 /**
  * A chunk's first and last timestamps into `out`, from its timestamps alone (the values, after them in the stream,
  * are not decoded and nothing is allocated): what a store loading its chunks needs to know of each.
  */
-export function chunkTimeBounds(bytes: Uint8Array, out: { minT: number; maxT: number }): void {
-  const n = chunkLength(bytes);
-  const r = streamOf(bytes);
+export function chunkTimeBounds(
+  bytes: Uint8Array,
+  out: { minT: number; maxT: number },
+  at = 0,
+  len: number = bytes.length - at,
+): void {
+  const n = chunkLength(bytes, at);
+  const r = streamOf(bytes, at, len);
   let t = readInt(r, FIRST_T);
   out.minT = t;
   let delta = 0;
@@ -145,6 +186,7 @@ export function chunkTimeBounds(bytes: Uint8Array, out: { minT: number; maxT: nu
 /**
  * Decodes a chunk into columns at `offset` (they must have room for its length); stale flags are set to
  * 1 where stale and left as they are elsewhere (pass zeroed memory). Returns whether any sample is stale.
+ * The chunk is bytes [at, at + len) of `bytes` (by default all of them).
  */
 export function decodeInto(
   bytes: Uint8Array,
@@ -152,13 +194,15 @@ export function decodeInto(
   v: Float64Array,
   s: Uint8Array,
   offset: number,
+  at = 0,
+  len: number = bytes.length - at,
 ): boolean {
-  const enc = bytes[0];
+  const enc = bytes[at];
   if (enc !== ENC_XOR && enc !== ENC_DECIMAL) throw new RangeError(`unknown chunk encoding ${enc}`);
-  const n = chunkLength(bytes);
-  const ns = (bytes[4]! << 8) | bytes[5]!;
-  for (let j = 0; j < ns; j++) s[offset + ((bytes[6 + 2 * j]! << 8) | bytes[7 + 2 * j]!)] = 1;
-  const r = streamOf(bytes);
+  const n = chunkLength(bytes, at);
+  const ns = (bytes[at + 4]! << 8) | bytes[at + 5]!;
+  for (let j = 0; j < ns; j++) s[offset + ((bytes[at + 6 + 2 * j]! << 8) | bytes[at + 7 + 2 * j]!)] = 1;
+  const r = streamOf(bytes, at, len);
   let prev = readInt(r, FIRST_T);
   t[offset] = prev;
   let delta = 0;
@@ -168,7 +212,7 @@ export function decodeInto(
     t[offset + i] = prev;
   }
   const out = v.subarray(offset, offset + n);
-  if (enc === ENC_DECIMAL) readDecimalValues(r, out, n, bytes[1]!);
+  if (enc === ENC_DECIMAL) readDecimalValues(r, out, n, bytes[at + 1]!);
   else readXorValues(r, out, n);
   return ns > 0;
 }

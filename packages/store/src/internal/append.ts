@@ -58,7 +58,7 @@ export function foldOoo(st: StoreState, id: number): void {
   const s = st.byId[id];
   if (!s) return;
   const before = st.c.duplicatesRejected + st.c.duplicatesOverwritten;
-  for (const old of s.foldOoo(st.c)) st.sealed(old, -1);
+  s.foldOoo(st.c);
   // duplicates found only at merge time were already counted as stored samples
   st.c.samples -= st.c.duplicatesRejected + st.c.duplicatesOverwritten - before;
 }

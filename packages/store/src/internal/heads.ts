@@ -3,6 +3,7 @@ import { exactAt, findScale, POW10 } from '../chunk/decimal.js';
 import { fromBits, hiBits, loBits } from '../chunk/float-bits.js';
 import { DOD_CODE, type IntCode, readInt, VALUE_CODE, writeInt, writeValueInt } from '../chunk/ints.js';
 import { readXorNext, writeXorNext, type XorState } from '../chunk/xor.js';
+import { widen } from './columns.js';
 import { classWords, HeadArena } from './head-arena.js';
 import type { Cols } from './merge.js';
 
@@ -297,11 +298,6 @@ export class Heads {
     this.slot.fill(-1, this.cap);
     this.cap = cap;
   }
-}
-
-function widen<A extends { set(a: ArrayLike<number>): void }>(old: ArrayLike<number>, next: A): A {
-  next.set(old);
-  return next;
 }
 
 /** The scale a head starts with: the last chunk's when `v` fits it, else the smallest `v` fits, else XOR. */

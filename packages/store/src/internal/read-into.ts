@@ -1,12 +1,12 @@
-import { decodeInto } from '../chunk/chunk.js';
 import { lowerBound } from './merge.js';
-import { firstChunk, type SeriesData } from './series-data.js';
+import { NONE } from './sealed-chunks.js';
+import type { SeriesData } from './series-data.js';
 
 /** At least as many samples as `readInto` writes for [from, to): the overlapping chunks, the head, out of order. */
 export function sampleBound(s: SeriesData, from: number, to: number): number {
-  const cs = s.chunks;
+  const ch = s.sealed;
   let n = s.headN + s.ooo.n;
-  for (let i = firstChunk(cs, from); i < cs.length && cs[i]!.minT < to; i++) n += cs[i]!.n;
+  for (let c = ch.from(s.id, from); c !== NONE && ch.minT[c]! < to; c = ch.next[c]!) n += ch.n[c]!;
   return n;
 }
 
@@ -30,17 +30,16 @@ export function readInto(s: SeriesData, from: number, to: number, out: SampleCol
     out.s.set(r.s, at);
     return r.n;
   }
-  const cs = s.chunks;
-  const first = firstChunk(cs, from);
+  const ch = s.sealed;
+  const first = ch.from(s.id, from);
   let k = at;
-  let last = first;
-  for (; last < cs.length && cs[last]!.minT < to; last++) k += cs[last]!.n;
+  for (let c = first; c !== NONE && ch.minT[c]! < to; c = ch.next[c]!) k += ch.n[c]!;
   // decodeInto and headInto only set the stale flags that are 1
   out.s.fill(0, at, k + s.headN);
   k = at;
-  for (let i = first; i < last; i++) {
-    decodeInto(cs[i]!.bytes, out.t, out.v, out.s, k);
-    k += cs[i]!.n;
+  for (let c = first; c !== NONE && ch.minT[c]! < to; c = ch.next[c]!) {
+    ch.decodeInto(c, out.t, out.v, out.s, k);
+    k += ch.n[c]!;
   }
   k += s.headInto(out.t, out.v, out.s, k);
   const a = lowerBound(out.t, k, from, at);

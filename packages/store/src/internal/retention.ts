@@ -1,5 +1,7 @@
+import { cols } from './merge.js';
 import { BUCKET_BYTES, type Partial, single } from './rollup.js';
-import { decodeCols, type SealedChunk, type SeriesData } from './series-data.js';
+import { NONE } from './sealed-chunks.js';
+import type { SeriesData } from './series-data.js';
 import type { StoreState } from './state.js';
 
 /** Fixed bytes counted per series (index entries, objects); its labels belong to the pipeline's registry. */
@@ -14,14 +16,19 @@ export function storeBytes(st: StoreState): number {
   return b;
 }
 
-/** Moves a raw chunk's samples into the first rollup level (or drops them when there is none). */
-function evictChunk(st: StoreState, s: SeriesData, c: SealedChunk): void {
-  st.sealed(c, -1);
+/** Moves the oldest raw chunk of `s` into the first rollup level (or drops its samples when there is none). */
+function evictOldest(st: StoreState, s: SeriesData): void {
+  const ch = st.chunks;
+  const c = ch.oldest(s.id);
+  st.sealed(ch.byteLength(c), ch.n[c]!, -1);
   st.c.evictedChunks++;
-  if (st.opts.rollups.length === 0) return;
-  const level = st.rollupsOf(s.id)[0]!;
-  const d = decodeCols(c);
-  for (let i = 0; i < d.n; i++) if (!d.s[i]) level.add(single(d.t[i]!, d.t[i]!, d.v[i]!));
+  if (st.opts.rollups.length > 0) {
+    const level = st.rollupsOf(s.id)[0]!;
+    const d = cols(ch.n[c]!);
+    ch.decodeInto(c, d.t, d.v, d.s, 0);
+    for (let i = 0; i < d.t.length; i++) if (!d.s[i]) level.add(single(d.t[i]!, d.t[i]!, d.v[i]!));
+  }
+  ch.remove(s.id, c);
 }
 
 /** Hands evicted buckets of level `i` to level `i + 1`, or drops them at the last level. */
@@ -32,7 +39,7 @@ function cascade(st: StoreState, id: number, i: number, buckets: readonly Partia
 
 /** Drops a series once nothing of it is left. */
 function dropIfEmpty(st: StoreState, s: SeriesData): void {
-  if (s.chunks.length > 0 || s.headN > 0 || s.ooo.n > 0) return;
+  if (s.hasChunks || s.headN > 0 || s.ooo.n > 0) return;
   const levels = st.rollups.get(s.id);
   if (levels?.some((l) => l.buckets.length > 0)) return;
   st.drop(s);
@@ -74,7 +81,8 @@ function startAgeCheck(st: StoreState): number {
 function ageSeries(st: StoreState, s: SeriesData, rawCut: number): void {
   // an idle series' head would otherwise keep old samples forever
   if (s.headN > 0 && s.headMaxT < rawCut && s.ooo.n === 0) s.seal();
-  while (s.chunks.length > 0 && s.chunks[0]!.maxT < rawCut) evictChunk(st, s, s.chunks.shift()!);
+  const ch = st.chunks;
+  for (let c = ch.oldest(s.id); c !== NONE && ch.maxT[c]! < rawCut; c = ch.oldest(s.id)) evictOldest(st, s);
   const levels = st.rollups.get(s.id);
   if (levels) {
     st.opts.rollups.forEach((l, i) => {
@@ -104,17 +112,20 @@ export function enforceBytes(st: StoreState): void {
   let bytes = storeBytes(st);
   if (bytes <= max) return;
   const target = max * 0.9;
-  const all: { s: SeriesData; c: SealedChunk }[] = [];
-  for (const s of st.byLabelSet.values()) for (const c of s.chunks) all.push({ s, c });
-  all.sort((a, b) => a.c.maxT - b.c.maxT);
+  const ch = st.chunks;
+  // chunk ids are only reused once a chunk is sealed: none is while this runs
+  const all: { s: SeriesData; c: number }[] = [];
+  for (const s of st.byLabelSet.values())
+    for (let c = ch.oldest(s.id); c !== NONE; c = ch.next[c]!) all.push({ s, c });
+  all.sort((a, b) => ch.maxT[a.c]! - ch.maxT[b.c]!);
   for (const { s, c } of all) {
     if (bytes <= target) break;
-    if (s.chunks[0] !== c) continue;
-    s.chunks.shift();
+    if (ch.oldest(s.id) !== c) continue;
+    const len = ch.byteLength(c);
     const before = st.rollups.get(s.id)?.[0]?.buckets.length ?? 0;
-    evictChunk(st, s, c);
+    evictOldest(st, s);
     const after = st.rollups.get(s.id)?.[0]?.buckets.length ?? 0;
-    bytes -= c.bytes.length - (after - before) * BUCKET_BYTES;
+    bytes -= len - (after - before) * BUCKET_BYTES;
   }
   for (let i = 0; i < st.opts.rollups.length && bytes > target; i++)
     bytes = dropBuckets(st, i, bytes, target);

@@ -1,23 +1,8 @@
 import type { Labels } from '@argus/core';
-import {
-  chunkLength,
-  chunkScale,
-  chunkTimeBounds,
-  decodeChunk,
-  decodeInto,
-  encodeChunk,
-} from '../chunk/chunk.js';
 import { sameBits } from '../chunk/float-bits.js';
 import type { Heads } from './heads.js';
 import { type Cols, cols, lowerBound, type MergeCounts, mergeCols, NO_COLS } from './merge.js';
-
-/** A sealed, encoded chunk and its time bounds. */
-export interface SealedChunk {
-  readonly minT: number;
-  readonly maxT: number;
-  readonly n: number;
-  readonly bytes: Uint8Array;
-}
+import { NONE, type SealedChunks } from './sealed-chunks.js';
 
 /** What appending one sample did (see {@link SeriesData.append}). */
 export const Append = {
@@ -38,15 +23,11 @@ export interface SeriesConfig {
   readonly overwrite: boolean;
   /** Where the heads are encoded, and their state by series id. */
   readonly heads: Heads;
-  /** Called with each chunk sealed (for persistence and byte accounting). */
-  readonly onSeal: (s: SeriesData, c: SealedChunk) => void;
+  /** The sealed chunks of every series, by series id. */
+  readonly chunks: SealedChunks;
+  /** Called with each chunk sealed (+1) or dropped by a fold (-1): its bytes and samples (for byte accounting). */
+  readonly onChunk: (bytes: number, n: number, sign: 1 | -1) => void;
 }
-
-/** The time bounds of a chunk being restored (loading is synchronous). */
-const bounds = { minT: 0, maxT: 0 };
-
-/** A series that has sealed no chunk yet shares this (never written: `pushChunk` replaces it first). */
-const NO_CHUNKS: SealedChunk[] = Object.freeze([]) as unknown as SealedChunk[];
 
 /**
  * Reused by every seal and head copy: they are synchronous, and a series holds at most a chunk's samples unsealed
@@ -65,11 +46,10 @@ function scratchFor(n: number): Cols {
  *
  * The head is the chunk being filled, encoded sample by sample as it comes ({@link Heads}, by series id); at
  * `chunkSamples` it is sealed into the store's chunk format. Every field is one a series needs: a store holds one of
- * these per series, so the head's state lives in the store's columns, not here.
+ * these per series, so the head's state and the sealed chunks live in the store's columns ({@link SealedChunks}),
+ * not here.
  */
 export class SeriesData {
-  /** Sealed chunks, oldest first (a shared empty array until the first). */
-  chunks: SealedChunk[] = NO_CHUNKS;
   // most series never get an out-of-order sample: they share one empty buffer
   ooo: Cols = NO_COLS;
 
@@ -79,6 +59,17 @@ export class SeriesData {
     private readonly cfg: SeriesConfig,
   ) {
     cfg.heads.init(id);
+    cfg.chunks.initSeries(id);
+  }
+
+  /** The store's sealed chunks (this series' by its id). */
+  get sealed(): SealedChunks {
+    return this.cfg.chunks;
+  }
+
+  /** Whether the series holds any sealed chunk. */
+  get hasChunks(): boolean {
+    return this.cfg.chunks.oldest(this.id) !== NONE;
   }
 
   /** Newest timestamp accepted in order. */
@@ -217,45 +208,46 @@ export class SeriesData {
   }
 
   private pushChunk(c: Cols, start: number, n: number): void {
-    const bytes = encodeChunk(c.t, c.v, c.s, start, n, this.cfg.heads.scale[this.id]!);
-    this.cfg.heads.scale[this.id] = chunkScale(bytes);
-    const chunk = { minT: c.t[start]!, maxT: c.t[start + n - 1]!, n, bytes };
-    this.addChunk(chunk);
-  }
-
-  private addChunk(chunk: SealedChunk): void {
-    if (this.chunks === NO_CHUNKS) this.chunks = [];
-    this.chunks.push(chunk);
-    this.cfg.onSeal(this, chunk);
-  }
-
-  /** Adds a chunk read from a snapshot (they come oldest first, before the head's samples). */
-  restoreChunk(bytes: Uint8Array): void {
-    // its timestamps only, into a reused object: decoding it whole made three arrays per chunk loaded
-    chunkTimeBounds(bytes, bounds);
-    const chunk = { minT: bounds.minT, maxT: bounds.maxT, n: chunkLength(bytes), bytes };
     const h = this.cfg.heads;
-    h.maxT[this.id] = Math.max(this.maxT, chunk.maxT);
-    h.scale[this.id] = chunkScale(bytes);
-    this.addChunk(chunk);
+    const ch = this.cfg.chunks;
+    h.scale[this.id] = ch.seal(this.id, c, start, n, h.scale[this.id]!);
+    this.cfg.onChunk(ch.byteLength(ch.newest(this.id)), n, 1);
+  }
+
+  /** Adds a chunk read from a snapshot (they come oldest first, before the head's samples); returns its samples. */
+  restoreChunk(bytes: Uint8Array): number {
+    const h = this.cfg.heads;
+    const ch = this.cfg.chunks;
+    h.scale[this.id] = ch.restore(this.id, bytes);
+    const c = ch.newest(this.id);
+    h.maxT[this.id] = Math.max(this.maxT, ch.maxT[c]!);
+    this.cfg.onChunk(bytes.length, ch.n[c]!, 1);
+    return ch.n[c]!;
   }
 
   /**
    * Folds the out-of-order buffer into the chunks: decodes the chunks it overlaps and the head, merges,
-   * re-encodes. Returns the chunks replaced (for byte accounting).
+   * re-encodes (the chunks replaced are counted off through `onChunk`).
    */
-  foldOoo(counts: MergeCounts): SealedChunk[] {
-    if (this.ooo.n === 0) return [];
-    const from = this.ooo.t[0]!;
-    let j = this.chunks.length;
-    while (j > 0 && this.chunks[j - 1]!.maxT >= from) j--;
-    const replaced = j < this.chunks.length ? this.chunks.splice(j) : [];
-    const merged = mergeCols(
-      concat([...replaced.map(decodeCols), this.head]),
-      this.ooo,
-      this.cfg.overwrite,
-      counts,
-    );
+  foldOoo(counts: MergeCounts): void {
+    if (this.ooo.n === 0) return;
+    const ch = this.cfg.chunks;
+    const first = ch.from(this.id, this.ooo.t[0]!);
+    let n = this.headN;
+    for (let c = first; c !== NONE; c = ch.next[c]!) n += ch.n[c]!;
+    const all = cols(n);
+    let k = 0;
+    for (let c = first; c !== NONE; ) {
+      ch.decodeInto(c, all.t, all.v, all.s, k);
+      k += ch.n[c]!;
+      const nx = ch.next[c]!;
+      this.cfg.onChunk(ch.byteLength(c), ch.n[c]!, -1);
+      ch.remove(this.id, c);
+      c = nx;
+    }
+    this.cfg.heads.decode(this.id, all, k);
+    all.n = n;
+    const merged = mergeCols(all, this.ooo, this.cfg.overwrite, counts);
     this.ooo = NO_COLS;
     const size = this.cfg.chunkSamples;
     let i = 0;
@@ -263,24 +255,22 @@ export class SeriesData {
     const maxT = Math.max(this.maxT, merged.n > 0 ? merged.t[merged.n - 1]! : this.maxT);
     this.setHead(merged, i, merged.n);
     this.cfg.heads.maxT[this.id] = maxT;
-    return replaced;
   }
 
   /** Samples with from ≤ t < to, chunks + head + out-of-order buffer merged, in time order. */
   read(from: number, to: number, counts?: MergeCounts): Cols {
-    const cs = this.chunks;
-    const lo = firstChunk(cs, from);
-    let end = lo;
+    const ch = this.cfg.chunks;
+    const lo = ch.from(this.id, from);
     const h = this.head;
     let n = h.n;
-    for (; end < cs.length && cs[end]!.minT < to; end++) n += cs[end]!.n;
+    for (let c = lo; c !== NONE && ch.minT[c]! < to; c = ch.next[c]!) n += ch.n[c]!;
     // only the head in range (an instant query's usual read): `head` is a fresh copy already, use it as is
-    let all = end === lo ? h : cols(n);
-    if (end > lo) {
+    let all = n === h.n ? h : cols(n);
+    if (n > h.n) {
       let k = 0;
-      for (let i = lo; i < end; i++) {
-        decodeInto(cs[i]!.bytes, all.t, all.v, all.s, k);
-        k += cs[i]!.n;
+      for (let c = lo; c !== NONE && ch.minT[c]! < to; c = ch.next[c]!) {
+        ch.decodeInto(c, all.t, all.v, all.s, k);
+        k += ch.n[c]!;
       }
       all.t.set(h.t.subarray(0, h.n), k);
       all.v.set(h.v.subarray(0, h.n), k);
@@ -295,7 +285,9 @@ export class SeriesData {
 
   /** Oldest timestamp held raw, or +Infinity when none. */
   get minT(): number {
-    const first = this.chunks[0]?.minT ?? this.headMinT;
+    const ch = this.cfg.chunks;
+    const oldest = ch.oldest(this.id);
+    const first = oldest !== NONE ? ch.minT[oldest]! : this.headMinT;
     return Math.min(first, this.ooo.n > 0 ? this.ooo.t[0]! : Number.POSITIVE_INFINITY);
   }
 
@@ -313,38 +305,4 @@ export class SeriesData {
   get bufferBytes(): number {
     return this.cfg.heads.bytes(this.id) + this.ooo.t.length * 17;
   }
-}
-
-/** Index of the first chunk that can hold `from` (chunks are in time order and never overlap). */
-export function firstChunk(cs: readonly SealedChunk[], from: number): number {
-  let lo = 0;
-  let hi = cs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cs[mid]!.maxT < from) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Decodes a sealed chunk into columns. */
-export function decodeCols(c: SealedChunk): Cols {
-  const d = decodeChunk(c.bytes);
-  return { t: d.t, v: d.v, s: d.stale ?? new Uint8Array(d.n), n: d.n };
-}
-
-/** Concatenates sorted, non-overlapping column runs. */
-export function concat(parts: readonly Cols[]): Cols {
-  let n = 0;
-  for (const p of parts) n += p.n;
-  const out = cols(n);
-  let k = 0;
-  for (const p of parts) {
-    out.t.set(p.t.subarray(0, p.n), k);
-    out.v.set(p.v.subarray(0, p.n), k);
-    out.s.set(p.s.subarray(0, p.n), k);
-    k += p.n;
-  }
-  out.n = n;
-  return out;
 }

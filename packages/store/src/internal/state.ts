@@ -4,7 +4,8 @@ import type { StoredAlert, StoredFinding } from '../types.js';
 import { Heads } from './heads.js';
 import { Postings } from './postings.js';
 import { RollupSeries } from './rollup.js';
-import { type SealedChunk, type SeriesConfig, SeriesData } from './series-data.js';
+import { SealedChunks } from './sealed-chunks.js';
+import { type SeriesConfig, SeriesData } from './series-data.js';
 import { SeriesTable } from './series-table.js';
 
 /** What persistence is told about, in order; the store works without one. */
@@ -72,15 +73,21 @@ export class StoreState {
       chunkSamples: opts.chunkSamples,
       oooWindowMs: opts.outOfOrderWindowMs,
       overwrite: opts.onDuplicate === 'overwrite',
-      onSeal: (_s, c) => this.sealed(c, 1),
+      onChunk: (bytes, n, sign) => this.sealed(bytes, n, sign),
       heads: new Heads(),
+      chunks: new SealedChunks(),
     };
   }
 
-  /** Byte and sample accounting for chunks added (+1) or removed (-1). */
-  sealed(c: SealedChunk, sign: 1 | -1): void {
-    this.c.chunkBytes += sign * c.bytes.length;
-    this.c.chunkSamples += sign * c.n;
+  /** The sealed chunks of every series. */
+  get chunks(): SealedChunks {
+    return this.cfg.chunks;
+  }
+
+  /** Byte and sample accounting for a chunk of `bytes` bytes and `n` samples added (+1) or removed (-1). */
+  sealed(bytes: number, n: number, sign: 1 | -1): void {
+    this.c.chunkBytes += sign * bytes;
+    this.c.chunkSamples += sign * n;
     this.c.chunks += sign;
     if (sign === 1) this.sealedSinceCheck++;
   }
@@ -142,5 +149,7 @@ export class StoreState {
     this.byId[s.id] = undefined;
     this.rollups.delete(s.id);
     s.releaseHead();
+    // a series replaced while loading may still hold chunks: their bytes go back to the pages
+    this.chunks.initSeries(s.id);
   }
 }

@@ -58,8 +58,8 @@ function apply(st: StoreState, p: Uint8Array, header: { value?: SnapshotHeader }
       const id = new DataView(p.buffer, p.byteOffset, p.byteLength).getUint32(1, true);
       const s = st.byId[id];
       if (s) {
-        s.restoreChunk(p.slice(5));
-        st.c.samples += s.chunks[s.chunks.length - 1]!.n;
+        // copied into the store's pages: a view of the record is enough
+        st.c.samples += s.restoreChunk(p.subarray(5));
       }
       return;
     }

@@ -11,6 +11,7 @@ import {
 import { join } from 'node:path';
 import { foldOoo } from '../internal/append.js';
 import { enforceAgeInSlices } from '../internal/retention.js';
+import { NONE } from '../internal/sealed-chunks.js';
 import type { StoreState } from '../internal/state.js';
 import type { ResolvedStoreOptions } from '../options.js';
 import { every } from './every.js';
@@ -178,7 +179,8 @@ function writeSnapshot(st: StoreState, dir: string, segment: number): void {
   put(jsonRecord(REC.snapshotHeader, header));
   for (const s of st.byLabelSet.values()) {
     put(seriesRecord(s.id, s.labels));
-    for (const c of s.chunks) put(chunkRecord(s.id, c.bytes));
+    const ch = st.chunks;
+    for (let c = ch.oldest(s.id); c !== NONE; c = ch.next[c]!) put(chunkRecord(s.id, ch.bytes(c)));
     if (s.headN > 0) {
       const h = s.head;
       const b = new SampleBuf();
