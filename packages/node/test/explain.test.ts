@@ -31,7 +31,11 @@ function scanningExplain(rule: Alerter): Alerter {
       detector: f.detector,
       reason: f.explanation,
       ...(f.expected
-        ? { expected: String(f.expected.value), lower: String(f.expected.lower), upper: String(f.expected.upper) }
+        ? {
+            expected: String(f.expected.value),
+            lower: String(f.expected.lower),
+            upper: String(f.expected.upper),
+          }
         : {}),
       peak: String(peak.value),
     },
@@ -103,7 +107,10 @@ describe('explainAnomalies', () => {
         }
         const alerts: Alert[] = [];
         for (let k = r(4); k > 0; k--) {
-          const ids = r(4) === 0 ? [] : [findings.length > 0 && r(4) > 0 ? findings[r(findings.length)]!.id : `f${r(n + 3)}`];
+          const ids =
+            r(4) === 0
+              ? []
+              : [findings.length > 0 && r(4) > 0 ? findings[r(findings.length)]!.id : `f${r(n + 3)}`];
           const state = (['firing', 'firing', 'resolved', 'pending', 'inactive'] as const)[r(5)]!;
           alerts.push({
             labels: { alertname: 'A', group: String(r(6)) },
