@@ -127,6 +127,20 @@ describe('journal', () => {
     await persist.flushed();
     expect([...(await Journal.open(store)).state.keys()].sort()).toEqual(['am/alert/a', 'am/alert/b']);
   });
+
+  it('writes the puts of one synchronous run as one record, and flushed() right after them waits for it', async () => {
+    const store = countingStore();
+    const persist = new Persist((await Journal.open(store)).journal, () => {});
+    const before = store.puts.length;
+    persist.put('am/alert/a', { v: 1 });
+    persist.put('am/alert/b', () => ({ v: 2 }));
+    persist.put('am/history/0000000000', { n: 3 });
+    await persist.flushed();
+    expect(store.puts.slice(before)).toEqual(['am/journal/0000000000']);
+    const { state } = await Journal.open(store);
+    expect(state.get('am/alert/b')).toEqual({ v: 2 });
+    expect(state.get('am/history/0000000000')).toEqual({ n: 3 });
+  });
 });
 
 describe('alert manager on the journal', () => {

@@ -38,11 +38,16 @@ export class Persist {
   }
 
   private kick(): void {
-    this.running ??= this.drain().then((ok) => {
-      this.running = undefined;
-      // after a failed write the batch waits for the next change instead of retrying in a loop
-      if (ok && this.pending.size > 0) this.kick();
-    });
+    // the write starts once the caller's synchronous work is done (one ingest puts many keys): started at the first
+    // put, it wrote that key alone and the rest as a second record, two fsyncs where one does. `running` is set now,
+    // so a `flushed()` right after the puts still waits for them
+    this.running ??= Promise.resolve()
+      .then(() => this.drain())
+      .then((ok) => {
+        this.running = undefined;
+        // after a failed write the batch waits for the next change instead of retrying in a loop
+        if (ok && this.pending.size > 0) this.kick();
+      });
   }
 
   /** Writes until nothing is pending; false when a write failed. */

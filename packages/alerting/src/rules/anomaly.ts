@@ -197,7 +197,8 @@ export const anomalyRule: Factory<z.ZodType<Parsed, AnomalyRuleOptions>, Alerter
           }
         }
         // `for` elapses on evaluations without new points, while the window still holds enough anomalies
-        for (const [key, t] of [...tracker.active]) {
+        // stepping a key that holds neither adds nor removes one: the map is walked as it is, not copied per call
+        for (const [key, t] of tracker.active) {
           const w = windows.get(key);
           if (t.state !== 'pending' || !w) continue;
           const a = tracker.step(key, ctx.now, { labels: w.labels, value: w.value });
