@@ -1,7 +1,7 @@
 // The loops over every series of a select (fetch.ts), a chunk at a time with a checkpoint between chunks.
 import type { Labels } from '../queryable.js';
 import type { TimeSlice } from '../time-slice.js';
-import type { FetchedSeries } from './fetch.js';
+import type { FetchedSeries } from './fetched-series.js';
 
 /**
  * Series between two asks of the clock in the loops over all of a select's series: microseconds warm, but the first
