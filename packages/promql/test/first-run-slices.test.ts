@@ -10,6 +10,7 @@ import {
   selectFetched,
 } from '../src/engine/fetch.js';
 import { createEngine, type Labels, memoryQueryable, type Scheduler } from '../src/index.js';
+import { everyCheckpoint, longestStretch } from './checkpoints.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -54,29 +55,6 @@ function countedQueryable(n: number, onRelease: () => void) {
     [releaseFetched]: onRelease,
   };
   return { queryable, reads: () => reads };
-}
-
-/** Yields at every checkpoint and records, at each yield, how many reads there had been. */
-function everyCheckpoint(reads: () => number): Scheduler & { at: number[] } {
-  const at: number[] = [];
-  return {
-    at,
-    shouldYield: () => true,
-    async yield() {
-      at.push(reads());
-      await new Promise((resolve) => setImmediate(resolve));
-    },
-  };
-}
-
-function longestStretch(at: readonly number[], total: number): number {
-  let longest = 0;
-  let prev = 0;
-  for (const n of [...at, total]) {
-    longest = Math.max(longest, n - prev);
-    prev = n;
-  }
-  return longest;
 }
 
 describe('loops over every fetched series ask the clock', () => {

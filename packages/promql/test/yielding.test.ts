@@ -7,33 +7,10 @@ import { sortByLabels, sortInSlices } from '../src/engine/sort-in-slices.js';
 import { compareLabels } from '../src/engine/values.js';
 import { createEngine, type MemorySeries, memoryQueryable, type Scheduler } from '../src/index.js';
 import { TimeSlice } from '../src/time-slice.js';
+import { everyCheckpoint, longestStretch } from './checkpoints.js';
 
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
-
-/** A scheduler that yields at every checkpoint and records, at each yield, what `probe` says. */
-function everyCheckpoint(probe: () => number = () => 0): Scheduler & { at: number[] } {
-  const at: number[] = [];
-  return {
-    at,
-    shouldYield: () => true,
-    async yield() {
-      at.push(probe());
-      await new Promise((resolve) => setImmediate(resolve));
-    },
-  };
-}
-
-/** The most label reads between two yields (and before the first and after the last). */
-function longestStretch(at: readonly number[], total: number): number {
-  let longest = 0;
-  let prev = 0;
-  for (const n of [...at, total]) {
-    longest = Math.max(longest, n - prev);
-    prev = n;
-  }
-  return longest;
-}
 
 /** Series whose label `g` counts its reads; `a` differs per series so that sorting never reaches `g`. */
 function counted(n: number, points: number): { series: MemorySeries[]; reads: () => number } {
