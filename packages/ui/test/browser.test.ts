@@ -926,10 +926,12 @@ describe.skipIf(!haveChromium)('UI in Chromium against a real server', () => {
       const detectorRow = page.locator('tr', { has: page.locator('td', { hasText: /^over-two$/ }) });
       await detectorRow.waitFor();
       // Plugin, Kind, State, Received, Sent, Throughput, Dropped, Errors, Queue: the source sent the 11 samples,
-      // the detector took them in and sent its one finding
-      expect((await cells(feed)).slice(0, 5)).toEqual(['feed', 'source', 'ok', '0', '11']);
-      expect((await cells(detectorRow)).slice(0, 5)).toEqual(['over-two', 'detector', 'ok', '11', '1']);
-      expect((await cells(feed)).slice(6, 9)).toEqual(['0', '0', '0']);
+      // the detector took them in and sent its one finding. Read until they hold: the table is drawn again at each
+      // poll of the stats, and a row read while it is replaced reads as no cells
+      const first = async (row: typeof feed, from: number, to: number) => (await cells(row)).slice(from, to);
+      await expect.poll(() => first(feed, 0, 5)).toEqual(['feed', 'source', 'ok', '0', '11']);
+      await expect.poll(() => first(detectorRow, 0, 5)).toEqual(['over-two', 'detector', 'ok', '11', '1']);
+      await expect.poll(() => first(feed, 6, 9)).toEqual(['0', '0', '0']);
       // throughput once two polls of the stats are there
       await expect.poll(async () => (await cells(feed))[5], { timeout: 30_000 }).toMatch(/^\d+\.\d$/);
       expect(errors).toEqual([]);
